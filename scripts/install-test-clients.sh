@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Installs the Debian packages of the real mail clients the end-to-end tests
+# drive (imtest, cyradm, sieveshell, mbsync, swaks), when they are missing.
+set -euo pipefail
+need=()
+command -v imtest >/dev/null || need+=(cyrus-clients)
+command -v cyradm >/dev/null || need+=(cyrus-admin)
+command -v mbsync >/dev/null || need+=(isync)
+command -v swaks >/dev/null || need+=(swaks)
+[ ${#need[@]} -eq 0 ] && exit 0
+if [ "$(id -u)" -eq 0 ]; then sudo=""; else sudo="sudo"; fi
+$sudo apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${need[@]}" >/dev/null
