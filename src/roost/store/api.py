@@ -1,0 +1,216 @@
+"""The mail store API: the contract between the protocols and the backends.
+
+Everything is async so a backend can do its durable writes off the event
+loop (and batch them); reads may complete synchronously. Names are internal
+(see `roost.store.names`); `user` arguments are canonical user ids
+(`bob` or `bob@example.com`) and matter only for per-user state: `\\Seen`
+of a mailbox the user does not own, and subscriptions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Literal, Protocol, Sequence
+
+if TYPE_CHECKING:
+    from roost.message import ParsedMessage
+
+SYSTEM_FLAGS = ("\\Answered", "\\Flagged", "\\Deleted", "\\Seen", "\\Draft")
+
+
+# -- errors: each protocol maps them to its replies in one table -------------
+
+class StoreError(Exception):
+    """Base of the store's domain errors."""
+
+
+class MailboxNotFound(StoreError):
+    """No mailbox of that name."""
+
+
+class MailboxExists(StoreError):
+    """CREATE or RENAME onto a name that is taken."""
+
+
+class InvalidMailboxName(StoreError):
+    """A name that cannot be a mailbox (bad characters, empty level, too long)."""
+
+
+class MailboxHasChildren(StoreError):
+    """RFC 9051 §6.3.5: deleting a \\Noselect mailbox that has inferiors."""
+
+
+class MessageNotFound(StoreError):
+    """A UID that is not (or no longer) in the mailbox."""
+
+
+class OverQuota(StoreError):
+    """The change would exceed a quota root's limit."""
+
+
+class StoreCorrupt(StoreError):
+    """The on-disk store is inconsistent; `check()` says how."""
+
+
+# -- values ------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class MailboxInfo:
+    """One mailbox's identity and counters.
+
+    `uidnext` and `highestmodseq` are as of the read; `owner` is the user id
+    whose personal mailbox this is (None for shared mailboxes).
+    """
+
+    id: int
+    name: str
+    uidvalidity: int
+    uidnext: int
+    highestmodseq: int
+    partition: str
+    owner: str | None
+    special_use: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class MessageRecord:
+    """One message of a mailbox as the index holds it.
+
+    `flags` are system flags and keywords as the given user sees them
+    (`\\Seen` per user where the mailbox is not theirs). `blob` is the
+    content key of the body (SHA-256 hex): the same for every copy.
+    """
+
+    uid: int
+    modseq: int
+    flags: frozenset[str]
+    internaldate: datetime
+    size: int
+    blob: str
+
+
+@dataclass(frozen=True, slots=True)
+class AppendResult:
+    """What UIDPLUS reports for an APPEND or delivery (RFC 4315 §3)."""
+
+    mailbox: str
+    uidvalidity: int
+    uid: int
+    modseq: int
+
+
+@dataclass(frozen=True, slots=True)
+class CopyResult:
+    """COPYUID material: source and destination UIDs, in matching order."""
+
+    uidvalidity: int
+    source_uids: tuple[int, ...]
+    dest_uids: tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Changes:
+    """What changed in a mailbox after a MODSEQ, for untagged updates.
+
+    `changed` holds records (new or flag-changed) with modseq > since, in
+    UID order; `expunged` the UIDs expunged after since, ascending.
+    """
+
+    highestmodseq: int
+    changed: tuple[MessageRecord, ...]
+    expunged: tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class MailboxStatus:
+    """STATUS items (RFC 9051 §6.3.11), computed for one user."""
+
+    messages: int
+    recent: int
+    uidnext: int
+    uidvalidity: int
+    unseen: int
+    deleted: int
+    size: int
+    highestmodseq: int
+
+
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    """One target of a delivery: a mailbox and the flags to set there."""
+
+    mailbox: str
+    flags: frozenset[str] = field(default_factory=frozenset)
+
+
+FlagOp = Literal["add", "remove", "replace"]
+
+
+class Store(Protocol):
+    """The mail store. Implementations: `roost.store.sqlite.SqliteStore`."""
+
+    # -- mailbox list
+    async def create_mailbox(self, name: str, *, partition: str | None = None,
+                             special_use: Sequence[str] = ()) -> MailboxInfo:
+        """Create `name` (parents need not exist; they are not created)."""
+    async def delete_mailbox(self, name: str) -> None:
+        """Delete `name` and its messages (bodies go when no copy is left)."""
+    async def rename_mailbox(self, old: str, new: str) -> None:
+        """Rename `old` and every `old.*` child; UIDVALIDITY is kept."""
+    async def get_mailbox(self, name: str) -> MailboxInfo:
+        """The mailbox, or MailboxNotFound."""
+    async def list_mailboxes(self, prefix: str = "") -> list[MailboxInfo]:
+        """Mailboxes whose name starts with `prefix`, sorted by name."""
+
+    # -- subscriptions (per user; names need not exist)
+    async def subscribe(self, user: str, name: str) -> None: ...
+    async def unsubscribe(self, user: str, name: str) -> None: ...
+    async def subscriptions(self, user: str) -> list[str]: ...
+
+    # -- messages in
+    async def append(self, mailbox: str, raw: bytes, *, flags: Sequence[str] = (),
+                     internaldate: datetime | None = None, user: str | None = None) -> AppendResult:
+        """Store one message durably; parse it once for the cache."""
+    async def deliver(self, targets: Sequence[Delivery], raw: bytes,
+                      internaldate: datetime | None = None) -> list[AppendResult]:
+        """One body file for all targets; every target durable before returning."""
+
+    # -- reading
+    async def messages(self, mailbox: str, user: str | None = None) -> list[MessageRecord]:
+        """Every live message, in UID order."""
+    async def changes_since(self, mailbox: str, modseq: int, user: str | None = None) -> Changes:
+        """What changed after `modseq` (see Changes)."""
+    async def body(self, blob: str) -> bytes:
+        """The raw RFC 5322 bytes of a message body."""
+    async def parsed(self, blob: str) -> "ParsedMessage":
+        """The parse-once cache of a body (envelope, bodystructure, headers)."""
+    async def status(self, mailbox: str, user: str | None = None) -> MailboxStatus: ...
+
+    # -- changing
+    async def store_flags(self, mailbox: str, uids: Sequence[int], op: FlagOp,
+                          flags: Sequence[str], *, user: str | None = None,
+                          unchanged_since: int | None = None
+                          ) -> tuple[list[MessageRecord], list[int]]:
+        """Change flags; returns (records changed, uids refused by UNCHANGEDSINCE)."""
+    async def expunge(self, mailbox: str, uids: Sequence[int] | None = None) -> list[int]:
+        """Expunge messages flagged \\Deleted (only among `uids` if given)."""
+    async def copy(self, source: str, uids: Sequence[int], dest: str,
+                   user: str | None = None) -> CopyResult: ...
+    async def move(self, source: str, uids: Sequence[int], dest: str,
+                   user: str | None = None) -> CopyResult:
+        """Copy then expunge the sources, atomically (RFC 6851)."""
+
+    # -- \Recent (RFC 3501 §2.3.2): the first session to SELECT claims them
+    async def claim_recent(self, mailbox: str) -> int:
+        """Return the old recent-UID mark and move it to UIDNEXT-1."""
+
+    # -- change notification (IDLE, untagged updates of other sessions)
+    async def wait_for_change(self, mailbox: str, modseq: int, timeout: float) -> bool:
+        """Return True as soon as the mailbox's MODSEQ passes `modseq`."""
+
+    # -- upkeep
+    def check(self) -> list[str]:
+        """Consistency problems, one line each; empty when the store is sound."""
+    async def close(self) -> None: ...
+
