@@ -1,0 +1,167 @@
+"""Mailbox names: internal Cyrus-style names and what each user sees.
+
+Internal names separate levels with `.`: `user.bob`, `user.bob.Sent`,
+`shared.news`, and with virtual domains `example.com!user.bob`. A user id
+or folder name that contains `.` keeps it as `^` inside (Cyrus does the
+same with `unixhierarchysep`), so `john.doe` owns `user.john^doe`.
+
+What a client sees depends on `unixhierarchysep` (separator `/` or `.`),
+`altnamespace` (a user's folders beside INBOX, other users under
+`Other Users`, shared folders under `Shared Folders`) and whether the
+client is an admin: admins see the internal hierarchy itself (`user/bob`),
+as in Cyrus, so `cyradm` works the same on both.
+
+RFC 9051 §5.1 / RFC 2342: INBOX is case-insensitive; modified UTF-7 is the
+IMAP layer's business, names here are Unicode.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from roost.config import Config
+from roost.store.api import InvalidMailboxName
+
+MAX_NAME = 490
+_FORBIDDEN = set(chr(c) for c in range(0x20)) | {"\x7f", "*", "%"}
+
+
+def split_domain(userid: str) -> tuple[str, str | None]:
+    """`bob@example.com` -> ("bob", "example.com"); `bob` -> ("bob", None)."""
+    local, at, domain = userid.partition("@")
+    return (local, domain.lower()) if at and domain else (userid, None)
+
+
+def encode_level(level: str) -> str:
+    """A client-visible level as an internal one (`.` kept as `^`)."""
+    return level.replace(".", "^")
+
+
+def decode_level(level: str) -> str:
+    return level.replace("^", ".")
+
+
+def user_inbox(userid: str) -> str:
+    """The internal name of a user's INBOX: `user.bob`, `example.com!user.bob`."""
+    local, domain = split_domain(userid)
+    name = f"user.{encode_level(local)}"
+    return f"{domain}!{name}" if domain else name
+
+
+def owner_of(internal: str) -> str | None:
+    """The user whose personal mailbox this is, or None for a shared one."""
+    domain, bang, rest = internal.rpartition("!")
+    if not bang:
+        rest, domain = internal, ""
+    levels = rest.split(".")
+    if len(levels) < 2 or levels[0] != "user" or not levels[1]:
+        return None
+    local = decode_level(levels[1])
+    return f"{local}@{domain}" if domain else local
+
+
+def validate_internal(name: str) -> None:
+    """Raise InvalidMailboxName for a name that cannot be a mailbox."""
+    _, _, rest = name.rpartition("!")
+    if not rest or len(name) > MAX_NAME:
+        raise InvalidMailboxName(f"invalid mailbox name length: {name!r}")
+    if any(ch in _FORBIDDEN for ch in name):
+        raise InvalidMailboxName("mailbox names may not hold control characters, * or %")
+    if any(level == "" for level in rest.split(".")):
+        raise InvalidMailboxName("mailbox names may not have empty levels")
+    if rest.split(".")[0] == "user" and rest.count(".") == 0:
+        raise InvalidMailboxName("'user' alone is not a mailbox")
+
+
+@dataclass(frozen=True, slots=True)
+class Namespace:
+    """The names one logged-in user sees (RFC 2342 namespaces)."""
+
+    conf: Config
+    user: str
+    is_admin: bool = False
+
+    @property
+    def sep(self) -> str:
+        return self.conf.hierarchy_sep
+
+    @property
+    def alt(self) -> bool:
+        return bool(self.conf.altnamespace) and not self.is_admin
+
+    @property
+    def inbox(self) -> str:
+        return user_inbox(self.user)
+
+    @property
+    def domain(self) -> str | None:
+        return split_domain(self.user)[1]
+
+    def _join(self, levels: list[str]) -> str:
+        return ".".join(encode_level(level) for level in levels)
+
+    def _with_domain(self, name: str) -> str:
+        return f"{self.domain}!{name}" if self.domain else name
+
+    def is_inbox(self, external: str) -> bool:
+        return external.upper() == "INBOX"
+
+    def to_internal(self, external: str) -> str:
+        """The internal name for what the client typed; InvalidMailboxName if none."""
+        if not external:
+            raise InvalidMailboxName("empty mailbox name")
+        levels = external.split(self.sep)
+        if levels[0].upper() == "INBOX" and not self.is_admin:
+            rest = levels[1:]
+            if self.alt and rest:
+                # altnamespace: INBOX's own children stay beneath it.
+                name = self.inbox + "." + self._join(["INBOX", *rest])
+            else:
+                name = self.inbox + ("." + self._join(rest) if rest else "")
+        elif self.alt and levels[0] == self.conf.userprefix:
+            if len(levels) < 2 or not levels[1]:
+                raise InvalidMailboxName(f"{external!r} is a namespace, not a mailbox")
+            name = self._with_domain(self._join(["user", *levels[1:]]))
+        elif self.alt and levels[0] == self.conf.sharedprefix:
+            if len(levels) < 2:
+                raise InvalidMailboxName(f"{external!r} is a namespace, not a mailbox")
+            name = self._with_domain(self._join(levels[1:]))
+        elif self.alt:
+            name = self.inbox + "." + self._join(levels)
+        else:
+            name = self._with_domain(self._join(levels))
+        validate_internal(name)
+        return name
+
+    def to_external(self, internal: str) -> str | None:
+        """What the client sees for an internal name; None if outside its view."""
+        domain, bang, rest = internal.rpartition("!")
+        if (domain if bang else None) != self.domain:
+            return None
+        levels = [decode_level(level) for level in rest.split(".")]
+        inbox_levels = self.inbox.rpartition("!")[2].split(".")
+        own = rest.split(".")[: len(inbox_levels)] == inbox_levels
+        if own and not self.is_admin:
+            tail = levels[len(inbox_levels):]
+            if not tail:
+                return "INBOX"
+            if self.alt:
+                if tail[0] == "INBOX":
+                    return self.sep.join(["INBOX", *tail[1:]])
+                return self.sep.join(tail)
+            return self.sep.join(["INBOX", *tail])
+        if self.alt:
+            if levels[0] == "user":
+                return self.sep.join([self.conf.userprefix, *levels[1:]])
+            return self.sep.join([self.conf.sharedprefix, *levels])
+        return self.sep.join(levels)
+
+    def namespaces(self) -> tuple[list[tuple[str, str]], list[tuple[str, str]], list[tuple[str, str]]]:
+        """(personal, other users, shared) as (prefix, separator) pairs (RFC 2342 §5)."""
+        sep = self.sep
+        if self.is_admin:
+            return ([], [("user" + sep, sep)], [("", sep)])
+        if self.alt:
+            return ([("", sep)], [(self.conf.userprefix + sep, sep)],
+                    [(self.conf.sharedprefix + sep, sep)])
+        return ([("INBOX" + sep, sep)], [("user" + sep, sep)], [("", sep)])
