@@ -1,0 +1,175 @@
+"""Compile-time rules that belong to one command or test.
+
+Each rule names its RFC. Rules see only constant arguments: a string that
+holds a variable reference is checked at run time instead.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from roost.sieve.errors import Position
+from roost.sieve.notify import method_problem
+from roost.sieve.program import Node
+from roost.sieve.regex import RegexError, translate
+from roost.sieve.spec import BUILTIN_COMPARATORS
+
+ErrorSink = Callable[[Position, str], None]
+
+# Which positional argument holds the key list each matching test compares against.
+KEY_ARG = {
+    "address": 1, "header": 1, "envelope": 1, "body": 0, "string": 1, "date": 2,
+    "currentdate": 1, "hasflag": 1, "metadata": 2, "servermetadata": 1,
+    "notify_method_capability": 2, "spamtest": 0, "virustest": 0, "environment": 1,
+    "deleteheader": 1,
+}
+COMPARATORS = ("i;octet", "i;ascii-casemap", "i;ascii-numeric", "i;unicode-casemap")
+RELATIONS = ("gt", "ge", "lt", "le", "eq", "ne")
+DATE_PARTS = ("year", "month", "day", "date", "julian", "hour", "minute", "second",
+              "time", "iso8601", "std11", "zone", "weekday")
+ENVELOPE_PARTS = ("from", "to", "auth")
+VARIABLE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*\Z")
+FIELD_NAME = re.compile(r"[\x21-\x39\x3b-\x7e]+\Z")
+ZONE = re.compile(r"[+-]\d{4}\Z")
+
+
+def constant(value: object) -> bool:
+    return isinstance(value, str) and "${" not in value
+
+
+def check_node(node: Node, caps: set[str], loops: tuple[str, ...], error: ErrorSink) -> None:
+    pos = Position(node.line, node.col)
+    check_matching(node, caps, pos, error)
+    rule = RULES.get(node.name)
+    if rule is not None:
+        rule(node, caps, loops, lambda message: error(pos, message))
+
+
+def check_matching(node: Node, caps: set[str], pos: Position, error: ErrorSink) -> None:
+    comparator = node.tags.get(":comparator")
+    if isinstance(comparator, str):
+        # RFC 5228 §2.7.3: an unknown or un-required comparator is an error.
+        if comparator not in COMPARATORS:
+            error(pos, f"unknown comparator {comparator!r}")
+        elif comparator not in BUILTIN_COMPARATORS and f"comparator-{comparator}" not in caps:
+            error(pos, f"comparator {comparator!r} needs require \"comparator-{comparator}\"")
+    for relational in (":count", ":value"):
+        op = node.tags.get(relational)
+        if isinstance(op, str) and op.lower() not in RELATIONS:
+            # RFC 5231 §4: the relation is one of gt ge lt le eq ne.
+            error(pos, f"{relational} needs one of {', '.join(RELATIONS)}, not {op!r}")
+    if ":last" in node.tags and ":index" not in node.tags and node.name != "duplicate":
+        error(pos, ":last needs :index")  # RFC 5260 §6
+    if ":regex" in node.tags:
+        if comparator not in (None, "i;octet", "i;ascii-casemap", "i;unicode-casemap"):
+            error(pos, f":regex cannot be used with comparator {comparator!r}")
+        keys = node.args[KEY_ARG[node.name]] if node.name in KEY_ARG else None
+        for key in keys if isinstance(keys, list) else []:
+            if constant(key):
+                try:
+                    translate(key)
+                except RegexError as err:
+                    error(pos, f"bad regular expression {key!r}: {err}")
+    if node.name in ("header", "address", "exists"):
+        opts = [t for t in (":type", ":subtype", ":contenttype", ":param", ":anychild") if t in node.tags]
+        if opts and ":mime" not in node.tags:
+            error(pos, f"{opts[0]} needs :mime")  # RFC 5703 §4.1
+
+
+def variable_names(names: object, say: Callable[[str], None], what: str) -> None:
+    for name in names if isinstance(names, list) else [names] if isinstance(names, str) else []:
+        if constant(name) and not VARIABLE_NAME.match(name):
+            say(f"{name!r} is not a valid {what}")  # RFC 5229 §3
+
+
+def check_set(node: Node, caps: set[str], loops: tuple[str, ...], say: Callable[[str], None]) -> None:
+    variable_names(node.args[0], say, "variable name")
+
+
+def check_flags_variable(node: Node, caps: set[str], loops: tuple[str, ...], say: Callable[[str], None]) -> None:
+    if node.args[0] is not None:
+        if "variables" not in caps:
+            say(f"a variable name in '{node.name}' needs require \"variables\"")  # RFC 5232 §3
+        variable_names(node.args[0], say, "variable name")
+
+
+def check_global(node: Node, caps: set[str], loops: tuple[str, ...], say: Callable[[str], None]) -> None:
+    if "variables" not in caps:
+        say("'global' needs require \"variables\" too")  # RFC 6609 §3.3
+    variable_names(node.args[0], say, "variable name")
+
+
+def check_size(node: Node, caps: set[str], loops: tuple[str, ...], say: Callable[[str], None]) -> None:
+    if ":over" not in node.tags and ":under" not in node.tags:
+        say("'size' needs :over or :under")  # RFC 5228 §5.9
+
+
+def check_date(node: Node, caps: set[str], loops: tuple[str, ...], say: Callable[[str], None]) -> None:
+    part = node.args[1] if node.name == "date" else node.args[0]
+    if constant(part) and str(part).lower() not in DATE_PARTS:
+        say(f"unknown date part {part!r}")  # RFC 5260 §4
+    zone = node.tags.get(":zone")
+    if constant(zone) and not ZONE.match(str(zone)):
+        say(f":zone needs a time zone like \"+0100\", not {zone!r}")
+
+
+def check_envelope(node: Node, caps: set[str], loops: tuple[str, ...], say: Callable[[str], None]) -> None:
+    for part in node.args[0] if isinstance(node.args[0], list) else []:
+        if constant(part) and part.lower() not in ENVELOPE_PARTS:
+            say(f"unknown envelope part {part!r}")  # RFC 5228 §5.4
+
+
+def check_include(node: Node, caps: set[str], loops: tuple[str, ...], say: Callable[[str], None]) -> None:
+    name = node.args[0]
+    if constant(name) and (not name or "/" in str(name)):
+        say(f"bad script name {name!r}")  # RFC 6609 §3.2
+
+
+def check_break(node: Node, caps: set[str], loops: tuple[str, ...], say: Callable[[str], None]) -> None:
+    if not loops:
+        say("'break' outside 'foreverypart'")  # RFC 5703 §3
+    name = node.tags.get(":name")
+    if isinstance(name, str) and name not in loops:
+        say(f"no enclosing 'foreverypart' is named {name!r}")
+
+
+def check_extracttext(node: Node, caps: set[str], loops: tuple[str, ...], say: Callable[[str], None]) -> None:
+    if not loops:
+        say("'extracttext' outside 'foreverypart'")  # RFC 5703 §7
+    if "variables" not in caps:
+        say("'extracttext' needs require \"variables\"")
+    variable_names(node.args[0], say, "variable name")
+
+
+def check_header_edit(node: Node, caps: set[str], loops: tuple[str, ...], say: Callable[[str], None]) -> None:
+    name = node.args[0]
+    if constant(name) and not FIELD_NAME.match(str(name)):
+        say(f"{name!r} is not a valid header field name")  # RFC 5293 §4, §5
+
+
+def check_fcc_tags(node: Node, caps: set[str], loops: tuple[str, ...], say: Callable[[str], None]) -> None:
+    for extra in (":flags", ":create", ":specialuse"):
+        if extra in node.tags and ":fcc" not in node.tags:
+            say(f"{extra} on '{node.name}' needs :fcc")  # RFC 8580 §3
+    if node.name == "notify":
+        importance = node.tags.get(":importance")
+        if constant(importance) and importance not in ("1", "2", "3"):
+            say(":importance is \"1\", \"2\" or \"3\"")  # RFC 5435 §3.4
+        method = node.args[0]
+        if constant(method):
+            problem = method_problem(str(method))
+            if problem:
+                say(problem)  # RFC 5435 §3.1: a bad constant method is a compile error
+
+
+Rule = Callable[[Node, set[str], tuple[str, ...], Callable[[str], None]], None]
+RULES: dict[str, Rule] = {
+    "set": check_set, "global": check_global, "size": check_size,
+    "setflag": check_flags_variable, "addflag": check_flags_variable,
+    "removeflag": check_flags_variable, "hasflag": check_flags_variable,
+    "date": check_date, "currentdate": check_date, "envelope": check_envelope,
+    "include": check_include, "break": check_break, "extracttext": check_extracttext,
+    "addheader": check_header_edit, "deleteheader": check_header_edit,
+    "vacation": check_fcc_tags, "notify": check_fcc_tags,
+}
