@@ -1,0 +1,52 @@
+"""Identities, the credential store and server-side SASL mechanisms.
+
+Invariants:
+- No plaintext password is stored or returned: a record holds SCRAM
+  secrets (salt, iterations, StoredKey, ServerKey) for SHA-1 and SHA-256;
+  PLAIN and LOGIN derive from the stored salt and compare in constant time.
+- Passwords are SASLprep'd (RFC 4013) before they are hashed; stored ones
+  as stored strings, offered ones as query strings.
+- Mechanisms are sans-IO: raw bytes in, Challenge / Success / Failure out;
+  base64, the failed-login delay and the wire belong to the protocol layer.
+- A login name reaches the store only in canonical form (`user` or
+  `user@domain`, see identity.canonical_user).
+- Acting as another identity (authzid) is for administrators only.
+"""
+
+from roost.auth.credentials import (
+    BadPassword,
+    BadUserKey,
+    CredentialError,
+    CredentialStore,
+    NoSuchUser,
+    record_key,
+)
+from roost.auth.identity import BadUsername, canonical_user, split_user, validate_user
+from roost.auth.outcomes import Challenge, Failure, Mechanism, Outcome, Success
+from roost.auth.sasl import UnknownMechanism, mechanisms_offered, start
+from roost.auth.scram import ScramSecrets
+from roost.auth.sqlite_credentials import SqliteCredentialStore, open_credential_store
+
+__all__ = [
+    "BadPassword",
+    "BadUserKey",
+    "BadUsername",
+    "Challenge",
+    "CredentialError",
+    "CredentialStore",
+    "Failure",
+    "Mechanism",
+    "NoSuchUser",
+    "Outcome",
+    "ScramSecrets",
+    "SqliteCredentialStore",
+    "Success",
+    "UnknownMechanism",
+    "canonical_user",
+    "mechanisms_offered",
+    "open_credential_store",
+    "record_key",
+    "split_user",
+    "start",
+    "validate_user",
+]

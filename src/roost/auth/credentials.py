@@ -1,0 +1,70 @@
+"""The credential store interface: what SASL mechanisms and the admin tools
+need from wherever passwords live.
+
+A record is keyed by the canonical login identity: `user`, or
+`user@realm` (see roost.auth.identity.canonical_user). The embedded store is
+roost.auth.sqlite_credentials; other sources (saslauthd, SQL) plug in behind
+the same Protocol and may return None from `scram_secrets` when they can
+only check plaintext.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from roost.auth.scram import ScramSecrets
+
+
+class CredentialError(Exception):
+    """A credential operation that cannot be done; the message says why."""
+
+
+class BadPassword(CredentialError):
+    """A password that is empty or that SASLprep prohibits (RFC 4013 §2.3)."""
+
+
+class BadUserKey(CredentialError):
+    """A user key that is empty or contains control characters."""
+
+
+class NoSuchUser(CredentialError):
+    """The operation needs a record that does not exist."""
+
+
+def record_key(user: str, realm: str | None = None) -> str:
+    """The key of `user` in `realm`: `user@realm`, or `user` without a realm."""
+    if not user or any(ord(ch) < 0x20 or ord(ch) == 0x7F for ch in user + (realm or "")):
+        raise BadUserKey(f"not a usable user name: {user!r}")
+    if realm is not None and not realm:
+        raise BadUserKey("empty realm")
+    return f"{user}@{realm}" if realm else user
+
+
+class CredentialStore(Protocol):
+    """Where passwords are checked and SCRAM secrets are found.
+
+    Invariant: no implementation keeps or returns plaintext passwords.
+    """
+
+    @property
+    def iterations(self) -> int:
+        """PBKDF2 iterations used for new secrets (and for the salts
+        invented for unknown users, so they look like real ones)."""
+
+    def set_password(self, user: str, password: str, realm: str | None = None) -> None:
+        """Create or replace the record of `user` (in `realm`)."""
+
+    def delete(self, user: str, realm: str | None = None) -> None:
+        """Remove the record; NoSuchUser if there is none."""
+
+    def exists(self, user: str) -> bool:
+        """Whether a record with key `user` exists."""
+
+    def list_users(self) -> list[str]:
+        """Every record key, sorted (`user` or `user@realm`)."""
+
+    def verify_password(self, user: str, password: str) -> bool:
+        """Whether `password` is the password of record key `user`."""
+
+    def scram_secrets(self, user: str, hash_name: str) -> ScramSecrets | None:
+        """The SCRAM secrets of `user` for "SHA-1" or "SHA-256", or None."""

@@ -1,0 +1,68 @@
+"""What one step of a server-side SASL exchange yields (RFC 4422 §3).
+
+The protocol layer base64-encodes `Challenge.data` and `Success.final_data`
+and decodes client responses; mechanisms see raw bytes only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Protocol
+
+
+@dataclass(frozen=True, slots=True)
+class Challenge:
+    """Send `data` to the client and feed its response to `step`."""
+
+    data: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class Success:
+    """Authenticated as `authcid`, acting as `authzid` (equal to `authcid`
+    when no authorization identity was asked for).
+
+    `final_data` is RFC 4422 §3.6 additional data with success (SCRAM's
+    server signature); a protocol without that outcome sends it as a last
+    challenge and expects an empty response.
+    """
+
+    authcid: str
+    authzid: str
+    final_data: bytes | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Failure:
+    """The exchange failed; `reason` is for the log, not for the client."""
+
+    reason: str
+
+
+Outcome = Challenge | Success | Failure
+IsAdmin = Callable[[str], bool]
+Canonicalize = Callable[[str], str]
+
+
+class Mechanism(Protocol):
+    """One server-side SASL exchange.
+
+    The first `step` gets the client's initial response, or b"" when the
+    command had none (RFC 4422 §5 item 2a: the server then sends an empty
+    challenge, or its first prompt). After Success or Failure every further
+    step fails.
+    """
+
+    name: str
+
+    def step(self, client_data: bytes) -> Outcome:
+        """Consume the client's next message."""
+
+
+def authorize(authcid: str, authzid: str, is_admin: IsAdmin) -> Success | Failure:
+    """RFC 4422 §3.4.1: acting as someone else (proxy authorization) is for
+    administrators only."""
+    if authzid and authzid != authcid and not is_admin(authcid):
+        return Failure(f"{authcid} may not act as {authzid}")
+    return Success(authcid, authzid or authcid)

@@ -1,0 +1,107 @@
+"""PLAIN (RFC 4616) and LOGIN (draft-murchison-sasl-login): the password
+travels in the clear, so `mechanisms_offered` hides both on unencrypted
+connections unless allowplaintext says otherwise.
+"""
+
+from __future__ import annotations
+
+from roost.auth.credentials import CredentialStore
+from roost.auth.outcomes import Canonicalize, Challenge, Failure, IsAdmin, Outcome, authorize
+
+#: RFC 4616 §2 asks servers to accept 255 octets per field; we allow more
+#: but bound the whole message so a client cannot make us hash megabytes.
+MAX_MESSAGE = 2048
+
+
+def _text(raw: bytes) -> str | None:
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+
+
+class _PasswordMechanism:
+    """What PLAIN and LOGIN share: canonicalize, check the password, authorize."""
+
+    name = ""
+
+    def __init__(self, creds: CredentialStore, is_admin: IsAdmin, canonicalize: Canonicalize):
+        self._creds = creds
+        self._is_admin = is_admin
+        self._canonicalize = canonicalize
+        self._done = False
+
+    def _finish(self, authzid: str, authcid: str, password: str) -> Outcome:
+        self._done = True
+        if not authcid or not password:
+            return Failure("empty authentication identity or password")
+        try:
+            user = self._canonicalize(authcid)
+            target = self._canonicalize(authzid) if authzid else ""
+        except ValueError as err:
+            return Failure(f"bad identity: {err}")
+        if not self._creds.verify_password(user, password):
+            return Failure(f"wrong password for {user}")
+        return authorize(user, target, self._is_admin)
+
+
+class Plain(_PasswordMechanism):
+    """RFC 4616 §2: message = [authzid] NUL authcid NUL passwd."""
+
+    name = "PLAIN"
+
+    def step(self, client_data: bytes) -> Outcome:
+        if self._done:
+            return Failure("exchange already complete")
+        if not client_data:
+            # RFC 4422 §5 item 2a: no initial response, so an empty challenge.
+            return Challenge(b"")
+        self._done = True
+        if len(client_data) > MAX_MESSAGE:
+            return Failure("PLAIN message too long")
+        fields = client_data.split(b"\0")
+        if len(fields) != 3:
+            return Failure("PLAIN message needs exactly two NUL separators")
+        texts = [_text(field) for field in fields]
+        authzid, authcid, password = texts
+        if authzid is None or authcid is None or password is None:
+            return Failure("PLAIN message is not UTF-8")
+        return self._finish(authzid, authcid, password)
+
+
+class Login(_PasswordMechanism):
+    """The LOGIN mechanism: the server prompts "Username:" then "Password:".
+
+    A client may send the user name as initial response (the draft allows
+    it); then only the password prompt follows. LOGIN has no authzid.
+    """
+
+    name = "LOGIN"
+
+    def __init__(self, creds: CredentialStore, is_admin: IsAdmin, canonicalize: Canonicalize):
+        super().__init__(creds, is_admin, canonicalize)
+        self._started = False
+        self._username: str | None = None
+
+    def step(self, client_data: bytes) -> Outcome:
+        if self._done:
+            return Failure("exchange already complete")
+        if len(client_data) > MAX_MESSAGE:
+            self._done = True
+            return Failure("LOGIN response too long")
+        if not self._started:
+            self._started = True
+            if not client_data:
+                return Challenge(b"Username:")
+        if self._username is None:
+            username = _text(client_data)
+            if username is None:
+                self._done = True
+                return Failure("LOGIN user name is not UTF-8")
+            self._username = username
+            return Challenge(b"Password:")
+        password = _text(client_data)
+        if password is None:
+            self._done = True
+            return Failure("LOGIN password is not UTF-8")
+        return self._finish("", self._username, password)

@@ -1,0 +1,55 @@
+"""Choosing and starting server-side SASL mechanisms (RFC 4422)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from roost.auth.credentials import CredentialStore
+from roost.auth.outcomes import Canonicalize, IsAdmin, Mechanism
+from roost.auth.plain import Login, Plain
+from roost.auth.scram_server import Scram, default_nonce
+from roost.config import Config
+
+#: Every mechanism Roost implements, in the order they are advertised.
+IMPLEMENTED = ("SCRAM-SHA-256", "SCRAM-SHA-1", "PLAIN", "LOGIN")
+#: Mechanisms that send the password itself (RFC 4616 §6, RFC 2595 §3.2).
+PLAINTEXT = frozenset({"PLAIN", "LOGIN"})
+
+
+class UnknownMechanism(ValueError):
+    """A mechanism name Roost does not implement."""
+
+
+def mechanisms_offered(conf: Config, tls_active: bool) -> list[str]:
+    """The mechanisms to advertise: those of sasl_mech_list Roost has, minus
+    PLAIN and LOGIN on a cleartext connection unless allowplaintext is set."""
+    wanted = set(conf.sasl_mechanisms())
+    hide_plaintext = not tls_active and not conf.allowplaintext
+    return [
+        mech for mech in IMPLEMENTED
+        if mech in wanted and not (hide_plaintext and mech in PLAINTEXT)
+    ]
+
+
+def _same(name: str) -> str:
+    return name
+
+
+def start(mech_name: str, creds: CredentialStore, *, is_admin: IsAdmin,
+          canonicalize: Canonicalize = _same,
+          nonce: Callable[[], str] = default_nonce) -> Mechanism:
+    """A fresh exchange of `mech_name` (case-insensitive, RFC 4422 §3.1).
+
+    `is_admin(authcid)` decides proxy authorization; `canonicalize` maps a
+    login name to its record key (roost.auth.identity.canonical_user) and
+    raises ValueError for names that cannot be users; `nonce` makes the
+    server part of SCRAM nonces (tests inject the RFC examples' nonces).
+    """
+    name = mech_name.upper()
+    if name == "PLAIN":
+        return Plain(creds, is_admin, canonicalize)
+    if name == "LOGIN":
+        return Login(creds, is_admin, canonicalize)
+    if name in ("SCRAM-SHA-1", "SCRAM-SHA-256"):
+        return Scram(name[len("SCRAM-"):], creds, is_admin, canonicalize, nonce)
+    raise UnknownMechanism(f"no SASL mechanism {mech_name!r}")
