@@ -1,0 +1,72 @@
+"""Login names -> (user id, domain), and user id validation."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from roost.auth import BadUsername, canonical_user, split_user, validate_user
+from roost.config import parse_config
+
+VIRT = parse_config("virtdomains: userid\ndefaultdomain: example.com\n")
+NOVIRT = parse_config("virtdomains: off\n")
+DOTS = parse_config("unixhierarchysep: yes\n")
+NODOTS = parse_config("unixhierarchysep: no\n")
+
+
+@pytest.mark.parametrize(("login", "expected"), [
+    ("bob", ("bob", None)),
+    ("bob@other.org", ("bob", "other.org")),
+    ("bob@Other.ORG", ("bob", "other.org")),
+    ("bob%other.org", ("bob", "other.org")),
+    ("bob@example.com", ("bob", None)),
+    ("bob@EXAMPLE.com", ("bob", None)),
+    ("john.doe@other.org", ("john.doe", "other.org")),
+])
+def test_split_with_virtdomains(login: str, expected: tuple[str, str | None]) -> None:
+    assert split_user(login, VIRT) == expected
+
+
+def test_without_virtdomains_the_whole_string_is_the_user() -> None:
+    assert split_user("bob@other.org", NOVIRT) == ("bob@other.org", None)
+    assert canonical_user("bob@other.org", NOVIRT) == "bob@other.org"
+
+
+def test_canonical_user() -> None:
+    assert canonical_user("bob@Other.org", VIRT) == "bob@other.org"
+    assert canonical_user("bob@example.com", VIRT) == "bob"
+
+
+@pytest.mark.parametrize("login", [
+    "", "@other.org", "bob@", "bob@-bad.org", "bob@a..b", "bob@x@y.org", "bob%x@y.org",
+    "bob@exa mple.com", "b/ob@other.org",
+])
+def test_split_rejects(login: str) -> None:
+    with pytest.raises(BadUsername):
+        split_user(login, VIRT)
+
+
+def test_dots_only_with_unixhierarchysep() -> None:
+    assert validate_user("john.doe", DOTS) == "john.doe"
+    with pytest.raises(BadUsername):
+        validate_user("john.doe", NODOTS)
+
+
+@pytest.mark.parametrize("user", [
+    "", "a/b", "a^b", "a b", "a\tb", "a\x00b", "a\x7fb", "a\x85b", ".bob", "bob.", "x" * 256,
+])
+def test_validate_rejects(user: str) -> None:
+    with pytest.raises(BadUsername):
+        validate_user(user, DOTS)
+
+
+@given(st.text(st.characters(codec="utf-8"), max_size=40))
+def test_canonical_users_are_stable(login: str) -> None:
+    """Any login either is refused or canonicalizes to a fixed point."""
+    try:
+        key = canonical_user(login, VIRT)
+    except BadUsername:
+        return
+    assert canonical_user(key, VIRT) == key
+    assert not any(ord(ch) < 0x21 for ch in key)
