@@ -54,10 +54,13 @@ class SqliteCredentialStore:
         self.path = path
         self._iterations = iterations
         self._lock = threading.Lock()
-        self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None,
-                                   timeout=10.0)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._upgrade()
+        try:
+            self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None,
+                                       timeout=10.0)
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._upgrade()
+        except sqlite3.Error as err:
+            raise CredentialError(f"{path}: cannot open the credential store: {err}") from None
 
     @property
     def iterations(self) -> int:
