@@ -100,3 +100,17 @@ def test_login_malformed(creds: FixedCredentials, steps: list[bytes]) -> None:
 def test_unknown_mechanism(creds: FixedCredentials) -> None:
     with pytest.raises(UnknownMechanism):
         start("CRAM-MD5", creds, is_admin=not_admin)
+
+
+def test_plain_prepares_the_authcid(creds: FixedCredentials) -> None:
+    # RFC 4013 §3: SOFT HYPHEN maps to nothing.
+    assert start("PLAIN", creds, is_admin=not_admin).step(b"\0b\xc2\xadob\0pw") == Success(
+        "bob", "bob")
+    assert isinstance(start("PLAIN", creds, is_admin=not_admin).step(b"\0b\x07ob\0pw"), Failure)
+
+
+@pytest.mark.parametrize("mech_name", ["PLAIN", "SCRAM-SHA-1"])
+def test_only_one_empty_challenge(creds: FixedCredentials, mech_name: str) -> None:
+    mech = start(mech_name, creds, is_admin=not_admin)
+    assert mech.step(b"") == Challenge(b"")
+    assert isinstance(mech.step(b""), Failure)

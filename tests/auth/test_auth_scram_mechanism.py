@@ -216,3 +216,16 @@ def test_random_bytes_never_raise_or_succeed(first: bytes, final: bytes) -> None
     mech = start("SCRAM-SHA-1", creds, is_admin=not_admin)
     outcomes = [mech.step(first), mech.step(final)]
     assert not any(isinstance(o, Success) for o in outcomes)
+
+
+def test_imaplib_authobject_drives_the_exchange() -> None:
+    """What imaplib.IMAP4.authenticate does: decoded challenges in, responses out."""
+    creds = FixedCredentials(iterations=16)
+    creds.set_password("bob", "pw")
+    mech = start("SCRAM-SHA-256", creds, is_admin=not_admin)
+    answer = ScramClient("SHA-256", "bob", "pw").imaplib_authobject()
+    outcome = mech.step(b"")
+    while isinstance(outcome, Challenge):
+        outcome = mech.step(answer(outcome.data))
+    assert isinstance(outcome, Success) and outcome.final_data is not None
+    assert answer(outcome.final_data) == b""

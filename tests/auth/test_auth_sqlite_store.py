@@ -149,3 +149,22 @@ def _prep(text: str) -> str | None:
         return saslprep(text, allow_unassigned=True)
     except SaslprepError:
         return None
+
+
+def test_shared_between_threads(store: SqliteCredentialStore) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    def work(n: int) -> bool:
+        store.set_password(f"user{n}", f"pw{n}")
+        return store.verify_password(f"user{n}", f"pw{n}")
+
+    with ThreadPoolExecutor(8) as pool:
+        assert all(pool.map(work, range(32)))
+    assert len(store.list_users()) == 32
+
+
+def test_second_connection_sees_writes(tmp_path: Path) -> None:
+    """A tool writes while the server reads the same file (WAL)."""
+    reader = SqliteCredentialStore(tmp_path / "passwd.db", iterations=4)
+    SqliteCredentialStore(tmp_path / "passwd.db", iterations=4).set_password("bob", "pw")
+    assert reader.verify_password("bob", "pw")

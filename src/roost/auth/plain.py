@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from roost.auth.credentials import CredentialStore
 from roost.auth.outcomes import Canonicalize, Challenge, Failure, IsAdmin, Outcome, authorize
+from roost.auth.saslprep import saslprep
 
 #: RFC 4616 §2 asks servers to accept 255 octets per field; we allow more
 #: but bound the whole message so a client cannot make us hash megabytes.
@@ -36,9 +37,10 @@ class _PasswordMechanism:
         if not authcid or not password:
             return Failure("empty authentication identity or password")
         try:
-            user = self._canonicalize(authcid)
+            # RFC 4616 §2: authcid is compared after SASLprep, as SCRAM's is.
+            user = self._canonicalize(saslprep(authcid, allow_unassigned=True))
             target = self._canonicalize(authzid) if authzid else ""
-        except ValueError as err:
+        except ValueError as err:  # SaslprepError and BadUsername are ValueErrors
             return Failure(f"bad identity: {err}")
         if not self._creds.verify_password(user, password):
             return Failure(f"wrong password for {user}")
@@ -50,11 +52,16 @@ class Plain(_PasswordMechanism):
 
     name = "PLAIN"
 
+    def __init__(self, creds: CredentialStore, is_admin: IsAdmin, canonicalize: Canonicalize):
+        super().__init__(creds, is_admin, canonicalize)
+        self._prompted = False
+
     def step(self, client_data: bytes) -> Outcome:
         if self._done:
             return Failure("exchange already complete")
-        if not client_data:
+        if not client_data and not self._prompted:
             # RFC 4422 §5 item 2a: no initial response, so an empty challenge.
+            self._prompted = True
             return Challenge(b"")
         self._done = True
         if len(client_data) > MAX_MESSAGE:

@@ -73,6 +73,7 @@ class Scram:
         self._canonicalize = canonicalize
         self._nonce = nonce
         self._state = "first"
+        self._prompted = False
         self._gs2_header = ""
         self._authcid = ""
         self._authzid = ""
@@ -83,9 +84,9 @@ class Scram:
 
     def step(self, client_data: bytes) -> Outcome:
         state, self._state = self._state, "done"
-        if state == "first" and not client_data:
+        if state == "first" and not client_data and not self._prompted:
             # RFC 4422 §5 item 2a: client-first, so an empty challenge first.
-            self._state = "first"
+            self._state, self._prompted = "first", True
             return Challenge(b"")
         if state == "done":
             return Failure("exchange already complete")
