@@ -1,0 +1,138 @@
+"""ParsedMessage: everything FETCH, SEARCH, SORT and THREAD need from a
+message, computed once at delivery/APPEND and persisted in the index.
+
+Fields hold only bytes, str, int, bool, datetime, None and tuples of those,
+so the store can keep them as they are or via `to_json`/`from_json` (a
+positional JSON array; bytes as latin-1 text, datetime as ISO 8601).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import astuple, dataclass, fields
+from datetime import datetime
+from typing import Any
+
+from roost.message import bodystructure, sortkeys
+from roost.message.dates import parse_date
+from roost.message.encoded_words import decode_header_value
+from roost.message.envelope import clean_value, envelope
+from roost.message.headers import Field
+from roost.message.mime import Entity, parse_entity
+from roost.message.params import decode_rfc2231, raw_params, split_value
+from roost.message.text import leaves, preview_of
+
+SCHEMA = 1  # bump when a field is added or its meaning changes
+_PARAM_FIELDS = (b"content-type", b"content-disposition")
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedMessage:
+    """The parse-once summary of one message; see the package docstring."""
+
+    size: int
+    header_size: int
+    body_size: int
+    envelope: bytes
+    bodystructure: bytes
+    body: bytes
+    sent_date: datetime | None
+    headers_for_search: tuple[tuple[str, str], ...]
+    sort_subject: str
+    sort_from: str
+    sort_to: str
+    sort_cc: str
+    message_id: str
+    in_reply_to: str
+    references: tuple[str, ...]
+    preview: str
+    has_attachment: bool
+
+    def to_json(self) -> str:
+        """Compact JSON text for the index (see `from_json`)."""
+        values: list[Any] = [SCHEMA]
+        for value in astuple(self):
+            if isinstance(value, bytes):
+                values.append(value.decode("latin-1"))
+            elif isinstance(value, datetime):
+                values.append(value.isoformat())
+            else:
+                values.append(value)
+        return json.dumps(values, ensure_ascii=False, separators=(",", ":"))
+
+    @classmethod
+    def from_json(cls, text: str) -> ParsedMessage:
+        """Inverse of `to_json`; raises ValueError on another schema."""
+        values = json.loads(text)
+        if not isinstance(values, list) or not values or values[0] != SCHEMA:
+            raise ValueError("ParsedMessage JSON of an unknown schema")
+        args: list[Any] = []
+        for spec, value in zip(fields(cls), values[1:], strict=True):
+            if spec.type == "bytes":
+                args.append(value.encode("latin-1"))
+            elif spec.type == "datetime | None":
+                args.append(None if value is None else datetime.fromisoformat(value))
+            elif spec.name == "headers_for_search":
+                args.append(tuple((name, val) for name, val in value))
+            elif isinstance(value, list):
+                args.append(tuple(value))
+            else:
+                args.append(value)
+        return cls(*args)
+
+
+def _search_value(field: Field) -> str:
+    """Decoded value: RFC 2047 words, and RFC 2231 parameters for the
+    Content-Type/-Disposition fields when they use the `name*` forms."""
+    params = raw_params(field.value) if field.lname in _PARAM_FIELDS else ()
+    if not any(b"*" in name for name, _ in params):
+        return decode_header_value(field.value).strip()
+    head = decode_header_value(split_value(field.value)[0]).strip()
+    rendered = "".join(f'; {name}="{value}"' for name, value in decode_rfc2231(params))
+    return head + rendered
+
+
+def _has_attachment(top: Entity) -> bool:
+    """A leaf marked `attachment` (RFC 2183), or one with a file name that is
+    not the message's main text."""
+    for index, leaf in enumerate(leaves(top)):
+        disposition = leaf.header(b"content-disposition")
+        kind = split_value(disposition)[0].lower() if disposition is not None else b""
+        if kind == b"attachment":
+            return True
+        named = any(name.lower().split(b"*")[0] in (b"name", b"filename")
+                    for name, _ in leaf.params + (raw_params(disposition) if disposition else ()))
+        if named and kind != b"inline" and (index > 0 or leaf.maintype != b"text"):
+            return True
+    return False
+
+
+def _str(value: bytes | None) -> str:
+    return "" if value is None else decode_header_value(value).strip()
+
+
+def parse_message(raw: bytes) -> ParsedMessage:
+    """Parse `raw` (as stored, as received) into a ParsedMessage. Never raises."""
+    top = parse_entity(raw, 0, len(raw))
+    header = top.header
+    message_ids = sortkeys.msg_ids(header(b"message-id"))
+    reply_ids = sortkeys.msg_ids(header(b"in-reply-to"))
+    return ParsedMessage(
+        size=len(raw),
+        header_size=top.body_start,
+        body_size=len(raw) - top.body_start,
+        envelope=envelope(top.fields),
+        bodystructure=bodystructure.render(raw, top, extended=True),
+        body=bodystructure.render(raw, top, extended=False),
+        sent_date=parse_date(header(b"date")),
+        headers_for_search=tuple((f.lname.decode("latin-1"), _search_value(f)) for f in top.fields),
+        sort_subject=sortkeys.base_subject(_str(header(b"subject"))),
+        sort_from=sortkeys.first_mailbox(header(b"from")),
+        sort_to=sortkeys.first_mailbox(header(b"to")),
+        sort_cc=sortkeys.first_mailbox(header(b"cc")),
+        message_id=message_ids[0] if message_ids else _str(clean_value(header(b"message-id"))),
+        in_reply_to=reply_ids[0] if reply_ids else "",
+        references=sortkeys.msg_ids(header(b"references")),
+        preview=preview_of(raw, top),
+        has_attachment=_has_attachment(top),
+    )
