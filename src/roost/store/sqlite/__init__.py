@@ -1,0 +1,27 @@
+"""The embedded backend: an SQLite index (WAL) and content-addressed body files.
+
+Invariants:
+- A body file is complete and fsynced before any index row references it;
+  a `blobs` row exists exactly while live records reference its (key,
+  partition), its refcount counts them, and its file exists meanwhile.
+  A file is removed only after the commit that dropped its last
+  reference, under the write lock, if still unreferenced. Crashes leave
+  at worst unreferenced files, which nothing reads.
+- All index writes of a process go through one writer thread in group
+  commits; a write call returns only after the COMMIT holding it
+  (synchronous=FULL), so an acknowledged change survives kill -9.
+- Every change takes a new per-mailbox MODSEQ stamped on the records it
+  touches; expunged records stay as tombstones (expunged=1) so
+  `changes_since` reports them. UIDs never exceed UIDNEXT-1.
+- `\\Seen` of a user in a mailbox they do not own lives in `seen`; the
+  owner's (and the caller with no user's) in the message's flags.
+- The schema version is recorded and upgraded in place at open
+  (`schema.MIGRATIONS`); a newer database than the code is refused.
+- Equal bodies share one file per partition whether or not
+  `singleinstancestore` is set: content addressing makes it free.
+- No SQL leaves this package.
+"""
+
+from roost.store.sqlite.store import SqliteStore
+
+__all__ = ["SqliteStore"]

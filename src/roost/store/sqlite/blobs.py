@@ -1,0 +1,118 @@
+"""Message body files: content-addressed, one directory tree per partition.
+
+A body lives at `<partition>/<h[0:2]>/<h[2:4]>/<h>` where h is the SHA-256
+hex of its bytes: plain RFC 5322, readable by an admin. Files appear whole
+or not at all (temp file in the same directory, fsync, rename, fsync of the
+directory), so a file that exists is complete; that is what lets the index
+commit follow the file and lets a crash leave at worst an unreferenced
+file. Equal content is one file, whatever `singleinstancestore` says:
+sharing is free here and harmless.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import secrets
+from collections.abc import Iterator
+from pathlib import Path
+
+from roost.store.api import StoreError
+
+
+def content_key(raw: bytes) -> str:
+    """The blob key of a body: its SHA-256, hex."""
+    return hashlib.sha256(raw).hexdigest()
+
+
+def _fsync_dir(path: Path) -> None:
+    """Make a directory's entries (a rename, a new subdirectory) durable."""
+    fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+class BlobFiles:
+    """The body files of every partition; thread-safe (no shared state)."""
+
+    def __init__(self, partitions: dict[str, Path], fsync: bool = True) -> None:
+        self.partitions = partitions
+        self.fsync = fsync
+
+    def root(self, partition: str) -> Path:
+        """The directory of a partition; StoreError if the config has no such partition."""
+        try:
+            return self.partitions[partition]
+        except KeyError:
+            raise StoreError(f"no partition {partition!r} in the configuration") from None
+
+    def path(self, partition: str, key: str) -> Path:
+        return self.root(partition) / key[0:2] / key[2:4] / key
+
+    def present(self, partition: str, key: str, size: int) -> bool:
+        """True if the body file exists with the expected size."""
+        try:
+            return self.path(partition, key).stat().st_size == size
+        except FileNotFoundError:
+            return False
+
+    def write(self, partition: str, raw: bytes) -> str:
+        """Make the body file of `raw` exist durably; return its key.
+
+        An existing complete file is kept (same name, same bytes).
+        """
+        key = content_key(raw)
+        if self.present(partition, key, len(raw)):
+            return key
+        final = self.path(partition, key)
+        self._make_dirs(final.parent)
+        tmp = final.parent / f".tmp-{key[:16]}-{os.getpid()}-{secrets.token_hex(4)}"
+        try:
+            with open(tmp, "wb") as out:
+                out.write(raw)
+                out.flush()
+                if self.fsync:
+                    os.fsync(out.fileno())
+            os.replace(tmp, final)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
+        if self.fsync:
+            _fsync_dir(final.parent)
+        return key
+
+    def _make_dirs(self, directory: Path) -> None:
+        """Create the hash directories, syncing each parent that gained an entry."""
+        missing: list[Path] = []
+        probe = directory
+        while not probe.exists():
+            missing.append(probe)
+            probe = probe.parent
+        for new in reversed(missing):
+            new.mkdir(exist_ok=True)
+            if self.fsync:
+                _fsync_dir(new.parent)
+
+    def read(self, partition: str, key: str) -> bytes:
+        return self.path(partition, key).read_bytes()
+
+    def remove(self, partition: str, key: str) -> None:
+        """Delete a body file; already gone is fine (a crash may have raced us)."""
+        self.path(partition, key).unlink(missing_ok=True)
+
+    def all_files(self, partition: str) -> Iterator[tuple[str, Path]]:
+        """(key, path) of every body file of a partition, temp files excluded."""
+        root = self.root(partition)
+        if not root.is_dir():
+            return
+        for first in root.iterdir():
+            if len(first.name) != 2 or not first.is_dir():
+                continue
+            for second in first.iterdir():
+                if len(second.name) != 2 or not second.is_dir():
+                    continue
+                for entry in second.iterdir():
+                    if len(entry.name) == 64 and not entry.name.startswith("."):
+                        yield entry.name, entry

@@ -1,0 +1,163 @@
+"""Write operations on messages: append, flags, expunge, copy and move.
+
+Each runs on the writer thread inside the batch transaction. Every change
+takes one new MODSEQ per mailbox touched (RFC 7162 §3.1: messages changed
+by one operation may share it) and stamps it on each record it changes,
+tombstones included, so `changes_since` sees everything.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from roost.store.api import AppendResult, CopyResult, FlagOp, MailboxInfo, MessageRecord
+from roost.store.sqlite import flags as flagbits
+from roost.store.sqlite.refs import add_blob, bump_modseq, release_blob
+from roost.store.sqlite.rows import live_records, load_mailbox, seen_is_per_user
+from roost.store.sqlite.writer import WriteTx
+
+
+@dataclass(frozen=True, slots=True)
+class NewBody:
+    """A body already written to `partition`, with its parse, ready to index."""
+
+    key: str
+    partition: str
+    raw: bytes
+    parsed: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """One mailbox to add the body to, with its flags as `user` sees them."""
+
+    mailbox: str
+    flags: frozenset[str]
+    user: str | None = None
+
+
+def _insert(tx: WriteTx, info: MailboxInfo, uid: int, modseq: int, flags: frozenset[str],
+            user: str | None, internaldate: float, size: int, key: str, partition: str) -> None:
+    """Add one record; \\Seen goes to the seen table when it is `user`'s own."""
+    bits, keywords = flagbits.encode(flags)
+    if seen_is_per_user(info, user):
+        if bits & flagbits.SEEN:
+            tx.db.execute("INSERT OR IGNORE INTO seen (user, mailbox_id, uid) VALUES (?, ?, ?)",
+                          (user, info.id, uid))
+        bits &= ~flagbits.SEEN
+    tx.db.execute(
+        "INSERT INTO messages (mailbox_id, uid, modseq, sysflags, keywords, internaldate,"
+        " size, blob, partition) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (info.id, uid, modseq, bits, keywords, internaldate, size, key, partition))
+
+
+def append(tx: WriteTx, body: NewBody, targets: Sequence[Target],
+           internaldate: float) -> list[AppendResult]:
+    """Index one body into each target (APPEND: one target; delivery: many)."""
+    results = []
+    for target in targets:
+        info = load_mailbox(tx.db, target.mailbox)
+        uid = info.uidnext
+        modseq = bump_modseq(tx, info.id)
+        tx.db.execute("UPDATE mailboxes SET uidnext = ? WHERE id = ?", (uid + 1, info.id))
+        add_blob(tx, body.key, body.partition, len(body.raw), body.raw, body.parsed)
+        _insert(tx, info, uid, modseq, target.flags, target.user, internaldate,
+                len(body.raw), body.key, body.partition)
+        results.append(AppendResult(info.name, info.uidvalidity, uid, modseq))
+    return results
+
+
+def store_flags(tx: WriteTx, mailbox: str, uids: Sequence[int], op: FlagOp,
+                flags: frozenset[str], user: str | None,
+                unchanged_since: int | None) -> tuple[list[MessageRecord], list[int]]:
+    """STORE (RFC 9051 §6.4.6, RFC 7162 §3.2): only records whose flags change
+    get a new MODSEQ and are returned; UNCHANGEDSINCE failures are listed."""
+    info = load_mailbox(tx.db, mailbox)
+    per_user = seen_is_per_user(info, user)
+    refused: list[int] = []
+    changes: list[tuple[MessageRecord, frozenset[str]]] = []
+    for rec in live_records(tx.db, info.id, uids, user):
+        if unchanged_since is not None and rec.modseq > unchanged_since:
+            refused.append(rec.uid)
+            continue
+        new = flagbits.apply(op, rec.flags, flags)
+        if new != rec.flags:
+            changes.append((rec, new))
+    if not changes:
+        return [], refused
+    modseq = bump_modseq(tx, info.id)
+    changed = []
+    for rec, new in changes:
+        bits, keywords = flagbits.encode(new)
+        if per_user:
+            if bits & flagbits.SEEN:
+                tx.db.execute("INSERT OR IGNORE INTO seen (user, mailbox_id, uid)"
+                              " VALUES (?, ?, ?)", (user, info.id, rec.uid))
+            else:
+                tx.db.execute("DELETE FROM seen WHERE user = ? AND mailbox_id = ? AND uid = ?",
+                              (user, info.id, rec.uid))
+            tx.db.execute(
+                "UPDATE messages SET sysflags = (sysflags & ?) | ?, keywords = ?, modseq = ?"
+                " WHERE mailbox_id = ? AND uid = ?",
+                (flagbits.SEEN, bits & ~flagbits.SEEN, keywords, modseq, info.id, rec.uid))
+        else:
+            tx.db.execute("UPDATE messages SET sysflags = ?, keywords = ?, modseq = ?"
+                          " WHERE mailbox_id = ? AND uid = ?",
+                          (bits, keywords, modseq, info.id, rec.uid))
+        changed.append(MessageRecord(rec.uid, modseq, new, rec.internaldate, rec.size, rec.blob))
+    return changed, refused
+
+
+def _tombstone(tx: WriteTx, info: MailboxInfo, records: Sequence[MessageRecord]) -> list[int]:
+    """Expunge `records`: tombstones at a new MODSEQ, bodies released."""
+    if not records:
+        return []
+    modseq = bump_modseq(tx, info.id)
+    for rec in records:
+        tx.db.execute("UPDATE messages SET expunged = 1, modseq = ? WHERE mailbox_id = ? AND uid = ?",
+                      (modseq, info.id, rec.uid))
+        tx.db.execute("DELETE FROM seen WHERE mailbox_id = ? AND uid = ?", (info.id, rec.uid))
+        partition = tx.db.execute("SELECT partition FROM messages WHERE mailbox_id = ? AND uid = ?",
+                                  (info.id, rec.uid)).fetchone()[0]
+        release_blob(tx, rec.blob, partition)
+    return [rec.uid for rec in records]
+
+
+def expunge(tx: WriteTx, mailbox: str, uids: Sequence[int] | None) -> list[int]:
+    """EXPUNGE / UID EXPUNGE (RFC 4315 §2.1): remove \\Deleted messages."""
+    info = load_mailbox(tx.db, mailbox)
+    if uids is None:
+        uids = [row[0] for row in tx.db.execute(
+            "SELECT uid FROM messages WHERE mailbox_id = ? AND expunged = 0 AND sysflags & ?",
+            (info.id, flagbits.DELETED))]
+    doomed = [rec for rec in live_records(tx.db, info.id, uids, None)
+              if "\\Deleted" in rec.flags]
+    return _tombstone(tx, info, doomed)
+
+
+def copy(tx: WriteTx, source: str, uids: Sequence[int], dest: str, user: str | None,
+         move: bool) -> CopyResult:
+    """COPY (RFC 9051 §6.4.7) or MOVE (RFC 6851): new records, the same bodies.
+
+    Flags travel as `user` sees them; internal dates are kept. UIDs that are
+    not in the source are skipped (RFC 9051 §6.4.8: a UID set may name gaps).
+    """
+    src = load_mailbox(tx.db, source)
+    records = live_records(tx.db, src.id, uids, user)
+    dst = load_mailbox(tx.db, dest)
+    if not records:
+        return CopyResult(dst.uidvalidity, (), ())
+    modseq = bump_modseq(tx, dst.id)
+    first = dst.uidnext
+    for offset, rec in enumerate(records):
+        partition = tx.db.execute("SELECT partition FROM messages WHERE mailbox_id = ? AND uid = ?",
+                                  (src.id, rec.uid)).fetchone()[0]
+        add_blob(tx, rec.blob, partition, rec.size)
+        _insert(tx, dst, first + offset, modseq, rec.flags, user, rec.internaldate.timestamp(),
+                rec.size, rec.blob, partition)
+    tx.db.execute("UPDATE mailboxes SET uidnext = ? WHERE id = ?", (first + len(records), dst.id))
+    if move:
+        _tombstone(tx, load_mailbox(tx.db, source), records)
+    dest_uids = tuple(range(first, first + len(records)))
+    return CopyResult(dst.uidvalidity, tuple(rec.uid for rec in records), dest_uids)

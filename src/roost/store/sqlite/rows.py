@@ -1,0 +1,95 @@
+"""Index rows -> API values, and the SQL pieces reads and writes share.
+
+The per-user `\\Seen` rule lives here, once: a user who is given and is not
+the mailbox's owner sees `\\Seen` from the `seen` table; everyone else (the
+owner, and callers that pass no user) sees the bit kept in `messages`.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from roost.store.api import MailboxInfo, MailboxNotFound, MessageRecord
+from roost.store.sqlite import flags
+
+MAILBOX_COLUMNS = "id, name, uidvalidity, uidnext, highestmodseq, partition, owner, special_use"
+
+SEEN_VIEW = "(:user IS NOT NULL AND mb.owner IS NOT :user)"
+"""True where `:user`'s \\Seen comes from the seen table (bound to mailbox `mb`)."""
+
+RECORD_SELECT = f"""
+    SELECT m.uid, m.modseq, m.sysflags, m.keywords, m.internaldate, m.size, m.blob,
+           CASE WHEN {SEEN_VIEW} THEN s.uid IS NOT NULL ELSE m.sysflags & {flags.SEEN} != 0 END
+    FROM messages m
+    JOIN mailboxes mb ON mb.id = m.mailbox_id
+    LEFT JOIN seen s ON s.mailbox_id = m.mailbox_id AND s.user = :user AND s.uid = m.uid
+"""
+"""Select live records as `:user` sees them; callers add WHERE (on m.) and ORDER BY."""
+
+UID_CHUNK = 500
+"""UIDs per `IN (...)`: SQLite caps the number of bound parameters."""
+
+
+def mailbox_info(row: Sequence[Any]) -> MailboxInfo:
+    """A MailboxInfo from a row of MAILBOX_COLUMNS."""
+    special = tuple(row[7].split()) if row[7] else ()
+    return MailboxInfo(id=row[0], name=row[1], uidvalidity=row[2], uidnext=row[3],
+                       highestmodseq=row[4], partition=row[5], owner=row[6],
+                       special_use=special)
+
+
+def load_mailbox(db: sqlite3.Connection, name: str) -> MailboxInfo:
+    """The mailbox called `name`, or MailboxNotFound."""
+    row = db.execute(f"SELECT {MAILBOX_COLUMNS} FROM mailboxes WHERE name = ?",
+                     (name,)).fetchone()
+    if row is None:
+        raise MailboxNotFound(name)
+    return mailbox_info(row)
+
+
+def seen_is_per_user(info: MailboxInfo, user: str | None) -> bool:
+    """Python twin of SEEN_VIEW."""
+    return user is not None and info.owner != user
+
+
+def to_epoch(when: datetime | None) -> float:
+    """Seconds since the epoch; naive datetimes are taken as UTC, None is now."""
+    if when is None:
+        return datetime.now(UTC).timestamp()
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return when.timestamp()
+
+
+def from_epoch(seconds: float) -> datetime:
+    """An aware UTC datetime (the index keeps the instant, not the sender's zone)."""
+    return datetime.fromtimestamp(seconds, UTC)
+
+
+def record(row: Sequence[Any]) -> MessageRecord:
+    """A MessageRecord from a row of RECORD_SELECT."""
+    bits = (row[2] & ~flags.SEEN) | (flags.SEEN if row[7] else 0)
+    return MessageRecord(uid=row[0], modseq=row[1], flags=flags.decode(bits, row[3]),
+                         internaldate=from_epoch(row[4]), size=row[5], blob=row[6])
+
+
+def live_records(db: sqlite3.Connection, mailbox_id: int, uids: Sequence[int],
+                 user: str | None) -> list[MessageRecord]:
+    """Live records among `uids` as `user` sees them, in UID order; absent UIDs skipped."""
+    found: list[MessageRecord] = []
+    for chunk in chunks(sorted(set(uids))):
+        marks = ",".join("?" * len(chunk))
+        sql = (RECORD_SELECT.replace(":user", "?1")
+               + f" WHERE m.mailbox_id = ?2 AND m.expunged = 0 AND m.uid IN ({marks})")
+        params = (user, mailbox_id, *chunk)
+        found.extend(record(row) for row in db.execute(sql, params))
+    found.sort(key=lambda rec: rec.uid)
+    return found
+
+
+def chunks(uids: Sequence[int]) -> Iterator[Sequence[int]]:
+    for start in range(0, len(uids), UID_CHUNK):
+        yield uids[start:start + UID_CHUNK]

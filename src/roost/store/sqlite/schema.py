@@ -1,0 +1,121 @@
+"""The index schema and its in-place upgrades.
+
+`schema_version` holds one row: the number of migrations applied. At open
+every migration past that number runs, in order, each in its own
+transaction, so a store written by any older Roost is upgraded where it
+lies. A database newer than this code is refused rather than guessed at:
+Cyrus's history of silently misread database formats is what this avoids.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+
+from roost.store.api import StoreCorrupt
+
+
+def _run(db: sqlite3.Connection, script: str) -> None:
+    """Run `;`-separated DDL inside the caller's transaction.
+
+    Not `executescript`: it commits first, which would split a migration.
+    """
+    for statement in script.split(";"):
+        if statement.strip():
+            db.execute(statement)
+
+
+def _v1(db: sqlite3.Connection) -> None:
+    """The first schema: mailboxes, messages with tombstones, per-user seen,
+    subscriptions, reference-counted bodies and the parse-once cache."""
+    _run(db, """
+        CREATE TABLE meta (
+            key   TEXT PRIMARY KEY,
+            value INTEGER NOT NULL
+        );
+        CREATE TABLE mailboxes (
+            id            INTEGER PRIMARY KEY,
+            name          TEXT NOT NULL UNIQUE,
+            uidvalidity   INTEGER NOT NULL,
+            uidnext       INTEGER NOT NULL DEFAULT 1,
+            highestmodseq INTEGER NOT NULL DEFAULT 1,
+            partition     TEXT NOT NULL,
+            owner         TEXT,
+            recentuid     INTEGER NOT NULL DEFAULT 0,
+            special_use   TEXT NOT NULL DEFAULT '',
+            created       INTEGER NOT NULL
+        );
+        CREATE TABLE messages (
+            mailbox_id   INTEGER NOT NULL REFERENCES mailboxes(id),
+            uid          INTEGER NOT NULL,
+            modseq       INTEGER NOT NULL,
+            sysflags     INTEGER NOT NULL DEFAULT 0,
+            keywords     TEXT NOT NULL DEFAULT '',
+            internaldate REAL NOT NULL,
+            size         INTEGER NOT NULL,
+            blob         TEXT NOT NULL,
+            partition    TEXT NOT NULL,
+            expunged     INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY (mailbox_id, uid)
+        ) WITHOUT ROWID;
+        CREATE INDEX messages_modseq ON messages (mailbox_id, modseq);
+        CREATE TABLE seen (
+            user       TEXT NOT NULL,
+            mailbox_id INTEGER NOT NULL,
+            uid        INTEGER NOT NULL,
+            PRIMARY KEY (mailbox_id, user, uid)
+        ) WITHOUT ROWID;
+        CREATE TABLE subscriptions (
+            user TEXT NOT NULL,
+            name TEXT NOT NULL,
+            PRIMARY KEY (user, name)
+        ) WITHOUT ROWID;
+        CREATE TABLE blobs (
+            sha256    TEXT NOT NULL,
+            partition TEXT NOT NULL,
+            size      INTEGER NOT NULL,
+            refcount  INTEGER NOT NULL,
+            PRIMARY KEY (sha256, partition)
+        ) WITHOUT ROWID;
+        CREATE TABLE message_cache (
+            sha256 TEXT PRIMARY KEY,
+            parsed TEXT NOT NULL
+        ) WITHOUT ROWID;
+    """)
+
+
+MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_v1,)
+"""Ordered upgrades; MIGRATIONS[n] takes a version-n database to n+1. Append only."""
+
+
+def current_version(db: sqlite3.Connection) -> int:
+    """The recorded schema version; 0 for an empty database."""
+    db.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
+    row = db.execute("SELECT version FROM schema_version").fetchone()
+    return int(row[0]) if row else 0
+
+
+def migrate(db: sqlite3.Connection) -> int:
+    """Bring the database to the newest schema; return the version it ends at.
+
+    `db` must be in autocommit mode (isolation_level=None). Each step runs
+    under BEGIN IMMEDIATE so two processes opening at once upgrade once.
+    """
+    while True:
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            version = current_version(db)
+            if version > len(MIGRATIONS):
+                raise StoreCorrupt(
+                    f"mail store schema version {version} is newer than this Roost "
+                    f"understands ({len(MIGRATIONS)}); upgrade Roost")
+            if version == len(MIGRATIONS):
+                db.execute("COMMIT")
+                return version
+            MIGRATIONS[version](db)
+            db.execute("DELETE FROM schema_version")
+            db.execute("INSERT INTO schema_version (version) VALUES (?)", (version + 1,))
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise

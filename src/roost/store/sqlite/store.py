@@ -1,0 +1,201 @@
+"""SqliteStore: the `Store` protocol over one SQLite index and body files.
+
+Reads run on the caller's thread with the store's own read connection;
+writes go to the writer thread (group commit) and return once durable.
+Bodies are written and fsynced, and parsed, in a worker thread before
+their index change is queued, so neither blocks the event loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+from datetime import datetime
+from pathlib import Path
+
+from roost.message.parsed import ParsedMessage, parse_message
+from roost.store import names
+from roost.store.api import (
+    AppendResult,
+    Changes,
+    CopyResult,
+    Delivery,
+    FlagOp,
+    MailboxInfo,
+    MailboxStatus,
+    MessageNotFound,
+    MessageRecord,
+    StoreCorrupt,
+)
+from roost.store.sqlite import check as checks
+from roost.store.sqlite import flags as flagbits
+from roost.store.sqlite import mailbox_ops, message_ops, reads
+from roost.store.sqlite.blobs import BlobFiles
+from roost.store.sqlite.message_ops import NewBody, Target
+from roost.store.sqlite.notify import ChangeNotifier
+from roost.store.sqlite.parsedcache import ParsedLRU, deserialize, serialize
+from roost.store.sqlite.rows import load_mailbox, to_epoch
+from roost.store.sqlite.schema import migrate
+from roost.store.sqlite.writer import Writer, connect
+
+
+class SqliteStore:
+    """The embedded mail store; one per process (several may share a database)."""
+
+    def __init__(self, database: Path, partitions: dict[str, Path],
+                 defaultpartition: str = "default", fsync: bool = True) -> None:
+        self.database = database
+        self.defaultpartition = defaultpartition
+        self._fsync = fsync
+        self._blobs = BlobFiles(partitions, fsync)
+        self._db = connect(database, fsync)
+        migrate(self._db)
+        self._parsed = ParsedLRU()
+        self._notifier = ChangeNotifier(self._data_version)
+        self._writer = Writer(database, self._blobs, fsync, self._notifier.pulse)
+
+    def _data_version(self) -> int:
+        return int(self._db.execute("PRAGMA data_version").fetchone()[0])
+
+    # -- mailbox list
+    async def create_mailbox(self, name: str, *, partition: str | None = None,
+                             special_use: Sequence[str] = ()) -> MailboxInfo:
+        names.validate_internal(name)
+        where = partition or self.defaultpartition
+        return await self._writer.run(
+            lambda tx: mailbox_ops.create_mailbox(tx, name, where, special_use))
+
+    async def delete_mailbox(self, name: str) -> None:
+        await self._writer.run(lambda tx: mailbox_ops.delete_mailbox(tx, name))
+
+    async def rename_mailbox(self, old: str, new: str) -> None:
+        names.validate_internal(new)
+        await self._writer.run(lambda tx: mailbox_ops.rename_mailbox(tx, old, new))
+
+    async def get_mailbox(self, name: str) -> MailboxInfo:
+        return load_mailbox(self._db, name)
+
+    async def list_mailboxes(self, prefix: str = "") -> list[MailboxInfo]:
+        return reads.list_mailboxes(self._db, prefix)
+
+    # -- subscriptions
+    async def subscribe(self, user: str, name: str) -> None:
+        names.validate_internal(name)
+        await self._writer.run(lambda tx: mailbox_ops.subscribe(tx, user, name))
+
+    async def unsubscribe(self, user: str, name: str) -> None:
+        await self._writer.run(lambda tx: mailbox_ops.unsubscribe(tx, user, name))
+
+    async def subscriptions(self, user: str) -> list[str]:
+        return reads.subscriptions(self._db, user)
+
+    # -- messages in
+    def _write_body(self, partition: str, raw: bytes) -> NewBody:
+        """Worker thread: the durable body file and its parse, before any index change."""
+        key = self._blobs.write(partition, raw)
+        return NewBody(key, partition, raw, serialize(raw))
+
+    async def append(self, mailbox: str, raw: bytes, *, flags: Sequence[str] = (),
+                     internaldate: datetime | None = None,
+                     user: str | None = None) -> AppendResult:
+        info = load_mailbox(self._db, mailbox)
+        body = await asyncio.to_thread(self._write_body, info.partition, raw)
+        target = Target(mailbox, flagbits.normalize(flags), user)
+        when = to_epoch(internaldate)
+        results = await self._writer.run(
+            lambda tx: message_ops.append(tx, body, [target], when))
+        return results[0]
+
+    async def deliver(self, targets: Sequence[Delivery], raw: bytes,
+                      internaldate: datetime | None = None) -> list[AppendResult]:
+        """One body file, in the first target's partition, shared by every target."""
+        if not targets:
+            return []
+        first = load_mailbox(self._db, targets[0].mailbox)
+        body = await asyncio.to_thread(self._write_body, first.partition, raw)
+        rows = [Target(t.mailbox, flagbits.normalize(t.flags)) for t in targets]
+        when = to_epoch(internaldate)
+        return await self._writer.run(lambda tx: message_ops.append(tx, body, rows, when))
+
+    # -- reading
+    async def messages(self, mailbox: str, user: str | None = None) -> list[MessageRecord]:
+        return reads.messages(self._db, mailbox, user)
+
+    async def changes_since(self, mailbox: str, modseq: int,
+                            user: str | None = None) -> Changes:
+        return reads.changes_since(self._db, mailbox, modseq, user)
+
+    async def body(self, blob: str) -> bytes:
+        location = reads.blob_location(self._db, blob)
+        if location is None:
+            raise MessageNotFound(f"no message body {blob}")
+        try:
+            return await asyncio.to_thread(self._blobs.read, location[0], blob)
+        except FileNotFoundError:
+            raise StoreCorrupt(f"body {blob} missing from partition {location[0]}") from None
+
+    async def parsed(self, blob: str) -> ParsedMessage:
+        cached = self._parsed.get(blob)
+        if cached is not None:
+            return cached
+        location = reads.blob_location(self._db, blob)
+        if location is None:
+            raise MessageNotFound(f"no message body {blob}")
+        parsed = deserialize(location[1])
+        if parsed is None:
+            parsed = await asyncio.to_thread(parse_message, await self.body(blob))
+        self._parsed.put(blob, parsed)
+        return parsed
+
+    async def status(self, mailbox: str, user: str | None = None) -> MailboxStatus:
+        return reads.status(self._db, mailbox, user)
+
+    # -- changing
+    async def store_flags(self, mailbox: str, uids: Sequence[int], op: FlagOp,
+                          flags: Sequence[str], *, user: str | None = None,
+                          unchanged_since: int | None = None
+                          ) -> tuple[list[MessageRecord], list[int]]:
+        wanted = flagbits.normalize(flags)
+        return await self._writer.run(lambda tx: message_ops.store_flags(
+            tx, mailbox, uids, op, wanted, user, unchanged_since))
+
+    async def expunge(self, mailbox: str, uids: Sequence[int] | None = None) -> list[int]:
+        return await self._writer.run(lambda tx: message_ops.expunge(tx, mailbox, uids))
+
+    async def copy(self, source: str, uids: Sequence[int], dest: str,
+                   user: str | None = None) -> CopyResult:
+        return await self._writer.run(
+            lambda tx: message_ops.copy(tx, source, uids, dest, user, move=False))
+
+    async def move(self, source: str, uids: Sequence[int], dest: str,
+                   user: str | None = None) -> CopyResult:
+        return await self._writer.run(
+            lambda tx: message_ops.copy(tx, source, uids, dest, user, move=True))
+
+    async def claim_recent(self, mailbox: str) -> int:
+        return await self._writer.run(lambda tx: mailbox_ops.claim_recent(tx, mailbox))
+
+    # -- change notification
+    async def wait_for_change(self, mailbox: str, modseq: int, timeout: float) -> bool:
+        """True once MODSEQ passes `modseq` (or the mailbox is gone: that is a change too)."""
+        def changed() -> bool:
+            now = reads.highestmodseq(self._db, mailbox)
+            return now is None or now > modseq
+        return await self._notifier.wait(changed, timeout)
+
+    # -- upkeep
+    def check(self) -> list[str]:
+        return checks.check(self._db, self._blobs)
+
+    def repair(self) -> list[str]:
+        """Fix what `check` reports (for `reconstruct`); returns what was done."""
+        db = connect(self.database, self._fsync)
+        try:
+            return checks.repair(db, self._blobs)
+        finally:
+            db.close()
+
+    async def close(self) -> None:
+        await self._notifier.close()
+        await asyncio.to_thread(self._writer.close)
+        self._db.close()

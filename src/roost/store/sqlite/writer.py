@@ -1,0 +1,187 @@
+"""The one writer thread: every index change, batched into group commits.
+
+Callers queue an operation (a function of a `WriteTx`) and await a future.
+The thread takes everything queued, runs it in ONE transaction (each
+operation inside its own savepoint, so one failing operation is undone
+alone and gets its own exception), commits, and only then resolves the
+futures: a resolved future means the change is durable. Requests that
+arrive while a commit is syncing wait for the next one, so the number of
+fsyncs grows with commits, not with writers.
+
+Bodies whose reference count fell to zero are deleted after the commit,
+under the write lock and only if still unreferenced: a concurrent append
+of the same content, in this process or another, either sees the file or
+rewrites it (see `ops.add_blob_ref`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import queue
+import sqlite3
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+from roost.store.sqlite.blobs import BlobFiles
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+MAX_BATCH = 1000
+BUSY_TIMEOUT = 30.0
+
+
+@dataclass
+class WriteTx:
+    """What an operation gets: the connection, inside an open transaction."""
+
+    db: sqlite3.Connection
+    blobs: BlobFiles
+    released: set[tuple[str, str]] = field(default_factory=set)
+    """(key, partition) of bodies whose last reference went away."""
+
+
+@dataclass
+class _Request:
+    op: Callable[[WriteTx], Any]
+    future: asyncio.Future[Any]
+
+
+def connect(path: Path, fsync: bool) -> sqlite3.Connection:
+    """A connection in autocommit mode (transactions are explicit) on the WAL index.
+
+    synchronous=FULL syncs the WAL at every commit, which is what makes a
+    resolved write durable; with `fsync: no` the admin has chosen speed.
+    """
+    db = sqlite3.connect(path, timeout=BUSY_TIMEOUT, isolation_level=None,
+                         check_same_thread=False)
+    db.execute("PRAGMA journal_mode=WAL")
+    db.execute(f"PRAGMA synchronous={'FULL' if fsync else 'OFF'}")
+    db.execute("PRAGMA foreign_keys=OFF")
+    return db
+
+
+class Writer:
+    """Owns the writer thread and its connection."""
+
+    def __init__(self, path: Path, blobs: BlobFiles, fsync: bool,
+                 after_commit: Callable[[], None]) -> None:
+        self._path = path
+        self._blobs = blobs
+        self._fsync = fsync
+        self._after_commit = after_commit
+        self._queue: queue.SimpleQueue[_Request | None] = queue.SimpleQueue()
+        self._thread = threading.Thread(target=self._main, name="roost-store-writer",
+                                        daemon=True)
+        self._thread.start()
+
+    async def run(self, op: Callable[[WriteTx], T]) -> T:
+        """Run `op` in the next group commit; return its result once durable."""
+        if not self._thread.is_alive():
+            raise RuntimeError("the store is closed")
+        future: asyncio.Future[T] = asyncio.get_running_loop().create_future()
+        self._queue.put(_Request(op, future))
+        return await future
+
+    def close(self) -> None:
+        """Finish queued work, then stop the thread."""
+        if self._thread.is_alive():
+            self._queue.put(None)
+            self._thread.join()
+
+    def _main(self) -> None:
+        db = connect(self._path, self._fsync)
+        try:
+            while True:
+                first = self._queue.get()
+                if first is None:
+                    return
+                batch = [first]
+                stop = False
+                while len(batch) < MAX_BATCH:
+                    try:
+                        more = self._queue.get_nowait()
+                    except queue.Empty:
+                        break
+                    if more is None:
+                        stop = True
+                        break
+                    batch.append(more)
+                self._commit(db, batch)
+                if stop:
+                    return
+        finally:
+            db.close()
+
+    def _commit(self, db: sqlite3.Connection, batch: list[_Request]) -> None:
+        """One transaction for the batch; settle each future after COMMIT."""
+        tx = WriteTx(db, self._blobs)
+        outcomes: list[tuple[bool, Any]] = []
+        try:
+            db.execute("BEGIN IMMEDIATE")
+            for request in batch:
+                db.execute("SAVEPOINT op")
+                try:
+                    outcomes.append((True, request.op(tx)))
+                    db.execute("RELEASE op")
+                except Exception as err:  # noqa: BLE001 - the caller gets it; the batch goes on
+                    db.execute("ROLLBACK TO op")
+                    db.execute("RELEASE op")
+                    outcomes.append((False, err))
+            db.execute("COMMIT")
+        except Exception as err:
+            if db.in_transaction:
+                db.execute("ROLLBACK")
+            log.exception("store commit failed")
+            outcomes = [(False, err)] * len(batch)
+        else:
+            if tx.released:
+                self._remove_unreferenced(db, tx.released)
+        loops = {request.future.get_loop() for request in batch}
+        for loop in loops:
+            _call_soon(loop, self._after_commit)
+        for request, (ok, value) in zip(batch, outcomes):
+            _call_soon(request.future.get_loop(), _settle, request.future, ok, value)
+
+    def _remove_unreferenced(self, db: sqlite3.Connection,
+                             released: set[tuple[str, str]]) -> None:
+        """Delete body files no index row references any more.
+
+        Holding the write lock (BEGIN IMMEDIATE) keeps another process from
+        adding a reference between the check and the unlink. A failure here
+        leaves orphan files, which are harmless.
+        """
+        try:
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                for key, partition in released:
+                    row = db.execute("SELECT 1 FROM blobs WHERE sha256 = ? AND partition = ?",
+                                     (key, partition)).fetchone()
+                    if row is None:
+                        self._blobs.remove(partition, key)
+            finally:
+                db.execute("COMMIT")
+        except Exception:
+            log.exception("removing unreferenced bodies failed; orphans remain")
+
+
+def _call_soon(loop: asyncio.AbstractEventLoop, callback: Callable[..., None],
+               *args: Any) -> None:
+    """Hand a callback to a loop; a loop already closed has nobody waiting."""
+    try:
+        loop.call_soon_threadsafe(callback, *args)
+    except RuntimeError:
+        pass
+
+
+def _settle(future: asyncio.Future[Any], ok: bool, value: Any) -> None:
+    if future.cancelled():
+        return
+    if ok:
+        future.set_result(value)
+    else:
+        future.set_exception(value)
