@@ -1,0 +1,12 @@
+"""IMAP4rev1 / IMAP4rev2 protocol (RFC 3501, RFC 9051): sans-IO input side.
+
+Invariants:
+- ``wire`` and ``parse*`` never do I/O: bytes in, events and commands out.
+- The only exception the parsers raise is ``Bad`` (and ``UnknownCharset``
+  from SEARCH); every malformed input maps onto one of them, carrying the
+  tag when it could be read and ``*`` otherwise.
+- ``Wire`` memory is bounded by its limits, and after any ``TooLong`` it
+  resynchronises on the next command without closing the connection.
+- Commands are frozen values; mailbox names stay raw IMAP strings
+  (decode with ``mutf7``), except that INBOX is always spelt ``INBOX``.
+"""

@@ -1,0 +1,157 @@
+"""[UID] SEARCH [RETURN (opts)] [CHARSET cs] keys -> ``commands.Search``.
+
+RFC 9051 §6.4.4 and §9 ``search``, RFC 3501 §6.4.4 (RECENT, NEW, OLD),
+RFC 4731 §3.1 (RETURN), RFC 7162 §3.1.5 (MODSEQ), RFC 5032 (OLDER,
+YOUNGER). Search strings are decoded with the CHARSET (UTF-8 when absent,
+RFC 9051 §6.4.4), so the query holds text.
+"""
+
+from __future__ import annotations
+
+import re
+
+from roost.imap import commands as c
+from roost.imap.parse_lexer import NUMBER64_MAX, Cursor
+from roost.search import query as q
+
+#: RFC 4731 §3.1 return options.
+RETURN_OPTIONS = frozenset({"MIN", "MAX", "ALL", "COUNT", "SAVE"})
+#: Nesting bound: deeper NOT/OR/() chains are refused rather than recursed.
+MAX_DEPTH = 64
+_KEY_NAME = re.compile(rb"[A-Za-z]+")
+_ENTRY_TYPES = ("PRIV", "SHARED", "ALL")
+_HEADER_SHORTCUTS = {"FROM": "From", "TO": "To", "CC": "Cc", "BCC": "Bcc", "SUBJECT": "Subject"}
+_DATES: dict[str, type[q.Before | q.On | q.Since | q.SentBefore | q.SentOn | q.SentSince]] = {
+    "BEFORE": q.Before, "ON": q.On, "SINCE": q.Since,
+    "SENTBEFORE": q.SentBefore, "SENTON": q.SentOn, "SENTSINCE": q.SentSince,
+}
+
+
+class UnknownCharset(Exception):
+    """SEARCH CHARSET names a charset the server cannot decode.
+
+    RFC 9051 §6.4.4: the reply is ``tag NO [BADCHARSET]``, not BAD.
+    """
+
+    def __init__(self, tag: str, charset: str) -> None:
+        super().__init__(tag, charset)
+        self.tag = tag
+        self.charset = charset
+
+
+def parse_search(cur: Cursor, uid: bool) -> c.Search:
+    """The arguments of [UID] SEARCH, after the command name."""
+    cur.sp()
+    returns: frozenset[str] | None = None
+    if cur.skip_word(b"RETURN"):
+        cur.sp()
+        opts = cur.paren_list(lambda: cur.atom().upper())
+        if not set(opts) <= RETURN_OPTIONS:
+            raise cur.bad("unknown SEARCH return option")
+        returns = frozenset(opts) or frozenset({"ALL"})  # RFC 4731 §3.1: () is ALL
+        cur.sp()
+    charset: str | None = None
+    if cur.skip_word(b"CHARSET"):
+        cur.sp()
+        charset = cur.astring().upper()
+        try:
+            b"".decode(charset)  # also refuses non-text codecs such as rot13
+        except LookupError:
+            raise UnknownCharset(cur.tag, charset) from None
+        cur.sp()
+    keys = _SearchParser(cur, charset or "UTF-8").key_list(0)
+    query = keys[0] if len(keys) == 1 else q.And(tuple(keys))
+    return c.Search(cur.tag, uid, query, charset, returns)
+
+
+class _SearchParser:
+    """Recursive descent over search keys with a depth bound."""
+
+    def __init__(self, cur: Cursor, charset: str) -> None:
+        self.cur = cur
+        self.charset = charset
+
+    def key_list(self, depth: int) -> list[q.Key]:
+        """``search-key *(SP search-key)`` up to ``)`` or the end."""
+        keys = [self.key(depth)]
+        while self.cur.skip(b" "):
+            keys.append(self.key(depth))
+        return keys
+
+    def text(self) -> str:
+        """An astring in the search charset."""
+        raw = self.cur.astring_bytes()
+        try:
+            return raw.decode(self.charset)
+        except UnicodeDecodeError:
+            raise self.cur.bad(f"string is not valid {self.charset}") from None
+
+    def key(self, depth: int) -> q.Key:
+        """One ``search-key``."""
+        cur = self.cur
+        if depth > MAX_DEPTH:
+            raise cur.bad("search keys nested too deeply")
+        if cur.skip(b"("):
+            keys = self.key_list(depth + 1)
+            cur.expect(b")")
+            return keys[0] if len(keys) == 1 else q.And(tuple(keys))
+        name = cur.maybe(_KEY_NAME)
+        if name is None:
+            return q.SeqSet(cur.sequence_set())
+        return self._named(name.decode("ascii").upper(), depth)
+
+    def _named(self, name: str, depth: int) -> q.Key:
+        cur = self.cur
+        if name == "ALL":
+            return q.All()
+        if name in q.FLAG_KEYS:
+            return q.Flag(*q.FLAG_KEYS[name])
+        if name == "NEW":  # RFC 3501 §6.4.4: RECENT UNSEEN
+            return q.And((q.Flag("\\Recent"), q.Flag("\\Seen", False)))
+        cur.sp()
+        if name == "NOT":
+            return q.Not(self.key(depth + 1))
+        if name == "OR":
+            left = self.key(depth + 1)
+            cur.sp()
+            return q.Or(left, self.key(depth + 1))
+        if name in _HEADER_SHORTCUTS:
+            return q.Header(_HEADER_SHORTCUTS[name], self.text())
+        if name == "HEADER":
+            field = cur.astring()
+            cur.sp()
+            return q.Header(field, self.text())
+        if name == "BODY":
+            return q.Body(self.text())
+        if name == "TEXT":
+            return q.Text(self.text())
+        if name in ("KEYWORD", "UNKEYWORD"):
+            return q.Keyword(cur.atom(), name == "KEYWORD")
+        if name in _DATES:
+            return _DATES[name](cur.date())
+        if name == "LARGER":
+            return q.Larger(cur.number(NUMBER64_MAX))
+        if name == "SMALLER":
+            return q.Smaller(cur.number(NUMBER64_MAX))
+        if name == "UID":
+            return q.Uid(cur.sequence_set())
+        if name == "OLDER":
+            return q.Older(cur.nz_number())
+        if name == "YOUNGER":
+            return q.Younger(cur.nz_number())
+        if name == "MODSEQ":
+            return self._modseq()
+        raise cur.bad(f"unknown search key {name}")
+
+    def _modseq(self) -> q.ModSeq:
+        """MODSEQ [entry-name entry-type] value. RFC 7162 §3.1.5."""
+        cur = self.cur
+        if not cur.is_string():
+            return q.ModSeq(cur.number(NUMBER64_MAX))
+        entry = cur.string()
+        cur.sp()
+        entry_type = cur.atom().upper()
+        if entry_type not in _ENTRY_TYPES:
+            raise cur.bad("bad MODSEQ entry type")
+        cur.sp()
+        return q.ModSeq(cur.number(NUMBER64_MAX), entry, entry_type.lower())
