@@ -1,0 +1,20 @@
+"""Delivery: the one way mail from outside enters the store.
+
+Invariants:
+- Every message from outside (LMTP today) enters through `deliver()`; no
+  protocol calls `Store.deliver` or `Store.append` for incoming mail.
+- One body file per message, however many recipients (one
+  `Store.deliver` call; the store is content-addressed).
+- A recipient's result is ok only once its copy is durable.
+- Routing (`routing.py`) follows Cyrus lmtpd: virtdomains, defaultdomain,
+  lmtp_downcase_rcpt, +detail folders; a user exists iff their INBOX does.
+- Failures are protocol-neutral `Failure` kinds; each protocol maps them to
+  replies in one table of its own.
+"""
+
+from roost.delivery.deliver import Envelope, check_recipient, deliver
+from roost.delivery.results import Failure, RecipientResult
+from roost.delivery.routing import Route, parse_recipient
+
+__all__ = ["Envelope", "Failure", "RecipientResult", "Route", "check_recipient",
+           "deliver", "parse_recipient"]

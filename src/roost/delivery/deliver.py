@@ -1,0 +1,133 @@
+"""`deliver`: the one way a message from outside enters the store.
+
+Steps, each one place to extend:
+1. route every recipient (`routing.py`); unknown users fail here;
+2. plan each recipient's targets (`_plan`): today the implicit keep into
+   the routed mailbox; Sieve replaces the plan with its script's actions;
+3. store the body once for every target (`Store.deliver`: one body file,
+   every target durable before it returns); quotas are enforced there and
+   come back as `OverQuota`.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from roost.config import Config
+from roost.delivery.results import Failure, RecipientResult
+from roost.delivery.routing import Route, parse_recipient, routed_mailbox, user_exists
+from roost.store.api import (
+    AppendResult,
+    Delivery,
+    InvalidMailboxName,
+    MailboxNotFound,
+    OverQuota,
+    Store,
+)
+
+log = logging.getLogger(__name__)
+
+#: Store errors -> delivery failures; anything else is TEMPORARY (and logged).
+STORE_FAILURES: dict[type[Exception], Failure] = {
+    MailboxNotFound: Failure.MAILBOX_NOT_FOUND,
+    InvalidMailboxName: Failure.MAILBOX_NOT_FOUND,
+    OverQuota: Failure.OVER_QUOTA,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Envelope:
+    """The SMTP envelope of one recipient's copy: what Sieve's `envelope`
+    test (RFC 5228 §5.4) and vacation (RFC 5230 §4.5) read."""
+
+    sender: str
+    recipient: str
+
+
+async def check_recipient(store: Store, conf: Config, recipient: str) -> Failure | None:
+    """RCPT-time check: None when `recipient` names an existing user."""
+    route = parse_recipient(conf, recipient)
+    if route is None or not await user_exists(store, route.userid):
+        return Failure.UNKNOWN_USER
+    return None
+
+
+async def _plan(store: Store, conf: Config, envelope: Envelope, route: Route) -> list[Delivery]:
+    """Where one recipient's copy goes.
+
+    RFC 5228 §2.10.2: with no script the implicit keep files into the
+    routed mailbox. A user's active Sieve script takes over here, turning
+    its actions (keep, fileinto, discard, flags) into this list.
+    """
+    return [Delivery(await routed_mailbox(store, conf, route))]
+
+
+def _failure_of(err: Exception) -> Failure:
+    for kind, failure in STORE_FAILURES.items():
+        if isinstance(err, kind):
+            return failure
+    log.error("delivery failed", exc_info=err)
+    return Failure.TEMPORARY
+
+
+async def _store(store: Store, targets: Sequence[Delivery], raw: bytes
+                 ) -> dict[str, AppendResult | Failure]:
+    """Store `raw` in every target: by mailbox name, its result or failure.
+
+    One `Store.deliver` call for all targets writes one body file. If it
+    fails (one full quota root refuses the whole call), each target is
+    tried alone so the others still get the message; the body is
+    content-addressed, so those calls still share one file.
+    """
+    try:
+        results = await store.deliver(targets, raw)
+        return {t.mailbox: res for t, res in zip(targets, results)}
+    except Exception as err:  # noqa: BLE001 - each kind is mapped below
+        if len(targets) == 1:
+            return {targets[0].mailbox: _failure_of(err)}
+    outcome: dict[str, AppendResult | Failure] = {}
+    for target in targets:
+        try:
+            outcome[target.mailbox] = (await store.deliver([target], raw))[0]
+        except Exception as err:  # noqa: BLE001
+            outcome[target.mailbox] = _failure_of(err)
+    return outcome
+
+
+async def deliver(store: Store, conf: Config, envelope_from: str,
+                  recipients: list[str], raw: bytes) -> list[RecipientResult]:
+    """Deliver `raw` (trace headers already added) to every recipient.
+
+    Returns one result per recipient, in order. A recipient is `ok` only
+    when every one of its targets is durable in the store.
+    """
+    plans: list[list[Delivery] | Failure] = []
+    for recipient in recipients:
+        route = parse_recipient(conf, recipient)
+        if route is None or not await user_exists(store, route.userid):
+            plans.append(Failure.UNKNOWN_USER)
+            continue
+        plans.append(await _plan(store, conf, Envelope(envelope_from, recipient), route))
+    targets: dict[str, Delivery] = {}
+    for plan in plans:
+        if not isinstance(plan, Failure):
+            for target in plan:
+                # Two recipients routed to one mailbox get one copy there.
+                targets.setdefault(target.mailbox, target)
+    stored = await _store(store, list(targets.values()), raw) if targets else {}
+    return [_result(recipient, plan, stored) for recipient, plan in zip(recipients, plans)]
+
+
+def _result(recipient: str, plan: list[Delivery] | Failure,
+            stored: dict[str, AppendResult | Failure]) -> RecipientResult:
+    if isinstance(plan, Failure):
+        return RecipientResult(recipient, plan)
+    done: list[AppendResult] = []
+    for target in plan:
+        outcome = stored[target.mailbox]
+        if isinstance(outcome, Failure):
+            return RecipientResult(recipient, outcome)
+        done.append(outcome)
+    return RecipientResult(recipient, None, tuple(done))

@@ -1,0 +1,87 @@
+"""Recipient address -> user id and target mailbox (Cyrus lmtpd rules).
+
+- `user@domain`: with `virtdomains: off` the domain is dropped (the local
+  part is the user, as in Cyrus); with `userid`/`on` the user id is
+  `user@domain`, or plain `user` when the domain is `defaultdomain`.
+- `lmtp_downcase_rcpt` lower-cases the user part only (not the +detail,
+  which names a folder); domains are always case-insensitive.
+- `bob+folder`: RFC 5233-style subaddress. The message goes to bob's
+  `folder` (internal `user.bob.folder`; levels split on the separator the
+  user sees) when it exists, else to bob's INBOX.
+- A user exists when their INBOX exists in the store.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from roost.config import Config
+from roost.store.api import InvalidMailboxName, MailboxNotFound, Store
+from roost.store.names import encode_level, user_inbox, validate_internal
+
+
+@dataclass(frozen=True, slots=True)
+class Route:
+    """A recipient resolved to a user: `userid`, and `detail` after `+` (or None)."""
+
+    recipient: str
+    userid: str
+    detail: str | None
+
+
+def _unquote(local: str) -> str:
+    """RFC 5321 §4.1.2 Quoted-string -> its value (quoted-pairs undone)."""
+    if len(local) >= 2 and local[0] == local[-1] == '"':
+        inner, out, escaped = local[1:-1], [], False
+        for ch in inner:
+            if escaped or ch != "\\":
+                out.append(ch)
+                escaped = False
+            else:
+                escaped = True
+        return "".join(out)
+    return local
+
+
+def parse_recipient(conf: Config, recipient: str) -> Route | None:
+    """The route of `recipient`, or None when it cannot name a user."""
+    local, at, domain = recipient.rpartition("@")
+    if not at:
+        local, domain = recipient, ""
+    user, plus, detail = _unquote(local).partition("+")
+    if conf.lmtp_downcase_rcpt:
+        user = user.lower()
+    if not user or any(ch in user for ch in "@!\"\\ ") or any(ch < " " for ch in user):
+        return None
+    domain = domain.lower()
+    if domain and conf.virtdomains != "off" and domain != str(conf.defaultdomain).lower():
+        userid = f"{user}@{domain}"
+    else:
+        userid = user
+    return Route(recipient, userid, detail if plus and detail else None)
+
+
+async def user_exists(store: Store, userid: str) -> bool:
+    try:
+        await store.get_mailbox(user_inbox(userid))
+    except (MailboxNotFound, InvalidMailboxName):
+        return False
+    return True
+
+
+async def routed_mailbox(store: Store, conf: Config, route: Route) -> str:
+    """The internal name of the mailbox `route` delivers to (INBOX or +detail)."""
+    inbox = user_inbox(route.userid)
+    if route.detail is None:
+        return inbox
+    levels = route.detail.split(conf.hierarchy_sep)
+    folder = inbox + "." + ".".join(encode_level(level) for level in levels)
+    try:
+        validate_internal(folder)
+        await store.get_mailbox(folder)
+    except (MailboxNotFound, InvalidMailboxName):
+        return inbox
+    # ACL rule (the one place it belongs): Cyrus files into +detail only when
+    # the folder's ACL grants `p` (post) to "anyone" (the sender is anonymous
+    # to the store); otherwise the message goes to the INBOX.
+    return folder

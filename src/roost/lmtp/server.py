@@ -1,0 +1,148 @@
+"""asyncio glue: bytes in -> wire -> dispatch -> replies out.
+
+Works on the default loop and on uvloop (only `asyncio.start_server`,
+`start_unix_server` and `StreamWriter.start_tls` are used). Replies are
+collected while complete commands are buffered and written when the wire
+needs more input, so a pipelined group (RFC 2920 §3) gets its replies in
+one write, in order.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import secrets
+import socket
+import ssl
+from pathlib import Path
+
+from roost.config import Config
+from roost.lmtp import responses as r
+from roost.lmtp.dispatch import dispatch, finish_message
+from roost.lmtp.session import After, Session
+from roost.lmtp.wire import Body, BodyTooBig, Line, NeedMore, TooLong, Wire
+from roost.store.api import Store
+
+log = logging.getLogger(__name__)
+
+READ_CHUNK = 65536
+
+
+class LmtpService:
+    """The LMTP service of one store: start it on TCP, a unix socket, or a bound socket.
+
+    `tls_context` (from `roost.net.tls.server_context`) enables STARTTLS;
+    None leaves it unadvertised.
+    """
+
+    def __init__(self, conf: Config, store: Store,
+                 tls_context: ssl.SSLContext | None = None) -> None:
+        self.conf = conf
+        self.store = store
+        self.tls_context = tls_context
+        self.servername = str(conf.servername) or socket.gethostname()
+
+    async def start_tcp(self, host: str, port: int) -> asyncio.Server:
+        """Listen on host:port (port 0 picks a free one: see `server.sockets`).
+
+        RFC 2033 §5: LMTP MUST NOT be offered on TCP port 25.
+        """
+        if port == 25:
+            raise ValueError("RFC 2033 §5: LMTP must not listen on port 25")
+        return await asyncio.start_server(self.handle, host, port, limit=READ_CHUNK)
+
+    async def start_unix(self, path: str | Path) -> asyncio.Server:
+        """Listen on a unix socket at `path` (the usual MTA -> store link)."""
+        return await asyncio.start_unix_server(self.handle, str(path), limit=READ_CHUNK)
+
+    async def start_socket(self, sock: socket.socket) -> asyncio.Server:
+        """Serve on an already bound, listening socket (TCP or unix), e.g. from the master."""
+        if sock.family == socket.AF_UNIX:
+            return await asyncio.start_unix_server(self.handle, sock=sock, limit=READ_CHUNK)
+        return await asyncio.start_server(self.handle, sock=sock, limit=READ_CHUNK)
+
+    async def handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        """Serve one connection until QUIT, EOF, idle timeout or a broken link."""
+        peer = writer.get_extra_info("peername")
+        session = Session(
+            conf=self.conf, store=self.store, servername=self.servername,
+            session_id=secrets.token_urlsafe(9), tls_context=self.tls_context,
+            peer_ip=peer[0] if isinstance(peer, tuple) else None,
+        )
+        connection = _Connection(session, reader, writer)
+        try:
+            await connection.run()
+        except (ConnectionError, ssl.SSLError, asyncio.IncompleteReadError) as err:
+            log.info("lmtp %s: connection lost: %s", session.session_id, err)
+        finally:
+            writer.close()
+            try:
+                await writer.wait_closed()
+            except (ConnectionError, ssl.SSLError):
+                pass
+
+
+class _Connection:
+    """The read-dispatch-write loop of one connection."""
+
+    def __init__(self, session: Session, reader: asyncio.StreamReader,
+                 writer: asyncio.StreamWriter) -> None:
+        self.s = session
+        self.reader = reader
+        self.writer = writer
+        self.wire = Wire()
+        self.pending: list[r.Reply] = []
+        self.timeout = float(session.conf.lmtp_timeout)
+
+    async def flush(self) -> None:
+        if self.pending:
+            self.writer.write(r.render_all(self.pending))
+            self.pending = []
+            async with asyncio.timeout(self.timeout):
+                await self.writer.drain()
+
+    async def run(self) -> None:
+        greeting = f"{self.s.servername} LMTP" + (
+            " Roost ready" if self.s.conf.serverinfo != "off" else " ready")
+        self.pending.append(r.reply(220, "", greeting))
+        while True:
+            event = self.wire.next()
+            if isinstance(event, NeedMore):
+                await self.flush()
+                try:
+                    async with asyncio.timeout(self.timeout):
+                        data = await self.reader.read(READ_CHUNK)
+                except TimeoutError:
+                    # RFC 5321 §4.5.3.2: the server may close an idle connection.
+                    self.pending.append(r.reply(421, "4.4.2",
+                                                f"{self.s.servername} Idle timeout, closing"))
+                    await self.flush()
+                    return
+                if not data:
+                    return
+                self.wire.feed(data)
+            elif isinstance(event, Line):
+                if not await self.command(event.text):
+                    return
+            elif isinstance(event, TooLong):
+                self.pending.append(r.LINE_TOO_LONG)
+            elif isinstance(event, Body):
+                self.pending.extend(await finish_message(self.s, event.data))
+            elif isinstance(event, BodyTooBig):
+                self.pending.extend(await finish_message(self.s, None))
+
+    async def command(self, line: bytes) -> bool:
+        """Run one command; False when the connection is to close."""
+        self.pending.append(await dispatch(self.s, line))
+        if self.s.after is After.READ_BODY:
+            self.wire.start_body(int(self.s.conf.maxmessagesize))
+        elif self.s.after is After.START_TLS and self.s.tls_context is not None:
+            await self.flush()
+            # RFC 3207 §4.2: nothing pipelined behind STARTTLS may be acted on.
+            self.wire.discard_buffer()
+            await self.writer.start_tls(self.s.tls_context)
+            self.s.restart_after_tls()
+        elif self.s.after is After.CLOSE:
+            await self.flush()
+            return False
+        return True
