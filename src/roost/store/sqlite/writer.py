@@ -74,6 +74,8 @@ class Writer:
         self._blobs = blobs
         self._fsync = fsync
         self._after_commit = after_commit
+        self.commits = 0
+        """Transactions committed so far (group commit keeps this below the writes)."""
         self._queue: queue.SimpleQueue[_Request | None] = queue.SimpleQueue()
         self._thread = threading.Thread(target=self._main, name="roost-store-writer",
                                         daemon=True)
@@ -133,6 +135,7 @@ class Writer:
                     db.execute("RELEASE op")
                     outcomes.append((False, err))
             db.execute("COMMIT")
+            self.commits += 1
         except Exception as err:
             if db.in_transaction:
                 db.execute("ROLLBACK")

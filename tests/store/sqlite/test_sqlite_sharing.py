@@ -1,0 +1,94 @@
+"""Two stores on one database (as two worker processes), change
+notification, and group commit."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable
+
+from roost.store.sqlite import SqliteStore
+
+Message = Callable[..., bytes]
+StoreFactory = Callable[[], SqliteStore]
+
+
+async def test_second_store_sees_changes(open_another: StoreFactory,
+                                         make_message: Message) -> None:
+    one, two = open_another(), open_another()
+    await one.create_mailbox("user.bob")
+    mark = (await two.get_mailbox("user.bob")).highestmodseq
+    await one.append("user.bob", make_message(1))
+    await one.append("user.bob", make_message(2), flags=["\\Deleted"])
+    await one.expunge("user.bob")
+    changes = await two.changes_since("user.bob", mark)
+    assert [r.uid for r in changes.changed] == [1]
+    assert changes.expunged == (2,)
+    assert await two.body(changes.changed[0].blob) == make_message(1)
+
+
+async def test_wait_for_change_wakes_on_local_commit(store: SqliteStore,
+                                                     make_message: Message) -> None:
+    info = await store.create_mailbox("user.bob")
+    waiter = asyncio.create_task(store.wait_for_change("user.bob", info.highestmodseq, 5.0))
+    await asyncio.sleep(0.05)
+    assert not waiter.done()
+    started = time.monotonic()
+    await store.append("user.bob", make_message())
+    assert await waiter is True
+    assert time.monotonic() - started < 0.2
+
+
+async def test_wait_for_change_wakes_on_other_process(open_another: StoreFactory,
+                                                      make_message: Message) -> None:
+    one, two = open_another(), open_another()
+    info = await one.create_mailbox("user.bob")
+    waiter = asyncio.create_task(two.wait_for_change("user.bob", info.highestmodseq, 5.0))
+    await asyncio.sleep(0.05)
+    started = time.monotonic()
+    await one.store_flags("user.bob", [], "add", ["\\Seen"])  # no change: no wake-up
+    await one.append("user.bob", make_message())
+    assert await waiter is True
+    assert time.monotonic() - started < 1.0
+
+
+async def test_wait_for_change_times_out(store: SqliteStore) -> None:
+    info = await store.create_mailbox("user.bob")
+    await store.create_mailbox("user.alice")
+    waiter = asyncio.create_task(store.wait_for_change("user.bob", info.highestmodseq, 0.4))
+    await store.create_mailbox("user.carol")  # another mailbox's change does not count
+    assert await waiter is False
+
+
+async def test_wait_for_change_already_passed(store: SqliteStore,
+                                              make_message: Message) -> None:
+    info = await store.create_mailbox("user.bob")
+    await store.append("user.bob", make_message())
+    assert await store.wait_for_change("user.bob", info.highestmodseq, 0.0) is True
+
+
+async def test_group_commit_of_concurrent_appends(store: SqliteStore,
+                                                  make_message: Message) -> None:
+    await store.create_mailbox("user.bob")
+    commits = store._writer.commits
+    results = await asyncio.gather(*(store.append("user.bob", make_message(i))
+                                     for i in range(50)))
+    assert sorted(r.uid for r in results) == list(range(1, 51))
+    assert store._writer.commits - commits < 50
+    records = await store.messages("user.bob")
+    assert len(records) == 50
+    bodies = {await store.body(r.blob) for r in records}
+    assert bodies == {make_message(i) for i in range(50)}
+    assert store.check() == []
+
+
+async def test_a_failing_write_does_not_sink_its_batch(store: SqliteStore,
+                                                       make_message: Message) -> None:
+    await store.create_mailbox("user.bob")
+    outcomes = await asyncio.gather(
+        store.append("user.bob", make_message(1)),
+        store.create_mailbox("user.bob"),
+        store.append("user.bob", make_message(2)),
+        return_exceptions=True)
+    assert isinstance(outcomes[1], Exception)
+    assert [r.uid for r in await store.messages("user.bob")] == [1, 2]
