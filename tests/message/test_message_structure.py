@@ -99,9 +99,10 @@ STRUCTURES = [
     pytest.param(
         b"Content-Type: multipart/mixed; boundary=zz\n\n--zz\nContent-Type: text/plain\n\n"
         b"unterminated\n",
-        b'(("TEXT" "PLAIN" NIL NIL NIL "7BIT" 13 1 NIL NIL NIL NIL) "MIXED" ("BOUNDARY" "zz")'
+        b'(("TEXT" "PLAIN" ("CHARSET" "us-ascii") NIL NIL "7BIT" 13 1 NIL NIL NIL NIL) "MIXED"'
+        b' ("BOUNDARY" "zz")'
         b" NIL NIL NIL)",
-        b'(("TEXT" "PLAIN" NIL NIL NIL "7BIT" 13 1) "MIXED")',
+        b'(("TEXT" "PLAIN" ("CHARSET" "us-ascii") NIL NIL "7BIT" 13 1) "MIXED")',
         id="no-close-delimiter-lf-only",
     ),
     pytest.param(
@@ -117,9 +118,9 @@ STRUCTURES = [
         b"Content-Type: text/plain\r\nContent-ID: <id1>\r\nContent-Description: desc\r\n"
         b"Content-Language: en, de\r\nContent-Location: http://x/y\r\n"
         b"Content-MD5: Q2hlY2sgSW50ZWdyaXR5IQ==\r\nContent-Disposition: inline\r\n\r\nab",
-        b'("TEXT" "PLAIN" NIL "<id1>" "desc" "7BIT" 2 1 "Q2hlY2sgSW50ZWdyaXR5IQ=="'
+        b'("TEXT" "PLAIN" ("CHARSET" "us-ascii") "<id1>" "desc" "7BIT" 2 1 "Q2hlY2sgSW50ZWdyaXR5IQ=="'
         b' ("INLINE" NIL) ("en" "de") "http://x/y")',
-        b'("TEXT" "PLAIN" NIL "<id1>" "desc" "7BIT" 2 1)',
+        b'("TEXT" "PLAIN" ("CHARSET" "us-ascii") "<id1>" "desc" "7BIT" 2 1)',
         id="extension-fields",
     ),
     pytest.param(

@@ -9,6 +9,9 @@ leaves md5 disposition language location, for multiparts params
 disposition language location. BODY is the same tree without extension
 data (RFC 9051 §7.5.2 "BODY: A form of BODYSTRUCTURE without extension
 data").
+A text/* part without a charset parameter is reported with
+("CHARSET" "us-ascii") added, the RFC 2045 §5.2 default, as Dovecot
+does, so clients need not know the default.
 """
 
 from __future__ import annotations
@@ -23,6 +26,14 @@ def _params(params: RawParams) -> bytes:
     if not params:
         return NIL
     return plist(item for name, value in params for item in (string(name.upper()), string(value)))
+
+
+def _content_params(entity: Entity) -> bytes:
+    params = entity.params
+    if entity.maintype == b"text" and not any(name.lower() == b"charset" for name, _ in params):
+        params = ((b"charset", b"us-ascii"), *params)
+    return _params(params)
+
 
 
 def _disposition(entity: Entity) -> bytes:
@@ -69,7 +80,7 @@ def render(raw: bytes, entity: Entity, extended: bool) -> bytes:
     items = [
         string(entity.maintype.upper()),
         string(entity.subtype.upper()),
-        _params(entity.params),
+        _content_params(entity),
         nstring(clean_value(entity.header(b"content-id"))),
         nstring(clean_value(entity.header(b"content-description"))),
         string(entity.cte.upper()),
