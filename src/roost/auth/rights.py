@@ -24,3 +24,8 @@ def rights_for(user: str, is_admin: bool, mailbox: str) -> str:
 def may_create(user: str, is_admin: bool, mailbox: str) -> bool:
     """RFC 4314 §4: CREATE needs `k` on the parent; users create under their INBOX."""
     return is_admin or owner_of(mailbox) == user
+
+
+def visible_prefixes(user: str, is_admin: bool, inbox: str) -> list[str]:
+    """Internal name prefixes that may hold mailboxes `user` can see (LIST)."""
+    return [""] if is_admin else [inbox]

@@ -92,6 +92,8 @@ OPTIONS: tuple[Option, ...] = (
     Option("sieve_utf8fileinto", "bool", False, "Mailbox names in fileinto are UTF-8, not modified UTF-7."),
     Option("sieve_vacation_min_response", "int", 259200, "Shortest vacation :days/:seconds in seconds."),
     Option("sieve_vacation_max_response", "int", 7776000, "Longest vacation :days/:seconds in seconds."),
+    # -- processes
+    Option("workers", "int", 0, "Worker processes serving connections (0: one per core)."),
     # -- store behaviour
     Option("quotawarn", "int", 90, "Percent of quota at which users are warned."),
     Option("quotawarnkb", "int", 0, "Warn when fewer than this many kilobytes remain (0: off)."),

@@ -1,0 +1,118 @@
+"""THE table: command -> handler and the states it is valid in; and running one.
+
+Dispatch does, once for every command: the state check, catching errors
+(ImapError, store errors, anything else as SERVERBUG), the untagged updates
+the RFC allows after the command, and the tagged reply. Handlers do none of
+these.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from roost.imap import commands as c
+from roost.imap.errors import ImapError, from_store_error
+from roost.imap.handlers import append, auth, copy, flags, listing, mailbox, selected
+from roost.imap.responses import Done, tagged
+from roost.imap.selected import poll
+from roost.imap.session import ConnectionClosed, Session, State
+from roost.store.api import StoreError
+
+log = logging.getLogger(__name__)
+
+Handler = Callable[[Session, Any], Awaitable[Done | None]]
+ANY = State.NOT_AUTHENTICATED | State.AUTHENTICATED | State.SELECTED
+NOAUTH = State.NOT_AUTHENTICATED
+AUTHED = State.AUTHENTICATED | State.SELECTED
+SELECTED = State.SELECTED
+
+
+@dataclass(frozen=True, slots=True)
+class Spec:
+    handler: Handler
+    states: State
+
+
+TABLE: dict[type, Spec] = {
+    c.Capability: Spec(auth.capability, ANY),
+    c.Noop: Spec(auth.noop, ANY),
+    c.Logout: Spec(auth.logout, ANY),
+    c.Id: Spec(auth.id_, ANY),
+    c.StartTls: Spec(auth.starttls, NOAUTH),
+    c.Authenticate: Spec(auth.authenticate, NOAUTH),
+    c.Login: Spec(auth.login, NOAUTH),
+    c.Enable: Spec(auth.enable, AUTHED),
+    c.Select: Spec(mailbox.select, AUTHED),
+    c.Create: Spec(mailbox.create, AUTHED),
+    c.Delete: Spec(mailbox.delete, AUTHED),
+    c.Rename: Spec(mailbox.rename, AUTHED),
+    c.Subscribe: Spec(mailbox.subscribe, AUTHED),
+    c.Unsubscribe: Spec(mailbox.unsubscribe, AUTHED),
+    c.Status: Spec(mailbox.status, AUTHED),
+    c.List: Spec(listing.list_, AUTHED),
+    c.Lsub: Spec(listing.lsub, AUTHED),
+    c.Namespace: Spec(listing.namespace, AUTHED),
+    c.Append: Spec(append.append, AUTHED),
+    c.Idle: Spec(selected.idle, AUTHED),
+    c.Check: Spec(selected.check, SELECTED),
+    c.Close: Spec(selected.close, SELECTED),
+    c.Unselect: Spec(selected.unselect, SELECTED),
+    c.Expunge: Spec(selected.expunge, SELECTED),
+    c.Store: Spec(flags.store, SELECTED),
+    c.Copy: Spec(copy.copy, SELECTED),
+    c.Move: Spec(copy.move, SELECTED),
+}
+
+# RFC 9051 §7.5.1: no EXPUNGE replies during FETCH, STORE or SEARCH
+# (their UID forms excepted), since the client may be counting on numbers.
+_NO_EXPUNGE = (c.Fetch, c.Store, c.Search)
+
+
+def expunge_allowed(cmd: object) -> bool:
+    return not isinstance(cmd, _NO_EXPUNGE) or bool(getattr(cmd, "uid", False))
+
+
+async def send_updates(s: Session, cmd: object) -> None:
+    """Announce what other sessions changed in the selected mailbox."""
+    view = s.selected
+    if view is None:
+        return
+    changes = await poll(s.store, view, s.store_user())
+    with_uid = bool(getattr(cmd, "uid", False))
+    for line in view.apply(changes, allow_expunge=expunge_allowed(cmd), rev2=s.rev2,
+                           with_uid=with_uid):
+        s.untagged(line)
+
+
+async def run(s: Session, cmd: Any) -> None:
+    """Run one parsed command, leaving every reply line in `s.out`."""
+    spec = TABLE.get(type(cmd))
+    tag: str = cmd.tag
+    if spec is None:
+        s.out.append(tagged(tag, b"BAD", "Command not supported"))
+        return
+    if not s.state & spec.states:
+        s.out.append(tagged(tag, b"BAD", f"{type(cmd).__name__.upper()} not valid in this state"))
+        return
+    try:
+        done = await spec.handler(s, cmd) or Done()
+        await send_updates(s, cmd)
+    except ImapError as err:
+        s.out.append(tagged(tag, err.status, err.text, err.code))
+        return
+    except StoreError as err:
+        reply = from_store_error(err)
+        s.out.append(tagged(tag, reply.status, reply.text, reply.code))
+        return
+    except ConnectionClosed:
+        raise
+    except Exception:
+        log.exception("command %s failed", type(cmd).__name__)
+        s.out.append(tagged(tag, b"NO", "Internal error", "SERVERBUG"))
+        return
+    if s.state is State.LOGOUT:
+        s.untagged(b"BYE Logging out")
+    s.out.append(tagged(tag, b"OK", done.text, done.code))

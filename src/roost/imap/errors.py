@@ -1,0 +1,52 @@
+"""IMAP errors that carry their reply, and the one table mapping store errors.
+
+Handlers raise `No` / `BadCommand`; the store raises its domain errors,
+mapped here once (RFC 5530 response codes). Anything else is logged once
+and answered `NO [SERVERBUG]` by dispatch.
+"""
+
+from __future__ import annotations
+
+from roost.store import api
+
+
+class ImapError(Exception):
+    """A tagged NO or BAD reply: `code` is the response code without brackets."""
+
+    status = b"NO"
+
+    def __init__(self, code: str | None, text: str) -> None:
+        super().__init__(text)
+        self.code = code
+        self.text = text
+
+
+class No(ImapError):
+    """The command was understood and failed."""
+
+
+class BadCommand(ImapError):
+    """The command was not valid in this state or form."""
+
+    status = b"BAD"
+
+
+STORE_ERRORS: dict[type[api.StoreError], No] = {
+    api.MailboxNotFound: No("NONEXISTENT", "No such mailbox"),
+    api.MailboxExists: No("ALREADYEXISTS", "Mailbox already exists"),
+    api.InvalidMailboxName: No("CANNOT", "Invalid mailbox name"),
+    api.MailboxHasChildren: No("CANNOT", "Mailbox has inferiors"),
+    api.MessageNotFound: No("NONEXISTENT", "No such message"),
+    api.OverQuota: No("OVERQUOTA", "Quota exceeded"),
+    api.StoreCorrupt: No("SERVERBUG", "Mailbox is damaged; run reconstruct"),
+}
+
+
+def from_store_error(err: api.StoreError) -> No:
+    """The reply for a store error (the most specific class wins)."""
+    for cls in type(err).__mro__:
+        reply = STORE_ERRORS.get(cls)  # type: ignore[arg-type]
+        if reply is not None:
+            detail = str(err)
+            return No(reply.code, f"{reply.text}: {detail}" if detail else reply.text)
+    return No("SERVERBUG", "Internal error")

@@ -1,0 +1,60 @@
+"""COPY (RFC 9051 §6.4.7) and MOVE (RFC 6851), with COPYUID (RFC 4315 §3)."""
+
+from __future__ import annotations
+
+from roost.imap import commands as c
+from roost.imap.errors import BadCommand, No
+from roost.imap.handlers.names import internal_name, require
+from roost.imap.responses import Done
+from roost.imap.sequence import SequenceSet
+from roost.imap.session import Session
+from roost.store.api import CopyResult, MailboxNotFound
+
+
+async def _target(s: Session, raw: str) -> str:
+    name = internal_name(s, raw)
+    try:
+        await s.store.get_mailbox(name)
+    except MailboxNotFound:
+        raise No("TRYCREATE", "Mailbox does not exist") from None
+    require(s, name, "i")
+    return name
+
+
+def _uids(s: Session, cmd: c.Copy | c.Move) -> list[int]:
+    view = s.mailbox
+    if not cmd.uid and not view.seq_range_valid(cmd.sequence):
+        raise BadCommand(None, "Message number out of range")
+    return [u for u in view.select_uids(cmd.sequence, cmd.uid, s.saved_search)
+            if u not in view.pending_expunge]
+
+
+def copyuid(result: CopyResult) -> str:
+    return "COPYUID %d %s %s" % (result.uidvalidity,
+                                  SequenceSet.from_ids(result.source_uids),
+                                  SequenceSet.from_ids(result.dest_uids))
+
+
+async def copy(s: Session, cmd: c.Copy) -> Done:
+    dest = await _target(s, cmd.mailbox)
+    require(s, s.mailbox.name, "r")
+    uids = _uids(s, cmd)
+    if not uids:
+        return Done("No messages copied")
+    result = await s.store.copy(s.mailbox.name, uids, dest, s.store_user())
+    return Done("Completed", copyuid(result))
+
+
+async def move(s: Session, cmd: c.Move) -> Done:
+    """RFC 6851 §3.3: COPYUID comes in an untagged OK before the EXPUNGEs."""
+    view = s.mailbox
+    if view.readonly:
+        raise No("READ-ONLY", "Mailbox is read-only")
+    dest = await _target(s, cmd.mailbox)
+    require(s, view.name, "e")
+    uids = _uids(s, cmd)
+    if not uids:
+        return Done("No messages moved")
+    result = await s.store.move(view.name, uids, dest, s.store_user())
+    s.untagged(b"OK [" + copyuid(result).encode() + b"] Moved")
+    return Done("Completed")

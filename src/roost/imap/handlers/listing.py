@@ -1,0 +1,142 @@
+"""LIST (RFC 9051 §6.3.9 with RFC 5258 extensions), LSUB (RFC 3501 §6.3.9), NAMESPACE."""
+
+from __future__ import annotations
+
+import re
+
+from roost.auth.rights import rights_for, visible_prefixes
+from roost.imap import commands as c
+from roost.imap.handlers.mailbox import STATUS_ITEMS, status_items
+from roost.imap.handlers.names import external_name
+from roost.imap.errors import BadCommand
+from roost.imap.responses import mailbox_name, plist, string
+from roost.imap.session import Session
+from roost.store.api import MailboxInfo
+
+
+def pattern_regex(pattern: str, sep: str) -> re.Pattern[str]:
+    """RFC 9051 §6.3.9: `*` matches anything, `%` anything but the separator.
+
+    INBOX matches case-insensitively (RFC 9051 §5.1).
+    """
+    out = []
+    for ch in pattern:
+        if ch == "*":
+            out.append(".*")
+        elif ch == "%":
+            out.append(f"[^{re.escape(sep)}]*")
+        else:
+            out.append(re.escape(ch))
+    body = "".join(out)
+    if pattern[:5].upper() == "INBOX":
+        body = "(?i:INBOX)" + "".join(out[5:])
+    return re.compile(body + r"\Z", re.DOTALL)
+
+
+def full_pattern(reference: str, pattern: str, sep: str) -> str:
+    """Reference and pattern as one name pattern (RFC 9051 §6.3.9)."""
+    if not reference or pattern.startswith(sep):
+        return pattern
+    if reference.endswith(sep):
+        return reference + pattern
+    return reference + sep + pattern
+
+
+async def visible(s: Session) -> dict[str, MailboxInfo]:
+    """Every mailbox the user may see, by external name."""
+    found: dict[str, MailboxInfo] = {}
+    for prefix in visible_prefixes(s.user, s.is_admin, s.ns.inbox):
+        for info in await s.store.list_mailboxes(prefix):
+            external = s.ns.to_external(info.name)
+            if external is not None and "l" in rights_for(s.user, s.is_admin, info.name):
+                found[external] = info
+    return found
+
+
+def with_parents(names: set[str], sep: str) -> set[str]:
+    """Names plus every ancestor of each (phantom parents of a `%` listing)."""
+    out = set(names)
+    for name in names:
+        parts = name.split(sep)
+        out.update(sep.join(parts[:i]) for i in range(1, len(parts)))
+    return out
+
+
+def has_children(name: str, names: set[str], sep: str) -> bool:
+    prefix = name + sep
+    return any(other.startswith(prefix) for other in names)
+
+
+def list_line(s: Session, kind: bytes, attrs: list[str], name: str,
+              extra: bytes = b"") -> bytes:
+    sep = string(s.ns.sep)
+    return (kind + b" " + plist(a.encode() for a in attrs) + b" " + sep + b" "
+            + mailbox_name(name, False) + extra)
+
+
+async def list_(s: Session, cmd: c.List) -> None:
+    """LIST, basic and extended (RFC 5258 §3), RETURN (STATUS) (RFC 5819)."""
+    sep = s.ns.sep
+    if cmd.patterns == ("",) and not cmd.extended:
+        # RFC 9051 §6.3.9: an empty pattern asks for the separator and root.
+        s.untagged(b"LIST (\\Noselect) " + string(sep) + b' ""')
+        return
+    if cmd.return_status is not None:
+        bad = [i for i in cmd.return_status if i not in STATUS_ITEMS]
+        if bad:
+            raise BadCommand(None, f"Unknown STATUS item {bad[0]}")
+    mailboxes = await visible(s)
+    subscribed = {s.ns.to_external(n) for n in await s.store.subscriptions(s.user)}
+    subscribed.discard(None)
+    regexes = [pattern_regex(full_pattern(external_name(s, cmd.reference),
+                                          external_name(s, p), sep), sep)
+               for p in cmd.patterns]
+    existing = set(mailboxes)
+    if cmd.select_subscribed:
+        candidates = {n for n in subscribed if n is not None}
+    else:
+        candidates = with_parents(existing, sep)
+    for name in sorted(candidates, key=lambda n: (n.upper() != "INBOX", n)):
+        if not any(r.match(name) for r in regexes):
+            continue
+        attrs = []
+        info = mailboxes.get(name)
+        if info is None:
+            attrs.append("\\NonExistent" if cmd.extended else "\\Noselect")
+        attrs.append("\\HasChildren" if has_children(name, existing, sep) else "\\HasNoChildren")
+        if info is not None and (not cmd.extended or cmd.return_special_use
+                                 or cmd.select_special_use):
+            attrs.extend(info.special_use)
+        if cmd.select_special_use and (info is None or not info.special_use):
+            continue
+        if name in subscribed and (cmd.return_subscribed or cmd.select_subscribed):
+            attrs.append("\\Subscribed")
+        s.untagged(list_line(s, b"LIST", attrs, name))
+        if cmd.return_status is not None and info is not None:
+            s.untagged(b"STATUS " + mailbox_name(name, False) + b" "
+                       + await status_items(s, info.name, cmd.return_status))
+
+
+async def lsub(s: Session, cmd: c.Lsub) -> None:
+    """RFC 3501 §6.3.9: subscribed names; a `%` over a deeper one gives \\Noselect."""
+    sep = s.ns.sep
+    regex = pattern_regex(full_pattern(external_name(s, cmd.reference),
+                                       external_name(s, cmd.pattern), sep), sep)
+    subscribed = {n for n in (s.ns.to_external(i) for i in await s.store.subscriptions(s.user))
+                  if n is not None}
+    for name in sorted(with_parents(subscribed, sep)):
+        if regex.match(name):
+            attrs = [] if name in subscribed else ["\\Noselect"]
+            s.untagged(list_line(s, b"LSUB", attrs, name))
+
+
+def _namespace_list(entries: list[tuple[str, str]]) -> bytes:
+    if not entries:
+        return b"NIL"
+    return plist(plist([string(prefix), string(sep)]) for prefix, sep in entries)
+
+
+async def namespace(s: Session, cmd: c.Namespace) -> None:
+    """RFC 2342 §5."""
+    personal, other, shared = s.ns.namespaces()
+    s.untagged(b"NAMESPACE " + b" ".join(_namespace_list(n) for n in (personal, other, shared)))

@@ -1,0 +1,128 @@
+"""Mailbox commands: SELECT/EXAMINE, CREATE, DELETE, RENAME, SUBSCRIBE,
+UNSUBSCRIBE, STATUS (RFC 9051 §6.3)."""
+
+from __future__ import annotations
+
+from roost.imap import commands as c
+from roost.imap.errors import BadCommand, No
+from roost.imap.handlers.names import external_name, internal_name, require, wire_name
+from roost.imap.responses import Done, mailbox_name, plist
+from roost.imap.selected import SelectedMailbox, render_flags
+from roost.imap.session import Session, State
+from roost.store.api import SYSTEM_FLAGS, MailboxNotFound
+from roost.store.names import owner_of
+
+
+async def select(s: Session, cmd: c.Select) -> Done:
+    """RFC 9051 §6.3.2 (SELECT) and §6.3.3 (EXAMINE)."""
+    if s.selected is not None:
+        s.unselect()
+        s.untagged(b"OK [CLOSED] Previous mailbox is now closed")
+    name = internal_name(s, cmd.mailbox)
+    require(s, name, "r")
+    external = wire_name(s, name)
+    view = await SelectedMailbox.open(s.store, name, external, s.store_user(), cmd.readonly)
+    flags = sorted(set(SYSTEM_FLAGS) | view.keywords, key=lambda f: (not f.startswith("\\"), f))
+    s.untagged(b"%d EXISTS" % view.exists)
+    if not s.rev2:
+        s.untagged(b"%d RECENT" % len(view.recent))
+        unseen = next((i for i, uid in enumerate(view.uids, 1)
+                       if "\\Seen" not in view.records[uid].flags), None)
+        if unseen is not None:
+            s.untagged(b"OK [UNSEEN %d] First unseen" % unseen)
+    s.untagged(b"FLAGS " + render_flags(set(flags)))
+    permanent = b"()" if cmd.readonly else plist(
+        [f.encode() for f in flags] + [b"\\*"])
+    s.untagged(b"OK [PERMANENTFLAGS " + permanent + b"] Permanent flags")
+    s.untagged(b"OK [UIDVALIDITY %d] UIDs valid" % view.uidvalidity)
+    s.untagged(b"OK [UIDNEXT %d] Predicted next UID" % view.uidnext)
+    if s.rev2:
+        s.untagged(b'LIST () "' + s.ns.sep.encode() + b'" ' + mailbox_name(external, False))
+    s.selected = view
+    s.state = State.SELECTED
+    return Done("Completed", "READ-ONLY" if cmd.readonly else "READ-WRITE")
+
+
+async def create(s: Session, cmd: c.Create) -> None:
+    """RFC 9051 §6.3.4: a trailing separator is dropped; INBOX cannot be created."""
+    raw = external_name(s, cmd.mailbox).rstrip(s.ns.sep)
+    if s.ns.is_inbox(raw) and not s.is_admin:
+        raise No("ALREADYEXISTS", "INBOX always exists")
+    name = internal_name(s, raw)
+    owner = owner_of(name)
+    if not s.is_admin and owner != s.user:
+        raise No("NOPERM", "Permission denied")
+    if owner is not None and not s.is_admin:
+        # Cyrus: a user's folders live under their INBOX, which must exist.
+        try:
+            await s.store.get_mailbox(s.ns.inbox)
+        except MailboxNotFound:
+            raise No("NONEXISTENT", "Your INBOX does not exist") from None
+    await s.store.create_mailbox(name, special_use=cmd.special_use)
+
+
+async def delete(s: Session, cmd: c.Delete) -> None:
+    """RFC 9051 §6.3.5: deleting INBOX is an error for its owner."""
+    if s.ns.is_inbox(external_name(s, cmd.mailbox)):
+        raise No("CANNOT", "Cannot delete INBOX")
+    name = internal_name(s, cmd.mailbox)
+    require(s, name, "x")
+    if s.selected is not None and s.selected.name == name:
+        s.unselect()
+    await s.store.delete_mailbox(name)
+
+
+async def rename(s: Session, cmd: c.Rename) -> None:
+    """RFC 9051 §6.3.6: RENAME INBOX moves its messages and leaves it empty."""
+    old = internal_name(s, cmd.old)
+    new = internal_name(s, cmd.new)
+    require(s, old, "x")
+    if not s.is_admin and owner_of(new) != s.user:
+        raise No("NOPERM", "Permission denied")
+    if s.ns.is_inbox(external_name(s, cmd.old)):
+        await s.store.create_mailbox(new)
+        uids = [r.uid for r in await s.store.messages(old, s.store_user())]
+        if uids:
+            await s.store.move(old, uids, new, s.store_user())
+        return
+    await s.store.rename_mailbox(old, new)
+
+
+async def subscribe(s: Session, cmd: c.Subscribe) -> None:
+    """RFC 9051 §6.3.7: the mailbox must exist when subscribing."""
+    name = internal_name(s, cmd.mailbox)
+    require(s, name, "l")
+    await s.store.get_mailbox(name)
+    await s.store.subscribe(s.user, name)
+
+
+async def unsubscribe(s: Session, cmd: c.Unsubscribe) -> None:
+    """RFC 9051 §6.3.8: works whether or not the mailbox exists."""
+    name = internal_name(s, cmd.mailbox)
+    if name not in await s.store.subscriptions(s.user):
+        raise No("NONEXISTENT", "Not subscribed")
+    await s.store.unsubscribe(s.user, name)
+
+
+STATUS_ITEMS = ("MESSAGES", "UIDNEXT", "UIDVALIDITY", "UNSEEN", "DELETED", "SIZE", "RECENT")
+
+
+async def status_items(s: Session, name: str, items: tuple[str, ...]) -> bytes:
+    """`(MESSAGES n UIDNEXT n ...)` for STATUS and LIST RETURN (STATUS)."""
+    st = await s.store.status(name, s.store_user())
+    values = {"MESSAGES": st.messages, "UIDNEXT": st.uidnext, "UIDVALIDITY": st.uidvalidity,
+              "UNSEEN": st.unseen, "DELETED": st.deleted, "SIZE": st.size,
+              "RECENT": st.recent, "HIGHESTMODSEQ": st.highestmodseq}
+    return plist(b"%s %d" % (item.encode(), values[item]) for item in items)
+
+
+async def status(s: Session, cmd: c.Status) -> None:
+    """RFC 9051 §6.3.11 (SIZE: RFC 8438; DELETED: RFC 9051)."""
+    unknown = [item for item in cmd.items if item not in STATUS_ITEMS]
+    if unknown:
+        raise BadCommand(None, f"Unknown STATUS item {unknown[0]}")
+    name = internal_name(s, cmd.mailbox)
+    require(s, name, "r")
+    external = wire_name(s, name)
+    s.untagged(b"STATUS " + mailbox_name(external, False) + b" "
+               + await status_items(s, name, cmd.items))

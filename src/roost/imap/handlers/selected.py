@@ -1,0 +1,70 @@
+"""Selected-state housekeeping: CHECK, CLOSE, UNSELECT, EXPUNGE, and IDLE."""
+
+from __future__ import annotations
+
+import asyncio
+
+from roost.auth.rights import rights_for
+from roost.imap import commands as c
+from roost.imap.errors import BadCommand, No
+from roost.imap.handlers.names import require
+from roost.imap.responses import Done
+from roost.imap.selected import poll
+from roost.imap.session import Session
+
+
+async def check(s: Session, cmd: c.Check) -> None:
+    """RFC 3501 §6.4.1: every change is already durable; nothing to do."""
+
+
+async def close(s: Session, cmd: c.Close) -> None:
+    """RFC 9051 §6.4.1: silently expunge (unless read-only), then unselect."""
+    view = s.mailbox
+    if not view.readonly and "e" in rights_for(s.user, s.is_admin, view.name):
+        await s.store.expunge(view.name)
+    s.unselect()
+
+
+async def unselect(s: Session, cmd: c.Unselect) -> None:
+    """RFC 3691 §2: like CLOSE without the expunge."""
+    s.unselect()
+
+
+async def expunge(s: Session, cmd: c.Expunge) -> Done:
+    """RFC 9051 §6.4.3, UID EXPUNGE (RFC 4315 §2.1); dispatch sends the EXPUNGEs."""
+    view = s.mailbox
+    if view.readonly:
+        raise No("READ-ONLY", "Mailbox is read-only")
+    require(s, view.name, "e")
+    uids = None if cmd.uids is None else view.select_uids(cmd.uids, by_uid=True)
+    if uids == []:
+        return Done("Completed")
+    await s.store.expunge(view.name, uids)
+    return Done("Completed")
+
+
+async def idle(s: Session, cmd: c.Idle) -> Done:
+    """RFC 2177: report changes as they happen until the client sends DONE."""
+    await s.send_continuation(b"idling")
+    done = asyncio.ensure_future(s.read_raw_line())
+    try:
+        while not done.done():
+            view = s.selected
+            if view is not None:
+                changes = await poll(s.store, view, s.store_user())
+                for line in view.apply(changes, allow_expunge=True, rev2=s.rev2, with_uid=False):
+                    s.untagged(line)
+                await s.flush()
+                waiter = asyncio.ensure_future(
+                    s.store.wait_for_change(view.name, view.modseq, s.conf.imapidlepoll))
+                await asyncio.wait({done, waiter}, return_when=asyncio.FIRST_COMPLETED)
+                waiter.cancel()
+            else:
+                await asyncio.wait({done}, timeout=s.conf.imapidlepoll)
+        line = done.result()
+    finally:
+        if not done.done():
+            done.cancel()
+    if line.upper() != b"DONE":
+        raise BadCommand(None, "Expected DONE")
+    return Done("IDLE terminated")

@@ -1,0 +1,134 @@
+"""The selected mailbox as one session sees it: message numbers, flags, updates.
+
+A session keeps its own snapshot (UIDs in order, each message's record) so
+message sequence numbers stay stable between the points where RFC 9051
+§7.5.1 lets the server announce changes. Changes come from the store's one
+MODSEQ mechanism (`Store.changes_since`), whoever made them.
+
+Invariants: `uids` is ascending and matches `records`; an expunge learnt
+while expunge replies are not allowed waits in `pending_expunge` and the
+message keeps its number (and its cached record) until it is announced.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass, field
+
+from roost.imap.sequence import SequenceSet
+from roost.message.imapstr import plist
+from roost.store.api import Changes, MessageRecord, Store
+
+
+def render_flags(flags: frozenset[str] | set[str], recent: bool = False) -> bytes:
+    """A flag list, system flags first (RFC 9051 §2.3.2)."""
+    ordered = sorted(flags, key=lambda f: (not f.startswith("\\"), f.lower()))
+    if recent:
+        ordered.append("\\Recent")
+    return plist(f.encode("utf-8") for f in ordered)
+
+
+@dataclass
+class SelectedMailbox:
+    """One session's view of its selected mailbox."""
+
+    name: str
+    external: str
+    readonly: bool
+    uidvalidity: int
+    modseq: int
+    uidnext: int
+    uids: list[int] = field(default_factory=list)
+    records: dict[int, MessageRecord] = field(default_factory=dict)
+    recent: set[int] = field(default_factory=set)
+    pending_expunge: set[int] = field(default_factory=set)
+    keywords: set[str] = field(default_factory=set)
+
+    @classmethod
+    async def open(cls, store: Store, name: str, external: str, user: str,
+                   readonly: bool) -> "SelectedMailbox":
+        info = await store.get_mailbox(name)
+        records = await store.messages(name, user)
+        recent_mark = info.uidnext - 1 if readonly else await store.claim_recent(name)
+        view = cls(name, external, readonly, info.uidvalidity, info.highestmodseq, info.uidnext)
+        view.uids = [r.uid for r in records]
+        view.records = {r.uid: r for r in records}
+        view.recent = {r.uid for r in records if r.uid > recent_mark}
+        for record in records:
+            view.keywords.update(f for f in record.flags if not f.startswith("\\"))
+        return view
+
+    @property
+    def exists(self) -> int:
+        return len(self.uids)
+
+    def seq_of(self, uid: int) -> int:
+        """The message number of `uid` (1-based); the uid must be present."""
+        return bisect.bisect_left(self.uids, uid) + 1
+
+    def select_uids(self, seqset: SequenceSet, by_uid: bool,
+                    saved: list[int] | None = None) -> list[int]:
+        """The UIDs a sequence set names, ascending, in this view.
+
+        `$` (RFC 5182 §2.1) stands for the saved SEARCH result, kept as UIDs.
+        """
+        found: set[int] = set()
+        if seqset.saved:
+            found.update(u for u in saved or () if u in self.records)
+            seqset = SequenceSet(seqset.ranges)
+        if by_uid:
+            found.update(seqset.members(self.uids))
+        else:
+            for lo, hi in seqset.resolve(len(self.uids)):
+                found.update(self.uids[lo - 1: min(hi, len(self.uids))])
+        return sorted(found)
+
+    def seq_range_valid(self, seqset: SequenceSet) -> bool:
+        """RFC 9051 §6.4.5: a message number beyond EXISTS is an error."""
+        spans = SequenceSet(seqset.ranges).resolve(len(self.uids))
+        return not spans or spans[-1][1] <= len(self.uids)
+
+    def apply(self, changes: Changes, *, allow_expunge: bool, rev2: bool,
+              with_uid: bool) -> list[bytes]:
+        """Take in `changes`; return the untagged replies to send now."""
+        lines: list[bytes] = []
+        self.pending_expunge.update(u for u in changes.expunged if u in self.records)
+        if allow_expunge and self.pending_expunge:
+            for uid in sorted(self.pending_expunge, reverse=True):
+                lines.append(b"%d EXPUNGE" % self.seq_of(uid))
+                self.uids.pop(self.seq_of(uid) - 1)
+                del self.records[uid]
+                self.recent.discard(uid)
+            self.pending_expunge.clear()
+        new = [r for r in changes.changed if r.uid not in self.records and r.uid >= self.uidnext]
+        for record in changes.changed:
+            old = self.records.get(record.uid)
+            if old is None or record.uid in self.pending_expunge:
+                continue
+            self.records[record.uid] = record
+            if old.flags != record.flags or with_uid and old.modseq != record.modseq:
+                lines.append(self.fetch_flags_line(record.uid, with_uid))
+        if new:
+            for record in new:
+                self.uids.append(record.uid)
+                self.records[record.uid] = record
+                self.recent.add(record.uid)
+            self.uidnext = max(r.uid for r in new) + 1
+            lines.append(b"%d EXISTS" % len(self.uids))
+            if not rev2:
+                lines.append(b"%d RECENT" % len(self.recent))
+        self.modseq = max(self.modseq, changes.highestmodseq)
+        for record in changes.changed:
+            self.keywords.update(f for f in record.flags if not f.startswith("\\"))
+        return lines
+
+    def fetch_flags_line(self, uid: int, with_uid: bool) -> bytes:
+        record = self.records[uid]
+        flags = render_flags(record.flags, uid in self.recent)
+        tail = b" UID %d" % uid if with_uid else b""
+        return b"%d FETCH (FLAGS %s%s)" % (self.seq_of(uid), flags, tail)
+
+
+async def poll(store: Store, view: SelectedMailbox, user: str) -> Changes:
+    """The changes since this view last looked."""
+    return await store.changes_since(view.name, view.modseq, user)

@@ -1,0 +1,95 @@
+"""One IMAP connection's state: who is logged in, what is selected, what is enabled.
+
+Invariants: `state` moves NOT_AUTHENTICATED -> AUTHENTICATED <-> SELECTED
+-> LOGOUT (RFC 9051 §3); `selected` is set exactly in SELECTED; output is
+buffered in `out` and written by the server after each command, except
+continuation requests, which `continuation()` flushes at once.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Awaitable, Callable
+
+from roost.config import Config
+from roost.imap.selected import SelectedMailbox
+from roost.master.context import ServerContext
+from roost.store.api import Store
+from roost.store.names import Namespace
+
+
+class ConnectionClosed(Exception):
+    """The client went away or timed out; the connection ends quietly."""
+
+
+class State(enum.IntFlag):
+    NOT_AUTHENTICATED = 1
+    AUTHENTICATED = 2
+    SELECTED = 4
+    LOGOUT = 8
+
+
+class Session:
+    """What handlers see of a connection."""
+
+    def __init__(self, ctx: ServerContext, *, tls_active: bool, peer: str) -> None:
+        self.ctx = ctx
+        self.conf: Config = ctx.conf
+        self.store: Store = ctx.store
+        self.state = State.NOT_AUTHENTICATED
+        self.tls_active = tls_active
+        self.peer = peer
+        self.user = ""
+        self.is_admin = False
+        self.names: Namespace | None = None
+        self.selected: SelectedMailbox | None = None
+        self.enabled: set[str] = set()
+        self.out: list[bytes] = []
+        self.saved_search: list[int] = []  # RFC 5182 `$`, as UIDs
+        # Set by the server: send a continuation and read the client's raw line.
+        self.continuation: Callable[[bytes], Awaitable[bytes]]
+        self.send_continuation: Callable[[bytes], Awaitable[None]]
+        self.start_tls: Callable[[], Awaitable[None]]
+        self.read_raw_line: Callable[[], Awaitable[bytes]]
+        self.flush: Callable[[], Awaitable[None]]
+        # Run by the server once the tagged reply is written (STARTTLS).
+        self.after_reply: Callable[[], Awaitable[None]] | None = None
+
+    @property
+    def rev2(self) -> bool:
+        """RFC 9051 §7 / Appendix E: ENABLE IMAP4rev2 switches reply forms."""
+        return "IMAP4REV2" in self.enabled
+
+    @property
+    def tls_available(self) -> bool:
+        return self.ctx.ssl is not None
+
+    def untagged(self, text: bytes) -> None:
+        self.out.append(b"* " + text + b"\r\n")
+
+    def login_as(self, user: str) -> None:
+        """Enter AUTHENTICATED as `user` (a canonical user id)."""
+        self.user = user
+        self.is_admin = self.conf.is_admin(user)
+        self.names = Namespace(self.conf, user, self.is_admin)
+        self.state = State.AUTHENTICATED
+
+    @property
+    def ns(self) -> Namespace:
+        if self.names is None:
+            raise RuntimeError("namespace used before login")
+        return self.names
+
+    @property
+    def mailbox(self) -> SelectedMailbox:
+        if self.selected is None:
+            raise RuntimeError("no mailbox selected")
+        return self.selected
+
+    def store_user(self) -> str:
+        """The user id the store keeps per-user state (\\Seen) for."""
+        return self.user
+
+    def unselect(self) -> None:
+        self.selected = None
+        self.state = State.AUTHENTICATED

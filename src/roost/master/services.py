@@ -1,0 +1,61 @@
+"""The programs a cyrus.conf SERVICES entry may name, and how each is started.
+
+`cmd="imapd -s"` runs the IMAP service with implicit TLS (Cyrus's `-s`);
+`lmtpd` the LMTP service. A path before the program name is ignored so a
+Cyrus cyrus.conf (`cmd="/usr/lib/cyrus/bin/imapd"`) works unchanged. A
+program Roost does not have yet is a ConfigError naming the line.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+import posixpath
+import socket
+from dataclasses import dataclass
+from typing import Awaitable, Callable, Protocol
+
+from roost.config import ConfigError
+from roost.config.cyrusconf import Entry
+from roost.master.context import ServerContext
+
+
+class StartService(Protocol):
+    def __call__(self, ctx: ServerContext, sock: socket.socket, *,
+                 implicit_tls: bool) -> Awaitable[asyncio.AbstractServer]: ...
+
+
+# program name -> "module:function" of its start function
+PROGRAMS: dict[str, str] = {
+    "imapd": "roost.imap.server:start_imap",
+    "lmtpd": "roost.lmtp.server:start_lmtp",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Service:
+    """One SERVICES entry, checked: its program is known."""
+
+    entry: Entry
+    program: str
+    implicit_tls: bool
+
+    def starter(self) -> Callable[..., Awaitable[asyncio.AbstractServer]]:
+        module, _, func = PROGRAMS[self.program].partition(":")
+        start: Callable[..., Awaitable[asyncio.AbstractServer]] = getattr(
+            importlib.import_module(module), func)
+        return start
+
+
+def check_service(entry: Entry) -> Service:
+    """The service an entry names, or ConfigError naming its file and line."""
+    words = entry.cmd
+    if not words:
+        raise ConfigError(f"{entry.where()}: service {entry.name!r} has no cmd=")
+    program = posixpath.basename(words[0])
+    if program not in PROGRAMS:
+        known = ", ".join(sorted(PROGRAMS))
+        raise ConfigError(
+            f"{entry.where()}: service {entry.name!r}: Roost has no {program!r} yet "
+            f"(it has: {known})")
+    return Service(entry, program, implicit_tls="-s" in words[1:])

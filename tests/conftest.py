@@ -1,0 +1,51 @@
+"""Fixtures shared by every test: a temp site, a running IMAP server, clients."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from tests.harness.imap import ImapTranscript, RunningImap, connect, running_imap
+from tests.harness.site import Site, make_site
+
+
+@pytest.fixture(scope="session")
+def cert_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("tls")
+
+
+@pytest.fixture
+def site(tmp_path: Path, cert_dir: Path) -> Site:
+    return make_site(tmp_path / "site", cert_dir)
+
+
+@pytest.fixture
+async def imap_server(site: Site) -> AsyncIterator[RunningImap]:
+    async with running_imap(site) as server:
+        yield server
+
+
+@pytest.fixture
+async def imap(imap_server: RunningImap) -> AsyncIterator[ImapTranscript]:
+    """Logged in as bob, whose INBOX holds 2 messages."""
+    client = await connect(imap_server)
+    yield client
+    await client.close()
+
+
+@pytest.fixture
+async def imap2(imap_server: RunningImap) -> AsyncIterator[ImapTranscript]:
+    """A second session of bob's, to see the first one's changes."""
+    client = await connect(imap_server)
+    yield client
+    await client.close()
+
+
+@pytest.fixture
+async def imap_anon(imap_server: RunningImap) -> AsyncIterator[ImapTranscript]:
+    """Connected, greeting read, not logged in."""
+    client = await connect(imap_server, user=None)
+    yield client
+    await client.close()

@@ -1,0 +1,1 @@
+"""Test harness: real servers on a fresh temp store, transcript clients."""
