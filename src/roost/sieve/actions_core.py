@@ -1,0 +1,165 @@
+"""Actions of RFC 5228 §4 and the extensions that only record something:
+reject/ereject, imap4flags/imapflags, variables, editheader, enotify, ihave's error.
+
+Each function is registered in interp.ACTIONS under its Sieve name.
+"""
+
+from __future__ import annotations
+
+from roost.sieve.actions import Discard, FileInto, Keep, Notify, Redirect, Reject
+from roost.sieve.interp import ACTIONS
+from roost.sieve.match import compare
+from roost.sieve.notify import method_problem, parse_mailto
+from roost.sieve.program import Node
+from roost.sieve.runtime import Context
+from roost.sieve.utf7 import encode_mailbox
+from roost.sieve.vacation import fcc_of
+from roost.sieve.variables import apply_modifiers, split_flags
+
+# RFC 5293 §7: these fields record the message's path; scripts may not touch them.
+PROTECTED_FIELDS = ("received", "auto-submitted")
+
+
+def flags_for(ctx: Context, node: Node) -> tuple[str, ...]:
+    """RFC 5232 §5: :flags replaces the internal variable for this action."""
+    if ":flags" in node.tags:
+        return tuple(split_flags(ctx.strings(node.tags[":flags"])))
+    return tuple(ctx.flags)
+
+
+def mailbox_name(ctx: Context, name: str) -> str:
+    """RFC 5228 §4.1: the mailbox in the store's encoding (modified UTF-7 unless utf8fileinto)."""
+    return name if ctx.options.utf8_fileinto else encode_mailbox(name)
+
+
+def a_keep(ctx: Context, node: Node) -> None:
+    ctx.actions.add(Keep(flags_for(ctx, node), ctx.edited()), ctx.pos())
+
+
+def a_discard(ctx: Context, node: Node) -> None:
+    ctx.actions.add(Discard(), ctx.pos())
+
+
+def a_redirect(ctx: Context, node: Node) -> None:
+    address = ctx.s(node.args[0]).strip()
+    if "@" not in address or address.startswith("@") or address.endswith("@"):
+        raise ctx.fail(f"redirect to {address!r}: not an email address")  # RFC 5228 §4.2
+    ctx.actions.add(Redirect(address, ":copy" in node.tags, ctx.edited()), ctx.pos())
+
+
+def a_fileinto(ctx: Context, node: Node) -> None:
+    special = node.tags.get(":specialuse")
+    ctx.actions.add(FileInto(mailbox_name(ctx, ctx.s(node.args[0])), flags_for(ctx, node),
+                             ":copy" in node.tags, ":create" in node.tags,
+                             None if special is None else ctx.s(special), ctx.edited()), ctx.pos())
+
+
+def a_reject(ctx: Context, node: Node) -> None:
+    ctx.actions.add(Reject(ctx.s(node.args[0]), node.name == "ereject"), ctx.pos())
+
+
+def flag_target(ctx: Context, node: Node) -> tuple[str | None, list[str]]:
+    if node.args[0] is None:
+        return None, ctx.flags
+    name = ctx.s(node.args[0]).lower()
+    return name, split_flags([ctx.lookup(name)])
+
+
+def store_flags(ctx: Context, name: str | None, flags: list[str]) -> None:
+    if name is None:
+        ctx.flags = flags
+    else:
+        ctx.assign(name, " ".join(flags))
+
+
+def a_setflag(ctx: Context, node: Node) -> None:
+    name, _ = flag_target(ctx, node)
+    store_flags(ctx, name, split_flags(ctx.strings(node.args[1])))
+
+
+def a_addflag(ctx: Context, node: Node) -> None:
+    name, current = flag_target(ctx, node)
+    store_flags(ctx, name, split_flags(current + ctx.strings(node.args[1])))
+
+
+def a_removeflag(ctx: Context, node: Node) -> None:
+    name, current = flag_target(ctx, node)
+    drop = {f.lower() for f in split_flags(ctx.strings(node.args[1]))}
+    store_flags(ctx, name, [f for f in current if f.lower() not in drop])
+
+
+def a_mark(ctx: Context, node: Node) -> None:
+    """The imapflags draft: mark is addflag "\\\\Flagged", unmark removes it."""
+    drop = [f for f in ctx.flags if f.lower() != "\\flagged"]
+    ctx.flags = drop + ["\\Flagged"] if node.name == "mark" else drop
+
+
+def a_set(ctx: Context, node: Node) -> None:
+    ctx.assign(str(node.args[0]), apply_modifiers(ctx.s(node.args[1]), node.tags))
+
+
+def a_global(ctx: Context, node: Node) -> None:
+    """RFC 6609 §3.3: from here on, these names are shared with every script of the run."""
+    for name in node.args[0] if isinstance(node.args[0], list) else []:
+        ctx.global_names.add(name.lower())
+
+
+def a_addheader(ctx: Context, node: Node) -> None:
+    name, value = ctx.s(node.args[0]), ctx.s(node.args[1])
+    if name.lower() in PROTECTED_FIELDS:
+        return
+    if not name or any(c <= " " or c == ":" or c > "~" for c in name):
+        raise ctx.fail(f"{name!r} is not a valid header field name")  # RFC 5293 §4
+    ctx.message.add_header(name, value.replace("\r\n", "\r\n ").replace("\n", "\n ")
+                           if "\n" in value else value, ":last" in node.tags)
+
+
+def a_deleteheader(ctx: Context, node: Node) -> None:
+    """RFC 5293 §5: delete the named fields, optionally one by :index, optionally by value."""
+    name = ctx.s(node.args[0]).lower()
+    if name in PROTECTED_FIELDS:
+        return
+    positions = [i for i, (n, _) in enumerate(ctx.message.fields) if n.lower() == name]
+    index = node.tags.get(":index")
+    if isinstance(index, int) and not isinstance(index, bool):
+        if index < 1 or index > len(positions):
+            return
+        positions = [positions[-index] if ":last" in node.tags else positions[index - 1]]
+    if node.args[1] is not None:
+        keys = ctx.strings(node.args[1])
+        values = ctx.message.header(name)
+        all_positions = [i for i, (n, _) in enumerate(ctx.message.fields) if n.lower() == name]
+        value_at = dict(zip(all_positions, values))
+        positions = [p for p in positions if compare(ctx, node, [value_at[p]], keys)]
+    if positions:
+        ctx.message.delete_fields(positions)
+
+
+def a_notify(ctx: Context, node: Node) -> None:
+    method = ctx.s(node.args[0])
+    problem = method_problem(method)
+    if problem:
+        raise ctx.fail(problem)  # RFC 5435 §3.1
+    mailto = parse_mailto(method)
+    # RFC 5436 §2.7: never notify about an auto-submitted message.
+    if mailto and any(v.strip().lower() != "no" for v in ctx.message.header("Auto-Submitted")):
+        return
+    tags = node.tags
+    ctx.actions.add(Notify(
+        method, ctx.s(tags[":from"]) if ":from" in tags else None,
+        ctx.s(tags.get(":importance", "2")), tuple(ctx.strings(tags.get(":options"))),
+        ctx.s(tags[":message"]) if ":message" in tags else None, fcc_of(ctx, node)), ctx.pos())
+
+
+def a_error(ctx: Context, node: Node) -> None:
+    """RFC 5463 §5: stop with an error the user wrote."""
+    raise ctx.fail(f"script error: {ctx.s(node.args[0])}")
+
+
+ACTIONS.update({
+    "keep": a_keep, "discard": a_discard, "redirect": a_redirect, "fileinto": a_fileinto,
+    "reject": a_reject, "ereject": a_reject, "setflag": a_setflag, "addflag": a_addflag,
+    "removeflag": a_removeflag, "mark": a_mark, "unmark": a_mark, "set": a_set,
+    "global": a_global, "addheader": a_addheader, "deleteheader": a_deleteheader,
+    "notify": a_notify, "error": a_error,
+})

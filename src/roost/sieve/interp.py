@@ -1,0 +1,154 @@
+"""Running a Program against a message: control flow, include, the result.
+
+Invariants: a run never raises for anything the script or the message
+does — errors become `Outcome.errors` with the implicit keep alone
+(RFC 5228 §2.10.6); duplicate-tracking records are written only after a
+successful run (RFC 7352 §3.1).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from roost.sieve.actions import Keep, Outcome
+from roost.sieve.compiler import compile_script
+from roost.sieve.errors import SieveCompileError, SieveError, SieveRuntimeError
+from roost.sieve.host import Envelope, Host
+from roost.sieve.message import MessageView
+from roost.sieve.options import SieveOptions
+from roost.sieve.program import Node, Program
+from roost.sieve.runtime import Context
+
+MAX_INCLUDE_DEPTH = 16  # RFC 6609 §3.2 lets the server bound nesting
+
+
+class StopScript(Exception):
+    """`stop` (RFC 5228 §3.3): end the whole run."""
+
+
+class ReturnScript(Exception):
+    """`return` (RFC 6609 §3.4): end the current script, back to its includer."""
+
+
+class BreakLoop(Exception):
+    """`break` (RFC 5703 §3): leave the named (or innermost) foreverypart."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(name)
+        self.name = name
+
+
+TestFunc = Callable[[Context, Node], bool]
+ActionFunc = Callable[[Context, Node], None]
+TESTS: dict[str, TestFunc] = {}
+ACTIONS: dict[str, ActionFunc] = {}
+
+
+def test(ctx: Context, node: Node) -> bool:
+    ctx.step(node)
+    return TESTS[node.name](ctx, node)
+
+
+def run_block(ctx: Context, nodes: list[Node]) -> None:
+    taken = False
+    for node in nodes:
+        name = node.name
+        if name == "if":
+            taken = test(ctx, node.tests[0])
+            if taken:
+                run_block(ctx, node.block or [])
+            continue
+        if name == "elsif":
+            if not taken:
+                taken = test(ctx, node.tests[0])
+                if taken:
+                    run_block(ctx, node.block or [])
+            continue
+        if name == "else":
+            if not taken:
+                run_block(ctx, node.block or [])
+            continue
+        ctx.step(node)
+        if name == "stop":
+            raise StopScript()
+        if name == "return":
+            raise ReturnScript()
+        if name == "foreverypart":
+            for_every_part(ctx, node)
+            continue
+        if name == "break":
+            raise BreakLoop(str(node.tags.get(":name", "")))
+        ACTIONS[name](ctx, node)
+
+
+def for_every_part(ctx: Context, node: Node) -> None:
+    """RFC 5703 §3: run the block once for each MIME part below the current one."""
+    name = str(node.tags.get(":name", ""))
+    top = ctx.current_part()
+    for part in list(top.walk())[1:]:
+        ctx.parts.append(part)
+        try:
+            run_block(ctx, node.block or [])
+        except BreakLoop as brk:
+            if brk.name and brk.name != name:
+                raise
+            return
+        finally:
+            ctx.parts.pop()
+
+
+def include(ctx: Context, node: Node) -> None:
+    """RFC 6609 §3.2: run another script in the same action context."""
+    location = "global" if ":global" in node.tags else "personal"
+    name = ctx.s(node.args[0])
+    key = (location, name)
+    if ":once" in node.tags and key in ctx.included_once:
+        return
+    if key in ctx.includes:
+        raise ctx.fail(f"include loop: {location} script {name!r} includes itself")
+    if len(ctx.includes) >= MAX_INCLUDE_DEPTH:
+        raise ctx.fail("includes nested too deeply")
+    source = ctx.host.script(name, location)
+    if source is None:
+        if ":optional" in node.tags:
+            return
+        raise ctx.fail(f"included {location} script {name!r} does not exist")
+    try:
+        program = compile_script(source, ctx.options)
+    except SieveCompileError as err:
+        raise ctx.fail(f"included script {name!r} does not compile: {err.errors[0]}") from None
+    except SieveError as err:
+        raise ctx.fail(f"included script {name!r} does not compile: {err}") from None
+    ctx.included_once.add(key)
+    saved = (ctx.program, ctx.variables, ctx.match, ctx.global_names, ctx.node)
+    ctx.program, ctx.variables, ctx.match, ctx.global_names = program, {}, [], set()
+    ctx.includes.append(key)
+    try:
+        run_block(ctx, program.commands)
+    except ReturnScript:
+        pass
+    finally:
+        ctx.includes.pop()
+        ctx.program, ctx.variables, ctx.match, ctx.global_names, ctx.node = saved
+
+
+def evaluate(program: Program, message: bytes, envelope: Envelope, host: Host,
+             options: SieveOptions | None = None) -> Outcome:
+    """Run `program` on raw RFC 5322 `message`; the actions to take, never an exception
+    for script or message faults."""
+    ctx = Context(program, MessageView(message), envelope, host, options or SieveOptions())
+    try:
+        run_block(ctx, program.commands)
+    except (StopScript, ReturnScript):
+        pass
+    except SieveRuntimeError as err:
+        return Outcome([Keep(implicit=True)], [str(err)])
+    except RecursionError:
+        return Outcome([Keep(implicit=True)], ["the script nests too deeply to run"])
+    for tracking_id, seconds, hit, last in ctx.duplicates:
+        if not hit or last:
+            host.record_duplicate(tracking_id, seconds)
+    return Outcome(ctx.actions.finish(tuple(ctx.flags), ctx.edited()))
+
+
+ACTIONS["include"] = include

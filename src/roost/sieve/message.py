@@ -1,0 +1,120 @@
+"""The message as Sieve sees it: raw RFC 5322 bytes, headers editable.
+
+Headers are split out once by hand (fast, and editheader needs the
+original field order and bytes); MIME structure comes from the standard
+library's `email` package, parsed only when a test needs it.
+"""
+
+from __future__ import annotations
+
+import email.parser
+import email.policy
+from email.header import decode_header, make_header
+from email.message import Message
+from email.utils import getaddresses
+
+Field = tuple[str, str]  # (name as written, value with folding, no CRLF at end)
+
+
+def split_message(raw: bytes) -> tuple[list[Field], bytes]:
+    """Header fields and the body; lines without a colon are not fields and are dropped."""
+    end = raw.find(b"\r\n\r\n")
+    sep = 4
+    lf_end = raw.find(b"\n\n")
+    if lf_end >= 0 and (end < 0 or lf_end < end):
+        end, sep = lf_end, 2
+    head, body = (raw, b"") if end < 0 else (raw[:end], raw[end + sep:])
+    fields: list[Field] = []
+    for line in head.decode("utf-8", "surrogateescape").replace("\r\n", "\n").split("\n"):
+        if line[:1] in (" ", "\t") and fields:
+            name, value = fields[-1]
+            fields[-1] = (name, value + "\r\n" + line)
+        elif ":" in line:
+            name, _, value = line.partition(":")
+            if name and name == name.strip():
+                fields.append((name, value))
+    return fields, body
+
+
+def decode_value(value: str) -> str:
+    """Unfolded, RFC 2047-decoded, whitespace-stripped (RFC 5228 §5.7, §14 item 4)."""
+    unfolded = value.replace("\r\n", "")
+    if "=?" in unfolded:
+        try:
+            unfolded = str(make_header(decode_header(unfolded)))
+        except (ValueError, LookupError, UnicodeError):
+            pass
+    return unfolded.strip(" \t").encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
+def addresses(values: list[str]) -> list[str]:
+    """addr-specs in header values; "<>" gives "" (RFC 5228 §5.1)."""
+    out = []
+    for _, addr in getaddresses(values):
+        out.append(addr)
+    return out
+
+
+class MessageView:
+    """Headers (editable, RFC 5293), body bytes and lazily the MIME tree."""
+
+    def __init__(self, raw: bytes) -> None:
+        self.original = raw
+        self.fields, self.body = split_message(raw)
+        self.edited = False
+        self._tree: Message | None = None
+        self._decoded: dict[str, list[str]] = {}
+
+    @property
+    def size(self) -> int:
+        return len(self.original)
+
+    def raw_values(self, name: str) -> list[str]:
+        low = name.lower()
+        return [v for n, v in self.fields if n.lower() == low]
+
+    def header(self, name: str) -> list[str]:
+        """Decoded values of a header field, top to bottom."""
+        low = name.lower()
+        cached = self._decoded.get(low)
+        if cached is None:
+            cached = [decode_value(v) for n, v in self.fields if n.lower() == low]
+            self._decoded[low] = cached
+        return cached
+
+    def add_header(self, name: str, value: str, last: bool) -> None:
+        """RFC 5293 §4: at the top unless :last."""
+        field = (name, " " + value)
+        if last:
+            self.fields.append(field)
+        else:
+            self.fields.insert(0, field)
+        self._changed()
+
+    def delete_fields(self, indexes: list[int]) -> None:
+        """Delete fields by position in `fields`."""
+        drop = set(indexes)
+        self.fields = [f for i, f in enumerate(self.fields) if i not in drop]
+        self._changed()
+
+    def reset(self, raw: bytes, tree: Message | None = None) -> None:
+        """Replace the whole message (RFC 5703 replace/enclose); `tree` is its parsed form."""
+        self.fields, self.body = split_message(raw)
+        self._changed()
+        self._tree = tree
+
+    def _changed(self) -> None:
+        self.edited = True
+        self._decoded.clear()
+        self._tree = None
+
+    def as_bytes(self) -> bytes:
+        head = "".join(f"{n}:{v}\r\n" for n, v in self.fields)
+        return head.encode("utf-8", "surrogateescape") + b"\r\n" + self.body
+
+    def tree(self) -> Message:
+        """The MIME structure of the message as it stands now."""
+        if self._tree is None:
+            raw = self.as_bytes() if self.edited else self.original
+            self._tree = email.parser.BytesParser(policy=email.policy.compat32).parsebytes(raw)
+        return self._tree
