@@ -1,0 +1,77 @@
+"""`roost master`: services from cyrus.conf, clean stop on SIGTERM, clear errors."""
+
+from __future__ import annotations
+
+import imaplib
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from roost.store.names import user_inbox
+from tests.harness.site import PASSWORD, Site
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def wait_for_port(port: int, proc: subprocess.Popen[bytes], seconds: float = 15) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        assert proc.poll() is None, proc.communicate()
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+            return
+        except OSError:
+            time.sleep(0.1)
+    raise AssertionError(f"port {port} never opened")
+
+
+def roost(*args: str) -> list[str]:
+    return [sys.executable, "-m", "roost.cli", *args]
+
+
+def test_master_serves_imap_and_stops_on_term(site: Site, tmp_path: Path) -> None:
+    port = free_port()
+    cyrus_conf = tmp_path / "cyrus.conf"
+    cyrus_conf.write_text(f'SERVICES {{\n  imap cmd="imapd" listen="127.0.0.1:{port}"\n}}\n')
+    proc = subprocess.Popen(roost("master", "-C", str(site.conf_path), "-M", str(cyrus_conf)),
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        wait_for_port(port, proc)
+        client = imaplib.IMAP4("127.0.0.1", port)
+        client.login("admin", PASSWORD)
+        assert client.create(user_inbox("bob").replace(".", "/"))[0] == "OK"
+        client.logout()
+        client = imaplib.IMAP4("127.0.0.1", port)
+        client.login("bob", PASSWORD)
+        assert client.select("INBOX") == ("OK", [b"0"])
+        client.logout()
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        out, err = proc.communicate(timeout=20)
+    assert proc.returncode == 0, err.decode()
+
+
+def test_unknown_service_names_the_line(site: Site, tmp_path: Path) -> None:
+    cyrus_conf = tmp_path / "cyrus.conf"
+    cyrus_conf.write_text('SERVICES {\n  imap cmd="imapd" listen="127.0.0.1:1"\n'
+                          '  fud cmd="fud" listen="127.0.0.1:2"\n}\n')
+    result = subprocess.run(roost("master", "-C", str(site.conf_path), "-M", str(cyrus_conf)),
+                            capture_output=True, text=True, timeout=30)
+    assert result.returncode == 1
+    assert f"{cyrus_conf}:3: service 'fud': Roost has no 'fud' yet" in result.stderr
+
+
+def test_broken_imapd_conf_names_file_and_line(tmp_path: Path) -> None:
+    conf = tmp_path / "imapd.conf"
+    conf.write_text("admins: a\ntimeout: soon\n")
+    result = subprocess.run(roost("master", "-C", str(conf), "-M", "/dev/null"),
+                            capture_output=True, text=True, timeout=30)
+    assert result.returncode == 1
+    assert f"{conf}:2: timeout takes a whole number" in result.stderr
