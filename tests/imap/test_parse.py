@@ -5,9 +5,12 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from roost.imap import commands as c
 from roost.imap.parse import Bad, parse_command
+from roost.imap.parse_search import UnknownCharset
 from roost.imap.sequence import SequenceSet
 from roost.imap.wire import Line, NeedLiteral, NeedMore, Wire
 
@@ -142,7 +145,7 @@ BAD = [
     (b'a APPEND x "abc"', "a"),
     (b'a APPEND x "32-Jan-2024 00:00:00 +0000" {1}\r\nz', "a"),
     (b"a SETQUOTA x (STORAGE)", "a"),
-    (b"a ID (" + b'"k" "v" ' * 31 + b")", "a"),
+    (b"a ID (" + b" ".join([b'"k" "v"'] * 31) + b")", "a"),
 ]
 
 
@@ -161,3 +164,35 @@ def test_wire_needmore_is_not_an_error() -> None:
     w = Wire(max_line=100, max_literal=100)
     w.feed(b"a LOGIN")
     assert w.next() == NeedMore()
+
+
+_VOCAB = [
+    b"a1", b" ", b"UID", b"FETCH", b"STORE", b"SEARCH", b"LIST", b"SELECT", b"APPEND",
+    b"LOGIN", b"AUTHENTICATE", b"ID", b"STATUS", b"SETQUOTA", b"CREATE", b"(", b")", b"[",
+    b"]", b"<", b">", b".", b"1", b"0", b"*", b"$", b":", b",", b"\"", b"\\", b"{3}\r\nabc",
+    b"~{2}\r\nxy", b"{1+}\r\n\x00", b"BODY", b"PEEK", b"HEADER.FIELDS", b"NOT", b"OR",
+    b"RETURN", b"CHARSET", b"NIL", b"\xc3\xa9", b"\xff", b"1-Jan-2020", b"+FLAGS", b"%",
+    b"\r\n", b"\n", b"QRESYNC", b"CHANGEDSINCE", b"VANISHED", b"BINARY", b"=", b"-",
+]
+
+
+def _parse_all(data: bytes) -> None:
+    """Feed ``data``; every Line must parse or raise Bad/UnknownCharset."""
+    w = Wire(max_line=200, max_literal=50, max_nonsync_literal=20)
+    w.feed(data)
+    while not isinstance(ev := w.next(), NeedMore):
+        if isinstance(ev, Line):
+            try:
+                parse_command(ev)
+            except (Bad, UnknownCharset):
+                pass
+
+
+@given(st.binary(max_size=300))
+def test_random_bytes_give_bad_or_a_command(data: bytes) -> None:
+    _parse_all(data)
+
+
+@given(st.lists(st.sampled_from(_VOCAB), max_size=40))
+def test_random_token_soup_gives_bad_or_a_command(tokens: list[bytes]) -> None:
+    _parse_all(b"".join(tokens) + b"\r\n")

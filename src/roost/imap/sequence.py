@@ -74,9 +74,11 @@ class SequenceSet:
     def resolve(self, largest: int) -> list[tuple[int, int]]:
         """Sorted, merged, disjoint ``(lo, hi)`` ranges, ``*`` = ``largest``.
 
-        In an empty mailbox (``largest`` 0) ``*`` matches nothing. Numbers
-        beyond ``largest`` are kept: UIDs need not exist (RFC 9051 §6.4.8),
-        and message numbers are checked by the caller. ``$`` must have been
+        RFC 9051 §9 ``seq-number``: for message numbers ``largest`` is the
+        message count (``*`` in an empty mailbox deserves BAD, the caller's
+        check); for UIDs it is the last UID, or UIDNEXT in an empty mailbox.
+        A ``largest`` of 0 makes ``*`` stand for nothing. Numbers beyond
+        ``largest`` are kept: UIDs need not exist. ``$`` must have been
         substituted with ``with_saved`` first.
         """
         if self.saved:
