@@ -20,12 +20,28 @@ Invariants:
 """
 
 from roost.sieve import actions_core, dates, mime, tests_core, vacation  # noqa: F401  (register)
-from roost.sieve.actions import (Action, Discard, Fcc, FileInto, Keep, Notify, Outcome, Redirect,
-                                 Reject, Vacation)
+from roost.sieve.actions import (
+                                 Action,
+                                 Discard,
+                                 Fcc,
+                                 FileInto,
+                                 Keep,
+                                 Notify,
+                                 Outcome,
+                                 Redirect,
+                                 Reject,
+                                 Vacation,
+)
 from roost.sieve.compiled import compile_cached, dump_compiled, load_compiled
 from roost.sieve.compiler import compile_script
-from roost.sieve.errors import (Position, SieveCompileError, SieveError, SieveRuntimeError,
-                                SieveSyntaxError, StaleCompiled)
+from roost.sieve.errors import (
+                                 Position,
+                                 SieveCompileError,
+                                 SieveError,
+                                 SieveRuntimeError,
+                                 SieveSyntaxError,
+                                 StaleCompiled,
+)
 from roost.sieve.host import DefaultHost, Envelope, Host
 from roost.sieve.interp import evaluate
 from roost.sieve.options import SieveOptions

@@ -9,7 +9,7 @@ RFC 5429 §2.4, RFC 5230 §4.7). Delivery actions carry the edited message
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 
 from roost.sieve.errors import Position, SieveRuntimeError
 
@@ -168,3 +168,17 @@ def delivery_target(action: Action) -> tuple[str, str] | None:
     if isinstance(action, Redirect):
         return ("address", action.address.lower())
     return None
+
+
+def describe(action: Action) -> str:
+    """One line per action: its name, then the fields that are set."""
+    parts = [type(action).__name__.lower()]
+    for item in fields(action):
+        value = getattr(action, item.name)
+        if value in (None, False, (), "") or item.name == "edited":
+            continue
+        shown = " ".join(value) if isinstance(value, tuple) else value
+        parts.append(f"{item.name.rstrip('_')}={shown!r}" if not isinstance(value, bool) else item.name)
+    if getattr(action, "edited", None) is not None:
+        parts.append("(headers edited)")
+    return " ".join(parts)

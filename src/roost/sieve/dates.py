@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from email.utils import format_datetime, parsedate_to_datetime
 
 from roost.sieve.interp import TESTS
@@ -75,7 +75,7 @@ def shift(ctx: Context, node: Node, moment: datetime, original_ok: bool) -> date
         if zone is None:
             raise ctx.fail(f"bad :zone {zone_arg!r}")
         return moment.astimezone(zone)
-    local = ctx.host.now().tzinfo or timezone.utc
+    local = ctx.host.now().tzinfo or UTC
     return moment.astimezone(local)
 
 
@@ -96,7 +96,7 @@ def t_date(ctx: Context, node: Node) -> bool:
         except (TypeError, ValueError, IndexError):
             continue
         if moment.tzinfo is None:
-            moment = moment.replace(tzinfo=timezone.utc)  # "-0000": no zone information
+            moment = moment.replace(tzinfo=UTC)  # "-0000": no zone information
         shifted = shift(ctx, node, moment, True)
         if shifted is not None:
             values.append(parts_or_fail(ctx, shifted, part))

@@ -7,7 +7,7 @@ from plain dictionaries, for tests and `roost sieve-test`.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Protocol
 
 import roost
@@ -116,7 +116,7 @@ class DefaultHost:
         self.seen[tracking_id] = self.now()
 
     def now(self) -> datetime:
-        return self.clock or datetime.now(timezone.utc).astimezone()
+        return self.clock or datetime.now(UTC).astimezone()
 
     def environment(self, item: str) -> str | None:
         return self.env.get(item)

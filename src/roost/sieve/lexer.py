@@ -200,7 +200,7 @@ class Lexer:
                 raise SieveSyntaxError(start, "unterminated multi-line string (no line with a lone '.')")
             end = text.find("\n", self.i)
             raw = text[self.i:] if end < 0 else text[self.i:end]
-            line = raw[:-1] if raw.endswith("\r") else raw
+            line = raw.removesuffix("\r")
             if end >= 0:
                 self.newline_at(end)
             self.i = n if end < 0 else end + 1

@@ -129,7 +129,7 @@ def a_replace(ctx: Context, node: Node) -> None:
     else:
         new = MIMEText(text, "plain", "utf-8")
     target = ctx.current_part()
-    for key in [k for k in target.keys() if k.lower().startswith("content-")]:
+    for key in [k for k in target if k.lower().startswith("content-")]:
         del target[key]
     for key, value in new.items():
         if key.lower().startswith("content-") or key.lower() == "mime-version":

@@ -28,14 +28,14 @@ class SieveOptions:
     @classmethod
     def from_config(cls, conf: object) -> SieveOptions:
         """Options from a roost.config.Config (sieve_* and rfc3028_strict)."""
-        wanted = [e for e in getattr(conf, "sieve_extensions") if e]
+        wanted = [e for e in conf.sieve_extensions if e]
         return cls(
             extensions=frozenset(e for e in wanted if e in EXTENSIONS) if wanted else frozenset(EXTENSIONS),
-            max_script_size=int(getattr(conf, "sieve_maxscriptsize")) * 1024,
-            strict=bool(getattr(conf, "rfc3028_strict")),
-            utf8_fileinto=bool(getattr(conf, "sieve_utf8fileinto")),
-            vacation_min_seconds=int(getattr(conf, "sieve_vacation_min_response")),
-            vacation_max_seconds=int(getattr(conf, "sieve_vacation_max_response")),
+            max_script_size=int(conf.sieve_maxscriptsize) * 1024,
+            strict=bool(conf.rfc3028_strict),
+            utf8_fileinto=bool(conf.sieve_utf8fileinto),
+            vacation_min_seconds=int(conf.sieve_vacation_min_response),
+            vacation_max_seconds=int(conf.sieve_vacation_max_response),
         )
 
     def fingerprint(self) -> bytes:

@@ -22,7 +22,7 @@ class Node:
     optional one was left out.
     """
 
-    __slots__ = ("name", "tags", "args", "tests", "block", "line", "col")
+    __slots__ = ("args", "block", "col", "line", "name", "tags", "tests")
 
     def __init__(self, name: str, tags: dict[str, TagValue], args: list[ArgValue],
                  tests: list[Node], block: list[Node] | None, line: int, col: int) -> None:

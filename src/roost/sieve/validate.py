@@ -230,7 +230,8 @@ class Validator:
 
     def tests(self, spec: Spec, tests: list[Test], pos: Position, scope: Scope) -> list[Node]:
         if spec.tests == "" and tests:
-            self.error(tests[0].pos, f"'{spec.name}' takes no test")
+            hint = f" (is a ';' missing before '{tests[0].name}'?)" if not spec.test else ""
+            self.error(tests[0].pos, f"'{spec.name}' takes no test{hint}")
             return []
         if spec.tests == "one" and len(tests) != 1:
             self.error(pos, f"'{spec.name}' needs exactly one test")
