@@ -124,7 +124,11 @@ async def lsub(s: Session, cmd: c.Lsub) -> None:
                                        external_name(s, cmd.pattern), sep), sep)
     subscribed = {n for n in (s.ns.to_external(i) for i in await s.store.subscriptions(s.user))
                   if n is not None}
-    for name in sorted(with_parents(subscribed, sep)):
+    pattern = full_pattern(cmd.reference, cmd.pattern, sep)
+    # RFC 3501 §6.3.9: an unsubscribed parent shows (\Noselect) only where a
+    # `%` stops short of its subscribed children; `*` reaches them itself.
+    names = subscribed if "*" in pattern else with_parents(subscribed, sep)
+    for name in sorted(names):
         if regex.match(name):
             attrs = [] if name in subscribed else ["\\Noselect"]
             s.untagged(list_line(s, b"LSUB", attrs, name))

@@ -5,7 +5,13 @@ from __future__ import annotations
 
 from roost.imap import commands as c
 from roost.imap.errors import BadCommand, No
-from roost.imap.handlers.names import external_name, internal_name, require, wire_name
+from roost.imap.handlers.names import (
+    external_name,
+    internal_name,
+    internal_of,
+    require,
+    wire_name,
+)
 from roost.imap.responses import Done, mailbox_name, plist
 from roost.imap.selected import SelectedMailbox, render_flags
 from roost.imap.session import Session, State
@@ -48,7 +54,7 @@ async def create(s: Session, cmd: c.Create) -> None:
     raw = external_name(s, cmd.mailbox).rstrip(s.ns.sep)
     if s.ns.is_inbox(raw) and not s.is_admin:
         raise No("ALREADYEXISTS", "INBOX always exists")
-    name = internal_name(s, raw)
+    name = internal_of(s, raw)
     owner = owner_of(name)
     if not s.is_admin and owner != s.user:
         raise No("NOPERM", "Permission denied")

@@ -20,9 +20,14 @@ def external_name(s: Session, raw: str) -> str:
 
 
 def internal_name(s: Session, raw: str) -> str:
-    """The internal name of a client-supplied mailbox name."""
+    """The internal name of a mailbox name as it came over the wire."""
+    return internal_of(s, external_name(s, raw))
+
+
+def internal_of(s: Session, external: str) -> str:
+    """The internal name of a decoded (Unicode) client-side name."""
     try:
-        return s.ns.to_internal(external_name(s, raw))
+        return s.ns.to_internal(external)
     except InvalidMailboxName as err:
         raise No("CANNOT", f"Invalid mailbox name: {err}") from None
 

@@ -1,0 +1,112 @@
+"""FETCH / UID FETCH (RFC 9051 §6.4.5, §6.4.9, §7.5.2).
+
+Per message the handler reads only what the items need (see
+`fetch_items.needs_of`): the cached record always, the parse-once summary
+for ENVELOPE / BODY / BODYSTRUCTURE, the body file for sections. Replies
+are appended to `s.out` and flushed about every megabyte so a large FETCH
+does not sit in memory.
+
+Expunged-but-unannounced messages (RFC 2180 §4.1.2): they keep their
+number and answer from the cached record and the parse-once cache. When
+their body is gone too, their FETCH is left out and the command ends
+`NO [EXPUNGEISSUED]` (RFC 9051 §7.1) after answering every other message.
+"""
+
+from __future__ import annotations
+
+from roost.auth.rights import rights_for
+from roost.imap import commands as c
+from roost.imap.errors import BadCommand, No
+from roost.imap.handlers.fetch_items import Needs, check_items, needs_of, render_item
+from roost.imap.responses import Done
+from roost.imap.session import Session
+from roost.message import ParsedMessage
+from roost.store.api import MessageNotFound, StoreCorrupt
+
+FLUSH_AT = 1 << 20
+_FLAGS = c.FetchAttr("FLAGS")
+_UID = c.FetchAttr("UID")
+_MODSEQ = c.FetchAttr("MODSEQ")
+
+
+def reply_items(cmd: c.Fetch) -> tuple[c.FetchItem, ...]:
+    """The items each reply carries, in request order, each once.
+
+    RFC 9051 §6.4.9: UID FETCH always includes UID. RFC 7162 §3.1.4.1:
+    CHANGEDSINCE implies MODSEQ.
+    """
+    items = list(dict.fromkeys(cmd.items))
+    if cmd.uid and _UID not in items:
+        items.insert(0, _UID)
+    if cmd.changedsince is not None and _MODSEQ not in items:
+        items.append(_MODSEQ)
+    return tuple(items)
+
+
+async def _mark_seen(s: Session, uids: list[int]) -> set[int]:
+    """Set \\Seen once for all of `uids`; return the UIDs whose flags changed.
+
+    RFC 9051 §6.4.5: BODY[...] sets \\Seen, but not in a read-only mailbox,
+    and RFC 4314 §4 without the `s` right it is left alone rather than
+    failing the FETCH.
+    """
+    view = s.mailbox
+    if view.readonly or "s" not in rights_for(s.user, s.is_admin, view.name):
+        return set()
+    unseen = [u for u in uids
+              if u not in view.pending_expunge and "\\Seen" not in view.records[u].flags]
+    if not unseen:
+        return set()
+    changed, _ = await s.store.store_flags(view.name, unseen, "add", ("\\Seen",),
+                                           user=s.store_user())
+    for record in changed:
+        view.records[record.uid] = record
+    return {r.uid for r in changed}
+
+
+async def _sources(s: Session, blob: str, needs: Needs
+                   ) -> tuple[ParsedMessage | None, bytes | None]:
+    parsed = await s.store.parsed(blob) if needs.parsed else None
+    raw = await s.store.body(blob) if needs.body else None
+    return parsed, raw
+
+
+async def fetch(s: Session, cmd: c.Fetch) -> Done:
+    view = s.mailbox
+    # RFC 9051 §6.4.5: message numbers beyond EXISTS are an error;
+    # UIDs that do not exist are simply not there (§6.4.9).
+    if not cmd.uid and not view.seq_range_valid(cmd.sequence):
+        raise BadCommand(None, "Message number out of range")
+    if cmd.vanished:
+        # RFC 7162 §3.2.6: VANISHED needs QRESYNC, which is not offered.
+        raise BadCommand(None, "VANISHED requires QRESYNC")
+    check_items(cmd.items)
+    items = reply_items(cmd)
+    needs = needs_of(items)
+    uids = view.select_uids(cmd.sequence, cmd.uid, s.saved_search)
+    if cmd.changedsince is not None:
+        uids = [u for u in uids if view.records[u].modseq > cmd.changedsince]
+    seen_now = await _mark_seen(s, uids) if needs.sets_seen else set()
+    missing = False
+    pending = 0
+    for uid in uids:
+        record = view.records[uid]
+        try:
+            parsed, raw = await _sources(s, record.blob, needs)
+        except (MessageNotFound, StoreCorrupt):
+            if uid not in view.pending_expunge:
+                raise
+            missing = True
+            continue
+        parts = [render_item(item, view, record, parsed, raw) for item in items]
+        if uid in seen_now and _FLAGS not in items:
+            parts.append(render_item(_FLAGS, view, record, parsed, raw))
+        line = b"%d FETCH (%s)" % (view.seq_of(uid), b" ".join(parts))
+        s.untagged(line)
+        pending += len(line)
+        if pending >= FLUSH_AT:
+            await s.flush()
+            pending = 0
+    if missing:
+        raise No("EXPUNGEISSUED", "Some messages were expunged")
+    return Done("Completed")

@@ -1,0 +1,179 @@
+"""FETCH data items -> reply bytes (RFC 9051 §7.5.2, RFC 3516 §4.2, RFC 7162 §3.1.4.1).
+
+One function per kind of item, each given only what that item needs: the
+cached record, the parse-once summary, or the raw body. `Needs` says which
+of the last two a command's items require, so FETCH reads no more than it
+must (ARCHITECTURE.md "Parse once": ENVELOPE / BODY / BODYSTRUCTURE never
+read the body file).
+
+Invariants:
+- Reply names follow the request, minus .PEEK (RFC 9051 §7.5.2), and a
+  partial fetch names only its origin: `BODY[]<0>`.
+- Body data always goes out as a literal; BINARY data holding NUL as a
+  literal8 `~{n}` (RFC 3516 §4.2), since NUL may not appear in a literal.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+from roost.imap import commands as c
+from roost.imap.errors import BadCommand, No
+from roost.imap.selected import SelectedMailbox, render_flags
+from roost.message import ParsedMessage, binary_size, fetch_binary, fetch_section
+from roost.message.imapstr import NIL, string
+from roost.message.transfer import UnknownTransferEncoding
+from roost.store.api import MessageRecord
+
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_ATOM = re.compile(r"[!#$&'+\-.0-9:;<=>?@A-Z^_`a-z|~]+")
+#: Items answered from the parse-once cache.
+PARSED_ATTS = frozenset({"ENVELOPE", "BODY", "BODYSTRUCTURE"})
+#: rev1 items that are BODY[...] under another name (RFC 3501 §6.4.5).
+RFC822_SECTIONS = {
+    "RFC822": (c.Section(), False),
+    "RFC822.HEADER": (c.Section(text="HEADER"), True),
+    "RFC822.TEXT": (c.Section(text="TEXT"), False),
+}
+#: RFC 8474 items: parsed, but OBJECTID is not advertised.
+UNSUPPORTED_ATTS = frozenset({"EMAILID", "THREADID"})
+
+
+@dataclass(frozen=True, slots=True)
+class Needs:
+    """What the items of one FETCH need besides the cached record."""
+
+    parsed: bool
+    body: bool
+    sets_seen: bool
+
+
+def needs_of(items: tuple[c.FetchItem, ...]) -> Needs:
+    """Which sources the items read, and whether any sets \\Seen."""
+    parsed = body = seen = False
+    for item in items:
+        if isinstance(item, c.FetchAttr):
+            parsed |= item.name in PARSED_ATTS
+            if item.name in RFC822_SECTIONS:
+                body = True
+                seen |= not RFC822_SECTIONS[item.name][1]
+        else:
+            body = True
+            # RFC 9051 §6.4.5, RFC 3516 §4.2: only the .PEEK forms and
+            # BINARY.SIZE leave \Seen alone.
+            seen |= not item.peek and not (isinstance(item, c.FetchBinary) and item.size)
+    return Needs(parsed, body, seen)
+
+
+def check_items(items: tuple[c.FetchItem, ...]) -> None:
+    """Refuse, before touching anything, items this server does not offer."""
+    for item in items:
+        if isinstance(item, c.FetchAttr) and item.name in UNSUPPORTED_ATTS:
+            raise BadCommand(None, f"{item.name} is not supported")
+
+
+def internaldate(when: datetime) -> bytes:
+    """`"dd-Mon-yyyy hh:mm:ss +zzzz"` (RFC 9051 §9 date-time); naive means UTC."""
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=timezone.utc)
+    text = "%02d-%s-%04d %s" % (when.day, _MONTHS[when.month - 1], when.year,
+                                 when.strftime("%H:%M:%S %z"))
+    return b'"' + text.encode("ascii") + b'"'
+
+
+def section_name(section: c.Section) -> bytes:
+    """The section spec as the reply names it: `1.2.HEADER.FIELDS (TO)`."""
+    parts = [".".join(str(n) for n in section.part)] if section.part else []
+    if section.text:
+        parts.append(section.text)
+    name = ".".join(parts).encode("ascii")
+    if section.fields:
+        names = (f.encode() if _ATOM.fullmatch(f) else string(f) for f in section.fields)
+        name += b" (" + b" ".join(names) + b")"
+    return name
+
+
+def literal(data: bytes, binary: bool = False) -> bytes:
+    """`{n}` literal, or `~{n}` literal8 for BINARY data holding NUL."""
+    marker = b"~" if binary and b"\x00" in data else b""
+    return marker + b"{%d}\r\n" % len(data) + data
+
+
+def _cut(data: bytes, partial: c.Partial | None) -> tuple[bytes, bytes]:
+    """RFC 9051 §6.4.5: `<origin.count>` slices; an origin past the end is ""."""
+    if partial is None:
+        return data, b""
+    return data[partial.start: partial.start + partial.length], b"<%d>" % partial.start
+
+
+def body_item(raw: bytes, item: c.FetchBody, name: bytes | None = None) -> bytes:
+    """BODY[section]<partial> (or its RFC822 alias `name`).
+
+    A section the message does not have is NIL (the nstring of RFC 9051
+    §9 msg-att-static); an empty one is "".
+    """
+    section = item.section
+    data = fetch_section(raw, section.part, section.text or "", section.fields)
+    if data is None:
+        head = name or b"BODY[" + section_name(section) + b"]"
+        return head + (b"<%d>" % item.partial.start if item.partial else b"") + b" " + NIL
+    data, origin = _cut(data, item.partial)
+    head = name or b"BODY[" + section_name(section) + b"]" + origin
+    return head + b" " + literal(data)
+
+
+def binary_item(raw: bytes, item: c.FetchBinary) -> bytes:
+    """BINARY[part]<partial> / BINARY.SIZE[part] (RFC 3516 §4.2).
+
+    RFC 3516 §4.3: a Content-Transfer-Encoding the server cannot decode is
+    a tagged NO [UNKNOWN-CTE]. A part that does not exist is NIL (size 0).
+    """
+    part = ".".join(str(n) for n in item.part).encode("ascii")
+    try:
+        if item.size:
+            size = binary_size(raw, item.part)
+            return b"BINARY.SIZE[%s] %d" % (part, size or 0)
+        data = fetch_binary(raw, item.part)
+    except UnknownTransferEncoding as err:
+        raise No("UNKNOWN-CTE", f"Cannot decode transfer encoding {err}") from None
+    if data is None:
+        origin = b"<%d>" % item.partial.start if item.partial else b""
+        return b"BINARY[%s]%s NIL" % (part, origin)
+    data, origin = _cut(data, item.partial)
+    return b"BINARY[%s]%s %s" % (part, origin, literal(data, binary=True))
+
+
+def attr_item(name: str, view: SelectedMailbox, record: MessageRecord,
+              parsed: ParsedMessage | None, raw: bytes | None) -> bytes:
+    """An item without section: FLAGS, UID, ENVELOPE, RFC822.SIZE..."""
+    if name == "FLAGS":
+        return b"FLAGS " + render_flags(record.flags, record.uid in view.recent)
+    if name == "UID":
+        return b"UID %d" % record.uid
+    if name == "INTERNALDATE":
+        return b"INTERNALDATE " + internaldate(record.internaldate)
+    if name == "RFC822.SIZE":
+        return b"RFC822.SIZE %d" % record.size
+    if name == "MODSEQ":
+        return b"MODSEQ (%d)" % record.modseq  # RFC 7162 §3.1.4.1
+    if name in PARSED_ATTS:
+        assert parsed is not None, "needs_of asks for the parsed message"
+        value = {"ENVELOPE": parsed.envelope, "BODY": parsed.body,
+                 "BODYSTRUCTURE": parsed.bodystructure}[name]
+        return name.encode("ascii") + b" " + value
+    section, peek = RFC822_SECTIONS[name]
+    assert raw is not None, "needs_of asks for the body"
+    return body_item(raw, c.FetchBody(section, peek), name.encode("ascii"))
+
+
+def render_item(item: c.FetchItem, view: SelectedMailbox, record: MessageRecord,
+                parsed: ParsedMessage | None, raw: bytes | None) -> bytes:
+    """One `name value` pair of a FETCH reply."""
+    if isinstance(item, c.FetchAttr):
+        return attr_item(item.name, view, record, parsed, raw)
+    assert raw is not None, "needs_of asks for the body"
+    if isinstance(item, c.FetchBody):
+        return body_item(raw, item)
+    return binary_item(raw, item)
