@@ -9,7 +9,13 @@ from pathlib import Path
 import pytest
 
 from roost.config import ConfigError, parse_config
-from roost.store.api import InvalidMailboxName, MailboxExists, MailboxNotFound, StoreCorrupt
+from roost.store.api import (
+    InvalidMailboxName,
+    MailboxExists,
+    MailboxNotFound,
+    Store,
+    StoreCorrupt,
+)
 from roost.store.open import open_store
 from roost.store.sqlite import SqliteStore
 from roost.store.sqlite.schema import MIGRATIONS
@@ -130,7 +136,7 @@ async def test_newer_schema_is_refused(tmp_path: Path, partitions: dict[str, Pat
 async def test_open_store_from_config(tmp_path: Path, make_message: Message) -> None:
     conf = parse_config(f"configdirectory: {tmp_path / 'conf'}\n"
                         f"partition-default: {tmp_path / 'spool'}\n")
-    store = open_store(conf)
+    store: Store = open_store(conf)  # mypy: SqliteStore satisfies the Store protocol
     try:
         await store.create_mailbox("user.bob")
         await store.append("user.bob", make_message())
