@@ -127,3 +127,17 @@ def test_rendered_structures_are_balanced_imap(raw: bytes) -> None:
             depth += {0x28: 1, 0x29: -1}.get(char, 0)
             assert depth >= 0
         assert depth == 0
+
+
+PATHOLOGICAL = [b"[" * 20000, b"[a]" * 20000 + b"x", b"[a] " * 20000, b"Re: " * 20000,
+                b" (fwd)" * 20000 + b"x", b"[fwd:" * 20000 + b"x" + b"]" * 20000,
+                b"(" * 20000, b'"' * 20000, b"<" * 20000, b"a@" * 20000, b"=?" * 20000]
+
+
+def test_pathological_headers_parse_in_linear_time() -> None:
+    """Regex backtracking once made these take minutes; each must now be
+    quick (the suite's timeout catches a regression)."""
+    for junk in PATHOLOGICAL:
+        raw = (b"Subject: " + junk + b"\r\nFrom: " + junk + b"\r\nContent-Type: text/html; x="
+               + junk + b"\r\n\r\n" + junk.replace(b"[", b"<"))
+        assert parse_message(raw).size == len(raw)
