@@ -41,6 +41,8 @@ class LmtpService:
         self.store = store
         self.tls_context = tls_context
         self.servername = str(conf.servername) or socket.gethostname()
+        self._servers: list[asyncio.Server] = []
+        self._connections: dict[asyncio.Task[None], _Connection] = {}
 
     async def start_tcp(self, host: str, port: int) -> asyncio.Server:
         """Listen on host:port (port 0 picks a free one: see `server.sockets`).
@@ -49,17 +51,41 @@ class LmtpService:
         """
         if port == 25:
             raise ValueError("RFC 2033 §5: LMTP must not listen on port 25")
-        return await asyncio.start_server(self.handle, host, port, limit=READ_CHUNK)
+        return self._listening(
+            await asyncio.start_server(self.handle, host, port, limit=READ_CHUNK))
 
     async def start_unix(self, path: str | Path) -> asyncio.Server:
         """Listen on a unix socket at `path` (the usual MTA -> store link)."""
-        return await asyncio.start_unix_server(self.handle, str(path), limit=READ_CHUNK)
+        return self._listening(
+            await asyncio.start_unix_server(self.handle, str(path), limit=READ_CHUNK))
 
     async def start_socket(self, sock: socket.socket) -> asyncio.Server:
         """Serve on an already bound, listening socket (TCP or unix), e.g. from the master."""
         if sock.family == socket.AF_UNIX:
-            return await asyncio.start_unix_server(self.handle, sock=sock, limit=READ_CHUNK)
-        return await asyncio.start_server(self.handle, sock=sock, limit=READ_CHUNK)
+            server = await asyncio.start_unix_server(self.handle, sock=sock, limit=READ_CHUNK)
+        else:
+            server = await asyncio.start_server(self.handle, sock=sock, limit=READ_CHUNK)
+        return self._listening(server)
+
+    def _listening(self, server: asyncio.Server) -> asyncio.Server:
+        self._servers.append(server)
+        return server
+
+    async def close(self) -> None:
+        """Stop listening, tell open connections `421` and wait for them to end.
+
+        A delivery in progress finishes first (its copy is durable); only
+        its replies may be lost, which the MTA treats as a retry.
+        """
+        for server in self._servers:
+            server.close()
+        for connection in self._connections.values():
+            connection.shutdown()
+        if self._connections:
+            await asyncio.wait(list(self._connections))
+        for server in self._servers:
+            await server.wait_closed()
+        self._servers = []
 
     async def handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         """Serve one connection until QUIT, EOF, idle timeout or a broken link."""
@@ -70,11 +96,16 @@ class LmtpService:
             peer_ip=peer[0] if isinstance(peer, tuple) else None,
         )
         connection = _Connection(session, reader, writer)
+        task = asyncio.current_task()
+        if task is not None:
+            self._connections[task] = connection
         try:
             await connection.run()
         except (ConnectionError, ssl.SSLError, asyncio.IncompleteReadError) as err:
             log.info("lmtp %s: connection lost: %s", session.session_id, err)
         finally:
+            if task is not None:
+                self._connections.pop(task, None)
             writer.close()
             try:
                 await writer.wait_closed()
@@ -100,6 +131,14 @@ class _Connection:
             self.pending = []
             async with asyncio.timeout(self.timeout):
                 await self.writer.drain()
+
+    def shutdown(self) -> None:
+        """Server shutdown: say 421 (RFC 5321 §3.8) and close; `run` then sees EOF."""
+        if not self.writer.is_closing():
+            self.pending.append(r.reply(421, "4.3.2", f"{self.s.servername} shutting down"))
+            self.writer.write(r.render_all(self.pending))
+            self.pending = []
+            self.writer.close()
 
     async def run(self) -> None:
         greeting = f"{self.s.servername} LMTP" + (
