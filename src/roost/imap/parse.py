@@ -26,6 +26,7 @@ _NO_ARGS: dict[str, Callable[[str], c.Command]] = {
     "CAPABILITY": c.Capability, "NOOP": c.Noop, "LOGOUT": c.Logout,
     "STARTTLS": c.StartTls, "NAMESPACE": c.Namespace, "IDLE": c.Idle,
     "CHECK": c.Check, "CLOSE": c.Close, "UNSELECT": c.Unselect,
+    "EXPUNGE": c.Expunge,
 }
 
 
@@ -38,16 +39,16 @@ def parse_command(line: Line) -> c.Command:
     if name == "UID":
         cur.sp()
         name = cur.token(_NAME, "command name").decode("ascii").upper()
-        uid_parser = _UID.get(name)
-        if uid_parser is None:
+        if name == "EXPUNGE":
+            cmd: c.Command = parse_fetch.uid_expunge(cur)
+        elif name in _SETS:
+            cmd = _SETS[name](cur, True)
+        else:
             raise cur.bad(f"unknown command UID {name}")
-        cmd = uid_parser(cur, True)
     elif name in _NO_ARGS:
         cmd = _NO_ARGS[name](cur.tag)
-    elif name in _UID and name != "EXPUNGE":
-        cmd = _UID[name](cur, False)
-    elif name == "EXPUNGE":
-        cmd = c.Expunge(cur.tag)
+    elif name in _SETS:
+        cmd = _SETS[name](cur, False)
     elif name in _ARGS:
         cmd = _ARGS[name](cur)
     else:
@@ -119,7 +120,8 @@ _ARGS: dict[str, Callable[[Cursor], c.Command]] = {
     **parse_admin.PARSERS,
 }
 
-_UID: dict[str, Callable[[Cursor, bool], c.Command]] = {
+#: Commands with a UID form (RFC 9051 §6.4.9); the bool is "came as UID".
+_SETS: dict[str, Callable[[Cursor, bool], c.Command]] = {
     **parse_fetch.PARSERS,
     "SEARCH": parse_search.parse_search,
 }

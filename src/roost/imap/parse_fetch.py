@@ -1,7 +1,7 @@
 """Message-set commands: FETCH, STORE, COPY, MOVE, UID EXPUNGE.
 
-Each parser takes ``uid``: whether the command came as ``UID <name>``
-(RFC 9051 §6.4.9).
+The parsers in ``PARSERS`` take ``uid``: whether the command came as
+``UID <name>`` (RFC 9051 §6.4.9); EXPUNGE takes a set only as UID EXPUNGE.
 """
 
 from __future__ import annotations
@@ -174,7 +174,7 @@ def _copy_or_move(
     return parse
 
 
-def _uid_expunge(cur: Cursor, uid: bool) -> c.Expunge:
+def uid_expunge(cur: Cursor) -> c.Expunge:
     """UID EXPUNGE set. RFC 4315 §2.1."""
     cur.sp()
     return c.Expunge(cur.tag, cur.sequence_set())
@@ -185,5 +185,4 @@ PARSERS: dict[str, Callable[[Cursor, bool], c.Command]] = {
     "STORE": _store,
     "COPY": _copy_or_move(c.Copy),
     "MOVE": _copy_or_move(c.Move),
-    "EXPUNGE": _uid_expunge,
 }

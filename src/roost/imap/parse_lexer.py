@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from roost.imap.sequence import SequenceSet
-from roost.imap.wire import Line
+from roost.imap.wire import TAG, Line
 
 T = TypeVar("T")
 
@@ -30,7 +30,6 @@ class Bad(Exception):
 
 _ATOM = re.compile(rb"[!#$&'+,-\[^-z|}~]+")  # ATOM-CHAR (no "]")
 _ASTRING = re.compile(rb"[!#$&'+,-\[\]^-z|}~]+")  # ASTRING-CHAR
-_TAG = re.compile(rb"[!#$&',-\[\]^-z|}~]+")  # ASTRING-CHAR except "+"
 _LIST_MAILBOX = re.compile(rb"[!#-'*+,-\[\]^-z|}~]+")  # list-char: + "%" "*"
 _QUOTED = re.compile(rb'"((?:[^"\\\r\n\x00]|\\["\\])*)"')
 _LITERAL = re.compile(rb"(~?)\{([0-9]{1,20})\+?\}\Z")
@@ -114,7 +113,7 @@ class Cursor:
 
     def read_tag(self) -> str:
         """The command tag; from here on errors carry it."""
-        self.tag = self.token(_TAG, "tag").decode("ascii")
+        self.tag = self.token(TAG, "tag").decode("ascii")
         return self.tag
 
     def atom(self) -> str:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from roost.imap import commands as c
-from roost.imap.parse_lexer import NUMBER64_MAX, Cursor
+from roost.imap.parse_lexer import NUMBER64_MAX, Bad, Cursor
 from roost.search import query as q
 
 #: RFC 4731 §3.1 return options.
@@ -37,15 +37,16 @@ _DATES: dict[str, type[q.Before | q.On | q.Since | q.SentBefore | q.SentOn | q.S
 }
 
 
-class UnknownCharset(Exception):
+class UnknownCharset(Bad):
     """SEARCH CHARSET names a charset the server cannot decode.
 
-    RFC 9051 §6.4.4: the reply is ``tag NO [BADCHARSET]``, not BAD.
+    RFC 9051 §6.4.4: the reply is ``tag NO [BADCHARSET (...)]``, not BAD; a
+    Bad subclass so that a server which does not tell them apart still
+    answers rather than crashes.
     """
 
     def __init__(self, tag: str, charset: str) -> None:
-        super().__init__(tag, charset)
-        self.tag = tag
+        super().__init__(tag, f"unknown charset {charset}")
         self.charset = charset
 
 

@@ -34,7 +34,7 @@ from dataclasses import dataclass
 #: hostile length cannot make int() slow.
 _MARKER = re.compile(rb"(~?)\{([0-9]{1,20})(\+?)\}\Z")
 #: RFC 9051 §9 ``tag``: ASTRING-CHAR except "+".
-_TAG = re.compile(rb"[!#$&',-\[\]^-z|}~]+")
+TAG = re.compile(rb"[!#$&',-\[\]^-z|}~]+")
 #: How much of a discarded line is kept to spot a literal marker at its end.
 _TAIL = 32
 #: RFC 7888 §5: the LITERAL- bound on non-synchronising literals.
@@ -90,7 +90,7 @@ class _Mode(enum.Enum):
 
 def tag_of(text: bytes) -> str:
     """The tag at the start of a command, or ``*`` when there is none."""
-    m = _TAG.match(text)
+    m = TAG.match(text)
     if m is None or (m.end() < len(text) and text[m.end()] != 0x20):
         return "*"
     return m.group().decode("ascii")
