@@ -89,8 +89,11 @@ def parts_or_fail(ctx: Context, moment: datetime, part: str) -> str:
 def t_date(ctx: Context, node: Node) -> bool:
     """RFC 5260 §4: a missing or unparsable date makes the test false."""
     part = ctx.s(node.args[1])
+    name = ctx.s(node.args[0])
     values = []
-    for raw in indexed(ctx.message.header(ctx.s(node.args[0])), node):
+    for raw in indexed(ctx.message.header(name), node):
+        if name.lower() == "received":
+            raw = raw.rpartition(";")[2]  # RFC 5260 §4: the date follows the last ";"
         try:
             moment = parsedate_to_datetime(raw)
         except (TypeError, ValueError, IndexError):
