@@ -92,6 +92,11 @@ MAILBOX = [
             b"a\x00c", binary=True),)),
     ),
     (
+        b'a APPEND x "5-Jan-2024 13:01:02 +0000" {1}\r\nz',
+        c.Append("a", "x", (c.AppendMessage(
+            (), datetime(2024, 1, 5, 13, 1, 2, tzinfo=timezone.utc), b"z"),)),
+    ),
+    (
         b"a APPEND x {1+}\r\na () {1+}\r\nb",
         c.Append("a", "x", (c.AppendMessage((), None, b"a"), c.AppendMessage((), None, b"b"))),
     ),

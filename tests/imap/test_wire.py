@@ -151,3 +151,11 @@ def test_recovers_after_garbage_without_literals(garbage: bytes) -> None:
     w.feed(garbage.replace(b"{", b"") + b"\r\nz1 NOOP\r\n")
     lines = [e for e in events(w) if isinstance(e, Line)]
     assert lines[-1] == Line((b"z1 NOOP",), ())
+
+
+def test_literals_of_one_command_share_the_literal_bound() -> None:
+    w = Wire(max_line=100, max_literal=10)
+    w.feed(b"a LOGIN {6}\r\n")
+    assert w.next() == NeedLiteral(6, sync=True)
+    w.feed(b"abcdef {5}\r\nb NOOP\r\n")
+    assert events(w) == [TooLong("a", TooBig.SYNC_LITERAL), Line((b"b NOOP",), ()), NeedMore()]

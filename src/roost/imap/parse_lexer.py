@@ -39,7 +39,7 @@ NUMBER64_MAX = 2**63 - 1  # RFC 9051 §9 number64
 _MONTHS = ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC")
 _DATE = re.compile(rb'("?)([0-9]{1,2})-([A-Za-z]{3})-([0-9]{4})\1')
 _DATE_TIME = re.compile(
-    rb'"([ 0-9][0-9])-([A-Za-z]{3})-([0-9]{4}) '
+    rb'"([ 0-9]?[0-9])-([A-Za-z]{3})-([0-9]{4}) '
     rb'([0-9]{2}):([0-9]{2}):([0-9]{2}) ([+-])([0-9]{2})([0-9]{2})"'
 )
 
@@ -257,7 +257,11 @@ class Cursor:
         return self._make_date(m.group(4), m.group(3), m.group(2))
 
     def date_time(self) -> dt.datetime:
-        """RFC 9051 §9 ``date-time``: ``"17-Jul-1996 02:44:25 -0700"``."""
+        """RFC 9051 §9 ``date-time``: ``"17-Jul-1996 02:44:25 -0700"``.
+
+        A one-digit day without the padding space is accepted too: some
+        clients send it, and it cannot be misread.
+        """
         m = self._match_obj(_DATE_TIME, "date-time")
         day = self._make_date(m.group(3), m.group(2), m.group(1).strip())
         hh, mm, ss, zh, zm = (int(m.group(i)) for i in (4, 5, 6, 8, 9))

@@ -99,9 +99,10 @@ def tag_of(text: bytes) -> str:
 class Wire:
     """Incremental IMAP command framer with line and literal limits.
 
-    Invariants: memory held is bounded by ``max_line`` of text plus
-    ``max_literal`` per literal of the command being read; after any
-    ``TooLong`` the next event starts at a command boundary.
+    Invariants: the command being read holds at most ``max_line`` bytes of
+    text and ``max_literal`` bytes of literals in all (so many small
+    literals cannot add up to more than one big one); after any ``TooLong``
+    the next event starts at a command boundary.
     """
 
     def __init__(
@@ -118,6 +119,7 @@ class Wire:
         self._chunks: list[bytes] = []
         self._literals: list[bytes] = []
         self._text_used = 0  # text bytes of the current command so far
+        self._literal_used = 0  # literal bytes of the current command so far
         self._tail = b""  # end of the text being discarded
         self._raw_discard = False  # the line being discarded is a raw line
 
@@ -201,12 +203,13 @@ class Wire:
         size = int(marker.group(2))
         sync = marker.group(3) == b""
         tag = tag_of(self._chunks[0] if self._chunks else text)
-        if sync and size > self._max_literal:
+        room = self._max_literal - self._literal_used
+        if sync and size > room:
             # RFC 9051 §7.5: the client waits for "+", so nothing follows.
             self._reset()
             return TooLong(tag, TooBig.SYNC_LITERAL)
         if not sync and (
-            size > self._max_literal
+            size > room
             or (self._max_nonsync is not None and size > self._max_nonsync)
         ):
             self._reset()
@@ -214,6 +217,7 @@ class Wire:
             return TooLong(tag, TooBig.NONSYNC_LITERAL)
         self._chunks.append(text)
         self._text_used += len(text)
+        self._literal_used += size
         self._mode, self._want = _Mode.LITERAL, size
         return NeedLiteral(size, sync)
 
@@ -251,5 +255,5 @@ class Wire:
 
     def _reset(self) -> None:
         self._chunks, self._literals = [], []
-        self._text_used = 0
+        self._text_used = self._literal_used = 0
         self._mode = _Mode.TEXT
