@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 from hypothesis import given
@@ -94,7 +94,7 @@ MAILBOX = [
     (
         b'a APPEND x "5-Jan-2024 13:01:02 +0000" {1}\r\nz',
         c.Append("a", "x", (c.AppendMessage(
-            (), datetime(2024, 1, 5, 13, 1, 2, tzinfo=timezone.utc), b"z"),)),
+            (), datetime(2024, 1, 5, 13, 1, 2, tzinfo=UTC), b"z"),)),
     ),
     (
         b"a APPEND x {1+}\r\na () {1+}\r\nb",
