@@ -6,10 +6,12 @@ for ENVELOPE / BODY / BODYSTRUCTURE, the body file for sections. Replies
 are appended to `s.out` and flushed about every megabyte so a large FETCH
 does not sit in memory.
 
-Expunged-but-unannounced messages (RFC 2180 §4.1.2): they keep their
-number and answer from the cached record and the parse-once cache. When
-their body is gone too, their FETCH is left out and the command ends
-`NO [EXPUNGEISSUED]` (RFC 9051 §7.1) after answering every other message.
+Messages expunged by another session (RFC 2180 §4.1.2) keep their number
+until the expunge is announced and answer from the cached record while the
+store still has their body and parse-once summary. Once those are gone
+their FETCH is left out and the command ends `NO [EXPUNGEISSUED]` (RFC 9051
+§7.1) after answering every other message: of the two answers RFC 2180
+§4.1.2 allows, this one never invents data.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from roost.imap.handlers.fetch_items import Needs, check_items, needs_of, render
 from roost.imap.responses import Done
 from roost.imap.session import Session
 from roost.message import ParsedMessage
-from roost.store.api import MessageNotFound, StoreCorrupt
+from roost.store.api import MessageNotFound
 
 FLUSH_AT = 1 << 20
 _FLAGS = c.FetchAttr("FLAGS")
@@ -93,10 +95,8 @@ async def fetch(s: Session, cmd: c.Fetch) -> Done:
         record = view.records[uid]
         try:
             parsed, raw = await _sources(s, record.blob, needs)
-        except (MessageNotFound, StoreCorrupt):
-            if uid not in view.pending_expunge:
-                raise
-            missing = True
+        except MessageNotFound:
+            missing = True  # expunged by another session, announced or not
             continue
         parts = [render_item(item, view, record, parsed, raw) for item in items]
         if uid in seen_now and _FLAGS not in items:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from roost.imap import commands as c
 from roost.imap.errors import BadCommand, No
@@ -77,9 +77,9 @@ def check_items(items: tuple[c.FetchItem, ...]) -> None:
 def internaldate(when: datetime) -> bytes:
     """`"dd-Mon-yyyy hh:mm:ss +zzzz"` (RFC 9051 §9 date-time); naive means UTC."""
     if when.tzinfo is None:
-        when = when.replace(tzinfo=timezone.utc)
-    text = "%02d-%s-%04d %s" % (when.day, _MONTHS[when.month - 1], when.year,
-                                 when.strftime("%H:%M:%S %z"))
+        when = when.replace(tzinfo=UTC)
+    text = f"{when.day:02d}-{_MONTHS[when.month - 1]}-{when.year:04d} " + when.strftime(
+        "%H:%M:%S %z")
     return b'"' + text.encode("ascii") + b'"'
 
 
