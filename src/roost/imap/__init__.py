@@ -2,9 +2,9 @@
 
 Invariants:
 - ``wire`` and ``parse*`` never do I/O: bytes in, events and commands out.
-- The only exception the parsers raise is ``Bad`` (and ``UnknownCharset``
-  from SEARCH); every malformed input maps onto one of them, carrying the
-  tag when it could be read and ``*`` otherwise.
+- The only exception the parsers raise is ``Bad`` (its subclass
+  ``UnknownCharset`` asks for NO [BADCHARSET] instead); every malformed
+  input maps onto it, carrying the tag when it could be read, else ``*``.
 - ``Wire`` memory is bounded by its limits, and after any ``TooLong`` it
   resynchronises on the next command without closing the connection.
 - Commands are frozen values; mailbox names stay raw IMAP strings
