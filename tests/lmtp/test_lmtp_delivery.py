@@ -228,3 +228,25 @@ async def test_unix_socket_path_is_usable_twice(unix_path: Path) -> None:
             S: 221 {…}
         """)
         await client.close()
+
+
+async def test_one_file_on_disk_for_three_recipients(lmtp: Transcript, tmp_path: Path) -> None:
+    await lmtp.play(LHLO + """
+        C: MAIL FROM:<list@example.org>
+        C: RCPT TO:<bob>
+        C: RCPT TO:<alice>
+        C: RCPT TO:<carol>
+        C: DATA
+        S: 250 2.1.0 Sender OK
+        S: 250 2.1.5 Recipient OK
+        S: 250 2.1.5 Recipient OK
+        S: 250 2.1.5 Recipient OK
+        S: 354 {…}
+        C: Subject: to three
+        C: .
+        S: 250 2.0.0 <bob> {…}
+        S: 250 2.0.0 <alice> {…}
+        S: 250 2.0.0 <carol> {…}
+    """)
+    [stored] = [p for p in (tmp_path / "spool").rglob("*") if p.is_file()]
+    assert stored.read_bytes().startswith(b"Return-Path: <list@example.org>\r\nReceived: ")
