@@ -59,7 +59,7 @@ def check_matching(node: Node, caps: set[str], pos: Position, error: ErrorSink) 
         if isinstance(op, str) and op.lower() not in RELATIONS:
             # RFC 5231 §4: the relation is one of gt ge lt le eq ne.
             error(pos, f"{relational} needs one of {', '.join(RELATIONS)}, not {op!r}")
-    if ":last" in node.tags and ":index" not in node.tags and node.name != "duplicate":
+    if ":last" in node.tags and ":index" not in node.tags and node.name not in ("duplicate", "addheader"):
         error(pos, ":last needs :index")  # RFC 5260 §6
     if ":regex" in node.tags:
         if comparator not in (None, "i;octet", "i;ascii-casemap", "i;unicode-casemap"):
