@@ -3,7 +3,7 @@
 # drive (imtest, cyradm, sieveshell, mbsync, swaks), when they are missing.
 set -euo pipefail
 need=()
-command -v imtest >/dev/null || need+=(cyrus-clients)
+{ command -v imtest || [ -x /usr/lib/cyrus/bin/imtest ]; } >/dev/null || need+=(cyrus-clients)
 command -v cyradm >/dev/null || need+=(cyrus-admin)
 command -v mbsync >/dev/null || need+=(isync)
 command -v swaks >/dev/null || need+=(swaks)

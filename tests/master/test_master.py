@@ -4,36 +4,12 @@ from __future__ import annotations
 
 import imaplib
 import signal
-import socket
 import subprocess
-import sys
-import time
 from pathlib import Path
 
 from roost.store.names import user_inbox
+from tests.harness.master import free_port, roost_command as roost, wait_for_port
 from tests.harness.site import PASSWORD, Site
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def wait_for_port(port: int, proc: subprocess.Popen[bytes], seconds: float = 15) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        assert proc.poll() is None, proc.communicate()
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-            return
-        except OSError:
-            time.sleep(0.1)
-    raise AssertionError(f"port {port} never opened")
-
-
-def roost(*args: str) -> list[str]:
-    return [sys.executable, "-m", "roost.cli", *args]
 
 
 def test_master_serves_imap_and_stops_on_term(site: Site, tmp_path: Path) -> None:
