@@ -113,6 +113,12 @@ ADMIN = [
     (b"a DELETEACL x bob", c.DeleteAcl("a", "x", "bob")),
     (b"a LISTRIGHTS x anyone", c.ListRights("a", "x", "anyone")),
     (b"a MYRIGHTS x", c.MyRights("a", "x")),
+    (b'a GETMETADATA "" /shared/comment', c.GetMetadata("a", "", ("/shared/comment",))),
+    (b"a GETMETADATA (MAXSIZE 1024 DEPTH infinity) inbox (/private/a /shared/b)",
+     c.GetMetadata("a", "INBOX", ("/private/a", "/shared/b"), 1024, "infinity")),
+    (b'a SETMETADATA x (/shared/comment "hi" /private/x NIL /private/y ~{2}\r\n\x00\x01)',
+     c.SetMetadata("a", "x", (("/shared/comment", b"hi"), ("/private/x", None),
+                               ("/private/y", b"\x00\x01")))),
 ]
 
 
@@ -149,6 +155,11 @@ BAD = [
     (b'a APPEND x "abc"', "a"),
     (b'a APPEND x "32-Jan-2024 00:00:00 +0000" {1}\r\nz', "a"),
     (b"a SETQUOTA x (STORAGE)", "a"),
+    (b"a GETMETADATA x /shared/*", "a"),
+    (b"a GETMETADATA (DEPTH 2) x /shared/a", "a"),
+    (b"a GETMETADATA (FROB 1) x /shared/a", "a"),
+    (b"a SETMETADATA x ()", "a"),
+    (b"a SETMETADATA x (/shared/a)", "a"),
     (b"a ID (" + b" ".join([b'"k" "v"'] * 31) + b")", "a"),
 ]
 

@@ -435,10 +435,33 @@ class MyRights:
     mailbox: str
 
 
+@dataclass(frozen=True, slots=True)
+class GetMetadata:
+    """GETMETADATA [(MAXSIZE n DEPTH d)] mailbox entries. RFC 5464 §4.2.
+
+    ``mailbox`` "" means server metadata; ``depth`` is "0", "1" or "infinity".
+    """
+
+    tag: str
+    mailbox: str
+    entries: tuple[str, ...]
+    maxsize: int | None = None
+    depth: str = "0"
+
+
+@dataclass(frozen=True, slots=True)
+class SetMetadata:
+    """SETMETADATA mailbox ((entry value)...); None removes. RFC 5464 §4.3."""
+
+    tag: str
+    mailbox: str
+    values: tuple[tuple[str, bytes | None], ...]
+
+
 Command = (
     Capability | Noop | Logout | StartTls | Authenticate | Login | Enable | Id
     | Select | Create | Delete | Rename | Subscribe | Unsubscribe | List | Lsub
     | Namespace | Status | Append | Idle | Check | Close | Unselect | Expunge
     | Search | Fetch | Store | Copy | Move | GetQuota | GetQuotaRoot | SetQuota
-    | GetAcl | SetAcl | DeleteAcl | ListRights | MyRights
+    | GetAcl | SetAcl | DeleteAcl | ListRights | MyRights | GetMetadata | SetMetadata
 )
