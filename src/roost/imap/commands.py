@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Literal
 
 from roost.imap.sequence import SequenceSet
 from roost.search.query import Key
@@ -330,6 +331,10 @@ class Fetch:
     vanished: bool = False
 
 
+#: STORE ``+FLAGS`` adds, ``-FLAGS`` removes, ``FLAGS`` replaces.
+StoreMode = Literal["+", "-", ""]
+
+
 @dataclass(frozen=True, slots=True)
 class Store:
     """[UID] STORE set [+-]FLAGS[.SILENT] flags. RFC 9051 §6.4.6, RFC 7162 §3.1.3.
@@ -340,7 +345,7 @@ class Store:
     tag: str
     uid: bool
     sequence: SequenceSet
-    mode: str
+    mode: StoreMode
     silent: bool
     flags: tuple[str, ...]
     unchangedsince: int | None = None

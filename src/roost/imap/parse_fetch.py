@@ -146,7 +146,7 @@ def _store(cur: Cursor, uid: bool) -> c.Store:
         cur.expect(b")")
         cur.sp()
     att = cur.token(_STORE_ATT, "store item").decode("ascii").upper()
-    mode = att[0] if att[0] in "+-" else ""
+    mode: c.StoreMode = "+" if att[0] == "+" else "-" if att[0] == "-" else ""
     base = att.lstrip("+-")
     if base not in ("FLAGS", "FLAGS.SILENT"):
         raise cur.bad(f"unknown store item {att}")
