@@ -1,0 +1,86 @@
+"""A minimal asyncio LMTP client for load generation; targets any LMTP server.
+
+It frames commands and replies only (RFC 5321 §4.2 multi-line replies,
+RFC 2033 §4.2 one reply per recipient after DATA) and pipelines each
+transaction (RFC 2920): MAIL, every RCPT and DATA in one write, then the
+body. Standard library only, so the same client measures Roost and Cyrus.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+
+class LmtpError(Exception):
+    """The server answered something the load generator did not expect."""
+
+
+class LmtpClient:
+    """One LMTP connection over TCP (`host`, `port`) or a unix socket (`path`)."""
+
+    def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        self.reader = reader
+        self.writer = writer
+
+    @classmethod
+    async def connect(cls, host: str = "127.0.0.1", port: int = 0,
+                      path: str | None = None, lhlo: str = "bench.client") -> LmtpClient:
+        if path:
+            reader, writer = await asyncio.open_unix_connection(path)
+        else:
+            reader, writer = await asyncio.open_connection(host, port)
+        client = cls(reader, writer)
+        await client.expect(220)
+        writer.write(f"LHLO {lhlo}\r\n".encode())
+        await client.expect(250)
+        return client
+
+    async def reply(self) -> tuple[int, str]:
+        """One (possibly multi-line) reply: its code and its last line."""
+        while True:
+            line = await self.reader.readline()
+            if not line:
+                raise LmtpError("connection closed by the server")
+            text = line.decode("utf-8", "replace").rstrip("\r\n")
+            if len(text) < 4 or text[3] != "-":
+                return int(text[:3]), text
+
+    async def expect(self, code: int) -> str:
+        got, text = await self.reply()
+        if got != code:
+            raise LmtpError(f"expected {code}, got {text!r}")
+        return text
+
+    async def send(self, sender: str, recipients: list[str], message: bytes) -> list[str]:
+        """Deliver one message; the per-recipient replies after DATA (2xx or not)."""
+        lines = [f"MAIL FROM:<{sender}> SIZE={len(message)}"]
+        lines += [f"RCPT TO:<{rcpt}>" for rcpt in recipients]
+        lines.append("DATA")
+        self.writer.write("".join(line + "\r\n" for line in lines).encode())
+        await self.expect(250)
+        accepted = 0
+        for _ in recipients:
+            code, _text = await self.reply()
+            accepted += code == 250
+        code, text = await self.reply()
+        if code != 354:
+            raise LmtpError(f"DATA refused: {text!r}")
+        self.writer.write(dot_stuff(message) + b".\r\n")
+        return [(await self.reply())[1] for _ in range(accepted)]
+
+    async def quit(self) -> None:
+        self.writer.write(b"QUIT\r\n")
+        try:
+            await self.reply()
+        finally:
+            self.writer.close()
+            await self.writer.wait_closed()
+
+
+def dot_stuff(message: bytes) -> bytes:
+    """RFC 5321 §4.5.2: a leading dot doubled; CRLF line endings, ending in CRLF."""
+    lines = message.replace(b"\r\n", b"\n").split(b"\n")
+    if lines and lines[-1] == b"":
+        lines.pop()
+    return b"".join((b"." + line if line.startswith(b".") else line) + b"\r\n"
+                    for line in lines)
