@@ -37,7 +37,9 @@ def markdown_table() -> str:
     lines = ["| option | type | default | meaning |", "|---|---|---|---|"]
     for opt in OPTIONS:
         choices = f" ({'/'.join(opt.choices)})" if opt.choices else ""
-        lines.append(f"| `{opt.name}` | {opt.type}{choices} | `{format_value(opt.default)}` | {opt.doc} |")
+        default = format_value(opt.default)
+        shown = f"`{default}`" if default else "(none)"
+        lines.append(f"| `{opt.name}` | {opt.type}{choices} | {shown} | {opt.doc} |")
     return "\n".join(lines)
 
 
