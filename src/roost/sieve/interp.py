@@ -8,6 +8,7 @@ successful run (RFC 7352 §3.1).
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 
 from roost.sieve.actions import Keep, Outcome
@@ -19,6 +20,7 @@ from roost.sieve.options import SieveOptions
 from roost.sieve.program import Node, Program
 from roost.sieve.runtime import Context
 
+log = logging.getLogger(__name__)
 MAX_INCLUDE_DEPTH = 16  # RFC 6609 §3.2 lets the server bound nesting
 
 
@@ -145,6 +147,9 @@ def evaluate(program: Program, message: bytes, envelope: Envelope, host: Host,
         return Outcome([Keep(implicit=True)], [str(err)])
     except RecursionError:
         return Outcome([Keep(implicit=True)], ["the script nests too deeply to run"])
+    except Exception as err:  # a bug here must not lose mail: keep it and say so, once
+        log.exception("sieve: internal error running a script")
+        return Outcome([Keep(implicit=True)], [f"internal error: {err!r}"])
     for tracking_id, seconds, hit, last in ctx.duplicates:
         if not hit or last:
             host.record_duplicate(tracking_id, seconds)
