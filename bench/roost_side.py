@@ -1,0 +1,129 @@
+"""Start Roost on loopback for a benchmark, in a temporary site, and stop it.
+
+The site is throwaway: a temp directory holding imapd.conf, cyrus.conf,
+the store and the credentials of user1..userN, each with an INBOX. The
+master runs in a subprocess (`python -m bench.roost_side serve DIR`) so the
+benchmark client never shares a process or an event loop with the server,
+and so its process tree can be measured.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from bench.sides import wait_for_port
+
+REPO = Path(__file__).resolve().parents[1]
+IMAP_PORT = 21144
+LMTP_PORT = 22425
+
+
+def roost_has_lmtp() -> bool:
+    """Whether the master can start `lmtpd` yet (its start function has landed)."""
+    import roost.lmtp.server
+
+    return hasattr(roost.lmtp.server, "start_lmtp")
+
+
+class RoostSide:
+    """A Roost master serving IMAP and LMTP on 127.0.0.1."""
+
+    name = "roost"
+
+    def __init__(self, users: int, password: str, workers: int = 0, lmtp: bool = True,
+                 imap_port: int = IMAP_PORT, lmtp_port: int = LMTP_PORT) -> None:
+        self.users = users
+        self.lmtp = lmtp
+        self.password = password
+        self.workers = workers
+        self.imap_port = imap_port
+        self.lmtp_port = lmtp_port
+        self.tmp = tempfile.TemporaryDirectory(prefix="roost-bench-")
+        self.root = Path(self.tmp.name)
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def _write_site(self) -> None:
+        (self.root / "imapd.conf").write_text(
+            f"configdirectory: {self.root / 'config'}\n"
+            f"partition-default: {self.root / 'spool'}\n"
+            "admins: admin\nallowplaintext: yes\nservername: roost.bench\n"
+            f"workers: {self.workers}\n")
+        lmtp = f'  lmtp cmd="lmtpd" listen="127.0.0.1:{self.lmtp_port}"\n' if self.lmtp else ""
+        (self.root / "cyrus.conf").write_text(
+            "SERVICES {\n"
+            f'  imap cmd="imapd" listen="127.0.0.1:{self.imap_port}"\n'
+            f"{lmtp}}}\n")
+
+    async def _create_users(self) -> None:
+        from roost.auth.sqlite_credentials import open_credential_store
+        from roost.config import load_config
+        from roost.store.names import user_inbox
+        from roost.store.open import open_store
+
+        conf = load_config(str(self.root / "imapd.conf"))
+        store = open_store(conf)  # creates configdirectory and the partitions
+        creds = open_credential_store(conf)
+        try:
+            for n in range(1, self.users + 1):
+                creds.set_password(f"user{n}", self.password)
+                await store.create_mailbox(user_inbox(f"user{n}"))
+        finally:
+            creds.close()
+            await store.close()
+
+    def start(self) -> None:
+        self._write_site()
+        asyncio.run(self._create_users())
+        with open(self.root / "master.log", "wb") as log:  # Popen keeps its own copy
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "bench.roost_side", "serve", str(self.root)],
+                stdout=log, stderr=subprocess.STDOUT, cwd=REPO)
+        wait_for_port(self.imap_port, self.process)
+        if self.lmtp:
+            wait_for_port(self.lmtp_port, self.process)
+
+    @property
+    def pid(self) -> int:
+        assert self.process is not None, "start() first"
+        return self.process.pid
+
+    def log_tail(self, lines: int = 20) -> str:
+        log = self.root / "master.log"
+        text = log.read_text(errors="replace").splitlines() if log.exists() else []
+        return "\n".join(text[-lines:])
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.tmp.cleanup()
+
+
+def serve(root: Path) -> int:
+    """The subprocess: run the master of the site at `root` until SIGTERM."""
+    import logging
+
+    from roost.config import load_config
+    from roost.config.cyrusconf import load_cyrus_conf
+    from roost.master.supervisor import Supervisor
+
+    logging.basicConfig(level=logging.WARNING,
+                        format="%(asctime)s roost[%(process)d] %(levelname)s %(message)s")
+    conf = load_config(str(root / "imapd.conf"))
+    return Supervisor(conf, load_cyrus_conf(root / "cyrus.conf")).run()
+
+
+if __name__ == "__main__":
+    if len(sys.argv) == 3 and sys.argv[1] == "serve":
+        sys.exit(serve(Path(sys.argv[2])))
+    print("usage: python -m bench.roost_side serve SITE_DIR", file=sys.stderr)
+    sys.exit(2)
