@@ -101,8 +101,10 @@ class LmtpService:
             self._connections[task] = connection
         try:
             await connection.run()
-        except (ConnectionError, ssl.SSLError, asyncio.IncompleteReadError) as err:
-            log.info("lmtp %s: connection lost: %s", session.session_id, err)
+        except (ConnectionError, TimeoutError, ssl.SSLError) as err:
+            log.info("lmtp %s: connection lost: %r", session.session_id, err)
+        except Exception:
+            log.exception("lmtp %s: connection failed", session.session_id)
         finally:
             if task is not None:
                 self._connections.pop(task, None)
