@@ -12,7 +12,6 @@ async def test_create_list_delete(imap: ImapTranscript) -> None:
         S: a2 OK {…}
         C: a3 LIST "" *
         S: * LIST (\HasNoChildren) "/" "INBOX"
-        S: * LIST (\Noselect \HasChildren) "/" "Archive"
         S: * LIST (\HasNoChildren) "/" "Archive/2024"
         S: * LIST (\HasNoChildren) "/" "Sent"
         S: a3 OK {…}

@@ -88,13 +88,17 @@ async def list_(s: Session, cmd: c.List) -> None:
     mailboxes = await visible(s)
     subscribed = {s.ns.to_external(n) for n in await s.store.subscriptions(s.user)}
     subscribed.discard(None)
-    regexes = [pattern_regex(full_pattern(external_name(s, cmd.reference),
-                                          external_name(s, p), sep), sep)
-               for p in cmd.patterns]
+    patterns = [full_pattern(external_name(s, cmd.reference), external_name(s, p), sep)
+                for p in cmd.patterns]
+    regexes = [pattern_regex(p, sep) for p in patterns]
     existing = set(mailboxes)
     if cmd.select_subscribed:
         candidates = {n for n in subscribed if n is not None}
+    elif all("*" in p for p in patterns):
+        candidates = existing
     else:
+        # RFC 3501 §6.3.8: where `%` stops short of a mailbox, its missing
+        # parents are returned too, as \Noselect.
         candidates = with_parents(existing, sep)
     for name in sorted(candidates, key=lambda n: (n.upper() != "INBOX", n)):
         if not any(r.match(name) for r in regexes):
@@ -120,13 +124,11 @@ async def list_(s: Session, cmd: c.List) -> None:
 async def lsub(s: Session, cmd: c.Lsub) -> None:
     """RFC 3501 §6.3.9: subscribed names; a `%` over a deeper one gives \\Noselect."""
     sep = s.ns.sep
-    regex = pattern_regex(full_pattern(external_name(s, cmd.reference),
-                                       external_name(s, cmd.pattern), sep), sep)
+    pattern = full_pattern(external_name(s, cmd.reference), external_name(s, cmd.pattern), sep)
+    regex = pattern_regex(pattern, sep)
     subscribed = {n for n in (s.ns.to_external(i) for i in await s.store.subscriptions(s.user))
                   if n is not None}
-    pattern = full_pattern(cmd.reference, cmd.pattern, sep)
-    # RFC 3501 §6.3.9: an unsubscribed parent shows (\Noselect) only where a
-    # `%` stops short of its subscribed children; `*` reaches them itself.
+    # As for LIST, unsubscribed parents show only where `%` stops short.
     names = subscribed if "*" in pattern else with_parents(subscribed, sep)
     for name in sorted(names):
         if regex.match(name):
