@@ -16,7 +16,7 @@ from typing import Any
 from roost.imap import commands as c
 from roost.imap.errors import ImapError, from_store_error
 from roost.imap.handlers import append, auth, copy, flags, listing, mailbox, selected
-from roost.imap.handlers import fetch
+from roost.imap.handlers import fetch, search
 from roost.imap.responses import Done, tagged
 from roost.imap.selected import poll
 from roost.imap.session import ConnectionClosed, Session, State
@@ -63,6 +63,7 @@ TABLE: dict[type, Spec] = {
     c.Unselect: Spec(selected.unselect, SELECTED),
     c.Expunge: Spec(selected.expunge, SELECTED),
     c.Fetch: Spec(fetch.fetch, SELECTED),
+    c.Search: Spec(search.search, SELECTED),
     c.Store: Spec(flags.store, SELECTED),
     c.Copy: Spec(copy.copy, SELECTED),
     c.Move: Spec(copy.move, SELECTED),

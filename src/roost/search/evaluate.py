@@ -1,0 +1,222 @@
+"""Evaluate a search query (``roost.search.query``) against messages.
+
+RFC 9051 §6.4.4 / RFC 3501 §6.4.4 semantics, in stages of rising cost:
+
+1. the cached record (flags, UID, number, size, dates, modseq): free;
+2. the parse-once summary (header fields decoded per RFC 2047, Date:);
+3. the body text (``roost.message.body_text``), read from the body file.
+
+A key whose source is not loaded yet evaluates to ``None`` (unknown) and
+AND / OR / NOT follow Kleene's three-valued logic, so a message is decided
+at the first stage that settles it: ``DELETED BODY x`` never reads the body
+of an undeleted message.
+
+Invariants:
+- Nothing here touches the store; the caller passes loaders.
+- Strings match as case-insensitive substrings after NFKC and Unicode
+  casefolding (in the spirit of RFC 5051 i;unicode-casemap, which RFC 9051
+  §6.4.4 leaves to the server).
+- Dates compare by calendar day in the date's own zone, ignoring time and
+  zone as RFC 9051 §6.4.4 says; a message without a usable Date: header
+  matches no SENT* key.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from roost.message import ParsedMessage
+from roost.search import query as q
+from roost.store.api import MessageRecord
+
+Verdict = bool | None
+
+
+def fold(text: str) -> str:
+    """The matching form of a string: NFKC, then Unicode casefolding."""
+    return unicodedata.normalize("NFKC", text).casefold()
+
+
+@dataclass(frozen=True, slots=True)
+class MessageText:
+    """Folded text of a message for BODY and TEXT."""
+
+    header: str
+    body: str
+
+
+@dataclass
+class Facts:
+    """What is known of one message so far."""
+
+    record: MessageRecord
+    recent: bool
+    parsed: ParsedMessage | None = None
+    text: MessageText | None = None
+
+
+@dataclass
+class Mailbox:
+    """The mailbox-wide context: numbers and the sets that keys name.
+
+    ``uid_sets`` / ``seq_sets`` map UID and sequence-set keys to the UIDs
+    they hold, resolved once by the caller (``*`` and ``$`` need the view).
+    """
+
+    now: datetime
+    sets: dict[q.Uid | q.SeqSet, frozenset[int]] = field(default_factory=dict)
+
+
+def any_key(key: q.Key, wanted: tuple[type, ...]) -> bool:
+    """Whether a key of one of the `wanted` types appears anywhere in the tree."""
+    match key:
+        case q.And(keys):
+            return any(any_key(k, wanted) for k in keys)
+        case q.Or(left, right):
+            return any_key(left, wanted) or any_key(right, wanted)
+        case q.Not(inner):
+            return any_key(inner, wanted)
+    return isinstance(key, wanted)
+
+
+#: Keys that need the parse-once summary / the body file.
+PARSED_KEYS = (q.Header, q.SentBefore, q.SentOn, q.SentSince)
+TEXT_KEYS = (q.Body, q.Text)
+
+
+def set_keys(key: q.Key) -> list[q.Uid | q.SeqSet]:
+    """Every UID / sequence-set key in the tree, for the caller to resolve."""
+    match key:
+        case q.Uid() | q.SeqSet():
+            return [key]
+        case q.And(keys):
+            return [s for k in keys for s in set_keys(k)]
+        case q.Or(left, right):
+            return set_keys(left) + set_keys(right)
+        case q.Not(inner):
+            return set_keys(inner)
+    return []
+
+
+def _header(parsed: ParsedMessage, name: str, value: str) -> bool:
+    """RFC 9051 §6.4.4 HEADER: an empty value matches any such field."""
+    lname = name.lower()
+    needle = fold(value)
+    return any(fname == lname and needle in fold(fvalue)
+               for fname, fvalue in parsed.headers_for_search)
+
+
+def _sent(parsed: ParsedMessage, key: q.SentBefore | q.SentOn | q.SentSince) -> bool:
+    if parsed.sent_date is None:
+        return False
+    day = parsed.sent_date.date()
+    if isinstance(key, q.SentBefore):
+        return day < key.day
+    if isinstance(key, q.SentOn):
+        return day == key.day
+    return day >= key.day
+
+
+def _internal(record: MessageRecord, key: q.Before | q.On | q.Since) -> bool:
+    day = record.internaldate.date()
+    if isinstance(key, q.Before):
+        return day < key.day
+    if isinstance(key, q.On):
+        return day == key.day
+    return day >= key.day
+
+
+def _age(record: MessageRecord, now: datetime) -> float:
+    when = record.internaldate
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return (now - when).total_seconds()
+
+
+def evaluate(key: q.Key, facts: Facts, box: Mailbox) -> Verdict:
+    """True / False, or None when the key needs a source not yet loaded."""
+    record = facts.record
+    match key:
+        case q.All():
+            return True
+        case q.And(keys):
+            unknown = False
+            for k in keys:
+                value = evaluate(k, facts, box)
+                if value is False:
+                    return False
+                unknown |= value is None
+            return None if unknown else True
+        case q.Or(left, right):
+            first = evaluate(left, facts, box)
+            if first is True:
+                return True
+            second = evaluate(right, facts, box)
+            if second is True:
+                return True
+            return None if first is None or second is None else False
+        case q.Not(inner):
+            value = evaluate(inner, facts, box)
+            return None if value is None else not value
+        case q.Flag(flag, present):
+            if flag == "\\Recent":
+                return facts.recent == present
+            lflag = flag.lower()
+            return any(f.lower() == lflag for f in record.flags) == present
+        case q.Keyword(keyword, present):
+            lkeyword = keyword.lower()
+            return any(f.lower() == lkeyword for f in record.flags) == present
+        case q.Before() | q.On() | q.Since():
+            return _internal(record, key)
+        case q.Larger(size):
+            return record.size > size
+        case q.Smaller(size):
+            return record.size < size
+        case q.Uid() | q.SeqSet():
+            return record.uid in box.sets[key]
+        case q.ModSeq(modseq):
+            return record.modseq >= modseq
+        case q.Older(seconds):
+            return _age(record, box.now) > seconds
+        case q.Younger(seconds):
+            return _age(record, box.now) <= seconds
+        case q.SentBefore() | q.SentOn() | q.SentSince():
+            return None if facts.parsed is None else _sent(facts.parsed, key)
+        case q.Header(name, value):
+            return None if facts.parsed is None else _header(facts.parsed, name, value)
+        case q.Body(text):
+            return None if facts.text is None else fold(text) in facts.text.body
+        case q.Text(text):
+            if facts.text is None:
+                return None
+            needle = fold(text)
+            return needle in facts.text.header or needle in facts.text.body
+    raise TypeError(f"not a search key: {key!r}")
+
+
+ParsedLoader = Callable[[MessageRecord], Awaitable[ParsedMessage | None]]
+TextLoader = Callable[[MessageRecord], Awaitable[MessageText | None]]
+
+
+async def matches(key: q.Key, facts: Facts, box: Mailbox,
+                  load_parsed: ParsedLoader, load_text: TextLoader) -> bool:
+    """Decide one message, loading the next source only while undecided.
+
+    A loader returns None when the message is gone (expunged meanwhile):
+    it then does not match.
+    """
+    verdict = evaluate(key, facts, box)
+    if verdict is None and any_key(key, PARSED_KEYS):
+        facts.parsed = await load_parsed(facts.record)
+        if facts.parsed is None:
+            return False
+        verdict = evaluate(key, facts, box)
+    if verdict is None:
+        facts.text = await load_text(facts.record)
+        if facts.text is None:
+            return False
+        verdict = evaluate(key, facts, box)
+    return verdict is True
