@@ -11,8 +11,15 @@ import statistics
 import time
 from collections.abc import Callable
 
-from roost.sieve import (DefaultHost, Envelope, SieveOptions, compile_script, dump_compiled,
-                         evaluate, load_compiled)
+from roost.sieve import (
+    DefaultHost,
+    Envelope,
+    SieveOptions,
+    compile_script,
+    dump_compiled,
+    evaluate,
+    load_compiled,
+)
 
 HEADER = 'require ["fileinto", "imap4flags", "variables", "relational", "regex", "body", "envelope"];\n'
 

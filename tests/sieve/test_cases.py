@@ -7,7 +7,14 @@ from datetime import datetime
 
 import pytest
 
-from roost.sieve import DefaultHost, Envelope, SieveCompileError, SieveOptions, compile_script, evaluate
+from roost.sieve import (
+    DefaultHost,
+    Envelope,
+    SieveCompileError,
+    SieveOptions,
+    compile_script,
+    evaluate,
+)
 from roost.sieve.actions import describe
 from roost.sieve.spec import EXTENSIONS
 from tests.sieve.casefile import Case, load_cases, message_bytes, pairs

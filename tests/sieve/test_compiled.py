@@ -7,8 +7,17 @@ from pathlib import Path
 
 import pytest
 
-from roost.sieve import (DefaultHost, Envelope, SieveOptions, StaleCompiled, compile_cached,
-                         compile_script, dump_compiled, evaluate, load_compiled)
+from roost.sieve import (
+    DefaultHost,
+    Envelope,
+    SieveOptions,
+    StaleCompiled,
+    compile_cached,
+    compile_script,
+    dump_compiled,
+    evaluate,
+    load_compiled,
+)
 from roost.sieve.compiled import HEADER, MAGIC
 
 SCRIPT = """require ["fileinto", "variables", "imap4flags"];

@@ -43,11 +43,10 @@ def numeric(text: str) -> float:
 def order(a: str, b: str, comparator: str) -> int:
     """-1, 0 or 1, ordering by the comparator."""
     if comparator == "i;ascii-numeric":
-        x: object = numeric(a)
-        y: object = numeric(b)
-    else:
-        x, y = fold(a, comparator), fold(b, comparator)
-    return (x > y) - (x < y)  # type: ignore[operator]
+        p, q = numeric(a), numeric(b)
+        return (p > q) - (p < q)
+    x, y = fold(a, comparator), fold(b, comparator)
+    return (x > y) - (x < y)
 
 
 RELATIONS: dict[str, Callable[[int], bool]] = {

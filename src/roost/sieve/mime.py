@@ -52,7 +52,7 @@ def body_values(ctx: Context, node: Node) -> list[str]:
     if ":raw" in node.tags:
         return [ctx.message.body.decode("utf-8", "replace")]
     wanted = ctx.strings(node.tags[":content"]) if ":content" in node.tags else ["text"]
-    values = []
+    values: list[str] = []
     for part in ctx.current_part().walk():
         content_type = part.get_content_type()
         if part.is_multipart():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from typing import Any
 
 from roost.sieve.spec import EXTENSIONS
 
@@ -26,7 +27,7 @@ class SieveOptions:
     vacation_max_seconds: int = 7776000
 
     @classmethod
-    def from_config(cls, conf: object) -> SieveOptions:
+    def from_config(cls, conf: Any) -> SieveOptions:
         """Options from a roost.config.Config (sieve_* and rfc3028_strict)."""
         wanted = [e for e in conf.sieve_extensions if e]
         return cls(

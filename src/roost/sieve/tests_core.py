@@ -82,7 +82,7 @@ def t_exists(ctx: Context, node: Node) -> bool:
 
 
 def t_size(ctx: Context, node: Node) -> bool:
-    limit = int(node.args[0] or 0)
+    limit = node.args[0] if isinstance(node.args[0], int) else 0
     return ctx.message.size > limit if ":over" in node.tags else ctx.message.size < limit
 
 

@@ -46,13 +46,17 @@ def should_reply(ctx: Context, own: list[str]) -> bool:
     return any(a.lower() in mine for a in listed)
 
 
+def number(value: object) -> int:
+    return value if isinstance(value, int) else 0
+
+
 def period(ctx: Context, node: Node) -> int:
     """RFC 5230 §4.1, RFC 6131 §2: default 7 days, clamped to the site's limits."""
     opts = ctx.options
     if ":seconds" in node.tags:
-        wanted = int(node.tags[":seconds"])
+        wanted = number(node.tags[":seconds"])
     elif ":days" in node.tags:
-        wanted = int(node.tags[":days"]) * DAY
+        wanted = number(node.tags[":days"]) * DAY
     else:
         wanted = max(7 * DAY, opts.vacation_min_seconds)
     return max(opts.vacation_min_seconds, min(opts.vacation_max_seconds, wanted))

@@ -105,11 +105,12 @@ class Validator:
                 name = node.tags.get(":name")
                 inner = Scope(scope.caps, scope.loops + (name if isinstance(name, str) else "",))
             if cmd.name in ("if", "elsif") and cmd.tests and cmd.tests[0].name == "ihave":
-                inner = self.ihave_scope(node.tests[0] if node.tests else None, scope)
-                if inner is None:
+                checked = self.ihave_scope(node.tests[0] if node.tests else None, scope)
+                if checked is None:
                     # RFC 5463 §4: a block for missing extensions is not checked; it never runs.
                     node.block = []
                     return node
+                inner = checked
             node.block = self.block(cmd.block, inner)
         check_node(node, scope.caps, scope.loops, self.error)
         return node

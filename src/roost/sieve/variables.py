@@ -7,7 +7,7 @@ the empty string; a reference that is not well formed stays as written.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from urllib.parse import quote
 
 REFERENCE = re.compile(r"\$\{(\d+|[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*)\}")
@@ -49,7 +49,7 @@ MODIFIER_ORDER: tuple[tuple[str, Callable[[str], str]], ...] = (
 )
 
 
-def apply_modifiers(value: str, tags: dict[str, object]) -> str:
+def apply_modifiers(value: str, tags: Mapping[str, object]) -> str:
     for name, func in MODIFIER_ORDER:
         if name in tags:
             value = func(value)

@@ -52,8 +52,8 @@ def main(argv: list[str]) -> int:
         return 1
     host = DefaultHost(mailboxes=set(args.mailbox), clock=clock)
     outcome = evaluate(program, message, Envelope(args.mail_from, args.rcpt_to, args.auth), host, options)
-    for error in outcome.errors:
-        print(f"{args.script}: run-time error: {error}", file=sys.stderr)
+    for problem in outcome.errors:
+        print(f"{args.script}: run-time error: {problem}", file=sys.stderr)
     for action in outcome.actions:
         print(describe(action))
         edited = getattr(action, "edited", None)
