@@ -62,3 +62,13 @@ async def test_random_lines_never_break_the_session(imap_server: RunningImap, ju
         assert await imap_server.ctx.store.status("user.bob") == before
     finally:
         await client.close()
+
+
+async def test_unknown_search_charset_is_no_badcharset(imap: ImapTranscript) -> None:
+    await imap.select("INBOX")
+    await imap.play(r"""
+        C: a1 SEARCH CHARSET KLINGON TEXT x
+        S: a1 NO [BADCHARSET ({…}UTF-8{…})] {…}
+        C: a2 NOOP
+        S: a2 OK {…}
+    """)

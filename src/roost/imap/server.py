@@ -15,6 +15,7 @@ from roost import __version__
 from roost.imap import dispatch
 from roost.imap.capabilities import capability_list
 from roost.imap.parse import Bad, parse_command
+from roost.imap.parse_search import CHARSETS, UnknownCharset
 from roost.imap.responses import tagged
 from roost.imap.session import ConnectionClosed, Session, State
 from roost.imap.wire import Line, NeedLiteral, NeedMore, TooBig, TooLong, Wire
@@ -141,6 +142,12 @@ class Connection:
     async def command(self, line: Line) -> None:
         try:
             cmd = parse_command(line)
+        except UnknownCharset as err:
+            # RFC 9051 §6.4.4: an unknown SEARCH charset is NO [BADCHARSET], not BAD.
+            known = " ".join(sorted(CHARSETS))
+            self.s.out.append(tagged(err.tag, b"NO", f"Unknown charset {err.charset}",
+                                     f"BADCHARSET ({known})"))
+            return
         except Bad as err:
             self.s.out.append(tagged(err.tag, b"BAD", err.text))
             return
