@@ -15,7 +15,8 @@ Invariants:
 - Delivery failures become replies in one table (`errors.py`).
 
 Start it with `LmtpService(conf, store, tls_context).start_tcp(host, port)`,
-`.start_unix(path)` or `.start_socket(sock)`.
+`.start_unix(path)` or `.start_socket(sock)`; stop it with `.close()`. The
+master (cyrus.conf `cmd="lmtpd"`) calls `server.start_lmtp(ctx, sock, ...)`.
 """
 
 from roost.lmtp.server import LmtpService

@@ -10,11 +10,13 @@ one write, in order.
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import secrets
 import socket
 import ssl
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from roost.config import Config
 from roost.lmtp import responses as r
@@ -22,6 +24,9 @@ from roost.lmtp.dispatch import dispatch, finish_message
 from roost.lmtp.session import After, Session
 from roost.lmtp.wire import Body, BodyTooBig, Line, NeedMore, TooLong, Wire
 from roost.store.api import Store
+
+if TYPE_CHECKING:
+    from roost.master.context import ServerContext
 
 log = logging.getLogger(__name__)
 
@@ -45,12 +50,8 @@ class LmtpService:
         self._connections: dict[asyncio.Task[None], _Connection] = {}
 
     async def start_tcp(self, host: str, port: int) -> asyncio.Server:
-        """Listen on host:port (port 0 picks a free one: see `server.sockets`).
-
-        RFC 2033 §5: LMTP MUST NOT be offered on TCP port 25.
-        """
-        if port == 25:
-            raise ValueError("RFC 2033 §5: LMTP must not listen on port 25")
+        """Listen on host:port (port 0 picks a free one: see `server.sockets`)."""
+        _refuse_smtp_port(port)
         return self._listening(
             await asyncio.start_server(self.handle, host, port, limit=READ_CHUNK))
 
@@ -59,12 +60,24 @@ class LmtpService:
         return self._listening(
             await asyncio.start_unix_server(self.handle, str(path), limit=READ_CHUNK))
 
-    async def start_socket(self, sock: socket.socket) -> asyncio.Server:
-        """Serve on an already bound, listening socket (TCP or unix), e.g. from the master."""
+    async def start_socket(self, sock: socket.socket, *,
+                           implicit_tls: bool = False) -> asyncio.Server:
+        """Serve on an already bound, listening socket (TCP or unix), e.g. from the master.
+
+        `implicit_tls` (cyrus.conf `lmtpd -s`) handshakes before the greeting.
+        """
+        if sock.family != socket.AF_UNIX:
+            _refuse_smtp_port(sock.getsockname()[1])
+        ssl_context = self.tls_context if implicit_tls else None
+        if implicit_tls and ssl_context is None:
+            raise RuntimeError("lmtpd -s needs tls_server_cert and tls_server_key")
+        handler = functools.partial(self.handle, implicit_tls=implicit_tls)
         if sock.family == socket.AF_UNIX:
-            server = await asyncio.start_unix_server(self.handle, sock=sock, limit=READ_CHUNK)
+            server = await asyncio.start_unix_server(handler, sock=sock, ssl=ssl_context,
+                                                     limit=READ_CHUNK)
         else:
-            server = await asyncio.start_server(self.handle, sock=sock, limit=READ_CHUNK)
+            server = await asyncio.start_server(handler, sock=sock, ssl=ssl_context,
+                                                limit=READ_CHUNK)
         return self._listening(server)
 
     def _listening(self, server: asyncio.Server) -> asyncio.Server:
@@ -87,13 +100,14 @@ class LmtpService:
             await server.wait_closed()
         self._servers = []
 
-    async def handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    async def handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter,
+                     implicit_tls: bool = False) -> None:
         """Serve one connection until QUIT, EOF, idle timeout or a broken link."""
         peer = writer.get_extra_info("peername")
         session = Session(
             conf=self.conf, store=self.store, servername=self.servername,
             session_id=secrets.token_urlsafe(9), tls_context=self.tls_context,
-            peer_ip=peer[0] if isinstance(peer, tuple) else None,
+            peer_ip=peer[0] if isinstance(peer, tuple) else None, tls_active=implicit_tls,
         )
         connection = _Connection(session, reader, writer)
         task = asyncio.current_task()
@@ -113,6 +127,19 @@ class LmtpService:
                 await writer.wait_closed()
             except (ConnectionError, ssl.SSLError):
                 pass
+
+
+def _refuse_smtp_port(port: int) -> None:
+    """RFC 2033 §5: LMTP MUST NOT be offered on TCP port 25."""
+    if port == 25:
+        raise ValueError("RFC 2033 §5: LMTP must not listen on port 25")
+
+
+async def start_lmtp(ctx: ServerContext, sock: socket.socket, *,
+                     implicit_tls: bool) -> asyncio.AbstractServer:
+    """The master's entry point (cyrus.conf `cmd="lmtpd"`): serve LMTP on `sock`."""
+    service = LmtpService(ctx.conf, ctx.store, ctx.ssl)
+    return await service.start_socket(sock, implicit_tls=implicit_tls)
 
 
 class _Connection:
