@@ -1,9 +1,12 @@
 """Malformed input: BAD replies, the connection stays usable, the store unchanged."""
 
+from pathlib import Path
+
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.harness.imap import ImapTranscript, RunningImap, connect
+from tests.harness.imap import ImapTranscript, RunningImap, connect, running_imap
+from tests.harness.site import make_site
 
 
 async def test_garbage_lines_get_bad(imap: ImapTranscript) -> None:
@@ -72,3 +75,20 @@ async def test_unknown_search_charset_is_no_badcharset(imap: ImapTranscript) -> 
         C: a2 NOOP
         S: a2 OK {…}
     """)
+
+
+async def test_literal_over_maxmessagesize_is_refused(tmp_path: Path, cert_dir: Path) -> None:
+    site = make_site(tmp_path / "small", cert_dir, "maxmessagesize: 100\n")
+    async with running_imap(site) as server:
+        client = await connect(server)
+        await client.play(r"""
+            C: a1 APPEND INBOX {500}
+            S: a1 NO [TOOBIG] {…}
+            C: a2 APPEND INBOX {15}
+            S: + go ahead
+            C: Subject: x
+            C: 
+            C: y
+            S: a2 OK [APPENDUID {…}] {…}
+        """)
+        await client.close()
