@@ -139,7 +139,7 @@ def a_notify(ctx: Context, node: Node) -> None:
     method = ctx.s(node.args[0])
     problem = method_problem(method)
     if problem:
-        raise ctx.fail(problem)  # RFC 5435 §3.1
+        raise ctx.fail(problem)  # RFC 5435 §3.1: an unsupported method fails at run time
     mailto = parse_mailto(method)
     # RFC 5436 §2.7: never notify about an auto-submitted message.
     if mailto and any(v.strip().lower() != "no" for v in ctx.message.header("Auto-Submitted")):

@@ -157,10 +157,10 @@ def check_fcc_tags(node: Node, caps: set[str], loops: tuple[str, ...], say: Call
         if constant(importance) and importance not in ("1", "2", "3"):
             say(":importance is \"1\", \"2\" or \"3\"")  # RFC 5435 §3.4
         method = node.args[0]
-        if constant(method):
+        if constant(method) and str(method).lower().startswith("mailto:"):
             problem = method_problem(str(method))
             if problem:
-                say(problem)  # RFC 5435 §3.1: a bad constant method is a compile error
+                say(problem)  # RFC 5435 §3.1: invalid syntax of a supported method is an error
 
 
 Rule = Callable[[Node, set[str], tuple[str, ...], Callable[[str], None]], None]
