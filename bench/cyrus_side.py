@@ -3,7 +3,8 @@
 The comparison needs Cyrus as a site would run it, but must not touch the
 machine's own Cyrus: everything (imapd.conf, cyrus.conf, databases, spool,
 sasldb) lives in a temp directory owned by the cyrus user, the master runs
-in the foreground on ports 21143 (IMAP) / 22424 (LMTP), and Debian's own
+in the foreground on port 21143 (IMAP) and a unix socket (LMTP, as Debian
+ships it: lmtpd asks TCP clients to AUTH), and Debian's own
 service is stopped and kept from starting when the packages get installed.
 Service options follow Debian's packaged cyrus.conf (`imapd -U 30`,
 prefork=0); maxchild is raised so hundreds of sessions can be held.
@@ -19,12 +20,11 @@ import tempfile
 from pathlib import Path
 
 from bench.imap_client import ImapClient
-from bench.sides import wait_for_port
+from bench.sides import wait_for_port, wait_for_unix
 
 CYRUS_BIN = Path("/usr/lib/cyrus/bin")
 PACKAGES = ("cyrus-imapd", "cyrus-admin", "sasl2-bin")
 IMAP_PORT = 21143
-LMTP_PORT = 22424
 ADMIN = "cyrus"
 SERVERNAME = "cyrus.bench"
 MAXCHILD = 1100
@@ -45,14 +45,13 @@ class CyrusSide:
 
     name = "cyrus"
 
-    def __init__(self, users: int, password: str,
-                 imap_port: int = IMAP_PORT, lmtp_port: int = LMTP_PORT) -> None:
+    def __init__(self, users: int, password: str, imap_port: int = IMAP_PORT) -> None:
         self.users = users
         self.password = password
         self.imap_port = imap_port
-        self.lmtp_port = lmtp_port
         self.tmp = tempfile.TemporaryDirectory(prefix="cyrus-bench-")
         self.root = Path(self.tmp.name)
+        self.lmtp_socket: str | None = str(self.root / "config" / "socket" / "lmtp")
         self.process: subprocess.Popen[bytes] | None = None
 
     def _write_config(self) -> None:
@@ -83,7 +82,7 @@ class CyrusSide:
             "SERVICES {\n"
             f'  imap cmd="imapd {conf} -U 30" listen="127.0.0.1:{self.imap_port}" '
             f"prefork=0 maxchild={MAXCHILD}\n"
-            f'  lmtp cmd="lmtpd {conf}" listen="127.0.0.1:{self.lmtp_port}" '
+            f'  lmtpunix cmd="lmtpd {conf}" listen="{self.lmtp_socket}" '
             "prefork=0 maxchild=100\n"
             "}\n"
             "EVENTS {\n"
@@ -124,13 +123,16 @@ class CyrusSide:
                  "-M", str(self.root / "cyrus.conf"), "-p", str(self.root / "master.pid"), "-D"],
                 stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
         wait_for_port(self.imap_port, self.process)
-        wait_for_port(self.lmtp_port, self.process)
+        wait_for_unix(str(self.lmtp_socket), self.process)
         asyncio.run(self.create_mailboxes())
 
     @property
     def pid(self) -> int:
         assert self.process is not None, "start() first"
         return self.process.pid
+
+    def alive(self) -> bool:
+        return self.process is not None and self.process.poll() is None
 
     def log_tail(self, lines: int = 20) -> str:
         log = self.root / "master.log"

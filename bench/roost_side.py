@@ -16,11 +16,10 @@ import sys
 import tempfile
 from pathlib import Path
 
-from bench.sides import wait_for_port
+from bench.sides import wait_for_port, wait_for_unix
 
 REPO = Path(__file__).resolve().parents[1]
 IMAP_PORT = 21144
-LMTP_PORT = 22425
 
 
 def roost_has_lmtp() -> bool:
@@ -36,15 +35,14 @@ class RoostSide:
     name = "roost"
 
     def __init__(self, users: int, password: str, workers: int = 0, lmtp: bool = True,
-                 imap_port: int = IMAP_PORT, lmtp_port: int = LMTP_PORT) -> None:
+                 imap_port: int = IMAP_PORT) -> None:
         self.users = users
-        self.lmtp = lmtp
         self.password = password
         self.workers = workers
         self.imap_port = imap_port
-        self.lmtp_port = lmtp_port
         self.tmp = tempfile.TemporaryDirectory(prefix="roost-bench-")
         self.root = Path(self.tmp.name)
+        self.lmtp_socket = str(self.root / "lmtp.sock") if lmtp else None
         self.process: subprocess.Popen[bytes] | None = None
 
     def _write_site(self) -> None:
@@ -53,7 +51,7 @@ class RoostSide:
             f"partition-default: {self.root / 'spool'}\n"
             "admins: admin\nallowplaintext: yes\nservername: roost.bench\n"
             f"workers: {self.workers}\n")
-        lmtp = f'  lmtp cmd="lmtpd" listen="127.0.0.1:{self.lmtp_port}"\n' if self.lmtp else ""
+        lmtp = f'  lmtp cmd="lmtpd" listen="{self.lmtp_socket}"\n' if self.lmtp_socket else ""
         (self.root / "cyrus.conf").write_text(
             "SERVICES {\n"
             f'  imap cmd="imapd" listen="127.0.0.1:{self.imap_port}"\n'
@@ -84,13 +82,16 @@ class RoostSide:
                 [sys.executable, "-m", "bench.roost_side", "serve", str(self.root)],
                 stdout=log, stderr=subprocess.STDOUT, cwd=REPO)
         wait_for_port(self.imap_port, self.process)
-        if self.lmtp:
-            wait_for_port(self.lmtp_port, self.process)
+        if self.lmtp_socket:
+            wait_for_unix(self.lmtp_socket, self.process)
 
     @property
     def pid(self) -> int:
         assert self.process is not None, "start() first"
         return self.process.pid
+
+    def alive(self) -> bool:
+        return self.process is not None and self.process.poll() is None
 
     def log_tail(self, lines: int = 20) -> str:
         log = self.root / "master.log"

@@ -20,7 +20,8 @@ class Side(Protocol):
 
     name: str
     imap_port: int
-    lmtp_port: int
+    lmtp_socket: str | None
+    """Unix socket of LMTP (Cyrus's lmtpd asks TCP clients to AUTH), None if absent."""
 
     def start(self) -> None: ...
 
@@ -31,6 +32,9 @@ class Side(Protocol):
         """The root of the server's process tree (its master)."""
 
     def log_tail(self, lines: int = 20) -> str: ...
+
+    def alive(self) -> bool:
+        """Whether the master is still running."""
 
 
 def wait_for_port(port: int, process: subprocess.Popen[bytes] | None = None,
@@ -49,6 +53,18 @@ def wait_for_port(port: int, process: subprocess.Popen[bytes] | None = None,
     raise RuntimeError(f"nothing listens on 127.0.0.1:{port} after {timeout:.0f}s")
 
 
-def port_is_free(port: int) -> bool:
-    with socket.socket() as sock:
-        return sock.connect_ex(("127.0.0.1", port)) != 0
+def wait_for_unix(path: str, process: subprocess.Popen[bytes] | None = None,
+                  timeout: float = START_TIMEOUT) -> None:
+    """Return once the unix socket `path` accepts; fail early if `process` died."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process is not None and process.poll() is not None:
+            raise RuntimeError(f"server exited with status {process.returncode} "
+                               f"before listening on {path}")
+        try:
+            with socket.socket(socket.AF_UNIX) as sock:
+                sock.connect(path)
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError(f"nothing listens on {path} after {timeout:.0f}s")
