@@ -6,6 +6,8 @@ Each function is registered in interp.ACTIONS under its Sieve name.
 
 from __future__ import annotations
 
+from email.header import Header
+
 from roost.sieve.actions import Discard, FileInto, Keep, Notify, Redirect, Reject
 from roost.sieve.interp import ACTIONS
 from roost.sieve.match import compare
@@ -16,8 +18,8 @@ from roost.sieve.utf7 import encode_mailbox
 from roost.sieve.vacation import fcc_of
 from roost.sieve.variables import apply_modifiers, split_flags
 
-# RFC 5293 §7: these fields record the message's path; scripts may not touch them.
-PROTECTED_FIELDS = ("received", "auto-submitted")
+# RFC 5293 §5: deleting these MUST NOT be permitted, and an attempt is silently ignored.
+UNDELETABLE_FIELDS = ("received", "auto-submitted")
 
 
 def flags_for(ctx: Context, node: Node) -> tuple[str, ...]:
@@ -106,18 +108,18 @@ def a_global(ctx: Context, node: Node) -> None:
 
 def a_addheader(ctx: Context, node: Node) -> None:
     name, value = ctx.s(node.args[0]), ctx.s(node.args[1])
-    if name.lower() in PROTECTED_FIELDS:
-        return
     if not name or any(c <= " " or c == ":" or c > "~" for c in name):
         raise ctx.fail(f"{name!r} is not a valid header field name")  # RFC 5293 §4
-    ctx.message.add_header(name, value.replace("\r\n", "\r\n ").replace("\n", "\n ")
-                           if "\n" in value else value, ":last" in node.tags)
+    # RFC 5293 §4: non-ASCII values are encoded (RFC 2047) and long ones folded.
+    encoded = Header(value.replace("\r", "").replace("\n", " "), "utf-8" if not value.isascii() else "us-ascii",
+                     header_name=name).encode(linesep="\r\n")
+    ctx.message.add_header(name, encoded, ":last" in node.tags)
 
 
 def a_deleteheader(ctx: Context, node: Node) -> None:
     """RFC 5293 §5: delete the named fields, optionally one by :index, optionally by value."""
     name = ctx.s(node.args[0]).lower()
-    if name in PROTECTED_FIELDS:
+    if name in UNDELETABLE_FIELDS:
         return
     positions = [i for i, (n, _) in enumerate(ctx.message.fields) if n.lower() == name]
     index = node.tags.get(":index")
