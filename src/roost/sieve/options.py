@@ -39,6 +39,10 @@ class SieveOptions:
             vacation_max_seconds=int(conf.sieve_vacation_max_response),
         )
 
+    def capabilities(self) -> list[str]:
+        """The SIEVE capability list ManageSieve advertises (RFC 5804 §1.7), in a stable order."""
+        return [e for e in EXTENSIONS if e in self.extensions]
+
     def fingerprint(self) -> bytes:
         """16 bytes that change whenever an option changes what compiles."""
         text = f"{sorted(self.extensions)}|{self.strict}|{self.utf8_fileinto}"
