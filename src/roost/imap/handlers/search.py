@@ -39,6 +39,7 @@ async def matching_uids(s: Session, key: q.Key) -> list[int]:
     """The UIDs of the messages `key` matches, ascending."""
     view = s.mailbox
     box = scope(s, key)
+    with_header = ev.any_key(key, (q.Text,))
 
     async def load_parsed(record: MessageRecord) -> ParsedMessage | None:
         try:
@@ -51,7 +52,8 @@ async def matching_uids(s: Session, key: q.Key) -> list[int]:
             raw = await s.store.body(record.blob)
         except MessageNotFound:
             return None
-        return ev.MessageText(ev.fold(header_text(raw)), ev.fold(body_text(raw)))
+        header = ev.fold(header_text(raw)) if with_header else ""
+        return ev.MessageText(header, ev.fold(body_text(raw)))
 
     found = []
     for uid in view.uids:
