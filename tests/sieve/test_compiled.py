@@ -19,6 +19,7 @@ from roost.sieve import (
     load_compiled,
 )
 from roost.sieve.compiled import HEADER, MAGIC
+from tests.sieve.casefile import load_cases
 
 SCRIPT = """require ["fileinto", "variables", "imap4flags"];
 if header :matches "Subject" "*present*" { addflag "\\\\Flagged"; fileinto "gifts-${1}"; }
@@ -84,3 +85,15 @@ def test_compile_cached_writes_then_reuses_then_rebuilds(tmp_path: Path) -> None
     script.write_text(SCRIPT.replace("gifts", "presents"))
     assert "presents" in str(run(compile_cached(script, compiled, options)))
     assert compiled.read_bytes() != first
+
+
+def compiling_case_scripts() -> list[str]:
+    return [c.sections["script"] for c in load_cases() if "error" not in c.sections]
+
+
+@pytest.mark.parametrize("source", compiling_case_scripts())
+def test_every_case_script_survives_the_stored_form(source: str) -> None:
+    options = SieveOptions()
+    program = compile_script(source, options)
+    loaded = load_compiled(dump_compiled(program, source, options), source, options)
+    assert [n.to_tuple() for n in loaded.commands] == [n.to_tuple() for n in program.commands]
