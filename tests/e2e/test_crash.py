@@ -13,11 +13,11 @@ import smtplib
 import subprocess
 import threading
 import time
-from pathlib import Path
 
-from roost.store.open import open_store
 from tests.harness.master import free_port, roost_command, wait_for_port
 from tests.harness.site import PASSWORD, Site
+
+from roost.store.open import open_store
 
 ROUNDS = 3
 

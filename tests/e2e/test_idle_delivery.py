@@ -8,9 +8,10 @@ import socket
 import time
 from pathlib import Path
 
-from roost.store.names import user_inbox
 from tests.harness.master import running_master
 from tests.harness.site import PASSWORD, make_site
+
+from roost.store.names import user_inbox
 
 
 def read_until(sock: socket.socket, marker: bytes, timeout: float) -> bytes:

@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from roost.imap.server import start_imap
 from roost.master.context import ServerContext, open_context
 from roost.store.names import user_inbox
-
 from tests.harness.site import PASSWORD, USERS, Site
 from tests.harness.transcript import TranscriptClient
 

@@ -12,7 +12,6 @@ from pathlib import Path
 
 import pytest
 from scram_client import ScramClient
-
 from tests.harness.imap import ImapTranscript, RunningImap, connect, running_imap
 from tests.harness.site import PASSWORD, Site, make_site
 

@@ -4,7 +4,6 @@ from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
 from tests.harness.imap import ImapTranscript, RunningImap, connect, running_imap
 from tests.harness.site import make_site
 

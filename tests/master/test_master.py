@@ -7,9 +7,11 @@ import signal
 import subprocess
 from pathlib import Path
 
-from roost.store.names import user_inbox
-from tests.harness.master import free_port, roost_command as roost, wait_for_port
+from tests.harness.master import free_port, wait_for_port
+from tests.harness.master import roost_command as roost
 from tests.harness.site import PASSWORD, Site
+
+from roost.store.names import user_inbox
 
 
 def test_master_serves_imap_and_stops_on_term(site: Site, tmp_path: Path) -> None:
@@ -30,7 +32,7 @@ def test_master_serves_imap_and_stops_on_term(site: Site, tmp_path: Path) -> Non
         client.logout()
     finally:
         proc.send_signal(signal.SIGTERM)
-        out, err = proc.communicate(timeout=20)
+        _, err = proc.communicate(timeout=20)
     assert proc.returncode == 0, err.decode()
 
 
@@ -39,7 +41,7 @@ def test_unknown_service_names_the_line(site: Site, tmp_path: Path) -> None:
     cyrus_conf.write_text('SERVICES {\n  imap cmd="imapd" listen="127.0.0.1:1"\n'
                           '  fud cmd="fud" listen="127.0.0.1:2"\n}\n')
     result = subprocess.run(roost("master", "-C", str(site.conf_path), "-M", str(cyrus_conf)),
-                            capture_output=True, text=True, timeout=30)
+                            capture_output=True, text=True, timeout=30, check=False)
     assert result.returncode == 1
     assert f"{cyrus_conf}:3: service 'fud': Roost has no 'fud' yet" in result.stderr
 
@@ -48,6 +50,6 @@ def test_broken_imapd_conf_names_file_and_line(tmp_path: Path) -> None:
     conf = tmp_path / "imapd.conf"
     conf.write_text("admins: a\ntimeout: soon\n")
     result = subprocess.run(roost("master", "-C", str(conf), "-M", "/dev/null"),
-                            capture_output=True, text=True, timeout=30)
+                            capture_output=True, text=True, timeout=30, check=False)
     assert result.returncode == 1
     assert f"{conf}:2: timeout takes a whole number" in result.stderr

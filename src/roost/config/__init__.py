@@ -8,4 +8,4 @@ naming the file and line.
 from roost.config.imapd import Config, ConfigError, load_config, parse_config
 from roost.config.options import OPTIONS, Option
 
-__all__ = ["Config", "ConfigError", "OPTIONS", "Option", "load_config", "parse_config"]
+__all__ = ["OPTIONS", "Config", "ConfigError", "Option", "load_config", "parse_config"]

@@ -151,4 +151,4 @@ def load_config(explicit: str | None = None) -> Config:
     return parse_config(text, path)
 
 
-__all__ = ["Config", "ConfigError", "OPTIONS", "config_path", "load_config", "parse_config"]
+__all__ = ["OPTIONS", "Config", "ConfigError", "config_path", "load_config", "parse_config"]

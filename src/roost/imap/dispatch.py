@@ -15,8 +15,7 @@ from typing import Any
 
 from roost.imap import commands as c
 from roost.imap.errors import ImapError, from_store_error
-from roost.imap.handlers import append, auth, copy, flags, listing, mailbox, selected
-from roost.imap.handlers import fetch, search
+from roost.imap.handlers import append, auth, copy, fetch, flags, listing, mailbox, search, selected
 from roost.imap.responses import Done, tagged
 from roost.imap.selected import poll
 from roost.imap.session import ConnectionClosed, Session, State

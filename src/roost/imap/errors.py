@@ -45,7 +45,7 @@ STORE_ERRORS: dict[type[api.StoreError], No] = {
 def from_store_error(err: api.StoreError) -> No:
     """The reply for a store error (the most specific class wins)."""
     for cls in type(err).__mro__:
-        reply = STORE_ERRORS.get(cls)  # type: ignore[arg-type]
+        reply = STORE_ERRORS.get(cls)
         if reply is not None:
             detail = str(err)
             return No(reply.code, f"{reply.text}: {detail}" if detail else reply.text)

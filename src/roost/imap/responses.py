@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from roost.imap.mutf7 import encode as mutf7_encode
 from roost.message.imapstr import nstring, plist, string
 
-__all__ = ["Done", "tagged", "mailbox_name", "nstring", "plist", "string"]
+__all__ = ["Done", "mailbox_name", "nstring", "plist", "string", "tagged"]
 
 
 @dataclass(frozen=True, slots=True)

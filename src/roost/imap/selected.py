@@ -46,7 +46,7 @@ class SelectedMailbox:
 
     @classmethod
     async def open(cls, store: Store, name: str, external: str, user: str,
-                   readonly: bool) -> "SelectedMailbox":
+                   readonly: bool) -> SelectedMailbox:
         info = await store.get_mailbox(name)
         records = await store.messages(name, user)
         recent_mark = info.uidnext - 1 if readonly else await store.claim_recent(name)

@@ -54,7 +54,7 @@ class Connection:
     async def _read(self) -> None:
         try:
             data = await asyncio.wait_for(self.reader.read(READ_SIZE), self.idle_timeout)
-        except (asyncio.TimeoutError, ConnectionError) as err:
+        except (TimeoutError, ConnectionError) as err:
             raise ConnectionClosed() from err
         if not data:
             raise ConnectionClosed()

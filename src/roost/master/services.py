@@ -12,8 +12,9 @@ import asyncio
 import importlib
 import posixpath
 import socket
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Awaitable, Callable, Protocol
+from typing import Protocol
 
 from roost.config import ConfigError
 from roost.config.cyrusconf import Entry

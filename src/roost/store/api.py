@@ -9,9 +9,10 @@ of a mailbox the user does not own, and subscriptions.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Literal, Protocol, Sequence
+from typing import TYPE_CHECKING, Literal, Protocol
 
 if TYPE_CHECKING:
     from roost.message import ParsedMessage
@@ -183,7 +184,7 @@ class Store(Protocol):
         """What changed after `modseq` (see Changes)."""
     async def body(self, blob: str) -> bytes:
         """The raw RFC 5322 bytes of a message body."""
-    async def parsed(self, blob: str) -> "ParsedMessage":
+    async def parsed(self, blob: str) -> ParsedMessage:
         """The parse-once cache of a body (envelope, bodystructure, headers)."""
     async def status(self, mailbox: str, user: str | None = None) -> MailboxStatus: ...
 

@@ -23,7 +23,7 @@ from roost.config import Config
 from roost.store.api import InvalidMailboxName
 
 MAX_NAME = 490
-_FORBIDDEN = set(chr(c) for c in range(0x20)) | {"\x7f", "*", "%"}
+_FORBIDDEN = {chr(c) for c in range(0x20)} | {"\x7f", "*", "%"}
 
 
 def split_domain(userid: str) -> tuple[str, str | None]:

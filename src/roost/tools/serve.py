@@ -85,8 +85,8 @@ def banner(root: Path, ports: dict[str, int], password: str | None) -> str:
         "Add a user:",
         f"  roost saslpasswd -C {conf} -c bob",
         f"  cyradm --user {ADMIN} --server 127.0.0.1 --port {ports['imap']}   then: cm user/bob",
-        f"Connect:  imtest -t \"\" -a bob -p {ports['imap']} 127.0.0.1"
-        "   (Debian: /usr/lib/cyrus/bin/imtest)",
+        (f"Connect:  imtest -t \"\" -a bob -p {ports['imap']} 127.0.0.1"
+         "   (Debian: /usr/lib/cyrus/bin/imtest)"),
     ]
     return "\n".join(lines)
 

@@ -30,9 +30,9 @@ def _uids(s: Session, cmd: c.Copy | c.Move) -> list[int]:
 
 
 def copyuid(result: CopyResult) -> str:
-    return "COPYUID %d %s %s" % (result.uidvalidity,
-                                  SequenceSet.from_ids(result.source_uids),
-                                  SequenceSet.from_ids(result.dest_uids))
+    source = SequenceSet.from_ids(result.source_uids)
+    dest = SequenceSet.from_ids(result.dest_uids)
+    return f"COPYUID {result.uidvalidity} {source} {dest}"
 
 
 async def copy(s: Session, cmd: c.Copy) -> Done:

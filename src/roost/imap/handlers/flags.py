@@ -7,8 +7,9 @@ from roost.imap import commands as c
 from roost.imap.errors import BadCommand, No
 from roost.imap.responses import Done
 from roost.imap.session import Session
+from roost.store.api import FlagOp
 
-_OPS = {"+": "add", "-": "remove", "": "replace"}
+_OPS: dict[str, FlagOp] = {"+": "add", "-": "remove", "": "replace"}
 
 
 def flags_allowed(rights: str, flags: tuple[str, ...]) -> bool:

@@ -6,9 +6,9 @@ import re
 
 from roost.auth.rights import rights_for, visible_prefixes
 from roost.imap import commands as c
+from roost.imap.errors import BadCommand
 from roost.imap.handlers.mailbox import STATUS_ITEMS, status_items
 from roost.imap.handlers.names import external_name
-from roost.imap.errors import BadCommand
 from roost.imap.responses import mailbox_name, plist, string
 from roost.imap.session import Session
 from roost.store.api import MailboxInfo

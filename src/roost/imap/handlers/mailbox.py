@@ -46,6 +46,7 @@ async def select(s: Session, cmd: c.Select) -> Done:
         s.untagged(b'LIST () "' + s.ns.sep.encode() + b'" ' + mailbox_name(external, False))
     s.selected = view
     s.state = State.SELECTED
+    s.saved_search = []  # RFC 5182 §2.1: a new selection empties `$`
     return Done("Completed", "READ-ONLY" if cmd.readonly else "READ-WRITE")
 
 
