@@ -177,3 +177,13 @@ async def test_enable_imap4rev2_changes_select(imap: ImapTranscript) -> None:
         S: * LIST () "/" "INBOX"
         S: a2 OK [READ-WRITE] {…}
     """)
+
+
+async def test_imap4rev2_shows_no_recent_flag(imap: ImapTranscript) -> None:
+    await imap.command("ENABLE IMAP4rev2")
+    await imap.select("INBOX")
+    await imap.play(r"""
+        C: a1 FETCH 1 FLAGS
+        S: * 1 FETCH (FLAGS ())
+        S: a1 OK {…}
+    """)

@@ -43,6 +43,7 @@ class SelectedMailbox:
     recent: set[int] = field(default_factory=set)
     pending_expunge: set[int] = field(default_factory=set)
     keywords: set[str] = field(default_factory=set)
+    show_recent: bool = True  # RFC 9051 Appendix E: IMAP4rev2 has no \Recent
 
     @classmethod
     async def open(cls, store: Store, name: str, external: str, user: str,
@@ -122,9 +123,12 @@ class SelectedMailbox:
             self.keywords.update(f for f in record.flags if not f.startswith("\\"))
         return lines
 
+    def flag_list(self, record: MessageRecord) -> bytes:
+        """The FLAGS of a message as this session shows them."""
+        return render_flags(record.flags, self.show_recent and record.uid in self.recent)
+
     def fetch_flags_line(self, uid: int, with_uid: bool) -> bytes:
-        record = self.records[uid]
-        flags = render_flags(record.flags, uid in self.recent)
+        flags = self.flag_list(self.records[uid])
         tail = b" UID %d" % uid if with_uid else b""
         return b"%d FETCH (FLAGS %s%s)" % (self.seq_of(uid), flags, tail)
 

@@ -21,7 +21,7 @@ from datetime import UTC, datetime
 
 from roost.imap import commands as c
 from roost.imap.errors import BadCommand, No
-from roost.imap.selected import SelectedMailbox, render_flags
+from roost.imap.selected import SelectedMailbox
 from roost.message import ParsedMessage, binary_size, fetch_binary, fetch_section
 from roost.message.imapstr import NIL, string
 from roost.message.transfer import UnknownTransferEncoding
@@ -149,7 +149,7 @@ def attr_item(name: str, view: SelectedMailbox, record: MessageRecord,
               parsed: ParsedMessage | None, raw: bytes | None) -> bytes:
     """An item without section: FLAGS, UID, ENVELOPE, RFC822.SIZE..."""
     if name == "FLAGS":
-        return b"FLAGS " + render_flags(record.flags, record.uid in view.recent)
+        return b"FLAGS " + view.flag_list(record)
     if name == "UID":
         return b"UID %d" % record.uid
     if name == "INTERNALDATE":

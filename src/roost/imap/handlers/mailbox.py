@@ -28,6 +28,7 @@ async def select(s: Session, cmd: c.Select) -> Done:
     require(s, name, "r")
     external = wire_name(s, name)
     view = await SelectedMailbox.open(s.store, name, external, s.store_user(), cmd.readonly)
+    view.show_recent = not s.rev2
     flags = sorted(set(SYSTEM_FLAGS) | view.keywords, key=lambda f: (not f.startswith("\\"), f))
     s.untagged(b"%d EXISTS" % view.exists)
     if not s.rev2:
