@@ -107,7 +107,7 @@ class SelectedMailbox:
             if old is None or record.uid in self.pending_expunge:
                 continue
             self.records[record.uid] = record
-            if old.flags != record.flags or with_uid and old.modseq != record.modseq:
+            if old.flags != record.flags:
                 lines.append(self.fetch_flags_line(record.uid, with_uid))
         if new:
             for record in new:
