@@ -39,6 +39,7 @@ PROFILE: tuple[tuple[str, float], ...] = (
 FETCH_RANGE = 10
 KEEP_MESSAGES = 5  # never mark \Deleted below this many, so FETCH has work
 RECONNECT_PAUSE = 0.1
+COMMAND_TIMEOUT = 15.0  # a reply slower than this counts as an error, not a hang
 STORE_FLAGS = ("\\Seen", "\\Flagged", "$Label1")
 
 
@@ -75,7 +76,11 @@ class LoadClient:
     async def _timed(self, name: str, call: Awaitable[Reply]) -> Reply | None:
         """Run one command; count it only when it completes inside the run."""
         started = time.monotonic()
-        reply = await call
+        try:
+            reply = await asyncio.wait_for(call, COMMAND_TIMEOUT)
+        except TimeoutError:
+            self.stats.op(name).error("TIMEOUT", f"no reply in {COMMAND_TIMEOUT:.0f} s")
+            raise
         finished = time.monotonic()
         if finished > self.deadline:
             return None
@@ -91,7 +96,12 @@ class LoadClient:
         return self.cfg.user_format.format(n=number)
 
     async def _open(self) -> ImapClient | None:
-        imap = await ImapClient.connect(self.cfg.host, self.cfg.port)
+        try:
+            imap = await asyncio.wait_for(ImapClient.connect(self.cfg.host, self.cfg.port),
+                                          COMMAND_TIMEOUT)
+        except TimeoutError:
+            self.stats.op("CONNECT").error("TIMEOUT", f"no greeting in {COMMAND_TIMEOUT:.0f} s")
+            raise
         login = await self._timed("LOGIN", imap.login(self._user(), self.cfg.password))
         select = await self._timed("SELECT", imap.command("SELECT INBOX")) \
             if login is not None and login.status == "OK" else None
@@ -153,7 +163,7 @@ class LoadClient:
                     await self._logout(imap)
                     imap = None
             except (OSError, EOFError, asyncio.IncompleteReadError, ImapError) as err:
-                if self._running():
+                if self._running() and not isinstance(err, TimeoutError):
                     self.stats.op("CONNECTION").error(type(err).__name__, repr(err)[:200])
                 if imap is not None:
                     await imap.close()

@@ -109,7 +109,7 @@ def run_side(side: Side, args: argparse.Namespace) -> SideResult:
             if idle.first_error:
                 result.errors.append(f"idle {sessions}: {idle.first_error}")
     except Exception as err:  # noqa: BLE001 -- a crash is a finding: record it, go on
-        result.errors.append(f"{type(err).__name__}: {err}\n{side.log_tail()}")
+        result.errors.append(f"{err!r}\n{side.log_tail()}")
     finally:
         side.stop()
     return result
@@ -156,11 +156,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--idle", type=int, nargs="*", default=[200])
     parser.add_argument("--roost-idle", type=int, nargs="*", default=[1000])
     parser.add_argument("--workers", type=int, default=0, help="Roost workers (0: per core)")
+    parser.add_argument("--servers", nargs="+", default=["roost", "cyrus"],
+                        choices=["roost", "cyrus"], help="measure only these (others: 0)")
     parser.add_argument("--json", help="write every figure to this file")
     args = parser.parse_args(argv)
     install_loop()
-    roost = run_side(RoostSide(USERS, PASSWORD, args.workers, lmtp=roost_has_lmtp()), args)
-    cyrus = run_side(CyrusSide(USERS, PASSWORD), args)
+    roost = run_side(RoostSide(USERS, PASSWORD, args.workers, lmtp=roost_has_lmtp()), args) \
+        if "roost" in args.servers else SideResult("roost")
+    cyrus = run_side(CyrusSide(USERS, PASSWORD), args) \
+        if "cyrus" in args.servers else SideResult("cyrus")
     print(report(roost, cyrus))
     if args.json:
         with open(args.json, "w") as f:
