@@ -13,4 +13,4 @@ Invariants:
   file fsynced before the index commit).
 """
 
-from roost.store.api import *  # noqa: F401,F403
+from roost.store.api import *

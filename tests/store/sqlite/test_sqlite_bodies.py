@@ -115,3 +115,20 @@ async def test_repair_removes_only_old_orphans(store: SqliteStore,
     store.repair()
     assert not old_path.exists()
     assert store._blobs.path("default", young).exists()
+
+
+def test_bodies_durable_with_and_without_syncfs(tmp_path: Path) -> None:
+    """Both ways of making staged bodies durable leave complete files and no temp files."""
+    from roost.store.sqlite.blobs import BlobFiles
+
+    for by_syncfs in (True, False):
+        root = tmp_path / str(by_syncfs)
+        root.mkdir()
+        blobs = BlobFiles({"default": root})
+        blobs.by_syncfs = by_syncfs and blobs.by_syncfs
+        staged = [blobs.stage("default", b"Subject: %d\r\n\r\nbody\r\n" % n) for n in range(5)]
+        blobs.make_durable(("default", dirs) for _, dirs in staged)
+        for n, (key, dirs) in enumerate(staged):
+            assert dirs and all(d.is_dir() for d in dirs)
+            assert blobs.read("default", key) == b"Subject: %d\r\n\r\nbody\r\n" % n
+        assert not [p for p in root.rglob(".tmp-*")]

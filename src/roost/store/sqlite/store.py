@@ -2,8 +2,9 @@
 
 Reads run on the caller's thread with the store's own read connection;
 writes go to the writer thread (group commit) and return once durable.
-Bodies are written and fsynced, and parsed, in a worker thread before
-their index change is queued, so neither blocks the event loop.
+Bodies are written and parsed in a worker thread before their index change
+is queued, so neither blocks the event loop; the writer makes them durable
+before the commit that refers to them (see blobs.py).
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from roost.store.api import (
 from roost.store.sqlite import check as checks
 from roost.store.sqlite import flags as flagbits
 from roost.store.sqlite import mailbox_ops, message_ops, reads
-from roost.store.sqlite.blobs import BlobFiles
+from roost.store.sqlite.blobs import BlobFiles, Pending
 from roost.store.sqlite.message_ops import NewBody, Target
 from roost.store.sqlite.notify import ChangeNotifier
 from roost.store.sqlite.parsedcache import ParsedLRU, deserialize, serialize
@@ -90,20 +91,23 @@ class SqliteStore:
         return reads.subscriptions(self._db, user)
 
     # -- messages in
-    def _write_body(self, partition: str, raw: bytes) -> NewBody:
-        """Worker thread: the durable body file and its parse, before any index change."""
-        key = self._blobs.write(partition, raw)
-        return NewBody(key, partition, raw, serialize(raw))
+    def _write_body(self, partition: str, raw: bytes) -> tuple[NewBody, Pending]:
+        """Worker thread: the body file and its parse, before any index change.
+
+        The writer makes the file durable (`Pending`) before the commit.
+        """
+        key, dirs = self._blobs.stage(partition, raw)
+        return NewBody(key, partition, raw, serialize(raw)), (partition, dirs)
 
     async def append(self, mailbox: str, raw: bytes, *, flags: Sequence[str] = (),
                      internaldate: datetime | None = None,
                      user: str | None = None) -> AppendResult:
         info = load_mailbox(self._db, mailbox)
-        body = await asyncio.to_thread(self._write_body, info.partition, raw)
+        body, pending = await asyncio.to_thread(self._write_body, info.partition, raw)
         target = Target(mailbox, flagbits.normalize(flags), user)
         when = to_epoch(internaldate)
         results = await self._writer.run(
-            lambda tx: message_ops.append(tx, body, [target], when))
+            lambda tx: message_ops.append(tx, body, [target], when), pending)
         return results[0]
 
     async def deliver(self, targets: Sequence[Delivery], raw: bytes,
@@ -112,10 +116,11 @@ class SqliteStore:
         if not targets:
             return []
         first = load_mailbox(self._db, targets[0].mailbox)
-        body = await asyncio.to_thread(self._write_body, first.partition, raw)
+        body, pending = await asyncio.to_thread(self._write_body, first.partition, raw)
         rows = [Target(t.mailbox, flagbits.normalize(t.flags)) for t in targets]
         when = to_epoch(internaldate)
-        return await self._writer.run(lambda tx: message_ops.append(tx, body, rows, when))
+        return await self._writer.run(lambda tx: message_ops.append(tx, body, rows, when),
+                                      pending)
 
     # -- reading
     async def messages(self, mailbox: str, user: str | None = None) -> list[MessageRecord]:

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
-from roost.store.sqlite.blobs import BlobFiles
+from roost.store.sqlite.blobs import BlobFiles, Pending
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +49,7 @@ class WriteTx:
 class _Request:
     op: Callable[[WriteTx], Any]
     future: asyncio.Future[Any]
+    pending: tuple[Pending, ...]
 
 
 def connect(path: Path, fsync: bool) -> sqlite3.Connection:
@@ -81,12 +82,15 @@ class Writer:
                                         daemon=True)
         self._thread.start()
 
-    async def run(self, op: Callable[[WriteTx], T]) -> T:
-        """Run `op` in the next group commit; return its result once durable."""
+    async def run(self, op: Callable[[WriteTx], T], *pending: Pending) -> T:
+        """Run `op` in the next group commit; return its result once durable.
+
+        `pending` bodies are made durable before that commit.
+        """
         if not self._thread.is_alive():
             raise RuntimeError("the store is closed")
         future: asyncio.Future[T] = asyncio.get_running_loop().create_future()
-        self._queue.put(_Request(op, future))
+        self._queue.put(_Request(op, future, pending))
         return await future
 
     def close(self) -> None:
@@ -124,6 +128,8 @@ class Writer:
         tx = WriteTx(db, self._blobs)
         outcomes: list[tuple[bool, Any]] = []
         try:
+            # Bodies first: no commit may refer to a file not yet on disk.
+            self._blobs.make_durable(p for request in batch for p in request.pending)
             db.execute("BEGIN IMMEDIATE")
             for request in batch:
                 db.execute("SAVEPOINT op")
