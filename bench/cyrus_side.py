@@ -51,7 +51,7 @@ class CyrusSide:
         self.imap_port = imap_port
         self.tmp = tempfile.TemporaryDirectory(prefix="cyrus-bench-")
         self.root = Path(self.tmp.name)
-        self.lmtp_socket: str | None = str(self.root / "config" / "socket" / "lmtp")
+        self.lmtp_socket = str(self.root / "config" / "socket" / "lmtp")
         self.process: subprocess.Popen[bytes] | None = None
 
     def _write_config(self) -> None:
@@ -123,7 +123,7 @@ class CyrusSide:
                  "-M", str(self.root / "cyrus.conf"), "-p", str(self.root / "master.pid"), "-D"],
                 stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
         wait_for_port(self.imap_port, self.process)
-        wait_for_unix(str(self.lmtp_socket), self.process)
+        wait_for_unix(self.lmtp_socket, self.process)
         asyncio.run(self.create_mailboxes())
 
     @property

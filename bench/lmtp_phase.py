@@ -13,16 +13,9 @@ import argparse
 import asyncio
 import itertools
 import statistics
-import subprocess
-import sys
-import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 
-from bench.lmtp_delivery import free_port, one_round
-from bench.roost_side import REPO
-from bench.sides import wait_for_port
+from bench.lmtp_delivery import one_round
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,22 +34,6 @@ class LmtpResult:
     recipients: int
     deliveries_per_s: float
     failed: int
-
-
-@contextmanager
-def standalone_roost_lmtp(users: int) -> Iterator[LmtpTarget]:
-    """lmtp_delivery's own Roost LMTP server (one process, TCP) for the time being."""
-    with tempfile.TemporaryDirectory(prefix="roost-lmtp-bench-") as site:
-        port = free_port()
-        process = subprocess.Popen(
-            [sys.executable, "-m", "bench.lmtp_delivery", "--users", str(users),
-             "serve", site, str(port)], cwd=REPO)
-        try:
-            wait_for_port(port, process)
-            yield LmtpTarget(port=port, note="standalone LmtpService, 1 process, TCP")
-        finally:
-            process.terminate()
-            process.wait(timeout=10)
 
 
 def measure_lmtp(target: LmtpTarget, users: int, recipients: list[int], messages: int,

@@ -22,19 +22,12 @@ REPO = Path(__file__).resolve().parents[1]
 IMAP_PORT = 21144
 
 
-def roost_has_lmtp() -> bool:
-    """Whether the master can start `lmtpd` yet (its start function has landed)."""
-    import roost.lmtp.server
-
-    return hasattr(roost.lmtp.server, "start_lmtp")
-
-
 class RoostSide:
     """A Roost master serving IMAP and LMTP on 127.0.0.1."""
 
     name = "roost"
 
-    def __init__(self, users: int, password: str, workers: int = 0, lmtp: bool = True,
+    def __init__(self, users: int, password: str, workers: int = 0,
                  imap_port: int = IMAP_PORT) -> None:
         self.users = users
         self.password = password
@@ -42,7 +35,7 @@ class RoostSide:
         self.imap_port = imap_port
         self.tmp = tempfile.TemporaryDirectory(prefix="roost-bench-")
         self.root = Path(self.tmp.name)
-        self.lmtp_socket = str(self.root / "lmtp.sock") if lmtp else None
+        self.lmtp_socket = str(self.root / "lmtp.sock")
         self.process: subprocess.Popen[bytes] | None = None
 
     def _write_site(self) -> None:
@@ -51,11 +44,11 @@ class RoostSide:
             f"partition-default: {self.root / 'spool'}\n"
             "admins: admin\nallowplaintext: yes\nservername: roost.bench\n"
             f"workers: {self.workers}\n")
-        lmtp = f'  lmtp cmd="lmtpd" listen="{self.lmtp_socket}"\n' if self.lmtp_socket else ""
         (self.root / "cyrus.conf").write_text(
             "SERVICES {\n"
             f'  imap cmd="imapd" listen="127.0.0.1:{self.imap_port}"\n'
-            f"{lmtp}}}\n")
+            f'  lmtp cmd="lmtpd" listen="{self.lmtp_socket}"\n'
+            "}\n")
 
     async def _create_users(self) -> None:
         from roost.auth.sqlite_credentials import open_credential_store
@@ -82,8 +75,7 @@ class RoostSide:
                 [sys.executable, "-m", "bench.roost_side", "serve", str(self.root)],
                 stdout=log, stderr=subprocess.STDOUT, cwd=REPO)
         wait_for_port(self.imap_port, self.process)
-        if self.lmtp_socket:
-            wait_for_unix(self.lmtp_socket, self.process)
+        wait_for_unix(self.lmtp_socket, self.process)
 
     @property
     def pid(self) -> int:

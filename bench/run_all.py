@@ -28,9 +28,9 @@ from dataclasses import asdict, dataclass, field
 from bench.cyrus_side import CyrusSide
 from bench.idle_sessions import IdleMemory, measure_idle
 from bench.imaptest import LoadConfig, install_loop, run_load
-from bench.lmtp_phase import LmtpResult, LmtpTarget, measure_lmtp, standalone_roost_lmtp
+from bench.lmtp_phase import LmtpResult, LmtpTarget, measure_lmtp
 from bench.populate import populate
-from bench.roost_side import RoostSide, roost_has_lmtp
+from bench.roost_side import RoostSide
 from bench.sides import Side
 
 USERS = 100
@@ -78,13 +78,8 @@ def run_lmtp(side: Side, args: argparse.Namespace, result: SideResult) -> None:
         return measure_lmtp(target, USERS, [1, 10], args.lmtp_messages,
                             args.lmtp_connections, args.lmtp_rounds)
 
-    if side.lmtp_socket is not None:
-        result.lmtp = measure(LmtpTarget(unix=side.lmtp_socket))
-        result.lmtp_note = "master's lmtpd, unix socket"
-        return
-    with standalone_roost_lmtp(USERS) as target:
-        result.lmtp = measure(target)
-        result.lmtp_note = target.note
+    result.lmtp = measure(LmtpTarget(unix=side.lmtp_socket))
+    result.lmtp_note = "master's lmtpd, unix socket"
 
 
 def run_side(side: Side, args: argparse.Namespace) -> SideResult:
@@ -161,7 +156,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", help="write every figure to this file")
     args = parser.parse_args(argv)
     install_loop()
-    roost = run_side(RoostSide(USERS, PASSWORD, args.workers, lmtp=roost_has_lmtp()), args) \
+    roost = run_side(RoostSide(USERS, PASSWORD, args.workers), args) \
         if "roost" in args.servers else SideResult("roost")
     cyrus = run_side(CyrusSide(USERS, PASSWORD), args) \
         if "cyrus" in args.servers else SideResult("cyrus")

@@ -20,7 +20,7 @@ class Side(Protocol):
 
     name: str
     imap_port: int
-    lmtp_socket: str | None
+    lmtp_socket: str
     """Unix socket of LMTP (Cyrus's lmtpd asks TCP clients to AUTH), None if absent."""
 
     def start(self) -> None: ...
