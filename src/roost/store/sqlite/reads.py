@@ -47,7 +47,16 @@ def messages(db: sqlite3.Connection, mailbox: str, user: str | None) -> list[Mes
 
 def changes_since(db: sqlite3.Connection, mailbox: str, modseq: int,
                   user: str | None) -> Changes:
-    """Live records and tombstones stamped after `modseq` (RFC 7162 §3.2.5)."""
+    """Live records and tombstones stamped after `modseq` (RFC 7162 §3.2.5).
+
+    Sessions ask after every command, and mostly nothing has changed: one
+    indexed read of the mailbox's MODSEQ answers that case.
+    """
+    row = db.execute("SELECT highestmodseq FROM mailboxes WHERE name = ?", (mailbox,)).fetchone()
+    if row is None:
+        raise MailboxNotFound(mailbox)
+    if row[0] == modseq:
+        return Changes(modseq, (), ())
     with ReadTx(db):
         info = load_mailbox(db, mailbox)
         params = {"user": user, "id": info.id, "since": modseq}
