@@ -118,9 +118,9 @@ STRUCTURES = [
         b"Content-Type: text/plain\r\nContent-ID: <id1>\r\nContent-Description: desc\r\n"
         b"Content-Language: en, de\r\nContent-Location: http://x/y\r\n"
         b"Content-MD5: Q2hlY2sgSW50ZWdyaXR5IQ==\r\nContent-Disposition: inline\r\n\r\nab",
-        b'("TEXT" "PLAIN" ("CHARSET" "us-ascii") "<id1>" "desc" "7BIT" 2 1 "Q2hlY2sgSW50ZWdyaXR5IQ=="'
+        b'("TEXT" "PLAIN" ("CHARSET" "us-ascii") "<id1>" "desc" "7BIT" 2 0 "Q2hlY2sgSW50ZWdyaXR5IQ=="'
         b' ("INLINE" NIL) ("en" "de") "http://x/y")',
-        b'("TEXT" "PLAIN" ("CHARSET" "us-ascii") "<id1>" "desc" "7BIT" 2 1)',
+        b'("TEXT" "PLAIN" ("CHARSET" "us-ascii") "<id1>" "desc" "7BIT" 2 0)',
         id="extension-fields",
     ),
     pytest.param(
@@ -131,8 +131,8 @@ STRUCTURES = [
     ),
     pytest.param(
         b"Content-Type: garbage\r\n\r\nx",
-        b'("TEXT" "PLAIN" ("CHARSET" "us-ascii") NIL NIL "7BIT" 1 1 NIL NIL NIL NIL)',
-        b'("TEXT" "PLAIN" ("CHARSET" "us-ascii") NIL NIL "7BIT" 1 1)',
+        b'("TEXT" "PLAIN" ("CHARSET" "us-ascii") NIL NIL "7BIT" 1 0 NIL NIL NIL NIL)',
+        b'("TEXT" "PLAIN" ("CHARSET" "us-ascii") NIL NIL "7BIT" 1 0)',
         id="invalid-content-type-defaults",
     ),
 ]

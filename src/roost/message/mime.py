@@ -56,9 +56,16 @@ class Entity:
         return bool(self.children)
 
     def body_lines(self, raw: bytes) -> int:
-        """Lines in the body, a last line without EOL counting as one."""
+        """Lines in the body, counted as Cyrus does: by line ends.
+
+        A part's last line has no line end of its own when a boundary
+        follows (that CRLF belongs to the delimiter, RFC 2046 §5.1.1) and
+        still counts; a message's trailing bytes after its last line end
+        do not.
+        """
         count = raw.count(b"\n", self.body_start, self.end)
-        if self.end > self.body_start and raw[self.end - 1] != 0x0A:
+        ends_open = self.end > self.body_start and raw[self.end - 1] != 0x0A
+        if ends_open and raw[self.end:self.end + 1] in (b"\r", b"\n"):
             count += 1
         return count
 
