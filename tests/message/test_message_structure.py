@@ -62,26 +62,26 @@ A_AT_BC = b'((NIL NIL "a" "b.c"))'
 STRUCTURES = [
     pytest.param(
         ALTERNATIVE,
-        b'(("TEXT" "PLAIN" ("CHARSET" "utf-8") NIL NIL "QUOTED-PRINTABLE" 10 1 NIL NIL NIL NIL)'
-        b'("TEXT" "HTML" ("CHARSET" "utf-8") NIL NIL "7BIT" 19 1 NIL NIL NIL NIL)'
+        b'(("TEXT" "PLAIN" ("CHARSET" "utf-8") NIL NIL "QUOTED-PRINTABLE" 10 0 NIL NIL NIL NIL)'
+        b'("TEXT" "HTML" ("CHARSET" "utf-8") NIL NIL "7BIT" 19 0 NIL NIL NIL NIL)'
         b' "ALTERNATIVE" ("BOUNDARY" "XX") NIL NIL NIL)',
-        b'(("TEXT" "PLAIN" ("CHARSET" "utf-8") NIL NIL "QUOTED-PRINTABLE" 10 1)'
-        b'("TEXT" "HTML" ("CHARSET" "utf-8") NIL NIL "7BIT" 19 1) "ALTERNATIVE")',
+        b'(("TEXT" "PLAIN" ("CHARSET" "utf-8") NIL NIL "QUOTED-PRINTABLE" 10 0)'
+        b'("TEXT" "HTML" ("CHARSET" "utf-8") NIL NIL "7BIT" 19 0) "ALTERNATIVE")',
         id="multipart-alternative",
     ),
     pytest.param(
         MIXED,
-        b'(("TEXT" "PLAIN" ("CHARSET" "us-ascii") NIL NIL "7BIT" 9 1 NIL NIL NIL NIL)'
+        b'(("TEXT" "PLAIN" ("CHARSET" "us-ascii") NIL NIL "7BIT" 9 0 NIL NIL NIL NIL)'
         b'("APPLICATION" "PDF" ("NAME" "x.pdf") NIL NIL "BASE64" 8 NIL'
         b" (\"ATTACHMENT\" (\"FILENAME*\" \"utf-8''%C3%A9t%C3%A9.pdf\")) NIL NIL)"
         b'("MESSAGE" "RFC822" NIL NIL NIL "7BIT" 39 (NIL "inner" ' + X_AT_Y + b" " + X_AT_Y
         + b" " + X_AT_Y + b' NIL NIL NIL NIL NIL) ("TEXT" "PLAIN" ("CHARSET" "us-ascii") NIL NIL'
-        b' "7BIT" 10 1 NIL NIL NIL NIL) 4 NIL NIL NIL NIL) "MIXED" ("BOUNDARY" "b1") NIL NIL NIL)',
-        b'(("TEXT" "PLAIN" ("CHARSET" "us-ascii") NIL NIL "7BIT" 9 1)'
+        b' "7BIT" 10 0 NIL NIL NIL NIL) 3 NIL NIL NIL NIL) "MIXED" ("BOUNDARY" "b1") NIL NIL NIL)',
+        b'(("TEXT" "PLAIN" ("CHARSET" "us-ascii") NIL NIL "7BIT" 9 0)'
         b'("APPLICATION" "PDF" ("NAME" "x.pdf") NIL NIL "BASE64" 8)'
         b'("MESSAGE" "RFC822" NIL NIL NIL "7BIT" 39 (NIL "inner" ' + X_AT_Y + b" " + X_AT_Y
         + b" " + X_AT_Y + b' NIL NIL NIL NIL NIL) ("TEXT" "PLAIN" ("CHARSET" "us-ascii") NIL NIL'
-        b' "7BIT" 10 1) 4) "MIXED")',
+        b' "7BIT" 10 0) 3) "MIXED")',
         id="mixed-attachment-rfc822",
     ),
     pytest.param(
@@ -108,10 +108,10 @@ STRUCTURES = [
     pytest.param(
         b"Content-Type: multipart/digest; boundary=d\r\n\r\n--d\r\n\r\nSubject: s\r\n\r\nx\r\n--d--",
         b'(("MESSAGE" "RFC822" NIL NIL NIL "7BIT" 15 (NIL "s" NIL NIL NIL NIL NIL NIL NIL NIL)'
-        b' ("TEXT" "PLAIN" ("CHARSET" "us-ascii") NIL NIL "7BIT" 1 1 NIL NIL NIL NIL) 3'
+        b' ("TEXT" "PLAIN" ("CHARSET" "us-ascii") NIL NIL "7BIT" 1 0 NIL NIL NIL NIL) 2'
         b' NIL NIL NIL NIL) "DIGEST" ("BOUNDARY" "d") NIL NIL NIL)',
         b'(("MESSAGE" "RFC822" NIL NIL NIL "7BIT" 15 (NIL "s" NIL NIL NIL NIL NIL NIL NIL NIL)'
-        b' ("TEXT" "PLAIN" ("CHARSET" "us-ascii") NIL NIL "7BIT" 1 1) 3) "DIGEST")',
+        b' ("TEXT" "PLAIN" ("CHARSET" "us-ascii") NIL NIL "7BIT" 1 0) 2) "DIGEST")',
         id="digest-default-message-rfc822",
     ),
     pytest.param(
@@ -153,8 +153,8 @@ def test_nested_multipart_inside_multipart_with_missing_inner_close() -> None:
         b"--inner\r\n\r\na\r\n--outer\r\n\r\nb\r\n--outer--\r\n"
     )
     assert parse_message(raw).body == (
-        b'((("TEXT" "PLAIN" ("CHARSET" "us-ascii") NIL NIL "7BIT" 1 1) "ALTERNATIVE")'
-        b'("TEXT" "PLAIN" ("CHARSET" "us-ascii") NIL NIL "7BIT" 1 1) "MIXED")'
+        b'((("TEXT" "PLAIN" ("CHARSET" "us-ascii") NIL NIL "7BIT" 1 0) "ALTERNATIVE")'
+        b'("TEXT" "PLAIN" ("CHARSET" "us-ascii") NIL NIL "7BIT" 1 0) "MIXED")'
     )
 
 
@@ -163,7 +163,7 @@ def test_longer_boundary_is_not_a_delimiter() -> None:
         b"Content-Type: multipart/mixed; boundary=ab\r\n\r\n--ab\r\n\r\n--abc\r\n--ab--\r\n"
     )
     assert parse_message(raw).body == (
-        b'(("TEXT" "PLAIN" ("CHARSET" "us-ascii") NIL NIL "7BIT" 5 1) "MIXED")'
+        b'(("TEXT" "PLAIN" ("CHARSET" "us-ascii") NIL NIL "7BIT" 5 0) "MIXED")'
     )
 
 

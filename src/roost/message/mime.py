@@ -56,18 +56,11 @@ class Entity:
         return bool(self.children)
 
     def body_lines(self, raw: bytes) -> int:
-        """Lines in the body, counted as Cyrus does: by line ends.
-
-        A part's last line has no line end of its own when a boundary
-        follows (that CRLF belongs to the delimiter, RFC 2046 §5.1.1) and
-        still counts; a message's trailing bytes after its last line end
-        do not.
-        """
-        count = raw.count(b"\n", self.body_start, self.end)
-        ends_open = self.end > self.body_start and raw[self.end - 1] != 0x0A
-        if ends_open and raw[self.end:self.end + 1] in (b"\r", b"\n"):
-            count += 1
-        return count
+        """Lines in the body, counted as Cyrus and Dovecot count them: its
+        line ends. A part's last line ends in the CRLF that belongs to the
+        next boundary (RFC 2046 §5.1.1), so it is not counted, nor are a
+        message's bytes after its last line end."""
+        return raw.count(b"\n", self.body_start, self.end)
 
 
 def parse_entity(raw: bytes, start: int, end: int, digest: bool = False, depth: int = 0) -> Entity:
