@@ -131,7 +131,7 @@ async def test_modseq_and_changedsince(imap: ImapTranscript) -> None:
     first = int(lines[0].split("MODSEQ (")[1].split(")")[0])
     await imap.play(rf"""
         C: a3 UID FETCH 1:* FLAGS (CHANGEDSINCE {first})
-        S: * 2 FETCH (UID 2 FLAGS (\Flagged \Recent) MODSEQ ({{…}}))
+        S: * 2 FETCH (UID 2 FLAGS (\Recent \Flagged) MODSEQ ({{…}}))
         S: a3 OK {{…}}
         C: a4 UID FETCH 1:* FLAGS (CHANGEDSINCE 1 VANISHED)
         S: a4 BAD {{…}}

@@ -98,7 +98,7 @@ async def test_rfc822_items_keep_their_names(imap: ImapTranscript) -> None:
         C: a2 FETCH 1 (RFC822.TEXT)
         S: * 1 FETCH (RFC822.TEXT {20}
         S: Body of message 1.
-        S:  FLAGS (\Seen \Recent))
+        S:  FLAGS (\Recent \Seen))
         S: a2 OK {…}
         C: a3 FETCH 2 RFC822
         S: * 2 FETCH (RFC822 {167}
@@ -109,7 +109,7 @@ async def test_rfc822_items_keep_their_names(imap: ImapTranscript) -> None:
         S: Message-ID: {…}
         S: 
         S: Body of message 2.
-        S:  FLAGS (\Seen \Recent))
+        S:  FLAGS (\Recent \Seen))
         S: a3 OK {…}
     """)
 
@@ -187,7 +187,7 @@ async def test_binary_sets_seen_but_size_does_not(imap: ImapTranscript) -> None:
         C: a2 FETCH 1 BINARY[1]
         S: * 1 FETCH (BINARY[1] {20}
         S: Body of message 1.
-        S:  FLAGS (\Seen \Recent))
+        S:  FLAGS (\Recent \Seen))
         S: a2 OK {…}
     """)
 
@@ -198,11 +198,11 @@ async def test_body_fetch_sets_seen_once_and_others_see_it(
     await imap2.select("INBOX")
     await imap.play(r"""
         C: a1 FETCH 1:2 (FLAGS BODY[HEADER.FIELDS (Subject)])
-        S: * 1 FETCH (FLAGS (\Seen \Recent) BODY[HEADER.FIELDS (Subject)] {20}
+        S: * 1 FETCH (FLAGS (\Recent \Seen) BODY[HEADER.FIELDS (Subject)] {20}
         S: Subject: Hello 1
         S: 
         S: )
-        S: * 2 FETCH (FLAGS (\Seen \Recent) BODY[HEADER.FIELDS (Subject)] {20}
+        S: * 2 FETCH (FLAGS (\Recent \Seen) BODY[HEADER.FIELDS (Subject)] {20}
         S: Subject: Hello 2
         S: 
         S: )

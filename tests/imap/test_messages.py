@@ -40,12 +40,12 @@ async def test_store_flags_and_silent(imap: ImapTranscript) -> None:
     await imap.select("INBOX")
     await imap.play(r"""
         C: a1 STORE 1 +FLAGS (\Flagged $Important)
-        S: * 1 FETCH (FLAGS (\Flagged $Important \Recent))
+        S: * 1 FETCH (FLAGS (\Recent \Flagged $Important))
         S: a1 OK {…}
         C: a2 STORE 1 -FLAGS.SILENT ($Important)
         S: a2 OK {…}
         C: a3 UID STORE 2 FLAGS (\Seen)
-        S: * 2 FETCH (FLAGS (\Seen \Recent) UID 2)
+        S: * 2 FETCH (FLAGS (\Recent \Seen) UID 2)
         S: a3 OK {…}
         C: a4 STORE 5 +FLAGS (\Seen)
         S: a4 BAD {…}
@@ -57,7 +57,7 @@ async def test_expunge_reaches_other_session(imap: ImapTranscript, imap2: ImapTr
     await imap2.select("INBOX")
     await imap.play(r"""
         C: a1 STORE 1 +FLAGS (\Deleted)
-        S: * 1 FETCH (FLAGS (\Deleted \Recent))
+        S: * 1 FETCH (FLAGS (\Recent \Deleted))
         S: a1 OK {…}
         C: a2 EXPUNGE
         S: * 1 EXPUNGE

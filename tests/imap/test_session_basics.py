@@ -19,8 +19,8 @@ async def test_login_then_select_inbox(imap_anon: ImapTranscript) -> None:
         S: * 2 EXISTS
         S: * 2 RECENT
         S: * OK [UNSEEN 1] {…}
-        S: * FLAGS (\Answered \Deleted \Draft \Flagged \Seen)
-        S: * OK [PERMANENTFLAGS (\Answered \Deleted \Draft \Flagged \Seen \*)] {…}
+        S: * FLAGS (\Answered \Flagged \Draft \Deleted \Seen)
+        S: * OK [PERMANENTFLAGS (\Answered \Flagged \Draft \Deleted \Seen \*)] {…}
         S: * OK [UIDVALIDITY {…}] {…}
         S: * OK [UIDNEXT 3] {…}
         S: a2 OK [READ-WRITE] {…}

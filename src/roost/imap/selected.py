@@ -20,11 +20,18 @@ from roost.message.imapstr import plist
 from roost.store.api import Changes, MessageRecord, Store
 
 
+# The order Cyrus lists system flags in; keywords follow, alphabetically.
+_FLAG_ORDER = {flag.lower(): n for n, flag in enumerate(
+    ("\\Recent", "\\Answered", "\\Flagged", "\\Draft", "\\Deleted", "\\Seen"))}
+
+
+def flag_order(flag: str) -> tuple[int, str]:
+    return _FLAG_ORDER.get(flag.lower(), len(_FLAG_ORDER)), flag.lower()
+
+
 def render_flags(flags: frozenset[str] | set[str], recent: bool = False) -> bytes:
-    """A flag list, system flags first (RFC 9051 §2.3.2)."""
-    ordered = sorted(flags, key=lambda f: (not f.startswith("\\"), f.lower()))
-    if recent:
-        ordered.append("\\Recent")
+    """A flag list in Cyrus's order: \\Recent, system flags, keywords (RFC 9051 §2.3.2)."""
+    ordered = sorted(flags | {"\\Recent"} if recent else flags, key=flag_order)
     return plist(f.encode("utf-8") for f in ordered)
 
 

@@ -13,7 +13,7 @@ from roost.imap.handlers.names import (
     wire_name,
 )
 from roost.imap.responses import Done, mailbox_name, plist
-from roost.imap.selected import SelectedMailbox, render_flags
+from roost.imap.selected import SelectedMailbox, flag_order, render_flags
 from roost.imap.session import Session, State
 from roost.store.api import SYSTEM_FLAGS, MailboxNotFound
 from roost.store.names import owner_of
@@ -29,7 +29,7 @@ async def select(s: Session, cmd: c.Select) -> Done:
     external = wire_name(s, name)
     view = await SelectedMailbox.open(s.store, name, external, s.store_user(), cmd.readonly)
     view.show_recent = not s.rev2
-    flags = sorted(set(SYSTEM_FLAGS) | view.keywords, key=lambda f: (not f.startswith("\\"), f))
+    flags = sorted(set(SYSTEM_FLAGS) | view.keywords, key=flag_order)
     s.untagged(b"%d EXISTS" % view.exists)
     if not s.rev2:
         s.untagged(b"%d RECENT" % len(view.recent))
