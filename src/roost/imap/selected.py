@@ -19,7 +19,6 @@ from roost.imap.sequence import SequenceSet
 from roost.message.imapstr import plist
 from roost.store.api import Changes, MessageRecord, Store
 
-
 # The order Cyrus lists system flags in; keywords follow, alphabetically.
 _FLAG_ORDER = {flag.lower(): n for n, flag in enumerate(
     ("\\Recent", "\\Answered", "\\Flagged", "\\Draft", "\\Deleted", "\\Seen"))}
