@@ -155,3 +155,40 @@ async def test_admin_creates_a_users_inbox(imap_anon: ImapTranscript) -> None:
         C: a4 DELETE user/carol
         S: a4 OK {…}
     """)
+
+
+async def test_delete_with_children_is_refused_like_cyrus(imap: ImapTranscript) -> None:
+    await imap.play(r"""
+        C: a1 CREATE Projects/Old
+        S: a1 OK {…}
+        C: a2 CREATE Projects
+        S: a2 OK {…}
+        C: a3 DELETE Projects
+        S: a3 NO [HASCHILDREN] {…}
+        C: a4 DELETE Projects/Old
+        S: a4 OK {…}
+        C: a5 DELETE Projects
+        S: a5 OK {…}
+    """)
+
+
+async def test_unsubscribe_what_was_never_subscribed(imap: ImapTranscript) -> None:
+    await imap.play(r"""
+        C: a1 UNSUBSCRIBE Nowhere
+        S: a1 OK {…}
+    """)
+
+
+async def test_admin_deleting_a_users_inbox_removes_their_folders(imap_anon: ImapTranscript) -> None:
+    await imap_anon.play(r"""
+        C: a1 LOGIN admin secret
+        S: a1 OK {…}
+        C: a2 CREATE user/carol
+        S: a2 OK {…}
+        C: a3 CREATE user/carol/Sent
+        S: a3 OK {…}
+        C: a4 DELETE user/carol
+        S: a4 OK {…}
+        C: a5 LIST "" user/carol*
+        S: a5 OK {…}
+    """)

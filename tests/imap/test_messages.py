@@ -40,6 +40,8 @@ async def test_store_flags_and_silent(imap: ImapTranscript) -> None:
     await imap.select("INBOX")
     await imap.play(r"""
         C: a1 STORE 1 +FLAGS (\Flagged $Important)
+        S: * FLAGS (\Answered \Flagged \Draft \Deleted \Seen $Important)
+        S: * OK [PERMANENTFLAGS {…}] {…}
         S: * 1 FETCH (FLAGS (\Recent \Flagged $Important))
         S: a1 OK {…}
         C: a2 STORE 1 -FLAGS.SILENT ($Important)
@@ -186,4 +188,31 @@ async def test_imap4rev2_shows_no_recent_flag(imap: ImapTranscript) -> None:
         C: a1 FETCH 1 FLAGS
         S: * 1 FETCH (FLAGS ())
         S: a1 OK {…}
+    """)
+
+
+async def test_new_keyword_redefines_flags(imap: ImapTranscript) -> None:
+    await imap.select("INBOX")
+    await imap.play(r"""
+        C: a1 STORE 1 +FLAGS ($Label1)
+        S: * FLAGS (\Answered \Flagged \Draft \Deleted \Seen $Label1)
+        S: * OK [PERMANENTFLAGS (\Answered \Flagged \Draft \Deleted \Seen $Label1 \*)] {…}
+        S: * 1 FETCH (FLAGS (\Recent $Label1))
+        S: a1 OK {…}
+        C: a2 STORE 2 +FLAGS ($Label1)
+        S: * 2 FETCH (FLAGS (\Recent $Label1))
+        S: a2 OK {…}
+    """)
+
+
+async def test_star_ranges_in_an_empty_mailbox_match_nothing(imap: ImapTranscript) -> None:
+    await imap.command("CREATE Empty")
+    await imap.select("Empty")
+    await imap.play(r"""
+        C: a1 FETCH 1:* FLAGS
+        S: a1 OK {…}
+        C: a2 STORE 1:* +FLAGS (\Seen)
+        S: a2 OK {…}
+        C: a3 FETCH 1 FLAGS
+        S: a3 BAD {…}
     """)

@@ -13,11 +13,12 @@ message keeps its number (and its cached record) until it is announced.
 from __future__ import annotations
 
 import bisect
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from roost.imap.sequence import SequenceSet
+from roost.imap.sequence import STAR, SequenceSet
 from roost.message.imapstr import plist
-from roost.store.api import Changes, MessageRecord, Store
+from roost.store.api import SYSTEM_FLAGS, Changes, MessageRecord, Store
 
 # The order Cyrus lists system flags in; keywords follow, alphabetically.
 _FLAG_ORDER = {flag.lower(): n for n, flag in enumerate(
@@ -61,9 +62,27 @@ class SelectedMailbox:
         view.uids = [r.uid for r in records]
         view.records = {r.uid: r for r in records}
         view.recent = {r.uid for r in records if r.uid > recent_mark}
-        for record in records:
-            view.keywords.update(f for f in record.flags if not f.startswith("\\"))
+        view.learn_keywords(records)
         return view
+
+    def flags_lines(self) -> list[bytes]:
+        """FLAGS and PERMANENTFLAGS as SELECT sends them (RFC 9051 §6.3.2)."""
+        defined = sorted(set(SYSTEM_FLAGS) | self.keywords, key=flag_order)
+        permanent = b"()" if self.readonly else plist(
+            [f.encode() for f in defined] + [b"\\*"])
+        return [b"FLAGS " + render_flags(set(defined)),
+                b"OK [PERMANENTFLAGS " + permanent + b"] Permanent flags"]
+
+    def learn_keywords(self, records: Iterable[MessageRecord]) -> list[bytes]:
+        """Take in the keywords of `records`; new ones are announced again.
+
+        RFC 3501 §7.2.6: the FLAGS reply is re-sent when the defined flags change.
+        """
+        new = {f for r in records for f in r.flags if not f.startswith("\\")} - self.keywords
+        if not new:
+            return []
+        self.keywords |= new
+        return self.flags_lines()
 
     @property
     def exists(self) -> int:
@@ -91,14 +110,18 @@ class SelectedMailbox:
         return sorted(found)
 
     def seq_range_valid(self, seqset: SequenceSet) -> bool:
-        """RFC 9051 §6.4.5: a message number beyond EXISTS is an error."""
-        spans = SequenceSet(seqset.ranges).resolve(len(self.uids))
-        return not spans or spans[-1][1] <= len(self.uids)
+        """RFC 9051 §6.4.5: a message number beyond EXISTS is an error.
+
+        A range with `*` is never one: it reaches the last message, and in an
+        empty mailbox it names none (`1:*` then matches nothing, as on Cyrus).
+        """
+        exists = len(self.uids)
+        return all(max(lo, hi) <= exists for lo, hi in seqset.ranges if STAR not in (lo, hi))
 
     def apply(self, changes: Changes, *, allow_expunge: bool, rev2: bool,
               with_uid: bool) -> list[bytes]:
         """Take in `changes`; return the untagged replies to send now."""
-        lines: list[bytes] = []
+        lines = self.learn_keywords(changes.changed)
         self.pending_expunge.update(u for u in changes.expunged if u in self.records)
         if allow_expunge and self.pending_expunge:
             for uid in sorted(self.pending_expunge, reverse=True):
@@ -125,8 +148,6 @@ class SelectedMailbox:
             if not rev2:
                 lines.append(b"%d RECENT" % len(self.recent))
         self.modseq = max(self.modseq, changes.highestmodseq)
-        for record in changes.changed:
-            self.keywords.update(f for f in record.flags if not f.startswith("\\"))
         return lines
 
     def flag_list(self, record: MessageRecord) -> bytes:

@@ -38,9 +38,10 @@ async def store(s: Session, cmd: c.Store) -> Done:
     changed, refused = await s.store.store_flags(
         view.name, live, _OPS[cmd.mode], cmd.flags, user=s.store_user(),
         unchanged_since=cmd.unchangedsince)
+    for line in view.learn_keywords(changed):
+        s.untagged(line)
     for record in changed:
         view.records[record.uid] = record
-        view.keywords.update(f for f in record.flags if not f.startswith("\\"))
     if not cmd.silent:
         # RFC 9051 §6.4.6: the FETCH replies show the flags as they now are.
         for uid in live:

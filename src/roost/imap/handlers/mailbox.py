@@ -13,10 +13,10 @@ from roost.imap.handlers.names import (
     wire_name,
 )
 from roost.imap.responses import Done, mailbox_name, plist
-from roost.imap.selected import SelectedMailbox, flag_order, render_flags
+from roost.imap.selected import SelectedMailbox
 from roost.imap.session import Session, State
-from roost.store.api import SYSTEM_FLAGS, MailboxNotFound
-from roost.store.names import owner_of
+from roost.store.api import MailboxNotFound
+from roost.store.names import owner_of, user_inbox
 
 
 async def select(s: Session, cmd: c.Select) -> Done:
@@ -29,7 +29,6 @@ async def select(s: Session, cmd: c.Select) -> Done:
     external = wire_name(s, name)
     view = await SelectedMailbox.open(s.store, name, external, s.store_user(), cmd.readonly)
     view.show_recent = not s.rev2
-    flags = sorted(set(SYSTEM_FLAGS) | view.keywords, key=flag_order)
     s.untagged(b"%d EXISTS" % view.exists)
     if not s.rev2:
         s.untagged(b"%d RECENT" % len(view.recent))
@@ -37,10 +36,8 @@ async def select(s: Session, cmd: c.Select) -> Done:
                        if "\\Seen" not in view.records[uid].flags), None)
         if unseen is not None:
             s.untagged(b"OK [UNSEEN %d] First unseen" % unseen)
-    s.untagged(b"FLAGS " + render_flags(set(flags)))
-    permanent = b"()" if cmd.readonly else plist(
-        [f.encode() for f in flags] + [b"\\*"])
-    s.untagged(b"OK [PERMANENTFLAGS " + permanent + b"] Permanent flags")
+    for line in view.flags_lines():
+        s.untagged(line)
     s.untagged(b"OK [UIDVALIDITY %d] UIDs valid" % view.uidvalidity)
     s.untagged(b"OK [UIDNEXT %d] Predicted next UID" % view.uidnext)
     if s.rev2:
@@ -75,9 +72,16 @@ async def delete(s: Session, cmd: c.Delete) -> None:
         raise No("CANNOT", "Cannot delete INBOX")
     name = internal_name(s, cmd.mailbox)
     require(s, name, "x")
-    if s.selected is not None and s.selected.name == name:
-        s.unselect()
-    await s.store.delete_mailbox(name)
+    children = [info.name for info in await s.store.list_mailboxes(name + ".")]
+    owner = owner_of(name)
+    if children and not (s.is_admin and owner is not None and user_inbox(owner) == name):
+        # RFC 9051 §6.3.5 lets a server refuse; Cyrus does, and so do we.
+        raise No("HASCHILDREN", "Mailbox has inferior hierarchical names")
+    # Cyrus: an admin deleting a user's INBOX deletes the user's whole hierarchy.
+    for doomed in [*sorted(children, reverse=True), name]:
+        if s.selected is not None and s.selected.name == doomed:
+            s.unselect()
+        await s.store.delete_mailbox(doomed)
 
 
 async def rename(s: Session, cmd: c.Rename) -> None:
@@ -105,11 +109,8 @@ async def subscribe(s: Session, cmd: c.Subscribe) -> None:
 
 
 async def unsubscribe(s: Session, cmd: c.Unsubscribe) -> None:
-    """RFC 9051 §6.3.8: works whether or not the mailbox exists."""
-    name = internal_name(s, cmd.mailbox)
-    if name not in await s.store.subscriptions(s.user):
-        raise No("NONEXISTENT", "Not subscribed")
-    await s.store.unsubscribe(s.user, name)
+    """RFC 9051 §6.3.8: OK whether or not the name was subscribed or exists."""
+    await s.store.unsubscribe(s.user, internal_name(s, cmd.mailbox))
 
 
 STATUS_ITEMS = ("MESSAGES", "UIDNEXT", "UIDVALIDITY", "UNSEEN", "DELETED", "SIZE", "RECENT")
