@@ -216,3 +216,30 @@ async def test_star_ranges_in_an_empty_mailbox_match_nothing(imap: ImapTranscrip
         C: a3 FETCH 1 FLAGS
         S: a3 BAD {…}
     """)
+
+
+async def test_check_unselect_and_closed(imap: ImapTranscript) -> None:
+    await imap.select("INBOX")
+    await imap.play(r"""
+        C: a1 CHECK
+        S: a1 OK {…}
+        C: a2 STORE 1 +FLAGS.SILENT (\Deleted)
+        S: a2 OK {…}
+        C: a3 SELECT INBOX
+        S: * OK [CLOSED] {…}
+        S: * 2 EXISTS
+        S: * 0 RECENT
+        S: * OK [UNSEEN 1] {…}
+        S: * FLAGS {…}
+        S: * OK [PERMANENTFLAGS {…}] {…}
+        S: * OK [UIDVALIDITY {…}] {…}
+        S: * OK [UIDNEXT 3] {…}
+        S: a3 OK [READ-WRITE] {…}
+        C: a4 UNSELECT
+        S: a4 OK {…}
+        C: a5 STATUS INBOX (MESSAGES DELETED)
+        S: * STATUS "INBOX" (MESSAGES 2 DELETED 1)
+        S: a5 OK {…}
+        C: a6 CHECK
+        S: a6 BAD {…}
+    """)
