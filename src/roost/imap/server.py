@@ -38,7 +38,8 @@ class Connection:
         self.idle_timeout = max(conf.timeout, 30) * 60.0
         self.wire = self.new_wire()
         peer = writer.get_extra_info("peername")
-        self.s = Session(ctx, tls_active=tls_active, peer=str(peer))
+        where = f"[{peer[0]}]:{peer[1]}" if isinstance(peer, tuple) else "local"
+        self.s = Session(ctx, tls_active=tls_active, peer=where)
         self.s.continuation = self.continuation
         self.s.send_continuation = self.send_continuation
         self.s.read_raw_line = self.read_raw_line

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import binascii
+import logging
 import platform
 
 from roost import __version__
@@ -17,6 +18,8 @@ from roost.imap.capabilities import capability_list
 from roost.imap.errors import BadCommand, No
 from roost.imap.responses import Done, nstring, plist, string
 from roost.imap.session import Session, State
+
+log = logging.getLogger(__name__)
 
 # RFC 5161 §3.1 / RFC 9051 §6.3.1: what ENABLE can switch on.
 ENABLEABLE = frozenset({"IMAP4REV2"})
@@ -67,13 +70,15 @@ async def starttls(s: Session, cmd: c.StartTls) -> Done:
     return Done("Begin TLS negotiation now")
 
 
-async def login_failed(s: Session) -> No:
+async def login_failed(s: Session, who: str, how: str) -> No:
     """A pause after a failed authentication slows password guessing."""
+    log.warning("badlogin: %s %s %s", s.peer, how, who)
     await asyncio.sleep(s.conf.failedloginpause)
     return No("AUTHENTICATIONFAILED", "Authentication failed")
 
 
-def finish_login(s: Session, user: str) -> Done:
+def finish_login(s: Session, user: str, how: str) -> Done:
+    log.info("login: %s %s %s%s", s.peer, user, how, " TLS" if s.tls_active else "")
     s.login_as(user)
     return Done("Logged in", "CAPABILITY " + caps_line(s))
 
@@ -85,10 +90,10 @@ async def login(s: Session, cmd: c.Login) -> Done:
     try:
         user = canonical_user(cmd.username, s.conf)
     except BadUsername:
-        raise await login_failed(s) from None
+        raise await login_failed(s, cmd.username, "plaintext") from None
     if not s.ctx.creds.verify_password(user, cmd.password):
-        raise await login_failed(s)
-    return finish_login(s, user)
+        raise await login_failed(s, user, "plaintext")
+    return finish_login(s, user, "plaintext")
 
 
 def _decode_response(line: bytes) -> bytes:
@@ -118,13 +123,13 @@ async def authenticate(s: Session, cmd: c.Authenticate) -> Done:
             data = _decode_response(await s.continuation(base64.b64encode(outcome.data)))
             continue
         if isinstance(outcome, Failure):
-            raise await login_failed(s)
+            raise await login_failed(s, outcome.reason, mech.name)
         assert isinstance(outcome, Success)
         if outcome.final_data is not None:
             # RFC 9051 §6.2.2: success data may ride on the tagged OK only
             # with SASL-IR; a final challenge works with every client.
             await s.continuation(base64.b64encode(outcome.final_data))
-        return finish_login(s, outcome.authzid)
+        return finish_login(s, outcome.authzid, mech.name)
 
 
 async def enable(s: Session, cmd: c.Enable) -> None:
