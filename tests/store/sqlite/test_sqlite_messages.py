@@ -207,3 +207,17 @@ async def test_claim_recent(store: SqliteStore, make_message: Message) -> None:
     assert (await store.status("user.bob")).recent == 0
     await store.append("user.bob", make_message(3))
     assert (await store.status("user.bob")).recent == 1
+
+
+async def test_parsed_many_matches_parsed(store: SqliteStore) -> None:
+    """Many parses at once equal one-by-one parses, duplicates and all."""
+    await store.create_mailbox("user.bob")
+    blobs = []
+    for n in range(7):
+        result = await store.append("user.bob", b"Subject: many %d\r\n\r\nbody\r\n" % n)
+        records = await store.messages("user.bob")
+        blobs.append(next(r.blob for r in records if r.uid == result.uid))
+    many = await store.parsed_many(blobs + blobs[:2])
+    assert set(many) == set(blobs)
+    for blob in blobs:
+        assert many[blob] == await store.parsed(blob)

@@ -4,6 +4,7 @@ for the writer and always see the last commit)."""
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator, Sequence
 
 from roost.store.api import Changes, MailboxInfo, MailboxNotFound, MailboxStatus, MessageRecord
 from roost.store.sqlite import flags
@@ -99,6 +100,18 @@ def status(db: sqlite3.Connection, mailbox: str, user: str | None) -> MailboxSta
 def subscriptions(db: sqlite3.Connection, user: str) -> list[str]:
     return [row[0] for row in db.execute(
         "SELECT name FROM subscriptions WHERE user = ? ORDER BY name", (user,))]
+
+
+IN_CHUNK = 500  # keys per `IN (...)`: well under SQLite's variable limit
+
+
+def cached_parses(db: sqlite3.Connection, keys: Sequence[str]) -> Iterator[tuple[str, str]]:
+    """(key, serialized parse) of those `keys` that have one, a few queries in all."""
+    for start in range(0, len(keys), IN_CHUNK):
+        chunk = keys[start:start + IN_CHUNK]
+        marks = ",".join("?" * len(chunk))
+        yield from db.execute(
+            f"SELECT sha256, parsed FROM message_cache WHERE sha256 IN ({marks})", chunk)
 
 
 def blob_location(db: sqlite3.Connection, key: str) -> tuple[str, str | None] | None:

@@ -152,6 +152,26 @@ class SqliteStore:
         self._parsed.put(blob, parsed)
         return parsed
 
+    async def parsed_many(self, blobs: Sequence[str]) -> dict[str, ParsedMessage]:
+        """Many parses in a few queries; bulk loads bypass the LRU so they
+        do not push out what single FETCHes keep asking for."""
+        found: dict[str, ParsedMessage] = {}
+        missing = []
+        for blob in dict.fromkeys(blobs):
+            cached = self._parsed.get(blob)
+            if cached is None:
+                missing.append(blob)
+            else:
+                found[blob] = cached
+        for blob, text in reads.cached_parses(self._db, missing):
+            parsed = deserialize(text)
+            if parsed is not None:
+                found[blob] = parsed
+        for blob in missing:
+            if blob not in found:  # no stored parse, or an old schema: parse again
+                found[blob] = await self.parsed(blob)
+        return found
+
     async def status(self, mailbox: str, user: str | None = None) -> MailboxStatus:
         return reads.status(self._db, mailbox, user)
 
