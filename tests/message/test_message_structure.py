@@ -30,7 +30,7 @@ def test_rfc3501_envelope_example() -> None:
         b'("Wed, 17 Jul 1996 02:23:25 -0700 (PDT)" "IMAP4rev1 WG mtg summary and minutes" '
         + TERRY + b" " + TERRY + b" " + TERRY + b" "
         b'((NIL NIL "imap" "cac.washington.edu")) '
-        b'((NIL NIL "minutes" "CNRI.Reston.VA.US") ("John Klensin" NIL "KLENSIN" "MIT.EDU")) '
+        b'((NIL NIL "minutes" "CNRI.Reston.VA.US")("John Klensin" NIL "KLENSIN" "MIT.EDU")) '
         b'NIL NIL "<B27397-0100000@cac.washington.edu>")'
     )
     assert parsed.bodystructure == (
@@ -199,15 +199,15 @@ ENVELOPES = [
     ),
     pytest.param(
         b"To: undisclosed-recipients:;\r\n\r\n",
-        b'(NIL NIL NIL NIL NIL ((NIL NIL "undisclosed-recipients" NIL) (NIL NIL NIL NIL))'
+        b'(NIL NIL NIL NIL NIL ((NIL NIL "undisclosed-recipients" NIL)(NIL NIL NIL NIL))'
         b" NIL NIL NIL NIL)",
         id="empty-group",
     ),
     pytest.param(
         b'Cc: Team: "Q\\"x" <c@d>, e@f;, bob, <@r1,@r2:u@h>, g@h (Gee Aitch)\r\n\r\n',
-        b'(NIL NIL NIL NIL NIL NIL ((NIL NIL "Team" NIL) ("Q\\"x" NIL "c" "d")'
-        b' (NIL NIL "e" "f") (NIL NIL NIL NIL) (NIL NIL "bob" "unspecified-domain")'
-        b' (NIL "@r1,@r2" "u" "h") ("Gee Aitch" NIL "g" "h")) NIL NIL NIL)',
+        b'(NIL NIL NIL NIL NIL NIL ((NIL NIL "Team" NIL)("Q\\"x" NIL "c" "d")'
+        b'(NIL NIL "e" "f")(NIL NIL NIL NIL)(NIL NIL "bob" "unspecified-domain")'
+        b'(NIL "@r1,@r2" "u" "h")("Gee Aitch" NIL "g" "h")) NIL NIL NIL)',
         id="group-route-comment-no-domain",
     ),
     pytest.param(

@@ -27,10 +27,14 @@ def clean_value(value: bytes | None) -> bytes | None:
 
 
 def render_address_list(addresses: list[Address]) -> bytes:
-    """`((name adl mailbox host) ...)` or NIL for an empty list."""
+    """`((name adl mailbox host)(...))` or NIL for an empty list.
+
+    RFC 9051 §9 `env-to = "(" 1*address ")"`: no space between addresses;
+    a strict parser (and Cyrus's own output) has none.
+    """
     if not addresses:
         return NIL
-    return plist(plist(nstring(part) for part in address) for address in addresses)
+    return b"(" + b"".join(plist(nstring(part) for part in address) for address in addresses) + b")"
 
 
 def envelope(fields: list[Field]) -> bytes:
