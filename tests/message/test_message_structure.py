@@ -226,6 +226,11 @@ ENVELOPES = [
         b'(NIL NIL ((NIL NIL "" "")) ((NIL NIL "" "")) ((NIL NIL "" "")) NIL NIL NIL NIL NIL)',
         id="null-address",
     ),
+    pytest.param(
+        b"To: (team) john@x.test (John Doe)\r\n\r\n",
+        b'(NIL NIL NIL NIL NIL (("John Doe" NIL "john" "x.test")) NIL NIL NIL NIL)',
+        id="trailing-comment-is-the-name",
+    ),
 ]
 
 

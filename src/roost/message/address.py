@@ -6,8 +6,9 @@ quoted-pairs removed. Group syntax (RFC 5322 §3.4) becomes a start marker
 `(None, None, groupname, None)` and an end marker `(None, None, None, None)`
 (RFC 9051 §7.5.2). A mailbox without a domain gets the host
 `unspecified-domain`, as Cyrus reports it, so that it cannot be mistaken
-for a group marker. With no display name, the first comment serves as the
-name, which is what readers show for `user@host (Full Name)`.
+for a group marker. With no display name, the last comment serves as the
+name: what readers show for `user@host (Full Name)`, and what Cyrus picks
+when another comment comes first (`(x) user@host (Full Name)`).
 """
 
 from __future__ import annotations
@@ -85,7 +86,7 @@ def _phrase(tokens: list[Token]) -> bytes | None:
 
 
 def _comment(tokens: list[Token]) -> bytes | None:
-    for kind, text in tokens:
+    for kind, text in reversed(tokens):
         if kind == _COMMENT and text.strip():
             return b" ".join(text.split())
     return None
