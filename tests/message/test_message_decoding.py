@@ -6,6 +6,7 @@ import pytest
 
 from roost.message import decode_header_value, parse_params
 from roost.message.charsets import decode
+from roost.message.params import join_continuations, raw_params
 
 WORDS = [
     pytest.param("=?utf-8?q?caf=C3=A9?=", "café", id="q"),
@@ -60,3 +61,22 @@ def test_parse_params(value: str, expected: tuple[tuple[str, str], ...]) -> None
 def test_charset_decode_never_raises_on_odd_names() -> None:
     for name in ("utf-7", "base64", "hex", "idna", "rot13", "", None, "\x00", "utf-8\r\n"):
         assert isinstance(decode(b"\xff\xfeabc", name), str)
+
+
+JOINED = [
+    pytest.param(b'x; name*0="long"; name*1="er name.txt"', ((b"name", b"longer name.txt"),),
+                 id="plain-sections"),
+    pytest.param(b"x; title*0*=us-ascii'en'a%20; title*1=\"isn't it!\"; b=c",
+                 ((b"title*", b"us-ascii'en'a%20isn%27t%20it!"), (b"b", b"c")),
+                 id="extended-first-section-percent-encodes-the-rest"),
+    pytest.param(b'x; n*1="b"; n*0="a"', ((b"n", b"ab"),), id="out-of-order"),
+    pytest.param(b'x; n*0="a"; n*2="c"', ((b"n", b"a"), (b"n*2", b"c")), id="gap-stays"),
+    pytest.param(b"x; n*=utf-8''%C3%A9; m=1", ((b"n*", b"utf-8''%C3%A9"), (b"m", b"1")),
+                 id="no-continuation"),
+]
+
+
+@pytest.mark.parametrize(("value", "expected"), JOINED)
+def test_join_continuations_as_cyrus_reports_them(
+        value: bytes, expected: tuple[tuple[bytes, bytes], ...]) -> None:
+    assert join_continuations(raw_params(value)) == expected

@@ -237,3 +237,11 @@ ENVELOPES = [
 @pytest.mark.parametrize(("raw", "expected"), ENVELOPES)
 def test_envelope(raw: bytes, expected: bytes) -> None:
     assert parse_message(raw).envelope == expected
+
+
+def test_bodystructure_joins_rfc2231_continuations() -> None:
+    raw = (b"Content-Type: application/x; name*0*=utf-8''%C3%A9; name*1=\" x\"\r\n"
+           b"Content-Disposition: attachment; filename*0=\"lo\"; filename*1=\"ng\"\r\n\r\nx")
+    assert parse_message(raw).bodystructure == (
+        b'("APPLICATION" "X" ("NAME*" "utf-8\'\'%C3%A9%20x") NIL NIL "7BIT" 1 NIL'
+        b' ("ATTACHMENT" ("FILENAME" "long")) NIL NIL)')

@@ -19,12 +19,13 @@ from __future__ import annotations
 from roost.message.envelope import clean_value, envelope
 from roost.message.imapstr import NIL, nstring, number, plist, string
 from roost.message.mime import Entity
-from roost.message.params import RawParams, raw_params, split_value
+from roost.message.params import RawParams, join_continuations, raw_params, split_value
 
 
 def _params(params: RawParams) -> bytes:
     if not params:
         return NIL
+    params = join_continuations(params)
     return plist(item for name, value in params for item in (string(name.upper()), string(value)))
 
 

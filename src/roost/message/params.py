@@ -3,7 +3,8 @@
 Two views of the same parameters:
 - `raw_params` keeps names and values as sent (quotes removed, quoted-pairs
   unescaped); BODYSTRUCTURE reports these, as IMAP wants the header's
-  parameters, not a re-interpretation of them.
+  parameters, not a re-interpretation of them, but with RFC 2231
+  continuations joined (`join_continuations`), as Cyrus reports them.
 - `parse_params` applies RFC 2231: continuations `name*0`, `name*1*`, and
   `charset'language'percent-encoded` values, decoded to str; SEARCH,
   filenames and boundary lookup use it.
@@ -22,6 +23,10 @@ RawParams = tuple[tuple[bytes, bytes], ...]
 
 _TSPECIAL_STOP = b";="
 _SECTION = re.compile(r"^(.*?)\*(\d+)(\*?)$|^(.*?)(\*)$")
+_NUMBERED = re.compile(rb"(.+?)\*(\d+)(\*?)")
+# RFC 2231 §7 attribute-char: what an extended value may carry unescaped.
+_ATTRIBUTE_CHARS = frozenset(b"!#$&+-.^_`{|}~0123456789"
+                             b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
 
 
 def _skip_ws(data: bytes, pos: int) -> int:
@@ -103,6 +108,44 @@ def raw_params(value: bytes) -> RawParams:
             param = value[start:pos].strip()
         if name:
             out.append((name, param))
+    return tuple(out)
+
+
+def _percent(value: bytes) -> bytes:
+    """An unextended section's value in RFC 2231 §4 `%xx` form."""
+    return b"".join(bytes((c,)) if c in _ATTRIBUTE_CHARS else b"%%%02X" % c for c in value)
+
+
+def join_continuations(params: RawParams) -> RawParams:
+    """RFC 2231 §3 continuations `name*0`, `name*1*`, ... as one parameter.
+
+    Cyrus reports them joined in BODYSTRUCTURE, and clients that read
+    `filename*=` but not `filename*0*=` (long attachment names) rely on it:
+    `name*` holding `charset'lang'%xx...` when section 0 is extended (plain
+    sections percent-encoded into it), else `name` with the values run
+    together. Only sections 0, 1, 2... in unbroken sequence join; the rest
+    stay as sent, in place.
+    """
+    sections: dict[bytes, dict[int, tuple[bool, bytes]]] = {}
+    for name, value in params:
+        match = _NUMBERED.fullmatch(name)
+        if match is not None:
+            parts = sections.setdefault(match[1].lower(), {})
+            parts.setdefault(int(match[2][:9]), (match[3] == b"*", value))
+    out: list[tuple[bytes, bytes]] = []
+    for name, value in params:
+        match = _NUMBERED.fullmatch(name)
+        parts = sections.get(match[1].lower(), {}) if match is not None else {}
+        run = next(i for i in range(len(parts) + 1) if i not in parts)
+        if match is None or int(match[2][:9]) >= run:
+            out.append((name, value))
+        elif int(match[2][:9]) == 0:
+            pieces = [parts[i] for i in range(run)]
+            if pieces[0][0]:
+                out.append((match[1] + b"*",
+                            b"".join(v if extended else _percent(v) for extended, v in pieces)))
+            else:
+                out.append((match[1], b"".join(v for _, v in pieces)))
     return tuple(out)
 
 
