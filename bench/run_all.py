@@ -1,7 +1,7 @@
-"""Roost against Cyrus, same workloads, same run, same client: ratios at the end.
+"""Roost against Cyrus and Dovecot, same workloads, same run, same client: ratios at the end.
 
 One run starts each server in turn on loopback (bench.roost_side,
-bench.cyrus_side), fills user1..user100's INBOXes the same way
+bench.cyrus_side, bench.dovecot_side), fills user1..user100's INBOXes the same way
 (bench.populate), then measures:
 
 - the imaptest-like mix (bench.imaptest) at 10, 50 and 200 clients, churn
@@ -23,11 +23,14 @@ import asyncio
 import json
 import statistics
 import sys
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 
 from bench.cyrus_side import CyrusSide
+from bench.dovecot_side import DovecotSide
 from bench.idle_sessions import IdleMemory, measure_idle
 from bench.imaptest import LoadConfig, install_loop, run_load
+from bench.lmtp_client import LmtpError
 from bench.lmtp_phase import LmtpResult, LmtpTarget, measure_lmtp
 from bench.populate import populate
 from bench.roost_side import RoostSide
@@ -78,8 +81,13 @@ def run_lmtp(side: Side, args: argparse.Namespace, result: SideResult) -> None:
         return measure_lmtp(target, USERS, [1, 10], args.lmtp_messages,
                             args.lmtp_connections, args.lmtp_rounds)
 
-    result.lmtp = measure(LmtpTarget(unix=side.lmtp_socket))
-    result.lmtp_note = "master's lmtpd, unix socket"
+    try:
+        result.lmtp = measure(LmtpTarget(unix=side.lmtp_socket))
+    except LmtpError as err:  # a refused delivery is a finding; idle memory still counts
+        result.errors.append(f"LMTP: {err}")
+        print(f"  {side.name} LMTP failed: {err}", flush=True)
+        return
+    result.lmtp_note = "its LMTP service, unix socket"
 
 
 def run_side(side: Side, args: argparse.Namespace) -> SideResult:
@@ -111,28 +119,32 @@ def run_side(side: Side, args: argparse.Namespace) -> SideResult:
 
 
 def ratio(a: float, b: float) -> str:
-    return f"{a / b:.2f}" if b else "-"
+    return f"{a / b:.2f}" if a and b else "-"
 
 
-def report(roost: SideResult, cyrus: SideResult) -> str:
-    rows = [f"{'measure':<32} {'roost':>10} {'cyrus':>10} {'roost/cyrus':>12}"]
-    for key in dict.fromkeys([*roost.load, *cyrus.load]):
-        r, c = roost.load.get(key, 0.0), cyrus.load.get(key, 0.0)
-        rows.append(f"{'IMAP ops/s ' + key:<32} {r:>10.0f} {c:>10.0f} {ratio(r, c):>12}")
-    for r_lmtp, c_lmtp in zip(roost.lmtp, cyrus.lmtp):
-        r, c = r_lmtp.deliveries_per_s, c_lmtp.deliveries_per_s
-        name = f"LMTP deliveries/s {r_lmtp.recipients} rcpt"
-        rows.append(f"{name:<32} {r:>10.0f} {c:>10.0f} {ratio(r, c):>12}")
-    cyrus_idle = {m.sessions: m for m in cyrus.idle}
-    for idle in roost.idle:
-        other = cyrus_idle.get(idle.sessions)
-        c = other.held_mib if other else 0.0
-        name = f"PSS MiB, {idle.sessions} idle sessions"
-        rows.append(f"{name:<32} {idle.held_mib:>10.1f} {c:>10.1f} {ratio(idle.held_mib, c):>12}")
-    rows.append(f"LMTP: roost via {roost.lmtp_note}; cyrus via {cyrus.lmtp_note}")
-    for side in (roost, cyrus):
-        for error in side.errors:
-            rows.append(f"{side.name} error: {error}")
+def row(label: str, values: list[float], digits: int) -> str:
+    """One measure: each server's figure, then Roost's over each other server's."""
+    cells = "".join(f"{v:>10.{digits}f}" for v in values)
+    return f"{label:<32}{cells}" + "".join(f"{ratio(values[0], v):>15}" for v in values[1:])
+
+
+def report(roost: SideResult, others: list[SideResult]) -> str:
+    sides = [roost, *others]
+    rows = [f"{'measure':<32}" + "".join(f"{s.name:>10}" for s in sides)
+            + "".join(f"{'roost/' + s.name:>15}" for s in others)]
+    for key in dict.fromkeys(k for s in sides for k in s.load):
+        rows.append(row(f"IMAP ops/s {key}", [s.load.get(key, 0.0) for s in sides], 0))
+    lmtp = [{r.recipients: r.deliveries_per_s for r in s.lmtp} for s in sides]
+    for count in dict.fromkeys(n for by_count in lmtp for n in by_count):
+        rows.append(row(f"LMTP deliveries/s {count} rcpt",
+                        [by_count.get(count, 0.0) for by_count in lmtp], 0))
+    idle = [{m.sessions: m.held_mib for m in s.idle} for s in sides]
+    for sessions in sorted({n for by_count in idle for n in by_count}):
+        rows.append(row(f"PSS MiB, {sessions} idle sessions",
+                        [by_count.get(sessions, 0.0) for by_count in idle], 1))
+    notes = [f"{s.name} via {s.lmtp_note}" for s in sides if s.lmtp]
+    rows += [f"LMTP: {'; '.join(notes)}"] if notes else []
+    rows += [f"{s.name} error: {error}" for s in sides for error in s.errors]
     return "\n".join(rows)
 
 
@@ -151,19 +163,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--idle", type=int, nargs="*", default=[200])
     parser.add_argument("--roost-idle", type=int, nargs="*", default=[1000])
     parser.add_argument("--workers", type=int, default=0, help="Roost workers (0: per core)")
-    parser.add_argument("--servers", nargs="+", default=["roost", "cyrus"],
-                        choices=["roost", "cyrus"], help="measure only these (others: 0)")
+    parser.add_argument("--servers", nargs="+", default=["roost", "cyrus", "dovecot"],
+                        choices=["roost", "cyrus", "dovecot"],
+                        help="measure only these (others: 0)")
     parser.add_argument("--json", help="write every figure to this file")
     args = parser.parse_args(argv)
     install_loop()
-    roost = run_side(RoostSide(USERS, PASSWORD, args.workers), args) \
-        if "roost" in args.servers else SideResult("roost")
-    cyrus = run_side(CyrusSide(USERS, PASSWORD), args) \
-        if "cyrus" in args.servers else SideResult("cyrus")
-    print(report(roost, cyrus))
+    sides: dict[str, Callable[[], Side]] = {
+        "roost": lambda: RoostSide(USERS, PASSWORD, args.workers),
+        "cyrus": lambda: CyrusSide(USERS, PASSWORD),
+        "dovecot": lambda: DovecotSide(USERS, PASSWORD),
+    }
+    results = [run_side(make(), args) if name in args.servers else SideResult(name)
+               for name, make in sides.items()]
+    print(report(results[0], results[1:]))
     if args.json:
         with open(args.json, "w") as f:
-            json.dump({"roost": asdict(roost), "cyrus": asdict(cyrus)}, f, indent=2, default=str)
+            json.dump({r.name: asdict(r) for r in results}, f, indent=2, default=str)
     return 0
 
 
