@@ -100,6 +100,30 @@ async def test_date_keys(box: ImapTranscript) -> None:
     """)
 
 
+async def test_sent_keys_fall_back_to_internal_date(
+        box: ImapTranscript, imap_server: RunningImap) -> None:
+    """A message without a usable Date: is dated by its internal date, as
+    Cyrus does (differential check)."""
+    await imap_server.ctx.store.append(
+        user_inbox("bob"), b"Subject: undated\r\nDate: not a date\r\n\r\nx\r\n",
+        internaldate=datetime(2024, 2, 1, 12, 0, tzinfo=UTC))
+    await box.play(r"""
+        C: a1 NOOP
+        S: * 4 EXISTS
+        S: * 4 RECENT
+        S: a1 OK {…}
+        C: a2 SEARCH SENTON 1-Feb-2024
+        S: * SEARCH 4
+        S: a2 OK {…}
+        C: a3 SEARCH SENTSINCE 2-Jan-2024
+        S: * SEARCH 3 4
+        S: a3 OK {…}
+        C: a4 SEARCH SENTBEFORE 1-Feb-2024
+        S: * SEARCH 1 2 3
+        S: a4 OK {…}
+    """)
+
+
 async def test_header_keys_decode_and_fold(box: ImapTranscript) -> None:
     await box.play(r"""
         C: a1 SEARCH FROM "jürgen"

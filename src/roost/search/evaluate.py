@@ -18,7 +18,8 @@ Invariants:
   §6.4.4 leaves to the server).
 - Dates compare by calendar day in the date's own zone, ignoring time and
   zone as RFC 9051 §6.4.4 says; a message without a usable Date: header
-  matches no SENT* key.
+  is dated by its internal date for SENT* keys, as Cyrus does and as
+  RFC 5256 §2.2 has SORT do, so a "sent since" view does not lose it.
 """
 
 from __future__ import annotations
@@ -26,13 +27,14 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from roost.message import ParsedMessage
 from roost.search import query as q
 from roost.store.api import MessageRecord
 
 Verdict = bool | None
+DateKey = q.Before | q.On | q.Since | q.SentBefore | q.SentOn | q.SentSince
 
 
 def fold(text: str) -> str:
@@ -112,24 +114,19 @@ def _header(parsed: ParsedMessage, name: str, value: str) -> bool:
                for fname, fvalue in parsed.headers_for_search)
 
 
-def _sent(parsed: ParsedMessage, key: q.SentBefore | q.SentOn | q.SentSince) -> bool:
+def _on_day(day: date, key: DateKey) -> bool:
+    if isinstance(key, q.Before | q.SentBefore):
+        return day < key.day
+    if isinstance(key, q.On | q.SentOn):
+        return day == key.day
+    return day >= key.day
+
+
+def _sent_day(parsed: ParsedMessage, record: MessageRecord) -> date:
+    """The Date: header's calendar day, else the internal date's."""
     if parsed.sent_date is None:
-        return False
-    day = parsed.sent_date.date()
-    if isinstance(key, q.SentBefore):
-        return day < key.day
-    if isinstance(key, q.SentOn):
-        return day == key.day
-    return day >= key.day
-
-
-def _internal(record: MessageRecord, key: q.Before | q.On | q.Since) -> bool:
-    day = record.internaldate.date()
-    if isinstance(key, q.Before):
-        return day < key.day
-    if isinstance(key, q.On):
-        return day == key.day
-    return day >= key.day
+        return record.internaldate.date()
+    return parsed.sent_date.date()
 
 
 def _age(record: MessageRecord, now: datetime) -> float:
@@ -173,7 +170,7 @@ def evaluate(key: q.Key, facts: Facts, box: Mailbox) -> Verdict:
             lkeyword = keyword.lower()
             return any(f.lower() == lkeyword for f in record.flags) == present
         case q.Before() | q.On() | q.Since():
-            return _internal(record, key)
+            return _on_day(record.internaldate.date(), key)
         case q.Larger(size):
             return record.size > size
         case q.Smaller(size):
@@ -187,7 +184,7 @@ def evaluate(key: q.Key, facts: Facts, box: Mailbox) -> Verdict:
         case q.Younger(seconds):
             return _age(record, box.now) <= seconds
         case q.SentBefore() | q.SentOn() | q.SentSince():
-            return None if facts.parsed is None else _sent(facts.parsed, key)
+            return None if facts.parsed is None else _on_day(_sent_day(facts.parsed, record), key)
         case q.Header(name, value):
             return None if facts.parsed is None else _header(facts.parsed, name, value)
         case q.Body(text):
