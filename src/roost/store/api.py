@@ -186,6 +186,9 @@ class Store(Protocol):
         """The raw RFC 5322 bytes of a message body."""
     async def parsed(self, blob: str) -> ParsedMessage:
         """The parse-once cache of a body (envelope, bodystructure, headers)."""
+    async def parsed_many(self, blobs: Sequence[str]) -> dict[str, ParsedMessage]:
+        """`parsed` for many bodies at once (FETCH 1:* ENVELOPE), by blob;
+        bodies no longer in the store are left out."""
     async def status(self, mailbox: str, user: str | None = None) -> MailboxStatus: ...
 
     # -- changing

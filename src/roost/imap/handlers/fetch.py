@@ -25,6 +25,7 @@ from roost.imap.session import Session
 from roost.message import ParsedMessage
 from roost.store.api import MessageNotFound
 
+PARSE_BATCH = 500  # parses fetched per store query
 FLUSH_AT = 1 << 20
 _FLAGS = c.FetchAttr("FLAGS")
 _UID = c.FetchAttr("UID")
@@ -66,9 +67,14 @@ async def _mark_seen(s: Session, uids: list[int]) -> set[int]:
     return {r.uid for r in changed}
 
 
-async def _sources(s: Session, blob: str, needs: Needs
+async def _sources(s: Session, blob: str, needs: Needs, parses: dict[str, ParsedMessage]
                    ) -> tuple[ParsedMessage | None, bytes | None]:
-    parsed = await s.store.parsed(blob) if needs.parsed else None
+    """The parse and body bytes a message's items need; MessageNotFound if gone."""
+    parsed = None
+    if needs.parsed:
+        parsed = parses.get(blob)
+        if parsed is None:
+            raise MessageNotFound(blob)
     raw = await s.store.body(blob) if needs.body else None
     return parsed, raw
 
@@ -91,10 +97,15 @@ async def fetch(s: Session, cmd: c.Fetch) -> Done:
     seen_now = await _mark_seen(s, uids) if needs.sets_seen else set()
     missing = False
     pending = 0
-    for uid in uids:
+    parses: dict[str, ParsedMessage] = {}
+    for n, uid in enumerate(uids):
+        if needs.parsed and n % PARSE_BATCH == 0:
+            # One query per batch, not per message (RFC 9051 §6.4.5 FETCH 1:* ENVELOPE).
+            batch = uids[n:n + PARSE_BATCH]
+            parses = await s.store.parsed_many([view.records[u].blob for u in batch])
         record = view.records[uid]
         try:
-            parsed, raw = await _sources(s, record.blob, needs)
+            parsed, raw = await _sources(s, record.blob, needs, parses)
         except MessageNotFound:
             missing = True  # expunged by another session, announced or not
             continue

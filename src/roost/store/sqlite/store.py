@@ -169,7 +169,10 @@ class SqliteStore:
                 found[blob] = parsed
         for blob in missing:
             if blob not in found:  # no stored parse, or an old schema: parse again
-                found[blob] = await self.parsed(blob)
+                try:
+                    found[blob] = await self.parsed(blob)
+                except MessageNotFound:
+                    pass  # gone with its last copy: left out, as the API says
         return found
 
     async def status(self, mailbox: str, user: str | None = None) -> MailboxStatus:
