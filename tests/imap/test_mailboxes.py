@@ -192,3 +192,12 @@ async def test_admin_deleting_a_users_inbox_removes_their_folders(imap_anon: Ima
         C: a5 LIST "" user/carol*
         S: a5 OK {…}
     """)
+
+
+async def test_status_recent_of_the_selected_mailbox(imap: ImapTranscript) -> None:
+    await imap.select("INBOX")
+    await imap.play(r"""
+        C: a1 STATUS INBOX (RECENT MESSAGES)
+        S: * STATUS "INBOX" (RECENT 2 MESSAGES 2)
+        S: a1 OK {…}
+    """)

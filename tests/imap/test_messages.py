@@ -243,3 +243,20 @@ async def test_check_unselect_and_closed(imap: ImapTranscript) -> None:
         C: a6 CHECK
         S: a6 BAD {…}
     """)
+
+
+async def test_keywords_match_case_insensitively(imap: ImapTranscript) -> None:
+    await imap.select("INBOX")
+    await imap.play(r"""
+        C: a1 STORE 1 +FLAGS.SILENT ($Label1)
+        S: * FLAGS {…}
+        S: * OK [PERMANENTFLAGS {…}] {…}
+        S: a1 OK {…}
+        C: a2 STORE 1:2 +FLAGS ($label1 $LABEL1)
+        S: * 1 FETCH (FLAGS (\Recent $Label1))
+        S: * 2 FETCH (FLAGS (\Recent $Label1))
+        S: a2 OK {…}
+        C: a3 STORE 1 -FLAGS ($LABEL1)
+        S: * 1 FETCH (FLAGS (\Recent))
+        S: a3 OK {…}
+    """)

@@ -73,6 +73,18 @@ class SelectedMailbox:
         return [b"FLAGS " + render_flags(set(defined)),
                 b"OK [PERMANENTFLAGS " + permanent + b"] Permanent flags"]
 
+    def spell(self, flags: Iterable[str]) -> tuple[str, ...]:
+        """Flags as this mailbox already spells them, duplicates dropped.
+
+        Keywords match case-insensitively, as on Cyrus: `$label1` is the
+        mailbox's `$Label1` if that one came first.
+        """
+        known = {k.lower(): k for k in self.keywords}
+        spelled: dict[str, str] = {}
+        for flag in flags:
+            spelled.setdefault(flag.lower(), known.get(flag.lower(), flag))
+        return tuple(spelled.values())
+
     def learn_keywords(self, records: Iterable[MessageRecord]) -> list[bytes]:
         """Take in the keywords of `records`; new ones are announced again.
 

@@ -26,10 +26,14 @@ async def append(s: Session, cmd: c.Append) -> Done:
     require(s, name, "i")
     uids = []
     result = None
+    view = s.selected if s.selected is not None and s.selected.name == name else None
     for message in cmd.messages:
         if not message.data:
             raise No(None, "Empty message")
-        result = await s.store.append(name, message.data, flags=valid_flags(message.flags),
+        flags = valid_flags(message.flags)
+        if view is not None:
+            flags = list(view.spell(flags))
+        result = await s.store.append(name, message.data, flags=flags,
                                       internaldate=message.internal_date, user=s.store_user())
         uids.append(result.uid)
     assert result is not None

@@ -119,9 +119,13 @@ STATUS_ITEMS = ("MESSAGES", "UIDNEXT", "UIDVALIDITY", "UNSEEN", "DELETED", "SIZE
 async def status_items(s: Session, name: str, items: tuple[str, ...]) -> bytes:
     """`(MESSAGES n UIDNEXT n ...)` for STATUS and LIST RETURN (STATUS)."""
     st = await s.store.status(name, s.store_user())
+    recent = st.recent
+    if s.selected is not None and s.selected.name == name:
+        # The selecting session claimed them (RFC 3501 §2.3.2): it still sees them.
+        recent = len(s.selected.recent)
     values = {"MESSAGES": st.messages, "UIDNEXT": st.uidnext, "UIDVALIDITY": st.uidvalidity,
               "UNSEEN": st.unseen, "DELETED": st.deleted, "SIZE": st.size,
-              "RECENT": st.recent, "HIGHESTMODSEQ": st.highestmodseq}
+              "RECENT": recent, "HIGHESTMODSEQ": st.highestmodseq}
     return plist(b"%s %d" % (item.encode(), values[item]) for item in items)
 
 
