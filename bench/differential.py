@@ -87,10 +87,13 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("session", help="file of IMAP commands, one a line")
+    parser.add_argument("--ports", type=int, nargs=2, metavar=("CYRUS", "ROOST"),
+                        default=(21143, 21144), help="loopback IMAP ports of the two servers")
     args = parser.parse_args(argv)
     with open(args.session) as f:
         lines = [line.rstrip("\n") for line in f if line.strip()]
-    cyrus, roost = AltCyrus(3, PASSWORD), RoostSide(3, PASSWORD, workers=1)
+    cyrus = AltCyrus(3, PASSWORD, imap_port=args.ports[0])
+    roost = RoostSide(3, PASSWORD, workers=1, imap_port=args.ports[1])
     cyrus.start()
     roost.start()
     try:
