@@ -4,7 +4,7 @@ Shapes follow Cyrus: media type, subtype, parameter names, encoding and
 disposition type in upper case; parameter values as sent. Each
 non-multipart part: type subtype params id description encoding size,
 then lines for text/*, then envelope, body and lines for message/rfc822
-(and message/global, RFC 9051). BODYSTRUCTURE adds extension data: for
+(message/global is a plain part, as on Cyrus). BODYSTRUCTURE adds extension data: for
 leaves md5 disposition language location, for multiparts params
 disposition language location. BODY is the same tree without extension
 data (RFC 9051 §7.5.2 "BODY: A form of BODYSTRUCTURE without extension

@@ -23,7 +23,10 @@ from roost.message.params import RawParams, decode_rfc2231, param, raw_params, s
 
 MAX_DEPTH = 64
 _DEFAULT_PARAMS: RawParams = ((b"charset", b"us-ascii"),)
-_ENCAPSULATING = (b"rfc822", b"global")  # RFC 9051 §7.5.2 MESSAGE/RFC822, MESSAGE/GLOBAL
+# Only message/rfc822 is shown with its inner envelope and structure: IMAP4rev1
+# grammar (RFC 3501 §9) has no MESSAGE/GLOBAL form, and Cyrus shows
+# message/global as a plain part too, so rev1 clients can parse it.
+_ENCAPSULATING = (b"rfc822",)
 
 
 @dataclass(slots=True)

@@ -22,7 +22,7 @@ from roost.message.mime import Entity, parse_entity
 from roost.message.params import decode_rfc2231, raw_params, split_value
 from roost.message.text import leaves, preview_of
 
-SCHEMA = 2  # bump when a field is added or its meaning changes
+SCHEMA = 3  # bump when a field is added or its meaning changes
 _PARAM_FIELDS = (b"content-type", b"content-disposition")
 
 
