@@ -93,8 +93,8 @@ def run_lmtp(side: Side, args: argparse.Namespace, result: SideResult) -> None:
 def run_side(side: Side, args: argparse.Namespace) -> SideResult:
     result = SideResult(side.name)
     print(f"== {side.name}", flush=True)
-    side.start()
     try:
+        side.start()
         asyncio.run(populate("127.0.0.1", side.imap_port, USERS, "user{n}", PASSWORD,
                              args.messages))
         run_loads(side, args, result)
