@@ -21,6 +21,7 @@ class LmtpClient:
     def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         self.reader = reader
         self.writer = writer
+        self.size_param = False  # RFC 1870: SIZE= only where LHLO advertised SIZE
 
     @classmethod
     async def connect(cls, host: str = "127.0.0.1", port: int = 0,
@@ -32,18 +33,28 @@ class LmtpClient:
         client = cls(reader, writer)
         await client.expect(220)
         writer.write(f"LHLO {lhlo}\r\n".encode())
-        await client.expect(250)
+        code, lines = await client.reply_lines()
+        if code != 250:
+            raise LmtpError(f"LHLO refused: {lines[-1]!r}")
+        client.size_param = any(line[4:].upper().split()[:1] == ["SIZE"] for line in lines)
         return client
 
-    async def reply(self) -> tuple[int, str]:
-        """One (possibly multi-line) reply: its code and its last line."""
+    async def reply_lines(self) -> tuple[int, list[str]]:
+        """One (possibly multi-line) reply: its code and all its lines."""
+        lines = []
         while True:
             line = await self.reader.readline()
             if not line:
                 raise LmtpError("connection closed by the server")
             text = line.decode("utf-8", "replace").rstrip("\r\n")
+            lines.append(text)
             if len(text) < 4 or text[3] != "-":
-                return int(text[:3]), text
+                return int(text[:3]), lines
+
+    async def reply(self) -> tuple[int, str]:
+        """One (possibly multi-line) reply: its code and its last line."""
+        code, lines = await self.reply_lines()
+        return code, lines[-1]
 
     async def expect(self, code: int) -> str:
         got, text = await self.reply()
@@ -53,7 +64,8 @@ class LmtpClient:
 
     async def send(self, sender: str, recipients: list[str], message: bytes) -> list[str]:
         """Deliver one message; the per-recipient replies after DATA (2xx or not)."""
-        lines = [f"MAIL FROM:<{sender}> SIZE={len(message)}"]
+        size = f" SIZE={len(message)}" if self.size_param else ""
+        lines = [f"MAIL FROM:<{sender}>{size}"]
         lines += [f"RCPT TO:<{rcpt}>" for rcpt in recipients]
         lines.append("DATA")
         self.writer.write("".join(line + "\r\n" for line in lines).encode())
