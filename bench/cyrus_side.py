@@ -14,13 +14,11 @@ from __future__ import annotations
 
 import os
 import shutil
-import signal
 import subprocess
-import tempfile
 from pathlib import Path
 
 from bench.imap_client import ImapClient
-from bench.sides import wait_for_port, wait_for_unix
+from bench.sides import MasterProcess, wait_for_port, wait_for_unix
 
 CYRUS_BIN = Path("/usr/lib/cyrus/bin")
 PACKAGES = ("cyrus-imapd", "cyrus-admin", "sasl2-bin")
@@ -40,7 +38,7 @@ def ensure_installed() -> None:
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
-class CyrusSide:
+class CyrusSide(MasterProcess):
     """A Cyrus master serving IMAP and LMTP on 127.0.0.1 from a temp directory."""
 
     name = "cyrus"
@@ -49,10 +47,8 @@ class CyrusSide:
         self.users = users
         self.password = password
         self.imap_port = imap_port
-        self.tmp = tempfile.TemporaryDirectory(prefix="cyrus-bench-")
-        self.root = Path(self.tmp.name)
+        super().__init__("cyrus-bench-")
         self.lmtp_socket = str(self.root / "config" / "socket" / "lmtp")
-        self.process: subprocess.Popen[bytes] | None = None
 
     def _write_config(self) -> None:
         root = self.root
@@ -117,35 +113,9 @@ class CyrusSide:
         ensure_installed()
         self._write_config()
         self._create_credentials()
-        with open(self.root / "master.log", "wb") as log:  # Popen keeps its own copy
-            self.process = subprocess.Popen(
-                [str(CYRUS_BIN / "master"), "-C", str(self.root / "imapd.conf"),
-                 "-M", str(self.root / "cyrus.conf"), "-p", str(self.root / "master.pid"), "-D"],
-                stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        self.spawn([str(CYRUS_BIN / "master"), "-C", str(self.root / "imapd.conf"),
+                    "-M", str(self.root / "cyrus.conf"), "-p", str(self.root / "master.pid"),
+                    "-D"])
         wait_for_port(self.imap_port, self.process)
         wait_for_unix(self.lmtp_socket, self.process)
         asyncio.run(self.create_mailboxes())
-
-    @property
-    def pid(self) -> int:
-        assert self.process is not None, "start() first"
-        return self.process.pid
-
-    def alive(self) -> bool:
-        return self.process is not None and self.process.poll() is None
-
-    def log_tail(self, lines: int = 20) -> str:
-        log = self.root / "master.log"
-        text = log.read_text(errors="replace").splitlines() if log.exists() else []
-        return "\n".join(text[-lines:])
-
-    def stop(self) -> None:
-        """SIGTERM the master (it stops its children), SIGKILL after 20 s."""
-        if self.process is not None and self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait()
-        self.tmp.cleanup()

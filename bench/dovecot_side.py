@@ -28,12 +28,11 @@ from __future__ import annotations
 
 import os
 import pwd
-import signal
 import subprocess
 import tempfile
 from pathlib import Path
 
-from bench.sides import wait_for_port, wait_for_unix
+from bench.sides import MasterProcess, wait_for_port, wait_for_unix
 
 PACKAGES = ("dovecot-core", "dovecot-imapd", "dovecot-lmtpd")
 IMAP_PORT = 21145
@@ -76,20 +75,19 @@ def ensure_unpacked(root: Path) -> None:
         tree.rename(root)  # whole or not at all: a half-unpacked tree is never seen
 
 
-class DovecotSide:
+class DovecotSide(MasterProcess):
     """A Dovecot master serving IMAP and LMTP on 127.0.0.1 from a temp directory."""
 
     name = "dovecot"
+    log_names = ("master.log", "dovecot.log")
 
     def __init__(self, users: int, password: str, imap_port: int = IMAP_PORT) -> None:
         self.users = users
         self.password = password
         self.imap_port = imap_port
         self.dist = private_root()
-        self.tmp = tempfile.TemporaryDirectory(prefix="dovecot-bench-")
-        self.root = Path(self.tmp.name)
+        super().__init__("dovecot-bench-")
         self.lmtp_socket = str(self.root / "run" / "lmtp")
-        self.process: subprocess.Popen[bytes] | None = None
 
     def _write_config(self) -> None:
         root = self.root
@@ -131,37 +129,8 @@ class DovecotSide:
         # Popen's pid ends up being the master's: unshare, sh and doveconf each exec.
         script = ('mount -t overlay overlay -o "lowerdir=$1/usr/lib:/usr/lib" /usr/lib && '
                   'exec "$1/usr/bin/doveconf" -c "$2" -e "$1/usr/sbin/dovecot" -F -c "$2"')
-        with open(self.root / "master.log", "wb") as log:  # Popen keeps its own copy
-            self.process = subprocess.Popen(
-                ["unshare", "--mount", "--propagation", "private",
-                 "sh", "-c", script, "sh", str(self.dist), conf],
-                stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        self.spawn(["unshare", "--mount", "--propagation", "private",
+                    "sh", "-c", script, "sh", str(self.dist), conf])
         wait_for_port(self.imap_port, self.process)
         wait_for_unix(self.lmtp_socket, self.process)
-
-    @property
-    def pid(self) -> int:
-        assert self.process is not None, "start() first"
-        return self.process.pid
-
-    def alive(self) -> bool:
-        return self.process is not None and self.process.poll() is None
-
-    def log_tail(self, lines: int = 20) -> str:
-        text = []
-        for name in ("master.log", "dovecot.log"):
-            log = self.root / name
-            text += log.read_text(errors="replace").splitlines() if log.exists() else []
-        return "\n".join(text[-lines:])
-
-    def stop(self) -> None:
-        """SIGTERM the master (it stops its children), SIGKILL the group after 20 s."""
-        if self.process is not None and self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait()
-        self.tmp.cleanup()
 

@@ -10,19 +10,16 @@ and so its process tree can be measured.
 from __future__ import annotations
 
 import asyncio
-import signal
-import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
-from bench.sides import wait_for_port, wait_for_unix
+from bench.sides import MasterProcess, wait_for_port, wait_for_unix
 
 REPO = Path(__file__).resolve().parents[1]
 IMAP_PORT = 21144
 
 
-class RoostSide:
+class RoostSide(MasterProcess):
     """A Roost master serving IMAP and LMTP on 127.0.0.1."""
 
     name = "roost"
@@ -33,10 +30,8 @@ class RoostSide:
         self.password = password
         self.workers = workers
         self.imap_port = imap_port
-        self.tmp = tempfile.TemporaryDirectory(prefix="roost-bench-")
-        self.root = Path(self.tmp.name)
+        super().__init__("roost-bench-")
         self.lmtp_socket = str(self.root / "lmtp.sock")
-        self.process: subprocess.Popen[bytes] | None = None
 
     def _write_site(self) -> None:
         (self.root / "imapd.conf").write_text(
@@ -70,35 +65,9 @@ class RoostSide:
     def start(self) -> None:
         self._write_site()
         asyncio.run(self._create_users())
-        with open(self.root / "master.log", "wb") as log:  # Popen keeps its own copy
-            self.process = subprocess.Popen(
-                [sys.executable, "-m", "bench.roost_side", "serve", str(self.root)],
-                stdout=log, stderr=subprocess.STDOUT, cwd=REPO)
+        self.spawn([sys.executable, "-m", "bench.roost_side", "serve", str(self.root)], cwd=REPO)
         wait_for_port(self.imap_port, self.process)
         wait_for_unix(self.lmtp_socket, self.process)
-
-    @property
-    def pid(self) -> int:
-        assert self.process is not None, "start() first"
-        return self.process.pid
-
-    def alive(self) -> bool:
-        return self.process is not None and self.process.poll() is None
-
-    def log_tail(self, lines: int = 20) -> str:
-        log = self.root / "master.log"
-        text = log.read_text(errors="replace").splitlines() if log.exists() else []
-        return "\n".join(text[-lines:])
-
-    def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        self.tmp.cleanup()
 
 
 def serve(root: Path) -> int:

@@ -7,9 +7,13 @@ one class with these members.
 
 from __future__ import annotations
 
+import os
+import signal
 import socket
 import subprocess
+import tempfile
 import time
+from pathlib import Path
 from typing import Protocol
 
 START_TIMEOUT = 30.0
@@ -35,6 +39,50 @@ class Side(Protocol):
 
     def alive(self) -> bool:
         """Whether the master is still running."""
+
+
+class MasterProcess:
+    """The part every side shares: a master process in its own session (so
+    its whole process tree can be killed), a temp directory, log files there."""
+
+    log_names: tuple[str, ...] = ("master.log",)
+
+    def __init__(self, prefix: str) -> None:
+        self.tmp = tempfile.TemporaryDirectory(prefix=prefix)
+        self.root = Path(self.tmp.name)
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def spawn(self, args: list[str], cwd: Path | None = None) -> None:
+        """Start the master, its output in master.log."""
+        with open(self.root / "master.log", "wb") as log:  # Popen keeps its own copy
+            self.process = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT,
+                                            start_new_session=True, cwd=cwd)
+
+    @property
+    def pid(self) -> int:
+        assert self.process is not None, "start() first"
+        return self.process.pid
+
+    def alive(self) -> bool:
+        return self.process is not None and self.process.poll() is None
+
+    def log_tail(self, lines: int = 20) -> str:
+        text: list[str] = []
+        for name in self.log_names:
+            log = self.root / name
+            text += log.read_text(errors="replace").splitlines() if log.exists() else []
+        return "\n".join(text[-lines:])
+
+    def stop(self) -> None:
+        """SIGTERM the master (it stops its children), SIGKILL the group after 20 s."""
+        if self.process is not None and self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait()
+        self.tmp.cleanup()
 
 
 def wait_for_port(port: int, process: subprocess.Popen[bytes] | None = None,
