@@ -14,9 +14,9 @@ from datetime import datetime
 from pathlib import Path
 
 from roost.config import ConfigError
-from roost.sieve import DefaultHost, Envelope, SieveCompileError, compile_script, evaluate
+from roost.sieve import DefaultHost, Envelope, evaluate
 from roost.sieve.actions import describe
-from roost.tools.sievec import options_from
+from roost.tools.sievec import compile_reporting, options_from
 
 NAME = "sieve-test"
 SUMMARY = "run a Sieve script on a message file and print the actions it would take"
@@ -44,11 +44,8 @@ def main(argv: list[str]) -> int:
     except (ConfigError, OSError, ValueError) as err:
         print(f"roost sieve-test: {err}", file=sys.stderr)
         return 2
-    try:
-        program = compile_script(source, options)
-    except SieveCompileError as err:
-        for error in err.errors:
-            print(f"{args.script}:{error.pos.line}:{error.pos.col}: {error.message}", file=sys.stderr)
+    program = compile_reporting(args.script, source, options)
+    if program is None:
         return 1
     host = DefaultHost(mailboxes=set(args.mailbox), clock=clock)
     outcome = evaluate(program, message, Envelope(args.mail_from, args.rcpt_to, args.auth), host, options)

@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 from roost.config import ConfigError, load_config, parse_config
-from roost.sieve import SieveCompileError, SieveOptions, compile_script, dump_compiled
+from roost.sieve import Program, SieveCompileError, SieveOptions, compile_script, dump_compiled
 
 NAME = "sievec"
 SUMMARY = "check a Sieve script and compile it (errors with line and column)"
@@ -20,6 +20,17 @@ SUMMARY = "check a Sieve script and compile it (errors with line and column)"
 
 def options_from(config: str | None) -> SieveOptions:
     return SieveOptions.from_config(load_config(config) if config else parse_config(""))
+
+
+def compile_reporting(script_name: str, source: bytes, options: SieveOptions) -> Program | None:
+    """The compiled script, or None after printing each error as `file:line:col: text`."""
+    try:
+        return compile_script(source, options)
+    except SieveCompileError as err:
+        for error in err.errors:
+            print(f"{script_name}:{error.pos.line}:{error.pos.col}: {error.message}",
+                  file=sys.stderr)
+        return None
 
 
 def main(argv: list[str]) -> int:
@@ -35,11 +46,8 @@ def main(argv: list[str]) -> int:
     except (ConfigError, OSError) as err:
         print(f"roost sievec: {err}", file=sys.stderr)
         return 2
-    try:
-        program = compile_script(source, options)
-    except SieveCompileError as err:
-        for error in err.errors:
-            print(f"{args.script}:{error.pos.line}:{error.pos.col}: {error.message}", file=sys.stderr)
+    program = compile_reporting(args.script, source, options)
+    if program is None:
         return 1
     if args.output:
         temp = Path(args.output + ".NEW")
