@@ -201,3 +201,20 @@ async def test_status_recent_of_the_selected_mailbox(imap: ImapTranscript) -> No
         S: * STATUS "INBOX" (RECENT 2 MESSAGES 2)
         S: a1 OK {…}
     """)
+
+
+async def test_list_subscribed_recursivematch_childinfo(imap: ImapTranscript) -> None:
+    """RFC 5258 §3.5: a parent whose child is subscribed comes with CHILDINFO."""
+    await imap.play(r"""
+        C: a1 CREATE Lists/Python
+        S: a1 OK {…}
+        C: a2 SUBSCRIBE Lists/Python
+        S: a2 OK {…}
+        C: a3 LIST (SUBSCRIBED RECURSIVEMATCH) "" %
+        S: * LIST (\NonExistent \HasChildren) "/" "Lists" ("CHILDINFO" ("SUBSCRIBED"))
+        S: a3 OK {…}
+        C: a4 LIST (SUBSCRIBED) "" %
+        S: a4 OK {…}
+        C: a5 LIST (RECURSIVEMATCH) "" %
+        S: a5 BAD {…}
+    """)

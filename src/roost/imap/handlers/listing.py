@@ -81,19 +81,23 @@ async def list_(s: Session, cmd: c.List) -> None:
         # RFC 9051 §6.3.9: an empty pattern asks for the separator and root.
         s.untagged(b"LIST (\\Noselect) " + string(sep) + b' ""')
         return
+    if cmd.select_recursive and not (cmd.select_subscribed or cmd.select_special_use):
+        # RFC 5258 §3.1: RECURSIVEMATCH only qualifies another selection option.
+        raise BadCommand(None, "RECURSIVEMATCH needs another selection option")
     if cmd.return_status is not None:
         bad = [i for i in cmd.return_status if i not in STATUS_ITEMS]
         if bad:
             raise BadCommand(None, f"Unknown STATUS item {bad[0]}")
     mailboxes = await visible(s)
-    subscribed = {s.ns.to_external(n) for n in await s.store.subscriptions(s.user)}
-    subscribed.discard(None)
+    subscribed = {n for n in (s.ns.to_external(i) for i in await s.store.subscriptions(s.user))
+                  if n is not None}
     patterns = [full_pattern(external_name(s, cmd.reference), external_name(s, p), sep)
                 for p in cmd.patterns]
     regexes = [pattern_regex(p, sep) for p in patterns]
     existing = set(mailboxes)
     if cmd.select_subscribed:
-        candidates = {n for n in subscribed if n is not None}
+        # RFC 5258 §3.5: with RECURSIVEMATCH, parents of subscribed names count too.
+        candidates = with_parents(subscribed, sep) if cmd.select_recursive else set(subscribed)
     elif all("*" in p for p in patterns):
         candidates = existing
     else:
@@ -115,7 +119,12 @@ async def list_(s: Session, cmd: c.List) -> None:
             continue
         if name in subscribed and (cmd.return_subscribed or cmd.select_subscribed):
             attrs.append("\\Subscribed")
-        s.untagged(list_line(s, b"LIST", attrs, name))
+        extra = b""
+        if cmd.select_recursive and cmd.select_subscribed and has_children(name, subscribed, sep):
+            extra = b' ("CHILDINFO" ("SUBSCRIBED"))'
+        elif cmd.select_subscribed and name not in subscribed:
+            continue
+        s.untagged(list_line(s, b"LIST", attrs, name, extra))
         if cmd.return_status is not None and info is not None:
             s.untagged(b"STATUS " + mailbox_name(name, False) + b" "
                        + await status_items(s, info.name, cmd.return_status))
