@@ -9,7 +9,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
 from tests.harness.master import Master, free_port, roost_command, wait_for_port
 from tests.harness.site import PASSWORD, Site
 
