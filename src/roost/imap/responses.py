@@ -30,6 +30,7 @@ def tagged(tag: str, status: bytes, text: str, code: str | None = None) -> bytes
     return head + text.encode("utf-8", "replace").replace(b"\r", b" ").replace(b"\n", b" ") + b"\r\n"
 
 
-def mailbox_name(external: str, utf8: bool) -> bytes:
-    """A mailbox name on the wire: modified UTF-7 unless UTF8=ACCEPT (RFC 9051 §5.1.3)."""
-    return string(external if utf8 else mutf7_encode(external))
+def mailbox_name(external: str) -> bytes:
+    """A mailbox name on the wire, in modified UTF-7 (RFC 9051 §5.1.3; UTF8=ACCEPT
+    is not offered)."""
+    return string(mutf7_encode(external))

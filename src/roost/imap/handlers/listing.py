@@ -71,7 +71,7 @@ def list_line(s: Session, kind: bytes, attrs: list[str], name: str,
               extra: bytes = b"") -> bytes:
     sep = string(s.ns.sep)
     return (kind + b" " + plist(a.encode() for a in attrs) + b" " + sep + b" "
-            + mailbox_name(name, False) + extra)
+            + mailbox_name(name) + extra)
 
 
 async def list_(s: Session, cmd: c.List) -> None:
@@ -126,7 +126,7 @@ async def list_(s: Session, cmd: c.List) -> None:
             continue
         s.untagged(list_line(s, b"LIST", attrs, name, extra))
         if cmd.return_status is not None and info is not None:
-            s.untagged(b"STATUS " + mailbox_name(name, False) + b" "
+            s.untagged(b"STATUS " + mailbox_name(name) + b" "
                        + await status_items(s, info.name, cmd.return_status))
 
 

@@ -41,7 +41,7 @@ async def select(s: Session, cmd: c.Select) -> Done:
     s.untagged(b"OK [UIDVALIDITY %d] UIDs valid" % view.uidvalidity)
     s.untagged(b"OK [UIDNEXT %d] Predicted next UID" % view.uidnext)
     if s.rev2:
-        s.untagged(b'LIST () "' + s.ns.sep.encode() + b'" ' + mailbox_name(external, False))
+        s.untagged(b'LIST () "' + s.ns.sep.encode() + b'" ' + mailbox_name(external))
     s.selected = view
     s.state = State.SELECTED
     s.saved_search = []  # RFC 5182 §2.1: a new selection empties `$`
@@ -137,5 +137,5 @@ async def status(s: Session, cmd: c.Status) -> None:
     name = internal_name(s, cmd.mailbox)
     require(s, name, "r")
     external = wire_name(s, name)
-    s.untagged(b"STATUS " + mailbox_name(external, False) + b" "
+    s.untagged(b"STATUS " + mailbox_name(external) + b" "
                + await status_items(s, name, cmd.items))

@@ -10,9 +10,7 @@ from roost.store.api import InvalidMailboxName
 
 
 def external_name(s: Session, raw: str) -> str:
-    """The Unicode name the client means (RFC 9051 §5.1.3)."""
-    if "UTF8=ACCEPT" in s.enabled:
-        return raw
+    """The Unicode name the client means (RFC 9051 §5.1.3: modified UTF-7)."""
     try:
         return mutf7_decode(raw)
     except ValueError:
