@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+import ssl
 import textwrap
 
 WILDCARD = "{…}"
@@ -27,7 +28,8 @@ def blocks(script: str) -> list[tuple[list[str], list[str]]]:
         line = raw.strip("\n")
         if not line.strip():
             continue
-        kind, _, text = line.lstrip().partition(": ")
+        kind, _, text = line.lstrip().partition(":")
+        text = text.removeprefix(" ")  # "C:" alone is an empty line
         if kind == "C":
             if not out or out[-1][1]:
                 out.append(([], []))
@@ -57,6 +59,15 @@ class TranscriptClient:
         if not data:
             raise ConnectionError("server closed the connection")
         return data.decode("utf-8", "replace").rstrip("\r\n")
+
+    async def expect(self, expected: str) -> str:
+        """Read one line; it must match `expected` (with `{…}` wildcards)."""
+        got = await self.readline()
+        assert line_pattern(expected).match(got), f"expected {expected!r}, got {got!r}"
+        return got
+
+    async def starttls(self, context: ssl.SSLContext) -> None:
+        await self.writer.start_tls(context, server_hostname="localhost")
 
     async def play(self, script: str) -> list[str]:
         """Run a transcript; return every server line read."""
