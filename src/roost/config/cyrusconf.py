@@ -12,7 +12,7 @@ import shlex
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from roost.config.imapd import ConfigError
+from roost.config.imapd import ConfigError, read_config_file
 
 SECTIONS = ("START", "SERVICES", "EVENTS", "DAEMON")
 _OPEN = re.compile(r"^([A-Za-z]+)\s*\{\s*(#.*)?$")
@@ -97,9 +97,4 @@ def parse_cyrus_conf(text: str, path: Path | None = None) -> CyrusConf:
 
 
 def load_cyrus_conf(path: str | Path) -> CyrusConf:
-    p = Path(path)
-    try:
-        text = p.read_text(encoding="utf-8")
-    except OSError as err:
-        raise ConfigError(f"{p}: cannot read: {err.strerror}") from None
-    return parse_cyrus_conf(text, p)
+    return parse_cyrus_conf(read_config_file(Path(path)), Path(path))

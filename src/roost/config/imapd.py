@@ -141,14 +141,18 @@ def config_path(explicit: str | None) -> Path:
     return Path(explicit or os.environ.get("ROOST_CONFIG") or DEFAULT_CONFIG)
 
 
+def read_config_file(path: Path) -> str:
+    """A configuration file's text; ConfigError naming the file if unreadable."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError as err:
+        raise ConfigError(f"{path}: cannot read: {err.strerror}") from None
+
+
 def load_config(explicit: str | None = None) -> Config:
     """Read the imapd.conf named by `-C` / $ROOST_CONFIG / the default."""
     path = config_path(explicit)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as err:
-        raise ConfigError(f"{path}: cannot read: {err.strerror}") from None
-    return parse_config(text, path)
+    return parse_config(read_config_file(path), path)
 
 
 __all__ = ["OPTIONS", "Config", "ConfigError", "config_path", "load_config", "parse_config"]
