@@ -47,4 +47,5 @@ def test_imtest_wrong_password(master: Master) -> None:
                              "-t", "", "-p", str(port), "127.0.0.1"],
                             input=b"a1 LOGOUT\r\n", capture_output=True, timeout=30, check=False)
     out = result.stdout.decode() + result.stderr.decode()
-    assert "Authenticated." not in out, out
+    assert "S: * OK" in out, out  # it did reach the server
+    assert "Authenticated." not in out and "NO [AUTHENTICATIONFAILED]" in out, out
