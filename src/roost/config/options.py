@@ -13,6 +13,7 @@ enum (one of `choices`). Options whose name ends in `-*` are families:
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 
@@ -103,6 +104,10 @@ OPTIONS: tuple[Option, ...] = (
 )
 
 
+@cache
 def option_table() -> dict[str, Option]:
-    """Options by name; family options keep their `-*` suffix."""
+    """Options by name; family options keep their `-*` suffix.
+
+    Built once: every read of an unset option looks here (a hot path).
+    """
     return {opt.name: opt for opt in OPTIONS}
