@@ -1,20 +1,58 @@
-"""Login names -> user ids and domains, the Cyrus way (virtdomains,
-defaultdomain, unixhierarchysep).
+"""Who a session or a delivery acts as: `Identity`, and login names ->
+user ids and domains, the Cyrus way (virtdomains, defaultdomain,
+unixhierarchysep).
 
-The canonical form `user` or `user@domain` is the credential record key and
-the identity a session runs as, so every login path must go through
-`canonical_user`.
+Invariants: the canonical form `user` or `user@domain` is the credential
+record key and `Identity.user`, so every login path goes through
+`canonical_user` and `identity_for`; an `Identity` is made once per login
+(or `ANONYMOUS` before one) and every protocol and delivery passes that
+one value to the rights decision (`roost.auth.rights`).
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from roost.config import Config
 
 MAX_USER = 255
 _DOMAIN = re.compile(r"(?=.{1,253}\Z)[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?"
                      r"(\.[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?)*")
+
+
+ANONYMOUS_USER = "anonymous"
+
+
+@dataclass(frozen=True, slots=True)
+class Identity:
+    """One authenticated (or anonymous) party.
+
+    `user` is the canonical user id (`bob`, `bob@example.com`); `domain`
+    its virtual domain (None for the default domain); `groups` the
+    `group:NAME` identifiers it belongs to (RFC 4314 §2 identifiers; the
+    ACL issue fills them from the group source); `is_admin` whether it is
+    listed in `admins:`. `ANONYMOUS` is the unauthenticated party: an
+    LMTP sender, or an IMAP client before login.
+    """
+
+    user: str
+    domain: str | None = None
+    groups: frozenset[str] = frozenset()
+    is_admin: bool = False
+
+    @property
+    def anonymous(self) -> bool:
+        return self.user == ANONYMOUS_USER
+
+
+ANONYMOUS = Identity(ANONYMOUS_USER)
+
+
+def identity_for(user: str, conf: Config) -> Identity:
+    """The identity of canonical user id `user` (as `canonical_user` made it)."""
+    _, at, domain = user.partition("@")
+    return Identity(user, domain if at else None, frozenset(), conf.is_admin(user))
 
 
 class BadUsername(ValueError):

@@ -100,12 +100,14 @@ class SqliteCredentialStore:
 
     def set_password(self, user: str, password: str, realm: str | None = None) -> None:
         key = record_key(user, realm)
-        if not password:
-            raise BadPassword("empty password")
         try:
             prepared = saslprep(password)
         except SaslprepError as err:
             raise BadPassword(f"password not allowed: {err}") from None
+        if not prepared:
+            # RFC 4013 §2.1 maps soft hyphens and the like to nothing: a
+            # password of only those is empty, which verify refuses.
+            raise BadPassword("empty password")
         row: list[object] = [key]
         for hash_name in _COLUMNS:
             secrets = derive_secrets(hash_name, prepared, os.urandom(SALT_BYTES), self._iterations)

@@ -15,6 +15,8 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from roost.auth.identity import Identity
+from roost.auth.rights import Access
 from roost.config import Config
 from roost.delivery.results import Failure, RecipientResult
 from roost.delivery.routing import Route, parse_recipient, routed_mailbox, user_exists
@@ -54,14 +56,15 @@ async def check_recipient(store: Store, conf: Config, recipient: str) -> Failure
     return None
 
 
-async def _plan(store: Store, conf: Config, envelope: Envelope, route: Route) -> list[Delivery]:
+async def _plan(access: Access, conf: Config, envelope: Envelope, route: Route,
+                sender: Identity) -> list[Delivery]:
     """Where one recipient's copy goes.
 
     RFC 5228 §2.10.2: with no script the implicit keep files into the
     routed mailbox. A user's active Sieve script takes over here, turning
     its actions (keep, fileinto, discard, flags) into this list.
     """
-    return [Delivery(await routed_mailbox(store, conf, route))]
+    return [Delivery(await routed_mailbox(access, conf, route, sender))]
 
 
 def _failure_of(err: Exception) -> Failure:
@@ -96,20 +99,23 @@ async def _store(store: Store, targets: Sequence[Delivery], raw: bytes
     return outcome
 
 
-async def deliver(store: Store, conf: Config, envelope_from: str,
+async def deliver(access: Access, conf: Config, sender: Identity, envelope_from: str,
                   recipients: list[str], raw: bytes) -> list[RecipientResult]:
     """Deliver `raw` (trace headers already added) to every recipient.
 
+    `sender` is who delivers (the LMTP client's identity: anonymous until
+    LMTP AUTH); the rights decision asks about it for +detail folders.
     Returns one result per recipient, in order. A recipient is `ok` only
     when every one of its targets is durable in the store.
     """
+    store = access.store
     plans: list[list[Delivery] | Failure] = []
     for recipient in recipients:
         route = parse_recipient(conf, recipient)
         if route is None or not await user_exists(store, route.userid):
             plans.append(Failure.UNKNOWN_USER)
             continue
-        plans.append(await _plan(store, conf, Envelope(envelope_from, recipient), route))
+        plans.append(await _plan(access, conf, Envelope(envelope_from, recipient), route, sender))
     targets: dict[str, Delivery] = {}
     for plan in plans:
         if not isinstance(plan, Failure):

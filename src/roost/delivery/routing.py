@@ -8,6 +8,10 @@
 - `bob+folder`: RFC 5233-style subaddress. The message goes to bob's
   `folder` (internal `user.bob.folder`; levels split on the separator the
   user sees) when it exists, else to bob's INBOX.
+- The +detail folder is used only when the delivering identity (the LMTP
+  client: anonymous) holds `p` on it, asked of the one rights decision;
+  otherwise, or when it does not exist, the message goes to the INBOX,
+  which takes delivery whatever its ACL (Cyrus lmtpd: `acloverride`).
 - A user exists when their INBOX exists in the store.
 """
 
@@ -15,8 +19,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from roost.auth.identity import Identity
+from roost.auth.rights import Access
 from roost.config import Config
-from roost.store.api import InvalidMailboxName, MailboxNotFound, Store
+from roost.store.api import InvalidMailboxName, MailboxNotFound, PermissionDenied, Store
 from roost.store.names import encode_level, user_inbox, validate_internal
 
 
@@ -69,8 +75,12 @@ async def user_exists(store: Store, userid: str) -> bool:
     return True
 
 
-async def routed_mailbox(store: Store, conf: Config, route: Route) -> str:
-    """The internal name of the mailbox `route` delivers to (INBOX or +detail)."""
+async def routed_mailbox(access: Access, conf: Config, route: Route, sender: Identity) -> str:
+    """The internal name of the mailbox `route` delivers to (INBOX or +detail).
+
+    Cyrus lmtpd (`deliver_mailbox` with ACL_POST): the +detail folder
+    needs the `p` right for the sender; the INBOX needs none.
+    """
     inbox = user_inbox(route.userid)
     if route.detail is None:
         return inbox
@@ -78,10 +88,7 @@ async def routed_mailbox(store: Store, conf: Config, route: Route) -> str:
     folder = inbox + "." + ".".join(encode_level(level) for level in levels)
     try:
         validate_internal(folder)
-        await store.get_mailbox(folder)
-    except (MailboxNotFound, InvalidMailboxName):
+        await access.lookup(sender, folder, "p")
+    except (MailboxNotFound, InvalidMailboxName, PermissionDenied):
         return inbox
-    # ACL rule (the one place it belongs): Cyrus files into +detail only when
-    # the folder's ACL grants `p` (post) to "anyone" (the sender is anonymous
-    # to the store); otherwise the message goes to the INBOX.
     return folder

@@ -33,6 +33,7 @@ class BadCommand(ImapError):
 
 STORE_ERRORS: dict[type[api.StoreError], No] = {
     api.MailboxNotFound: No("NONEXISTENT", "No such mailbox"),
+    api.PermissionDenied: No("NOPERM", "Permission denied"),
     api.MailboxExists: No("ALREADYEXISTS", "Mailbox already exists"),
     api.InvalidMailboxName: No("CANNOT", "Invalid mailbox name"),
     api.MailboxHasChildren: No("CANNOT", "Mailbox has inferiors"),
@@ -42,11 +43,16 @@ STORE_ERRORS: dict[type[api.StoreError], No] = {
 }
 
 
+#: The errors whose detail a client may read: why a name is invalid. Every
+#: other detail can hold internal names (`user.bob.Box`) and stays in the log.
+CLIENT_DETAIL = (api.InvalidMailboxName,)
+
+
 def from_store_error(err: api.StoreError) -> No:
     """The reply for a store error (the most specific class wins)."""
     for cls in type(err).__mro__:
         reply = STORE_ERRORS.get(cls)
         if reply is not None:
-            detail = str(err)
+            detail = str(err) if isinstance(err, CLIENT_DETAIL) else ""
             return No(reply.code, f"{reply.text}: {detail}" if detail else reply.text)
     return No("SERVERBUG", "Internal error")

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from roost.imap.sequence import STAR, SequenceSet
 from roost.message.imapstr import plist
-from roost.store.api import SYSTEM_FLAGS, Changes, MessageRecord, Store
+from roost.store.api import SYSTEM_FLAGS, Changes, MailboxInfo, MessageRecord, Store
 
 # The order Cyrus lists system flags in; keywords follow, alphabetically.
 _FLAG_ORDER = {flag.lower(): n for n, flag in enumerate(
@@ -37,8 +37,13 @@ def render_flags(flags: frozenset[str] | set[str], recent: bool = False) -> byte
 
 @dataclass
 class SelectedMailbox:
-    """One session's view of its selected mailbox."""
+    """One session's view of its selected mailbox.
 
+    `info` is the mailbox as selected: its id and owner, which is what the
+    rights decision reads for every command on it.
+    """
+
+    info: MailboxInfo
     name: str
     external: str
     readonly: bool
@@ -53,12 +58,13 @@ class SelectedMailbox:
     show_recent: bool = True  # RFC 9051 Appendix E: IMAP4rev2 has no \Recent
 
     @classmethod
-    async def open(cls, store: Store, name: str, external: str, user: str,
+    async def open(cls, store: Store, info: MailboxInfo, external: str, user: str,
                    readonly: bool) -> SelectedMailbox:
-        info = await store.get_mailbox(name)
+        name = info.name
         records = await store.messages(name, user)
         recent_mark = info.uidnext - 1 if readonly else await store.claim_recent(name)
-        view = cls(name, external, readonly, info.uidvalidity, info.highestmodseq, info.uidnext)
+        view = cls(info, name, external, readonly, info.uidvalidity, info.highestmodseq,
+                   info.uidnext)
         view.uids = [r.uid for r in records]
         view.records = {r.uid: r for r in records}
         view.recent = {r.uid for r in records if r.uid > recent_mark}

@@ -11,6 +11,8 @@ from __future__ import annotations
 import enum
 from collections.abc import Awaitable, Callable
 
+from roost.auth.identity import ANONYMOUS, Identity
+from roost.auth.rights import Access
 from roost.config import Config
 from roost.imap.selected import SelectedMailbox
 from roost.master.context import ServerContext
@@ -39,8 +41,8 @@ class Session:
         self.state = State.NOT_AUTHENTICATED
         self.tls_active = tls_active
         self.peer = peer
-        self.user = ""
-        self.is_admin = False
+        self.identity: Identity = ANONYMOUS
+        self.access: Access = ctx.access
         self.names: Namespace | None = None
         self.selected: SelectedMailbox | None = None
         self.enabled: set[str] = set()
@@ -67,11 +69,19 @@ class Session:
     def untagged(self, text: bytes) -> None:
         self.out.append(b"* " + text + b"\r\n")
 
-    def login_as(self, user: str) -> None:
-        """Enter AUTHENTICATED as `user` (a canonical user id)."""
-        self.user = user
-        self.is_admin = self.conf.is_admin(user)
-        self.names = Namespace(self.conf, user, self.is_admin)
+    @property
+    def user(self) -> str:
+        """The canonical user id of the identity (per-user state is kept for it)."""
+        return self.identity.user
+
+    @property
+    def is_admin(self) -> bool:
+        return self.identity.is_admin
+
+    def login_as(self, identity: Identity) -> None:
+        """Enter AUTHENTICATED as `identity` (made by the login flow)."""
+        self.identity = identity
+        self.names = Namespace(self.conf, identity.user, identity.is_admin)
         self.state = State.AUTHENTICATED
 
     @property

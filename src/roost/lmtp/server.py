@@ -18,6 +18,7 @@ import ssl
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from roost.auth.rights import Access
 from roost.config import Config
 from roost.lmtp import responses as r
 from roost.lmtp.dispatch import dispatch, finish_message
@@ -44,6 +45,7 @@ class LmtpService:
                  tls_context: ssl.SSLContext | None = None) -> None:
         self.conf = conf
         self.store = store
+        self.access = Access(store)
         self.tls_context = tls_context
         self.servername = str(conf.servername) or socket.gethostname()
         self._servers: list[asyncio.Server] = []
@@ -105,7 +107,7 @@ class LmtpService:
         """Serve one connection until QUIT, EOF, idle timeout or a broken link."""
         peer = writer.get_extra_info("peername")
         session = Session(
-            conf=self.conf, store=self.store, servername=self.servername,
+            conf=self.conf, store=self.store, access=self.access, servername=self.servername,
             session_id=secrets.token_urlsafe(9), tls_context=self.tls_context,
             peer_ip=peer[0] if isinstance(peer, tuple) else None, tls_active=implicit_tls,
         )

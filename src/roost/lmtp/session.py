@@ -6,6 +6,8 @@ import enum
 import ssl
 from dataclasses import dataclass, field
 
+from roost.auth.identity import ANONYMOUS, Identity
+from roost.auth.rights import Access
 from roost.config import Config
 from roost.store.api import Store
 
@@ -35,12 +37,15 @@ class After(enum.Enum):
 class Session:
     """One connection: configuration, store, peer, and the open transaction.
 
-    `peer_ip` is None on a unix socket. `recipients` holds the accepted
+    `identity` is who delivers: anonymous (LMTP AUTH is not offered), as
+    the rights decision (`access`) sees an LMTP client. `peer_ip` is None
+    on a unix socket. `recipients` holds the accepted
     RCPT addresses in order: DATA answers once for each (RFC 2033 §4.2).
     """
 
     conf: Config
     store: Store
+    access: Access
     servername: str
     session_id: str
     tls_context: ssl.SSLContext | None = None
@@ -52,6 +57,7 @@ class Session:
     recipients: list[str] = field(default_factory=list)
     messages: int = 0
     after: After = After.CONTINUE
+    identity: Identity = ANONYMOUS
 
     def reset_transaction(self) -> None:
         """Drop the envelope (RSET, LHLO, end of DATA: RFC 5321 §4.1.1.5)."""

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import ssl
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from roost.auth.credentials import CredentialStore
+from roost.auth.rights import Access
 from roost.auth.sqlite_credentials import open_credential_store
 from roost.config import Config
 from roost.net.tls import server_context
@@ -21,6 +22,10 @@ class ServerContext:
     store: Store
     creds: CredentialStore
     ssl: ssl.SSLContext | None
+    access: Access = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.access = Access(self.store)  # the one rights decision over this store
 
 
 async def open_context(conf: Config) -> ServerContext:

@@ -27,7 +27,12 @@ class StoreError(Exception):
 
 
 class MailboxNotFound(StoreError):
-    """No mailbox of that name."""
+    """No mailbox of that name, or one the identity may not look up: the two
+    are one error so no reply tells them apart (RFC 4314 §4)."""
+
+
+class PermissionDenied(StoreError):
+    """The identity may see the mailbox but lacks a right the operation needs."""
 
 
 class MailboxExists(StoreError):

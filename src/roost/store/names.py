@@ -64,7 +64,7 @@ def validate_internal(name: str) -> None:
     """Raise InvalidMailboxName for a name that cannot be a mailbox."""
     _, _, rest = name.rpartition("!")
     if not rest or len(name) > MAX_NAME:
-        raise InvalidMailboxName(f"invalid mailbox name length: {name!r}")
+        raise InvalidMailboxName(f"mailbox names are 1 to {MAX_NAME} characters long")
     if any(ch in _FORBIDDEN for ch in name):
         raise InvalidMailboxName("mailbox names may not hold control characters, * or %")
     if any(level == "" for level in rest.split(".")):

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from roost.imap import commands as c
 from roost.imap.errors import No
-from roost.imap.handlers.names import internal_name, require
+from roost.imap.handlers.names import target_mailbox
 from roost.imap.responses import Done
 from roost.imap.session import Session
-from roost.store.api import MailboxNotFound
 
 
 def valid_flags(flags: tuple[str, ...]) -> list[str]:
@@ -17,13 +16,7 @@ def valid_flags(flags: tuple[str, ...]) -> list[str]:
 
 async def append(s: Session, cmd: c.Append) -> Done:
     """Store each message durably; APPENDUID names their UIDs (RFC 4315 §3)."""
-    name = internal_name(s, cmd.mailbox)
-    try:
-        await s.store.get_mailbox(name)
-    except MailboxNotFound:
-        # RFC 9051 §6.3.12: TRYCREATE tells the client to CREATE and retry.
-        raise No("TRYCREATE", "Mailbox does not exist") from None
-    require(s, name, "i")
+    name = (await target_mailbox(s, cmd.mailbox)).name
     uids = []
     result = None
     view = s.selected if s.selected is not None and s.selected.name == name else None

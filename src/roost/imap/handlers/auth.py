@@ -10,7 +10,7 @@ import logging
 import platform
 
 from roost import __version__
-from roost.auth.identity import BadUsername, canonical_user
+from roost.auth.identity import BadUsername, canonical_user, identity_for
 from roost.auth.outcomes import Challenge, Failure, Success
 from roost.auth.sasl import UnknownMechanism, mechanisms_offered, start
 from roost.imap import commands as c
@@ -79,7 +79,7 @@ async def login_failed(s: Session, who: str, how: str) -> No:
 
 def finish_login(s: Session, user: str, how: str) -> Done:
     log.info("login: %s %s %s%s", s.peer, user, how, " TLS" if s.tls_active else "")
-    s.login_as(user)
+    s.login_as(identity_for(user, s.conf))
     return Done("Logged in", "CAPABILITY " + caps_line(s))
 
 

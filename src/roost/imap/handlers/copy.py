@@ -4,21 +4,11 @@ from __future__ import annotations
 
 from roost.imap import commands as c
 from roost.imap.errors import BadCommand, No
-from roost.imap.handlers.names import internal_name, require
+from roost.imap.handlers.names import require_selected, target_mailbox
 from roost.imap.responses import Done
 from roost.imap.sequence import SequenceSet
 from roost.imap.session import Session
-from roost.store.api import CopyResult, MailboxNotFound
-
-
-async def _target(s: Session, raw: str) -> str:
-    name = internal_name(s, raw)
-    try:
-        await s.store.get_mailbox(name)
-    except MailboxNotFound:
-        raise No("TRYCREATE", "Mailbox does not exist") from None
-    require(s, name, "i")
-    return name
+from roost.store.api import CopyResult
 
 
 def _uids(s: Session, cmd: c.Copy | c.Move) -> list[int]:
@@ -36,8 +26,8 @@ def copyuid(result: CopyResult) -> str:
 
 
 async def copy(s: Session, cmd: c.Copy) -> Done:
-    dest = await _target(s, cmd.mailbox)
-    require(s, s.mailbox.name, "r")
+    dest = (await target_mailbox(s, cmd.mailbox)).name
+    await require_selected(s, "r")
     uids = _uids(s, cmd)
     if not uids:
         return Done("No messages copied")
@@ -50,8 +40,8 @@ async def move(s: Session, cmd: c.Move) -> Done:
     view = s.mailbox
     if view.readonly:
         raise No("READ-ONLY", "Mailbox is read-only")
-    dest = await _target(s, cmd.mailbox)
-    require(s, view.name, "e")
+    dest = (await target_mailbox(s, cmd.mailbox)).name
+    await require_selected(s, "e")
     uids = _uids(s, cmd)
     if not uids:
         return Done("No messages moved")

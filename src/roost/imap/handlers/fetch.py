@@ -16,10 +16,10 @@ their FETCH is left out and the command ends `NO [EXPUNGEISSUED]` (RFC 9051
 
 from __future__ import annotations
 
-from roost.auth.rights import rights_for
 from roost.imap import commands as c
 from roost.imap.errors import BadCommand, No
 from roost.imap.handlers.fetch_items import Needs, check_items, needs_of, render_item
+from roost.imap.handlers.names import selected_rights
 from roost.imap.responses import Done
 from roost.imap.session import Session
 from roost.message import ParsedMessage
@@ -54,7 +54,7 @@ async def _mark_seen(s: Session, uids: list[int]) -> set[int]:
     failing the FETCH.
     """
     view = s.mailbox
-    if view.readonly or "s" not in rights_for(s.user, s.is_admin, view.name):
+    if view.readonly or "s" not in await selected_rights(s):
         return set()
     unseen = [u for u in uids
               if u not in view.pending_expunge and "\\Seen" not in view.records[u].flags]

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from roost.auth.rights import rights_for
 from roost.imap import commands as c
 from roost.imap.errors import BadCommand, No
+from roost.imap.handlers.names import selected_rights
 from roost.imap.responses import Done
 from roost.imap.session import Session
-from roost.store.api import FlagOp
+from roost.store.api import FlagOp, PermissionDenied
 
 _OPS: dict[str, FlagOp] = {"+": "add", "-": "remove", "": "replace"}
 
@@ -29,8 +29,8 @@ async def store(s: Session, cmd: c.Store) -> Done:
         raise BadCommand(None, "Message number out of range")
     if any(f.lower() == "\\recent" for f in cmd.flags):
         raise BadCommand(None, "\\Recent cannot be stored")
-    if not flags_allowed(rights_for(s.user, s.is_admin, view.name), cmd.flags):
-        raise No("NOPERM", "Permission denied")
+    if not flags_allowed(await selected_rights(s), cmd.flags):
+        raise PermissionDenied()
     uids = view.select_uids(cmd.sequence, cmd.uid, s.saved_search)
     live = [u for u in uids if u not in view.pending_expunge]
     if not live:

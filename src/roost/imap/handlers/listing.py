@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 
-from roost.auth.rights import rights_for, visible_prefixes
 from roost.imap import commands as c
 from roost.imap.errors import BadCommand
 from roost.imap.handlers.mailbox import STATUS_ITEMS, status_items
@@ -45,10 +44,10 @@ def full_pattern(reference: str, pattern: str, sep: str) -> str:
 async def visible(s: Session) -> dict[str, MailboxInfo]:
     """Every mailbox the user may see, by external name."""
     found: dict[str, MailboxInfo] = {}
-    for prefix in visible_prefixes(s.user, s.is_admin, s.ns.inbox):
+    for prefix in s.access.visible_prefixes(s.identity, s.ns.inbox):
         for info in await s.store.list_mailboxes(prefix):
             external = s.ns.to_external(info.name)
-            if external is not None and "l" in rights_for(s.user, s.is_admin, info.name):
+            if external is not None and "l" in await s.access.rights(s.identity, info):
                 found[external] = info
     return found
 

@@ -9,14 +9,14 @@ from roost.imap.handlers.names import (
     external_name,
     internal_name,
     internal_of,
-    require,
+    open_mailbox,
     wire_name,
 )
 from roost.imap.responses import Done, mailbox_name, plist
 from roost.imap.selected import SelectedMailbox
 from roost.imap.session import Session, State
-from roost.store.api import MailboxNotFound
-from roost.store.names import owner_of, user_inbox
+from roost.store.api import MailboxInfo, MailboxNotFound, PermissionDenied
+from roost.store.names import user_inbox
 
 
 async def select(s: Session, cmd: c.Select) -> Done:
@@ -24,10 +24,9 @@ async def select(s: Session, cmd: c.Select) -> Done:
     if s.selected is not None:
         s.unselect()
         s.untagged(b"OK [CLOSED] Previous mailbox is now closed")
-    name = internal_name(s, cmd.mailbox)
-    require(s, name, "r")
-    external = wire_name(s, name)
-    view = await SelectedMailbox.open(s.store, name, external, s.store_user(), cmd.readonly)
+    info = await open_mailbox(s, cmd.mailbox, "r")
+    external = wire_name(s, info.name)
+    view = await SelectedMailbox.open(s.store, info, external, s.store_user(), cmd.readonly)
     view.show_recent = not s.rev2
     s.untagged(b"%d EXISTS" % view.exists)
     if not s.rev2:
@@ -54,10 +53,10 @@ async def create(s: Session, cmd: c.Create) -> None:
     if s.ns.is_inbox(raw) and not s.is_admin:
         raise No("ALREADYEXISTS", "INBOX always exists")
     name = internal_of(s, raw)
-    owner = owner_of(name)
-    if not s.is_admin and owner != s.user:
-        raise No("NOPERM", "Permission denied")
-    if owner is not None and not s.is_admin:
+    # Decided before existence is looked at, so CREATE is no existence oracle.
+    if not await s.access.may_create(s.identity, name):
+        raise PermissionDenied()
+    if not s.is_admin:
         # Cyrus: a user's folders live under their INBOX, which must exist.
         try:
             await s.store.get_mailbox(s.ns.inbox)
@@ -70,11 +69,10 @@ async def delete(s: Session, cmd: c.Delete) -> None:
     """RFC 9051 §6.3.5: deleting INBOX is an error for its owner."""
     if s.ns.is_inbox(external_name(s, cmd.mailbox)):
         raise No("CANNOT", "Cannot delete INBOX")
-    name = internal_name(s, cmd.mailbox)
-    require(s, name, "x")
-    children = [info.name for info in await s.store.list_mailboxes(name + ".")]
-    owner = owner_of(name)
-    if children and not (s.is_admin and owner is not None and user_inbox(owner) == name):
+    info = await open_mailbox(s, cmd.mailbox, "x")
+    name = info.name
+    children = [child.name for child in await s.store.list_mailboxes(name + ".")]
+    if children and not is_user_inbox(info):
         # RFC 9051 §6.3.5 lets a server refuse; Cyrus does, and so do we.
         raise No("HASCHILDREN", "Mailbox has inferior hierarchical names")
     # Cyrus: an admin deleting a user's INBOX deletes the user's whole hierarchy.
@@ -84,13 +82,18 @@ async def delete(s: Session, cmd: c.Delete) -> None:
         await s.store.delete_mailbox(doomed)
 
 
+def is_user_inbox(info: MailboxInfo) -> bool:
+    """A user's INBOX: deleting it (an admin's act) deletes the user's hierarchy."""
+    return info.owner is not None and user_inbox(info.owner) == info.name
+
+
 async def rename(s: Session, cmd: c.Rename) -> None:
     """RFC 9051 §6.3.6: RENAME INBOX moves its messages and leaves it empty."""
-    old = internal_name(s, cmd.old)
+    old = (await open_mailbox(s, cmd.old, "x")).name
     new = internal_name(s, cmd.new)
-    require(s, old, "x")
-    if not s.is_admin and owner_of(new) != s.user:
-        raise No("NOPERM", "Permission denied")
+    # RFC 4314 §4: RENAME needs `k` on the new name's parent.
+    if not await s.access.may_create(s.identity, new):
+        raise PermissionDenied()
     if s.ns.is_inbox(external_name(s, cmd.old)):
         await s.store.create_mailbox(new)
         uids = [r.uid for r in await s.store.messages(old, s.store_user())]
@@ -102,10 +105,8 @@ async def rename(s: Session, cmd: c.Rename) -> None:
 
 async def subscribe(s: Session, cmd: c.Subscribe) -> None:
     """RFC 9051 §6.3.7: the mailbox must exist when subscribing."""
-    name = internal_name(s, cmd.mailbox)
-    require(s, name, "l")
-    await s.store.get_mailbox(name)
-    await s.store.subscribe(s.user, name)
+    info = await open_mailbox(s, cmd.mailbox, "l")
+    await s.store.subscribe(s.user, info.name)
 
 
 async def unsubscribe(s: Session, cmd: c.Unsubscribe) -> None:
@@ -134,8 +135,7 @@ async def status(s: Session, cmd: c.Status) -> None:
     unknown = [item for item in cmd.items if item not in STATUS_ITEMS]
     if unknown:
         raise BadCommand(None, f"Unknown STATUS item {unknown[0]}")
-    name = internal_name(s, cmd.mailbox)
-    require(s, name, "r")
-    external = wire_name(s, name)
+    info = await open_mailbox(s, cmd.mailbox, "r")
+    external = wire_name(s, info.name)
     s.untagged(b"STATUS " + mailbox_name(external) + b" "
-               + await status_items(s, name, cmd.items))
+               + await status_items(s, info.name, cmd.items))

@@ -1,12 +1,18 @@
-"""Mailbox names from the wire: modified UTF-7 -> Unicode -> internal, with rights."""
+"""Mailbox names from the wire: modified UTF-7 -> Unicode -> internal, and
+the mailbox they name as far as the identity may see it.
+
+Every handler that names a mailbox goes through `open_mailbox` or
+`target_mailbox`, so the rights decision (`roost.auth.rights.Access`) is
+asked exactly once per mailbox and a mailbox the identity may not look up
+answers exactly as a missing one (RFC 4314 §4, RFC 9051 §11.5).
+"""
 
 from __future__ import annotations
 
-from roost.auth.rights import rights_for
 from roost.imap.errors import BadCommand, No
 from roost.imap.mutf7 import decode as mutf7_decode
 from roost.imap.session import Session
-from roost.store.api import InvalidMailboxName
+from roost.store.api import InvalidMailboxName, MailboxInfo, MailboxNotFound
 
 
 def external_name(s: Session, raw: str) -> str:
@@ -30,19 +36,41 @@ def internal_of(s: Session, external: str) -> str:
         raise No("CANNOT", f"Invalid mailbox name: {err}") from None
 
 
-def require(s: Session, mailbox: str, right: str) -> None:
-    """RFC 4314 §4: refuse without `right`; without `l` too, the mailbox does not exist."""
-    held = rights_for(s.user, s.is_admin, mailbox)
-    if right in held:
-        return
-    if "l" not in held and "r" not in held:
-        raise No("NONEXISTENT", "No such mailbox")
-    raise No("NOPERM", "Permission denied")
+async def open_mailbox(s: Session, raw: str, needed: str) -> MailboxInfo:
+    """The mailbox a wire name names, if the identity holds `needed` on it."""
+    return await s.access.lookup(s.identity, internal_name(s, raw), needed)
+
+
+async def target_mailbox(s: Session, raw: str) -> MailboxInfo:
+    """The destination of APPEND, COPY or MOVE (the `i` right, RFC 4314 §4).
+
+    RFC 9051 §6.3.12: TRYCREATE only "unless it is certain that the
+    destination mailbox can not be created"; as Cyrus, it is sent when the
+    identity could create the name, which never depends on whether a
+    mailbox it may not see exists there.
+    """
+    name = internal_name(s, raw)
+    try:
+        return await s.access.lookup(s.identity, name, "i")
+    except MailboxNotFound:
+        if await s.access.may_create(s.identity, name):
+            raise No("TRYCREATE", "Mailbox does not exist") from None
+        raise
+
+
+async def require_selected(s: Session, needed: str) -> None:
+    """Raise unless the identity holds `needed` on the selected mailbox."""
+    await s.access.require(s.identity, s.mailbox.info, needed)
+
+
+async def selected_rights(s: Session) -> str:
+    """The rights the identity holds on the selected mailbox (STORE, FETCH \\Seen)."""
+    return await s.access.rights(s.identity, s.mailbox.info)
 
 
 def wire_name(s: Session, internal: str) -> str:
     """What the client sees for an internal name (Unicode; encode on output)."""
     name = s.ns.to_external(internal)
     if name is None:
-        raise No("NONEXISTENT", "No such mailbox")
+        raise MailboxNotFound()
     return name

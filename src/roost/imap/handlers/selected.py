@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import asyncio
 
-from roost.auth.rights import rights_for
 from roost.imap import commands as c
 from roost.imap.errors import BadCommand, No
-from roost.imap.handlers.names import require
+from roost.imap.handlers.names import require_selected, selected_rights
 from roost.imap.responses import Done
 from roost.imap.selected import poll
 from roost.imap.session import Session
@@ -20,7 +19,7 @@ async def check(s: Session, cmd: c.Check) -> None:
 async def close(s: Session, cmd: c.Close) -> None:
     """RFC 9051 §6.4.1: silently expunge (unless read-only), then unselect."""
     view = s.mailbox
-    if not view.readonly and "e" in rights_for(s.user, s.is_admin, view.name):
+    if not view.readonly and "e" in await selected_rights(s):
         await s.store.expunge(view.name)
     s.unselect()
 
@@ -35,7 +34,7 @@ async def expunge(s: Session, cmd: c.Expunge) -> Done:
     view = s.mailbox
     if view.readonly:
         raise No("READ-ONLY", "Mailbox is read-only")
-    require(s, view.name, "e")
+    await require_selected(s, "e")
     uids = None if cmd.uids is None else view.select_uids(cmd.uids, by_uid=True)
     if uids == []:
         return Done("Completed")

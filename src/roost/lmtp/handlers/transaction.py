@@ -52,7 +52,7 @@ async def message(s: Session, body: bytes) -> list[r.Reply]:
     raw = trace_headers(sender=s.sender, lhlo_host=s.lhlo_host, peer_ip=s.peer_ip,
                         servername=s.servername, tls=s.tls_active,
                         message_id=message_id, recipients=s.recipients) + body
-    results = await deliver(s.store, s.conf, s.sender, s.recipients, raw)
+    results = await deliver(s.access, s.conf, s.identity, s.sender, s.recipients, raw)
     replies = []
     for result in results:
         if result.failure is None:
