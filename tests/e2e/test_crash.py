@@ -20,12 +20,14 @@ from tests.harness.site import PASSWORD, Site
 from roost.store.open import open_store
 
 ROUNDS = 3
+#: Seeded, so a failing run's message sizes and kill times can be replayed.
+RNG = random.Random(20261201)
 
 
 def message(kind: str, n: int) -> bytes:
     return (f"From: crash@example.com\r\nSubject: {kind} {n}\r\n"
             f"Message-ID: <{kind}-{n}@crash.test>\r\n\r\n{kind} body {n}\r\n"
-            + "x" * random.randint(0, 5000) + "\r\n").encode()
+            + "x" * RNG.randint(0, 5000) + "\r\n").encode()
 
 
 class Load:
@@ -93,7 +95,7 @@ def test_acknowledged_mail_survives_sigkill(site: Site) -> None:
                    threading.Thread(target=load.deliveries)]
         for thread in threads:
             thread.start()
-        time.sleep(random.uniform(0.3, 1.2))
+        time.sleep(RNG.uniform(0.3, 1.2))
         os.killpg(proc.pid, signal.SIGKILL)
         proc.wait(timeout=10)
         for thread in threads:

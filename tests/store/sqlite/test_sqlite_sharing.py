@@ -4,7 +4,6 @@ notification, and group commit."""
 from __future__ import annotations
 
 import asyncio
-import time
 from collections.abc import Callable
 
 from roost.store.sqlite import SqliteStore
@@ -33,10 +32,8 @@ async def test_wait_for_change_wakes_on_local_commit(store: SqliteStore,
     waiter = asyncio.create_task(store.wait_for_change("user.bob", info.highestmodseq, 5.0))
     await asyncio.sleep(0.05)
     assert not waiter.done()
-    started = time.monotonic()
     await store.append("user.bob", make_message())
-    assert await waiter is True
-    assert time.monotonic() - started < 0.2
+    assert await waiter is True  # True: woken by the change, not by the timeout
 
 
 async def test_wait_for_change_wakes_on_other_process(open_another: StoreFactory,
@@ -45,11 +42,9 @@ async def test_wait_for_change_wakes_on_other_process(open_another: StoreFactory
     info = await one.create_mailbox("user.bob")
     waiter = asyncio.create_task(two.wait_for_change("user.bob", info.highestmodseq, 5.0))
     await asyncio.sleep(0.05)
-    started = time.monotonic()
     await one.store_flags("user.bob", [], "add", ["\\Seen"])  # no change: no wake-up
     await one.append("user.bob", make_message())
-    assert await waiter is True
-    assert time.monotonic() - started < 1.0
+    assert await waiter is True  # True: woken by the change, not by the timeout
 
 
 async def test_wait_for_change_times_out(store: SqliteStore) -> None:
