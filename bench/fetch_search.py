@@ -86,8 +86,7 @@ async def bench(root: Path, count: int, runs: int, word: str, seed: int) -> None
     creds.set_password(USER, PASSWORD)
     creds.close()
     ctx = await open_context(conf)
-    inbox = user_inbox(USER)
-    await ctx.store.create_mailbox(inbox)
+    inbox = (await ctx.store.create_mailbox(user_inbox(USER))).id
     corpus = messages(count, seed)
     start = time.perf_counter()
     for first in range(0, count, APPEND_BATCH):

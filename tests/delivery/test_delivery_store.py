@@ -16,7 +16,8 @@ RAW = b"Return-Path: <a@example.org>\r\nSubject: hi\r\n\r\nbody\r\n"
 
 
 async def mailbox_bodies(store: SqliteStore, mailbox: str) -> list[bytes]:
-    return [await store.body(rec.blob) for rec in await store.messages(mailbox)]
+    info = await store.get_mailbox(mailbox)
+    return [await store.body(rec.blob) for rec in await store.messages(info.id)]
 
 
 async def deliver_as(sender: Identity, store: SqliteStore, conf: Config, envelope_from: str,
@@ -34,7 +35,7 @@ async def test_one_body_file_for_three_recipients(store: SqliteStore, conf: Conf
                                ["bob", "alice", "carol"], RAW)
     assert [(r.recipient, r.ok) for r in results] == [
         ("bob", True), ("alice", True), ("carol", True)]
-    blobs = {r.stored[0].mailbox: (await store.messages(r.stored[0].mailbox))[0].blob
+    blobs = {r.stored[0].mailbox: (await store.messages(r.stored[0].mailbox_id))[0].blob
              for r in results}
     assert set(blobs) == {"user.bob", "user.alice", "user.carol"}
     assert len(set(blobs.values())) == 1

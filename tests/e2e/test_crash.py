@@ -118,7 +118,7 @@ async def _create_inbox(site: Site) -> None:
 async def _stored_bodies(site: Site) -> tuple[list[bytes], list[str]]:
     store = open_store(site.conf)
     try:
-        records = await store.messages("user.bob")
+        records = await store.messages((await store.get_mailbox("user.bob")).id)
         bodies = [await store.body(r.blob) for r in records]
         return bodies, store.check()
     finally:

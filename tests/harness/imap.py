@@ -36,15 +36,18 @@ class RunningImap:
     port: int
     server: asyncio.AbstractServer
 
+    async def mailbox_id(self, name: str) -> int:
+        """The store id of the mailbox with internal name `name`."""
+        return (await self.ctx.store.get_mailbox(name)).id
+
 
 @asynccontextmanager
 async def running_imap(site: Site, messages: int = 2) -> AsyncIterator[RunningImap]:
     """Serve IMAP from a fresh store; each user has an INBOX with `messages` messages."""
     ctx = await open_context(site.conf)
-    for user in USERS:
-        await ctx.store.create_mailbox(user_inbox(user))
+    inboxes = {user: await ctx.store.create_mailbox(user_inbox(user)) for user in USERS}
     for n in range(1, messages + 1):
-        await ctx.store.append(user_inbox("bob"), sample_message(n))
+        await ctx.store.append(inboxes["bob"].id, sample_message(n))
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.bind(("127.0.0.1", 0))
     sock.listen(64)

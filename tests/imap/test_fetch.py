@@ -27,7 +27,7 @@ async def test_fetch_cached_items(imap: ImapTranscript) -> None:
 
 async def test_internaldate_format(imap: ImapTranscript, imap_server: RunningImap) -> None:
     when = datetime(2024, 3, 5, 7, 8, 9, tzinfo=UTC)
-    await imap_server.ctx.store.append(user_inbox("bob"), b"Subject: x\r\n\r\nx\r\n",
+    await imap_server.ctx.store.append(await imap_server.mailbox_id(user_inbox("bob")), b"Subject: x\r\n\r\nx\r\n",
                                        internaldate=when)
     await imap.select("INBOX")
     await imap.play(r"""

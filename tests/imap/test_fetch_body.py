@@ -41,7 +41,7 @@ MULTI = (
 @pytest.fixture
 async def multi(imap: ImapTranscript, imap_server: RunningImap) -> ImapTranscript:
     """bob's INBOX with MULTI as message 3, selected."""
-    await imap_server.ctx.store.append(user_inbox("bob"), MULTI)
+    await imap_server.ctx.store.append(await imap_server.mailbox_id(user_inbox("bob")), MULTI)
     await imap.select("INBOX")
     return imap
 

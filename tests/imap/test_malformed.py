@@ -53,7 +53,8 @@ async def test_commands_in_wrong_state(imap_anon: ImapTranscript) -> None:
 async def test_random_lines_never_break_the_session(imap_server: RunningImap, junk: bytes) -> None:
     client = await connect(imap_server)
     try:
-        before = await imap_server.ctx.store.status("user.bob")
+        inbox = await imap_server.mailbox_id("user.bob")
+        before = await imap_server.ctx.store.status(inbox)
         await client.send(junk + b"\r\n")
         await client.send(b"zz9 NOOP\r\n")
         while True:
@@ -61,7 +62,7 @@ async def test_random_lines_never_break_the_session(imap_server: RunningImap, ju
             if line.startswith("zz9 "):
                 break
         assert line.startswith("zz9 OK")
-        assert await imap_server.ctx.store.status("user.bob") == before
+        assert await imap_server.ctx.store.status(inbox) == before
     finally:
         await client.close()
 

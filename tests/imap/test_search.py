@@ -26,7 +26,7 @@ async def box(imap: ImapTranscript, imap_server: RunningImap) -> ImapTranscript:
     """INBOX: the 2 samples (sent 1994), then UNICODE (UID 3, internal date
     2024-01-03, flagged, keyword $Work), selected."""
     await imap_server.ctx.store.append(
-        user_inbox("bob"), UNICODE, flags=("\\Flagged", "$Work"),
+        await imap_server.mailbox_id(user_inbox("bob")), UNICODE, flags=("\\Flagged", "$Work"),
         internaldate=datetime(2024, 1, 3, 12, 0, tzinfo=UTC))
     await imap.select("INBOX")
     return imap
@@ -105,7 +105,7 @@ async def test_sent_keys_fall_back_to_internal_date(
     """A message without a usable Date: is dated by its internal date, as
     Cyrus does (differential check)."""
     await imap_server.ctx.store.append(
-        user_inbox("bob"), b"Subject: undated\r\nDate: not a date\r\n\r\nx\r\n",
+        await imap_server.mailbox_id(user_inbox("bob")), b"Subject: undated\r\nDate: not a date\r\n\r\nx\r\n",
         internaldate=datetime(2024, 2, 1, 12, 0, tzinfo=UTC))
     await box.play(r"""
         C: a1 NOOP

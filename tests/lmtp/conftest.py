@@ -138,5 +138,6 @@ Bodies = Callable[[str], Awaitable[list[bytes]]]
 def bodies(store: SqliteStore) -> Bodies:
     """Read the raw messages of a mailbox, in UID order."""
     async def read(mailbox: str) -> list[bytes]:
-        return [await store.body(rec.blob) for rec in await store.messages(mailbox)]
+        info = await store.get_mailbox(mailbox)
+        return [await store.body(rec.blob) for rec in await store.messages(info.id)]
     return read

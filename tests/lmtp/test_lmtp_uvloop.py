@@ -37,7 +37,7 @@ SCRIPT = """
 
 async def scenario(conf: Config, client_tls: ssl.SSLContext, sockets: Path) -> int:
     store = open_store(conf)
-    await store.create_mailbox("user.bob")
+    bob = (await store.create_mailbox("user.bob")).id
     service = LmtpService(conf, store, server_context(conf))
     server = await service.start_tcp("127.0.0.1", 0)
     plain = LmtpService(conf, store)  # on the unix socket, without STARTTLS
@@ -56,7 +56,7 @@ async def scenario(conf: Config, client_tls: ssl.SSLContext, sockets: Path) -> i
         await client.expect("220 {…}")
         await client.play(SCRIPT)
         await client.close()
-        return len(await store.messages("user.bob"))
+        return len(await store.messages(bob))
     finally:
         await service.close()
         await plain.close()

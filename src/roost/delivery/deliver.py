@@ -57,14 +57,18 @@ async def check_recipient(store: Store, conf: Config, recipient: str) -> Failure
 
 
 async def _plan(access: Access, conf: Config, envelope: Envelope, route: Route,
-                sender: Identity) -> list[Delivery]:
-    """Where one recipient's copy goes.
+                sender: Identity) -> list[Delivery] | Failure:
+    """Where one recipient's copy goes (mailboxes by id, looked up once here).
 
     RFC 5228 §2.10.2: with no script the implicit keep files into the
     routed mailbox. A user's active Sieve script takes over here, turning
     its actions (keep, fileinto, discard, flags) into this list.
     """
-    return [Delivery(await routed_mailbox(access, conf, route, sender))]
+    try:
+        info = await access.store.get_mailbox(await routed_mailbox(access, conf, route, sender))
+    except MailboxNotFound:  # deleted since the user was found
+        return Failure.MAILBOX_NOT_FOUND
+    return [Delivery(info.id)]
 
 
 def _failure_of(err: Exception) -> Failure:
@@ -76,8 +80,8 @@ def _failure_of(err: Exception) -> Failure:
 
 
 async def _store(store: Store, targets: Sequence[Delivery], raw: bytes
-                 ) -> dict[str, AppendResult | Failure]:
-    """Store `raw` in every target: by mailbox name, its result or failure.
+                 ) -> dict[int, AppendResult | Failure]:
+    """Store `raw` in every target: by mailbox id, its result or failure.
 
     One `Store.deliver` call for all targets writes one body file. If it
     fails (one full quota root refuses the whole call), each target is
@@ -86,16 +90,16 @@ async def _store(store: Store, targets: Sequence[Delivery], raw: bytes
     """
     try:
         results = await store.deliver(targets, raw)
-        return {t.mailbox: res for t, res in zip(targets, results)}
+        return {t.mailbox_id: res for t, res in zip(targets, results)}
     except Exception as err:  # noqa: BLE001 - each kind is mapped below
         if len(targets) == 1:
-            return {targets[0].mailbox: _failure_of(err)}
-    outcome: dict[str, AppendResult | Failure] = {}
+            return {targets[0].mailbox_id: _failure_of(err)}
+    outcome: dict[int, AppendResult | Failure] = {}
     for target in targets:
         try:
-            outcome[target.mailbox] = (await store.deliver([target], raw))[0]
+            outcome[target.mailbox_id] = (await store.deliver([target], raw))[0]
         except Exception as err:  # noqa: BLE001
-            outcome[target.mailbox] = _failure_of(err)
+            outcome[target.mailbox_id] = _failure_of(err)
     return outcome
 
 
@@ -116,23 +120,23 @@ async def deliver(access: Access, conf: Config, sender: Identity, envelope_from:
             plans.append(Failure.UNKNOWN_USER)
             continue
         plans.append(await _plan(access, conf, Envelope(envelope_from, recipient), route, sender))
-    targets: dict[str, Delivery] = {}
+    targets: dict[int, Delivery] = {}
     for plan in plans:
         if not isinstance(plan, Failure):
             for target in plan:
                 # Two recipients routed to one mailbox get one copy there.
-                targets.setdefault(target.mailbox, target)
+                targets.setdefault(target.mailbox_id, target)
     stored = await _store(store, list(targets.values()), raw) if targets else {}
     return [_result(recipient, plan, stored) for recipient, plan in zip(recipients, plans)]
 
 
 def _result(recipient: str, plan: list[Delivery] | Failure,
-            stored: dict[str, AppendResult | Failure]) -> RecipientResult:
+            stored: dict[int, AppendResult | Failure]) -> RecipientResult:
     if isinstance(plan, Failure):
         return RecipientResult(recipient, plan)
     done: list[AppendResult] = []
     for target in plan:
-        outcome = stored[target.mailbox]
+        outcome = stored[target.mailbox_id]
         if isinstance(outcome, Failure):
             return RecipientResult(recipient, outcome)
         done.append(outcome)

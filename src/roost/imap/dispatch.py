@@ -2,8 +2,9 @@
 
 Dispatch does, once for every command: the state check, catching errors
 (ImapError, store errors, anything else as SERVERBUG), the untagged updates
-the RFC allows after the command, and the tagged reply. Handlers do none of
-these.
+the RFC allows after the command (after a failed one too, so a session
+whose mailbox went away learns of it at once), and the tagged reply.
+Handlers do none of these.
 """
 
 from __future__ import annotations
@@ -17,8 +18,8 @@ from roost.imap import commands as c
 from roost.imap.errors import ImapError, from_store_error
 from roost.imap.handlers import append, auth, copy, fetch, flags, listing, mailbox, search, selected
 from roost.imap.responses import Done, tagged
-from roost.imap.selected import poll
 from roost.imap.session import ConnectionClosed, Session, State
+from roost.imap.updates import announce
 from roost.store.api import StoreError
 
 log = logging.getLogger(__name__)
@@ -79,14 +80,19 @@ def expunge_allowed(cmd: object) -> bool:
 
 async def send_updates(s: Session, cmd: object) -> None:
     """Announce what other sessions changed in the selected mailbox."""
-    view = s.selected
-    if view is None:
-        return
-    changes = await poll(s.store, view, s.store_user())
-    with_uid = bool(getattr(cmd, "uid", False))
-    for line in view.apply(changes, allow_expunge=expunge_allowed(cmd), rev2=s.rev2,
-                           with_uid=with_uid):
-        s.untagged(line)
+    await announce(s, allow_expunge=expunge_allowed(cmd),
+                   with_uid=bool(getattr(cmd, "uid", False)))
+
+
+def _error_reply(tag: str, err: Exception, cmd: object) -> bytes:
+    """The tagged reply for a failure (RFC 5530 codes; unknown ones logged once)."""
+    if isinstance(err, ImapError):
+        return tagged(tag, err.status, err.text, err.code)
+    if isinstance(err, StoreError):
+        reply = from_store_error(err)
+        return tagged(tag, reply.status, reply.text, reply.code)
+    log.exception("command %s failed", type(cmd).__name__, exc_info=err)
+    return tagged(tag, b"NO", "Internal error", "SERVERBUG")
 
 
 async def run(s: Session, cmd: Any) -> None:
@@ -101,20 +107,17 @@ async def run(s: Session, cmd: Any) -> None:
         return
     try:
         done = await spec.handler(s, cmd) or Done()
-        await send_updates(s, cmd)
-    except ImapError as err:
-        s.out.append(tagged(tag, err.status, err.text, err.code))
-        return
-    except StoreError as err:
-        reply = from_store_error(err)
-        s.out.append(tagged(tag, reply.status, reply.text, reply.code))
-        return
+        reply = tagged(tag, b"OK", done.text, done.code)
     except ConnectionClosed:
         raise
-    except Exception:
-        log.exception("command %s failed", type(cmd).__name__)
-        s.out.append(tagged(tag, b"NO", "Internal error", "SERVERBUG"))
-        return
-    if s.state is State.LOGOUT:
+    except Exception as err:  # noqa: BLE001 - every failure becomes its tagged reply
+        reply = _error_reply(tag, err, cmd)
+    try:
+        await send_updates(s, cmd)
+    except ConnectionClosed:
+        raise
+    except Exception as err:  # noqa: BLE001
+        reply = _error_reply(tag, err, cmd)
+    if isinstance(cmd, c.Logout):
         s.untagged(b"BYE Logging out")
-    s.out.append(tagged(tag, b"OK", done.text, done.code))
+    s.out.append(reply)

@@ -3,7 +3,9 @@
 A session keeps its own snapshot (UIDs in order, each message's record) so
 message sequence numbers stay stable between the points where RFC 9051
 §7.5.1 lets the server announce changes. Changes come from the store's one
-MODSEQ mechanism (`Store.changes_since`), whoever made them.
+MODSEQ mechanism (`Store.changes_since`), whoever made them. The view
+holds the mailbox's id, not its name: a RENAME by anyone keeps it valid
+(`name` and `external` follow it, see `roost.imap.updates`).
 
 Invariants: `uids` is ascending and matches `records`; an expunge learnt
 while expunge replies are not allowed waits in `pending_expunge` and the
@@ -40,7 +42,8 @@ class SelectedMailbox:
     """One session's view of its selected mailbox.
 
     `info` is the mailbox as selected: its id and owner, which is what the
-    rights decision reads for every command on it.
+    rights decision reads for every command on it. A RENAME keeps the id;
+    `roost.imap.updates` keeps `info`, `name` and `external` up to date.
     """
 
     info: MailboxInfo
@@ -60,11 +63,10 @@ class SelectedMailbox:
     @classmethod
     async def open(cls, store: Store, info: MailboxInfo, external: str, user: str,
                    readonly: bool) -> SelectedMailbox:
-        name = info.name
-        records = await store.messages(name, user)
-        recent_mark = info.uidnext - 1 if readonly else await store.claim_recent(name)
-        view = cls(info, name, external, readonly, info.uidvalidity, info.highestmodseq,
-                   info.uidnext)
+        records = await store.messages(info.id, user)
+        recent_mark = info.uidnext - 1 if readonly else await store.claim_recent(info.id)
+        view = cls(info, info.name, external, readonly, info.uidvalidity,
+                   info.highestmodseq, info.uidnext)
         view.uids = [r.uid for r in records]
         view.records = {r.uid: r for r in records}
         view.recent = {r.uid for r in records if r.uid > recent_mark}
@@ -101,6 +103,11 @@ class SelectedMailbox:
             return []
         self.keywords |= new
         return self.flags_lines()
+
+    @property
+    def mailbox_id(self) -> int:
+        """The store id: the one handle on the mailbox that a RENAME keeps."""
+        return self.info.id
 
     @property
     def exists(self) -> int:
@@ -180,4 +187,4 @@ class SelectedMailbox:
 
 async def poll(store: Store, view: SelectedMailbox, user: str) -> Changes:
     """The changes since this view last looked."""
-    return await store.changes_since(view.name, view.modseq, user)
+    return await store.changes_since(view.mailbox_id, view.modseq, user)

@@ -5,6 +5,13 @@ loop (and batch them); reads may complete synchronously. Names are internal
 (see `roost.store.names`); `user` arguments are canonical user ids
 (`bob` or `bob@example.com`) and matter only for per-user state: `\\Seen`
 of a mailbox the user does not own, and subscriptions.
+
+Mailboxes are addressed by a stable id: a caller looks a name up once
+(`get_mailbox(name).id`) and passes the id to every later call. RENAME
+keeps the id; ids are never reused, so an id a session holds names that
+mailbox or, once it is deleted, nothing (and `changes_since` says so with
+a `MailboxDeleted`). Each write method is one transaction: all of it is
+durable, or none of it happened.
 """
 
 from __future__ import annotations
@@ -49,6 +56,10 @@ class MailboxHasChildren(StoreError):
 
 class MessageNotFound(StoreError):
     """A UID that is not (or no longer) in the mailbox."""
+
+
+class InvalidMessage(StoreError):
+    """A message the store will not keep (an empty body)."""
 
 
 class OverQuota(StoreError):
@@ -97,6 +108,15 @@ class MessageRecord:
 
 
 @dataclass(frozen=True, slots=True)
+class AppendMessage:
+    """One message of an APPEND batch: its bytes, flags and internal date."""
+
+    raw: bytes
+    flags: Sequence[str] = ()
+    internaldate: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class AppendResult:
     """What UIDPLUS reports for an APPEND or delivery (RFC 4315 §3)."""
 
@@ -104,6 +124,7 @@ class AppendResult:
     uidvalidity: int
     uid: int
     modseq: int
+    mailbox_id: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,16 +137,46 @@ class CopyResult:
 
 
 @dataclass(frozen=True, slots=True)
+class MailboxDeleted:
+    """The mailbox is gone (mox `ChangeRemoveMailbox`); `name` is its last name."""
+
+    mailbox_id: int
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class MailboxRenamed:
+    """The mailbox is now called `name` (mox `ChangeRenameMailbox`); id and UIDs stay."""
+
+    mailbox_id: int
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class MailboxAclChanged:
+    """Rights on the mailbox changed: a session re-decides what it may do."""
+
+    mailbox_id: int
+
+
+MailboxChange = MailboxDeleted | MailboxRenamed | MailboxAclChanged
+"""A change to the mailbox itself, as opposed to its messages."""
+
+
+@dataclass(frozen=True, slots=True)
 class Changes:
     """What changed in a mailbox after a MODSEQ, for untagged updates.
 
     `changed` holds records (new or flag-changed) with modseq > since, in
-    UID order; `expunged` the UIDs expunged after since, ascending.
+    UID order; `expunged` the UIDs expunged after since, ascending;
+    `mailbox` the mailbox-level changes after since, oldest first. After a
+    `MailboxDeleted` there is nothing else: the messages went with it.
     """
 
     highestmodseq: int
     changed: tuple[MessageRecord, ...]
     expunged: tuple[int, ...]
+    mailbox: tuple[MailboxChange, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,9 +195,9 @@ class MailboxStatus:
 
 @dataclass(frozen=True, slots=True)
 class Delivery:
-    """One target of a delivery: a mailbox and the flags to set there."""
+    """One target of a delivery: a mailbox (by id) and the flags to set there."""
 
-    mailbox: str
+    mailbox_id: int
     flags: frozenset[str] = field(default_factory=frozenset)
 
 
@@ -156,37 +207,52 @@ FlagOp = Literal["add", "remove", "replace"]
 class Store(Protocol):
     """The mail store. Implementations: `roost.store.sqlite.SqliteStore`."""
 
-    # -- mailbox list
+    # -- mailbox list (names here; everything after takes the id)
     async def create_mailbox(self, name: str, *, partition: str | None = None,
                              special_use: Sequence[str] = ()) -> MailboxInfo:
         """Create `name` (parents need not exist; they are not created)."""
-    async def delete_mailbox(self, name: str) -> None:
-        """Delete `name` and its messages (bodies go when no copy is left)."""
-    async def rename_mailbox(self, old: str, new: str) -> None:
-        """Rename `old` and every `old.*` child; UIDVALIDITY is kept."""
+    async def delete_mailbox(self, mailbox_id: int, *,
+                             children: bool = False) -> list[MailboxInfo]:
+        """Delete the mailbox and its messages (bodies go when no copy is left);
+        with `children`, every mailbox below it too, in the same transaction
+        (an admin deleting a user). Returns what was deleted."""
+    async def rename_mailbox(self, mailbox_id: int, new: str) -> MailboxInfo:
+        """Rename the mailbox and every child below it; ids and UIDVALIDITY stay."""
+    async def move_all(self, mailbox_id: int, new: str, *,
+                       user: str | None = None) -> MailboxInfo:
+        """Create `new` and move every message of the mailbox into it, in one
+        transaction (RFC 9051 §6.3.6: RENAME INBOX); the source stays, empty."""
     async def get_mailbox(self, name: str) -> MailboxInfo:
-        """The mailbox, or MailboxNotFound."""
+        """The mailbox called `name`, or MailboxNotFound."""
+    async def mailbox_by_id(self, mailbox_id: int) -> MailboxInfo:
+        """The mailbox with that id, or MailboxNotFound."""
     async def list_mailboxes(self, prefix: str = "") -> list[MailboxInfo]:
         """Mailboxes whose name starts with `prefix`, sorted by name."""
 
-    # -- subscriptions (per user; names need not exist)
+    # -- subscriptions (per user, by name; names need not exist)
     async def subscribe(self, user: str, name: str) -> None: ...
     async def unsubscribe(self, user: str, name: str) -> None: ...
     async def subscriptions(self, user: str) -> list[str]: ...
 
     # -- messages in
-    async def append(self, mailbox: str, raw: bytes, *, flags: Sequence[str] = (),
-                     internaldate: datetime | None = None, user: str | None = None) -> AppendResult:
-        """Store one message durably; parse it once for the cache."""
+    async def append_messages(self, mailbox_id: int, messages: Sequence[AppendMessage], *,
+                              user: str | None = None) -> list[AppendResult]:
+        """Store a batch durably, all or nothing (RFC 3502 §6: MULTIAPPEND);
+        UIDs are consecutive, in order. InvalidMessage for an empty body."""
+    async def append(self, mailbox_id: int, raw: bytes, *, flags: Sequence[str] = (),
+                     internaldate: datetime | None = None,
+                     user: str | None = None) -> AppendResult:
+        """`append_messages` of one message."""
     async def deliver(self, targets: Sequence[Delivery], raw: bytes,
                       internaldate: datetime | None = None) -> list[AppendResult]:
         """One body file for all targets; every target durable before returning."""
 
     # -- reading
-    async def messages(self, mailbox: str, user: str | None = None) -> list[MessageRecord]:
+    async def messages(self, mailbox_id: int, user: str | None = None) -> list[MessageRecord]:
         """Every live message, in UID order."""
-    async def changes_since(self, mailbox: str, modseq: int, user: str | None = None) -> Changes:
-        """What changed after `modseq` (see Changes)."""
+    async def changes_since(self, mailbox_id: int, modseq: int,
+                            user: str | None = None) -> Changes:
+        """What changed after `modseq` (see Changes), a deletion included."""
     async def body(self, blob: str) -> bytes:
         """The raw RFC 5322 bytes of a message body."""
     async def parsed(self, blob: str) -> ParsedMessage:
@@ -194,32 +260,31 @@ class Store(Protocol):
     async def parsed_many(self, blobs: Sequence[str]) -> dict[str, ParsedMessage]:
         """`parsed` for many bodies at once (FETCH 1:* ENVELOPE), by blob;
         bodies no longer in the store are left out."""
-    async def status(self, mailbox: str, user: str | None = None) -> MailboxStatus: ...
+    async def status(self, mailbox_id: int, user: str | None = None) -> MailboxStatus: ...
 
     # -- changing
-    async def store_flags(self, mailbox: str, uids: Sequence[int], op: FlagOp,
+    async def store_flags(self, mailbox_id: int, uids: Sequence[int], op: FlagOp,
                           flags: Sequence[str], *, user: str | None = None,
                           unchanged_since: int | None = None
                           ) -> tuple[list[MessageRecord], list[int]]:
         """Change flags; returns (records changed, uids refused by UNCHANGEDSINCE)."""
-    async def expunge(self, mailbox: str, uids: Sequence[int] | None = None) -> list[int]:
+    async def expunge(self, mailbox_id: int, uids: Sequence[int] | None = None) -> list[int]:
         """Expunge messages flagged \\Deleted (only among `uids` if given)."""
-    async def copy(self, source: str, uids: Sequence[int], dest: str,
+    async def copy(self, source_id: int, uids: Sequence[int], dest_id: int,
                    user: str | None = None) -> CopyResult: ...
-    async def move(self, source: str, uids: Sequence[int], dest: str,
+    async def move(self, source_id: int, uids: Sequence[int], dest_id: int,
                    user: str | None = None) -> CopyResult:
-        """Copy then expunge the sources, atomically (RFC 6851)."""
+        """Copy then expunge the sources, in one transaction (RFC 6851)."""
 
     # -- \Recent (RFC 3501 §2.3.2): the first session to SELECT claims them
-    async def claim_recent(self, mailbox: str) -> int:
+    async def claim_recent(self, mailbox_id: int) -> int:
         """Return the old recent-UID mark and move it to UIDNEXT-1."""
 
     # -- change notification (IDLE, untagged updates of other sessions)
-    async def wait_for_change(self, mailbox: str, modseq: int, timeout: float) -> bool:
-        """Return True as soon as the mailbox's MODSEQ passes `modseq`."""
+    async def wait_for_change(self, mailbox_id: int, modseq: int, timeout: float) -> bool:
+        """Return True as soon as the mailbox's MODSEQ passes `modseq` or it is gone."""
 
     # -- upkeep
     def check(self) -> list[str]:
         """Consistency problems, one line each; empty when the store is sound."""
     async def close(self) -> None: ...
-

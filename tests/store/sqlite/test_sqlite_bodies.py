@@ -21,25 +21,23 @@ def body_files(root: Path) -> list[Path]:
 
 async def test_deliver_to_three_is_one_file(store: SqliteStore, make_message: Message,
                                             partitions: dict[str, Path]) -> None:
-    for name in ("user.a", "user.b", "user.c"):
-        await store.create_mailbox(name)
+    a, b, c = [(await store.create_mailbox(name)).id for name in ("user.a", "user.b", "user.c")]
     raw = make_message()
     results = await store.deliver(
-        [Delivery("user.a"), Delivery("user.b", frozenset({"\\Flagged"})), Delivery("user.c")],
-        raw)
+        [Delivery(a), Delivery(b, frozenset({"\\Flagged"})), Delivery(c)], raw)
     assert [(r.mailbox, r.uid) for r in results] == [("user.a", 1), ("user.b", 1), ("user.c", 1)]
     key = content_key(raw)
     path = partitions["default"] / key[:2] / key[2:4] / key
     assert body_files(partitions["default"]) == [path]
     assert path.read_bytes() == raw
     assert store._db.execute("SELECT refcount FROM blobs").fetchall() == [(3,)]
-    assert (await store.messages("user.b"))[0].flags == {"\\Flagged"}
+    assert (await store.messages(b))[0].flags == {"\\Flagged"}
 
-    await store.delete_mailbox("user.a")
-    await store.delete_mailbox("user.b")
+    await store.delete_mailbox(a)
+    await store.delete_mailbox(b)
     assert path.exists()
     assert store.check() == []
-    await store.delete_mailbox("user.c")
+    await store.delete_mailbox(c)
     assert not path.exists()
     assert store._db.execute("SELECT count(*) FROM message_cache").fetchall() == [(0,)]
     assert store.check() == []
@@ -48,43 +46,43 @@ async def test_deliver_to_three_is_one_file(store: SqliteStore, make_message: Me
 async def test_same_content_appended_twice_is_one_file(store: SqliteStore,
                                                        make_message: Message,
                                                        partitions: dict[str, Path]) -> None:
-    await store.create_mailbox("user.bob")
-    await store.append("user.bob", make_message())
-    await store.append("user.bob", make_message())
+    bob = (await store.create_mailbox("user.bob")).id
+    await store.append(bob, make_message())
+    await store.append(bob, make_message())
     assert len(body_files(partitions["default"])) == 1
-    await store.store_flags("user.bob", [1], "add", ["\\Deleted"])
-    await store.expunge("user.bob")
+    await store.store_flags(bob, [1], "add", ["\\Deleted"])
+    await store.expunge(bob)
     assert len(body_files(partitions["default"])) == 1
-    await store.store_flags("user.bob", [2], "add", ["\\Deleted"])
-    await store.expunge("user.bob")
+    await store.store_flags(bob, [2], "add", ["\\Deleted"])
+    await store.expunge(bob)
     assert body_files(partitions["default"]) == []
 
 
 async def test_expunge_and_reappend_in_one_batch(store: SqliteStore, make_message: Message,
                                                  partitions: dict[str, Path]) -> None:
-    await store.create_mailbox("user.bob")
-    await store.append("user.bob", make_message(), flags=["\\Deleted"])
-    await asyncio.gather(store.expunge("user.bob"), store.append("user.bob", make_message()))
+    bob = (await store.create_mailbox("user.bob")).id
+    await store.append(bob, make_message(), flags=["\\Deleted"])
+    await asyncio.gather(store.expunge(bob), store.append(bob, make_message()))
     assert len(body_files(partitions["default"])) == 1
     assert store.check() == []
-    [rec] = await store.messages("user.bob")
+    [rec] = await store.messages(bob)
     assert await store.body(rec.blob) == make_message()
 
 
 async def test_mailbox_on_another_partition(store: SqliteStore, make_message: Message,
                                             partitions: dict[str, Path]) -> None:
-    await store.create_mailbox("user.bob.big", partition="big")
-    await store.append("user.bob.big", make_message())
+    big = (await store.create_mailbox("user.bob.big", partition="big")).id
+    await store.append(big, make_message())
     assert len(body_files(partitions["big"])) == 1
     assert body_files(partitions["default"]) == []
 
 
 async def test_check_reports_and_repair_fixes(store: SqliteStore, make_message: Message,
                                               partitions: dict[str, Path]) -> None:
-    await store.create_mailbox("user.bob")
-    await store.append("user.bob", make_message(1))
-    await store.append("user.bob", make_message(2))
-    await store.append("user.bob", make_message(3))
+    bob = (await store.create_mailbox("user.bob")).id
+    await store.append(bob, make_message(1))
+    await store.append(bob, make_message(2))
+    await store.append(bob, make_message(3))
     lost = content_key(make_message(1))
     (partitions["default"] / lost[:2] / lost[2:4] / lost).unlink()
     db = store._db
@@ -98,9 +96,9 @@ async def test_check_reports_and_repair_fixes(store: SqliteStore, make_message: 
 
     assert store.repair()
     assert store.check() == []
-    assert [r.uid for r in await store.messages("user.bob")] == [2, 3]
+    assert [r.uid for r in await store.messages(bob)] == [2, 3]
     assert (await store.get_mailbox("user.bob")).uidnext == 4
-    result = await store.append("user.bob", make_message(4))
+    result = await store.append(bob, make_message(4))
     assert result.uid == 4
 
 

@@ -50,7 +50,8 @@ async def test_kill_9_loses_nothing_acknowledged(tmp_path: Path) -> None:
     store = SqliteStore(database, {"default": spool})
     try:
         assert store.check() == []
-        records = {r.uid: r for r in await store.messages("user.bob")}
+        bob = (await store.get_mailbox("user.bob")).id
+        records = {r.uid: r for r in await store.messages(bob)}
         for uid, key in acked.items():
             if uid in expunged:
                 assert uid not in records

@@ -68,41 +68,43 @@ async def test_list_by_prefix_sorted(store: SqliteStore) -> None:
 
 
 async def test_delete(store: SqliteStore, make_message: Message) -> None:
-    await store.create_mailbox("user.bob")
-    await store.append("user.bob", make_message())
-    await store.delete_mailbox("user.bob")
+    bob = (await store.create_mailbox("user.bob")).id
+    await store.append(bob, make_message())
+    await store.delete_mailbox(bob)
     with pytest.raises(MailboxNotFound):
         await store.get_mailbox("user.bob")
     with pytest.raises(MailboxNotFound):
-        await store.delete_mailbox("user.bob")
+        await store.delete_mailbox(bob)
 
 
 async def test_recreated_mailbox_gets_new_uidvalidity(store: SqliteStore) -> None:
     first = await store.create_mailbox("user.bob.x")
-    await store.delete_mailbox("user.bob.x")
+    await store.delete_mailbox(first.id)
     second = await store.create_mailbox("user.bob.x")
     assert second.uidvalidity > first.uidvalidity
+    assert second.id != first.id
 
 
 async def test_rename_moves_children_and_keeps_uidvalidity(store: SqliteStore, make_message: Message) -> None:
     old = await store.create_mailbox("user.bob.work")
     await store.create_mailbox("user.bob.work.2024")
     await store.create_mailbox("user.bob.workshop")
-    await store.append("user.bob.work", make_message())
-    await store.rename_mailbox("user.bob.work", "user.alice.job")
+    await store.append(old.id, make_message())
+    renamed = await store.rename_mailbox(old.id, "user.alice.job")
     names = [m.name for m in await store.list_mailboxes()]
     assert names == ["user.alice.job", "user.alice.job.2024", "user.bob.workshop"]
     new = await store.get_mailbox("user.alice.job")
     assert (new.id, new.uidvalidity, new.owner) == (old.id, old.uidvalidity, "alice")
-    assert len(await store.messages("user.alice.job")) == 1
+    assert renamed == new
+    assert len(await store.messages(old.id)) == 1
 
 
 async def test_rename_onto_existing_is_refused(store: SqliteStore) -> None:
-    await store.create_mailbox("user.bob.a")
+    a = (await store.create_mailbox("user.bob.a")).id
     await store.create_mailbox("user.bob.a.c")
     await store.create_mailbox("user.bob.b.c")
     with pytest.raises(MailboxExists):
-        await store.rename_mailbox("user.bob.a", "user.bob.b")
+        await store.rename_mailbox(a, "user.bob.b")
     assert (await store.get_mailbox("user.bob.a")).name == "user.bob.a"
 
 
@@ -138,8 +140,8 @@ async def test_open_store_from_config(tmp_path: Path, make_message: Message) -> 
                         f"partition-default: {tmp_path / 'spool'}\n")
     store: Store = open_store(conf)  # mypy: SqliteStore satisfies the Store protocol
     try:
-        await store.create_mailbox("user.bob")
-        await store.append("user.bob", make_message())
+        bob = (await store.create_mailbox("user.bob")).id
+        await store.append(bob, make_message())
         assert (tmp_path / "conf" / "mailstore.db").exists()
         assert any(p.is_file() for p in (tmp_path / "spool").rglob("*"))
     finally:

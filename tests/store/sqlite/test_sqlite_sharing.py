@@ -15,12 +15,12 @@ StoreFactory = Callable[[], SqliteStore]
 async def test_second_store_sees_changes(open_another: StoreFactory,
                                          make_message: Message) -> None:
     one, two = open_another(), open_another()
-    await one.create_mailbox("user.bob")
+    bob = (await one.create_mailbox("user.bob")).id
     mark = (await two.get_mailbox("user.bob")).highestmodseq
-    await one.append("user.bob", make_message(1))
-    await one.append("user.bob", make_message(2), flags=["\\Deleted"])
-    await one.expunge("user.bob")
-    changes = await two.changes_since("user.bob", mark)
+    await one.append(bob, make_message(1))
+    await one.append(bob, make_message(2), flags=["\\Deleted"])
+    await one.expunge(bob)
+    changes = await two.changes_since(bob, mark)
     assert [r.uid for r in changes.changed] == [1]
     assert changes.expunged == (2,)
     assert await two.body(changes.changed[0].blob) == make_message(1)
@@ -29,10 +29,11 @@ async def test_second_store_sees_changes(open_another: StoreFactory,
 async def test_wait_for_change_wakes_on_local_commit(store: SqliteStore,
                                                      make_message: Message) -> None:
     info = await store.create_mailbox("user.bob")
-    waiter = asyncio.create_task(store.wait_for_change("user.bob", info.highestmodseq, 5.0))
+    bob = info.id
+    waiter = asyncio.create_task(store.wait_for_change(bob, info.highestmodseq, 5.0))
     await asyncio.sleep(0.05)
     assert not waiter.done()
-    await store.append("user.bob", make_message())
+    await store.append(bob, make_message())
     assert await waiter is True  # True: woken by the change, not by the timeout
 
 
@@ -40,17 +41,19 @@ async def test_wait_for_change_wakes_on_other_process(open_another: StoreFactory
                                                       make_message: Message) -> None:
     one, two = open_another(), open_another()
     info = await one.create_mailbox("user.bob")
-    waiter = asyncio.create_task(two.wait_for_change("user.bob", info.highestmodseq, 5.0))
+    bob = info.id
+    waiter = asyncio.create_task(two.wait_for_change(bob, info.highestmodseq, 5.0))
     await asyncio.sleep(0.05)
-    await one.store_flags("user.bob", [], "add", ["\\Seen"])  # no change: no wake-up
-    await one.append("user.bob", make_message())
+    await one.store_flags(bob, [], "add", ["\\Seen"])  # no change: no wake-up
+    await one.append(bob, make_message())
     assert await waiter is True  # True: woken by the change, not by the timeout
 
 
 async def test_wait_for_change_times_out(store: SqliteStore) -> None:
     info = await store.create_mailbox("user.bob")
+    bob = info.id
     await store.create_mailbox("user.alice")
-    waiter = asyncio.create_task(store.wait_for_change("user.bob", info.highestmodseq, 0.4))
+    waiter = asyncio.create_task(store.wait_for_change(bob, info.highestmodseq, 0.4))
     await store.create_mailbox("user.carol")  # another mailbox's change does not count
     assert await waiter is False
 
@@ -58,19 +61,20 @@ async def test_wait_for_change_times_out(store: SqliteStore) -> None:
 async def test_wait_for_change_already_passed(store: SqliteStore,
                                               make_message: Message) -> None:
     info = await store.create_mailbox("user.bob")
-    await store.append("user.bob", make_message())
-    assert await store.wait_for_change("user.bob", info.highestmodseq, 0.0) is True
+    bob = info.id
+    await store.append(bob, make_message())
+    assert await store.wait_for_change(bob, info.highestmodseq, 0.0) is True
 
 
 async def test_group_commit_of_concurrent_appends(store: SqliteStore,
                                                   make_message: Message) -> None:
-    await store.create_mailbox("user.bob")
+    bob = (await store.create_mailbox("user.bob")).id
     commits = store._writer.commits
-    results = await asyncio.gather(*(store.append("user.bob", make_message(i))
+    results = await asyncio.gather(*(store.append(bob, make_message(i))
                                      for i in range(50)))
     assert sorted(r.uid for r in results) == list(range(1, 51))
     assert store._writer.commits - commits < 50
-    records = await store.messages("user.bob")
+    records = await store.messages(bob)
     assert len(records) == 50
     bodies = {await store.body(r.blob) for r in records}
     assert bodies == {make_message(i) for i in range(50)}
@@ -79,11 +83,11 @@ async def test_group_commit_of_concurrent_appends(store: SqliteStore,
 
 async def test_a_failing_write_does_not_sink_its_batch(store: SqliteStore,
                                                        make_message: Message) -> None:
-    await store.create_mailbox("user.bob")
+    bob = (await store.create_mailbox("user.bob")).id
     outcomes = await asyncio.gather(
-        store.append("user.bob", make_message(1)),
+        store.append(bob, make_message(1)),
         store.create_mailbox("user.bob"),
-        store.append("user.bob", make_message(2)),
+        store.append(bob, make_message(2)),
         return_exceptions=True)
     assert isinstance(outcomes[1], Exception)
-    assert [r.uid for r in await store.messages("user.bob")] == [1, 2]
+    assert [r.uid for r in await store.messages(bob)] == [1, 2]

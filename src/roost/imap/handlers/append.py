@@ -7,6 +7,7 @@ from roost.imap.errors import No
 from roost.imap.handlers.names import target_mailbox
 from roost.imap.responses import Done
 from roost.imap.session import Session
+from roost.store.api import AppendMessage
 
 
 def valid_flags(flags: tuple[str, ...]) -> list[str]:
@@ -15,20 +16,22 @@ def valid_flags(flags: tuple[str, ...]) -> list[str]:
 
 
 async def append(s: Session, cmd: c.Append) -> Done:
-    """Store each message durably; APPENDUID names their UIDs (RFC 4315 §3)."""
-    name = (await target_mailbox(s, cmd.mailbox)).name
-    uids = []
-    result = None
-    view = s.selected if s.selected is not None and s.selected.name == name else None
+    """Store the messages durably, all or none; APPENDUID names their UIDs (RFC 4315 §3).
+
+    RFC 3502 §6: if any message of a MULTIAPPEND fails, none is kept. The
+    whole batch is checked first, then handed to the store as ONE call
+    (one transaction), so a refusal anywhere leaves the mailbox unchanged.
+    """
+    info = await target_mailbox(s, cmd.mailbox)
+    view = s.selected if s.selected is not None and s.selected.mailbox_id == info.id else None
+    batch = []
     for message in cmd.messages:
         if not message.data:
             raise No(None, "Empty message")
         flags = valid_flags(message.flags)
         if view is not None:
             flags = list(view.spell(flags))
-        result = await s.store.append(name, message.data, flags=flags,
-                                      internaldate=message.internal_date, user=s.store_user())
-        uids.append(result.uid)
-    assert result is not None
-    uid_text = ",".join(str(u) for u in uids)
-    return Done("Completed", f"APPENDUID {result.uidvalidity} {uid_text}")
+        batch.append(AppendMessage(message.data, flags, message.internal_date))
+    results = await s.store.append_messages(info.id, batch, user=s.store_user())
+    uid_text = ",".join(str(r.uid) for r in results)
+    return Done("Completed", f"APPENDUID {results[0].uidvalidity} {uid_text}")

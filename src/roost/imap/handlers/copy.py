@@ -26,12 +26,12 @@ def copyuid(result: CopyResult) -> str:
 
 
 async def copy(s: Session, cmd: c.Copy) -> Done:
-    dest = (await target_mailbox(s, cmd.mailbox)).name
+    dest = (await target_mailbox(s, cmd.mailbox)).id
     await require_selected(s, "r")
     uids = _uids(s, cmd)
     if not uids:
         return Done("No messages copied")
-    result = await s.store.copy(s.mailbox.name, uids, dest, s.store_user())
+    result = await s.store.copy(s.mailbox.mailbox_id, uids, dest, s.store_user())
     return Done("Completed", copyuid(result))
 
 
@@ -40,11 +40,11 @@ async def move(s: Session, cmd: c.Move) -> Done:
     view = s.mailbox
     if view.readonly:
         raise No("READ-ONLY", "Mailbox is read-only")
-    dest = (await target_mailbox(s, cmd.mailbox)).name
+    dest = (await target_mailbox(s, cmd.mailbox)).id
     await require_selected(s, "e")
     uids = _uids(s, cmd)
     if not uids:
         return Done("No messages moved")
-    result = await s.store.move(view.name, uids, dest, s.store_user())
+    result = await s.store.move(view.mailbox_id, uids, dest, s.store_user())
     s.untagged(b"OK [" + copyuid(result).encode() + b"] Moved")
     return Done("Completed")

@@ -60,7 +60,7 @@ async def _mark_seen(s: Session, uids: list[int]) -> set[int]:
               if u not in view.pending_expunge and "\\Seen" not in view.records[u].flags]
     if not unseen:
         return set()
-    changed, _ = await s.store.store_flags(view.name, unseen, "add", ("\\Seen",),
+    changed, _ = await s.store.store_flags(view.mailbox_id, unseen, "add", ("\\Seen",),
                                            user=s.store_user())
     for record in changed:
         view.records[record.uid] = record

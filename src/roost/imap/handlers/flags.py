@@ -36,7 +36,7 @@ async def store(s: Session, cmd: c.Store) -> Done:
     if not live:
         return Done("Completed")
     changed, refused = await s.store.store_flags(
-        view.name, live, _OPS[cmd.mode], view.spell(cmd.flags), user=s.store_user(),
+        view.mailbox_id, live, _OPS[cmd.mode], view.spell(cmd.flags), user=s.store_user(),
         unchanged_since=cmd.unchangedsince)
     for line in view.learn_keywords(changed):
         s.untagged(line)

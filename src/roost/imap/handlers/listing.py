@@ -126,7 +126,7 @@ async def list_(s: Session, cmd: c.List) -> None:
         s.untagged(list_line(s, b"LIST", attrs, name, extra))
         if cmd.return_status is not None and info is not None:
             s.untagged(b"STATUS " + mailbox_name(name) + b" "
-                       + await status_items(s, info.name, cmd.return_status))
+                       + await status_items(s, info.id, cmd.return_status))
 
 
 async def lsub(s: Session, cmd: c.Lsub) -> None:

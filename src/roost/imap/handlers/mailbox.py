@@ -70,16 +70,16 @@ async def delete(s: Session, cmd: c.Delete) -> None:
     if s.ns.is_inbox(external_name(s, cmd.mailbox)):
         raise No("CANNOT", "Cannot delete INBOX")
     info = await open_mailbox(s, cmd.mailbox, "x")
-    name = info.name
-    children = [child.name for child in await s.store.list_mailboxes(name + ".")]
-    if children and not is_user_inbox(info):
+    children = await s.store.list_mailboxes(info.name + ".")
+    whole_user = is_user_inbox(info)
+    if children and not whole_user:
         # RFC 9051 §6.3.5 lets a server refuse; Cyrus does, and so do we.
         raise No("HASCHILDREN", "Mailbox has inferior hierarchical names")
-    # Cyrus: an admin deleting a user's INBOX deletes the user's whole hierarchy.
-    for doomed in [*sorted(children, reverse=True), name]:
-        if s.selected is not None and s.selected.name == doomed:
-            s.unselect()
-        await s.store.delete_mailbox(doomed)
+    # Cyrus: an admin deleting a user's INBOX deletes the user's whole
+    # hierarchy, as one store operation (all of it or nothing).
+    deleted = await s.store.delete_mailbox(info.id, children=whole_user)
+    if s.selected is not None and s.selected.mailbox_id in {d.id for d in deleted}:
+        s.unselect()  # our own doing: no BYE, the client knows
 
 
 def is_user_inbox(info: MailboxInfo) -> bool:
@@ -89,18 +89,15 @@ def is_user_inbox(info: MailboxInfo) -> bool:
 
 async def rename(s: Session, cmd: c.Rename) -> None:
     """RFC 9051 §6.3.6: RENAME INBOX moves its messages and leaves it empty."""
-    old = (await open_mailbox(s, cmd.old, "x")).name
+    info = await open_mailbox(s, cmd.old, "x")
     new = internal_name(s, cmd.new)
     # RFC 4314 §4: RENAME needs `k` on the new name's parent.
     if not await s.access.may_create(s.identity, new):
         raise PermissionDenied()
     if s.ns.is_inbox(external_name(s, cmd.old)):
-        await s.store.create_mailbox(new)
-        uids = [r.uid for r in await s.store.messages(old, s.store_user())]
-        if uids:
-            await s.store.move(old, uids, new, s.store_user())
+        await s.store.move_all(info.id, new, user=s.store_user())
         return
-    await s.store.rename_mailbox(old, new)
+    await s.store.rename_mailbox(info.id, new)
 
 
 async def subscribe(s: Session, cmd: c.Subscribe) -> None:
@@ -117,11 +114,11 @@ async def unsubscribe(s: Session, cmd: c.Unsubscribe) -> None:
 STATUS_ITEMS = ("MESSAGES", "UIDNEXT", "UIDVALIDITY", "UNSEEN", "DELETED", "SIZE", "RECENT")
 
 
-async def status_items(s: Session, name: str, items: tuple[str, ...]) -> bytes:
+async def status_items(s: Session, mailbox_id: int, items: tuple[str, ...]) -> bytes:
     """`(MESSAGES n UIDNEXT n ...)` for STATUS and LIST RETURN (STATUS)."""
-    st = await s.store.status(name, s.store_user())
+    st = await s.store.status(mailbox_id, s.store_user())
     recent = st.recent
-    if s.selected is not None and s.selected.name == name:
+    if s.selected is not None and s.selected.mailbox_id == mailbox_id:
         # The selecting session claimed them (RFC 3501 §2.3.2): it still sees them.
         recent = len(s.selected.recent)
     values = {"MESSAGES": st.messages, "UIDNEXT": st.uidnext, "UIDVALIDITY": st.uidvalidity,
@@ -138,4 +135,4 @@ async def status(s: Session, cmd: c.Status) -> None:
     info = await open_mailbox(s, cmd.mailbox, "r")
     external = wire_name(s, info.name)
     s.untagged(b"STATUS " + mailbox_name(external) + b" "
-               + await status_items(s, info.name, cmd.items))
+               + await status_items(s, info.id, cmd.items))

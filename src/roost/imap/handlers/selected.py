@@ -8,8 +8,8 @@ from roost.imap import commands as c
 from roost.imap.errors import BadCommand, No
 from roost.imap.handlers.names import require_selected, selected_rights
 from roost.imap.responses import Done
-from roost.imap.selected import poll
-from roost.imap.session import Session
+from roost.imap.session import Session, State
+from roost.imap.updates import announce
 
 
 async def check(s: Session, cmd: c.Check) -> None:
@@ -20,7 +20,7 @@ async def close(s: Session, cmd: c.Close) -> None:
     """RFC 9051 §6.4.1: silently expunge (unless read-only), then unselect."""
     view = s.mailbox
     if not view.readonly and "e" in await selected_rights(s):
-        await s.store.expunge(view.name)
+        await s.store.expunge(view.mailbox_id)
     s.unselect()
 
 
@@ -38,24 +38,29 @@ async def expunge(s: Session, cmd: c.Expunge) -> Done:
     uids = None if cmd.uids is None else view.select_uids(cmd.uids, by_uid=True)
     if uids == []:
         return Done("Completed")
-    await s.store.expunge(view.name, uids)
+    await s.store.expunge(view.mailbox_id, uids)
     return Done("Completed")
 
 
 async def idle(s: Session, cmd: c.Idle) -> Done:
-    """RFC 2177: report changes as they happen until the client sends DONE."""
+    """RFC 2177: report changes as they happen until the client sends DONE.
+
+    If another session deletes the selected mailbox meanwhile, `announce`
+    says BYE (see `roost.imap.updates`) and IDLE ends without waiting for
+    DONE: the connection closes after the tagged reply.
+    """
     await s.send_continuation(b"idling")
     done = asyncio.ensure_future(s.read_raw_line())
     try:
         while not done.done():
             view = s.selected
             if view is not None:
-                changes = await poll(s.store, view, s.store_user())
-                for line in view.apply(changes, allow_expunge=True, rev2=s.rev2, with_uid=False):
-                    s.untagged(line)
+                await announce(s, allow_expunge=True, with_uid=False)
                 await s.flush()
+                if s.state is State.LOGOUT:
+                    return Done("IDLE terminated")
                 waiter = asyncio.ensure_future(
-                    s.store.wait_for_change(view.name, view.modseq, s.conf.imapidlepoll))
+                    s.store.wait_for_change(view.mailbox_id, view.modseq, s.conf.imapidlepoll))
                 await asyncio.wait({done, waiter}, return_when=asyncio.FIRST_COMPLETED)
                 waiter.cancel()
             else:

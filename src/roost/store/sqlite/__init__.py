@@ -13,6 +13,12 @@ Invariants:
 - Every change takes a new per-mailbox MODSEQ stamped on the records it
   touches; expunged records stay as tombstones (expunged=1) so
   `changes_since` reports them. UIDs never exceed UIDNEXT-1.
+- Mailbox ids come from the `meta` counter `mailboxid` and are never
+  reused; a deletion or rename leaves a `mailbox_changes` row at a new
+  MODSEQ of the mailbox, which is how `changes_since` reports it.
+- Each API write is one writer operation, so one savepoint of one
+  transaction: MULTIAPPEND, a tree DELETE, RENAME INBOX, COPY and MOVE
+  land entirely or not at all.
 - `\\Seen` of a user in a mailbox they do not own lives in `seen`; the
   owner's (and the caller with no user's) in the message's flags.
 - The schema version is recorded and upgraded in place at open

@@ -2,7 +2,9 @@
 
 Each function runs on the writer thread inside the batch transaction
 (see `writer`), raises the API's domain errors, and is undone alone if it
-raises.
+raises. A deletion or rename is recorded in `mailbox_changes` at a new
+MODSEQ of the mailbox, so a session holding its id learns of it from
+`changes_since` (and IDLE wakes, since the MODSEQ moved or the row went).
 """
 
 from __future__ import annotations
@@ -12,39 +14,49 @@ from collections.abc import Sequence
 
 from roost.store import names
 from roost.store.api import MailboxExists, MailboxInfo
-from roost.store.sqlite.refs import release_blob
-from roost.store.sqlite.rows import load_mailbox
+from roost.store.sqlite.refs import bump_modseq, release_blob
+from roost.store.sqlite.rows import load_mailbox_id
 from roost.store.sqlite.writer import WriteTx
 
 
-def _next_uidvalidity(tx: WriteTx) -> int:
-    """A UIDVALIDITY never given before in this store: max(now, last + 1).
-
-    RFC 9051 §2.3.1.1: a re-created name must not reuse an old UIDVALIDITY.
-    """
-    row = tx.db.execute("SELECT value FROM meta WHERE key = 'uidvalidity'").fetchone()
-    value = max(int(time.time()), (row[0] if row else 0) + 1)
-    tx.db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('uidvalidity', ?)", (value,))
+def _next_counter(tx: WriteTx, key: str, floor: int) -> int:
+    """max(floor, last + 1) for the `meta` counter `key`, recorded."""
+    row = tx.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+    value = max(floor, (row[0] if row else 0) + 1)
+    tx.db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
     return value
 
 
 def create_mailbox(tx: WriteTx, name: str, partition: str,
                    special_use: Sequence[str]) -> MailboxInfo:
+    """A new mailbox with an id and a UIDVALIDITY never given before.
+
+    RFC 9051 §2.3.1.1: a re-created name must not reuse an old UIDVALIDITY;
+    likewise its id is new, so a session holding the old id is not fooled.
+    """
     tx.blobs.root(partition)  # an unknown partition is refused before it is recorded
     exists = tx.db.execute("SELECT 1 FROM mailboxes WHERE name = ?", (name,)).fetchone()
     if exists:
         raise MailboxExists(name)
+    mailbox_id = _next_counter(tx, "mailboxid", 1)
     tx.db.execute(
-        "INSERT INTO mailboxes (name, uidvalidity, partition, owner, special_use, created)"
-        " VALUES (?, ?, ?, ?, ?, ?)",
-        (name, _next_uidvalidity(tx), partition, names.owner_of(name),
-         " ".join(special_use), int(time.time())))
-    return load_mailbox(tx.db, name)
+        "INSERT INTO mailboxes (id, name, uidvalidity, partition, owner, special_use, created)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (mailbox_id, name, _next_counter(tx, "uidvalidity", int(time.time())), partition,
+         names.owner_of(name), " ".join(special_use), int(time.time())))
+    return load_mailbox_id(tx.db, mailbox_id)
 
 
-def delete_mailbox(tx: WriteTx, name: str) -> None:
-    """Drop the mailbox, its records, tombstones and seen state; release bodies."""
-    info = load_mailbox(tx.db, name)
+def _children(tx: WriteTx, name: str) -> list[MailboxInfo]:
+    """Every mailbox strictly below `name`, deepest (longest name) first."""
+    rows = tx.db.execute("SELECT id FROM mailboxes WHERE substr(name, 1, ?) = ?",
+                         (len(name) + 1, name + ".")).fetchall()
+    found = [load_mailbox_id(tx.db, row[0]) for row in rows]
+    return sorted(found, key=lambda info: info.name, reverse=True)
+
+
+def _drop(tx: WriteTx, info: MailboxInfo) -> None:
+    """Drop one mailbox, its records, tombstones and seen state; release bodies."""
     refs = tx.db.execute(
         "SELECT blob, partition, count(*) FROM messages"
         " WHERE mailbox_id = ? AND expunged = 0 GROUP BY blob, partition", (info.id,)).fetchall()
@@ -53,24 +65,43 @@ def delete_mailbox(tx: WriteTx, name: str) -> None:
     tx.db.execute("DELETE FROM messages WHERE mailbox_id = ?", (info.id,))
     tx.db.execute("DELETE FROM seen WHERE mailbox_id = ?", (info.id,))
     tx.db.execute("DELETE FROM mailboxes WHERE id = ?", (info.id,))
+    tx.db.execute("INSERT INTO mailbox_changes (mailbox_id, modseq, kind, name)"
+                  " VALUES (?, ?, 'deleted', ?)", (info.id, info.highestmodseq + 1, info.name))
 
 
-def rename_mailbox(tx: WriteTx, old: str, new: str) -> None:
-    """Rename `old` and its children, keeping ids (so UIDVALIDITY and messages stay).
+def delete_mailbox(tx: WriteTx, mailbox_id: int, children: bool) -> list[MailboxInfo]:
+    """Delete the mailbox (and with `children` its whole subtree) at once."""
+    info = load_mailbox_id(tx.db, mailbox_id)
+    doomed = [*(_children(tx, info.name) if children else []), info]
+    for each in doomed:
+        _drop(tx, each)
+    return doomed
+
+
+def rename_mailbox(tx: WriteTx, mailbox_id: int, new: str) -> MailboxInfo:
+    """Rename the mailbox and its children, keeping ids (so UIDVALIDITY and messages stay).
 
     The owner is recomputed: `user.bob.x` -> `user.alice.x` changes hands.
     """
-    load_mailbox(tx.db, old)
-    rows = tx.db.execute("SELECT id, name FROM mailboxes WHERE name = ? OR "
-                         "substr(name, 1, ?) = ?", (old, len(old) + 1, old + ".")).fetchall()
-    moves = [(mailbox_id, new + name[len(old):]) for mailbox_id, name in rows]
+    info = load_mailbox_id(tx.db, mailbox_id)
+    old = info.name
+    moves = [(each.id, new + each.name[len(old):]) for each in [info, *_children(tx, old)]]
     for _, target in moves:
         names.validate_internal(target)
         if tx.db.execute("SELECT 1 FROM mailboxes WHERE name = ?", (target,)).fetchone():
             raise MailboxExists(target)
-    for mailbox_id, target in moves:
+    for each_id, target in moves:
         tx.db.execute("UPDATE mailboxes SET name = ?, owner = ? WHERE id = ?",
-                      (target, names.owner_of(target), mailbox_id))
+                      (target, names.owner_of(target), each_id))
+        record_change(tx, each_id, "renamed", target)
+    return load_mailbox_id(tx.db, mailbox_id)
+
+
+def record_change(tx: WriteTx, mailbox_id: int, kind: str, name: str) -> None:
+    """Note a mailbox-level change (`renamed`, `acl`) at a new MODSEQ of the mailbox."""
+    modseq = bump_modseq(tx, mailbox_id)
+    tx.db.execute("INSERT INTO mailbox_changes (mailbox_id, modseq, kind, name)"
+                  " VALUES (?, ?, ?, ?)", (mailbox_id, modseq, kind, name))
 
 
 def subscribe(tx: WriteTx, user: str, name: str) -> None:
@@ -81,9 +112,9 @@ def unsubscribe(tx: WriteTx, user: str, name: str) -> None:
     tx.db.execute("DELETE FROM subscriptions WHERE user = ? AND name = ?", (user, name))
 
 
-def claim_recent(tx: WriteTx, name: str) -> int:
+def claim_recent(tx: WriteTx, mailbox_id: int) -> int:
     """RFC 3501 §2.3.2: the first session to see a message gets \\Recent for it."""
-    info = load_mailbox(tx.db, name)
+    info = load_mailbox_id(tx.db, mailbox_id)
     old: int = tx.db.execute("SELECT recentuid FROM mailboxes WHERE id = ?",
                              (info.id,)).fetchone()[0]
     tx.db.execute("UPDATE mailboxes SET recentuid = ? WHERE id = ?", (info.uidnext - 1, info.id))

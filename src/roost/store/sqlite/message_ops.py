@@ -13,8 +13,9 @@ from dataclasses import dataclass
 
 from roost.store.api import AppendResult, CopyResult, FlagOp, MailboxInfo, MessageRecord
 from roost.store.sqlite import flags as flagbits
+from roost.store.sqlite.mailbox_ops import create_mailbox
 from roost.store.sqlite.refs import add_blob, bump_modseq, release_blob
-from roost.store.sqlite.rows import live_records, load_mailbox, seen_is_per_user
+from roost.store.sqlite.rows import live_records, load_mailbox_id, seen_is_per_user
 from roost.store.sqlite.writer import WriteTx
 
 
@@ -29,12 +30,20 @@ class NewBody:
 
 
 @dataclass(frozen=True, slots=True)
+class NewMessage:
+    """One message of an APPEND batch: its written body, flags and date."""
+
+    body: NewBody
+    flags: frozenset[str]
+    internaldate: float
+
+
+@dataclass(frozen=True, slots=True)
 class Target:
     """One mailbox to add the body to, with its flags as `user` sees them."""
 
-    mailbox: str
+    mailbox_id: int
     flags: frozenset[str]
-    user: str | None = None
 
 
 def _insert(tx: WriteTx, info: MailboxInfo, uid: int, modseq: int, flags: frozenset[str],
@@ -52,28 +61,47 @@ def _insert(tx: WriteTx, info: MailboxInfo, uid: int, modseq: int, flags: frozen
         (info.id, uid, modseq, bits, keywords, internaldate, size, key, partition))
 
 
-def append(tx: WriteTx, body: NewBody, targets: Sequence[Target],
-           internaldate: float) -> list[AppendResult]:
-    """Index one body into each target (APPEND: one target; delivery: many)."""
-    results = []
-    for target in targets:
-        info = load_mailbox(tx.db, target.mailbox)
-        uid = info.uidnext
-        modseq = bump_modseq(tx, info.id)
-        tx.db.execute("UPDATE mailboxes SET uidnext = ? WHERE id = ?", (uid + 1, info.id))
-        add_blob(tx, body.key, body.partition, len(body.raw), body.raw, body.parsed)
-        _insert(tx, info, uid, modseq, target.flags, target.user, internaldate,
-                len(body.raw), body.key, body.partition)
-        results.append(AppendResult(info.name, info.uidvalidity, uid, modseq))
+def _add(tx: WriteTx, info: MailboxInfo, uid: int, modseq: int, body: NewBody,
+         flags: frozenset[str], user: str | None, internaldate: float) -> AppendResult:
+    """Index one new body at `uid` (the caller moves UIDNEXT past it)."""
+    add_blob(tx, body.key, body.partition, len(body.raw), body.raw, body.parsed)
+    _insert(tx, info, uid, modseq, flags, user, internaldate, len(body.raw), body.key,
+            body.partition)
+    return AppendResult(info.name, info.uidvalidity, uid, modseq, info.id)
+
+
+def append(tx: WriteTx, mailbox_id: int, batch: Sequence[NewMessage],
+           user: str | None) -> list[AppendResult]:
+    """APPEND / MULTIAPPEND (RFC 3502 §6): the whole batch at one new MODSEQ,
+    consecutive UIDs; inside one savepoint, so it lands entirely or not at all."""
+    info = load_mailbox_id(tx.db, mailbox_id)
+    modseq = bump_modseq(tx, info.id)
+    results = [_add(tx, info, info.uidnext + n, modseq, msg.body, msg.flags, user,
+                    msg.internaldate) for n, msg in enumerate(batch)]
+    tx.db.execute("UPDATE mailboxes SET uidnext = ? WHERE id = ?",
+                  (info.uidnext + len(batch), info.id))
     return results
 
 
-def store_flags(tx: WriteTx, mailbox: str, uids: Sequence[int], op: FlagOp,
+def deliver(tx: WriteTx, body: NewBody, targets: Sequence[Target],
+            internaldate: float) -> list[AppendResult]:
+    """Index one body into each target (delivery: one body file, many mailboxes)."""
+    results = []
+    for target in targets:
+        info = load_mailbox_id(tx.db, target.mailbox_id)
+        modseq = bump_modseq(tx, info.id)
+        tx.db.execute("UPDATE mailboxes SET uidnext = ? WHERE id = ?", (info.uidnext + 1, info.id))
+        results.append(_add(tx, info, info.uidnext, modseq, body, target.flags, None,
+                            internaldate))
+    return results
+
+
+def store_flags(tx: WriteTx, mailbox_id: int, uids: Sequence[int], op: FlagOp,
                 flags: frozenset[str], user: str | None,
                 unchanged_since: int | None) -> tuple[list[MessageRecord], list[int]]:
     """STORE (RFC 9051 §6.4.6, RFC 7162 §3.2): only records whose flags change
     get a new MODSEQ and are returned; UNCHANGEDSINCE failures are listed."""
-    info = load_mailbox(tx.db, mailbox)
+    info = load_mailbox_id(tx.db, mailbox_id)
     per_user = seen_is_per_user(info, user)
     refused: list[int] = []
     changes: list[tuple[MessageRecord, frozenset[str]]] = []
@@ -124,9 +152,9 @@ def _tombstone(tx: WriteTx, info: MailboxInfo, records: Sequence[MessageRecord])
     return [rec.uid for rec in records]
 
 
-def expunge(tx: WriteTx, mailbox: str, uids: Sequence[int] | None) -> list[int]:
+def expunge(tx: WriteTx, mailbox_id: int, uids: Sequence[int] | None) -> list[int]:
     """EXPUNGE / UID EXPUNGE (RFC 4315 §2.1): remove \\Deleted messages."""
-    info = load_mailbox(tx.db, mailbox)
+    info = load_mailbox_id(tx.db, mailbox_id)
     if uids is None:
         uids = [row[0] for row in tx.db.execute(
             "SELECT uid FROM messages WHERE mailbox_id = ? AND expunged = 0 AND sysflags & ?",
@@ -136,16 +164,16 @@ def expunge(tx: WriteTx, mailbox: str, uids: Sequence[int] | None) -> list[int]:
     return _tombstone(tx, info, doomed)
 
 
-def copy(tx: WriteTx, source: str, uids: Sequence[int], dest: str, user: str | None,
+def copy(tx: WriteTx, source_id: int, uids: Sequence[int], dest_id: int, user: str | None,
          move: bool) -> CopyResult:
     """COPY (RFC 9051 §6.4.7) or MOVE (RFC 6851): new records, the same bodies.
 
     Flags travel as `user` sees them; internal dates are kept. UIDs that are
     not in the source are skipped (RFC 9051 §6.4.8: a UID set may name gaps).
     """
-    src = load_mailbox(tx.db, source)
+    src = load_mailbox_id(tx.db, source_id)
     records = live_records(tx.db, src.id, uids, user)
-    dst = load_mailbox(tx.db, dest)
+    dst = load_mailbox_id(tx.db, dest_id)
     if not records:
         return CopyResult(dst.uidvalidity, (), ())
     modseq = bump_modseq(tx, dst.id)
@@ -158,6 +186,20 @@ def copy(tx: WriteTx, source: str, uids: Sequence[int], dest: str, user: str | N
                 rec.size, rec.blob, partition)
     tx.db.execute("UPDATE mailboxes SET uidnext = ? WHERE id = ?", (first + len(records), dst.id))
     if move:
-        _tombstone(tx, load_mailbox(tx.db, source), records)
+        _tombstone(tx, src, records)
     dest_uids = tuple(range(first, first + len(records)))
     return CopyResult(dst.uidvalidity, tuple(rec.uid for rec in records), dest_uids)
+
+
+def move_all(tx: WriteTx, source_id: int, new: str, partition: str,
+             user: str | None) -> MailboxInfo:
+    """RENAME INBOX (RFC 9051 §6.3.6): create `new`, move every message there.
+
+    One operation: a failure anywhere (the name taken, a missing body)
+    leaves neither the new mailbox nor a half-emptied source.
+    """
+    dest = create_mailbox(tx, new, partition, ())
+    uids = [row[0] for row in tx.db.execute(
+        "SELECT uid FROM messages WHERE mailbox_id = ? AND expunged = 0", (source_id,))]
+    copy(tx, source_id, uids, dest.id, user, move=True)
+    return load_mailbox_id(tx.db, dest.id)

@@ -6,13 +6,23 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterator, Sequence
 
-from roost.store.api import Changes, MailboxInfo, MailboxNotFound, MailboxStatus, MessageRecord
+from roost.store.api import (
+    Changes,
+    MailboxAclChanged,
+    MailboxChange,
+    MailboxDeleted,
+    MailboxInfo,
+    MailboxNotFound,
+    MailboxRenamed,
+    MailboxStatus,
+    MessageRecord,
+)
 from roost.store.sqlite import flags
 from roost.store.sqlite.rows import (
     MAILBOX_COLUMNS,
     RECORD_SELECT,
     SEEN_VIEW,
-    load_mailbox,
+    load_mailbox_id,
     mailbox_info,
     record,
 )
@@ -38,28 +48,51 @@ def list_mailboxes(db: sqlite3.Connection, prefix: str) -> list[MailboxInfo]:
     return [mailbox_info(row) for row in rows]
 
 
-def messages(db: sqlite3.Connection, mailbox: str, user: str | None) -> list[MessageRecord]:
+def messages(db: sqlite3.Connection, mailbox_id: int, user: str | None) -> list[MessageRecord]:
     with ReadTx(db):
-        info = load_mailbox(db, mailbox)
+        info = load_mailbox_id(db, mailbox_id)
         rows = db.execute(RECORD_SELECT + " WHERE m.mailbox_id = :id AND m.expunged = 0"
                           " ORDER BY m.uid", {"user": user, "id": info.id})
         return [record(row) for row in rows]
 
 
-def changes_since(db: sqlite3.Connection, mailbox: str, modseq: int,
+def _mailbox_change(mailbox_id: int, kind: str, name: str) -> MailboxChange:
+    if kind == "deleted":
+        return MailboxDeleted(mailbox_id, name)
+    if kind == "renamed":
+        return MailboxRenamed(mailbox_id, name)
+    return MailboxAclChanged(mailbox_id)
+
+
+def _deleted(db: sqlite3.Connection, mailbox_id: int, modseq: int) -> Changes:
+    """The change feed of a mailbox that is gone: its deletion, or MailboxNotFound
+    for an id this store never gave out."""
+    row = db.execute("SELECT modseq, name FROM mailbox_changes WHERE mailbox_id = ?"
+                     " AND kind = 'deleted'", (mailbox_id,)).fetchone()
+    if row is None:
+        raise MailboxNotFound()
+    return Changes(max(modseq, row[0]), (), (), (MailboxDeleted(mailbox_id, row[1]),))
+
+
+def changes_since(db: sqlite3.Connection, mailbox_id: int, modseq: int,
                   user: str | None) -> Changes:
-    """Live records and tombstones stamped after `modseq` (RFC 7162 §3.2.5).
+    """Live records, tombstones and mailbox-level changes stamped after
+    `modseq` (RFC 7162 §3.2.5).
 
     Sessions ask after every command, and mostly nothing has changed: one
     indexed read of the mailbox's MODSEQ answers that case.
     """
-    row = db.execute("SELECT highestmodseq FROM mailboxes WHERE name = ?", (mailbox,)).fetchone()
+    row = db.execute("SELECT highestmodseq FROM mailboxes WHERE id = ?",
+                     (mailbox_id,)).fetchone()
     if row is None:
-        raise MailboxNotFound(mailbox)
+        return _deleted(db, mailbox_id, modseq)
     if row[0] == modseq:
         return Changes(modseq, (), ())
     with ReadTx(db):
-        info = load_mailbox(db, mailbox)
+        try:
+            info = load_mailbox_id(db, mailbox_id)
+        except MailboxNotFound:  # deleted between the two reads
+            return _deleted(db, mailbox_id, modseq)
         params = {"user": user, "id": info.id, "since": modseq}
         changed = [record(row) for row in db.execute(
             RECORD_SELECT + " WHERE m.mailbox_id = :id AND m.modseq > :since"
@@ -67,30 +100,37 @@ def changes_since(db: sqlite3.Connection, mailbox: str, modseq: int,
         expunged = [row[0] for row in db.execute(
             "SELECT uid FROM messages WHERE mailbox_id = :id AND modseq > :since"
             " AND expunged = 1 ORDER BY uid", params)]
-    return Changes(info.highestmodseq, tuple(changed), tuple(expunged))
+        mailbox = [_mailbox_change(info.id, kind, name) for kind, name in db.execute(
+            "SELECT kind, name FROM mailbox_changes WHERE mailbox_id = :id"
+            " AND modseq > :since ORDER BY modseq", params)]
+    return Changes(info.highestmodseq, tuple(changed), tuple(expunged), tuple(mailbox))
 
 
 _STATUS = f"""
     SELECT mb.uidnext, mb.uidvalidity, mb.highestmodseq,
            count(m.uid),
            coalesce(sum(m.uid > mb.recentuid), 0),
-           coalesce(sum(NOT CASE WHEN {SEEN_VIEW} THEN s.uid IS NOT NULL
-                                 ELSE m.sysflags & {flags.SEEN} != 0 END), 0),
+           coalesce(sum(m.uid IS NOT NULL
+                        AND NOT CASE WHEN {SEEN_VIEW} THEN s.uid IS NOT NULL
+                                     ELSE m.sysflags & {flags.SEEN} != 0 END), 0),
            coalesce(sum(m.sysflags & {flags.DELETED} != 0), 0),
            coalesce(sum(m.size), 0)
     FROM mailboxes mb
     LEFT JOIN messages m ON m.mailbox_id = mb.id AND m.expunged = 0
     LEFT JOIN seen s ON s.mailbox_id = mb.id AND s.user = :user AND s.uid = m.uid
-    WHERE mb.name = :name
+    WHERE mb.id = :id
     GROUP BY mb.id
 """
+"""The LEFT JOIN gives an empty mailbox one row with no message: UNSEEN counts
+only real messages (`m.uid IS NOT NULL`), or a user reading `\\Seen` from the
+seen table (an admin, a sharee) would be told 1 for an empty mailbox."""
 
 
-def status(db: sqlite3.Connection, mailbox: str, user: str | None) -> MailboxStatus:
+def status(db: sqlite3.Connection, mailbox_id: int, user: str | None) -> MailboxStatus:
     """STATUS in one query; `recent` counts live messages above the recent mark."""
-    row = db.execute(_STATUS, {"user": user, "name": mailbox}).fetchone()
+    row = db.execute(_STATUS, {"user": user, "id": mailbox_id}).fetchone()
     if row is None:
-        raise MailboxNotFound(mailbox)
+        raise MailboxNotFound()
     uidnext, uidvalidity, highestmodseq, count, recent, unseen, deleted, size = row
     return MailboxStatus(messages=count, recent=recent, uidnext=uidnext,
                          uidvalidity=uidvalidity, unseen=unseen, deleted=deleted,
@@ -121,7 +161,8 @@ def blob_location(db: sqlite3.Connection, key: str) -> tuple[str, str | None] | 
     return (row[0], row[1]) if row else None
 
 
-def highestmodseq(db: sqlite3.Connection, mailbox: str) -> int | None:
+def highestmodseq(db: sqlite3.Connection, mailbox_id: int) -> int | None:
     """The mailbox's MODSEQ now, None if it is gone."""
-    row = db.execute("SELECT highestmodseq FROM mailboxes WHERE name = ?", (mailbox,)).fetchone()
+    row = db.execute("SELECT highestmodseq FROM mailboxes WHERE id = ?",
+                     (mailbox_id,)).fetchone()
     return int(row[0]) if row else None

@@ -50,6 +50,15 @@ def load_mailbox(db: sqlite3.Connection, name: str) -> MailboxInfo:
     return mailbox_info(row)
 
 
+def load_mailbox_id(db: sqlite3.Connection, mailbox_id: int) -> MailboxInfo:
+    """The mailbox with id `mailbox_id`, or MailboxNotFound."""
+    row = db.execute(f"SELECT {MAILBOX_COLUMNS} FROM mailboxes WHERE id = ?",
+                     (mailbox_id,)).fetchone()
+    if row is None:
+        raise MailboxNotFound()  # no detail: replies show it, and an id means nothing there
+    return mailbox_info(row)
+
+
 def seen_is_per_user(info: MailboxInfo, user: str | None) -> bool:
     """Python twin of SEEN_VIEW."""
     return user is not None and info.owner != user

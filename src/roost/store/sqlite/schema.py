@@ -84,7 +84,24 @@ def _v1(db: sqlite3.Connection) -> None:
     """)
 
 
-MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_v1,)
+def _v2(db: sqlite3.Connection) -> None:
+    """Mailbox-level changes for sessions that hold a mailbox id (deleted,
+    renamed, ACL changed), and the counter that keeps ids from being reused:
+    without it SQLite hands the id of a deleted last row to the next mailbox."""
+    _run(db, """
+        CREATE TABLE mailbox_changes (
+            mailbox_id INTEGER NOT NULL,
+            modseq     INTEGER NOT NULL,
+            kind       TEXT NOT NULL,
+            name       TEXT NOT NULL,
+            PRIMARY KEY (mailbox_id, modseq)
+        ) WITHOUT ROWID;
+        INSERT OR REPLACE INTO meta (key, value)
+            SELECT 'mailboxid', coalesce(max(id), 0) FROM mailboxes
+    """)
+
+
+MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_v1, _v2)
 """Ordered upgrades; MIGRATIONS[n] takes a version-n database to n+1. Append only."""
 
 

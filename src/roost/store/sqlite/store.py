@@ -17,11 +17,13 @@ from pathlib import Path
 from roost.message.parsed import ParsedMessage, parse_message
 from roost.store import names
 from roost.store.api import (
+    AppendMessage,
     AppendResult,
     Changes,
     CopyResult,
     Delivery,
     FlagOp,
+    InvalidMessage,
     MailboxInfo,
     MailboxStatus,
     MessageNotFound,
@@ -32,10 +34,10 @@ from roost.store.sqlite import check as checks
 from roost.store.sqlite import flags as flagbits
 from roost.store.sqlite import mailbox_ops, message_ops, reads
 from roost.store.sqlite.blobs import BlobFiles, Pending
-from roost.store.sqlite.message_ops import NewBody, Target
+from roost.store.sqlite.message_ops import NewBody, NewMessage, Target
 from roost.store.sqlite.notify import ChangeNotifier
 from roost.store.sqlite.parsedcache import ParsedLRU, deserialize, serialize
-from roost.store.sqlite.rows import load_mailbox, to_epoch
+from roost.store.sqlite.rows import load_mailbox, load_mailbox_id, to_epoch
 from roost.store.sqlite.schema import migrate
 from roost.store.sqlite.writer import Writer, connect
 
@@ -66,15 +68,27 @@ class SqliteStore:
         return await self._writer.run(
             lambda tx: mailbox_ops.create_mailbox(tx, name, where, special_use))
 
-    async def delete_mailbox(self, name: str) -> None:
-        await self._writer.run(lambda tx: mailbox_ops.delete_mailbox(tx, name))
+    async def delete_mailbox(self, mailbox_id: int, *,
+                             children: bool = False) -> list[MailboxInfo]:
+        return await self._writer.run(
+            lambda tx: mailbox_ops.delete_mailbox(tx, mailbox_id, children))
 
-    async def rename_mailbox(self, old: str, new: str) -> None:
+    async def rename_mailbox(self, mailbox_id: int, new: str) -> MailboxInfo:
         names.validate_internal(new)
-        await self._writer.run(lambda tx: mailbox_ops.rename_mailbox(tx, old, new))
+        return await self._writer.run(
+            lambda tx: mailbox_ops.rename_mailbox(tx, mailbox_id, new))
+
+    async def move_all(self, mailbox_id: int, new: str, *,
+                       user: str | None = None) -> MailboxInfo:
+        names.validate_internal(new)
+        return await self._writer.run(lambda tx: message_ops.move_all(
+            tx, mailbox_id, new, self.defaultpartition, user))
 
     async def get_mailbox(self, name: str) -> MailboxInfo:
         return load_mailbox(self._db, name)
+
+    async def mailbox_by_id(self, mailbox_id: int) -> MailboxInfo:
+        return load_mailbox_id(self._db, mailbox_id)
 
     async def list_mailboxes(self, prefix: str = "") -> list[MailboxInfo]:
         return reads.list_mailboxes(self._db, prefix)
@@ -99,15 +113,32 @@ class SqliteStore:
         key, dirs = self._blobs.stage(partition, raw)
         return NewBody(key, partition, raw, serialize(raw)), (partition, dirs)
 
-    async def append(self, mailbox: str, raw: bytes, *, flags: Sequence[str] = (),
+    def _write_bodies(self, partition: str,
+                      raws: Sequence[bytes]) -> tuple[list[NewBody], list[Pending]]:
+        written = [self._write_body(partition, raw) for raw in raws]
+        return [body for body, _ in written], [pending for _, pending in written]
+
+    async def append_messages(self, mailbox_id: int, messages: Sequence[AppendMessage], *,
+                              user: str | None = None) -> list[AppendResult]:
+        """Every body is written before the one index operation that takes them
+        all; if it fails, the files are unreferenced orphans nobody sees."""
+        if not messages:
+            return []
+        if any(not message.raw for message in messages):
+            raise InvalidMessage("empty message")
+        info = load_mailbox_id(self._db, mailbox_id)
+        bodies, pending = await asyncio.to_thread(
+            self._write_bodies, info.partition, [m.raw for m in messages])
+        batch = [NewMessage(body, flagbits.normalize(m.flags), to_epoch(m.internaldate))
+                 for body, m in zip(bodies, messages)]
+        return await self._writer.run(
+            lambda tx: message_ops.append(tx, mailbox_id, batch, user), *pending)
+
+    async def append(self, mailbox_id: int, raw: bytes, *, flags: Sequence[str] = (),
                      internaldate: datetime | None = None,
                      user: str | None = None) -> AppendResult:
-        info = load_mailbox(self._db, mailbox)
-        body, pending = await asyncio.to_thread(self._write_body, info.partition, raw)
-        target = Target(mailbox, flagbits.normalize(flags), user)
-        when = to_epoch(internaldate)
-        results = await self._writer.run(
-            lambda tx: message_ops.append(tx, body, [target], when), pending)
+        results = await self.append_messages(
+            mailbox_id, [AppendMessage(raw, flags, internaldate)], user=user)
         return results[0]
 
     async def deliver(self, targets: Sequence[Delivery], raw: bytes,
@@ -115,20 +146,22 @@ class SqliteStore:
         """One body file, in the first target's partition, shared by every target."""
         if not targets:
             return []
-        first = load_mailbox(self._db, targets[0].mailbox)
+        if not raw:
+            raise InvalidMessage("empty message")
+        first = load_mailbox_id(self._db, targets[0].mailbox_id)
         body, pending = await asyncio.to_thread(self._write_body, first.partition, raw)
-        rows = [Target(t.mailbox, flagbits.normalize(t.flags)) for t in targets]
+        rows = [Target(t.mailbox_id, flagbits.normalize(t.flags)) for t in targets]
         when = to_epoch(internaldate)
-        return await self._writer.run(lambda tx: message_ops.append(tx, body, rows, when),
+        return await self._writer.run(lambda tx: message_ops.deliver(tx, body, rows, when),
                                       pending)
 
     # -- reading
-    async def messages(self, mailbox: str, user: str | None = None) -> list[MessageRecord]:
-        return reads.messages(self._db, mailbox, user)
+    async def messages(self, mailbox_id: int, user: str | None = None) -> list[MessageRecord]:
+        return reads.messages(self._db, mailbox_id, user)
 
-    async def changes_since(self, mailbox: str, modseq: int,
+    async def changes_since(self, mailbox_id: int, modseq: int,
                             user: str | None = None) -> Changes:
-        return reads.changes_since(self._db, mailbox, modseq, user)
+        return reads.changes_since(self._db, mailbox_id, modseq, user)
 
     async def body(self, blob: str) -> bytes:
         location = reads.blob_location(self._db, blob)
@@ -175,39 +208,39 @@ class SqliteStore:
                     pass  # gone with its last copy: left out, as the API says
         return found
 
-    async def status(self, mailbox: str, user: str | None = None) -> MailboxStatus:
-        return reads.status(self._db, mailbox, user)
+    async def status(self, mailbox_id: int, user: str | None = None) -> MailboxStatus:
+        return reads.status(self._db, mailbox_id, user)
 
     # -- changing
-    async def store_flags(self, mailbox: str, uids: Sequence[int], op: FlagOp,
+    async def store_flags(self, mailbox_id: int, uids: Sequence[int], op: FlagOp,
                           flags: Sequence[str], *, user: str | None = None,
                           unchanged_since: int | None = None
                           ) -> tuple[list[MessageRecord], list[int]]:
         wanted = flagbits.normalize(flags)
         return await self._writer.run(lambda tx: message_ops.store_flags(
-            tx, mailbox, uids, op, wanted, user, unchanged_since))
+            tx, mailbox_id, uids, op, wanted, user, unchanged_since))
 
-    async def expunge(self, mailbox: str, uids: Sequence[int] | None = None) -> list[int]:
-        return await self._writer.run(lambda tx: message_ops.expunge(tx, mailbox, uids))
+    async def expunge(self, mailbox_id: int, uids: Sequence[int] | None = None) -> list[int]:
+        return await self._writer.run(lambda tx: message_ops.expunge(tx, mailbox_id, uids))
 
-    async def copy(self, source: str, uids: Sequence[int], dest: str,
+    async def copy(self, source_id: int, uids: Sequence[int], dest_id: int,
                    user: str | None = None) -> CopyResult:
         return await self._writer.run(
-            lambda tx: message_ops.copy(tx, source, uids, dest, user, move=False))
+            lambda tx: message_ops.copy(tx, source_id, uids, dest_id, user, move=False))
 
-    async def move(self, source: str, uids: Sequence[int], dest: str,
+    async def move(self, source_id: int, uids: Sequence[int], dest_id: int,
                    user: str | None = None) -> CopyResult:
         return await self._writer.run(
-            lambda tx: message_ops.copy(tx, source, uids, dest, user, move=True))
+            lambda tx: message_ops.copy(tx, source_id, uids, dest_id, user, move=True))
 
-    async def claim_recent(self, mailbox: str) -> int:
-        return await self._writer.run(lambda tx: mailbox_ops.claim_recent(tx, mailbox))
+    async def claim_recent(self, mailbox_id: int) -> int:
+        return await self._writer.run(lambda tx: mailbox_ops.claim_recent(tx, mailbox_id))
 
     # -- change notification
-    async def wait_for_change(self, mailbox: str, modseq: int, timeout: float) -> bool:
+    async def wait_for_change(self, mailbox_id: int, modseq: int, timeout: float) -> bool:
         """True once MODSEQ passes `modseq` (or the mailbox is gone: that is a change too)."""
         def changed() -> bool:
-            now = reads.highestmodseq(self._db, mailbox)
+            now = reads.highestmodseq(self._db, mailbox_id)
             return now is None or now > modseq
         return await self._notifier.wait(changed, timeout)
 

@@ -1,0 +1,60 @@
+"""Untagged updates of the selected mailbox: after every command, and in IDLE.
+
+The one place a session reads the store's change feed and reacts to it.
+Message changes become EXISTS / EXPUNGE / FETCH lines
+(`SelectedMailbox.apply`). Mailbox-level changes are typed values
+(`MailboxRenamed`, `MailboxDeleted`, `MailboxAclChanged`) and move the
+session itself; nothing here waits for a `MailboxNotFound` from a re-read.
+
+- Renamed: the session follows the new name. The id, UIDVALIDITY and UIDs
+  are kept, so nothing the client holds became wrong (RFC 9051 §6.3.6
+  keeps UIDVALIDITY across RENAME); there is nothing to announce.
+- Deleted by another session: `* BYE`, the tagged reply of the command in
+  progress, and the connection closes. RFC 9051 has no way to close a
+  selected mailbox under a client: the CLOSED code (§7.1) marks only the
+  boundary of a SELECT/EXAMINE, and a client left in AUTHENTICATED state
+  unawares would get BAD for its next FETCH. Dovecot disconnects for the
+  same reason ("we can't do forced CLOSE, so have to disconnect",
+  dovecot/core src/imap/imap-commands-util.c; cmd-delete.c sends
+  "* BYE Selected mailbox was deleted, have to disconnect."), as does
+  Cyrus with `disconnect_on_vanished_mailbox` (cyrus-imapd imap/index.c
+  `index_check`: "Mailbox has been (re)moved"), WildDuck and pymap. A
+  client reconnects and sees the mailbox list as it now is.
+- ACL changed: nothing yet; the ACL issue re-decides the session's rights here.
+"""
+
+from __future__ import annotations
+
+from roost.imap.selected import poll
+from roost.imap.session import Session, State
+from roost.store.api import MailboxDeleted, MailboxRenamed
+
+BYE_DELETED = b"BYE Selected mailbox was deleted, have to disconnect"
+
+
+def _end(s: Session) -> None:
+    """The selected mailbox is gone: say BYE; the server closes after this command."""
+    s.unselect()
+    s.untagged(BYE_DELETED)
+    s.state = State.LOGOUT
+
+
+async def announce(s: Session, *, allow_expunge: bool, with_uid: bool) -> None:
+    """Tell the client what changed in its selected mailbox since it last looked."""
+    view = s.selected
+    if view is None:
+        return
+    changes = await poll(s.store, view, s.store_user())
+    for change in changes.mailbox:
+        if isinstance(change, MailboxDeleted):
+            _end(s)
+            return
+        if isinstance(change, MailboxRenamed):
+            external = s.ns.to_external(change.name)
+            if external is None:  # moved out of everything this user can name
+                _end(s)
+                return
+            view.name, view.external = change.name, external
+    for line in view.apply(changes, allow_expunge=allow_expunge, rev2=s.rev2,
+                           with_uid=with_uid):
+        s.untagged(line)
