@@ -15,11 +15,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from roost.imap import commands as c
-from roost.imap.errors import ImapError, from_store_error
+from roost.imap.errors import ImapError, No, from_store_error
 from roost.imap.handlers import append, auth, copy, fetch, flags, listing, mailbox, search, selected
 from roost.imap.responses import Done, tagged
 from roost.imap.session import ConnectionClosed, Session, State
-from roost.imap.updates import announce
+from roost.imap.updates import announce, still_selected
 from roost.store.api import StoreError
 
 log = logging.getLogger(__name__)
@@ -106,6 +106,9 @@ async def run(s: Session, cmd: Any) -> None:
         s.out.append(tagged(tag, b"BAD", f"{type(cmd).__name__.upper()} not valid in this state"))
         return
     try:
+        if spec.states == SELECTED and not await still_selected(s):
+            # Another session deleted it: BYE is said, this command cannot run.
+            raise No("NONEXISTENT", "Selected mailbox was deleted")
         done = await spec.handler(s, cmd) or Done()
         reply = tagged(tag, b"OK", done.text, done.code)
     except ConnectionClosed:

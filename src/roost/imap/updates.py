@@ -20,14 +20,19 @@ session itself; nothing here waits for a `MailboxNotFound` from a re-read.
   Cyrus with `disconnect_on_vanished_mailbox` (cyrus-imapd imap/index.c
   `index_check`: "Mailbox has been (re)moved"), WildDuck and pymap. A
   client reconnects and sees the mailbox list as it now is.
+  A command that needs the selected mailbox (FETCH, STORE, CLOSE...) asks
+  first (`still_selected`) and is answered `NO [NONEXISTENT]` after the
+  BYE instead of running against a mailbox that is gone.
 - ACL changed: nothing yet; the ACL issue re-decides the session's rights here.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from roost.imap.selected import poll
 from roost.imap.session import Session, State
-from roost.store.api import MailboxDeleted, MailboxRenamed
+from roost.store.api import MailboxChange, MailboxDeleted, MailboxRenamed
 
 BYE_DELETED = b"BYE Selected mailbox was deleted, have to disconnect"
 
@@ -39,22 +44,40 @@ def _end(s: Session) -> None:
     s.state = State.LOGOUT
 
 
+def follow(s: Session, changes: Sequence[MailboxChange]) -> bool:
+    """React to mailbox-level changes; False once the selected mailbox is gone."""
+    view = s.selected
+    for change in changes:
+        if view is None:
+            return False
+        if isinstance(change, MailboxDeleted):
+            _end(s)
+            return False
+        if isinstance(change, MailboxRenamed):
+            external = s.ns.to_external(change.name)
+            if external is None:  # moved out of everything this user can name
+                _end(s)
+                return False
+            view.name, view.external = change.name, external
+    return s.selected is not None
+
+
+async def still_selected(s: Session) -> bool:
+    """Before a command that needs the selected mailbox: is it still there?"""
+    view = s.selected
+    if view is None:
+        return False
+    return follow(s, await s.store.mailbox_changes_since(view.mailbox_id, view.modseq))
+
+
 async def announce(s: Session, *, allow_expunge: bool, with_uid: bool) -> None:
     """Tell the client what changed in its selected mailbox since it last looked."""
     view = s.selected
     if view is None:
         return
     changes = await poll(s.store, view, s.store_user())
-    for change in changes.mailbox:
-        if isinstance(change, MailboxDeleted):
-            _end(s)
-            return
-        if isinstance(change, MailboxRenamed):
-            external = s.ns.to_external(change.name)
-            if external is None:  # moved out of everything this user can name
-                _end(s)
-                return
-            view.name, view.external = change.name, external
+    if not follow(s, changes.mailbox):
+        return
     for line in view.apply(changes, allow_expunge=allow_expunge, rev2=s.rev2,
                            with_uid=with_uid):
         s.untagged(line)

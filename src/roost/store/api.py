@@ -253,6 +253,9 @@ class Store(Protocol):
     async def changes_since(self, mailbox_id: int, modseq: int,
                             user: str | None = None) -> Changes:
         """What changed after `modseq` (see Changes), a deletion included."""
+    async def mailbox_changes_since(self, mailbox_id: int,
+                                    modseq: int) -> tuple[MailboxChange, ...]:
+        """Only `Changes.mailbox`: cheap enough to ask before every command."""
     async def body(self, blob: str) -> bytes:
         """The raw RFC 5322 bytes of a message body."""
     async def parsed(self, blob: str) -> ParsedMessage:

@@ -64,46 +64,63 @@ def _mailbox_change(mailbox_id: int, kind: str, name: str) -> MailboxChange:
     return MailboxAclChanged(mailbox_id)
 
 
-def _deleted(db: sqlite3.Connection, mailbox_id: int, modseq: int) -> Changes:
-    """The change feed of a mailbox that is gone: its deletion, or MailboxNotFound
-    for an id this store never gave out."""
+def _deletion(db: sqlite3.Connection, mailbox_id: int) -> tuple[int, MailboxDeleted]:
+    """(MODSEQ, change) of a mailbox that is gone; MailboxNotFound for an id
+    this store never gave out."""
     row = db.execute("SELECT modseq, name FROM mailbox_changes WHERE mailbox_id = ?"
                      " AND kind = 'deleted'", (mailbox_id,)).fetchone()
     if row is None:
         raise MailboxNotFound()
-    return Changes(max(modseq, row[0]), (), (), (MailboxDeleted(mailbox_id, row[1]),))
+    return row[0], MailboxDeleted(mailbox_id, row[1])
+
+
+def _mailbox_changes(db: sqlite3.Connection, mailbox_id: int,
+                     modseq: int) -> list[MailboxChange]:
+    return [_mailbox_change(mailbox_id, kind, name) for kind, name in db.execute(
+        "SELECT kind, name FROM mailbox_changes WHERE mailbox_id = ? AND modseq > ?"
+        " ORDER BY modseq", (mailbox_id, modseq))]
+
+
+def mailbox_changes_since(db: sqlite3.Connection, mailbox_id: int,
+                          modseq: int) -> tuple[MailboxChange, ...]:
+    """Only the mailbox-level changes after `modseq`: one indexed read when
+    nothing changed, which is what a session asks before each command."""
+    row = db.execute("SELECT highestmodseq FROM mailboxes WHERE id = ?",
+                     (mailbox_id,)).fetchone()
+    if row is None:
+        return (_deletion(db, mailbox_id)[1],)
+    if row[0] == modseq:
+        return ()
+    return tuple(_mailbox_changes(db, mailbox_id, modseq))
 
 
 def changes_since(db: sqlite3.Connection, mailbox_id: int, modseq: int,
                   user: str | None) -> Changes:
     """Live records, tombstones and mailbox-level changes stamped after
-    `modseq` (RFC 7162 §3.2.5).
+    `modseq` (RFC 7162 §3.2.5); for a deleted mailbox, just its deletion.
 
     Sessions ask after every command, and mostly nothing has changed: one
     indexed read of the mailbox's MODSEQ answers that case.
     """
     row = db.execute("SELECT highestmodseq FROM mailboxes WHERE id = ?",
                      (mailbox_id,)).fetchone()
-    if row is None:
-        return _deleted(db, mailbox_id, modseq)
-    if row[0] == modseq:
+    if row is not None and row[0] == modseq:
         return Changes(modseq, (), ())
     with ReadTx(db):
-        try:
-            info = load_mailbox_id(db, mailbox_id)
-        except MailboxNotFound:  # deleted between the two reads
-            return _deleted(db, mailbox_id, modseq)
-        params = {"user": user, "id": info.id, "since": modseq}
+        row = db.execute("SELECT highestmodseq FROM mailboxes WHERE id = ?",
+                         (mailbox_id,)).fetchone()
+        if row is None:
+            gone_at, deleted = _deletion(db, mailbox_id)
+            return Changes(max(modseq, gone_at), (), (), (deleted,))
+        params = {"user": user, "id": mailbox_id, "since": modseq}
         changed = [record(row) for row in db.execute(
             RECORD_SELECT + " WHERE m.mailbox_id = :id AND m.modseq > :since"
             " AND m.expunged = 0 ORDER BY m.uid", params)]
         expunged = [row[0] for row in db.execute(
             "SELECT uid FROM messages WHERE mailbox_id = :id AND modseq > :since"
             " AND expunged = 1 ORDER BY uid", params)]
-        mailbox = [_mailbox_change(info.id, kind, name) for kind, name in db.execute(
-            "SELECT kind, name FROM mailbox_changes WHERE mailbox_id = :id"
-            " AND modseq > :since ORDER BY modseq", params)]
-    return Changes(info.highestmodseq, tuple(changed), tuple(expunged), tuple(mailbox))
+        mailbox = _mailbox_changes(db, mailbox_id, modseq)
+    return Changes(row[0], tuple(changed), tuple(expunged), tuple(mailbox))
 
 
 _STATUS = f"""

@@ -24,6 +24,7 @@ from roost.store.api import (
     Delivery,
     FlagOp,
     InvalidMessage,
+    MailboxChange,
     MailboxInfo,
     MailboxStatus,
     MessageNotFound,
@@ -162,6 +163,10 @@ class SqliteStore:
     async def changes_since(self, mailbox_id: int, modseq: int,
                             user: str | None = None) -> Changes:
         return reads.changes_since(self._db, mailbox_id, modseq, user)
+
+    async def mailbox_changes_since(self, mailbox_id: int,
+                                    modseq: int) -> tuple[MailboxChange, ...]:
+        return reads.mailbox_changes_since(self._db, mailbox_id, modseq)
 
     async def body(self, blob: str) -> bytes:
         location = reads.blob_location(self._db, blob)
