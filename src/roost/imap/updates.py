@@ -29,6 +29,7 @@ session itself; nothing here waits for a `MailboxNotFound` from a re-read.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 from roost.imap.selected import poll
 from roost.imap.session import Session, State
@@ -58,6 +59,7 @@ def follow(s: Session, changes: Sequence[MailboxChange]) -> bool:
             if external is None:  # moved out of everything this user can name
                 _end(s)
                 return False
+            view.info = replace(view.info, name=change.name, owner=change.owner)
             view.name, view.external = change.name, external
     return s.selected is not None
 

@@ -146,10 +146,13 @@ class MailboxDeleted:
 
 @dataclass(frozen=True, slots=True)
 class MailboxRenamed:
-    """The mailbox is now called `name` (mox `ChangeRenameMailbox`); id and UIDs stay."""
+    """The mailbox is now called `name` (mox `ChangeRenameMailbox`); id and UIDs
+    stay. `owner` is the one the new name gives it (`user.bob.x` -> `user.alice.x`
+    changes hands), which is what rights are decided on."""
 
     mailbox_id: int
     name: str
+    owner: str | None
 
 
 @dataclass(frozen=True, slots=True)

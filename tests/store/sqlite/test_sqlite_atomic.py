@@ -30,6 +30,15 @@ async def test_ids_are_never_reused(store: SqliteStore) -> None:
         MailboxDeleted(first.id, "user.bob"),)
 
 
+async def test_check_and_repair_the_id_counter(store: SqliteStore) -> None:
+    info = await store.create_mailbox("user.bob")
+    store._db.execute("UPDATE meta SET value = 0 WHERE key = 'mailboxid'")
+    assert store.check() == [f"mailbox id {info.id} is past the id counter 0"]
+    assert store.repair() == [f"mailbox id counter raised from 0 to {info.id}"]
+    assert store.check() == []
+    assert (await store.create_mailbox("user.alice")).id > info.id
+
+
 async def test_rename_is_in_the_feed_and_keeps_the_id(store: SqliteStore,
                                                       make_message: Message) -> None:
     info = await store.create_mailbox("user.bob.work")
@@ -39,10 +48,10 @@ async def test_rename_is_in_the_feed_and_keeps_the_id(store: SqliteStore,
     renamed = await store.rename_mailbox(info.id, "user.bob.job")
     assert (renamed.id, renamed.name) == (info.id, "user.bob.job")
     changes = await store.changes_since(info.id, mark)
-    assert changes.mailbox == (MailboxRenamed(info.id, "user.bob.job"),)
+    assert changes.mailbox == (MailboxRenamed(info.id, "user.bob.job", "bob"),)
     assert changes.changed == () and changes.highestmodseq > mark
     assert await store.mailbox_changes_since(child.id, child.highestmodseq) == (
-        MailboxRenamed(child.id, "user.bob.job.old"),)
+        MailboxRenamed(child.id, "user.bob.job.old", "bob"),)
     assert await store.mailbox_changes_since(info.id, changes.highestmodseq) == ()
 
 

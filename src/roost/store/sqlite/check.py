@@ -2,7 +2,8 @@
 
 Sound means: every `blobs` row's file exists at its size; every refcount
 equals the live records referencing it; no record's UID reaches its
-mailbox's UIDNEXT; no record's MODSEQ passes HIGHESTMODSEQ. Body files
+mailbox's UIDNEXT; no record's MODSEQ passes HIGHESTMODSEQ; no mailbox id
+passes the id counter (the next CREATE would take it). Body files
 with no row are not problems: they are what a crash between the file and
 the index commit leaves, and nobody can see them. `repair` removes those
 only when they are older than ORPHAN_AGE, so it never takes a file whose
@@ -39,6 +40,12 @@ _UIDS = """
 """
 
 
+_IDS = """
+    SELECT max(id), (SELECT value FROM meta WHERE key = 'mailboxid') FROM mailboxes
+    HAVING max(id) > coalesce((SELECT value FROM meta WHERE key = 'mailboxid'), 0)
+"""
+
+
 def check(db: sqlite3.Connection, blobs: BlobFiles) -> list[str]:
     """Problem lines; empty when the store is sound."""
     problems: list[str] = []
@@ -54,6 +61,8 @@ def check(db: sqlite3.Connection, blobs: BlobFiles) -> list[str]:
                 problems.append(f"mailbox {name}: uid {max_uid} >= uidnext {uidnext}")
             if max_modseq > highest:
                 problems.append(f"mailbox {name}: modseq {max_modseq} > highestmodseq {highest}")
+        for max_id, counter in db.execute(_IDS):
+            problems.append(f"mailbox id {max_id} is past the id counter {counter}")
     return problems
 
 
@@ -93,6 +102,10 @@ def repair(db: sqlite3.Connection, blobs: BlobFiles) -> list[str]:
                        " highestmodseq = max(highestmodseq, ?) WHERE name = ?",
                        (max_uid + 1, max_modseq, name))
             done.append(f"mailbox {name}: uidnext/highestmodseq raised past its records")
+        for max_id, counter in db.execute(_IDS).fetchall():
+            db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('mailboxid', ?)",
+                       (max_id,))
+            done.append(f"mailbox id counter raised from {counter} to {max_id}")
         db.execute("DELETE FROM message_cache WHERE sha256 NOT IN (SELECT sha256 FROM blobs)")
         referenced = {(k, p) for k, p in db.execute("SELECT sha256, partition FROM blobs")}
         done += _remove_orphans(blobs, referenced)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterator, Sequence
 
+from roost.store import names
 from roost.store.api import (
     Changes,
     MailboxAclChanged,
@@ -60,7 +61,7 @@ def _mailbox_change(mailbox_id: int, kind: str, name: str) -> MailboxChange:
     if kind == "deleted":
         return MailboxDeleted(mailbox_id, name)
     if kind == "renamed":
-        return MailboxRenamed(mailbox_id, name)
+        return MailboxRenamed(mailbox_id, name, names.owner_of(name))
     return MailboxAclChanged(mailbox_id)
 
 
