@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
@@ -16,6 +18,7 @@ from roost.store.api import (
     MailboxRenamed,
 )
 from roost.store.sqlite import SqliteStore
+from roost.store.sqlite.schema import MIGRATIONS
 
 Message = Callable[..., bytes]
 
@@ -158,3 +161,25 @@ async def test_status_unseen_of_an_empty_mailbox_for_a_non_owner(store: SqliteSt
     info = await store.create_mailbox("user.bob")
     assert (await store.status(info.id, "admin")).unseen == 0
     assert (await store.status(info.id, "bob")).unseen == 0
+
+
+async def test_a_version_1_store_is_upgraded_in_place(tmp_path: Path,
+                                                      partitions: dict[str, Path]) -> None:
+    """Schema v2 starts the id counter past the ids a v1 store gave out."""
+    path = tmp_path / "mailstore.db"
+    db = sqlite3.connect(path, isolation_level=None)
+    db.execute("BEGIN")
+    MIGRATIONS[0](db)
+    db.execute("CREATE TABLE schema_version (version INTEGER NOT NULL)")
+    db.execute("INSERT INTO schema_version (version) VALUES (1)")
+    db.execute("INSERT INTO mailboxes (id, name, uidvalidity, partition, created)"
+               " VALUES (7, 'user.bob', 1, 'default', 0)")
+    db.execute("COMMIT")
+    db.close()
+    store = SqliteStore(path, partitions)
+    try:
+        assert (await store.get_mailbox("user.bob")).id == 7
+        assert (await store.create_mailbox("user.alice")).id == 8
+        assert store.check() == []
+    finally:
+        await store.close()
