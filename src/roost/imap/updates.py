@@ -48,9 +48,9 @@ def _end(s: Session) -> None:
 def follow(s: Session, changes: Sequence[MailboxChange]) -> bool:
     """React to mailbox-level changes; False once the selected mailbox is gone."""
     view = s.selected
+    if view is None:
+        return False
     for change in changes:
-        if view is None:
-            return False
         if isinstance(change, MailboxDeleted):
             _end(s)
             return False
@@ -61,7 +61,7 @@ def follow(s: Session, changes: Sequence[MailboxChange]) -> bool:
                 return False
             view.info = replace(view.info, name=change.name, owner=change.owner)
             view.name, view.external = change.name, external
-    return s.selected is not None
+    return True
 
 
 async def still_selected(s: Session) -> bool:
