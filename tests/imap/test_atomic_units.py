@@ -3,8 +3,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
-from tests.harness.imap import ImapTranscript, RunningImap, connect
+from tests.harness.imap import ImapTranscript, RunningImap, connect, running_imap
+from tests.harness.site import make_site
 
 
 async def test_multiappend_with_an_empty_second_message_stores_nothing(
@@ -127,3 +130,28 @@ async def test_status_unseen_of_an_empty_mailbox_is_zero_for_an_admin(
         S: * STATUS "user/bob" (MESSAGES 2 UNSEEN 2)
         S: a4 OK {…}
     """)
+
+
+async def test_multiappend_with_a_too_big_second_message_stores_nothing(
+        tmp_path: Path, cert_dir: Path) -> None:
+    """The second literal passes maxmessagesize: the wire refuses the whole
+    command before it reaches the handler, so nothing is stored."""
+    site = make_site(tmp_path / "site", cert_dir, "maxmessagesize: 100\n")
+    async with running_imap(site) as server:
+        client = await connect(server)
+        try:
+            await client.play(r"""
+                C: a1 APPEND INBOX {15+}
+                C: Subject: x
+                C:
+                C: y {200+}
+            """)
+            await client.send(b"z" * 200 + b"\r\n")
+            await client.play(r"""
+                S: a1 BAD [TOOBIG] {…}
+                C: a2 STATUS INBOX (MESSAGES UIDNEXT)
+                S: * STATUS "INBOX" (MESSAGES 2 UIDNEXT 3)
+                S: a2 OK {…}
+            """)
+        finally:
+            await client.close()
