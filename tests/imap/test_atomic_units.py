@@ -19,7 +19,7 @@ async def test_multiappend_with_an_empty_second_message_stores_nothing(
         C:
         C: y {0+}
         C:
-        S: a1 NO {…}
+        S: a1 NO Message refused: empty message
         C: a2 STATUS INBOX (MESSAGES UIDNEXT)
         S: * STATUS "INBOX" (MESSAGES 2 UIDNEXT 3)
         S: a2 OK {…}

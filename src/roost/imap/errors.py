@@ -38,14 +38,16 @@ STORE_ERRORS: dict[type[api.StoreError], No] = {
     api.InvalidMailboxName: No("CANNOT", "Invalid mailbox name"),
     api.MailboxHasChildren: No("CANNOT", "Mailbox has inferiors"),
     api.MessageNotFound: No("NONEXISTENT", "No such message"),
+    api.InvalidMessage: No(None, "Message refused"),
     api.OverQuota: No("OVERQUOTA", "Quota exceeded"),
     api.StoreCorrupt: No("SERVERBUG", "Mailbox is damaged; run reconstruct"),
 }
 
 
-#: The errors whose detail a client may read: why a name is invalid. Every
-#: other detail can hold internal names (`user.bob.Box`) and stays in the log.
-CLIENT_DETAIL = (api.InvalidMailboxName,)
+#: The errors whose detail a client may read: why a name or a message is
+#: invalid. Every other detail can hold internal names (`user.bob.Box`) and
+#: stays in the log.
+CLIENT_DETAIL = (api.InvalidMailboxName, api.InvalidMessage)
 
 
 def from_store_error(err: api.StoreError) -> No:

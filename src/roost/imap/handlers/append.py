@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from roost.imap import commands as c
-from roost.imap.errors import No
 from roost.imap.handlers.names import target_mailbox
 from roost.imap.responses import Done
 from roost.imap.session import Session
@@ -19,15 +18,13 @@ async def append(s: Session, cmd: c.Append) -> Done:
     """Store the messages durably, all or none; APPENDUID names their UIDs (RFC 4315 §3).
 
     RFC 3502 §6: if any message of a MULTIAPPEND fails, none is kept. The
-    whole batch is checked first, then handed to the store as ONE call
-    (one transaction), so a refusal anywhere leaves the mailbox unchanged.
+    whole batch goes to the store as ONE call (one transaction), which
+    refuses it whole (an empty message: InvalidMessage) or keeps it whole.
     """
     info = await target_mailbox(s, cmd.mailbox)
     view = s.selected if s.selected is not None and s.selected.mailbox_id == info.id else None
     batch = []
     for message in cmd.messages:
-        if not message.data:
-            raise No(None, "Empty message")
         flags = valid_flags(message.flags)
         if view is not None:
             flags = list(view.spell(flags))
