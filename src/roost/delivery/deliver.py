@@ -65,7 +65,7 @@ async def _plan(access: Access, conf: Config, envelope: Envelope, route: Route,
     its actions (keep, fileinto, discard, flags) into this list.
     """
     try:
-        info = await access.store.get_mailbox(await routed_mailbox(access, conf, route, sender))
+        info = await routed_mailbox(access, conf, route, sender)
     except MailboxNotFound:  # deleted since the user was found
         return Failure.MAILBOX_NOT_FOUND
     return [Delivery(info.id)]

@@ -22,7 +22,13 @@ from dataclasses import dataclass
 from roost.auth.identity import Identity
 from roost.auth.rights import Access
 from roost.config import Config
-from roost.store.api import InvalidMailboxName, MailboxNotFound, PermissionDenied, Store
+from roost.store.api import (
+    InvalidMailboxName,
+    MailboxInfo,
+    MailboxNotFound,
+    PermissionDenied,
+    Store,
+)
 from roost.store.names import encode_level, user_inbox, validate_internal
 
 
@@ -75,20 +81,21 @@ async def user_exists(store: Store, userid: str) -> bool:
     return True
 
 
-async def routed_mailbox(access: Access, conf: Config, route: Route, sender: Identity) -> str:
-    """The internal name of the mailbox `route` delivers to (INBOX or +detail).
+async def routed_mailbox(access: Access, conf: Config, route: Route,
+                         sender: Identity) -> MailboxInfo:
+    """The mailbox `route` delivers to (INBOX or +detail), looked up once.
 
     Cyrus lmtpd (`deliver_mailbox` with ACL_POST): the +detail folder
-    needs the `p` right for the sender; the INBOX needs none.
+    needs the `p` right for the sender; the INBOX needs none. Raises
+    MailboxNotFound when the INBOX itself is gone.
     """
     inbox = user_inbox(route.userid)
-    if route.detail is None:
-        return inbox
-    levels = route.detail.split(conf.hierarchy_sep)
-    folder = inbox + "." + ".".join(encode_level(level) for level in levels)
-    try:
-        validate_internal(folder)
-        await access.lookup(sender, folder, "p")
-    except (MailboxNotFound, InvalidMailboxName, PermissionDenied):
-        return inbox
-    return folder
+    if route.detail is not None:
+        levels = route.detail.split(conf.hierarchy_sep)
+        folder = inbox + "." + ".".join(encode_level(level) for level in levels)
+        try:
+            validate_internal(folder)
+            return await access.lookup(sender, folder, "p")
+        except (MailboxNotFound, InvalidMailboxName, PermissionDenied):
+            pass
+    return await access.store.get_mailbox(inbox)
