@@ -165,3 +165,68 @@ class Namespace:
             return ([("", sep)], [(self.conf.userprefix + sep, sep)],
                     [(self.conf.sharedprefix + sep, sep)])
         return ([("INBOX" + sep, sep)], [("user" + sep, sep)], [("", sep)])
+
+
+class NamePattern:
+    """A LIST/LSUB mailbox pattern (RFC 9051 §6.3.9) compiled to match in
+    linear time: `*` matches anything, `%` anything but the separator.
+
+    A backtracking regular expression takes exponential time on a pattern
+    of many wildcards; here the pattern is a Thompson NFA simulated with
+    one bit per state (bit-parallel, as shift-and does), so a match costs
+    a few integer operations per character of the name, whatever the
+    pattern. Runs of wildcards are collapsed first (`*%` and `%*` are `*`,
+    `%%` is `%`), so a pattern of a thousand wildcards is two states.
+    INBOX at the start matches case-insensitively (RFC 9051 §5.1).
+    """
+
+    __slots__ = (
+        "_accept",
+        "_by_char",
+        "_percent",
+        "_sep",
+        "_star",
+        "_start",
+        "_wild",
+        "states",
+    )
+
+    def __init__(self, pattern: str, sep: str) -> None:
+        tokens: list[str] = []
+        for ch in pattern:
+            if ch in "*%" and tokens and tokens[-1] in ("*", "%"):
+                tokens[-1] = "*" if "*" in (ch, tokens[-1]) else "%"
+            else:
+                tokens.append(ch)
+        folded = 5 if pattern[:5].upper() == "INBOX" else 0
+        self._by_char: dict[str, int] = {}
+        self._star = self._percent = 0
+        for index, token in enumerate(tokens):
+            bit = 1 << index
+            if token == "*":
+                self._star |= bit
+            elif token == "%":
+                self._percent |= bit
+            else:
+                variants = {token, token.lower(), token.upper()} if index < folded else {token}
+                for variant in variants:
+                    self._by_char[variant] = self._by_char.get(variant, 0) | bit
+        self._wild = self._star | self._percent
+        self._accept = 1 << len(tokens)
+        self._start = self._close(1)
+        self._sep = sep
+        self.states = len(tokens) + 1
+
+    def _close(self, state: int) -> int:
+        """Add the states reached by letting a wildcard match nothing; no two
+        wildcards are adjacent, so one step reaches all of them."""
+        return state | ((state & self._wild) << 1)
+
+    def matches(self, name: str) -> bool:
+        state = self._start
+        for ch in name:
+            stay = self._star if ch == self._sep else self._wild
+            state = self._close(((state & self._by_char.get(ch, 0)) << 1) | (state & stay))
+            if not state:
+                return False
+        return bool(state & self._accept)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 from roost.imap import commands as c
 from roost.imap.errors import BadCommand
 from roost.imap.handlers.mailbox import STATUS_ITEMS, status_items
@@ -11,25 +9,7 @@ from roost.imap.handlers.names import external_name
 from roost.imap.responses import mailbox_name, plist, string
 from roost.imap.session import Session
 from roost.store.api import MailboxInfo
-
-
-def pattern_regex(pattern: str, sep: str) -> re.Pattern[str]:
-    """RFC 9051 §6.3.9: `*` matches anything, `%` anything but the separator.
-
-    INBOX matches case-insensitively (RFC 9051 §5.1).
-    """
-    out = []
-    for ch in pattern:
-        if ch == "*":
-            out.append(".*")
-        elif ch == "%":
-            out.append(f"[^{re.escape(sep)}]*")
-        else:
-            out.append(re.escape(ch))
-    body = "".join(out)
-    if pattern[:5].upper() == "INBOX":
-        body = "(?i:INBOX)" + "".join(out[5:])
-    return re.compile(body + r"\Z", re.DOTALL)
+from roost.store.names import NamePattern
 
 
 def full_pattern(reference: str, pattern: str, sep: str) -> str:
@@ -52,18 +32,23 @@ async def visible(s: Session) -> dict[str, MailboxInfo]:
     return found
 
 
-def with_parents(names: set[str], sep: str) -> set[str]:
-    """Names plus every ancestor of each (phantom parents of a `%` listing)."""
-    out = set(names)
+def ancestors(names: set[str], sep: str) -> set[str]:
+    """Every proper ancestor of each name: the names that have children.
+
+    One pass over the names (their levels), not a scan of every other name
+    per name: an admin's `LIST "" *` over thousands of mailboxes asks it of
+    each of them.
+    """
+    out: set[str] = set()
     for name in names:
-        parts = name.split(sep)
-        out.update(sep.join(parts[:i]) for i in range(1, len(parts)))
+        end = name.rfind(sep)
+        while end > 0:
+            parent = name[:end]
+            if parent in out:
+                break  # its own ancestors are in already
+            out.add(parent)
+            end = name.rfind(sep, 0, end)
     return out
-
-
-def has_children(name: str, names: set[str], sep: str) -> bool:
-    prefix = name + sep
-    return any(other.startswith(prefix) for other in names)
 
 
 def list_line(s: Session, kind: bytes, attrs: list[str], name: str,
@@ -92,25 +77,27 @@ async def list_(s: Session, cmd: c.List) -> None:
                   if n is not None}
     patterns = [full_pattern(external_name(s, cmd.reference), external_name(s, p), sep)
                 for p in cmd.patterns]
-    regexes = [pattern_regex(p, sep) for p in patterns]
+    matchers = [NamePattern(p, sep) for p in patterns]
     existing = set(mailboxes)
+    parents = ancestors(existing, sep)
+    subscribed_parents = ancestors(subscribed, sep)
     if cmd.select_subscribed:
         # RFC 5258 §3.5: with RECURSIVEMATCH, parents of subscribed names count too.
-        candidates = with_parents(subscribed, sep) if cmd.select_recursive else set(subscribed)
+        candidates = subscribed | subscribed_parents if cmd.select_recursive else subscribed
     elif all("*" in p for p in patterns):
         candidates = existing
     else:
         # RFC 3501 §6.3.8: where `%` stops short of a mailbox, its missing
         # parents are returned too, as \Noselect.
-        candidates = with_parents(existing, sep)
+        candidates = existing | parents
     for name in sorted(candidates, key=lambda n: (n.upper() != "INBOX", n)):
-        if not any(r.match(name) for r in regexes):
+        if not any(m.matches(name) for m in matchers):
             continue
         attrs = []
         info = mailboxes.get(name)
         if info is None:
             attrs.append("\\NonExistent" if cmd.extended else "\\Noselect")
-        attrs.append("\\HasChildren" if has_children(name, existing, sep) else "\\HasNoChildren")
+        attrs.append("\\HasChildren" if name in parents else "\\HasNoChildren")
         if info is not None and (not cmd.extended or cmd.return_special_use
                                  or cmd.select_special_use):
             attrs.extend(info.special_use)
@@ -119,7 +106,7 @@ async def list_(s: Session, cmd: c.List) -> None:
         if name in subscribed and (cmd.return_subscribed or cmd.select_subscribed):
             attrs.append("\\Subscribed")
         extra = b""
-        if cmd.select_recursive and cmd.select_subscribed and has_children(name, subscribed, sep):
+        if cmd.select_recursive and cmd.select_subscribed and name in subscribed_parents:
             extra = b' ("CHILDINFO" ("SUBSCRIBED"))'
         elif cmd.select_subscribed and name not in subscribed:
             continue
@@ -133,13 +120,13 @@ async def lsub(s: Session, cmd: c.Lsub) -> None:
     """RFC 3501 §6.3.9: subscribed names; a `%` over a deeper one gives \\Noselect."""
     sep = s.ns.sep
     pattern = full_pattern(external_name(s, cmd.reference), external_name(s, cmd.pattern), sep)
-    regex = pattern_regex(pattern, sep)
+    matcher = NamePattern(pattern, sep)
     subscribed = {n for n in (s.ns.to_external(i) for i in await s.store.subscriptions(s.user))
                   if n is not None}
     # As for LIST, unsubscribed parents show only where `%` stops short.
-    names = subscribed if "*" in pattern else with_parents(subscribed, sep)
+    names = subscribed if "*" in pattern else subscribed | ancestors(subscribed, sep)
     for name in sorted(names):
-        if regex.match(name):
+        if matcher.matches(name):
             attrs = [] if name in subscribed else ["\\Noselect"]
             s.untagged(list_line(s, b"LSUB", attrs, name))
 
