@@ -244,3 +244,33 @@ async def test_examine_does_not_set_seen(imap: ImapTranscript) -> None:
         S: * 1 FETCH (FLAGS ())
         S: a2 OK {…}
     """)
+
+
+async def test_header_sections_of_many_messages(multi: ImapTranscript) -> None:
+    """A message list: only header blocks are read, one batch for all three;
+    a part's header beside it makes the whole body needed again."""
+    await multi.play(r"""
+        C: a1 FETCH 1:3 (BODY.PEEK[HEADER.FIELDS (Subject)])
+        S: * 1 FETCH (BODY[HEADER.FIELDS (Subject)] {20}
+        S: Subject: Hello 1
+        S: 
+        S: )
+        S: * 2 FETCH (BODY[HEADER.FIELDS (Subject)] {20}
+        S: Subject: Hello 2
+        S: 
+        S: )
+        S: * 3 FETCH (BODY[HEADER.FIELDS (Subject)] {18}
+        S: Subject: parts
+        S: 
+        S: )
+        S: a1 OK {…}
+        C: a2 FETCH 3 (BODY.PEEK[HEADER.FIELDS (Subject)] BODY.PEEK[3.HEADER.FIELDS (Subject)])
+        S: * 3 FETCH (BODY[HEADER.FIELDS (Subject)] {18}
+        S: Subject: parts
+        S: 
+        S:  BODY[3.HEADER.FIELDS (Subject)] {18}
+        S: Subject: inner
+        S: 
+        S: )
+        S: a2 OK {…}
+    """)

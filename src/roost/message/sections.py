@@ -2,7 +2,10 @@
 RFC 3516).
 
 Sections are cut from the raw bytes on demand; the MIME tree is re-parsed
-(cheap: offsets only, no decoding). Rules:
+(cheap: offsets only, no decoding), except for the top-level HEADER kinds,
+which need only the header block: `header_section` answers them from the
+header bytes alone (what FETCH reads of the file when the parse cache
+gives the header's length), with no MIME parse at all. Rules:
 - `part=()` names the whole message; `kind` "" is then all of it.
 - `kind` "" on a part is its body; part 1 of a non-multipart message is
   the message body.
@@ -16,19 +19,23 @@ The caller applies `<origin.count>` partial ranges.
 
 from __future__ import annotations
 
-from roost.message.mime import Entity, parse_entity, resolve
+from roost.message.headers import Field, header_end, parse_fields
+from roost.message.mime import parse_entity, resolve
 from roost.message.transfer import IDENTITY, decode_strict
 
 _BLANK = b"\r\n"
 _FIELD_KINDS = ("HEADER.FIELDS", "HEADER.FIELDS.NOT")
+#: Kinds `header_section` answers for the message itself (part ()).
+HEADER_KINDS = frozenset({"HEADER", *_FIELD_KINDS})
 
 
-def _header_fields(raw: bytes, entity: Entity, names: tuple[str, ...], negate: bool) -> bytes:
+def _header_fields(raw: bytes, fields: list[Field], names: tuple[str, ...],
+                   negate: bool) -> bytes:
     """Matching field lines, continuation lines included, then a blank line
     (RFC 9051 §6.4.5: "the blank line is included")."""
     wanted = {name.lower().encode("ascii", "replace") for name in names}
     out: list[bytes] = []
-    for field in entity.fields:
+    for field in fields:
         if (field.lname in wanted) != negate:
             line = raw[field.start : field.end]
             out.append(line if line.endswith(b"\n") else line + _BLANK)
@@ -45,6 +52,8 @@ def fetch_section(raw: bytes, part: tuple[int, ...], kind: str = "",
     the HEADER.FIELDS kinds.
     """
     kind = kind.upper()
+    if not part and kind in HEADER_KINDS:
+        return header_section(raw[:header_end(raw, 0, len(raw))], kind, fields)
     top = parse_entity(raw, 0, len(raw))
     node = resolve(top, part)
     if node is None:
@@ -61,8 +70,19 @@ def fetch_section(raw: bytes, part: tuple[int, ...], kind: str = "",
     if kind == "TEXT":
         return raw[message.body_start : message.end]
     if kind in _FIELD_KINDS:
-        return _header_fields(raw, message, fields, kind == "HEADER.FIELDS.NOT")
+        return _header_fields(raw, message.fields, fields, kind == "HEADER.FIELDS.NOT")
     return None
+
+
+def header_section(header: bytes, kind: str, fields: tuple[str, ...] = ()) -> bytes:
+    """`BODY[HEADER]`, `BODY[HEADER.FIELDS (...)]` or `BODY[HEADER.FIELDS.NOT
+    (...)]` of a message, from its header block alone (the bytes before the
+    body, blank line included: `ParsedMessage.header_size` of them)."""
+    kind = kind.upper()
+    if kind == "HEADER":
+        return header
+    return _header_fields(header, parse_fields(header, 0, len(header)), fields,
+                          kind == "HEADER.FIELDS.NOT")
 
 
 def fetch_binary(raw: bytes, part: tuple[int, ...]) -> bytes | None:

@@ -266,6 +266,11 @@ class Store(Protocol):
     async def parsed_many(self, blobs: Sequence[str]) -> dict[str, ParsedMessage]:
         """`parsed` for many bodies at once (FETCH 1:* ENVELOPE), by blob;
         bodies no longer in the store are left out."""
+    async def headers_many(self, blobs: Sequence[str]) -> dict[str, bytes]:
+        """The header block of each body (its first `ParsedMessage.header_size`
+        bytes, blank line included), by blob, read without the rest of the
+        file (FETCH 1:* BODY.PEEK[HEADER.FIELDS (...)]); bodies no longer in
+        the store are left out."""
     async def status(self, mailbox_id: int, user: str | None = None) -> MailboxStatus: ...
 
     # -- changing

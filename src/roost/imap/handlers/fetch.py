@@ -2,7 +2,8 @@
 
 Per message the handler reads only what the items need (see
 `fetch_items.needs_of`): the cached record always, the parse-once summary
-for ENVELOPE / BODY / BODYSTRUCTURE, the body file for sections. Replies
+for ENVELOPE / BODY / BODYSTRUCTURE, the body file for sections, and of it
+only the header block when every section is the message's header. Replies
 are appended to `s.out` and flushed about every megabyte so a large FETCH
 does not sit in memory.
 
@@ -67,16 +68,34 @@ async def _mark_seen(s: Session, uids: list[int]) -> set[int]:
     return {r.uid for r in changed}
 
 
-async def _sources(s: Session, blob: str, needs: Needs, parses: dict[str, ParsedMessage]
-                   ) -> tuple[ParsedMessage | None, bytes | None]:
-    """The parse and body bytes a message's items need; MessageNotFound if gone."""
-    parsed = None
-    if needs.parsed:
-        parsed = parses.get(blob)
-        if parsed is None:
-            raise MessageNotFound(blob)
-    raw = await s.store.body(blob) if needs.body else None
-    return parsed, raw
+class _Batch:
+    """The parses (and header blocks) of the next PARSE_BATCH messages,
+    read with one store query each rather than one per message."""
+
+    def __init__(self) -> None:
+        self.parses: dict[str, ParsedMessage] = {}
+        self.headers: dict[str, bytes] = {}
+
+    async def load(self, s: Session, blobs: list[str], needs: Needs) -> None:
+        if needs.parsed:
+            self.parses = await s.store.parsed_many(blobs)
+        if needs.header_only:
+            self.headers = await s.store.headers_many(blobs)
+
+    async def sources(self, s: Session, blob: str, needs: Needs
+                      ) -> tuple[ParsedMessage | None, bytes | None]:
+        """The parse and body bytes a message's items need; MessageNotFound if gone."""
+        parsed = None
+        if needs.parsed:
+            parsed = self.parses.get(blob)
+            if parsed is None:
+                raise MessageNotFound(blob)
+        if needs.header_only:
+            if blob not in self.headers:
+                raise MessageNotFound(blob)
+            return parsed, self.headers[blob]
+        raw = await s.store.body(blob) if needs.body else None
+        return parsed, raw
 
 
 async def fetch(s: Session, cmd: c.Fetch) -> Done:
@@ -97,15 +116,14 @@ async def fetch(s: Session, cmd: c.Fetch) -> Done:
     seen_now = await _mark_seen(s, uids) if needs.sets_seen else set()
     missing = False
     pending = 0
-    parses: dict[str, ParsedMessage] = {}
+    batch = _Batch()
     for n, uid in enumerate(uids):
-        if needs.parsed and n % PARSE_BATCH == 0:
+        if (needs.parsed or needs.header_only) and n % PARSE_BATCH == 0:
             # One query per batch, not per message (RFC 9051 §6.4.5 FETCH 1:* ENVELOPE).
-            batch = uids[n:n + PARSE_BATCH]
-            parses = await s.store.parsed_many([view.records[u].blob for u in batch])
+            await batch.load(s, [view.records[u].blob for u in uids[n:n + PARSE_BATCH]], needs)
         record = view.records[uid]
         try:
-            parsed, raw = await _sources(s, record.blob, needs, parses)
+            parsed, raw = await batch.sources(s, record.blob, needs)
         except MessageNotFound:
             missing = True  # expunged by another session, announced or not
             continue

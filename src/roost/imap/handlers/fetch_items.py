@@ -4,7 +4,9 @@ One function per kind of item, each given only what that item needs: the
 cached record, the parse-once summary, or the raw body. `Needs` says which
 of the last two a command's items require, so FETCH reads no more than it
 must (ARCHITECTURE.md "Parse once": ENVELOPE / BODY / BODYSTRUCTURE never
-read the body file).
+read the body file, and when every section asked for is the message's own
+HEADER, HEADER.FIELDS or HEADER.FIELDS.NOT, as a client's message list
+asks, only the header block is read: `raw` is then those bytes).
 
 Invariants:
 - Reply names follow the request, minus .PEEK (RFC 9051 §7.5.2), and a
@@ -24,6 +26,7 @@ from roost.imap.errors import BadCommand, No
 from roost.imap.selected import SelectedMailbox
 from roost.message import ParsedMessage, binary_size, fetch_binary, fetch_section
 from roost.message.imapstr import NIL, string
+from roost.message.sections import HEADER_KINDS
 from roost.message.transfer import UnknownTransferEncoding
 from roost.store.api import MessageRecord
 
@@ -43,16 +46,30 @@ UNSUPPORTED_ATTS = frozenset({"EMAILID", "THREADID"})
 
 @dataclass(frozen=True, slots=True)
 class Needs:
-    """What the items of one FETCH need besides the cached record."""
+    """What the items of one FETCH need besides the cached record.
+
+    `header_only`: every body item is a top-level header section, so the
+    header block (`Store.headers_many`) stands in for the body.
+    """
 
     parsed: bool
     body: bool
     sets_seen: bool
+    header_only: bool = False
+
+
+def _top_header(item: c.FetchItem) -> bool:
+    """A section of the message's own header block (RFC822.HEADER included)."""
+    if isinstance(item, c.FetchAttr):
+        return item.name == "RFC822.HEADER"
+    return (isinstance(item, c.FetchBody) and not item.section.part
+            and (item.section.text or "").upper() in HEADER_KINDS)
 
 
 def needs_of(items: tuple[c.FetchItem, ...]) -> Needs:
     """Which sources the items read, and whether any sets \\Seen."""
     parsed = body = seen = False
+    whole = False  # some body item needs more than the header block
     for item in items:
         if isinstance(item, c.FetchAttr):
             parsed |= item.name in PARSED_ATTS
@@ -64,6 +81,10 @@ def needs_of(items: tuple[c.FetchItem, ...]) -> Needs:
             # RFC 9051 §6.4.5, RFC 3516 §4.2: only the .PEEK forms and
             # BINARY.SIZE leave \Seen alone.
             seen |= not item.peek and not (isinstance(item, c.FetchBinary) and item.size)
+        whole |= (isinstance(item, c.FetchBody | c.FetchBinary)
+                  or item.name in RFC822_SECTIONS) and not _top_header(item)
+    if body and not whole:
+        return Needs(parsed, body=True, sets_seen=seen, header_only=True)
     return Needs(parsed, body, seen)
 
 

@@ -151,6 +151,11 @@ class BlobFiles:
     def read(self, partition: str, key: str) -> bytes:
         return self.path(partition, key).read_bytes()
 
+    def read_prefix(self, partition: str, key: str, length: int) -> bytes:
+        """The first `length` bytes of a body (its header block, say)."""
+        with open(self.path(partition, key), "rb") as body:
+            return body.read(length)
+
     def remove(self, partition: str, key: str) -> None:
         """Delete a body file; already gone is fine (a crash may have raced us)."""
         self.path(partition, key).unlink(missing_ok=True)

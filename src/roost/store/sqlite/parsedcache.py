@@ -10,15 +10,25 @@ answered by parsing the body again: the cache may be stale, never wrong.
 from __future__ import annotations
 
 from collections import OrderedDict
+from dataclasses import fields
 
-from roost.message.parsed import ParsedMessage, parse_message
+from roost.message.parsed import SCHEMA, ParsedMessage, parse_message
 
 LRU_SIZE = 512
+#: JSON paths (SQLite json_extract) into a stored parse: its schema, and the
+#: header block's length, so a header-only read need not load the parse.
+SCHEMA_PATH = "$[0]"
+HEADER_SIZE_PATH = f"$[{1 + [f.name for f in fields(ParsedMessage)].index('header_size')}]"
 
 
 def serialize(raw: bytes) -> str:
     """Parse a body (at APPEND / delivery) into the form the index stores."""
     return parse_message(raw).to_json()
+
+
+def header_size(schema: object, size: object) -> int | None:
+    """The header length read at HEADER_SIZE_PATH, if the row is of this schema."""
+    return size if schema == SCHEMA and isinstance(size, int) else None
 
 
 def deserialize(text: str | None) -> ParsedMessage | None:

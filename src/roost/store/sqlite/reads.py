@@ -19,6 +19,7 @@ from roost.store.api import (
     MessageRecord,
 )
 from roost.store.sqlite import flags
+from roost.store.sqlite.parsedcache import HEADER_SIZE_PATH, SCHEMA_PATH, header_size
 from roost.store.sqlite.rows import (
     MAILBOX_COLUMNS,
     RECORD_SELECT,
@@ -170,6 +171,23 @@ def cached_parses(db: sqlite3.Connection, keys: Sequence[str]) -> Iterator[tuple
         marks = ",".join("?" * len(chunk))
         yield from db.execute(
             f"SELECT sha256, parsed FROM message_cache WHERE sha256 IN ({marks})", chunk)
+
+
+def header_locations(db: sqlite3.Connection, keys: Sequence[str]
+                     ) -> dict[str, tuple[str, int | None]]:
+    """(partition, header length from the stored parse or None) of each
+    referenced body among `keys`, a few queries in all."""
+    found: dict[str, tuple[str, int | None]] = {}
+    for start in range(0, len(keys), IN_CHUNK):
+        chunk = keys[start:start + IN_CHUNK]
+        marks = ",".join("?" * len(chunk))
+        for key, partition, schema, size in db.execute(
+                f"SELECT b.sha256, b.partition, json_extract(c.parsed, '{SCHEMA_PATH}'),"
+                f" json_extract(c.parsed, '{HEADER_SIZE_PATH}') FROM blobs b"
+                f" LEFT JOIN message_cache c ON c.sha256 = b.sha256"
+                f" WHERE b.sha256 IN ({marks})", chunk):
+            found[key] = (partition, header_size(schema, size))
+    return found
 
 
 def blob_location(db: sqlite3.Connection, key: str) -> tuple[str, str | None] | None:

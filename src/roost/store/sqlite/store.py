@@ -213,6 +213,31 @@ class SqliteStore:
                     pass  # gone with its last copy: left out, as the API says
         return found
 
+    async def headers_many(self, blobs: Sequence[str]) -> dict[str, bytes]:
+        """One query for where the bodies are and how long their headers are
+        (read inside the stored parse, not deserialized), one worker-thread
+        trip for the reads."""
+        located = reads.header_locations(self._db, list(dict.fromkeys(blobs)))
+        lengths = {}
+        for blob, (partition, size) in located.items():
+            if size is None:  # no stored parse, or an old schema: parse again
+                try:
+                    size = (await self.parsed(blob)).header_size
+                except MessageNotFound:
+                    continue
+            lengths[blob] = (partition, size)
+
+        def read_all() -> dict[str, bytes]:
+            found = {}
+            for blob, (partition, size) in lengths.items():
+                try:
+                    found[blob] = self._blobs.read_prefix(partition, blob, size)
+                except FileNotFoundError:
+                    raise StoreCorrupt(f"body {blob} missing from partition {partition}") from None
+            return found
+
+        return await asyncio.to_thread(read_all)
+
     async def status(self, mailbox_id: int, user: str | None = None) -> MailboxStatus:
         return reads.status(self._db, mailbox_id, user)
 
