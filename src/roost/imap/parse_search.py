@@ -28,6 +28,11 @@ CHARSETS = frozenset({
 })
 #: Nesting bound: deeper NOT/OR/() chains are refused rather than recursed.
 MAX_DEPTH = 64
+#: Keys in one command, counting every key of every OR, NOT and list: the
+#: cost of a search grows with keys x messages, so a client may not make it
+#: grow without end (RFC 9051 §6.4.4 sets no number; a real client sends a
+#: few dozen at most). More is BAD before anything is evaluated.
+MAX_KEYS = 1000
 _KEY_NAME = re.compile(rb"[A-Za-z]+")
 _ENTRY_TYPES = ("PRIV", "SHARED", "ALL")
 _HEADER_SHORTCUTS = {"FROM": "From", "TO": "To", "CC": "Cc", "BCC": "Bcc", "SUBJECT": "Subject"}
@@ -79,6 +84,7 @@ class _SearchParser:
     def __init__(self, cur: Cursor, charset: str) -> None:
         self.cur = cur
         self.charset = charset
+        self.keys = 0
 
     def key_list(self, depth: int) -> list[q.Key]:
         """``search-key *(SP search-key)`` up to ``)`` or the end."""
@@ -99,7 +105,10 @@ class _SearchParser:
         """One ``search-key``."""
         cur = self.cur
         if depth > MAX_DEPTH:
-            raise cur.bad("search keys nested too deeply")
+            raise cur.bad(f"search keys nested too deeply (at most {MAX_DEPTH} levels)")
+        self.keys += 1
+        if self.keys > MAX_KEYS:
+            raise cur.bad(f"too many search keys (at most {MAX_KEYS})")
         if cur.skip(b"("):
             keys = self.key_list(depth + 1)
             cur.expect(b")")

@@ -9,7 +9,7 @@ RFC 9051 §6.4.4 / RFC 3501 §6.4.4 semantics, in stages of rising cost:
 A key whose source is not loaded yet evaluates to ``None`` (unknown) and
 AND / OR / NOT follow Kleene's three-valued logic, so a message is decided
 at the first stage that settles it: ``DELETED BODY x`` never reads the body
-of an undeleted message.
+of an undeleted message. ``roost.search.run`` loads the stages in batches.
 
 Invariants:
 - Nothing here touches the store; the caller passes loaders.
@@ -25,7 +25,6 @@ Invariants:
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
@@ -61,6 +60,7 @@ class Facts:
     recent: bool
     parsed: ParsedMessage | None = None
     text: MessageText | None = None
+    headers: dict[str, list[str]] | None = None  # folded values by field, once per message
 
 
 @dataclass
@@ -73,6 +73,7 @@ class Mailbox:
 
     now: datetime
     sets: dict[q.Uid | q.SeqSet, frozenset[int]] = field(default_factory=dict)
+    needles: dict[str, str] = field(default_factory=dict)  # search strings, folded once
 
 
 def any_key(key: q.Key, wanted: tuple[type, ...]) -> bool:
@@ -106,12 +107,20 @@ def set_keys(key: q.Key) -> list[q.Uid | q.SeqSet]:
     return []
 
 
-def _header(parsed: ParsedMessage, name: str, value: str) -> bool:
-    """RFC 9051 §6.4.4 HEADER: an empty value matches any such field."""
-    lname = name.lower()
-    needle = fold(value)
-    return any(fname == lname and needle in fold(fvalue)
-               for fname, fvalue in parsed.headers_for_search)
+def _header(facts: Facts, parsed: ParsedMessage, box: Mailbox, name: str, value: str) -> bool:
+    """RFC 9051 §6.4.4 HEADER: an empty value matches any such field.
+
+    The message's fields are folded and grouped by name once, so a query
+    of many HEADER keys costs one fold per field, not one per key.
+    """
+    if facts.headers is None:
+        facts.headers = {}
+        for fname, fvalue in parsed.headers_for_search:
+            facts.headers.setdefault(fname, []).append(fold(fvalue))
+    needle = box.needles.get(value)
+    if needle is None:
+        needle = box.needles[value] = fold(value)
+    return any(needle in fvalue for fvalue in facts.headers.get(name.lower(), ()))
 
 
 def _on_day(day: date, key: DateKey) -> bool:
@@ -161,6 +170,12 @@ def evaluate(key: q.Key, facts: Facts, box: Mailbox) -> Verdict:
         case q.Not(inner):
             value = evaluate(inner, facts, box)
             return None if value is None else not value
+        # What a planned query (roost.search.plan) is mostly made of, early:
+        # a match statement tries its cases in order.
+        case q.Matched(uids):
+            return record.uid in uids
+        case q.Header(name, value):
+            return None if facts.parsed is None else _header(facts, facts.parsed, box, name, value)
         case q.Flag(flag, present):
             if flag == "\\Recent":
                 return facts.recent == present
@@ -185,8 +200,6 @@ def evaluate(key: q.Key, facts: Facts, box: Mailbox) -> Verdict:
             return _age(record, box.now) <= seconds
         case q.SentBefore() | q.SentOn() | q.SentSince():
             return None if facts.parsed is None else _on_day(_sent_day(facts.parsed, record), key)
-        case q.Header(name, value):
-            return None if facts.parsed is None else _header(facts.parsed, name, value)
         case q.Body(text):
             return None if facts.text is None else fold(text) in facts.text.body
         case q.Text(text):
@@ -195,28 +208,3 @@ def evaluate(key: q.Key, facts: Facts, box: Mailbox) -> Verdict:
             needle = fold(text)
             return needle in facts.text.header or needle in facts.text.body
     raise TypeError(f"not a search key: {key!r}")
-
-
-ParsedLoader = Callable[[MessageRecord], Awaitable[ParsedMessage | None]]
-TextLoader = Callable[[MessageRecord], Awaitable[MessageText | None]]
-
-
-async def matches(key: q.Key, facts: Facts, box: Mailbox,
-                  load_parsed: ParsedLoader, load_text: TextLoader) -> bool:
-    """Decide one message, loading the next source only while undecided.
-
-    A loader returns None when the message is gone (expunged meanwhile):
-    it then does not match.
-    """
-    verdict = evaluate(key, facts, box)
-    if verdict is None and any_key(key, PARSED_KEYS):
-        facts.parsed = await load_parsed(facts.record)
-        if facts.parsed is None:
-            return False
-        verdict = evaluate(key, facts, box)
-    if verdict is None:
-        facts.text = await load_text(facts.record)
-        if facts.text is None:
-            return False
-        verdict = evaluate(key, facts, box)
-    return verdict is True

@@ -175,10 +175,18 @@ class Younger:
     seconds: int
 
 
+@dataclass(frozen=True, slots=True)
+class Matched:
+    """The messages of these UIDs: a part of a query already decided for the
+    whole mailbox (``roost.search.plan``); no parser produces it."""
+
+    uids: frozenset[int]
+
+
 Key = (
     All | And | Or | Not | Flag | Keyword | Before | On | Since | SentBefore | SentOn
     | SentSince | Header | Body | Text | Larger | Smaller | Uid | SeqSet | ModSeq
-    | Older | Younger
+    | Older | Younger | Matched
 )
 
 #: IMAP names of the system-flag keys: name -> (flag, present).
@@ -237,6 +245,8 @@ def render(key: Key) -> str:
             return f"OLDER {seconds}"
         case Younger(seconds):
             return f"YOUNGER {seconds}"
+        case Matched(uids):
+            return f"UID {SequenceSet.from_ids(sorted(uids)).render()}" if uids else "NOT ALL"
 
 
 def _quote(text: str) -> str:

@@ -1,14 +1,18 @@
 """SEARCH / UID SEARCH (RFC 9051 §6.4.4, RFC 3501 §6.4.4), with ESEARCH
 (RFC 4731), SEARCHRES (RFC 5182) and the MODSEQ key (RFC 7162 §3.1.5).
 
-Evaluation is `roost.search.evaluate`; this module supplies its loaders
-(parse-once cache, body text) and renders the reply. The strings of the
+Evaluation is `roost.search.run` (a plan decided by set arithmetic, then
+batches); this module supplies its loaders (parse-once cache, a batch per
+store query as FETCH does; body text) and renders the reply. The parser
+bounds the number of keys and their nesting (`parse_search.MAX_KEYS`,
+`MAX_DEPTH`), so a command's cost is bounded whatever the client sends. The strings of the
 query were decoded from the command's CHARSET by the parser, which also
 refuses charsets it cannot decode; here they are plain text.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 
 from roost.imap import commands as c
@@ -18,6 +22,7 @@ from roost.imap.session import Session
 from roost.message import ParsedMessage, body_text, header_text
 from roost.search import evaluate as ev
 from roost.search import query as q
+from roost.search.run import search_uids
 from roost.store.api import MessageNotFound, MessageRecord
 
 
@@ -41,11 +46,8 @@ async def matching_uids(s: Session, key: q.Key) -> list[int]:
     box = scope(s, key)
     with_header = ev.any_key(key, (q.Text,))
 
-    async def load_parsed(record: MessageRecord) -> ParsedMessage | None:
-        try:
-            return await s.store.parsed(record.blob)
-        except MessageNotFound:
-            return None
+    async def load_parsed(records: Sequence[MessageRecord]) -> Mapping[str, ParsedMessage]:
+        return await s.store.parsed_many([r.blob for r in records])
 
     async def load_text(record: MessageRecord) -> ev.MessageText | None:
         try:
@@ -55,12 +57,8 @@ async def matching_uids(s: Session, key: q.Key) -> list[int]:
         header = ev.fold(header_text(raw)) if with_header else ""
         return ev.MessageText(header, ev.fold(body_text(raw)))
 
-    found = []
-    for uid in view.uids:
-        facts = ev.Facts(view.records[uid], uid in view.recent)
-        if await ev.matches(key, facts, box, load_parsed, load_text):
-            found.append(uid)
-    return found
+    facts = {uid: ev.Facts(view.records[uid], uid in view.recent) for uid in view.uids}
+    return await search_uids(key, facts, box, load_parsed, load_text)
 
 
 def saved_result(uids: list[int], returns: frozenset[str]) -> list[int]:
