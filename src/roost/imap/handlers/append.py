@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from roost.imap import commands as c
+from roost.imap.errors import No
 from roost.imap.handlers.names import target_mailbox
 from roost.imap.responses import Done
 from roost.imap.session import Session
@@ -21,6 +22,9 @@ async def append(s: Session, cmd: c.Append) -> Done:
     whole batch goes to the store as ONE call (one transaction), which
     refuses it whole (an empty message: InvalidMessage) or keeps it whole.
     """
+    # RFC 9051 §4.3.1: no NUL outside a literal8 (RFC 3516 §4.4); as Cyrus, NO.
+    if any(b"\x00" in m.data and not m.binary for m in cmd.messages):
+        raise No(None, "Message contains NUL characters (send it as a literal8, ~{n})")
     info = await target_mailbox(s, cmd.mailbox)
     view = s.selected if s.selected is not None and s.selected.mailbox_id == info.id else None
     batch = []

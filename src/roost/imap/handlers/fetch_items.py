@@ -12,7 +12,8 @@ Invariants:
 - Reply names follow the request, minus .PEEK (RFC 9051 §7.5.2), and a
   partial fetch names only its origin: `BODY[]<0>`.
 - Body data always goes out as a literal; BINARY data holding NUL as a
-  literal8 `~{n}` (RFC 3516 §4.2), since NUL may not appear in a literal.
+  literal8 `~{n}` (RFC 3516 §4.2), since NUL may not appear in a literal;
+  other body data never holds NUL on the wire (0x80 instead, as Dovecot).
 """
 
 from __future__ import annotations
@@ -117,9 +118,20 @@ def section_name(section: c.Section) -> bytes:
 
 
 def literal(data: bytes, binary: bool = False) -> bytes:
-    """`{n}` literal, or `~{n}` literal8 for BINARY data holding NUL."""
-    marker = b"~" if binary and b"\x00" in data else b""
-    return marker + b"{%d}\r\n" % len(data) + data
+    """`{n}` literal, or `~{n}` literal8 for BINARY data holding NUL.
+
+    NUL may not appear in a `{n}` literal (RFC 9051 §4.3.1), yet a message
+    delivered over LMTP may hold it (APPEND refuses it outside a literal8).
+    As Dovecot does (lib-imap-storage imap-msgpart.c), each NUL of BODY[...]
+    and RFC822 data goes out as the octet 0x80, so the literal keeps the
+    size RFC822.SIZE and BODYSTRUCTURE announce; BINARY[...] (`binary`)
+    sends the stored octets in a literal8 (RFC 3516 §4.3).
+    """
+    if b"\x00" not in data:
+        return b"{%d}\r\n" % len(data) + data
+    if binary:
+        return b"~{%d}\r\n" % len(data) + data
+    return b"{%d}\r\n" % len(data) + data.replace(b"\x00", b"\x80")
 
 
 def _cut(data: bytes, partial: c.Partial | None) -> tuple[bytes, bytes]:
