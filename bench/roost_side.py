@@ -25,8 +25,9 @@ class RoostSide(MasterProcess):
     name = "roost"
 
     def __init__(self, users: int, password: str, workers: int = 0,
-                 imap_port: int = IMAP_PORT) -> None:
+                 imap_port: int = IMAP_PORT, admin: bool = False) -> None:
         self.users = users
+        self.admin = admin
         self.password = password
         self.workers = workers
         self.imap_port = imap_port
@@ -58,6 +59,8 @@ class RoostSide(MasterProcess):
             for n in range(1, self.users + 1):
                 creds.set_password(f"user{n}", self.password)
                 await store.create_mailbox(user_inbox(f"user{n}"))
+            if self.admin:  # `admins: admin` is in imapd.conf; give it a password
+                creds.set_password("admin", self.password)
         finally:
             creds.close()
             await store.close()

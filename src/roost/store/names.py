@@ -182,6 +182,7 @@ class NamePattern:
 
     __slots__ = (
         "_accept",
+        "_anything",
         "_by_char",
         "_percent",
         "_sep",
@@ -215,6 +216,7 @@ class NamePattern:
         self._accept = 1 << len(tokens)
         self._start = self._close(1)
         self._sep = sep
+        self._anything = tokens == ["*"]  # `LIST "" *`, the usual question
         self.states = len(tokens) + 1
 
     def _close(self, state: int) -> int:
@@ -223,6 +225,8 @@ class NamePattern:
         return state | ((state & self._wild) << 1)
 
     def matches(self, name: str) -> bool:
+        if self._anything:
+            return True
         state = self._start
         for ch in name:
             stay = self._star if ch == self._sep else self._wild

@@ -1,0 +1,187 @@
+"""LIST of 10,000 mailboxes and FETCH HEADER.FIELDS of 10,000 messages, Roost beside Cyrus.
+
+The two commands a mail client sends most on a big account: listing every
+folder, and fetching the header fields of a message list. Each server is
+started in turn on loopback (bench.roost_side, bench.cyrus_side) in the
+same run, given the same folders and messages over IMAP, then timed:
+
+- `LIST "" *` as user1, who owns the folders (100 top-level folders, each
+  with 99 children: \\HasChildren matters), and as the admin, who sees
+  every user's (the issue's `LIST "" *` over 6,000 mailboxes took 5 s);
+- `FETCH 1:* (BODY.PEEK[HEADER.FIELDS (From To Subject Date Message-ID)])`
+  over user1's INBOX of the `bench.mboxgen` corpus (EXAMINE, so nothing
+  changes between runs).
+
+Medians of `--runs` runs, then Roost's time over Cyrus's (below 1: Roost
+is faster).
+
+    python -m bench.hot_paths                          # 10,000 and 10,000, 5 runs
+    python -m bench.hot_paths --mailboxes 2000 --messages 2000 --servers roost
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import statistics
+import sys
+import time
+from collections.abc import Callable
+
+from bench.cyrus_side import ADMIN, CyrusSide
+from bench.imap_client import ImapClient, quote
+from bench.mboxgen import messages
+from bench.roost_side import RoostSide
+from bench.sides import Side
+
+PASSWORD = "secret"
+USER = "user1"
+CONNECTIONS = 8  # concurrent setup connections: the servers group-commit them
+FETCH = "FETCH 1:* (BODY.PEEK[HEADER.FIELDS (From To Subject Date Message-ID)])"
+CHILDREN = 99
+
+
+async def _login(port: int, user: str) -> ImapClient:
+    imap = await ImapClient.connect("127.0.0.1", port)
+    reply = await imap.login(user, PASSWORD)
+    if reply.status != "OK":
+        raise RuntimeError(f"LOGIN {user}: {reply.status} {reply.text}")
+    return imap
+
+
+async def _folder_names(port: int, count: int) -> tuple[list[str], list[str]]:
+    """`count` folder names in user1's personal namespace, with its
+    separator: the top-level ones, then their children."""
+    imap = await _login(port, USER)
+    try:
+        reply = await imap.command('LIST "" ""')
+        sep = reply.untagged[0].split(b'"')[1].decode()
+        reply = await imap.command("NAMESPACE")
+        personal = reply.untagged[0].split(b'"')[1].decode()  # "INBOX." or ""
+    finally:
+        await imap.close()
+    tops = [f"{personal}f{top:03d}" for top in range(-(-count // (CHILDREN + 1)))]
+    children = [f"{top}{sep}s{n:02d}" for top in tops for n in range(CHILDREN)]
+    return tops, children[:count - len(tops)]
+
+
+async def _spread(port: int, jobs: list[tuple[str, bytes | None]]) -> None:
+    """Run `(command, literal)` jobs over CONNECTIONS sessions of user1."""
+    queue = list(reversed(jobs))
+
+    async def worker() -> None:
+        imap = await _login(port, USER)
+        try:
+            while queue:
+                command, literal = queue.pop()
+                reply = await imap.command(command, literal)
+                if reply.status != "OK":
+                    raise RuntimeError(f"{command[:40]}: {reply.status} {reply.text}")
+        finally:
+            await imap.close()
+
+    await asyncio.gather(*(worker() for _ in range(CONNECTIONS)))
+
+
+async def fill(port: int, mailboxes: int, corpus: list[bytes]) -> None:
+    tops, children = await _folder_names(port, mailboxes)
+    start = time.perf_counter()
+    # Parents first: a server may make a missing parent itself (Cyrus does),
+    # and then refuse to create it again.
+    for names in (tops, children):
+        await _spread(port, [(f"CREATE {quote(name)}", None) for name in names])
+    print(f"  created {len(tops) + len(children)} mailboxes in "
+          f"{time.perf_counter() - start:.0f} s", flush=True)
+    start = time.perf_counter()
+    await _spread(port, [("APPEND INBOX", raw) for raw in corpus])
+    print(f"  appended {len(corpus)} messages in {time.perf_counter() - start:.0f} s",
+          flush=True)
+
+
+async def timed(port: int, user: str, command: str, runs: int,
+                select: str | None = None) -> tuple[float, int]:
+    """Median seconds of `runs` runs of `command` on one session, and its reply lines."""
+    imap = await _login(port, user)
+    try:
+        if select is not None:
+            await imap.command(f"EXAMINE {select}")
+        seconds = []
+        lines = 0
+        for _ in range(runs):
+            start = time.perf_counter()
+            reply = await imap.command(command)
+            seconds.append(time.perf_counter() - start)
+            if reply.status != "OK":
+                raise RuntimeError(f"{command}: {reply.status} {reply.text}")
+            lines = len(reply.untagged)
+        return statistics.median(seconds), lines
+    finally:
+        await imap.close()
+
+
+async def measure(side: Side, admin: str, args: argparse.Namespace) -> dict[str, float]:
+    await fill(side.imap_port, args.mailboxes, messages(args.messages, args.seed))
+    figures: dict[str, float] = {}
+    for label, user, command, select in (
+            (f"LIST \"\" * as {USER}", USER, 'LIST "" *', None),
+            ("LIST \"\" * as admin", admin, 'LIST "" *', None),
+            ("FETCH 1:* HEADER.FIELDS", USER, FETCH, "INBOX")):
+        median, lines = await timed(side.imap_port, user, command, args.runs, select)
+        figures[label] = median
+        print(f"  {side.name} {label}: median {median * 1000:.0f} ms ({lines} replies)",
+              flush=True)
+    return figures
+
+
+def run_side(side: Side, admin: str, args: argparse.Namespace) -> dict[str, float]:
+    print(f"== {side.name}", flush=True)
+    try:
+        side.start()
+        return asyncio.run(measure(side, admin, args))
+    except Exception as err:  # noqa: BLE001 -- a failure is a finding: print it, go on
+        print(f"  {side.name} failed: {err!r}\n{side.log_tail()}", flush=True)
+        return {}
+    finally:
+        side.stop()
+
+
+def report(results: dict[str, dict[str, float]]) -> str:
+    names = list(results)
+    rows = [f"{'measure (median ms)':<28}" + "".join(f"{n:>10}" for n in names)
+            + ("" if len(names) < 2 else f"{'roost/' + names[1]:>15}")]
+    for label in dict.fromkeys(k for figures in results.values() for k in figures):
+        values = [results[n].get(label, 0.0) for n in names]
+        row = f"{label:<28}" + "".join(f"{v * 1000:>10.0f}" for v in values)
+        if len(values) > 1 and values[0] and values[1]:
+            row += f"{values[0] / values[1]:>15.2f}"
+        rows.append(row)
+    return "\n".join(rows)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--mailboxes", type=int, default=10_000)
+    parser.add_argument("--messages", type=int, default=10_000)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--servers", nargs="+", default=["roost", "cyrus"],
+                        choices=["roost", "cyrus"])
+    parser.add_argument("--json", help="write the medians (seconds) to this file")
+    args = parser.parse_args(argv)
+    sides: dict[str, tuple[Callable[[], Side], str]] = {
+        "roost": (lambda: RoostSide(1, PASSWORD, admin=True), "admin"),
+        "cyrus": (lambda: CyrusSide(1, PASSWORD), ADMIN),
+    }
+    results = {name: run_side(make(), admin, args)
+               for name, (make, admin) in sides.items() if name in args.servers}
+    print(report(results))
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump(results, f, indent=2)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
