@@ -21,6 +21,7 @@ from roost.message import (
     parse_params,
 )
 from roost.message.mime import Entity, parse_entity
+from roost.message.sections import _header_fields, header_section
 
 KINDS = ("", "HEADER", "HEADER.FIELDS", "HEADER.FIELDS.NOT", "TEXT", "MIME")
 parts = st.lists(st.integers(min_value=0, max_value=4), max_size=4).map(tuple)
@@ -141,3 +142,28 @@ def test_pathological_headers_parse_in_linear_time() -> None:
         raw = (b"Subject: " + junk + b"\r\nFrom: " + junk + b"\r\nContent-Type: text/html; x="
                + junk + b"\r\n\r\n" + junk.replace(b"[", b"<"))
         assert parse_message(raw).size == len(raw)
+
+
+_HEADER_LINES = st.sampled_from([
+    b"From: a@b", b"from : c", b"FROM:", b"Subject: s", b"X Y: not a field", b"To: t",
+    b" folded", b"\tmore", b"garbage line", b":", b"Subject:x:y", b"From\t: tab", b"\r",
+    b"X-From: no", b"Fromage: no", b"Message-ID: <m@x>",
+])
+_headers = st.builds(
+    lambda lines, eol, blank: eol.join(lines) + (eol + eol if blank else b""),
+    st.lists(_HEADER_LINES, max_size=12), st.sampled_from([b"\r\n", b"\n"]), st.booleans())
+_names = st.lists(st.sampled_from(["From", "subject", "X Y", "to", "Message-ID", "", "a:b"]),
+                  min_size=1, max_size=3).map(tuple)
+
+
+@settings(max_examples=500)
+@given(_headers, _names)
+def test_header_fields_from_the_header_block_agree_with_the_parse(
+        header: bytes, names: tuple[str, ...]) -> None:
+    """The fast HEADER.FIELDS (one regex over the header block) returns what
+    the field parse of the whole message returns."""
+    raw = header + b"body\r\n"
+    top = parse_entity(raw, 0, len(raw))
+    expected = _header_fields(raw, top.fields, names, negate=False)
+    assert fetch_section(raw, (), "HEADER.FIELDS", names) == expected
+    assert header_section(raw[:top.body_start], "HEADER.FIELDS", names) == expected

@@ -6,7 +6,9 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+from roost.message.parsed import SCHEMA, parse_message
 from roost.store.sqlite import SqliteStore
+from roost.store.sqlite.parsedcache import PREFIX_CHARS, header_size, serialize
 
 MESSAGES = [
     b"Subject: one\r\nFrom: a@example.com\r\n\r\nbody one\r\n",
@@ -43,3 +45,13 @@ async def test_stored_parse_of_another_schema_is_parsed_again(
     db.close()
     headers = await store.headers_many(blobs[:1])
     assert headers == {blobs[0]: b"Subject: one\r\nFrom: a@example.com\r\n\r\n"}
+
+
+def test_header_size_is_read_from_the_start_of_the_stored_parse() -> None:
+    for raw in MESSAGES:
+        stored = serialize(raw)
+        assert header_size(stored[:PREFIX_CHARS]) == parse_message(raw).header_size
+    other_schema = f"[{SCHEMA + 1},{serialize(MESSAGES[0]).split(',', 1)[1]}"
+    assert header_size(other_schema[:PREFIX_CHARS]) is None
+    assert header_size("[3,12") is None  # cut inside the number: not known whole
+    assert header_size(None) is None

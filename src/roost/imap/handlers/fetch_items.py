@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import lru_cache
 
 from roost.imap import commands as c
 from roost.imap.errors import BadCommand, No
@@ -105,6 +106,7 @@ def internaldate(when: datetime) -> bytes:
     return b'"' + text.encode("ascii") + b'"'
 
 
+@lru_cache(maxsize=256)  # the same few sections, asked of every message
 def section_name(section: c.Section) -> bytes:
     """The section spec as the reply names it: `1.2.HEADER.FIELDS (TO)`."""
     parts = [".".join(str(n) for n in section.part)] if section.part else []

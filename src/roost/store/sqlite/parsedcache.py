@@ -15,10 +15,11 @@ from dataclasses import fields
 from roost.message.parsed import SCHEMA, ParsedMessage, parse_message
 
 LRU_SIZE = 512
-#: JSON paths (SQLite json_extract) into a stored parse: its schema, and the
-#: header block's length, so a header-only read need not load the parse.
-SCHEMA_PATH = "$[0]"
-HEADER_SIZE_PATH = f"$[{1 + [f.name for f in fields(ParsedMessage)].index('header_size')}]"
+#: A stored parse is a JSON array whose first items are integers (schema,
+#: size, header_size, see `ParsedMessage.to_json`): this many characters of
+#: it hold the header length, so a header-only read need not load the parse.
+PREFIX_CHARS = 64
+_HEADER_SIZE_AT = 1 + [f.name for f in fields(ParsedMessage)].index("header_size")
 
 
 def serialize(raw: bytes) -> str:
@@ -26,9 +27,18 @@ def serialize(raw: bytes) -> str:
     return parse_message(raw).to_json()
 
 
-def header_size(schema: object, size: object) -> int | None:
-    """The header length read at HEADER_SIZE_PATH, if the row is of this schema."""
-    return size if schema == SCHEMA and isinstance(size, int) else None
+def header_size(prefix: str | None) -> int | None:
+    """The header length from the first PREFIX_CHARS of a stored parse, or
+    None when there is none or it is of another schema."""
+    if prefix is None or not prefix.startswith("["):
+        return None
+    items = prefix[1:].split(",", _HEADER_SIZE_AT + 1)
+    if len(items) < _HEADER_SIZE_AT + 2:  # the item is not known to be whole
+        return None
+    schema, size = items[0], items[_HEADER_SIZE_AT]
+    if schema != str(SCHEMA) or not size.isdigit():
+        return None
+    return int(size)
 
 
 def deserialize(text: str | None) -> ParsedMessage | None:

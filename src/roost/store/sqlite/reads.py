@@ -19,7 +19,7 @@ from roost.store.api import (
     MessageRecord,
 )
 from roost.store.sqlite import flags
-from roost.store.sqlite.parsedcache import HEADER_SIZE_PATH, SCHEMA_PATH, header_size
+from roost.store.sqlite.parsedcache import PREFIX_CHARS, header_size
 from roost.store.sqlite.rows import (
     MAILBOX_COLUMNS,
     RECORD_SELECT,
@@ -181,12 +181,11 @@ def header_locations(db: sqlite3.Connection, keys: Sequence[str]
     for start in range(0, len(keys), IN_CHUNK):
         chunk = keys[start:start + IN_CHUNK]
         marks = ",".join("?" * len(chunk))
-        for key, partition, schema, size in db.execute(
-                f"SELECT b.sha256, b.partition, json_extract(c.parsed, '{SCHEMA_PATH}'),"
-                f" json_extract(c.parsed, '{HEADER_SIZE_PATH}') FROM blobs b"
+        for key, partition, prefix in db.execute(
+                f"SELECT b.sha256, b.partition, substr(c.parsed, 1, {PREFIX_CHARS}) FROM blobs b"
                 f" LEFT JOIN message_cache c ON c.sha256 = b.sha256"
                 f" WHERE b.sha256 IN ({marks})", chunk):
-            found[key] = (partition, header_size(schema, size))
+            found[key] = (partition, header_size(prefix))
     return found
 
 

@@ -215,8 +215,8 @@ class SqliteStore:
 
     async def headers_many(self, blobs: Sequence[str]) -> dict[str, bytes]:
         """One query for where the bodies are and how long their headers are
-        (read inside the stored parse, not deserialized), one worker-thread
-        trip for the reads."""
+        (read from the start of the stored parse, not deserialized), one
+        worker-thread trip for the reads."""
         located = reads.header_locations(self._db, list(dict.fromkeys(blobs)))
         lengths = {}
         for blob, (partition, size) in located.items():
