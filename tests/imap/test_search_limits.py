@@ -59,7 +59,7 @@ class Crowded:
 async def crowded(imap: ImapTranscript, imap_server: RunningImap) -> Crowded:
     """bob's INBOX: the 2 samples, then 3,000 more (appended in batches, so
     in no set order), every third flagged, every second from Carol. Selected."""
-    inbox = user_inbox("bob")
+    inbox = await imap_server.mailbox_id(user_inbox("bob"))
     store = imap_server.ctx.store
     when = datetime(2024, 1, 1, tzinfo=UTC)
     for first in range(3, COUNT + 3, 500):

@@ -19,10 +19,10 @@ MESSAGES = [
 
 
 async def _blobs(store: SqliteStore) -> list[str]:
-    await store.create_mailbox("user.bob")
+    bob = (await store.create_mailbox("user.bob")).id
     for raw in MESSAGES:
-        await store.append("user.bob", raw)
-    return [r.blob for r in await store.messages("user.bob")]
+        await store.append(bob, raw)
+    return [r.blob for r in await store.messages(bob)]
 
 
 async def test_header_blocks_by_blob(store: SqliteStore) -> None:
