@@ -1,10 +1,13 @@
-"""Read queries, run on the caller's own connection (WAL: readers never wait
-for the writer and always see the last commit)."""
+"""Read queries, each a function of a connection (WAL: readers never wait
+for the writer and always see the last commit). The store runs them on
+its own connection or on the read pool's (readpool.py), so none may keep
+state between calls."""
 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Sequence
+from typing import TypeVar
 
 from roost.store import names
 from roost.store.api import (
@@ -28,6 +31,8 @@ from roost.store.sqlite.rows import (
     mailbox_info,
     record,
 )
+
+T = TypeVar("T")
 
 
 class ReadTx:
@@ -164,13 +169,20 @@ def subscriptions(db: sqlite3.Connection, user: str) -> list[str]:
 IN_CHUNK = 500  # keys per `IN (...)`: well under SQLite's variable limit
 
 
-def cached_parses(db: sqlite3.Connection, keys: Sequence[str]) -> Iterator[tuple[str, str]]:
-    """(key, serialized parse) of those `keys` that have one, a few queries in all."""
+def cached_parses(db: sqlite3.Connection, keys: Sequence[str],
+                  decode: Callable[[str], T | None]) -> dict[str, T]:
+    """The decoded stored parse of those `keys` that have a readable one,
+    a few queries in all; decoding here keeps it off the loop with the read."""
+    found: dict[str, T] = {}
     for start in range(0, len(keys), IN_CHUNK):
         chunk = keys[start:start + IN_CHUNK]
         marks = ",".join("?" * len(chunk))
-        yield from db.execute(
-            f"SELECT sha256, parsed FROM message_cache WHERE sha256 IN ({marks})", chunk)
+        for key, text in db.execute(
+                f"SELECT sha256, parsed FROM message_cache WHERE sha256 IN ({marks})", chunk):
+            parsed = decode(text)
+            if parsed is not None:
+                found[key] = parsed
+    return found
 
 
 def header_locations(db: sqlite3.Connection, keys: Sequence[str]
@@ -194,6 +206,12 @@ def blob_location(db: sqlite3.Connection, key: str) -> tuple[str, str | None] | 
     row = db.execute("SELECT b.partition, c.parsed FROM blobs b LEFT JOIN message_cache c"
                      " ON c.sha256 = b.sha256 WHERE b.sha256 = ? LIMIT 1", (key,)).fetchone()
     return (row[0], row[1]) if row else None
+
+
+def uidnext(db: sqlite3.Connection, mailbox_id: int) -> int:
+    """The mailbox's UIDNEXT (a bound on its size), 0 if it is gone."""
+    row = db.execute("SELECT uidnext FROM mailboxes WHERE id = ?", (mailbox_id,)).fetchone()
+    return int(row[0]) if row else 0
 
 
 def highestmodseq(db: sqlite3.Connection, mailbox_id: int) -> int | None:

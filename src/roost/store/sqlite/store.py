@@ -1,7 +1,9 @@
 """SqliteStore: the `Store` protocol over one SQLite index and body files.
 
-Reads run on the caller's thread with the store's own read connection;
-writes go to the writer thread (group commit) and return once durable.
+Cheap indexed reads run on the caller's thread with the store's own read
+connection; reads of a whole large mailbox go to the read pool so they do
+not stall the event loop (`_read`, readpool.py gives the figures); writes
+go to the writer thread (group commit) and return once durable.
 Bodies are written and parsed in a worker thread before their index change
 is queued, so neither blocks the event loop; the writer makes them durable
 before the commit that refers to them (see blobs.py).
@@ -10,9 +12,11 @@ before the commit that refers to them (see blobs.py).
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+import sqlite3
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
+from typing import TypeVar
 
 from roost.message.parsed import ParsedMessage, parse_message
 from roost.store import names
@@ -38,9 +42,15 @@ from roost.store.sqlite.blobs import BlobFiles, Pending
 from roost.store.sqlite.message_ops import NewBody, NewMessage, Target
 from roost.store.sqlite.notify import ChangeNotifier
 from roost.store.sqlite.parsedcache import ParsedLRU, deserialize, serialize
+from roost.store.sqlite.readpool import THREAD_ABOVE, ReadPool
 from roost.store.sqlite.rows import load_mailbox, load_mailbox_id, to_epoch
 from roost.store.sqlite.schema import migrate
 from roost.store.sqlite.writer import Writer, connect
+
+T = TypeVar("T")
+PARSES_ABOVE = THREAD_ABOVE // 4
+"""Stored parses per `parsed_many` above which they are decoded off the
+loop: one costs about 16 µs, four times a record."""
 
 
 class SqliteStore:
@@ -57,6 +67,21 @@ class SqliteStore:
         self._parsed = ParsedLRU()
         self._notifier = ChangeNotifier(self._data_version)
         self._writer = Writer(database, self._blobs, fsync, self._notifier.pulse)
+        self._reads = ReadPool(database, fsync)
+
+    async def _read(self, query: Callable[[sqlite3.Connection], T], big: bool) -> T:
+        """Run a read inline, or on the read pool when it is `big`.
+
+        A thread hop costs some 100 µs of CPU, twenty cheap reads: only
+        reads expected to cost milliseconds leave the loop.
+        """
+        if big:
+            return await self._reads.run(query)
+        return query(self._db)
+
+    def _is_big(self, mailbox_id: int) -> bool:
+        """True when the mailbox may hold more than THREAD_ABOVE messages."""
+        return reads.uidnext(self._db, mailbox_id) > THREAD_ABOVE
 
     def _data_version(self) -> int:
         return int(self._db.execute("PRAGMA data_version").fetchone()[0])
@@ -92,7 +117,8 @@ class SqliteStore:
         return load_mailbox_id(self._db, mailbox_id)
 
     async def list_mailboxes(self, prefix: str = "") -> list[MailboxInfo]:
-        return reads.list_mailboxes(self._db, prefix)
+        # The whole server's list (admins, tools) can be long; a user's is short.
+        return await self._read(lambda db: reads.list_mailboxes(db, prefix), big=not prefix)
 
     # -- subscriptions
     async def subscribe(self, user: str, name: str) -> None:
@@ -158,11 +184,17 @@ class SqliteStore:
 
     # -- reading
     async def messages(self, mailbox_id: int, user: str | None = None) -> list[MessageRecord]:
-        return reads.messages(self._db, mailbox_id, user)
+        return await self._read(lambda db: reads.messages(db, mailbox_id, user),
+                                self._is_big(mailbox_id))
 
     async def changes_since(self, mailbox_id: int, modseq: int,
                             user: str | None = None) -> Changes:
-        return reads.changes_since(self._db, mailbox_id, modseq, user)
+        """Sessions ask after every command and mostly nothing changed: one
+        indexed read answers that, inline."""
+        if reads.highestmodseq(self._db, mailbox_id) == modseq:
+            return Changes(modseq, (), ())
+        return await self._read(lambda db: reads.changes_since(db, mailbox_id, modseq, user),
+                                self._is_big(mailbox_id))
 
     async def mailbox_changes_since(self, mailbox_id: int,
                                     modseq: int) -> tuple[MailboxChange, ...]:
@@ -201,10 +233,8 @@ class SqliteStore:
                 missing.append(blob)
             else:
                 found[blob] = cached
-        for blob, text in reads.cached_parses(self._db, missing):
-            parsed = deserialize(text)
-            if parsed is not None:
-                found[blob] = parsed
+        found.update(await self._read(lambda db: reads.cached_parses(db, missing, deserialize),
+                                      len(missing) > PARSES_ABOVE))
         for blob in missing:
             if blob not in found:  # no stored parse, or an old schema: parse again
                 try:
@@ -239,7 +269,8 @@ class SqliteStore:
         return await asyncio.to_thread(read_all)
 
     async def status(self, mailbox_id: int, user: str | None = None) -> MailboxStatus:
-        return reads.status(self._db, mailbox_id, user)
+        return await self._read(lambda db: reads.status(db, mailbox_id, user),
+                                self._is_big(mailbox_id))
 
     # -- changing
     async def store_flags(self, mailbox_id: int, uids: Sequence[int], op: FlagOp,
@@ -289,4 +320,5 @@ class SqliteStore:
     async def close(self) -> None:
         await self._notifier.close()
         await asyncio.to_thread(self._writer.close)
+        await asyncio.to_thread(self._reads.close)
         self._db.close()
