@@ -22,6 +22,7 @@ def test_multiline_reply_carries_the_enhanced_code_on_every_line() -> None:
     (Failure.OVER_QUOTA, True, "552 5.2.2"),
     (Failure.MAILBOX_NOT_FOUND, False, "450 4.2.0"),
     (Failure.TEMPORARY, False, "451 4.3.0"),
+    (Failure.STORAGE_FULL, False, "452 4.3.1"),
 ])
 def test_failure_replies(failure: Failure, perm: bool, expected: str) -> None:
     conf = parse_config(f"lmtp_over_quota_perm_failure: {'yes' if perm else 'no'}\n")

@@ -26,6 +26,7 @@ from roost.store.api import (
     InvalidMailboxName,
     MailboxNotFound,
     OverQuota,
+    StorageFull,
     Store,
 )
 
@@ -36,6 +37,7 @@ STORE_FAILURES: dict[type[Exception], Failure] = {
     MailboxNotFound: Failure.MAILBOX_NOT_FOUND,
     InvalidMailboxName: Failure.MAILBOX_NOT_FOUND,
     OverQuota: Failure.OVER_QUOTA,
+    StorageFull: Failure.STORAGE_FULL,
 }
 
 
@@ -86,14 +88,16 @@ async def _store(store: Store, targets: Sequence[Delivery], raw: bytes
     One `Store.deliver` call for all targets writes one body file. If it
     fails (one full quota root refuses the whole call), each target is
     tried alone so the others still get the message; the body is
-    content-addressed, so those calls still share one file.
+    content-addressed, so those calls still share one file. A full disk
+    fails every target at once: trying again alone cannot help.
     """
     try:
         results = await store.deliver(targets, raw)
         return {t.mailbox_id: res for t, res in zip(targets, results)}
     except Exception as err:  # noqa: BLE001 - each kind is mapped below
-        if len(targets) == 1:
-            return {targets[0].mailbox_id: _failure_of(err)}
+        if len(targets) == 1 or isinstance(err, StorageFull):  # a full disk fails them all
+            failure = _failure_of(err)
+            return {target.mailbox_id: failure for target in targets}
     outcome: dict[int, AppendResult | Failure] = {}
     for target in targets:
         try:

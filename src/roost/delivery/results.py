@@ -19,6 +19,7 @@ class Failure(enum.Enum):
     UNKNOWN_USER = "unknown user"          # no such user (their INBOX does not exist)
     OVER_QUOTA = "over quota"              # the store refused: a quota root is full
     MAILBOX_NOT_FOUND = "mailbox not found"  # the target vanished between routing and storing
+    STORAGE_FULL = "storage full"          # the disk under the store is full: retry later
     TEMPORARY = "temporary failure"        # anything else: the sender should retry
 
 

@@ -40,14 +40,19 @@ STORE_ERRORS: dict[type[api.StoreError], No] = {
     api.MessageNotFound: No("NONEXISTENT", "No such message"),
     api.InvalidMessage: No(None, "Message refused"),
     api.OverQuota: No("OVERQUOTA", "Quota exceeded"),
+    # RFC 5530 §3 UNAVAILABLE: a temporary failure of a subsystem, here the
+    # disk under the store. Not OVERQUOTA (deleting the user's own mail may
+    # not help) nor LIMIT (an implementation limit: retrying cannot help).
+    api.StorageFull: No("UNAVAILABLE", "Server storage is full, try again later"),
     api.StoreCorrupt: No("SERVERBUG", "Mailbox is damaged; run reconstruct"),
 }
 
 
 #: The errors whose detail a client may read: why a name or a message is
-#: invalid. Every other detail can hold internal names (`user.bob.Box`) and
+#: invalid, and which limit of the disk was hit (the store words it without
+#: a path). Every other detail can hold internal names (`user.bob.Box`) and
 #: stays in the log.
-CLIENT_DETAIL = (api.InvalidMailboxName, api.InvalidMessage)
+CLIENT_DETAIL = (api.InvalidMailboxName, api.InvalidMessage, api.StorageFull)
 
 
 def from_store_error(err: api.StoreError) -> No:

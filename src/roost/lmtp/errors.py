@@ -2,7 +2,9 @@
 turns delivery failures into replies.
 
 RFC 3463 codes: X.1.1 bad destination mailbox, X.2.0 mailbox status,
-X.2.2 mailbox full, X.3.0 mail system status.
+X.2.2 mailbox full, X.3.0 mail system status, X.3.1 mail system full
+("storage has been exceeded", the disk rather than the user's quota:
+"useful only as a persistent transient error", hence 452).
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ _FAILURE_REPLIES: dict[Failure, Reply] = {
     # meets RCPT's check again and gets a definite answer.
     Failure.MAILBOX_NOT_FOUND: reply(450, "4.2.0", "Mailbox unavailable"),
     Failure.TEMPORARY: reply(451, "4.3.0", "Temporary failure, try again later"),
+    Failure.STORAGE_FULL: reply(452, "4.3.1", "Insufficient system storage"),
 }
 
 OVER_QUOTA_TEMP = reply(452, "4.2.2", "Over quota")

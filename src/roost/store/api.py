@@ -66,6 +66,12 @@ class OverQuota(StoreError):
     """The change would exceed a quota root's limit."""
 
 
+class StorageFull(StoreError):
+    """The disk (or the file system quota) holding the store is full: a
+    temporary failure of the server, not the user's quota; nothing of the
+    change was kept."""
+
+
 class StoreCorrupt(StoreError):
     """The on-disk store is inconsistent; `check()` says how."""
 

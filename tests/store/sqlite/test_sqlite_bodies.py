@@ -125,8 +125,8 @@ def test_bodies_durable_with_and_without_syncfs(tmp_path: Path) -> None:
         blobs = BlobFiles({"default": root})
         blobs.by_syncfs = by_syncfs and blobs.by_syncfs
         staged = [blobs.stage("default", b"Subject: %d\r\n\r\nbody\r\n" % n) for n in range(5)]
-        blobs.make_durable(("default", dirs) for _, dirs in staged)
-        for n, (key, dirs) in enumerate(staged):
+        blobs.make_durable(staged)
+        for n, (_, key, dirs) in enumerate(staged):
             assert dirs and all(d.is_dir() for d in dirs)
             assert blobs.read("default", key) == b"Subject: %d\r\n\r\nbody\r\n" % n
         assert not [p for p in root.rglob(".tmp-*")]

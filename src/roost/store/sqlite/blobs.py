@@ -8,20 +8,37 @@ directory entries on disk, and the writer calls it for a whole batch before
 the index commit that refers to them: on Linux one syncfs(2) per file
 system covers every body of the batch (two disk flushes per group commit
 instead of three per message); elsewhere each file is fsynced as it is
-written and each directory at `make_durable`. Equal content is one file, whatever `singleinstancestore` says:
-sharing is free here and harmless.
+written and each directory at `make_durable`. Equal content is one file,
+whatever `singleinstancestore` says: sharing is free here and harmless.
+
+A full file system (ENOSPC, EDQUOT) while writing a body is the store's
+`StorageFull`, with the temp file removed. Temp files that a crash left
+behind are removed when the store opens (`remove_stale_temps`).
 """
 
 from __future__ import annotations
 
 import ctypes
+import errno
 import hashlib
+import logging
 import os
 import secrets
+import sqlite3
+import time
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+from typing import NamedTuple
 
-from roost.store.api import StoreError
+from roost.store.api import StorageFull, StoreError
+
+log = logging.getLogger(__name__)
+
+FULL_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT})
+TEMP_PREFIX = ".tmp-"
+STALE_TEMP_AGE = 3600.0
+"""A temp file this old is a crash's leftover even if its pid is alive again
+(reused): no body takes an hour to write."""
 
 
 def content_key(raw: bytes) -> str:
@@ -40,8 +57,34 @@ def _load_syncfs() -> Callable[[int], int] | None:
 
 _SYNCFS = _load_syncfs()
 
-#: Bodies staged for one partition and the directories whose entries changed.
-Pending = tuple[str, tuple[Path, ...]]
+class Pending(NamedTuple):
+    """A body staged in `partition`, and the directories whose entries changed."""
+
+    partition: str
+    key: str
+    dirs: tuple[Path, ...]
+
+
+def is_full(err: BaseException) -> bool:
+    """True for a full file system or quota: ENOSPC, EDQUOT, SQLite's SQLITE_FULL."""
+    if isinstance(err, OSError):
+        return err.errno in FULL_ERRNOS
+    return isinstance(err, sqlite3.Error) and err.sqlite_errorcode == sqlite3.SQLITE_FULL
+
+
+def storage_error(err: Exception) -> Exception:
+    """`err` as the store reports it: a full disk becomes StorageFull (cause kept).
+
+    Its text names the cause without a path (clients see it); the log line
+    for the admin, written here once per failure, has the path.
+    """
+    if not is_full(err):
+        return err
+    log.error("store write failed, storage full: %s", err)
+    cause = os.strerror(err.errno) if isinstance(err, OSError) and err.errno else str(err)
+    full = StorageFull(cause)
+    full.__cause__ = err
+    return full
 
 
 def _syncfs(path: Path) -> None:
@@ -92,34 +135,37 @@ class BlobFiles:
 
     def write(self, partition: str, raw: bytes) -> str:
         """Make the body file of `raw` exist durably; return its key."""
-        key, dirs = self.stage(partition, raw)
-        self.make_durable([(partition, dirs)])
-        return key
+        staged = self.stage(partition, raw)
+        self.make_durable([staged])
+        return staged.key
 
-    def stage(self, partition: str, raw: bytes) -> tuple[str, tuple[Path, ...]]:
+    def stage(self, partition: str, raw: bytes) -> Pending:
         """Write the body file of `raw` under its final name, not yet durable.
 
         Returns its key and the directories whose entries changed, for
         `make_durable`. An existing complete file is kept (same name, same
-        bytes).
+        bytes). StorageFull if the file system is full; no temp file stays.
         """
         key = content_key(raw)
         if self.present(partition, key, len(raw)):
-            return key, ()
+            return Pending(partition, key, ())
         final = self.path(partition, key)
-        dirs = self._make_dirs(final.parent)
-        tmp = final.parent / f".tmp-{key[:16]}-{os.getpid()}-{secrets.token_hex(4)}"
+        tmp = final.parent / f"{TEMP_PREFIX}{key[:16]}-{os.getpid()}-{secrets.token_hex(4)}"
         try:
-            with open(tmp, "wb") as out:
-                out.write(raw)
-                out.flush()
-                if self.fsync and not self.by_syncfs:
-                    os.fsync(out.fileno())
-            os.replace(tmp, final)
-        except BaseException:
-            tmp.unlink(missing_ok=True)
-            raise
-        return key, (*dirs, final.parent)
+            dirs = self._make_dirs(final.parent)
+            try:
+                with open(tmp, "wb") as out:
+                    out.write(raw)
+                    out.flush()
+                    if self.fsync and not self.by_syncfs:
+                        os.fsync(out.fileno())
+                os.replace(tmp, final)
+            except BaseException:
+                tmp.unlink(missing_ok=True)
+                raise
+        except OSError as err:
+            raise storage_error(err)  # the cause is kept
+        return Pending(partition, key, (*dirs, final.parent))
 
     def make_durable(self, pending: Iterable[Pending]) -> None:
         """Put staged bodies and their directory entries on disk."""
@@ -128,13 +174,13 @@ class BlobFiles:
             return
         if self.by_syncfs:
             devices: dict[int, Path] = {}
-            for partition, _ in pending:
-                root = self.root(partition)
+            for staged in pending:
+                root = self.root(staged.partition)
                 devices.setdefault(root.stat().st_dev, root)
             for root in devices.values():
                 _syncfs(root)
             return
-        for directory in {d for _, dirs in pending for d in dirs}:
+        for directory in {d for staged in pending for d in staged.dirs}:
             _fsync_dir(directory)
 
     def _make_dirs(self, directory: Path) -> tuple[Path, ...]:
@@ -160,8 +206,8 @@ class BlobFiles:
         """Delete a body file; already gone is fine (a crash may have raced us)."""
         self.path(partition, key).unlink(missing_ok=True)
 
-    def all_files(self, partition: str) -> Iterator[tuple[str, Path]]:
-        """(key, path) of every body file of a partition, temp files excluded."""
+    def _hash_dirs(self, partition: str) -> Iterator[Path]:
+        """Every `<h[0:2]>/<h[2:4]>` directory of a partition."""
         root = self.root(partition)
         if not root.is_dir():
             return
@@ -169,8 +215,52 @@ class BlobFiles:
             if len(first.name) != 2 or not first.is_dir():
                 continue
             for second in first.iterdir():
-                if len(second.name) != 2 or not second.is_dir():
-                    continue
-                for entry in second.iterdir():
-                    if len(entry.name) == 64 and not entry.name.startswith("."):
-                        yield entry.name, entry
+                if len(second.name) == 2 and second.is_dir():
+                    yield second
+
+    def all_files(self, partition: str) -> Iterator[tuple[str, Path]]:
+        """(key, path) of every body file of a partition, temp files excluded."""
+        for directory in self._hash_dirs(partition):
+            for entry in directory.iterdir():
+                if len(entry.name) == 64 and not entry.name.startswith("."):
+                    yield entry.name, entry
+
+    def remove_stale_temps(self) -> int:
+        """Delete the temp files a crash left in every partition; return how many.
+
+        A temp file is `.tmp-<key>-<pid>-<random>`. Another worker process
+        may be writing one right now, so only those of a dead pid, or older
+        than STALE_TEMP_AGE, are taken. One line is logged when any went.
+        """
+        started = time.monotonic()
+        cutoff = time.time() - STALE_TEMP_AGE
+        removed = 0
+        for partition in self.partitions:
+            for directory in self._hash_dirs(partition):
+                for entry in directory.iterdir():
+                    if entry.name.startswith(TEMP_PREFIX) and _is_stale(entry, cutoff):
+                        entry.unlink(missing_ok=True)
+                        removed += 1
+        if removed:
+            log.warning("store: removed %d temporary body files left by a crash (%.0f ms)",
+                        removed, (time.monotonic() - started) * 1000)
+        return removed
+
+
+def _is_stale(temp: Path, cutoff: float) -> bool:
+    """True if no live process can still be writing `temp`."""
+    try:
+        pid = int(temp.name.rsplit("-", 2)[1])
+        if temp.stat().st_mtime < cutoff:
+            return True
+    except (ValueError, IndexError):
+        return True  # not a name we write: nobody is writing it
+    except FileNotFoundError:
+        return False  # renamed into place meanwhile
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False  # alive, another user's
+    return False

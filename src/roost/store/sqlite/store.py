@@ -34,6 +34,7 @@ from roost.store.api import (
     MessageNotFound,
     MessageRecord,
     StoreCorrupt,
+    StoreError,
 )
 from roost.store.sqlite import check as checks
 from roost.store.sqlite import flags as flagbits
@@ -62,6 +63,7 @@ class SqliteStore:
         self.defaultpartition = defaultpartition
         self._fsync = fsync
         self._blobs = BlobFiles(partitions, fsync)
+        self._blobs.remove_stale_temps()
         self._db = connect(database, fsync)
         migrate(self._db)
         self._parsed = ParsedLRU()
@@ -137,25 +139,37 @@ class SqliteStore:
 
         The writer makes the file durable (`Pending`) before the commit.
         """
-        key, dirs = self._blobs.stage(partition, raw)
-        return NewBody(key, partition, raw, serialize(raw)), (partition, dirs)
+        staged = self._blobs.stage(partition, raw)
+        return NewBody(staged.key, partition, raw, serialize(raw)), staged
 
-    def _write_bodies(self, partition: str,
-                      raws: Sequence[bytes]) -> tuple[list[NewBody], list[Pending]]:
-        written = [self._write_body(partition, raw) for raw in raws]
-        return [body for body, _ in written], [pending for _, pending in written]
+    def _write_bodies(self, partition: str, raws: Sequence[bytes],
+                      pending: list[Pending]) -> list[NewBody]:
+        """Worker thread: every body of a batch; `pending` grows as they are staged."""
+        bodies = []
+        for raw in raws:
+            body, staged = self._write_body(partition, raw)
+            bodies.append(body)
+            pending.append(staged)
+        return bodies
 
     async def append_messages(self, mailbox_id: int, messages: Sequence[AppendMessage], *,
                               user: str | None = None) -> list[AppendResult]:
         """Every body is written before the one index operation that takes them
-        all; if it fails, the files are unreferenced orphans nobody sees."""
+        all; if that fails, or a later body cannot be written (a full disk),
+        the writer removes the bodies no index row references."""
         if not messages:
             return []
         if any(not message.raw for message in messages):
             raise InvalidMessage("empty message")
         info = load_mailbox_id(self._db, mailbox_id)
-        bodies, pending = await asyncio.to_thread(
-            self._write_bodies, info.partition, [m.raw for m in messages])
+        pending: list[Pending] = []
+        try:
+            bodies = await asyncio.to_thread(
+                self._write_bodies, info.partition, [m.raw for m in messages], pending)
+        except StoreError:
+            await self._writer.run(
+                lambda tx: tx.released.update((p.key, p.partition) for p in pending))
+            raise
         batch = [NewMessage(body, flagbits.normalize(m.flags), to_epoch(m.internaldate))
                  for body, m in zip(bodies, messages)]
         return await self._writer.run(

@@ -8,6 +8,10 @@ futures: a resolved future means the change is durable. Requests that
 arrive while a commit is syncing wait for the next one, so the number of
 fsyncs grows with commits, not with writers.
 
+A full disk (ENOSPC, EDQUOT, SQLITE_FULL) fails the operations it hits
+with `StorageFull`; bodies staged for failed operations are removed like
+released ones, so a refused APPEND leaves no file behind.
+
 Bodies whose reference count fell to zero are deleted after the commit,
 under the write lock and only if still unreferenced: a concurrent append
 of the same content, in this process or another, either sees the file or
@@ -28,7 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
-from roost.store.sqlite.blobs import BlobFiles, Pending
+from roost.store.sqlite.blobs import BlobFiles, Pending, storage_error
 
 log = logging.getLogger(__name__)
 
@@ -153,20 +157,28 @@ class Writer:
                 try:
                     outcomes.append((True, request.op(tx)))
                     db.execute("RELEASE op")
-                except Exception as err:  # noqa: BLE001 - the caller gets it; the batch goes on
+                except Exception as err:  # the caller gets it; the batch goes on
+                    if not db.in_transaction:
+                        raise  # SQLite rolled the whole batch back (a full disk can)
                     db.execute("ROLLBACK TO op")
                     db.execute("RELEASE op")
-                    outcomes.append((False, err))
+                    outcomes.append((False, storage_error(err)))
             db.execute("COMMIT")
             self.commits += 1
         except Exception as err:
             if db.in_transaction:
                 db.execute("ROLLBACK")
-            log.exception("store commit failed")
-            outcomes = [(False, err)] * len(batch)
-        else:
-            if tx.released:
-                self._remove_unreferenced(db, tx.released)
+            failure = storage_error(err)
+            if failure is err:
+                log.exception("store commit failed")
+            outcomes = [(False, failure)] * len(batch)
+            tx.released.clear()  # rolled back: no reference went away
+        # The bodies of failed operations are nobody's: they go unless referenced.
+        for request, (ok, _) in zip(batch, outcomes):
+            if not ok:
+                tx.released.update((staged.key, staged.partition) for staged in request.pending)
+        if tx.released:
+            self._remove_unreferenced(db, tx.released)
         loops = {request.future.get_loop() for request in batch}
         for loop in loops:
             _call_soon(loop, self._after_commit)
