@@ -33,7 +33,7 @@ def options_for(case: Case) -> SieveOptions:
     )
 
 
-def host_for(case: Case) -> DefaultHost:
+async def host_for(case: Case) -> DefaultHost:
     host = DefaultHost()
     for key, value in pairs(case.sections.get("host", "")):
         words = key.split()
@@ -56,7 +56,7 @@ def host_for(case: Case) -> DefaultHost:
         elif key == "virus":
             host.virus = value
         elif key == "seen":
-            host.seen[hashlib.sha256(f"\0{value}".encode()).hexdigest()] = host.now()
+            host.seen[hashlib.sha256(f"\0{value}".encode()).hexdigest()] = await host.now()
     for section, text in case.sections.items():
         if section.startswith("include "):
             _, location, name = section.split()
@@ -65,7 +65,7 @@ def host_for(case: Case) -> DefaultHost:
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
-def test_case(case: Case) -> None:
+async def test_case(case: Case) -> None:
     options = options_for(case)
     script = case.sections["script"]
     if "error" in case.sections:
@@ -81,7 +81,7 @@ def test_case(case: Case) -> None:
     env = dict(pairs(case.sections.get("envelope", "")))
     envelope = Envelope(env.get("from", "sender@example.org"), env.get("to", "me@example.com"),
                         env.get("auth", ""))
-    outcome = evaluate(program, message_bytes(case), envelope, host_for(case), options)
+    outcome = await evaluate(program, message_bytes(case), envelope, await host_for(case), options)
     if "runtime-error" in case.sections:
         assert outcome.errors and case.sections["runtime-error"].strip() in outcome.errors[0], outcome.errors
     else:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -80,7 +82,7 @@ if header :count "gt" ["Received"] "3" { fileinto "many"; }
 @given(st.binary(max_size=600))
 @settings(max_examples=200, deadline=None)
 def test_any_message_bytes_give_an_outcome(raw: bytes) -> None:
-    outcome = evaluate(ROBUST, raw, Envelope("a+b@c", "d@e"), DefaultHost())
+    outcome = asyncio.run(evaluate(ROBUST, raw, Envelope("a+b@c", "d@e"), DefaultHost()))
     assert outcome.actions
 
 
@@ -92,11 +94,11 @@ def test_any_message_bytes_give_an_outcome(raw: bytes) -> None:
 ]), max_size=25).map(b"".join))
 @settings(max_examples=200, deadline=None)
 def test_mime_looking_messages_give_an_outcome(raw: bytes) -> None:
-    outcome = evaluate(ROBUST, raw, Envelope(), DefaultHost())
+    outcome = asyncio.run(evaluate(ROBUST, raw, Envelope(), DefaultHost()))
     assert outcome.actions
 
 
-def test_runtime_error_falls_back_to_keep() -> None:
+async def test_runtime_error_falls_back_to_keep() -> None:
     program = compile_script('require ["variables"]; set "global.x" "1"; set "a.b" "c"; discard;')
-    outcome = evaluate(program, b"Subject: x\r\n\r\n", Envelope(), DefaultHost())
+    outcome = await evaluate(program, b"Subject: x\r\n\r\n", Envelope(), DefaultHost())
     assert outcome.actions == [Keep(implicit=True)] and "unknown namespace" in outcome.errors[0]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import marshal
 from pathlib import Path
 
@@ -28,7 +29,8 @@ MESSAGE = b"Subject: a present for you\r\n\r\nx\r\n"
 
 
 def run(program: object) -> list[object]:
-    return list(evaluate(program, MESSAGE, Envelope(), DefaultHost()).actions)  # type: ignore[arg-type]
+    outcome = asyncio.run(evaluate(program, MESSAGE, Envelope(), DefaultHost()))  # type: ignore[arg-type]
+    return list(outcome.actions)
 
 
 def test_round_trip_behaves_the_same() -> None:

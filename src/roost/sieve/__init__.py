@@ -2,13 +2,14 @@
 
 Public API:
     compile_script(source, options) -> Program          (SieveCompileError)
-    evaluate(program, message_bytes, envelope, host, options) -> Outcome
+    await evaluate(program, message_bytes, envelope, host, options) -> Outcome
     dump_compiled / load_compiled / compile_cached       (the stored form)
     Host (Protocol), DefaultHost, Envelope, SieveOptions.from_config(conf)
 
 Invariants:
 - The package needs nothing from the store; the world is reached only
-  through `Host`, the message only as raw RFC 5322 bytes.
+  through `Host`, whose every question is awaited (never blocking the
+  caller's event loop), the message only as raw RFC 5322 bytes.
 - Every compile error has a line and column; compiling never raises
   anything but SieveCompileError for bad input.
 - `evaluate` never raises for a script or message fault: run-time errors

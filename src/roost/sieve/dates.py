@@ -75,7 +75,7 @@ def shift(ctx: Context, node: Node, moment: datetime, original_ok: bool) -> date
         if zone is None:
             raise ctx.fail(f"bad :zone {zone_arg!r}")
         return moment.astimezone(zone)
-    local = ctx.host.now().tzinfo or UTC
+    local = ctx.now.tzinfo or UTC
     return moment.astimezone(local)
 
 
@@ -86,7 +86,7 @@ def parts_or_fail(ctx: Context, moment: datetime, part: str) -> str:
         raise ctx.fail(f"unknown date part {part!r}") from None
 
 
-def t_date(ctx: Context, node: Node) -> bool:
+async def t_date(ctx: Context, node: Node) -> bool:
     """RFC 5260 §4: a missing or unparsable date makes the test false."""
     part = ctx.s(node.args[1])
     name = ctx.s(node.args[0])
@@ -106,8 +106,8 @@ def t_date(ctx: Context, node: Node) -> bool:
     return bool(values) and compare(ctx, node, values, ctx.strings(node.args[2]))
 
 
-def t_currentdate(ctx: Context, node: Node) -> bool:
-    moment = shift(ctx, node, ctx.host.now(), False)
+async def t_currentdate(ctx: Context, node: Node) -> bool:
+    moment = shift(ctx, node, ctx.now, False)
     if moment is None:
         return False
     return compare(ctx, node, [parts_or_fail(ctx, moment, ctx.s(node.args[0]))], ctx.strings(node.args[1]))

@@ -9,7 +9,7 @@ successful run (RFC 7352 §3.1).
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 
 from roost.sieve.actions import Keep, Outcome
 from roost.sieve.compiler import compile_script
@@ -40,35 +40,38 @@ class BreakLoop(Exception):
         self.name = name
 
 
-TestFunc = Callable[[Context, Node], bool]
+TestFunc = Callable[[Context, Node], Awaitable[bool]]
 ActionFunc = Callable[[Context, Node], None]
 TESTS: dict[str, TestFunc] = {}
+"""Tests are coroutines: any of them may ask the host (STYLE.md "Seams")."""
 ACTIONS: dict[str, ActionFunc] = {}
+"""Actions only record what to do; the one that asks the host (include) is
+control flow in `run_block`."""
 
 
-def test(ctx: Context, node: Node) -> bool:
+async def test(ctx: Context, node: Node) -> bool:
     ctx.step(node)
-    return TESTS[node.name](ctx, node)
+    return await TESTS[node.name](ctx, node)
 
 
-def run_block(ctx: Context, nodes: list[Node]) -> None:
+async def run_block(ctx: Context, nodes: list[Node]) -> None:
     taken = False
     for node in nodes:
         name = node.name
         if name == "if":
-            taken = test(ctx, node.tests[0])
+            taken = await test(ctx, node.tests[0])
             if taken:
-                run_block(ctx, node.block or [])
+                await run_block(ctx, node.block or [])
             continue
         if name == "elsif":
             if not taken:
-                taken = test(ctx, node.tests[0])
+                taken = await test(ctx, node.tests[0])
                 if taken:
-                    run_block(ctx, node.block or [])
+                    await run_block(ctx, node.block or [])
             continue
         if name == "else":
             if not taken:
-                run_block(ctx, node.block or [])
+                await run_block(ctx, node.block or [])
             continue
         ctx.step(node)
         if name == "stop":
@@ -76,21 +79,24 @@ def run_block(ctx: Context, nodes: list[Node]) -> None:
         if name == "return":
             raise ReturnScript()
         if name == "foreverypart":
-            for_every_part(ctx, node)
+            await for_every_part(ctx, node)
+            continue
+        if name == "include":
+            await include(ctx, node)
             continue
         if name == "break":
             raise BreakLoop(str(node.tags.get(":name", "")))
         ACTIONS[name](ctx, node)
 
 
-def for_every_part(ctx: Context, node: Node) -> None:
+async def for_every_part(ctx: Context, node: Node) -> None:
     """RFC 5703 §3: run the block once for each MIME part below the current one."""
     name = str(node.tags.get(":name", ""))
     top = ctx.current_part()
     for part in list(top.walk())[1:]:
         ctx.parts.append(part)
         try:
-            run_block(ctx, node.block or [])
+            await run_block(ctx, node.block or [])
         except BreakLoop as brk:
             if brk.name and brk.name != name:
                 raise
@@ -99,7 +105,7 @@ def for_every_part(ctx: Context, node: Node) -> None:
             ctx.parts.pop()
 
 
-def include(ctx: Context, node: Node) -> None:
+async def include(ctx: Context, node: Node) -> None:
     """RFC 6609 §3.2: run another script in the same action context."""
     location = "global" if ":global" in node.tags else "personal"
     name = ctx.s(node.args[0])
@@ -110,7 +116,7 @@ def include(ctx: Context, node: Node) -> None:
         raise ctx.fail(f"include loop: {location} script {name!r} includes itself")
     if len(ctx.includes) >= MAX_INCLUDE_DEPTH:
         raise ctx.fail("includes nested too deeply")
-    source = ctx.host.script(name, location)
+    source = await ctx.host.script(name, location)
     if source is None:
         if ":optional" in node.tags:
             return
@@ -126,7 +132,7 @@ def include(ctx: Context, node: Node) -> None:
     ctx.program, ctx.variables, ctx.match, ctx.global_names = program, {}, [], set()
     ctx.includes.append(key)
     try:
-        run_block(ctx, program.commands)
+        await run_block(ctx, program.commands)
     except ReturnScript:
         pass
     finally:
@@ -134,13 +140,19 @@ def include(ctx: Context, node: Node) -> None:
         ctx.program, ctx.variables, ctx.match, ctx.global_names, ctx.node = saved
 
 
-def evaluate(program: Program, message: bytes, envelope: Envelope, host: Host,
-             options: SieveOptions | None = None) -> Outcome:
+async def evaluate(program: Program, message: bytes, envelope: Envelope, host: Host,
+                   options: SieveOptions | None = None) -> Outcome:
     """Run `program` on raw RFC 5322 `message`; the actions to take, never an exception
-    for script or message faults."""
-    ctx = Context(program, MessageView(message), envelope, host, options or SieveOptions())
+    for script or message faults.
+
+    Every question to the host is awaited, so a host over the store answers
+    without blocking its event loop. The clock is read once: every
+    currentdate test of a run sees the same instant (RFC 5260 §5).
+    """
+    ctx = Context(program, MessageView(message), envelope, host, options or SieveOptions(),
+                  await host.now())
     try:
-        run_block(ctx, program.commands)
+        await run_block(ctx, program.commands)
     except (StopScript, ReturnScript):
         pass
     except SieveRuntimeError as err:
@@ -152,8 +164,6 @@ def evaluate(program: Program, message: bytes, envelope: Envelope, host: Host,
         return Outcome([Keep(implicit=True)], [f"internal error: {err!r}"])
     for tracking_id, seconds, hit, last in ctx.duplicates:
         if not hit or last:
-            host.record_duplicate(tracking_id, seconds)
+            await host.record_duplicate(tracking_id, seconds)
     return Outcome(ctx.actions.finish(tuple(ctx.flags), ctx.edited()))
 
-
-ACTIONS["include"] = include

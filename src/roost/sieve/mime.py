@@ -63,7 +63,7 @@ def body_values(ctx: Context, node: Node) -> list[str]:
     return values
 
 
-def t_body(ctx: Context, node: Node) -> bool:
+async def t_body(ctx: Context, node: Node) -> bool:
     return compare(ctx, node, body_values(ctx, node), ctx.strings(node.args[0]))
 
 

@@ -8,6 +8,7 @@ whole include tree.
 
 from __future__ import annotations
 
+from datetime import datetime
 from email.message import Message
 
 from roost.sieve.actions import ActionList
@@ -23,12 +24,14 @@ MAX_STEPS = 1_000_000  # commands and tests run per delivery, includes counted
 
 class Context:
     def __init__(self, program: Program, message: MessageView, envelope: Envelope,
-                 host: Host, options: SieveOptions) -> None:
+                 host: Host, options: SieveOptions, now: datetime) -> None:
         self.program = program
         self.message = message
         self.envelope = envelope
         self.host = host
         self.options = options
+        self.now = now
+        """The host's clock, read once per run (currentdate, date's zone)."""
         self.actions = ActionList()
         self.flags: list[str] = []
         self.variables: dict[str, str] = {}

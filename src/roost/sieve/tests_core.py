@@ -40,11 +40,11 @@ def header_values(ctx: Context, node: Node, names: list[str]) -> list[str]:
     return out
 
 
-def t_header(ctx: Context, node: Node) -> bool:
+async def t_header(ctx: Context, node: Node) -> bool:
     return compare(ctx, node, header_values(ctx, node, ctx.strings(node.args[0])), ctx.strings(node.args[1]))
 
 
-def t_address(ctx: Context, node: Node) -> bool:
+async def t_address(ctx: Context, node: Node) -> bool:
     part = part_of(node)
     values: list[str] = []
     for name in ctx.strings(node.args[0]):
@@ -58,7 +58,7 @@ def t_address(ctx: Context, node: Node) -> bool:
     return compare(ctx, node, values, ctx.strings(node.args[1]))
 
 
-def t_envelope(ctx: Context, node: Node) -> bool:
+async def t_envelope(ctx: Context, node: Node) -> bool:
     """RFC 5228 §5.4: a null reverse-path is "" for every address part."""
     part = part_of(node)
     env = ctx.envelope
@@ -75,18 +75,18 @@ def t_envelope(ctx: Context, node: Node) -> bool:
     return compare(ctx, node, values, ctx.strings(node.args[1]))
 
 
-def t_exists(ctx: Context, node: Node) -> bool:
+async def t_exists(ctx: Context, node: Node) -> bool:
     if ":mime" in node.tags:
         return mime_exists(ctx, node, ctx.strings(node.args[0]))
     return all(ctx.message.raw_values(name) for name in ctx.strings(node.args[0]))
 
 
-def t_size(ctx: Context, node: Node) -> bool:
+async def t_size(ctx: Context, node: Node) -> bool:
     limit = node.args[0] if isinstance(node.args[0], int) else 0
     return ctx.message.size > limit if ":over" in node.tags else ctx.message.size < limit
 
 
-def t_string(ctx: Context, node: Node) -> bool:
+async def t_string(ctx: Context, node: Node) -> bool:
     values = [v for v in ctx.strings(node.args[0])]
     if ":count" in node.tags:
         values = [v for v in values if v]  # RFC 5229 §5: :count counts non-empty strings
@@ -99,69 +99,79 @@ def current_flags(ctx: Context, names: object) -> list[str]:
     return split_flags([ctx.lookup(n.lower()) for n in ctx.strings(names)])
 
 
-def t_hasflag(ctx: Context, node: Node) -> bool:
+async def t_hasflag(ctx: Context, node: Node) -> bool:
     """RFC 5232 §4: match each flag against the keys."""
     return compare(ctx, node, current_flags(ctx, node.args[0]), ctx.strings(node.args[1]))
 
 
-def t_ihave(ctx: Context, node: Node) -> bool:
+async def t_ihave(ctx: Context, node: Node) -> bool:
     """RFC 5463 §4: true when every capability is available here."""
     return all(c in EXTENSIONS and c in ctx.options.extensions for c in ctx.strings(node.args[0]))
 
 
-def t_environment(ctx: Context, node: Node) -> bool:
-    value = ctx.host.environment(ctx.s(node.args[0]).lower())
+async def t_environment(ctx: Context, node: Node) -> bool:
+    value = await ctx.host.environment(ctx.s(node.args[0]).lower())
     return value is not None and compare(ctx, node, [value], ctx.strings(node.args[1]))
 
 
-def t_mailboxexists(ctx: Context, node: Node) -> bool:
-    return all(ctx.host.mailbox_exists(m) for m in ctx.strings(node.args[0]))
+async def t_mailboxexists(ctx: Context, node: Node) -> bool:
+    for mailbox in ctx.strings(node.args[0]):
+        if not await ctx.host.mailbox_exists(mailbox):
+            return False
+    return True
 
 
-def t_metadata(ctx: Context, node: Node) -> bool:
-    value = ctx.host.metadata(ctx.s(node.args[0]), ctx.s(node.args[1]))
+async def t_metadata(ctx: Context, node: Node) -> bool:
+    value = await ctx.host.metadata(ctx.s(node.args[0]), ctx.s(node.args[1]))
     return value is not None and compare(ctx, node, [value], ctx.strings(node.args[2]))
 
 
-def t_metadataexists(ctx: Context, node: Node) -> bool:
+async def t_metadataexists(ctx: Context, node: Node) -> bool:
     mailbox = ctx.s(node.args[0])
-    return all(ctx.host.metadata(mailbox, e) is not None for e in ctx.strings(node.args[1]))
+    for entry in ctx.strings(node.args[1]):
+        if await ctx.host.metadata(mailbox, entry) is None:
+            return False
+    return True
 
 
-def t_servermetadata(ctx: Context, node: Node) -> bool:
-    value = ctx.host.server_metadata(ctx.s(node.args[0]))
+async def t_servermetadata(ctx: Context, node: Node) -> bool:
+    value = await ctx.host.server_metadata(ctx.s(node.args[0]))
     return value is not None and compare(ctx, node, [value], ctx.strings(node.args[1]))
 
 
-def t_servermetadataexists(ctx: Context, node: Node) -> bool:
-    return all(ctx.host.server_metadata(e) is not None for e in ctx.strings(node.args[0]))
+async def t_servermetadataexists(ctx: Context, node: Node) -> bool:
+    for entry in ctx.strings(node.args[0]):
+        if await ctx.host.server_metadata(entry) is None:
+            return False
+    return True
 
 
-def t_specialuse_exists(ctx: Context, node: Node) -> bool:
+async def t_specialuse_exists(ctx: Context, node: Node) -> bool:
     mailbox = None if node.args[0] is None else ctx.s(node.args[0])
-    return ctx.host.special_use_exists(mailbox, ctx.strings(node.args[1]))
+    return await ctx.host.special_use_exists(mailbox, ctx.strings(node.args[1]))
 
 
-def t_spamtest(ctx: Context, node: Node) -> bool:
+async def t_spamtest(ctx: Context, node: Node) -> bool:
     """RFC 5235 §3.1: an untested message scores "0"."""
-    value = ctx.host.spamtest(":percent" in node.tags) or "0"
+    value = (await ctx.host.spamtest(":percent" in node.tags)) or "0"
     return compare(ctx, node, [value], ctx.strings(node.args[0]))
 
 
-def t_virustest(ctx: Context, node: Node) -> bool:
-    return compare(ctx, node, [ctx.host.virustest() or "0"], ctx.strings(node.args[0]))
+async def t_virustest(ctx: Context, node: Node) -> bool:
+    value = (await ctx.host.virustest()) or "0"
+    return compare(ctx, node, [value], ctx.strings(node.args[0]))
 
 
-def t_valid_notify_method(ctx: Context, node: Node) -> bool:
+async def t_valid_notify_method(ctx: Context, node: Node) -> bool:
     return all(method_problem(uri) is None for uri in ctx.strings(node.args[0]))
 
 
-def t_notify_method_capability(ctx: Context, node: Node) -> bool:
+async def t_notify_method_capability(ctx: Context, node: Node) -> bool:
     value = method_capability(ctx.s(node.args[0]), ctx.s(node.args[1]))
     return value is not None and compare(ctx, node, [value], ctx.strings(node.args[2]))
 
 
-def t_duplicate(ctx: Context, node: Node) -> bool:
+async def t_duplicate(ctx: Context, node: Node) -> bool:
     """RFC 7352 §3: track the message's unique id (Message-ID by default) per handle."""
     if ":uniqueid" in node.tags:
         unique = ctx.s(node.tags[":uniqueid"])
@@ -174,17 +184,35 @@ def t_duplicate(ctx: Context, node: Node) -> bool:
     tracking_id = hashlib.sha256(f"{handle}\0{unique}".encode("utf-8", "surrogatepass")).hexdigest()
     seconds = node.tags.get(":seconds")
     period = seconds if isinstance(seconds, int) and not isinstance(seconds, bool) else DUPLICATE_SECONDS
-    hit = ctx.host.duplicate(tracking_id, period)
+    hit = await ctx.host.duplicate(tracking_id, period)
     ctx.duplicates.append((tracking_id, period, hit, ":last" in node.tags))
     return hit
 
 
-def t_allof(ctx: Context, node: Node) -> bool:
-    return all(test(ctx, t) for t in node.tests)
+async def t_allof(ctx: Context, node: Node) -> bool:
+    for inner in node.tests:  # short-circuit: later tests (and their questions) are skipped
+        if not await test(ctx, inner):
+            return False
+    return True
 
 
-def t_anyof(ctx: Context, node: Node) -> bool:
-    return any(test(ctx, t) for t in node.tests)
+async def t_anyof(ctx: Context, node: Node) -> bool:
+    for inner in node.tests:  # short-circuit, as allof
+        if await test(ctx, inner):
+            return True
+    return False
+
+
+async def t_not(ctx: Context, node: Node) -> bool:
+    return not await test(ctx, node.tests[0])
+
+
+async def t_true(ctx: Context, node: Node) -> bool:
+    return True
+
+
+async def t_false(ctx: Context, node: Node) -> bool:
+    return False
 
 
 TESTS.update({
@@ -196,6 +224,5 @@ TESTS.update({
     "spamtest": t_spamtest, "virustest": t_virustest, "valid_notify_method": t_valid_notify_method,
     "notify_method_capability": t_notify_method_capability, "duplicate": t_duplicate,
     "allof": t_allof, "anyof": t_anyof,
-    "not": lambda ctx, node: not test(ctx, node.tests[0]),
-    "true": lambda ctx, node: True, "false": lambda ctx, node: False,
+    "not": t_not, "true": t_true, "false": t_false,
 })

@@ -9,6 +9,7 @@ errors (printed on stderr), 2 for usage errors.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import sys
 from datetime import datetime
 from pathlib import Path
@@ -48,7 +49,8 @@ def main(argv: list[str]) -> int:
     if program is None:
         return 1
     host = DefaultHost(mailboxes=set(args.mailbox), clock=clock)
-    outcome = evaluate(program, message, Envelope(args.mail_from, args.rcpt_to, args.auth), host, options)
+    envelope = Envelope(args.mail_from, args.rcpt_to, args.auth)
+    outcome = asyncio.run(evaluate(program, message, envelope, host, options))
     for problem in outcome.errors:
         print(f"{args.script}: run-time error: {problem}", file=sys.stderr)
     for action in outcome.actions:
