@@ -67,3 +67,12 @@ async def test_many_parses_decode_off_the_loop(store: SqliteStore,
     parses = await store.parsed_many(blobs)
     assert sorted(parses) == sorted(blobs)
     assert await steps_while(store.parsed_many(blobs[:10])) == 0
+
+
+async def test_records_share_their_flag_sets(store: SqliteStore, make_message: Message) -> None:
+    """One frozenset per distinct flag set, not per record: fewer objects for
+    the garbage collector to walk while it holds up the event loop."""
+    small = await fill(store, "user.small", 6, make_message)
+    flag_sets = [r.flags for r in await store.messages(small, "small")]
+    assert sorted(map(sorted, flag_sets)) == [[]] * 3 + [["\\Seen"]] * 3
+    assert len({id(flags) for flags in flag_sets}) == 2

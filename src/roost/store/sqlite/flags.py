@@ -8,6 +8,7 @@ space-separated, sorted text column. `\\Recent` is never stored (RFC 9051
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 
 from roost.store.api import SYSTEM_FLAGS, FlagOp
@@ -44,8 +45,15 @@ def encode(flags: frozenset[str]) -> tuple[int, str]:
     return bits, keywords
 
 
+@functools.lru_cache(maxsize=4096)
 def decode(bits: int, keywords: str) -> frozenset[str]:
-    """The flag set of a stored (bitmask, keyword text) pair."""
+    """The flag set of a stored (bitmask, keyword text) pair.
+
+    Shared, not rebuilt: a mailbox has few distinct flag sets, and a SELECT
+    of 100,000 records would otherwise make 100,000 frozensets, each one
+    more object for every full garbage collection to walk while the whole
+    process (event loop included) waits.
+    """
     out = {flag for flag, bit in BIT.items() if bits & bit}
     out.update(keywords.split())
     return frozenset(out)
