@@ -2,10 +2,11 @@
 
 Each question is a coroutine over the async `Store`, so a script that asks
 "does this mailbox exist" is answered without blocking the LMTP worker's
-event loop (STYLE.md "Seams"). Mailbox names are the user's own, as in
+event loop (STYLE.md "Seams"). Mailbox names are the user's, as in
 fileinto: resolved through the user's `Namespace` (INBOX, `Lists/Work`
-with the separator the user sees); another user's or a shared folder
-does not count (the user may not file there without rights).
+with the separator the user sees), and a mailbox counts only when the one
+rights decision (`Access`) lets the script's owner post there (`p`,
+RFC 5490 §3.1: "the user has privileges to deliver messages into them").
 
 What the store cannot answer yet answers "nothing there", as RFC 5490
 §3.3 and RFC 7352 §3 allow for a server without the data: annotations
@@ -18,41 +19,31 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from roost.auth.identity import Identity
+from roost.auth.rights import Access
 from roost.config import Config
 from roost.sieve.host import default_environment
-from roost.store.api import InvalidMailboxName, MailboxInfo, MailboxNotFound, Store
+from roost.store.api import InvalidMailboxName, MailboxInfo, MailboxNotFound, PermissionDenied
 from roost.store.names import Namespace
 
 
 @dataclass
 class StoreHost:
-    """`roost.sieve.Host` for one recipient, `userid`, over `store`."""
+    """`roost.sieve.Host` for the script of `owner` (the recipient), over the store."""
 
-    store: Store
+    access: Access
     conf: Config
-    userid: str
+    owner: Identity
 
-    def _internal(self, mailbox: str) -> str | None:
-        """The internal name of one of the user's own mailboxes; None otherwise.
-
-        RFC 5490 §3.1: a mailbox counts only if the user may deliver into
-        it. Until rights are read from stored ACLs, that is the user's own.
-        """
-        names = Namespace(self.conf, self.userid)
-        try:
-            internal = names.to_internal(mailbox)
-        except InvalidMailboxName:
-            return None
-        own = internal == names.inbox or internal.startswith(names.inbox + ".")
-        return internal if own else None
+    @property
+    def _names(self) -> Namespace:
+        return Namespace(self.conf, self.owner.user)
 
     async def _mailbox(self, mailbox: str) -> MailboxInfo | None:
-        internal = self._internal(mailbox)
-        if internal is None:
-            return None
+        """One of the owner's mailboxes they may post to; None otherwise."""
         try:
-            return await self.store.get_mailbox(internal)
-        except MailboxNotFound:
+            return await self.access.lookup(self.owner, self._names.to_internal(mailbox), "p")
+        except (InvalidMailboxName, MailboxNotFound, PermissionDenied):
             return None
 
     async def mailbox_exists(self, mailbox: str) -> bool:
@@ -67,7 +58,7 @@ class StoreHost:
             return wanted <= have
         inbox = await self._mailbox("INBOX")
         mine = [inbox] if inbox else []
-        mine += await self.store.list_mailboxes(Namespace(self.conf, self.userid).inbox + ".")
+        mine += await self.access.store.list_mailboxes(self._names.inbox + ".")
         have = {use.lower() for info in mine for use in info.special_use}
         return wanted <= have
 
