@@ -14,6 +14,7 @@ message keeps its number (and its cached record) until it is announced.
 
 from __future__ import annotations
 
+import asyncio
 import bisect
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -21,6 +22,9 @@ from dataclasses import dataclass, field
 from roost.imap.sequence import STAR, SequenceSet
 from roost.message.imapstr import plist
 from roost.store.api import SYSTEM_FLAGS, Changes, MailboxInfo, MessageRecord, Store
+
+VIEW_SLICE = 5000
+"""Records indexed per turn of the event loop when a mailbox is selected (~1 ms)."""
 
 # The order Cyrus lists system flags in; keywords follow, alphabetically.
 _FLAG_ORDER = {flag.lower(): n for n, flag in enumerate(
@@ -67,10 +71,16 @@ class SelectedMailbox:
         recent_mark = info.uidnext - 1 if readonly else await store.claim_recent(info.id)
         view = cls(info, info.name, external, readonly, info.uidvalidity,
                    info.highestmodseq, info.uidnext)
-        view.uids = [r.uid for r in records]
-        view.records = {r.uid: r for r in records}
-        view.recent = {r.uid for r in records if r.uid > recent_mark}
-        view.learn_keywords(records)
+        # 100,000 records take ~25 ms to index: in slices, other sessions
+        # are served in between (the view is nobody's until it is returned).
+        for start in range(0, len(records), VIEW_SLICE):
+            if start:
+                await asyncio.sleep(0)
+            chunk = records[start:start + VIEW_SLICE]
+            view.uids.extend(r.uid for r in chunk)
+            view.records.update((r.uid, r) for r in chunk)
+            view.recent.update(r.uid for r in chunk if r.uid > recent_mark)
+            view.learn_keywords(chunk)
         return view
 
     def flags_lines(self) -> list[bytes]:
@@ -98,7 +108,8 @@ class SelectedMailbox:
 
         RFC 3501 §7.2.6: the FLAGS reply is re-sent when the defined flags change.
         """
-        new = {f for r in records for f in r.flags if not f.startswith("\\")} - self.keywords
+        flag_sets = {r.flags for r in records}  # few distinct ones: the store shares them
+        new = {f for flags in flag_sets for f in flags if not f.startswith("\\")} - self.keywords
         if not new:
             return []
         self.keywords |= new
