@@ -48,7 +48,7 @@ BIG_USER = "big"
 INBOX_MESSAGES = 20
 PROBE_PERIOD = 0.005
 STALL = 0.020
-APPEND_WAVE = 1000  # concurrent appends while populating: one group commit each wave
+APPEND_WAVE = 1000  # messages per append_messages call while populating
 
 
 def write_conf(root: Path) -> Path:
@@ -64,6 +64,7 @@ async def build_site(root: Path, big: int) -> None:
     """Users, passwords and INBOXes through the store API (fsync off: setup only)."""
     from roost.auth.sqlite_credentials import open_credential_store
     from roost.config import load_config
+    from roost.store.api import AppendMessage
     from roost.store.names import user_inbox
     from roost.store.open import open_store
     from roost.store.sqlite import SqliteStore
@@ -75,17 +76,18 @@ async def build_site(root: Path, big: int) -> None:
     creds = open_credential_store(conf)
     corpus = messages(50, 1)
     try:
+        boxes = {}
         for user in [f"user{n}" for n in range(1, USERS + 1)] + [BIG_USER]:
             creds.set_password(user, PASSWORD)
-            await store.create_mailbox(user_inbox(user))
+            boxes[user] = (await store.create_mailbox(user_inbox(user))).id
         for n in range(1, USERS + 1):
-            await asyncio.gather(*(store.append(user_inbox(f"user{n}"), raw)
-                                   for raw in corpus[:INBOX_MESSAGES]))
+            await store.append_messages(boxes[f"user{n}"], [AppendMessage(raw) for raw
+                                                            in corpus[:INBOX_MESSAGES]])
         started = time.monotonic()
         for wave in range(0, big, APPEND_WAVE):
-            await asyncio.gather(*(store.append(user_inbox(BIG_USER), corpus[i % len(corpus)],
-                                                flags=["\\Seen"] if i % 3 else [])
-                                   for i in range(wave, min(big, wave + APPEND_WAVE))))
+            await store.append_messages(boxes[BIG_USER], [
+                AppendMessage(corpus[i % len(corpus)], ["\\Seen"] if i % 3 else [])
+                for i in range(wave, min(big, wave + APPEND_WAVE))])
         print(f"populated {big} messages in {time.monotonic() - started:.0f} s", file=sys.stderr)
     finally:
         creds.close()
