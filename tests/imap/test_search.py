@@ -171,6 +171,25 @@ async def test_body_and_text_keys(box: ImapTranscript) -> None:
     """)
 
 
+async def test_body_and_text_keys_in_a_message_over_a_mebibyte(
+        box: ImapTranscript, imap_server: RunningImap) -> None:
+    """Decoded off the event loop (TEXT_OFF_LOOP), with the same answers."""
+    big = UNICODE.replace(b"X-Tag: Blue", b"X-Tag: Huge") + b"filler line\r\n" * 100_000
+    await imap_server.ctx.store.append(await imap_server.mailbox_id(user_inbox("bob")), big)
+    await box.play(r"""
+        C: a0 NOOP
+        S: * 4 EXISTS
+        S: * 4 RECENT
+        S: a0 OK {…}
+        C: a1 SEARCH BODY "überraschung"
+        S: * SEARCH 3 4
+        S: a1 OK {…}
+        C: a2 SEARCH TEXT "x-tag: huge"
+        S: * SEARCH 4
+        S: a2 OK {…}
+    """)
+
+
 async def test_size_uid_sequence_keys(box: ImapTranscript) -> None:
     await box.play(r"""
         C: a1 SEARCH LARGER 167
