@@ -9,12 +9,17 @@ Invariants:
 - Routing (`routing.py`) follows Cyrus lmtpd: virtdomains, defaultdomain,
   lmtp_downcase_rcpt, +detail folders; a user exists iff their INBOX does.
 - Failures are protocol-neutral `Failure` kinds; each protocol maps them to
-  replies in one table of its own.
+  replies in one table of its own. A full disk is STORAGE_FULL for every
+  target at once.
+- A user's Sieve script reaches the store only through `StoreHost`
+  (`sieve_host.py`), whose every question is awaited, never blocking the
+  event loop, and whose mailboxes are those the rights decision allows.
 """
 
 from roost.delivery.deliver import Envelope, check_recipient, deliver
 from roost.delivery.results import Failure, RecipientResult
 from roost.delivery.routing import Route, parse_recipient
+from roost.delivery.sieve_host import StoreHost
 
-__all__ = ["Envelope", "Failure", "RecipientResult", "Route", "check_recipient",
+__all__ = ["Envelope", "Failure", "RecipientResult", "Route", "StoreHost", "check_recipient",
            "deliver", "parse_recipient"]

@@ -1,7 +1,10 @@
 """The mail store API: the contract between the protocols and the backends.
 
 Everything is async so a backend can do its durable writes off the event
-loop (and batch them); reads may complete synchronously. Names are internal
+loop (and batch them); a cheap read may complete synchronously, a read
+that costs milliseconds (a whole large mailbox) must not hold the caller's
+event loop (SqliteStore: its read pool). A full disk is `StorageFull`,
+with nothing of the change kept. Names are internal
 (see `roost.store.names`); `user` arguments are canonical user ids
 (`bob` or `bob@example.com`) and matter only for per-user state: `\\Seen`
 of a mailbox the user does not own, and subscriptions.
