@@ -94,6 +94,6 @@ async def test_leftover_temp_files_are_removed_at_open(
     os.utime(old, (1_000_000_000, 1_000_000_000))  # 2001: no write lasts that long
     with caplog.at_level(logging.WARNING, logger="roost.store.sqlite.blobs"):
         store = SqliteStore(tmp_path / "mailstore.db", {"default": spool})
-    await store.close()
+        await store.close()  # the writer thread swept before it stopped
     assert sorted(p.name for p in hashdir.iterdir()) == sorted([body.name, live.name])
     assert "removed 2 temporary body files left by a crash" in caplog.text

@@ -13,7 +13,8 @@ whatever `singleinstancestore` says: sharing is free here and harmless.
 
 A full file system (ENOSPC, EDQUOT) while writing a body is the store's
 `StorageFull`, with the temp file removed. Temp files that a crash left
-behind are removed when the store opens (`remove_stale_temps`).
+behind are removed when the store opens (`remove_stale_temps`, run by
+the writer thread before its first commit).
 """
 
 from __future__ import annotations

@@ -63,7 +63,6 @@ class SqliteStore:
         self.defaultpartition = defaultpartition
         self._fsync = fsync
         self._blobs = BlobFiles(partitions, fsync)
-        self._blobs.remove_stale_temps()
         self._db = connect(database, fsync)
         migrate(self._db)
         self._parsed = ParsedLRU()

@@ -8,6 +8,9 @@ futures: a resolved future means the change is durable. Requests that
 arrive while a commit is syncing wait for the next one, so the number of
 fsyncs grows with commits, not with writers.
 
+Before its first commit the thread removes the temp body files a crash
+left behind (`BlobFiles.remove_stale_temps`).
+
 A full disk (ENOSPC, EDQUOT, SQLITE_FULL) fails the operations it hits
 with `StorageFull`; bodies staged for failed operations are removed like
 released ones, so a refused APPEND leaves no file behind.
@@ -110,6 +113,7 @@ class Writer:
     def _main(self) -> None:
         db = connect(self._path, self._fsync)
         self._lock_fd = os.open(self._lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+        self._sweep_temps()
         try:
             while True:
                 first = self._queue.get()
@@ -132,6 +136,14 @@ class Writer:
         finally:
             db.close()
             os.close(self._lock_fd)
+
+    def _sweep_temps(self) -> None:
+        """Remove the temp body files a crash left, here, off the event loop:
+        walking 65,536 hash directories takes about a second."""
+        try:
+            self._blobs.remove_stale_temps()
+        except OSError:
+            log.exception("removing leftover temporary body files failed")
 
     def _commit(self, db: sqlite3.Connection, batch: list[_Request]) -> None:
         """One transaction for the batch, under the cross-process write lock."""
