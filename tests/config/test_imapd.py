@@ -28,7 +28,7 @@ def test_values_partitions_and_lists() -> None:
         "partition-big: /srv/big\n"
         "maxmessagesize: 1048576\n"
     )
-    assert conf.admins == ["cyrus", "root"]
+    assert conf.admins == ("cyrus", "root")
     assert conf.partitions == {"default": "/var/spool/roost", "big": "/srv/big"}
     assert conf.maxmessagesize == 1048576
     assert conf.is_admin("root") and not conf.is_admin("bob")
@@ -47,9 +47,33 @@ def test_malformed_line_names_line() -> None:
 def test_unknown_option_is_a_warning_sasl_passes() -> None:
     conf = parse_config("frobnicate: 1\nsasl_auxprop_plugin: sasldb\n")
     assert conf.warnings == ["<config>:1: unknown option 'frobnicate' ignored"]
-    assert conf.get("sasl_auxprop_plugin") == "sasldb"
+    assert conf.extra["sasl_auxprop_plugin"] == "sasldb"
 
 
 def test_enum_rejects_other_words() -> None:
     with pytest.raises(ConfigError, match="virtdomains takes one of off, userid, on"):
         parse_config("virtdomains: maybe\n")
+
+
+def test_empty_partition_names_file_and_line() -> None:
+    with pytest.raises(ConfigError, match=r"imapd.conf:2: partition-big needs a value"):
+        parse_config("partition-default: /srv\npartition-big:\n", Path("imapd.conf"))
+
+
+def test_an_option_not_yet_acted_on_is_accepted_with_a_warning() -> None:
+    conf = parse_config("sievedir: /var/sieve\nservername: mx\n")
+    assert conf.sievedir == "/var/sieve"
+    assert conf.warnings == ["<config>:1: sievedir is accepted but Roost does not act on it yet"]
+
+
+def test_unknown_attribute_is_an_error_not_a_default() -> None:
+    conf = parse_config("")
+    with pytest.raises(AttributeError):
+        conf.tiemout  # type: ignore[attr-defined]  # noqa: B018
+
+
+def test_options_are_read_only_in_code() -> None:
+    conf = parse_config("timeout: 40\n")
+    with pytest.raises(AttributeError, match="timeout is read-only"):
+        conf.timeout = 5  # type: ignore[assignment]
+    assert conf.timeout == 40

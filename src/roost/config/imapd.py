@@ -3,7 +3,8 @@
 A value that does not fit its option's type is a `ConfigError` naming the
 file and line; an option Roost does not know is a warning (Cyrus sites keep
 options for features or tools Roost may not have), except `sasl_*`, which
-Cyrus passes through to the SASL library unchecked.
+Cyrus passes through to the SASL library unchecked. Setting an option the
+table marks NOT_YET is a warning too: the admin learns it does nothing.
 """
 
 from __future__ import annotations
@@ -13,14 +14,12 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
-from roost.config.options import OPTIONS, Option, option_table
+from roost.config.kinds import NOT_YET
+from roost.config.options import BY_NAME, FAMILIES, Options
 
 log = logging.getLogger(__name__)
 
-TRUE_WORDS = frozenset({"1", "yes", "on", "true", "t", "y"})
-FALSE_WORDS = frozenset({"0", "no", "off", "false", "f", "n", "nil"})
 DEFAULT_CONFIG = "/etc/imapd.conf"
 
 _LINE = re.compile(r"^([A-Za-z0-9_\-.]+)\s*:\s*(.*?)\s*$")
@@ -31,36 +30,18 @@ class ConfigError(Exception):
 
 
 @dataclass
-class Config:
-    """Option values, read as attributes: `conf.maxmessagesize`.
+class Config(Options):
+    """Option values, read as typed attributes of the table: `conf.maxmessagesize`.
 
-    `partitions` maps partition names to paths (from `partition-NAME`).
+    `values` holds what the file set, each converted by its option's kind
+    (defaults are not copied in); `extra` keeps unknown options verbatim;
     `path` is the file read (None for a config built in code).
     """
 
-    values: dict[str, Any] = field(default_factory=dict)
-    partitions: dict[str, str] = field(default_factory=dict)
+    values: dict[str, object] = field(default_factory=dict)
     extra: dict[str, str] = field(default_factory=dict)
     path: Path | None = None
     warnings: list[str] = field(default_factory=list)
-
-    def __getattr__(self, name: str) -> Any:
-        values = self.__dict__.get("values", {})
-        if name in values:
-            return values[name]
-        table = option_table()
-        if name in table:
-            return table[name].default
-        raise AttributeError(name)
-
-    def get(self, name: str, default: Any = None) -> Any:
-        """An option by its imapd.conf name (hyphens allowed), or `default`."""
-        if name in self.values:
-            return self.values[name]
-        if name in self.extra:
-            return self.extra[name]
-        opt = option_table().get(name)
-        return opt.default if opt is not None else default
 
     @property
     def hierarchy_sep(self) -> str:
@@ -75,38 +56,26 @@ class Config:
         return mechs or ["PLAIN", "LOGIN", "SCRAM-SHA-1", "SCRAM-SHA-256"]
 
 
-def convert(opt: Option, raw: str) -> Any:
-    """Turn the text of a value into the option's type; ValueError if it does not fit."""
-    if opt.type == "bool":
-        word = raw.lower()
-        if word in TRUE_WORDS:
-            return True
-        if word in FALSE_WORDS:
-            return False
-        raise ValueError(f"{opt.name} takes a boolean (yes/no, on/off, 1/0), not {raw!r}")
-    if opt.type in ("int", "size"):
-        try:
-            return int(raw)
-        except ValueError:
-            raise ValueError(f"{opt.name} takes a whole number, not {raw!r}") from None
-    if opt.type == "list":
-        return raw.replace(",", " ").split()
-    if opt.type == "enum":
-        word = raw.lower()
-        if word in ("yes", "true", "1") and "on" in opt.choices:
-            word = "on"
-        if word in ("no", "false", "0") and "off" in opt.choices:
-            word = "off"
-        if word not in opt.choices:
-            raise ValueError(f"{opt.name} takes one of {', '.join(opt.choices)}, not {raw!r}")
-        return word
-    return raw
+def _set(conf: Config, name: str, raw: str, where: str) -> None:
+    """Store one `name: raw` line in `conf`; ValueError if the value does not fit."""
+    for family in FAMILIES:
+        if name.startswith(family.prefix):
+            family.add(conf, name[len(family.prefix):], raw)
+            return
+    opt = BY_NAME.get(name)
+    if opt is None:
+        conf.extra[name] = raw
+        if not name.startswith("sasl_"):
+            conf.warnings.append(f"{where}: unknown option {name!r} ignored")
+        return
+    conf.values[name] = opt.convert(raw)
+    if opt.effect is NOT_YET:
+        conf.warnings.append(f"{where}: {name} is accepted but Roost does not act on it yet")
 
 
 def parse_config(text: str, path: Path | None = None) -> Config:
     """Parse imapd.conf text; errors name `path` (or `<config>`) and the line."""
     where = str(path) if path else "<config>"
-    table = option_table()
     conf = Config(path=path)
     for lineno, line in enumerate(text.splitlines(), 1):
         stripped = line.strip()
@@ -115,20 +84,8 @@ def parse_config(text: str, path: Path | None = None) -> Config:
         match = _LINE.match(stripped)
         if not match:
             raise ConfigError(f"{where}:{lineno}: expected 'option: value', got {stripped!r}")
-        name, raw = match.group(1).lower(), match.group(2)
-        if name.startswith("partition-"):
-            if not raw:
-                raise ConfigError(f"{where}:{lineno}: {name} needs a path")
-            conf.partitions[name[len("partition-"):]] = raw
-            continue
-        opt = table.get(name)
-        if opt is None:
-            conf.extra[name] = raw
-            if not name.startswith("sasl_"):
-                conf.warnings.append(f"{where}:{lineno}: unknown option {name!r} ignored")
-            continue
         try:
-            conf.values[name] = convert(opt, raw)
+            _set(conf, match.group(1).lower(), match.group(2), f"{where}:{lineno}")
         except ValueError as err:
             raise ConfigError(f"{where}:{lineno}: {err}") from None
     for warning in conf.warnings:
@@ -155,4 +112,4 @@ def load_config(explicit: str | None = None) -> Config:
     return parse_config(read_config_file(path), path)
 
 
-__all__ = ["OPTIONS", "Config", "ConfigError", "config_path", "load_config", "parse_config"]
+__all__ = ["Config", "ConfigError", "config_path", "load_config", "parse_config"]

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from typing import Any
 
+from roost.config import Config
 from roost.sieve.spec import EXTENSIONS
 
 
@@ -27,16 +27,16 @@ class SieveOptions:
     vacation_max_seconds: int = 7776000
 
     @classmethod
-    def from_config(cls, conf: Any) -> SieveOptions:
-        """Options from a roost.config.Config (sieve_* and rfc3028_strict)."""
+    def from_config(cls, conf: Config) -> SieveOptions:
+        """Options from the config (sieve_* and rfc3028_strict)."""
         wanted = [e for e in conf.sieve_extensions if e]
         return cls(
             extensions=frozenset(e for e in wanted if e in EXTENSIONS) if wanted else frozenset(EXTENSIONS),
-            max_script_size=int(conf.sieve_maxscriptsize) * 1024,
-            strict=bool(conf.rfc3028_strict),
-            utf8_fileinto=bool(conf.sieve_utf8fileinto),
-            vacation_min_seconds=int(conf.sieve_vacation_min_response),
-            vacation_max_seconds=int(conf.sieve_vacation_max_response),
+            max_script_size=conf.sieve_maxscriptsize * 1024,
+            strict=conf.rfc3028_strict,
+            utf8_fileinto=conf.sieve_utf8fileinto,
+            vacation_min_seconds=conf.sieve_vacation_min_response,
+            vacation_max_seconds=conf.sieve_vacation_max_response,
         )
 
     def capabilities(self) -> list[str]:

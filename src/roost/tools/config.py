@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from roost.config import OPTIONS, ConfigError, load_config, parse_config
-from roost.config.imapd import Config
+from roost.config import OPTIONS, Config, ConfigError, Option, load_config, parse_config
+from roost.config.kinds import Choice, Family
 
 NAME = "config"
 SUMMARY = "list every imapd.conf option with its value, default and doc"
@@ -15,20 +15,21 @@ SUMMARY = "list every imapd.conf option with its value, default and doc"
 def format_value(value: object) -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
-    if isinstance(value, list):
+    if isinstance(value, tuple):
         return " ".join(str(v) for v in value)
     return "" if value is None else str(value)
 
 
 def option_rows(conf: Config) -> list[tuple[str, str, str, str]]:
     """(name, value, default, doc) for every option, partitions expanded."""
-    rows = []
+    rows: list[tuple[str, str, str, str]] = []
     for opt in OPTIONS:
-        if opt.name == "partition-*":
-            for part, path in sorted(conf.partitions.items()):
-                rows.append((f"partition-{part}", path, "", opt.doc))
-            continue
-        rows.append((opt.name, format_value(conf.get(opt.name)), format_value(opt.default), opt.doc))
+        if isinstance(opt, Family):
+            members = sorted(opt.read(conf).items())
+            rows.extend((opt.prefix + member, path, "", opt.meaning) for member, path in members)
+        elif isinstance(opt, Option):
+            rows.append((opt.name, format_value(opt.read(conf)), format_value(opt.default),
+                         opt.meaning))
     return rows
 
 
@@ -36,10 +37,10 @@ def markdown_table() -> str:
     """The options table of docs/options.md, generated from the code."""
     lines = ["| option | type | default | meaning |", "|---|---|---|---|"]
     for opt in OPTIONS:
-        choices = f" ({'/'.join(opt.choices)})" if opt.choices else ""
-        default = format_value(opt.default)
+        choices = f" ({'/'.join(opt.choices)})" if isinstance(opt, Choice) else ""
+        default = format_value(opt.default if isinstance(opt, Option) else None)
         shown = f"`{default}`" if default else "(none)"
-        lines.append(f"| `{opt.name}` | {opt.type}{choices} | {shown} | {opt.doc} |")
+        lines.append(f"| `{opt.name}` | {opt.kind}{choices} | {shown} | {opt.meaning} |")
     return "\n".join(lines)
 
 
