@@ -3,37 +3,27 @@
 from __future__ import annotations
 
 import imaplib
-import signal
 import subprocess
 from pathlib import Path
 
-from tests.harness.master import free_port, wait_for_port
 from tests.harness.master import roost_command as roost
+from tests.harness.master import running_master
 from tests.harness.site import PASSWORD, Site
 
 from roost.store.names import user_inbox
 
 
-def test_master_serves_imap_and_stops_on_term(site: Site, tmp_path: Path) -> None:
-    port = free_port()
-    cyrus_conf = tmp_path / "cyrus.conf"
-    cyrus_conf.write_text(f'SERVICES {{\n  imap cmd="imapd" listen="127.0.0.1:{port}"\n}}\n')
-    proc = subprocess.Popen(roost("master", "-C", str(site.conf_path), "-M", str(cyrus_conf)),
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    try:
-        wait_for_port(port, proc)
-        client = imaplib.IMAP4("127.0.0.1", port)
+def test_master_serves_imap_and_stops_on_term(site: Site) -> None:
+    with running_master(site, {"imap": "imapd"}) as master:
+        client = imaplib.IMAP4("127.0.0.1", master.ports["imap"])
         client.login("admin", PASSWORD)
         assert client.create(user_inbox("bob").replace(".", "/"))[0] == "OK"
         client.logout()
-        client = imaplib.IMAP4("127.0.0.1", port)
+        client = imaplib.IMAP4("127.0.0.1", master.ports["imap"])
         client.login("bob", PASSWORD)
         assert client.select("INBOX") == ("OK", [b"0"])
         client.logout()
-    finally:
-        proc.send_signal(signal.SIGTERM)
-        _, err = proc.communicate(timeout=20)
-    assert proc.returncode == 0, err.decode()
+        assert master.stop() == 0, master.log_text
 
 
 def test_unknown_service_names_the_line(site: Site, tmp_path: Path) -> None:

@@ -91,6 +91,7 @@ class Options:
     sieve_vacation_max_response = Int(7776000, "Longest vacation :days/:seconds in seconds.")
     # -- processes
     workers = Int(0, "Worker processes serving connections (0: one per core).")
+    worker_heartbeat_timeout = Int(30, "Seconds a silent worker runs before it is replaced (0: never).")
     # -- store behaviour
     quotawarn = Int(90, "Percent of quota at which users are warned.", NOT_YET)
     quotawarnkb = Int(0, "Warn when fewer than this many kilobytes remain (0: off).", NOT_YET)

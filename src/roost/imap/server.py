@@ -20,6 +20,7 @@ from roost.imap.responses import tagged
 from roost.imap.session import ConnectionClosed, Session, State
 from roost.imap.wire import Line, NeedLiteral, NeedMore, TooBig, TooLong, Wire
 from roost.master.context import ServerContext
+from roost.master.shutdown import ShuttingDown
 
 log = logging.getLogger(__name__)
 UNLIMITED_LITERAL = 1 << 30
@@ -54,7 +55,12 @@ class Connection:
 
     async def _read(self) -> None:
         try:
-            data = await asyncio.wait_for(self.reader.read(READ_SIZE), self.idle_timeout)
+            with self.ctx.shutdown.interrupts():
+                data = await asyncio.wait_for(self.reader.read(READ_SIZE), self.idle_timeout)
+        except ShuttingDown:
+            # RFC 9051 §7.1.5: BYE, then close, when the server shuts down.
+            self.writer.write(b"* BYE Server shutting down\r\n")
+            raise ConnectionClosed() from None
         except (TimeoutError, ConnectionError) as err:
             raise ConnectionClosed() from err
         if not data:
@@ -166,7 +172,8 @@ async def start_imap(ctx: ServerContext, sock: socket.socket, *,
         raise RuntimeError("imapd -s needs tls_server_cert and tls_server_key")
 
     async def on_connect(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        await Connection(ctx, reader, writer, tls_active=implicit_tls).serve()
+        with ctx.shutdown.session():
+            await Connection(ctx, reader, writer, tls_active=implicit_tls).serve()
 
     ssl_ctx = ctx.ssl if implicit_tls else None
     if sock.family == socket.AF_UNIX:

@@ -22,8 +22,9 @@ from roost.auth.rights import Access
 from roost.config import Config
 from roost.lmtp import responses as r
 from roost.lmtp.dispatch import dispatch, finish_message
-from roost.lmtp.session import After, Session
+from roost.lmtp.session import After, Session, State
 from roost.lmtp.wire import Body, BodyTooBig, Line, NeedMore, TooLong, Wire
+from roost.master.shutdown import Shutdown, ShuttingDown
 from roost.store.api import Store
 
 if TYPE_CHECKING:
@@ -38,18 +39,20 @@ class LmtpService:
     """The LMTP service of one store: start it on TCP, a unix socket, or a bound socket.
 
     `tls_context` (from `roost.net.tls.server_context`) enables STARTTLS;
-    None leaves it unadvertised.
+    None leaves it unadvertised. `shutdown` is the worker's (the master's
+    ServerContext.shutdown); a service started alone has its own.
     """
 
     def __init__(self, conf: Config, store: Store,
-                 tls_context: ssl.SSLContext | None = None) -> None:
+                 tls_context: ssl.SSLContext | None = None,
+                 shutdown: Shutdown | None = None) -> None:
         self.conf = conf
         self.store = store
         self.access = Access(store)
         self.tls_context = tls_context
+        self.shutdown = shutdown or Shutdown()
         self.servername = str(conf.servername) or socket.gethostname()
         self._servers: list[asyncio.Server] = []
-        self._connections: dict[asyncio.Task[None], _Connection] = {}
 
     async def start_tcp(self, host: str, port: int) -> asyncio.Server:
         """Listen on host:port (port 0 picks a free one: see `server.sockets`)."""
@@ -89,15 +92,12 @@ class LmtpService:
     async def close(self) -> None:
         """Stop listening, tell open connections `421` and wait for them to end.
 
-        A delivery in progress finishes first (its copy is durable); only
-        its replies may be lost, which the MTA treats as a retry.
+        A delivery in progress (DATA accepted) finishes and gets its replies first.
         """
         for server in self._servers:
             server.close()
-        for connection in self._connections.values():
-            connection.shutdown()
-        if self._connections:
-            await asyncio.wait(list(self._connections))
+        self.shutdown.begin()
+        await self.shutdown.sessions_ended()
         for server in self._servers:
             await server.wait_closed()
         self._servers = []
@@ -111,19 +111,15 @@ class LmtpService:
             session_id=secrets.token_urlsafe(9), tls_context=self.tls_context,
             peer_ip=peer[0] if isinstance(peer, tuple) else None, tls_active=implicit_tls,
         )
-        connection = _Connection(session, reader, writer)
-        task = asyncio.current_task()
-        if task is not None:
-            self._connections[task] = connection
+        connection = _Connection(session, reader, writer, self.shutdown)
         try:
-            await connection.run()
+            with self.shutdown.session():
+                await connection.run()
         except (ConnectionError, TimeoutError, ssl.SSLError) as err:
             log.info("lmtp %s: connection lost: %r", session.session_id, err)
         except Exception:
             log.exception("lmtp %s: connection failed", session.session_id)
         finally:
-            if task is not None:
-                self._connections.pop(task, None)
             writer.close()
             try:
                 await writer.wait_closed()
@@ -140,7 +136,7 @@ def _refuse_smtp_port(port: int) -> None:
 async def start_lmtp(ctx: ServerContext, sock: socket.socket, *,
                      implicit_tls: bool) -> asyncio.AbstractServer:
     """The master's entry point (cyrus.conf `cmd="lmtpd"`): serve LMTP on `sock`."""
-    service = LmtpService(ctx.conf, ctx.store, ctx.ssl)
+    service = LmtpService(ctx.conf, ctx.store, ctx.ssl, ctx.shutdown)
     return await service.start_socket(sock, implicit_tls=implicit_tls)
 
 
@@ -148,8 +144,9 @@ class _Connection:
     """The read-dispatch-write loop of one connection."""
 
     def __init__(self, session: Session, reader: asyncio.StreamReader,
-                 writer: asyncio.StreamWriter) -> None:
+                 writer: asyncio.StreamWriter, stop: Shutdown) -> None:
         self.s = session
+        self.stop = stop
         self.reader = reader
         self.writer = writer
         self.wire = Wire()
@@ -164,9 +161,9 @@ class _Connection:
                 await self.writer.drain()
 
     def shutdown(self) -> None:
-        """Server shutdown: say 421 (RFC 5321 §3.8) and close; `run` then sees EOF."""
+        """Server shutdown: the pending replies, then 421 (RFC 5321 §3.8), then close."""
         if not self.writer.is_closing():
-            self.pending.append(r.reply(421, "4.3.2", f"{self.s.servername} shutting down"))
+            self.pending.append(r.reply(421, "4.3.2", f"{self.s.servername} Service shutting down"))
             self.writer.write(r.render_all(self.pending))
             self.pending = []
             self.writer.close()
@@ -176,12 +173,20 @@ class _Connection:
             " Roost ready" if self.s.conf.serverinfo != "off" else " ready")
         self.pending.append(r.reply(220, "", greeting))
         while True:
+            if self.stop.requested and not self.s.state & (State.MAIL | State.RCPT):
+                self.shutdown()  # no new transaction once the worker stops
+                return
             event = self.wire.next()
             if isinstance(event, NeedMore):
                 await self.flush()
                 try:
-                    async with asyncio.timeout(self.timeout):
-                        data = await self.reader.read(READ_CHUNK)
+                    # A DATA body being read is a delivery in flight: it finishes.
+                    with self.stop.interrupts(when=not self.wire.in_body):
+                        async with asyncio.timeout(self.timeout):
+                            data = await self.reader.read(READ_CHUNK)
+                except ShuttingDown:
+                    self.shutdown()
+                    return
                 except TimeoutError:
                     # RFC 5321 §4.5.3.2: the server may close an idle connection.
                     self.pending.append(r.reply(421, "4.4.2",

@@ -1,4 +1,4 @@
-"""What every service of a worker shares: config, store, credentials, TLS."""
+"""What every service of a worker shares: config, store, credentials, TLS, shutdown."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from roost.auth.credentials import CredentialStore
 from roost.auth.rights import Access
 from roost.auth.sqlite_credentials import open_credential_store
 from roost.config import Config
+from roost.master.shutdown import Shutdown
 from roost.net.tls import server_context
 from roost.store.api import Store
 from roost.store.open import open_store
@@ -16,12 +17,18 @@ from roost.store.open import open_store
 
 @dataclass
 class ServerContext:
-    """One per worker process; services read it, never replace its parts."""
+    """One per worker process; services read it, never replace its parts.
+
+    `shutdown` is the worker's stop (roost.master.shutdown): protocol
+    servers count their connections with it and let it interrupt the wait
+    for a client's next command.
+    """
 
     conf: Config
     store: Store
     creds: CredentialStore
     ssl: ssl.SSLContext | None
+    shutdown: Shutdown = field(default_factory=Shutdown)
     access: Access = field(init=False)
 
     def __post_init__(self) -> None:

@@ -4,17 +4,24 @@ An entry's program is looked up among `roost` tools (`squatter`,
 `ctl_cyrusdb`, ...); one Roost does not have is logged and skipped, since a
 Cyrus cyrus.conf lists housekeeping that Roost's store does not need (e.g.
 `ctl_cyrusdb -r`: SQLite recovers by itself).
-EVENTS take `period=MINUTES` or `at=HHMM` (cyrus.conf(5)).
+
+EVENTS are scheduled as Cyrus's master does (cyrus.conf(5)): `period=N`
+runs at start and then every N minutes, `at=HHMM` daily at that local
+time, and an entry with neither (`period=0`, the default) once at start.
+
+Invariants: a job is a separate program (posix_spawn), never a fork of
+the master, so it inherits no listening socket or pipe (Python opens them
+non-inheritable); the master keeps its pid apart from the workers' and
+waits for it, but never replaces it.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import posixpath
-import subprocess
 import sys
-import time
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from roost.config import Config
 from roost.config.cyrusconf import Entry
@@ -22,7 +29,8 @@ from roost.config.cyrusconf import Entry
 log = logging.getLogger(__name__)
 
 
-def _tool_command(entry: Entry, conf: Config) -> list[str] | None:
+def tool_command(entry: Entry, conf: Config) -> list[str] | None:
+    """The `roost TOOL ...` command line an entry runs, or None to skip it."""
     from roost.cli import tool_modules
 
     words = entry.cmd
@@ -36,36 +44,63 @@ def _tool_command(entry: Entry, conf: Config) -> list[str] | None:
     return [sys.executable, "-m", "roost.cli", program, *extra, *words[1:]]
 
 
-def run_tool_entry(entry: Entry, conf: Config, wait: bool = True) -> None:
-    command = _tool_command(entry, conf)
-    if command is None:
-        return
-    if wait:
-        subprocess.run(command, check=False)
-    else:
-        subprocess.Popen(command)
+def spawn_job(command: list[str]) -> int:
+    """Start a job program; its pid. Signals start at their defaults, unblocked."""
+    return os.posix_spawn(command[0], command, os.environ, setsigmask=())
 
 
 class EventSchedule:
-    """When each EVENTS entry runs next."""
+    """When each EVENTS entry runs next, by the wall clock (`at=` is local time)."""
 
-    def __init__(self, entries: list[Entry], conf: Config) -> None:
-        self.conf = conf
-        self.entries = entries
-        self.last_run: dict[str, float] = {}
-        self.last_minute = ""
+    def __init__(self, entries: list[Entry], now: float) -> None:
+        self._entries = entries
+        self._due: dict[int, float] = {}              # index in `entries` -> when it runs next
+        self._daily: dict[int, tuple[int, int]] = {}  # index -> (hour, minute) of at=
+        for index, entry in enumerate(entries):
+            at = entry.args.get("at")
+            if at is None:
+                self._due[index] = now
+                continue
+            hhmm = _hhmm(at)
+            if hhmm is None:
+                log.warning("%s: %s: at=%r is not HHMM; entry skipped", entry.where(), entry.name, at)
+                continue
+            self._daily[index] = hhmm
+            self._due[index] = _next_daily(hhmm, now)
 
-    def run_due(self) -> None:
-        now = time.time()
-        minute = datetime.now().strftime("%H%M")
-        for entry in self.entries:
-            period = entry.args.get("period")
-            due = False
-            if period and period.isdigit():
-                due = now - self.last_run.get(entry.name, 0.0) >= int(period) * 60
-            elif entry.args.get("at") == minute and minute != self.last_minute:
-                due = True
-            if due:
-                self.last_run[entry.name] = now
-                run_tool_entry(entry, self.conf, wait=False)
-        self.last_minute = minute
+    def take_due(self, now: float) -> list[Entry]:
+        """The entries due at `now`, each rescheduled (or dropped if it ran once)."""
+        due = [index for index, when in self._due.items() if when <= now]
+        for index in due:
+            period = _minutes(self._entries[index].args.get("period", "0"))
+            if index in self._daily:
+                self._due[index] = _next_daily(self._daily[index], now)
+            elif period:
+                self._due[index] = now + period * 60
+            else:
+                del self._due[index]
+        return [self._entries[index] for index in due]
+
+    def seconds_to_next(self, now: float) -> float | None:
+        """How long until the next entry is due; None when none will be."""
+        return max(0.0, min(self._due.values()) - now) if self._due else None
+
+
+def _minutes(text: str) -> int:
+    return int(text) if text.isdigit() else 0
+
+
+def _hhmm(text: str) -> tuple[int, int] | None:
+    if len(text) != 4 or not text.isdigit():
+        return None
+    hour, minute = int(text[:2]), int(text[2:])
+    return (hour, minute) if hour < 24 and minute < 60 else None
+
+
+def _next_daily(hhmm: tuple[int, int], now: float) -> float:
+    """The next local HH:MM after `now` (a daylight-saving change moves the instant, not the time)."""
+    moment = datetime.fromtimestamp(now).replace(hour=hhmm[0], minute=hhmm[1],
+                                                second=0, microsecond=0)
+    if moment.timestamp() <= now:
+        moment += timedelta(days=1)
+    return moment.timestamp()

@@ -1,33 +1,56 @@
-"""The parent process: bind, run START, fork workers, keep them alive, run EVENTS.
+"""The parent process: run START, bind, fork workers, keep them alive, run EVENTS.
 
 Workers are forked after the sockets are bound so every worker accepts on
 the same sockets (the kernel spreads connections over them); the parent
-holds no store connection, so forking is safe. A worker that dies is
-replaced after a short pause; SIGTERM stops everything and exits 0.
+holds no store connection, so forking is safe. Jobs (START and EVENTS
+entries) are other programs, tracked apart from the workers: a job's end
+is logged with its status, and only a worker's end starts a worker.
+
+The master sleeps in one select() over its signal pipe and the workers'
+heartbeat pipes, so SIGTERM is acted on at once at every stage: during a
+START job (the job is stopped), before binding, between forks. Stopping
+sends SIGTERM to every child and waits for them; a child still running
+SHUTDOWN_GRACE seconds later is the one case for SIGKILL, and the log
+says so loudly. A worker whose heartbeat stops for
+`worker_heartbeat_timeout` seconds is killed and replaced.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import selectors
 import signal
 import socket
 import time
 from pathlib import Path
 
 from roost.config import Config
-from roost.config.cyrusconf import CyrusConf
-from roost.master.events import EventSchedule, run_tool_entry
+from roost.config.cyrusconf import CyrusConf, Entry
+from roost.master.events import EventSchedule, spawn_job, tool_command
+from roost.master.heartbeat import HEARTBEAT_INTERVAL, HeartbeatMonitor
 from roost.master.listen import bind_listener
 from roost.master.services import Service, check_service
-from roost.master.worker import run_worker
+from roost.master.signals import MasterSignals
+from roost.master.worker import fork_worker
 
 log = logging.getLogger(__name__)
+#: Pause before replacing a worker that ended, so a worker that cannot start does not spin.
 RESPAWN_PAUSE = 1.0
+#: How long children may take to finish after SIGTERM before SIGKILL.
+SHUTDOWN_GRACE = 10.0
 
 
 def worker_count(conf: Config) -> int:
     return conf.workers if conf.workers > 0 else (os.cpu_count() or 1)
+
+
+def describe_exit(status: int) -> str:
+    """`exited with status 1` or `was killed by SIGKILL`, from a waitpid status."""
+    code = os.waitstatus_to_exitcode(status)
+    if code >= 0:
+        return f"exited with status {code}"
+    return f"was killed by {signal.Signals(-code).name}"
 
 
 class Supervisor:
@@ -37,73 +60,153 @@ class Supervisor:
         self.conf = conf
         self.cyrus = cyrus
         self.services = [check_service(entry) for entry in cyrus.services]
+        for service in self.services:
+            service.starter()  # import the protocol code once, before forking
         self.listeners: list[tuple[Service, socket.socket]] = []
-        self.children: set[int] = set()
-        self.stopping = False
+        self.workers: set[int] = set()
+        self.jobs: dict[int, str] = {}         # pid -> "START entry 'name'", for the log
+        self.replace_at: list[float] = []      # when to fork a worker for one that ended
+        self.selector = selectors.DefaultSelector()
+        self.signals = MasterSignals()
+        self.heartbeats = HeartbeatMonitor(self.selector, conf.worker_heartbeat_timeout)
 
-    def _fork_worker(self) -> None:
-        pid = os.fork()
-        if pid == 0:
-            signal.signal(signal.SIGTERM, signal.SIG_DFL)
-            signal.signal(signal.SIGINT, signal.SIG_DFL)
-            code = 0
-            try:
-                run_worker(self.conf, self.listeners)
-            except BaseException:
-                log.exception("worker failed")
-                code = 1
-            finally:
-                os._exit(code)
-        self.children.add(pid)
-
-    def _stop(self, signum: int, frame: object) -> None:
-        self.stopping = True
+    @property
+    def stopping(self) -> bool:
+        return self.signals.stop_requested
 
     def run(self) -> int:
-        for entry in self.cyrus.start:
-            run_tool_entry(entry, self.conf)
-        self.listeners = [(service, bind_listener(service.entry)) for service in self.services]
-        signal.signal(signal.SIGTERM, self._stop)
-        signal.signal(signal.SIGINT, self._stop)
-        for _ in range(worker_count(self.conf)):
-            self._fork_worker()
-        events = EventSchedule(self.cyrus.events, self.conf)
+        """Serve until SIGTERM or SIGINT; 0 once every child has ended."""
+        self.signals.install(self.selector)
+        log.info("master %d: starting", os.getpid())
         try:
+            self._start()
+            events = EventSchedule(self.cyrus.events, time.time())
             while not self.stopping:
-                self._reap()
-                events.run_due()
-                time.sleep(0.2)
+                self._serve_once(events)
         finally:
             self._shutdown()
         return 0
 
-    def _reap(self) -> None:
-        while self.children:
-            pid, status = os.waitpid(-1, os.WNOHANG)
-            if pid == 0:
+    def _start(self) -> None:
+        """START entries one after another, then bind, then fork: each step checks for a stop."""
+        for entry in self.cyrus.start:
+            pid = self._spawn(entry)
+            while pid in self.jobs and not self.stopping:
+                self._wait(1.0)
+            if self.stopping:
                 return
-            self.children.discard(pid)
+        self.listeners = [(service, bind_listener(service.entry)) for service in self.services]
+        for _ in range(worker_count(self.conf)):
+            if self.stopping:
+                return
+            self._fork_worker()
+
+    def _serve_once(self, events: EventSchedule) -> None:
+        """Sleep until something needs doing, then do it."""
+        now = time.time()
+        waits = [HEARTBEAT_INTERVAL, *(when - time.monotonic() for when in self.replace_at)]
+        next_event = events.seconds_to_next(now)
+        if next_event is not None:
+            waits.append(next_event)
+        self._wait(max(0.0, min(waits)))
+        for entry in events.take_due(time.time()):
+            self._spawn(entry)
+        self._kill_silent_workers()
+        due = [when for when in self.replace_at if when <= time.monotonic()]
+        for when in due:
+            self.replace_at.remove(when)
             if not self.stopping:
-                log.warning("worker %d exited (status %d); starting another", pid, status)
-                time.sleep(RESPAWN_PAUSE)
                 self._fork_worker()
 
-    def _shutdown(self) -> None:
-        for pid in self.children:
-            try:
-                os.kill(pid, signal.SIGTERM)
-            except ProcessLookupError:
-                pass
-        deadline = time.monotonic() + 10
-        while self.children and time.monotonic() < deadline:
-            pid, _ = os.waitpid(-1, os.WNOHANG)
-            if pid:
-                self.children.discard(pid)
+    def _wait(self, timeout: float) -> None:
+        """Sleep until a signal, a heartbeat or `timeout`; then reap ended children."""
+        for key, _ in self.selector.select(timeout):
+            if key.data is self.signals:
+                self.signals.drain()
             else:
-                time.sleep(0.05)
-        for pid in self.children:
+                self.heartbeats.read(key.fd)
+        self._reap()
+
+    def _spawn(self, entry: Entry) -> int | None:
+        command = tool_command(entry, self.conf)
+        if command is None:
+            return None
+        pid = spawn_job(command)
+        self.jobs[pid] = f"{entry.section} entry {entry.name!r}"
+        log.info("%s started (pid %d)", self.jobs[pid], pid)
+        return pid
+
+    def _fork_worker(self) -> None:
+        read_fd, write_fd = os.pipe()
+
+        def forget_master() -> None:
+            os.close(read_fd)
+            self.heartbeats.close_in_child()
+            self.selector.close()
+            self.signals.uninstall_in_child()
+
+        with self.signals.blocked():
+            pid = fork_worker(self.conf, self.listeners, write_fd, forget_master)
+            self.workers.add(pid)
+        os.close(write_fd)
+        self.heartbeats.watch(pid, read_fd)
+        log.info("worker %d started", pid)
+
+    def _reap(self) -> None:
+        while True:
+            try:
+                pid, status = os.waitpid(-1, os.WNOHANG)
+            except ChildProcessError:
+                return
+            if pid == 0:
+                return
+            self._ended(pid, status)
+
+    def _ended(self, pid: int, status: int) -> None:
+        if pid in self.jobs:
+            what = self.jobs.pop(pid)
+            level = logging.INFO if status == 0 else logging.WARNING
+            log.log(level, "%s (pid %d) %s", what, pid, describe_exit(status))
+        elif pid in self.workers:
+            self.workers.discard(pid)
+            self.heartbeats.forget(pid)
+            if self.stopping:
+                log.info("worker %d %s", pid, describe_exit(status))
+            else:
+                log.warning("worker %d %s; starting another", pid, describe_exit(status))
+                self.replace_at.append(time.monotonic() + RESPAWN_PAUSE)
+
+    def _kill_silent_workers(self) -> None:
+        for pid, silence in self.heartbeats.silent():
+            log.error("worker %d sent no heartbeat for %.0f s (its event loop is blocked or "
+                      "hung): killing it with SIGKILL", pid, silence)
+            self.heartbeats.forget(pid)
             os.kill(pid, signal.SIGKILL)
+
+    def _shutdown(self) -> None:
+        """Stop accepting, SIGTERM every child, wait; SIGKILL only past the grace period."""
+        if self.signals.stop_signal is not None:
+            log.info("%s: stopping", self.signals.stop_signal.name)
+        self._close_listeners()
+        for pid in self.workers | set(self.jobs):
+            os.kill(pid, signal.SIGTERM)
+        deadline = time.monotonic() + SHUTDOWN_GRACE
+        while (self.workers or self.jobs) and time.monotonic() < deadline:
+            self._wait(deadline - time.monotonic())
+        for pid in self.workers | set(self.jobs):
+            log.error("pid %d still running %.0f s after SIGTERM: killing it with SIGKILL",
+                      pid, SHUTDOWN_GRACE)
+            os.kill(pid, signal.SIGKILL)
+            self._ended(pid, os.waitpid(pid, 0)[1])
+        self.heartbeats.close()
+        self.selector.close()
+        self.signals.close()
+        log.info("master %d: stopped", os.getpid())
+
+    def _close_listeners(self) -> None:
+        """New connections are refused from now on (unix sockets disappear)."""
         for service, sock in self.listeners:
             if sock.family == socket.AF_UNIX:
                 Path(service.entry.args["listen"]).unlink(missing_ok=True)
             sock.close()
+        self.listeners = []
