@@ -66,6 +66,13 @@ async def test_delivery_in_flight_completes_and_new_mail_gets_421(site: Site) ->
             S: * OK {{…}}
             C: a1 LOGIN bob {PASSWORD}
             S: a1 OK {{…}}
+            C: a2 SELECT INBOX
+        """)
+        while not (await imap.readline()).startswith("a2 OK"):
+            pass
+        await imap.play("""
+            C: a3 IDLE
+            S: + idling
         """)
         lmtp = await greeted_lmtp(master)
         await lmtp.play("""
