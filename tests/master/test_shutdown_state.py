@@ -90,3 +90,28 @@ async def test_sessions_ended_waits_for_the_last_session() -> None:
 
 async def test_sessions_ended_returns_at_once_when_idle() -> None:
     await asyncio.wait_for(Shutdown().sessions_ended(), 10)
+
+
+async def test_a_wait_that_finished_as_shutdown_began_keeps_its_result() -> None:
+    """asyncio.wait_for returns a result that arrived together with the cancel:
+    the data is handled, the task is not left cancelling, the next wait refuses."""
+    shutdown = Shutdown()
+    data: asyncio.Future[str] = asyncio.get_running_loop().create_future()
+
+    async def reader() -> tuple[str, bool]:
+        with shutdown.interrupts():
+            got = await asyncio.wait_for(data, 10)
+        try:
+            with shutdown.interrupts():
+                pass
+        except ShuttingDown:
+            return got, True
+        return got, False
+
+    task = asyncio.create_task(reader())
+    for _ in range(3):
+        await asyncio.sleep(0)
+    data.set_result("a command")  # done, but the reader has not resumed yet
+    shutdown.begin()
+    assert await task == ("a command", True)
+    assert task.cancelling() == 0

@@ -68,6 +68,11 @@ class Shutdown:
             if task not in self._interrupted or task.uncancel() > 0:
                 raise  # a cancellation of someone else's
             raise ShuttingDown() from None
+        else:
+            if task in self._interrupted:
+                # The wait had finished as the cancel landed and kept its result
+                # (asyncio.wait_for does): balance the count; the next block refuses.
+                task.uncancel()
         finally:
             self._waiting.discard(task)
             self._interrupted.discard(task)
