@@ -65,7 +65,12 @@ def children(pid: int) -> list[int]:
         text = Path(f"/proc/{pid}/task/{pid}/children").read_text()
     except FileNotFoundError:
         return []
-    return [child for child in map(int, text.split()) if _state(child) not in ("Z", "")]
+    return [child for child in map(int, text.split()) if alive(child)]
+
+
+def alive(pid: int) -> bool:
+    """Whether `pid` is a running (or stopped) process, not gone and not a zombie."""
+    return _state(pid) not in ("Z", "")
 
 
 def _state(pid: int) -> str:

@@ -1,4 +1,5 @@
-"""A worker whose event loop stops (here: SIGSTOP) is noticed by its silence and replaced."""
+"""Heartbeats: a worker whose event loop stops (here: SIGSTOP) is noticed by its
+silence and replaced; a worker whose master is gone stops by itself."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import os
 import signal
 from pathlib import Path
 
-from tests.harness.master import running_master, wait_until
+from tests.harness.master import alive, running_master, start_master, wait_until
 from tests.harness.site import PASSWORD, make_site
 
 
@@ -25,3 +26,18 @@ def test_a_hung_worker_is_killed_and_replaced(tmp_path: Path, cert_dir: Path) ->
         client.logout()
         assert master.stop() == 0
     assert f"worker {hung} was killed by SIGKILL; starting another" in master.log_text
+
+
+def test_a_worker_stops_when_its_master_is_gone(tmp_path: Path, cert_dir: Path) -> None:
+    site = make_site(tmp_path / "site", cert_dir)
+    master = start_master(site, {"imap": "imapd"})
+    master.wait_for_ports()
+    [worker] = master.workers()
+    try:
+        master.proc.kill()  # no SIGTERM: the worker is left as an orphan
+        master.proc.wait()
+        assert wait_until(lambda: not alive(worker))
+    finally:
+        if alive(worker):
+            os.kill(worker, signal.SIGKILL)
+        master.stop()

@@ -109,14 +109,15 @@ class Supervisor:
         if next_event is not None:
             waits.append(next_event)
         self._wait(max(0.0, min(waits)))
+        if self.stopping:
+            return
         for entry in events.take_due(time.time()):
             self._spawn(entry)
         self._kill_silent_workers()
         due = [when for when in self.replace_at if when <= time.monotonic()]
         for when in due:
             self.replace_at.remove(when)
-            if not self.stopping:
-                self._fork_worker()
+            self._fork_worker()
 
     def _wait(self, timeout: float) -> None:
         """Sleep until a signal, a heartbeat or `timeout`; then reap ended children."""
