@@ -48,6 +48,7 @@ async def serve_forever(conf: Config, listeners: Listeners, heartbeat_fd: int | 
     log.info("worker %d: stopping; %d sessions to finish", os.getpid(), ctx.shutdown.sessions)
     ctx.shutdown.begin()
     await ctx.shutdown.sessions_ended()
+    await asyncio.gather(*(server.wait_closed() for server in servers))
     await ctx.store.close()
     if beats is not None:
         beats.cancel()
