@@ -86,9 +86,9 @@ async def test_delivery_in_flight_completes_and_new_mail_gets_421(site: Site) ->
             C:
         """)
         master.terminate()
-        master.wait_for_log("stopping; 2 sessions to finish")
+        # The BYE says the worker is stopping; the delivery was under way all along.
         await imap.play("""
-            S: * BYE Server shutting down
+            S: * BYE {…}Server shutting down
         """)
         assert await closed_by_server(imap)
         await lmtp.play("""
@@ -96,7 +96,7 @@ async def test_delivery_in_flight_completes_and_new_mail_gets_421(site: Site) ->
             C: .
             S: 250 2.0.0 <bob> Delivered {…}
             C: MAIL FROM:<b@example.org>
-            S: 421 4.3.2 {…} Service shutting down
+            S: 421 4.3.2 {…}shutting down
         """)
         assert await closed_by_server(lmtp)
         assert master.stop() == 0, master.log_text
@@ -122,7 +122,7 @@ async def stop_at_some_moment(master: Master, moment: str) -> None:
         S: 250 2.1.0 {…}
     """)
     master.terminate()
-    await imap.play("S: * BYE Server shutting down")
+    await imap.play("S: * BYE {…}Server shutting down")
     await lmtp.play("S: 421 4.3.2 {…}")
     await imap.close()
     await lmtp.close()
