@@ -129,10 +129,16 @@ class Supervisor:
         self._reap()
 
     def _spawn(self, entry: Entry) -> int | None:
+        """Start a START or EVENTS job; None if it is skipped or cannot start."""
         command = tool_command(entry, self.conf)
         if command is None:
             return None
-        pid = spawn_job(command)
+        try:
+            pid = spawn_job(command)
+        except OSError as err:
+            log.error("%s: %s %r could not start: %s", entry.where(), entry.section, entry.name,
+                      err.strerror)
+            return None
         self.jobs[pid] = f"{entry.section} entry {entry.name!r}"
         log.info("%s started (pid %d)", self.jobs[pid], pid)
         return pid
