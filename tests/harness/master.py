@@ -147,6 +147,8 @@ class Master:
             self.proc.stdin.close()
         if self._reader is not None:
             self._reader.join(timeout=PATIENCE)
+        if self.proc.stderr is not None:
+            self.proc.stderr.close()
         return self.proc.returncode
 
 
