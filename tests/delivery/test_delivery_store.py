@@ -10,7 +10,8 @@ from roost.delivery import Failure, RecipientResult, deliver
 from roost.store.open import open_store
 from roost.store.sqlite import SqliteStore
 
-#: An LMTP client authenticated as an administrator: it may post anywhere.
+#: An LMTP client authenticated as an administrator: like everyone, it posts
+#: to a +detail folder only where the folder's ACL grants it `p`.
 ADMIN = Identity("cyrus", is_admin=True)
 RAW = b"Return-Path: <a@example.org>\r\nSubject: hi\r\n\r\nbody\r\n"
 
@@ -57,14 +58,33 @@ async def test_no_known_recipient_stores_nothing(store: SqliteStore, conf: Confi
     assert files_under(tmp_path / "spool") == []
 
 
+async def grant(store: SqliteStore, names: list[str], identifier: str = "anyone",
+                rights: str = "p") -> None:
+    for name in names:
+        await store.set_acl((await store.get_mailbox(name)).id, identifier, rights)
+
+
 async def test_detail_needs_the_post_right(store: SqliteStore, conf: Config) -> None:
     # Cyrus lmtpd: +detail files into the folder only with `p` for the
     # sender; anonymous holds none without an ACL, so the INBOX takes it.
     results = await deliver_as(ANONYMOUS, store, conf, "", ["bob+Lists", "bob+Nope"], RAW)
     assert [r.stored[0].mailbox for r in results] == ["user.bob", "user.bob"]
+    await grant(store, ["user.bob.Lists"], "anonymous")
+    await grant(store, ["user.bob.Lists.Work"], "anyone", "lr")  # no p: still the INBOX
+    results = await deliver_as(ANONYMOUS, store, conf, "", ["bob+Lists", "bob+Lists/Work"], RAW)
+    assert [r.stored[0].mailbox for r in results] == ["user.bob.Lists", "user.bob"]
+
+
+async def test_a_negative_entry_takes_the_post_right_away(store: SqliteStore,
+                                                          conf: Config) -> None:
+    await grant(store, ["user.bob.Lists"], "anyone", "lrp")
+    await grant(store, ["user.bob.Lists"], "-anonymous", "p")
+    [result] = await deliver_as(ANONYMOUS, store, conf, "", ["bob+Lists"], RAW)
+    assert result.stored[0].mailbox == "user.bob"
 
 
 async def test_detail_goes_to_the_folder_if_it_exists(store: SqliteStore, conf: Config) -> None:
+    await grant(store, ["user.bob.Lists", "user.bob.Lists.Work"], "cyrus")
     results = await deliver_as(ADMIN, store, conf, "",
                                ["bob+Lists", "bob+Lists/Work", "bob+Nope"], RAW)
     assert [r.stored[0].mailbox for r in results] == [
@@ -74,6 +94,7 @@ async def test_detail_goes_to_the_folder_if_it_exists(store: SqliteStore, conf: 
 async def test_detail_levels_follow_the_hierarchy_separator(
         make_conf: Callable[[str], Config], store: SqliteStore) -> None:
     dotted = make_conf("unixhierarchysep: no\n")
+    await grant(store, ["user.bob.Lists.Work"])
     [result] = await deliver_as(ADMIN, store, dotted, "", ["bob+Lists.Work"], RAW)
     assert result.stored[0].mailbox == "user.bob.Lists.Work"
 
@@ -87,6 +108,7 @@ async def test_same_mailbox_twice_gets_one_copy(store: SqliteStore, conf: Config
 
 async def test_virtual_domains(make_conf: Callable[[str], Config], store: SqliteStore) -> None:
     virt = make_conf("virtdomains: userid\ndefaultdomain: home.example\n")
+    await grant(store, ["example.com!user.bob.Lists"])
     results = await deliver_as(ADMIN, store, virt, "", [
         "bob@example.com", "bob+Lists@Example.com", "bob@home.example", "alice@example.com"], RAW)
     assert [r.stored[0].mailbox if r.ok else r.failure for r in results] == [

@@ -29,7 +29,7 @@ def test_create_list_delete_users(master: Master) -> None:
     assert "user/carol (\\HasNoChildren)" in out, out
     assert "user/dave (\\HasChildren)" in out, out
     assert "user/dave/Sent (\\HasNoChildren)" in out, out
-    out = cyradm(master, "dm user/carol\nlm user/*\n")
+    out = cyradm(master, "sam user/carol admin x\ndm user/carol\nlm user/*\n")
     assert "user/carol" not in out.split("lm user/*", 1)[-1], out
     assert "user/dave (\\HasChildren)" in out, out
 

@@ -89,6 +89,8 @@ async def test_admin_deletes_a_users_tree_and_their_session_is_told(
         S: a2 OK {…}
         C: a3 CREATE user/alice/Sent/2024
         S: a3 OK {…}
+        C: a3x SETACL user/alice admin x
+        S: a3x OK {…}
     """)
     alice = await connect(imap_server, "alice")
     try:
@@ -117,10 +119,13 @@ async def test_admin_deletes_a_users_tree_and_their_session_is_told(
 
 async def test_status_unseen_of_an_empty_mailbox_is_zero_for_an_admin(
         imap_anon: ImapTranscript) -> None:
-    """Issue 6 §9: the admin (who reads \\Seen from the per-user table) was told 1."""
+    """Issue 6 §9: the admin (who reads \\Seen from the per-user table) was told 1.
+    As on Cyrus, the admin grants itself `r` first; the new folder inherits it."""
     await imap_anon.play(r"""
         C: a1 LOGIN admin secret
         S: a1 OK {…}
+        C: a2x SETACL user/bob admin +r
+        S: a2x OK {…}
         C: a2 CREATE user/bob/Empty
         S: a2 OK {…}
         C: a3 STATUS user/bob/Empty (MESSAGES UNSEEN)

@@ -152,8 +152,15 @@ async def test_admin_creates_a_users_inbox(imap_anon: ImapTranscript) -> None:
         C: a3 LIST "" user/carol*
         S: * LIST (\HasNoChildren) "/" "user/carol"
         S: a3 OK {…}
-        C: a4 DELETE user/carol
+        C: a4 GETACL user/carol
+        S: * ACL "user/carol" carol lrswipkxtecda
         S: a4 OK {…}
+        C: a5 DELETE user/carol
+        S: a5 NO [NOPERM] {…}
+        C: a6 SETACL user/carol admin c
+        S: a6 OK {…}
+        C: a7 DELETE user/carol
+        S: a7 OK {…}
     """)
 
 
@@ -187,10 +194,12 @@ async def test_admin_deleting_a_users_inbox_removes_their_folders(imap_anon: Ima
         S: a2 OK {…}
         C: a3 CREATE user/carol/Sent
         S: a3 OK {…}
-        C: a4 DELETE user/carol
+        C: a4 SETACL user/carol admin x
         S: a4 OK {…}
-        C: a5 LIST "" user/carol*
+        C: a5 DELETE user/carol
         S: a5 OK {…}
+        C: a6 LIST "" user/carol*
+        S: a6 OK {…}
     """)
 
 

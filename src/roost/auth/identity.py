@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from roost.auth.groups import group_source
 from roost.config import Config
 
 MAX_USER = 255
@@ -30,8 +31,8 @@ class Identity:
 
     `user` is the canonical user id (`bob`, `bob@example.com`); `domain`
     its virtual domain (None for the default domain); `groups` the
-    `group:NAME` identifiers it belongs to (RFC 4314 §2 identifiers; the
-    ACL issue fills them from the group source); `is_admin` whether it is
+    `group:NAME` identifiers it belongs to (RFC 4314 §2 identifiers, from
+    the group source: `roost.auth.groups`); `is_admin` whether it is
     listed in `admins:`. `ANONYMOUS` is the unauthenticated party: an
     LMTP sender, or an IMAP client before login.
     """
@@ -50,9 +51,11 @@ ANONYMOUS = Identity(ANONYMOUS_USER)
 
 
 def identity_for(user: str, conf: Config) -> Identity:
-    """The identity of canonical user id `user` (as `canonical_user` made it)."""
+    """The identity of canonical user id `user` (as `canonical_user` made it),
+    with its groups from the configured group source (`roost.auth.groups`)."""
     _, at, domain = user.partition("@")
-    return Identity(user, domain if at else None, frozenset(), conf.is_admin(user))
+    groups = group_source(conf).groups_of(user)
+    return Identity(user, domain if at else None, groups, conf.is_admin(user))
 
 
 class BadUsername(ValueError):

@@ -1,14 +1,19 @@
 """Who may do what to a mailbox: the ONE place rights are decided.
 
 Invariants: every command of every protocol, and delivery, asks `Access`
-(through `require` or `lookup`); no other code compares owner names or
-admin flags to grant a right. Rights are RFC 4314 §2.1 letters.
+(through `rights`, `require` or `lookup`); no other code compares owner
+names or admin flags to grant a right. Rights are RFC 4314 §2.1 letters.
 
-Until ACLs are stored (the ACL issue), the rule is Cyrus's default for a
-mailbox without ACL entries: the owner of a personal mailbox holds every
-right, administrators (`admins:`) every right everywhere, anyone else
-none. The ACL issue changes `Access.rights` only: it reads stored state
-(the mailbox id and owner now), which is why it is async.
+The decision is Cyrus's (lib/acl_afs.c `cyrus_acl_myrights` and the
+implicit rights imapd adds): the rights the mailbox's stored ACL grants
+the identity (its user id, `anyone`, `anonymous`, its `group:NAME`s),
+less its negative (`-id`) entries; then, whatever the ACL says, the
+owner of a personal mailbox holds `implicit_owner_rights` (Cyrus default
+`lkxa`: it can always see, administer, create in and delete its own
+folders), and an administrator (`admins:`) holds `l` and `a` everywhere.
+Nothing more: an administrator must grant itself `r` to read a user's
+mail, or `x` to delete a user's folder, as on Cyrus. The ACL comes with
+the `MailboxInfo` row, so deciding costs no store query.
 
 No existence oracle (RFC 4314 §4, RFC 9051 §6.3.1 and §11.5): a mailbox
 the identity may not look up (`l`) raises the same `MailboxNotFound` as a
@@ -17,26 +22,47 @@ missing one, so every protocol answers both alike.
 
 from __future__ import annotations
 
+from roost.auth import acl
 from roost.auth.identity import Identity
-from roost.store.api import MailboxInfo, MailboxNotFound, PermissionDenied, Store
-from roost.store.names import owner_of
+from roost.config import Config
+from roost.store.api import (
+    AclEntry,
+    AclStore,
+    MailboxInfo,
+    MailboxNotFound,
+    PermissionDenied,
+    Store,
+)
 
-ALL_RIGHTS = "lrswipkxtea"
+ADMIN_RIGHTS = "la"
+"""What `admins:` hold on every mailbox whatever its ACL (Cyrus imapd)."""
+
+
+def parse_acl_option(text: str) -> tuple[AclEntry, ...]:
+    """`defaultacl`-style text, `identifier rights` pairs, as entries."""
+    words = text.split()
+    return tuple(AclEntry(acl.check_identifier(ident), acl.parse_rights(rights))
+                 for ident, rights in zip(words[::2], words[1::2]))
 
 
 class Access:
     """The rights decision over one store (one per worker, in ServerContext)."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, conf: Config | None = None) -> None:
         self.store = store
+        self.conf = conf if conf is not None else Config()
+        self.implicit_owner = acl.parse_rights(str(self.conf.implicit_owner_rights))
+        self.default_acl = parse_acl_option(str(self.conf.defaultacl))
+        self.acls: AclStore | None = store if isinstance(store, AclStore) else None
 
     async def rights(self, who: Identity, mailbox: MailboxInfo) -> str:
         """The RFC 4314 rights `who` holds on `mailbox`."""
-        if who.is_admin:
-            return ALL_RIGHTS
+        held = acl.granted(who, mailbox.acl)
         if mailbox.owner is not None and mailbox.owner == who.user and not who.anonymous:
-            return ALL_RIGHTS
-        return ""
+            held += self.implicit_owner
+        if who.is_admin:
+            held += ADMIN_RIGHTS
+        return acl.canonical(held)
 
     async def require(self, who: Identity, mailbox: MailboxInfo, needed: str) -> None:
         """Raise unless `who` holds every right in `needed` on `mailbox`.
@@ -51,6 +77,14 @@ class Access:
             raise MailboxNotFound()
         raise PermissionDenied()
 
+    async def require_any(self, who: Identity, mailbox: MailboxInfo, some: str) -> str:
+        """Raise unless `who` holds at least one right of `some` (RFC 4314
+        §4: MYRIGHTS); holding none, the mailbox is answered as missing."""
+        held = await self.rights(who, mailbox)
+        if not any(right in held for right in some):
+            raise MailboxNotFound()
+        return held
+
     async def lookup(self, who: Identity, name: str, needed: str) -> MailboxInfo:
         """The mailbox `name` (internal) if `who` holds `needed` on it.
 
@@ -64,17 +98,34 @@ class Access:
         await self.require(who, info, needed)
         return info
 
-    async def may_create(self, who: Identity, name: str) -> bool:
-        """RFC 4314 §4: CREATE needs `k` on the parent.
+    async def nearest_parent(self, name: str) -> MailboxInfo | None:
+        """The nearest existing ancestor of internal name `name`, if any."""
+        domain, bang, rest = name.rpartition("!")
+        levels = rest.split(".")
+        for depth in range(len(levels) - 1, 0, -1):
+            try:
+                return await self.store.get_mailbox(domain + bang + ".".join(levels[:depth]))
+            except MailboxNotFound:
+                continue
+        return None
 
-        Without stored ACLs, Cyrus's default: administrators create
-        anywhere, a user only in their own hierarchy. Decided from the name
-        alone, so the answer never depends on whether `name` exists.
+    async def may_create(self, who: Identity, name: str) -> bool:
+        """RFC 4314 §4: CREATE needs `k` on the nearest existing parent.
+
+        As Cyrus: administrators create anywhere; nobody else creates a
+        mailbox without an existing parent. The answer depends only on the
+        parents, never on whether `name` itself exists.
         """
         if who.is_admin:
             return True
-        return not who.anonymous and owner_of(name) == who.user
+        if who.anonymous:
+            return False
+        parent = await self.nearest_parent(name)
+        return parent is not None and "k" in await self.rights(who, parent)
 
-    def visible_prefixes(self, who: Identity, inbox: str) -> list[str]:
-        """Internal name prefixes that may hold mailboxes `who` can look up (LIST)."""
-        return [""] if who.is_admin else [inbox]
+    async def candidates(self, who: Identity) -> list[MailboxInfo]:
+        """Every mailbox `who` might hold a right on (LIST asks `rights` of each)."""
+        if who.is_admin or self.acls is None:
+            return await self.store.list_mailboxes()
+        owner = None if who.anonymous else who.user
+        return await self.acls.mailboxes_naming(acl.identifiers_of(who), owner)

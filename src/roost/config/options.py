@@ -58,6 +58,12 @@ class Options:
     sasl_scram_iterations = Int(4096, "PBKDF2 iterations for new SCRAM secrets.")
     allowanonymouslogin = Bool(False, "Allow the anonymous user to log in.", NOT_YET)
     failedloginpause = Int(3, "Seconds to wait after a failed authentication.")
+    unix_group_enable = Bool(True, "Look up users' groups for `group:NAME` ACL identifiers (Cyrus unix auth).")
+    unix_group_file = Str("/etc/group", "File in /etc/group format that groups are read from (Roost; Cyrus reads the system's).")
+    # -- access control (RFC 4314)
+    implicit_owner_rights = Str("lkxa", "Rights the owner of a personal mailbox always holds, whatever its ACL.")
+    defaultacl = Str("anyone lrs", "ACL (identifier rights pairs) of a new mailbox that has no parent and no owner.")
+    anyoneuseracl = Bool(True, "Let non-administrators grant rights to `anyone` on their mailboxes.")
     # -- TLS
     tls_server_cert = Str("", "PEM file of the server certificate.")
     tls_server_key = Str("", "PEM file of the server private key.")

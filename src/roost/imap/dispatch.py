@@ -16,7 +16,18 @@ from typing import Any
 
 from roost.imap import commands as c
 from roost.imap.errors import ImapError, No, from_store_error
-from roost.imap.handlers import append, auth, copy, fetch, flags, listing, mailbox, search, selected
+from roost.imap.handlers import (
+    acl,
+    append,
+    auth,
+    copy,
+    fetch,
+    flags,
+    listing,
+    mailbox,
+    search,
+    selected,
+)
 from roost.imap.responses import Done, tagged
 from roost.imap.session import ConnectionClosed, Session, State
 from roost.imap.updates import announce, still_selected
@@ -67,6 +78,11 @@ TABLE: dict[type, Spec] = {
     c.Store: Spec(flags.store, SELECTED),
     c.Copy: Spec(copy.copy, SELECTED),
     c.Move: Spec(copy.move, SELECTED),
+    c.SetAcl: Spec(acl.setacl, AUTHED),
+    c.DeleteAcl: Spec(acl.deleteacl, AUTHED),
+    c.GetAcl: Spec(acl.getacl, AUTHED),
+    c.ListRights: Spec(acl.listrights, AUTHED),
+    c.MyRights: Spec(acl.myrights, AUTHED),
 }
 
 # RFC 9051 §7.5.1: no EXPUNGE replies during FETCH, STORE or SEARCH

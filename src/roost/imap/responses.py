@@ -6,12 +6,16 @@ follows one quoting rule.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from roost.imap.mutf7 import encode as mutf7_encode
 from roost.message.imapstr import nstring, plist, string
 
-__all__ = ["Done", "mailbox_name", "nstring", "plist", "string", "tagged"]
+__all__ = ["Done", "astring", "mailbox_name", "nstring", "plist", "string", "tagged"]
+
+_ASTRING_CHARS = re.compile(r'[\x21-\x7e]+')
+_ATOM_SPECIALS = re.compile(r'[(){%*"\\]')
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,3 +38,11 @@ def mailbox_name(external: str) -> bytes:
     """A mailbox name on the wire, in modified UTF-7 (RFC 9051 §5.1.3; UTF8=ACCEPT
     is not offered)."""
     return string(mutf7_encode(external))
+
+
+def astring(value: str) -> bytes:
+    """An atom where RFC 9051 §9 `astring` allows one, else a string: as
+    Cyrus prints ACL identifiers and rights, which `cyradm` splits on spaces."""
+    if _ASTRING_CHARS.fullmatch(value) and not _ATOM_SPECIALS.search(value):
+        return value.encode("ascii")
+    return string(value)

@@ -23,7 +23,10 @@ session itself; nothing here waits for a `MailboxNotFound` from a re-read.
   A command that needs the selected mailbox (FETCH, STORE, CLOSE...) asks
   first (`still_selected`) and is answered `NO [NONEXISTENT]` after the
   BYE instead of running against a mailbox that is gone.
-- ACL changed: nothing yet; the ACL issue re-decides the session's rights here.
+- ACL changed: the session re-reads the mailbox (its `info`, which holds
+  the ACL), so every later command is decided on the rights as they now
+  are; nothing is announced (RFC 4314 has no untagged reply for it). A
+  session that lost `r` keeps the mailbox selected, as on Cyrus.
 """
 
 from __future__ import annotations
@@ -33,7 +36,13 @@ from dataclasses import replace
 
 from roost.imap.selected import poll
 from roost.imap.session import Session, State
-from roost.store.api import MailboxChange, MailboxDeleted, MailboxRenamed
+from roost.store.api import (
+    MailboxAclChanged,
+    MailboxChange,
+    MailboxDeleted,
+    MailboxNotFound,
+    MailboxRenamed,
+)
 
 BYE_DELETED = b"BYE Selected mailbox was deleted, have to disconnect"
 
@@ -64,12 +73,26 @@ def follow(s: Session, changes: Sequence[MailboxChange]) -> bool:
     return True
 
 
+async def reread_acl(s: Session, changes: Sequence[MailboxChange]) -> None:
+    """After a `MailboxAclChanged`: take the mailbox's ACL as it now is."""
+    view = s.selected
+    if view is None or not any(isinstance(c, MailboxAclChanged) for c in changes):
+        return
+    try:
+        now = await s.store.mailbox_by_id(view.mailbox_id)
+    except MailboxNotFound:
+        return  # deleted since: its MailboxDeleted is in the feed, and ends the session
+    view.info = replace(view.info, acl=now.acl)
+
+
 async def still_selected(s: Session) -> bool:
     """Before a command that needs the selected mailbox: is it still there?"""
     view = s.selected
     if view is None:
         return False
-    return follow(s, await s.store.mailbox_changes_since(view.mailbox_id, view.modseq))
+    changes = await s.store.mailbox_changes_since(view.mailbox_id, view.modseq)
+    await reread_acl(s, changes)
+    return follow(s, changes)
 
 
 async def announce(s: Session, *, allow_expunge: bool, with_uid: bool) -> None:
@@ -78,6 +101,7 @@ async def announce(s: Session, *, allow_expunge: bool, with_uid: bool) -> None:
     if view is None:
         return
     changes = await poll(s.store, view, s.store_user())
+    await reread_acl(s, changes.mailbox)
     if not follow(s, changes.mailbox):
         return
     for line in view.apply(changes, allow_expunge=allow_expunge, rev2=s.rev2,

@@ -48,7 +48,7 @@ class LmtpService:
                  shutdown: Shutdown | None = None) -> None:
         self.conf = conf
         self.store = store
-        self.access = Access(store)
+        self.access = Access(store, conf)
         self.tls_context = tls_context
         self.shutdown = shutdown or Shutdown()
         self.servername = str(conf.servername) or socket.gethostname()

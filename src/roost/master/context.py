@@ -32,7 +32,7 @@ class ServerContext:
     access: Access = field(init=False)
 
     def __post_init__(self) -> None:
-        self.access = Access(self.store)  # the one rights decision over this store
+        self.access = Access(self.store, self.conf)  # the one rights decision over this store
 
 
 async def open_context(conf: Config) -> ServerContext:

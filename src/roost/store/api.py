@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Literal, Protocol
+from typing import TYPE_CHECKING, Literal, Protocol, runtime_checkable
 
 if TYPE_CHECKING:
     from roost.message import ParsedMessage
@@ -81,12 +81,32 @@ class StoreCorrupt(StoreError):
 
 # -- values ------------------------------------------------------------------
 
+OWNER_RIGHTS = "lrswipkxtea"
+"""What the owner's entry of a new personal mailbox without a parent (a user's
+INBOX) holds: every RFC 4314 §2.1 right, as Cyrus gives it."""
+
+
+@dataclass(frozen=True, slots=True)
+class AclEntry:
+    """One entry of a mailbox's access control list (RFC 4314 §2).
+
+    `identifier` is a user id, `anyone`, `anonymous` or `group:NAME`, with a
+    leading `-` for negative rights; `rights` are RFC 4314 letters in
+    canonical order. The store keeps them as given: what they mean is
+    decided in `roost.auth.rights`.
+    """
+
+    identifier: str
+    rights: str
+
+
 @dataclass(frozen=True, slots=True)
 class MailboxInfo:
     """One mailbox's identity and counters.
 
     `uidnext` and `highestmodseq` are as of the read; `owner` is the user id
-    whose personal mailbox this is (None for shared mailboxes).
+    whose personal mailbox this is (None for shared mailboxes); `acl` its
+    access control list in the order the entries were first set.
     """
 
     id: int
@@ -97,6 +117,7 @@ class MailboxInfo:
     partition: str
     owner: str | None
     special_use: tuple[str, ...] = ()
+    acl: tuple[AclEntry, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -221,8 +242,15 @@ class Store(Protocol):
 
     # -- mailbox list (names here; everything after takes the id)
     async def create_mailbox(self, name: str, *, partition: str | None = None,
-                             special_use: Sequence[str] = ()) -> MailboxInfo:
-        """Create `name` (parents need not exist; they are not created)."""
+                             special_use: Sequence[str] = (),
+                             default_acl: Sequence[AclEntry] = ()) -> MailboxInfo:
+        """Create `name` (parents need not exist; they are not created).
+
+        Its ACL, as Cyrus sets it (RFC 4314 §4: a new mailbox SHOULD inherit
+        its parent's): the nearest existing ancestor's; without one, a
+        personal mailbox's owner holds OWNER_RIGHTS, and any other mailbox
+        gets `default_acl` (the `defaultacl` option, which callers pass).
+        """
     async def delete_mailbox(self, mailbox_id: int, *,
                              children: bool = False) -> list[MailboxInfo]:
         """Delete the mailbox and its messages (bodies go when no copy is left);
@@ -308,3 +336,25 @@ class Store(Protocol):
     def check(self) -> list[str]:
         """Consistency problems, one line each; empty when the store is sound."""
     async def close(self) -> None: ...
+
+
+@runtime_checkable
+class AclStore(Protocol):
+    """Stored access control lists (RFC 4314), beside the base `Store`.
+
+    The ACL itself is read with the mailbox (`MailboxInfo.acl`); these are
+    the writes, and the candidates LIST asks the rights decision about.
+    Each write is one transaction and records a `MailboxAclChanged` in the
+    change feed, so sessions holding the mailbox re-decide their rights.
+    """
+
+    async def set_acl(self, mailbox_id: int, identifier: str, rights: str, *,
+                      mode: FlagOp = "replace") -> MailboxInfo:
+        """Replace `identifier`'s rights on the mailbox with `rights`, or add
+        them to or remove them from what it holds (RFC 4314 §3.1 `+`/`-`),
+        read and written in one transaction; an entry left with no rights is
+        removed (§3.2). Returns the mailbox as it now is."""
+    async def mailboxes_naming(self, identifiers: Sequence[str],
+                               owner: str | None) -> list[MailboxInfo]:
+        """Mailboxes whose ACL has an entry for one of `identifiers` (not a
+        negative one), or that `owner` owns, sorted by name."""

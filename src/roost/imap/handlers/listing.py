@@ -22,13 +22,12 @@ def full_pattern(reference: str, pattern: str, sep: str) -> str:
 
 
 async def visible(s: Session) -> dict[str, MailboxInfo]:
-    """Every mailbox the user may see, by external name."""
+    """Every mailbox the user may look up (`l`, RFC 4314 §4), by external name."""
     found: dict[str, MailboxInfo] = {}
-    for prefix in s.access.visible_prefixes(s.identity, s.ns.inbox):
-        for info in await s.store.list_mailboxes(prefix):
-            external = s.ns.to_external(info.name)
-            if external is not None and "l" in await s.access.rights(s.identity, info):
-                found[external] = info
+    for info in await s.access.candidates(s.identity):
+        external = s.ns.to_external(info.name)
+        if external is not None and "l" in await s.access.rights(s.identity, info):
+            found[external] = info
     return found
 
 

@@ -15,7 +15,7 @@ from roost.imap.handlers.names import (
 from roost.imap.responses import Done, mailbox_name, plist
 from roost.imap.selected import SelectedMailbox
 from roost.imap.session import Session, State
-from roost.store.api import MailboxInfo, MailboxNotFound, PermissionDenied
+from roost.store.api import MailboxExists, MailboxInfo, MailboxNotFound, PermissionDenied
 from roost.store.names import user_inbox
 
 
@@ -62,7 +62,15 @@ async def create(s: Session, cmd: c.Create) -> None:
             await s.store.get_mailbox(s.ns.inbox)
         except MailboxNotFound:
             raise No("NONEXISTENT", "Your INBOX does not exist") from None
-    await s.store.create_mailbox(name, special_use=cmd.special_use)
+    try:
+        await s.store.create_mailbox(name, special_use=cmd.special_use,
+                                     default_acl=s.access.default_acl)
+    except MailboxExists:
+        # Cyrus: a taken name the identity may not look up answers as a refusal.
+        taken = await s.store.get_mailbox(name)
+        if "l" not in await s.access.rights(s.identity, taken):
+            raise PermissionDenied() from None
+        raise
 
 
 async def delete(s: Session, cmd: c.Delete) -> None:

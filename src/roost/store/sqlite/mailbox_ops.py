@@ -13,7 +13,7 @@ import time
 from collections.abc import Sequence
 
 from roost.store import names
-from roost.store.api import MailboxExists, MailboxInfo
+from roost.store.api import OWNER_RIGHTS, AclEntry, FlagOp, MailboxExists, MailboxInfo
 from roost.store.sqlite.refs import bump_modseq, release_blob
 from roost.store.sqlite.rows import load_mailbox_id
 from roost.store.sqlite.writer import WriteTx
@@ -27,9 +27,10 @@ def _next_counter(tx: WriteTx, key: str, floor: int) -> int:
     return value
 
 
-def create_mailbox(tx: WriteTx, name: str, partition: str,
-                   special_use: Sequence[str]) -> MailboxInfo:
-    """A new mailbox with an id and a UIDVALIDITY never given before.
+def create_mailbox(tx: WriteTx, name: str, partition: str, special_use: Sequence[str],
+                   default_acl: Sequence[AclEntry] = ()) -> MailboxInfo:
+    """A new mailbox with an id and a UIDVALIDITY never given before, and
+    its ACL as `Store.create_mailbox` says (inherited, owner's, or default).
 
     RFC 9051 §2.3.1.1: a re-created name must not reuse an old UIDVALIDITY;
     likewise its id is new, so a session holding the old id is not fooled.
@@ -44,6 +45,47 @@ def create_mailbox(tx: WriteTx, name: str, partition: str,
         " VALUES (?, ?, ?, ?, ?, ?, ?)",
         (mailbox_id, name, _next_counter(tx, "uidvalidity", int(time.time())), partition,
          names.owner_of(name), " ".join(special_use), int(time.time())))
+    for entry in initial_acl(tx, name, default_acl):
+        set_acl(tx, mailbox_id, entry.identifier, entry.rights, "replace", record=False)
+    return load_mailbox_id(tx.db, mailbox_id)
+
+
+def initial_acl(tx: WriteTx, name: str, default_acl: Sequence[AclEntry]) -> Sequence[AclEntry]:
+    """Cyrus's rule (mboxlist_create_acl): the nearest existing ancestor's
+    ACL; else the owner's full rights for a personal mailbox; else the default."""
+    parent = name
+    while "." in parent.rpartition("!")[2]:
+        parent = parent.rpartition(".")[0]
+        row = tx.db.execute("SELECT id FROM mailboxes WHERE name = ?", (parent,)).fetchone()
+        if row is not None:
+            return load_mailbox_id(tx.db, row[0]).acl
+    owner = names.owner_of(name)
+    return [AclEntry(owner, OWNER_RIGHTS)] if owner is not None else default_acl
+
+
+def set_acl(tx: WriteTx, mailbox_id: int, identifier: str, rights: str, mode: FlagOp, *,
+            record: bool = True) -> MailboxInfo:
+    """Replace, add to or take from one ACL entry (dropped when left empty);
+    a new identifier goes last. Recorded as an `acl` change unless the
+    mailbox is being made."""
+    info = load_mailbox_id(tx.db, mailbox_id)
+    held = next((e.rights for e in info.acl if e.identifier == identifier), "")
+    if mode == "add":
+        rights = held + rights
+    elif mode == "remove":
+        rights = "".join(r for r in held if r not in rights)
+    rights = "".join(r for r in OWNER_RIGHTS if r in rights)
+    if not rights:
+        tx.db.execute("DELETE FROM acl WHERE mailbox_id = ? AND identifier = ?",
+                      (mailbox_id, identifier))
+    else:
+        tx.db.execute(
+            "INSERT INTO acl (mailbox_id, identifier, position, rights) VALUES (?1, ?2,"
+            " (SELECT coalesce(max(position), 0) + 1 FROM acl WHERE mailbox_id = ?1), ?3)"
+            " ON CONFLICT (mailbox_id, identifier) DO UPDATE SET rights = excluded.rights",
+            (mailbox_id, identifier, rights))
+    if record:
+        record_change(tx, mailbox_id, "acl", info.name)
     return load_mailbox_id(tx.db, mailbox_id)
 
 
@@ -64,6 +106,8 @@ def _drop(tx: WriteTx, info: MailboxInfo) -> None:
         release_blob(tx, key, partition, count)
     tx.db.execute("DELETE FROM messages WHERE mailbox_id = ?", (info.id,))
     tx.db.execute("DELETE FROM seen WHERE mailbox_id = ?", (info.id,))
+    # RFC 4314 §4: DELETE MUST delete the mailbox's ACL.
+    tx.db.execute("DELETE FROM acl WHERE mailbox_id = ?", (info.id,))
     tx.db.execute("DELETE FROM mailboxes WHERE id = ?", (info.id,))
     tx.db.execute("INSERT INTO mailbox_changes (mailbox_id, modseq, kind, name)"
                   " VALUES (?, ?, 'deleted', ?)", (info.id, info.highestmodseq + 1, info.name))

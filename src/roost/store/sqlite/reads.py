@@ -55,6 +55,18 @@ def list_mailboxes(db: sqlite3.Connection, prefix: str) -> list[MailboxInfo]:
     return [mailbox_info(row) for row in rows]
 
 
+def mailboxes_naming(db: sqlite3.Connection, identifiers: Sequence[str],
+                     owner: str | None) -> list[MailboxInfo]:
+    """Mailboxes with a (positive) entry for one of `identifiers`, or owned by
+    `owner`: through the acl index, never a scan of every mailbox."""
+    marks = ",".join("?" * len(identifiers))
+    rows = db.execute(
+        f"SELECT {MAILBOX_COLUMNS} FROM mailboxes WHERE owner = ? OR id IN"
+        f" (SELECT mailbox_id FROM acl WHERE identifier IN ({marks})) ORDER BY name",
+        (owner, *identifiers))
+    return [mailbox_info(row) for row in rows]
+
+
 def messages(db: sqlite3.Connection, mailbox_id: int, user: str | None) -> list[MessageRecord]:
     with ReadTx(db):
         info = load_mailbox_id(db, mailbox_id)

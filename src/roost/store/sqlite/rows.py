@@ -12,10 +12,17 @@ from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from roost.store.api import MailboxInfo, MailboxNotFound, MessageRecord
+from roost.store.api import AclEntry, MailboxInfo, MailboxNotFound, MessageRecord
 from roost.store.sqlite import flags
 
-MAILBOX_COLUMNS = "id, name, uidvalidity, uidnext, highestmodseq, partition, owner, special_use"
+ACL_COLUMN = ("(SELECT group_concat(a.position || char(9) || a.identifier || char(9) || a.rights,"
+              " char(10)) FROM acl a WHERE a.mailbox_id = mailboxes.id)")
+"""The mailbox's ACL as `position TAB identifier TAB rights` lines: it comes with
+the row, so the rights decision never costs a second query. Identifiers hold
+no control characters (the rights layer refuses them), so the split is exact."""
+
+MAILBOX_COLUMNS = ("id, name, uidvalidity, uidnext, highestmodseq, partition, owner, special_use, "
+                   + ACL_COLUMN)
 
 SEEN_VIEW = "(:user IS NOT NULL AND mb.owner IS NOT :user)"
 """True where `:user`'s \\Seen comes from the seen table (bound to mailbox `mb`)."""
@@ -38,7 +45,16 @@ def mailbox_info(row: Sequence[Any]) -> MailboxInfo:
     special = tuple(row[7].split()) if row[7] else ()
     return MailboxInfo(id=row[0], name=row[1], uidvalidity=row[2], uidnext=row[3],
                        highestmodseq=row[4], partition=row[5], owner=row[6],
-                       special_use=special)
+                       special_use=special, acl=acl_entries(row[8]))
+
+
+def acl_entries(text: str | None) -> tuple[AclEntry, ...]:
+    """ACL_COLUMN's text -> entries in the order they were first set (Cyrus's order)."""
+    if not text:
+        return ()
+    rows = sorted((int(position), identifier, rights) for position, identifier, rights
+                  in (line.split("\t") for line in text.split("\n")))
+    return tuple(AclEntry(identifier, rights) for _, identifier, rights in rows)
 
 
 def load_mailbox(db: sqlite3.Connection, name: str) -> MailboxInfo:

@@ -101,7 +101,27 @@ def _v2(db: sqlite3.Connection) -> None:
     """)
 
 
-MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_v1, _v2)
+def _v3(db: sqlite3.Connection) -> None:
+    """Access control lists (RFC 4314), one row per identifier, in the order
+    entries were first set (`position`, as Cyrus shows them). A store from
+    before ACLs gets what Cyrus gives a user's mailboxes: the owner holds
+    every right; shared mailboxes get no entry (administrators grant them)."""
+    _run(db, """
+        CREATE TABLE acl (
+            mailbox_id INTEGER NOT NULL,
+            identifier TEXT NOT NULL,
+            position   INTEGER NOT NULL,
+            rights     TEXT NOT NULL,
+            PRIMARY KEY (mailbox_id, identifier)
+        ) WITHOUT ROWID;
+        CREATE INDEX acl_identifier ON acl (identifier, mailbox_id);
+        CREATE INDEX mailboxes_owner ON mailboxes (owner);
+        INSERT INTO acl (mailbox_id, identifier, position, rights)
+            SELECT id, owner, 1, 'lrswipkxtea' FROM mailboxes WHERE owner IS NOT NULL
+    """)
+
+
+MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_v1, _v2, _v3)
 """Ordered upgrades; MIGRATIONS[n] takes a version-n database to n+1. Append only."""
 
 

@@ -21,6 +21,7 @@ from typing import TypeVar
 from roost.message.parsed import ParsedMessage, parse_message
 from roost.store import names
 from roost.store.api import (
+    AclEntry,
     AppendMessage,
     AppendResult,
     Changes,
@@ -89,11 +90,12 @@ class SqliteStore:
 
     # -- mailbox list
     async def create_mailbox(self, name: str, *, partition: str | None = None,
-                             special_use: Sequence[str] = ()) -> MailboxInfo:
+                             special_use: Sequence[str] = (),
+                             default_acl: Sequence[AclEntry] = ()) -> MailboxInfo:
         names.validate_internal(name)
         where = partition or self.defaultpartition
         return await self._writer.run(
-            lambda tx: mailbox_ops.create_mailbox(tx, name, where, special_use))
+            lambda tx: mailbox_ops.create_mailbox(tx, name, where, special_use, default_acl))
 
     async def delete_mailbox(self, mailbox_id: int, *,
                              children: bool = False) -> list[MailboxInfo]:
@@ -120,6 +122,16 @@ class SqliteStore:
     async def list_mailboxes(self, prefix: str = "") -> list[MailboxInfo]:
         # The whole server's list (admins, tools) can be long; a user's is short.
         return await self._read(lambda db: reads.list_mailboxes(db, prefix), big=not prefix)
+
+    # -- access control lists (AclStore)
+    async def set_acl(self, mailbox_id: int, identifier: str, rights: str, *,
+                      mode: FlagOp = "replace") -> MailboxInfo:
+        return await self._writer.run(
+            lambda tx: mailbox_ops.set_acl(tx, mailbox_id, identifier, rights, mode))
+
+    async def mailboxes_naming(self, identifiers: Sequence[str],
+                               owner: str | None) -> list[MailboxInfo]:
+        return reads.mailboxes_naming(self._db, identifiers, owner)
 
     # -- subscriptions
     async def subscribe(self, user: str, name: str) -> None:
