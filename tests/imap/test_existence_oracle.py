@@ -1,7 +1,8 @@
 """No existence oracle (RFC 4314 §4, RFC 9051 §6.3.1 and §11.5): bob asks
 about alice's folder that exists and about one that does not, on every
 command that names a mailbox, and gets the same answer, word for word,
-with no internal name in it."""
+with no internal name in it: whether he holds no right on it, or every
+right but `l` (a user who lacks `l` learns nothing)."""
 
 from __future__ import annotations
 
@@ -29,6 +30,11 @@ COMMANDS = [
     'LIST "" "Other Users/alice/*"',
     "LSUB \"\" {box}",
     "UNSUBSCRIBE {box}",
+    "GETACL {box}",
+    "SETACL {box} bob lrswipkxtea",
+    "DELETEACL {box} bob",
+    "LISTRIGHTS {box} bob",
+    "MYRIGHTS {box}",
 ]
 
 
@@ -44,10 +50,18 @@ async def answer(client: ImapTranscript, line: str) -> list[str]:
         lines.append(got)
 
 
-@pytest.fixture
-async def secret(imap_server: RunningImap) -> None:
-    await imap_server.ctx.store.create_mailbox("user.alice.Secret")
-    await imap_server.ctx.store.create_mailbox("user.bob.Mine")
+#: What bob holds on alice's folder: nothing, or every right but `l`.
+SHARED_WITHOUT_L = "rswipkxtea"
+
+
+@pytest.fixture(params=["", SHARED_WITHOUT_L], ids=["no-rights", "all-but-l"])
+async def secret(request: pytest.FixtureRequest, imap_server: RunningImap) -> None:
+    store = imap_server.ctx.store
+    info = await store.create_mailbox("user.alice.Secret")
+    await store.append(info.id, b"Subject: hidden\r\n\r\nbody\r\n")
+    if request.param:
+        await store.set_acl(info.id, "bob", request.param)
+    await store.create_mailbox("user.bob.Mine")
 
 
 @pytest.mark.parametrize("command", COMMANDS)

@@ -8,6 +8,7 @@ from tests.lmtp.conftest import Bodies
 from tests.lmtp.lmtp_client import ConfFactory, Connect, Serve, Transcript
 
 from roost.config import Config
+from roost.store.sqlite import SqliteStore
 
 LHLO = """
     C: LHLO mx.test
@@ -251,3 +252,25 @@ async def test_one_file_on_disk_for_three_recipients(lmtp: Transcript, tmp_path:
     """)
     [stored] = [p for p in (tmp_path / "spool").rglob("*") if p.is_file()]
     assert stored.read_bytes().startswith(b"Return-Path: <list@example.org>\r\nReceived: ")
+
+
+async def test_detail_delivers_to_a_folder_granting_anyone_p(
+        lmtp: Transcript, store: SqliteStore, bodies: Bodies) -> None:
+    """Cyrus's `sam user/bob/Lists anyone p`: +detail mail from the anonymous
+    LMTP client files into the folder; without `p` it went to the INBOX."""
+    lists = await store.get_mailbox("user.bob.Lists")
+    await store.set_acl(lists.id, "anyone", "p")
+    await lmtp.play(LHLO + """
+        C: MAIL FROM:<a@example.org>
+        S: 250 2.1.0 Sender OK
+        C: RCPT TO:<bob+Lists@example.com>
+        S: 250 2.1.5 Recipient OK
+        C: DATA
+        S: 354 {…}
+        C: Subject: to a folder
+        C: .
+        S: 250 2.0.0 <bob+Lists@example.com> Delivered {…}
+    """)
+    assert await bodies("user.bob") == []
+    [filed] = await bodies("user.bob.Lists")
+    assert filed.endswith(b"Subject: to a folder\r\n")

@@ -64,28 +64,27 @@ class Access:
             held += ADMIN_RIGHTS
         return acl.canonical(held)
 
-    async def require(self, who: Identity, mailbox: MailboxInfo, needed: str) -> None:
+    async def require(self, who: Identity, mailbox: MailboxInfo, needed: str, *,
+                      blind: bool = False) -> None:
         """Raise unless `who` holds every right in `needed` on `mailbox`.
 
-        RFC 4314 §4: without `l` the mailbox is answered as missing
-        (MailboxNotFound); with `l` but not the rest, PermissionDenied.
+        RFC 4314 §4 and RFC 9051 §11.5: without `l` the mailbox is answered
+        as missing (MailboxNotFound), whatever else `who` holds, so no
+        command tells a user who lacks `l` that it exists (Cyrus lets `r`
+        alone SELECT; Roost does not). With `l` but not the rest,
+        PermissionDenied. `blind` is for a caller that answers nobody about
+        the mailbox (delivery with `p`, as Cyrus's `anonymous p`): then `l`
+        is not asked.
         """
         held = await self.rights(who, mailbox)
-        if all(right in held for right in needed):
+        if all(right in held for right in needed) and ("l" in held or blind):
             return
         if "l" not in held:
             raise MailboxNotFound()
         raise PermissionDenied()
 
-    async def require_any(self, who: Identity, mailbox: MailboxInfo, some: str) -> str:
-        """Raise unless `who` holds at least one right of `some` (RFC 4314
-        §4: MYRIGHTS); holding none, the mailbox is answered as missing."""
-        held = await self.rights(who, mailbox)
-        if not any(right in held for right in some):
-            raise MailboxNotFound()
-        return held
-
-    async def lookup(self, who: Identity, name: str, needed: str) -> MailboxInfo:
+    async def lookup(self, who: Identity, name: str, needed: str, *,
+                     blind: bool = False) -> MailboxInfo:
         """The mailbox `name` (internal) if `who` holds `needed` on it.
 
         A missing mailbox and one `who` may not see raise the same
@@ -95,7 +94,7 @@ class Access:
             info = await self.store.get_mailbox(name)
         except MailboxNotFound:
             raise MailboxNotFound() from None
-        await self.require(who, info, needed)
+        await self.require(who, info, needed, blind=blind)
         return info
 
     async def nearest_parent(self, name: str) -> MailboxInfo | None:

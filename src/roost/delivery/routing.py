@@ -95,7 +95,8 @@ async def routed_mailbox(access: Access, conf: Config, route: Route,
         folder = inbox + "." + ".".join(encode_level(level) for level in levels)
         try:
             validate_internal(folder)
-            return await access.lookup(sender, folder, "p")
+            # Blind: the sender is told nothing of the folder either way.
+            return await access.lookup(sender, folder, "p", blind=True)
         except (MailboxNotFound, InvalidMailboxName, PermissionDenied):
             pass
     return await access.store.get_mailbox(inbox)

@@ -106,7 +106,8 @@ async def listrights(s: Session, cmd: c.ListRights) -> None:
 
 
 async def myrights(s: Session, cmd: c.MyRights) -> None:
-    """RFC 4314 §3.5, §3.8: any of `l r i k x a` suffices to ask (§4)."""
-    info = await open_mailbox(s, cmd.mailbox, "")  # no one right: require_any decides
-    held = await s.access.require_any(s.identity, info, "lrikxa")
+    """RFC 4314 §3.5, §3.8: any of `l r i k x a` suffices to ask (§4); as
+    no right is shown to a user who lacks `l`, that is `l` here."""
+    info = await open_mailbox(s, cmd.mailbox, "l")
+    held = await s.access.rights(s.identity, info)
     s.untagged(b"MYRIGHTS " + _reply_name(s, cmd.mailbox) + b" " + astring(acl.shown(held)))
