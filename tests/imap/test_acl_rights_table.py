@@ -136,3 +136,18 @@ async def test_rename_needs_x_on_the_mailbox_and_k_on_the_new_parent(
     assert (await answer(imap, f"RENAME Moved {drop}")).startswith("NO [NOPERM]")
     await imap_server.ctx.store.set_acl(alice_box.id, "bob", "lk")
     assert (await answer(imap, f"RENAME Moved {drop}")).startswith("OK")
+
+
+async def test_append_and_copy_keep_only_the_flags_bob_may_set(
+        imap_server: RunningImap, imap: ImapTranscript) -> None:
+    """RFC 4314 §4's example: with `s` and `i` but no `w` or `t`, \\Seen
+    travels, \\Deleted, \\Draft and keywords are dropped, and neither fails."""
+    await share(imap_server, "lrsi")
+    await imap.command(f"APPEND {SHARED} (\\Seen \\Deleted \\Draft Todo) {{7+}}\r\nSubj: x")
+    await imap.select("INBOX")
+    await imap.command("STORE 1 +FLAGS.SILENT (\\Seen \\Deleted $Forwarded)")
+    await imap.command(f"COPY 1 {SHARED}")
+    await imap.command(f"EXAMINE {SHARED}")
+    lines = await imap.command("FETCH 2:3 FLAGS")
+    assert lines[0].startswith("* 2 FETCH (FLAGS (\\Seen))"), lines
+    assert lines[1].startswith("* 3 FETCH (FLAGS (\\Seen))"), lines

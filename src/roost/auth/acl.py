@@ -78,6 +78,12 @@ def shown(rights: str) -> str:
     return "".join(base)
 
 
+def flag_right(flag: str) -> str:
+    """The right that sets or clears `flag` (RFC 4314 §4): `s` for \\Seen,
+    `t` for \\Deleted, `w` for every other flag."""
+    return {"\\seen": "s", "\\deleted": "t"}.get(flag.lower(), "w")
+
+
 def check_identifier(identifier: str) -> str:
     """`identifier` if it can be stored (RFC 4314 §3: an empty one is BAD)."""
     name = identifier.removeprefix("-")

@@ -19,7 +19,7 @@ durable, or none of it happened.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Literal, Protocol, runtime_checkable
@@ -319,9 +319,14 @@ class Store(Protocol):
     async def expunge(self, mailbox_id: int, uids: Sequence[int] | None = None) -> list[int]:
         """Expunge messages flagged \\Deleted (only among `uids` if given)."""
     async def copy(self, source_id: int, uids: Sequence[int], dest_id: int,
-                   user: str | None = None) -> CopyResult: ...
+                   user: str | None = None, *,
+                   keep_flag: Callable[[str], bool] | None = None) -> CopyResult:
+        """New records of the same bodies; flags travel as `user` sees them,
+        those `keep_flag` refuses left behind (RFC 4314 §4: a flag the
+        copier may not set in the destination)."""
     async def move(self, source_id: int, uids: Sequence[int], dest_id: int,
-                   user: str | None = None) -> CopyResult:
+                   user: str | None = None, *,
+                   keep_flag: Callable[[str], bool] | None = None) -> CopyResult:
         """Copy then expunge the sources, in one transaction (RFC 6851)."""
 
     # -- \Recent (RFC 3501 §2.3.2): the first session to SELECT claims them

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from roost.auth.acl import flag_right
 from roost.imap import commands as c
 from roost.imap.errors import No
 from roost.imap.handlers.names import target_mailbox
@@ -27,9 +28,11 @@ async def append(s: Session, cmd: c.Append) -> Done:
         raise No(None, "Message contains NUL characters (send it as a literal8, ~{n})")
     info = await target_mailbox(s, cmd.mailbox)
     view = s.selected if s.selected is not None and s.selected.mailbox_id == info.id else None
+    rights = await s.access.rights(s.identity, info)
     batch = []
     for message in cmd.messages:
-        flags = valid_flags(message.flags)
+        # RFC 4314 §4: only the flags the identity may set are stored; no failure.
+        flags = [f for f in valid_flags(message.flags) if flag_right(f) in rights]
         if view is not None:
             flags = list(view.spell(flags))
         batch.append(AppendMessage(message.data, flags, message.internal_date))

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from roost.auth.acl import flag_right
 from roost.imap import commands as c
 from roost.imap.errors import BadCommand, No
 from roost.imap.handlers.names import require_selected, target_mailbox
 from roost.imap.responses import Done
 from roost.imap.sequence import SequenceSet
 from roost.imap.session import Session
-from roost.store.api import CopyResult
+from roost.store.api import CopyResult, MailboxInfo
 
 
 def _uids(s: Session, cmd: c.Copy | c.Move) -> list[int]:
@@ -25,13 +28,21 @@ def copyuid(result: CopyResult) -> str:
     return f"COPYUID {result.uidvalidity} {source} {dest}"
 
 
+async def settable(s: Session, dest: MailboxInfo) -> Callable[[str], bool]:
+    """RFC 4314 §4: which flags travel to `dest`: those the identity may set
+    there (`s`, `t`, `w`); the others are dropped and the copy succeeds."""
+    rights = await s.access.rights(s.identity, dest)
+    return lambda flag: flag_right(flag) in rights
+
+
 async def copy(s: Session, cmd: c.Copy) -> Done:
-    dest = (await target_mailbox(s, cmd.mailbox)).id
+    dest = await target_mailbox(s, cmd.mailbox)
     await require_selected(s, "r")
     uids = _uids(s, cmd)
     if not uids:
         return Done("No messages copied")
-    result = await s.store.copy(s.mailbox.mailbox_id, uids, dest, s.store_user())
+    result = await s.store.copy(s.mailbox.mailbox_id, uids, dest.id, s.store_user(),
+                                keep_flag=await settable(s, dest))
     return Done("Completed", copyuid(result))
 
 
@@ -40,11 +51,12 @@ async def move(s: Session, cmd: c.Move) -> Done:
     view = s.mailbox
     if view.readonly:
         raise No("READ-ONLY", "Mailbox is read-only")
-    dest = (await target_mailbox(s, cmd.mailbox)).id
+    dest = await target_mailbox(s, cmd.mailbox)
     await require_selected(s, "e")
     uids = _uids(s, cmd)
     if not uids:
         return Done("No messages moved")
-    result = await s.store.move(view.mailbox_id, uids, dest, s.store_user())
+    result = await s.store.move(view.mailbox_id, uids, dest.id, s.store_user(),
+                                keep_flag=await settable(s, dest))
     s.untagged(b"OK [" + copyuid(result).encode() + b"] Moved")
     return Done("Completed")

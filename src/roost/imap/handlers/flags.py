@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from roost.auth.acl import flag_right
 from roost.imap import commands as c
 from roost.imap.errors import BadCommand, No
 from roost.imap.handlers.names import selected_rights
@@ -13,12 +14,9 @@ _OPS: dict[str, FlagOp] = {"+": "add", "-": "remove", "": "replace"}
 
 
 def flags_allowed(rights: str, flags: tuple[str, ...]) -> bool:
-    """RFC 4314 §4: \\Seen needs `s`, \\Deleted needs `t`, the rest `w`."""
-    for flag in flags:
-        need = {"\\seen": "s", "\\deleted": "t"}.get(flag.lower(), "w")
-        if need not in rights:
-            return False
-    return True
+    """RFC 4314 §4: \\Seen needs `s`, \\Deleted needs `t`, the rest `w`.
+    As Cyrus, a STORE touching a flag it may not set fails whole."""
+    return all(flag_right(flag) in rights for flag in flags)
 
 
 async def store(s: Session, cmd: c.Store) -> Done:

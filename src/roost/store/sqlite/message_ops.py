@@ -8,7 +8,7 @@ tombstones included, so `changes_since` sees everything.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from roost.store.api import AppendResult, CopyResult, FlagOp, MailboxInfo, MessageRecord
@@ -165,11 +165,12 @@ def expunge(tx: WriteTx, mailbox_id: int, uids: Sequence[int] | None) -> list[in
 
 
 def copy(tx: WriteTx, source_id: int, uids: Sequence[int], dest_id: int, user: str | None,
-         move: bool) -> CopyResult:
+         move: bool, keep_flag: Callable[[str], bool] | None = None) -> CopyResult:
     """COPY (RFC 9051 §6.4.7) or MOVE (RFC 6851): new records, the same bodies.
 
-    Flags travel as `user` sees them; internal dates are kept. UIDs that are
-    not in the source are skipped (RFC 9051 §6.4.8: a UID set may name gaps).
+    Flags travel as `user` sees them, less those `keep_flag` refuses;
+    internal dates are kept. UIDs that are not in the source are skipped
+    (RFC 9051 §6.4.8: a UID set may name gaps).
     """
     src = load_mailbox_id(tx.db, source_id)
     records = live_records(tx.db, src.id, uids, user)
@@ -182,7 +183,8 @@ def copy(tx: WriteTx, source_id: int, uids: Sequence[int], dest_id: int, user: s
         partition = tx.db.execute("SELECT partition FROM messages WHERE mailbox_id = ? AND uid = ?",
                                   (src.id, rec.uid)).fetchone()[0]
         add_blob(tx, rec.blob, partition, rec.size)
-        _insert(tx, dst, first + offset, modseq, rec.flags, user, rec.internaldate.timestamp(),
+        flags = rec.flags if keep_flag is None else frozenset(filter(keep_flag, rec.flags))
+        _insert(tx, dst, first + offset, modseq, flags, user, rec.internaldate.timestamp(),
                 rec.size, rec.blob, partition)
     tx.db.execute("UPDATE mailboxes SET uidnext = ? WHERE id = ?", (first + len(records), dst.id))
     if move:

@@ -131,7 +131,9 @@ class SqliteStore:
 
     async def mailboxes_naming(self, identifiers: Sequence[str],
                                owner: str | None) -> list[MailboxInfo]:
-        return reads.mailboxes_naming(self._db, identifiers, owner)
+        # A user's candidates (own and shared folders) are short, as list_mailboxes(prefix).
+        return await self._read(lambda db: reads.mailboxes_naming(db, identifiers, owner),
+                                big=False)
 
     # -- subscriptions
     async def subscribe(self, user: str, name: str) -> None:
@@ -310,14 +312,16 @@ class SqliteStore:
         return await self._writer.run(lambda tx: message_ops.expunge(tx, mailbox_id, uids))
 
     async def copy(self, source_id: int, uids: Sequence[int], dest_id: int,
-                   user: str | None = None) -> CopyResult:
-        return await self._writer.run(
-            lambda tx: message_ops.copy(tx, source_id, uids, dest_id, user, move=False))
+                   user: str | None = None, *,
+                   keep_flag: Callable[[str], bool] | None = None) -> CopyResult:
+        return await self._writer.run(lambda tx: message_ops.copy(
+            tx, source_id, uids, dest_id, user, move=False, keep_flag=keep_flag))
 
     async def move(self, source_id: int, uids: Sequence[int], dest_id: int,
-                   user: str | None = None) -> CopyResult:
-        return await self._writer.run(
-            lambda tx: message_ops.copy(tx, source_id, uids, dest_id, user, move=True))
+                   user: str | None = None, *,
+                   keep_flag: Callable[[str], bool] | None = None) -> CopyResult:
+        return await self._writer.run(lambda tx: message_ops.copy(
+            tx, source_id, uids, dest_id, user, move=True, keep_flag=keep_flag))
 
     async def claim_recent(self, mailbox_id: int) -> int:
         return await self._writer.run(lambda tx: mailbox_ops.claim_recent(tx, mailbox_id))
