@@ -108,12 +108,19 @@ async def test_myrights_and_listrights(imap: ImapTranscript) -> None:
 
 
 async def test_the_owner_keeps_its_implicit_rights(imap: ImapTranscript) -> None:
-    """implicit_owner_rights (Cyrus `lkxa`): the owner cannot lock itself out."""
+    """implicit_owner_rights (Cyrus `lkxa`): the owner cannot lock itself out,
+    and (as Cyrus) may not take `a` from its own entry."""
     await imap.play(r"""
         C: a1 CREATE Shared
         S: a1 OK {…}
         C: a2 SETACL Shared bob ""
-        S: a2 OK {…}
+        S: a2 NO [NOPERM] {…}
+        C: a2a SETACL Shared bob -a
+        S: a2a NO [NOPERM] {…}
+        C: a2b DELETEACL Shared bob
+        S: a2b NO [NOPERM] {…}
+        C: a2c SETACL Shared bob a
+        S: a2c OK {…}
         C: a3 MYRIGHTS Shared
         S: * MYRIGHTS "Shared" lkxca
         S: a3 OK {…}
@@ -161,3 +168,22 @@ async def test_acl_commands_need_authentication(imap_anon: ImapTranscript) -> No
 async def test_capability_names_acl_and_rights(imap: ImapTranscript) -> None:
     lines = await imap.command("CAPABILITY")
     assert " ACL " in lines[0] and " RIGHTS=kxte" in lines[0], lines
+
+
+async def test_list_return_myrights(imap_server: RunningImap, imap: ImapTranscript) -> None:
+    """RFC 8440 §3: a MYRIGHTS reply after each mailbox's LIST reply, none
+    for a name that is only there because of its children."""
+    store = imap_server.ctx.store
+    shared = await store.create_mailbox("user.alice.Shared.Deep")
+    await store.set_acl(shared.id, "bob", "lrs")
+    await imap.play(r"""
+        C: a1 LIST "" (INBOX "Other Users/alice/Shared/*") RETURN (MYRIGHTS)
+        S: * LIST (\HasNoChildren) "/" "INBOX"
+        S: * MYRIGHTS "INBOX" lrswipkxtecda
+        S: * LIST (\HasNoChildren) "/" "Other Users/alice/Shared/Deep"
+        S: * MYRIGHTS "Other Users/alice/Shared/Deep" lrs
+        S: a1 OK {…}
+        C: a2 LIST "" "Other Users/%/%" RETURN (MYRIGHTS)
+        S: * LIST (\NonExistent \HasChildren) "/" "Other Users/alice/Shared"
+        S: a2 OK {…}
+    """)

@@ -33,7 +33,7 @@ CELLS = {
     "CREATE below": Cell('CREATE "Other Users/alice/Shared/Sub"', "k"),
     "DELETE": Cell("DELETE {box}", "x"),
     "SETACL": Cell("SETACL {box} carol lr", "a"),
-    "DELETEACL": Cell("DELETEACL {box} alice", "a"),
+    "DELETEACL": Cell("DELETEACL {box} carol", "a"),
     "GETACL": Cell("GETACL {box}", "a"),
     "LISTRIGHTS": Cell("LISTRIGHTS {box} carol", "a"),
     "MYRIGHTS": Cell("MYRIGHTS {box}", "l", base=""),

@@ -78,6 +78,8 @@ MAILBOX = [
         c.List("a", "", ("%",), True, return_subscribed=True, return_special_use=True,
                return_status=("MESSAGES", "UNSEEN")),
     ),
+    (b'a LIST "" % RETURN (MYRIGHTS children)',
+     c.List("a", "", ("%",), True, return_children=True, return_myrights=True)),
     (b"a LIST (SPECIAL-USE REMOTE) \"\" *",
      c.List("a", "", ("*",), True, select_special_use=True, select_remote=True)),
     (b'a LSUB "" *', c.Lsub("a", "", "*")),

@@ -35,6 +35,7 @@ CAPABILITIES: tuple[tuple[str, str, str], ...] = (
     ("MULTIAPPEND", "RFC 3502", "always"),
     ("ACL", "RFC 4314", "always"),
     ("RIGHTS=kxte", "RFC 4314 §2.2", "always"),
+    ("LIST-MYRIGHTS", "RFC 8440", "always"),
 )
 
 

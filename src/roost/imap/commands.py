@@ -151,7 +151,8 @@ class List:
     """LIST, basic or extended. RFC 9051 §6.3.9, RFC 5258 §3, RFC 6154 §5.
 
     ``select_*`` are selection options, ``return_*`` return options;
-    ``return_status`` holds the STATUS items (RFC 9051 §6.3.9.2). ``extended``
+    ``return_status`` holds the STATUS items (RFC 9051 §6.3.9.2);
+    ``return_myrights`` asks for MYRIGHTS replies (RFC 8440). ``extended``
     says the client used any RFC 5258 syntax, which changes the replies.
     """
 
@@ -167,6 +168,7 @@ class List:
     return_children: bool = False
     return_special_use: bool = False
     return_status: tuple[str, ...] | None = None
+    return_myrights: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -126,12 +126,13 @@ def _list(cur: Cursor) -> c.List:
 
 
 def _list_return(cur: Cursor, cmd: c.List) -> c.List:
-    """RETURN (SUBSCRIBED CHILDREN SPECIAL-USE STATUS (items)). RFC 5258 §3, RFC 9051 §6.3.9."""
-    subscribed = children = special = False
+    """RETURN (SUBSCRIBED CHILDREN SPECIAL-USE STATUS (items) MYRIGHTS).
+    RFC 5258 §3, RFC 9051 §6.3.9, RFC 8440 §3."""
+    subscribed = children = special = myrights = False
     status: tuple[str, ...] | None = None
 
     def option() -> None:
-        nonlocal subscribed, children, special, status
+        nonlocal subscribed, children, special, status, myrights
         name = cur.astring_atom().upper()
         if name == "SUBSCRIBED":
             subscribed = True
@@ -142,6 +143,8 @@ def _list_return(cur: Cursor, cmd: c.List) -> c.List:
         elif name == "STATUS" and status is None:
             cur.sp()
             status = _status_items(cur)
+        elif name == "MYRIGHTS":
+            myrights = True
         else:
             raise cur.bad(f"unknown LIST return option {name}")
 
@@ -149,7 +152,7 @@ def _list_return(cur: Cursor, cmd: c.List) -> c.List:
     return c.List(
         cmd.tag, cmd.reference, cmd.patterns, True, cmd.select_subscribed,
         cmd.select_remote, cmd.select_recursive, cmd.select_special_use,
-        subscribed, children, special, status,
+        subscribed, children, special, status, myrights,
     )
 
 

@@ -59,13 +59,23 @@ async def setacl(s: Session, cmd: c.SetAcl) -> None:
     info = await open_mailbox(s, cmd.mailbox, "a")
     if identifier.lstrip("-") == acl.ANYONE and not s.conf.anyoneuseracl and not s.is_admin:
         raise PermissionDenied()
+    if mode == "replace" and "a" not in rights or mode == "remove" and "a" in rights:
+        keep_owner_admin(s, info, identifier)
     await _acls(s).set_acl(info.id, identifier, rights, mode=mode)
+
+
+def keep_owner_admin(s: Session, info: MailboxInfo, identifier: str) -> None:
+    """Cyrus (mboxlist_setacl): only an administrator takes `a` from the
+    owner's own entry on a personal mailbox."""
+    if identifier == info.owner and not s.is_admin:
+        raise PermissionDenied()
 
 
 async def deleteacl(s: Session, cmd: c.DeleteAcl) -> None:
     """RFC 4314 §3.2; `a` on the mailbox."""
     identifier = canonical_identifier(s, cmd.identifier)
     info = await open_mailbox(s, cmd.mailbox, "a")
+    keep_owner_admin(s, info, identifier)
     await _acls(s).set_acl(info.id, identifier, "")
 
 

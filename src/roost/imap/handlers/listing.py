@@ -1,12 +1,14 @@
-"""LIST (RFC 9051 §6.3.9 with RFC 5258 extensions), LSUB (RFC 3501 §6.3.9), NAMESPACE."""
+"""LIST (RFC 9051 §6.3.9 with RFC 5258 extensions, RETURN (STATUS) RFC 5819,
+RETURN (MYRIGHTS) RFC 8440), LSUB (RFC 3501 §6.3.9), NAMESPACE."""
 
 from __future__ import annotations
 
+from roost.auth.acl import shown
 from roost.imap import commands as c
 from roost.imap.errors import BadCommand
 from roost.imap.handlers.mailbox import STATUS_ITEMS, status_items
 from roost.imap.handlers.names import external_name
-from roost.imap.responses import mailbox_name, plist, string
+from roost.imap.responses import astring, mailbox_name, plist, string
 from roost.imap.session import Session
 from roost.store.api import MailboxInfo
 from roost.store.names import NamePattern
@@ -113,6 +115,10 @@ async def list_(s: Session, cmd: c.List) -> None:
         if cmd.return_status is not None and info is not None:
             s.untagged(b"STATUS " + mailbox_name(name) + b" "
                        + await status_items(s, info.id, cmd.return_status))
+        if cmd.return_myrights and info is not None:
+            # RFC 8440 §3: after the mailbox's LIST reply; none for a \NonExistent one.
+            s.untagged(b"MYRIGHTS " + mailbox_name(name) + b" "
+                       + astring(shown(await s.access.rights(s.identity, info))))
 
 
 async def lsub(s: Session, cmd: c.Lsub) -> None:
