@@ -151,3 +151,32 @@ async def test_append_and_copy_keep_only_the_flags_bob_may_set(
     lines = await imap.command("FETCH 2:3 FLAGS")
     assert lines[0].startswith("* 2 FETCH (FLAGS (\\Seen))"), lines
     assert lines[1].startswith("* 3 FETCH (FLAGS (\\Seen))"), lines
+
+
+async def test_only_an_admin_deletes_a_user_even_with_x(imap_server: RunningImap,
+                                                         imap: ImapTranscript) -> None:
+    """Cyrus: deleting user.alice deletes the user, which only admins do."""
+    store = imap_server.ctx.store
+    await store.set_acl((await store.get_mailbox("user.alice")).id, "bob", "lrx")
+    assert (await answer(imap, 'DELETE "Other Users/alice"')).startswith("NO [NOPERM]")
+    assert (await store.get_mailbox("user.alice")).owner == "alice"
+
+
+async def test_an_admin_renames_without_x_but_deletes_only_with_it(
+        imap_server: RunningImap, imap_anon: ImapTranscript) -> None:
+    """Cyrus's powers and limits: mboxlist_renamemailbox skips the `x` check
+    for administrators; mboxlist_deletemailbox does not."""
+    await imap_server.ctx.store.create_mailbox("user.alice.Old")
+    await imap_anon.play(r"""
+        C: a1 LOGIN admin secret
+        S: a1 OK {…}
+        C: a2 RENAME user/alice/Old user/alice/New
+        S: a2 OK {…}
+        C: a3 DELETE user/alice/New
+        S: a3 NO [NOPERM] Permission denied
+        C: a4 SELECT user/alice/New
+        S: a4 NO [NOPERM] Permission denied
+        C: a5 MYRIGHTS user/alice/New
+        S: * MYRIGHTS "user/alice/New" la
+        S: a5 OK {…}
+    """)

@@ -11,6 +11,9 @@ Invariants:
 - A login name reaches the store only in canonical form (`user` or
   `user@domain`, see identity.canonical_user).
 - Acting as another identity (authzid) is for administrators only.
+- Rights are decided in one place, `rights.Access`, from the mailbox's
+  stored ACL (`acl`: RFC 4314 letters, `c`/`d` expanded on the way in and
+  shown on the way out) and the identity's groups (`groups`).
 """
 
 from roost.auth.credentials import (

@@ -33,6 +33,7 @@ from roost.store.api import (
     PermissionDenied,
     Store,
 )
+from roost.store.names import user_inbox
 
 ADMIN_RIGHTS = "la"
 """What `admins:` hold on every mailbox whatever its ACL (Cyrus imapd)."""
@@ -96,6 +97,20 @@ class Access:
             raise MailboxNotFound() from None
         await self.require(who, info, needed, blind=blind)
         return info
+
+    async def deletable(self, who: Identity, name: str) -> MailboxInfo:
+        """DELETE's mailbox: `x` on it (RFC 4314 §4), administrators
+        included; a user's INBOX (which deletes the whole user) only by an
+        administrator, as Cyrus's mboxlist_deletemailbox."""
+        info = await self.lookup(who, name, "x")
+        if info.owner is not None and info.name == user_inbox(info.owner) and not who.is_admin:
+            raise PermissionDenied()
+        return info
+
+    async def renamable(self, who: Identity, name: str) -> MailboxInfo:
+        """RENAME's source: `x` on it (RFC 4314 §4); Cyrus's administrators
+        rename without it (mboxlist_renamemailbox), though not delete."""
+        return await self.lookup(who, name, "l" if who.is_admin else "x")
 
     async def nearest_parent(self, name: str) -> MailboxInfo | None:
         """The nearest existing ancestor of internal name `name`, if any."""

@@ -77,7 +77,7 @@ async def delete(s: Session, cmd: c.Delete) -> None:
     """RFC 9051 §6.3.5: deleting INBOX is an error for its owner."""
     if s.ns.is_inbox(external_name(s, cmd.mailbox)):
         raise No("CANNOT", "Cannot delete INBOX")
-    info = await open_mailbox(s, cmd.mailbox, "x")
+    info = await s.access.deletable(s.identity, internal_name(s, cmd.mailbox))
     children = await s.store.list_mailboxes(info.name + ".")
     whole_user = is_user_inbox(info)
     if children and not whole_user:
@@ -97,7 +97,7 @@ def is_user_inbox(info: MailboxInfo) -> bool:
 
 async def rename(s: Session, cmd: c.Rename) -> None:
     """RFC 9051 §6.3.6: RENAME INBOX moves its messages and leaves it empty."""
-    info = await open_mailbox(s, cmd.old, "x")
+    info = await s.access.renamable(s.identity, internal_name(s, cmd.old))
     new = internal_name(s, cmd.new)
     # RFC 4314 §4: RENAME needs `k` on the new name's parent.
     if not await s.access.may_create(s.identity, new):

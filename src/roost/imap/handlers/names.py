@@ -2,8 +2,9 @@
 the mailbox they name as far as the identity may see it.
 
 Every handler that names a mailbox goes through `open_mailbox` or
-`target_mailbox`, so the rights decision (`roost.auth.rights.Access`) is
-asked exactly once per mailbox and a mailbox the identity may not look up
+`target_mailbox` (DELETE and RENAME through the `Access` method made for
+them), so the rights decision (`roost.auth.rights.Access`) is asked
+exactly once per mailbox and a mailbox the identity may not look up
 answers exactly as a missing one (RFC 4314 §4, RFC 9051 §11.5).
 """
 

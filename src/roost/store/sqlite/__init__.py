@@ -19,6 +19,9 @@ Invariants:
 - Each API write is one writer operation, so one savepoint of one
   transaction: MULTIAPPEND, a tree DELETE, RENAME INBOX, COPY and MOVE
   land entirely or not at all.
+- A mailbox's ACL rows (`acl`) come with every read of its row, change
+  in one transaction with a `mailbox_changes` row of kind `acl`, and go
+  in the transaction that deletes the mailbox.
 - `\\Seen` of a user in a mailbox they do not own lives in `seen`; the
   owner's (and the caller with no user's) in the message's flags.
 - The schema version is recorded and upgraded in place at open
