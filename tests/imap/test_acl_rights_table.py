@@ -180,3 +180,20 @@ async def test_an_admin_renames_without_x_but_deletes_only_with_it(
         S: * MYRIGHTS "user/alice/New" la
         S: a5 OK {…}
     """)
+
+
+async def test_list_status_needs_r(imap_server: RunningImap, imap: ImapTranscript) -> None:
+    """RFC 5819 §2: with `l` but not `r`, no STATUS reply, and LIST says \\Noselect."""
+    await share(imap_server, "l")
+    await imap.play(r"""
+        C: a1 LIST "" "Other Users/alice/Shared" RETURN (STATUS (MESSAGES))
+        S: * LIST (\Noselect \HasNoChildren) "/" "Other Users/alice/Shared"
+        S: a1 OK {…}
+    """)
+    await share_more(imap_server, "user.alice.Shared", "lr")
+    await imap.play(r"""
+        C: a2 LIST "" "Other Users/alice/Shared" RETURN (STATUS (MESSAGES))
+        S: * LIST (\HasNoChildren) "/" "Other Users/alice/Shared"
+        S: * STATUS "Other Users/alice/Shared" (MESSAGES 1)
+        S: a2 OK {…}
+    """)

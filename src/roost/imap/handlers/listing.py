@@ -98,6 +98,12 @@ async def list_(s: Session, cmd: c.List) -> None:
         info = mailboxes.get(name)
         if info is None:
             attrs.append("\\NonExistent" if cmd.extended else "\\Noselect")
+        asks_rights = cmd.return_status is not None or cmd.return_myrights
+        rights = await s.access.rights(s.identity, info) if info and asks_rights else ""
+        # RFC 5819 §2: with `l` but not `r` there is no STATUS, and LIST says \Noselect.
+        with_status = cmd.return_status is not None and "r" in rights
+        if info is not None and cmd.return_status is not None and not with_status:
+            attrs.append("\\Noselect")
         attrs.append("\\HasChildren" if name in parents else "\\HasNoChildren")
         if info is not None and (not cmd.extended or cmd.return_special_use
                                  or cmd.select_special_use):
@@ -112,13 +118,12 @@ async def list_(s: Session, cmd: c.List) -> None:
         elif cmd.select_subscribed and name not in subscribed:
             continue
         s.untagged(list_line(s, b"LIST", attrs, name, extra))
-        if cmd.return_status is not None and info is not None:
+        if with_status and info is not None and cmd.return_status is not None:
             s.untagged(b"STATUS " + mailbox_name(name) + b" "
                        + await status_items(s, info.id, cmd.return_status))
         if cmd.return_myrights and info is not None:
             # RFC 8440 §3: after the mailbox's LIST reply; none for a \NonExistent one.
-            s.untagged(b"MYRIGHTS " + mailbox_name(name) + b" "
-                       + astring(shown(await s.access.rights(s.identity, info))))
+            s.untagged(b"MYRIGHTS " + mailbox_name(name) + b" " + astring(shown(rights)))
 
 
 async def lsub(s: Session, cmd: c.Lsub) -> None:
