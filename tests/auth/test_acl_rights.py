@@ -19,7 +19,7 @@ from roost.auth.acl import (
     shown,
 )
 from roost.auth.groups import GroupFile
-from roost.auth.identity import ANONYMOUS, Identity
+from roost.auth.identity import ANONYMOUS, Identity, identity_for
 from roost.auth.rights import Access, parse_acl_option
 from roost.config import parse_config
 from roost.store.api import AclEntry, MailboxInfo
@@ -110,3 +110,15 @@ def test_group_file(tmp_path: Path) -> None:
     assert GroupFile(path).groups_of("bob") == {"group:staff"}
     assert GroupFile(path).groups_of("nobody") == frozenset()
     assert GroupFile(tmp_path / "missing").groups_of("bob") == frozenset()
+
+
+def test_identity_for_reads_groups_and_admin_groups(tmp_path: Path) -> None:
+    path = tmp_path / "group"
+    path.write_text("staff:x:10:carol,bob\nmailadm:x:11:dora\n")
+    conf = parse_config(f"unix_group_file: {path}\nadmins: cyrus group:mailadm\n")
+    bob = identity_for("bob", conf)
+    assert bob.groups == {"group:staff"} and not bob.is_admin
+    assert identity_for("dora", conf).is_admin
+    assert identity_for("cyrus", conf).is_admin
+    off = parse_config(f"unix_group_file: {path}\nunix_group_enable: no\n")
+    assert identity_for("bob", off).groups == frozenset()

@@ -52,10 +52,12 @@ ANONYMOUS = Identity(ANONYMOUS_USER)
 
 def identity_for(user: str, conf: Config) -> Identity:
     """The identity of canonical user id `user` (as `canonical_user` made it),
-    with its groups from the configured group source (`roost.auth.groups`)."""
+    with its groups from the configured group source (`roost.auth.groups`).
+    As Cyrus (global_authisa), `admins:` may name groups too."""
     _, at, domain = user.partition("@")
     groups = group_source(conf).groups_of(user)
-    return Identity(user, domain if at else None, groups, conf.is_admin(user))
+    admin = conf.is_admin(user) or any(conf.is_admin(group) for group in groups)
+    return Identity(user, domain if at else None, groups, admin)
 
 
 class BadUsername(ValueError):
