@@ -21,7 +21,7 @@ from roost.auth.acl import (
 from roost.auth.groups import GroupFile
 from roost.auth.identity import ANONYMOUS, Identity, identity_for
 from roost.auth.rights import Access, parse_acl_option
-from roost.config import parse_config
+from roost.config import ConfigError, parse_config
 from roost.store.api import AclEntry, MailboxInfo
 
 BOB = Identity("bob")
@@ -122,3 +122,8 @@ def test_identity_for_reads_groups_and_admin_groups(tmp_path: Path) -> None:
     assert identity_for("cyrus", conf).is_admin
     off = parse_config(f"unix_group_file: {path}\nunix_group_enable: no\n")
     assert identity_for("bob", off).groups == frozenset()
+
+
+def test_bad_rights_in_the_configuration_are_a_config_error() -> None:
+    with pytest.raises(ConfigError, match="The q right"):
+        Access(None, parse_config("defaultacl: anyone lrq\n"))  # type: ignore[arg-type]

@@ -30,7 +30,7 @@ async def test_script_questions_are_answered_from_the_store(
     await store.create_mailbox("user.bob.Sent", special_use=["\\Sent"])
     outcome = await evaluate(compile_script(SCRIPT), b"Subject: hi\r\n\r\nx\r\n",
                              Envelope("a@example.org", "bob@example.com"),
-                             StoreHost(Access(store), conf, identity_for("bob", conf)))
+                             StoreHost(Access(store, conf), conf, identity_for("bob", conf)))
     assert outcome.errors == []
     assert [describe(a) for a in outcome.actions] == [
         "fileinto mailbox='work-exists'", "fileinto mailbox='inbox-and-lists'",

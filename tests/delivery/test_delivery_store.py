@@ -23,7 +23,7 @@ async def mailbox_bodies(store: SqliteStore, mailbox: str) -> list[bytes]:
 
 async def deliver_as(sender: Identity, store: SqliteStore, conf: Config, envelope_from: str,
                      recipients: list[str], raw: bytes) -> list[RecipientResult]:
-    return await deliver(Access(store), conf, sender, envelope_from, recipients, raw)
+    return await deliver(Access(store, conf), conf, sender, envelope_from, recipients, raw)
 
 
 def files_under(path: Path) -> list[Path]:

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from roost.auth import acl
 from roost.auth.identity import Identity
-from roost.config import Config
+from roost.config import Config, ConfigError
 from roost.store.api import (
     AclEntry,
     AclStore,
@@ -49,11 +49,14 @@ def parse_acl_option(text: str) -> tuple[AclEntry, ...]:
 class Access:
     """The rights decision over one store (one per worker, in ServerContext)."""
 
-    def __init__(self, store: Store, conf: Config | None = None) -> None:
+    def __init__(self, store: Store, conf: Config) -> None:
         self.store = store
-        self.conf = conf if conf is not None else Config()
-        self.implicit_owner = acl.parse_rights(str(self.conf.implicit_owner_rights))
-        self.default_acl = parse_acl_option(str(self.conf.defaultacl))
+        self.conf = conf
+        try:
+            self.implicit_owner = acl.parse_rights(str(conf.implicit_owner_rights))
+            self.default_acl = parse_acl_option(str(conf.defaultacl))
+        except (acl.BadRights, acl.BadIdentifier) as err:
+            raise ConfigError(f"implicit_owner_rights / defaultacl: {err}") from None
         self.acls: AclStore | None = store if isinstance(store, AclStore) else None
 
     async def rights(self, who: Identity, mailbox: MailboxInfo) -> str:
