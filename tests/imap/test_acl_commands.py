@@ -187,3 +187,34 @@ async def test_list_return_myrights(imap_server: RunningImap, imap: ImapTranscri
         S: * LIST (\NonExistent \HasChildren) "/" "Other Users/alice/Shared"
         S: a2 OK {…}
     """)
+
+
+async def test_the_owners_entry_keeps_its_implicit_rights(imap_anon: ImapTranscript) -> None:
+    """As Cyrus prints it (mboxlist_ensureOwnerRights): even an administrator
+    setting or deleting the owner's entry leaves the implicit `lkxa`."""
+    await imap_anon.play(r"""
+        C: a1 LOGIN admin secret
+        S: a1 OK {…}
+        C: a2 CREATE user/dora
+        S: a2 OK {…}
+        C: a3 SETACL user/dora dora ""
+        S: a3 OK {…}
+        C: a4 GETACL user/dora
+        S: * ACL "user/dora" dora lkxca
+        S: a4 OK {…}
+        C: a5 SETACL user/dora dora +rs
+        S: a5 OK {…}
+        C: a6 SETACL user/dora dora -lrk
+        S: a6 OK {…}
+        C: a7 GETACL user/dora
+        S: * ACL "user/dora" dora lskxca
+        S: a7 OK {…}
+        C: a8 DELETEACL user/dora dora
+        S: a8 OK {…}
+        C: a9 GETACL user/dora
+        S: * ACL "user/dora" dora lkxca
+        S: a9 OK {…}
+        C: b1 LISTRIGHTS user/dora admin
+        S: * LISTRIGHTS "user/dora" admin p l r s w i k x t e c d a
+        S: b1 OK {…}
+    """)

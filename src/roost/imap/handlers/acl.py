@@ -11,13 +11,12 @@ from __future__ import annotations
 from roost.auth import acl
 from roost.auth.groups import GROUP_PREFIX
 from roost.auth.identity import ANONYMOUS_USER, BadUsername, canonical_user
-from roost.auth.rights import ADMIN_RIGHTS
 from roost.imap import commands as c
 from roost.imap.errors import BadCommand, No
 from roost.imap.handlers.names import external_name, open_mailbox
 from roost.imap.responses import astring, mailbox_name
 from roost.imap.session import Session
-from roost.store.api import AclStore, MailboxInfo, PermissionDenied
+from roost.store.api import AclStore, FlagOp, MailboxInfo, PermissionDenied
 from roost.store.names import user_inbox
 
 
@@ -59,23 +58,37 @@ async def setacl(s: Session, cmd: c.SetAcl) -> None:
     info = await open_mailbox(s, cmd.mailbox, "a")
     if identifier.lstrip("-") == acl.ANYONE and not s.conf.anyoneuseracl and not s.is_admin:
         raise PermissionDenied()
-    if mode == "replace" and "a" not in rights or mode == "remove" and "a" in rights:
-        keep_owner_admin(s, info, identifier)
+    if identifier == info.owner:
+        if mode == "replace" and "a" not in rights or mode == "remove" and "a" in rights:
+            keep_owner_admin(s)
+        rights = owner_entry(s, mode, rights)
     await _acls(s).set_acl(info.id, identifier, rights, mode=mode)
 
 
-def keep_owner_admin(s: Session, info: MailboxInfo, identifier: str) -> None:
+def keep_owner_admin(s: Session) -> None:
     """Cyrus (mboxlist_setacl): only an administrator takes `a` from the
     owner's own entry on a personal mailbox."""
-    if identifier == info.owner and not s.is_admin:
+    if not s.is_admin:
         raise PermissionDenied()
+
+
+def owner_entry(s: Session, mode: FlagOp, rights: str) -> str:
+    """The owner's entry keeps its implicit rights whatever is set or taken
+    (Cyrus's mboxlist_ensureOwnerRights): `SETACL user/bob bob ""` leaves
+    `bob lkxca`, as GETACL then shows on Cyrus."""
+    if mode == "remove":
+        return acl.canonical(r for r in rights if r not in s.access.implicit_owner)
+    return acl.canonical(rights + s.access.implicit_owner)
 
 
 async def deleteacl(s: Session, cmd: c.DeleteAcl) -> None:
     """RFC 4314 §3.2; `a` on the mailbox."""
     identifier = canonical_identifier(s, cmd.identifier)
     info = await open_mailbox(s, cmd.mailbox, "a")
-    keep_owner_admin(s, info, identifier)
+    if identifier == info.owner:
+        keep_owner_admin(s)  # and what is left is the implicit rights, as on Cyrus
+        await _acls(s).set_acl(info.id, identifier, owner_entry(s, "replace", ""))
+        return
     await _acls(s).set_acl(info.id, identifier, "")
 
 
@@ -88,19 +101,15 @@ async def getacl(s: Session, cmd: c.GetAcl) -> None:
 
 
 def implicit_rights(s: Session, info: MailboxInfo, identifier: str) -> str:
-    """What `identifier` holds on the mailbox whatever its ACL (as Cyrus's
-    LISTRIGHTS: the owner's implicit rights; and `p` on a user's INBOX,
-    which takes delivery from anyone), administrators' own added."""
-    held = ""
-    if identifier.startswith("-"):
-        return held
-    if info.owner is not None and info.owner == identifier:
-        held += s.access.implicit_owner
-    elif info.owner is not None and info.name == user_inbox(info.owner):
-        held += "p"
-    if s.conf.is_admin(identifier):
-        held += ADMIN_RIGHTS
-    return acl.canonical(held)
+    """What `identifier` holds on the mailbox whatever its ACL, as Cyrus's
+    LISTRIGHTS says it: the owner's implicit rights; `p` on a user's INBOX,
+    which takes delivery from anyone; nothing for the rest (administrators
+    included, though they always hold `la`: Cyrus prints it so)."""
+    if identifier.startswith("-") or info.owner is None:
+        return ""
+    if info.owner == identifier:
+        return s.access.implicit_owner
+    return "p" if info.name == user_inbox(info.owner) else ""
 
 
 async def listrights(s: Session, cmd: c.ListRights) -> None:
