@@ -8,6 +8,8 @@ same run, given the same folders and messages over IMAP, then timed:
 - `LIST "" *` as user1, who owns the folders (100 top-level folders, each
   with 99 children: \\HasChildren matters), and as the admin, who sees
   every user's (the issue's `LIST "" *` over 6,000 mailboxes took 5 s);
+- `LIST "" *` as user2, to whom user1 grants `lrs` on one folder in ten
+  (SETACL, RFC 4314): a sharee who sees 1,000 of the 10,000;
 - `FETCH 1:* (BODY.PEEK[HEADER.FIELDS (From To Subject Date Message-ID)])`
   over user1's INBOX of the `bench.mboxgen` corpus (EXAMINE, so nothing
   changes between runs).
@@ -40,6 +42,8 @@ USER = "user1"
 CONNECTIONS = 8  # concurrent setup connections: the servers group-commit them
 FETCH = "FETCH 1:* (BODY.PEEK[HEADER.FIELDS (From To Subject Date Message-ID)])"
 CHILDREN = 99
+SHAREE = "user2"
+SHARE_EVERY = 10  # user1 shares one folder in ten with SHAREE
 
 
 async def _login(port: int, user: str) -> ImapClient:
@@ -97,6 +101,9 @@ async def fill(port: int, mailboxes: int, corpus: list[bytes]) -> None:
     await _spread(port, [("APPEND INBOX", raw) for raw in corpus])
     print(f"  appended {len(corpus)} messages in {time.perf_counter() - start:.0f} s",
           flush=True)
+    shared = (tops + children)[::SHARE_EVERY]
+    await _spread(port, [(f"SETACL {quote(name)} {SHAREE} lrs", None) for name in shared])
+    print(f"  shared {len(shared)} mailboxes with {SHAREE}", flush=True)
 
 
 async def timed(port: int, user: str, command: str, runs: int,
@@ -126,6 +133,7 @@ async def measure(side: Side, admin: str, args: argparse.Namespace) -> dict[str,
     for label, user, command, select in (
             (f"LIST \"\" * as {USER}", USER, 'LIST "" *', None),
             ("LIST \"\" * as admin", admin, 'LIST "" *', None),
+            (f"LIST \"\" * as {SHAREE} (sharee)", SHAREE, 'LIST "" *', None),
             ("FETCH 1:* HEADER.FIELDS", USER, FETCH, "INBOX")):
         median, lines = await timed(side.imap_port, user, command, args.runs, select)
         figures[label] = median
@@ -171,8 +179,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", help="write the medians (seconds) to this file")
     args = parser.parse_args(argv)
     sides: dict[str, tuple[Callable[[], Side], str]] = {
-        "roost": (lambda: RoostSide(1, PASSWORD, admin=True), "admin"),
-        "cyrus": (lambda: CyrusSide(1, PASSWORD), ADMIN),
+        "roost": (lambda: RoostSide(2, PASSWORD, admin=True), "admin"),
+        "cyrus": (lambda: CyrusSide(2, PASSWORD), ADMIN),
     }
     results = {name: run_side(make(), admin, args)
                for name, (make, admin) in sides.items() if name in args.servers}
