@@ -172,3 +172,30 @@ async def test_anyoneuseracl_off_keeps_users_from_granting_anyone(
             """)
         finally:
             await bob.close()
+
+
+async def test_identifiers_are_stored_as_logins_canonicalize_them(
+        tmp_path: Path, cert_dir: Path) -> None:
+    """RFC 4314 §3 lets a server keep a canonical form: with virtual domains,
+    `alice@defaultdomain` is the user `alice`; another domain stays."""
+    site = make_site(tmp_path / "site", cert_dir,
+                     "virtdomains: userid\ndefaultdomain: example.com\n")
+    async with running_imap(site) as server:
+        bob = await connect(server, "bob")
+        try:
+            await bob.play(r"""
+                C: b1 SETACL INBOX alice@EXAMPLE.com lr
+                S: b1 OK {…}
+                C: b2 SETACL INBOX carol@other.org lr
+                S: b2 OK {…}
+                C: b3 SETACL INBOX "group:staff" r
+                S: b3 OK {…}
+                C: b4 GETACL INBOX
+                S: * ACL "INBOX" bob lrswipkxtecda alice lr carol@other.org lr group:staff r
+                S: b4 OK {…}
+                C: b5 LISTRIGHTS INBOX alice@EXAMPLE.com
+                S: * LISTRIGHTS "INBOX" alice@EXAMPLE.com p l r s w i k x t e c d a
+                S: b5 OK {…}
+            """)
+        finally:
+            await bob.close()

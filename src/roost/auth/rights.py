@@ -53,8 +53,8 @@ class Access:
         self.store = store
         self.conf = conf
         try:
-            self.implicit_owner = acl.parse_rights(str(conf.implicit_owner_rights))
-            self.default_acl = parse_acl_option(str(conf.defaultacl))
+            self.implicit_owner = acl.parse_rights(conf.implicit_owner_rights)
+            self.default_acl = parse_acl_option(conf.defaultacl)
         except (acl.BadRights, acl.BadIdentifier) as err:
             raise ConfigError(f"implicit_owner_rights / defaultacl: {err}") from None
         self.acls: AclStore | None = store if isinstance(store, AclStore) else None
