@@ -72,10 +72,13 @@ class Options:
     # -- limits
     maxmessagesize = Size(0, "Largest message accepted in bytes (0: no limit).")
     maxlinelength = Int(65536, "Longest protocol line accepted in bytes.")
-    maxliteral = Int(0, "Largest literal outside APPEND in bytes (0: maxmessagesize).", NOT_YET)
+    maxliteral = Int(0, "Largest literal outside APPEND in bytes (0: maxmessagesize).")
     timeout = Int(32, "Minutes an idle IMAP connection is kept (at least 30).")
     imapidlepoll = Int(60, "Seconds between IDLE checks when no notification arrives.")
     lmtp_timeout = Int(300, "Seconds an idle LMTP connection is kept.")
+    prelogin_timeout = Int(180, "Seconds a client has to log in (Dovecot's 3 minutes).")
+    command_timeout = Int(600, "Seconds to send one whole command, literals included.")
+    write_timeout = Int(60, "Seconds a client may leave its output unread.")
     # -- what the server says about itself
     imapidresponse = Bool(True, "Answer the ID command with the server's name and version.")
     serverinfo = Choice(("off", "min", "on"), "on", "How much the server tells of itself in greetings: off, min or on.")

@@ -1,14 +1,21 @@
-"""asyncio glue: bytes in -> Wire -> parse -> dispatch -> bytes out.
+"""IMAP on the shared connection loop (`roost.net.loop`): Wire -> parse -> dispatch.
 
-One coroutine per connection on the worker's event loop. Limits: line
-length (maxlinelength), literal size (maxmessagesize), idle time
-(`timeout` minutes, never under 30 as RFC 9051 §5.4 asks).
+Limits: line length (maxlinelength), literals, idle time (`timeout`
+minutes, never under 30 as RFC 9051 §5.4 asks), `prelogin_timeout`,
+`command_timeout` and `write_timeout` (see `roost.net.connection`).
+
+Literals before login are bounded by PRELOGIN_INPUT in all per command:
+LOGIN's two strings and an ID list fit, a 1 GiB APPEND announced by a
+stranger does not (RFC 9051 §5.4 lets a server protect itself before
+authentication; Dovecot bounds its pre-login input the same way,
+LOGIN_MAX_AUTH_BUF_SIZE 8192). After login APPEND literals are bounded by
+maxmessagesize and every other command's by maxliteral (0: the same).
 """
 
 from __future__ import annotations
 
 import asyncio
-import logging
+import re
 import socket
 
 from roost import __version__
@@ -17,91 +24,36 @@ from roost.imap.capabilities import capability_list
 from roost.imap.parse import Bad, parse_command
 from roost.imap.parse_search import CHARSETS, UnknownCharset
 from roost.imap.responses import tagged
-from roost.imap.session import ConnectionClosed, Session, State
+from roost.imap.session import Session, State
 from roost.imap.wire import Line, NeedLiteral, NeedMore, TooBig, TooLong, Wire
 from roost.master.context import ServerContext
-from roost.master.shutdown import ShuttingDown
+from roost.net.connection import Connection, Timeouts
+from roost.net.listener import LineServer
 
-log = logging.getLogger(__name__)
 UNLIMITED_LITERAL = 1 << 30
-READ_SIZE = 65536
+#: Bytes of literals (and of one line) a client may send before it logged in.
+PRELOGIN_INPUT = 8192
+_APPEND = re.compile(rb"[^ ]+ APPEND ", re.IGNORECASE)
 
 
-class Connection:
-    """One client connection: reads, frames, dispatches and writes."""
+class ImapProtocol:
+    """IMAP's part of the shared loop; also the session's line and TLS hooks."""
 
-    def __init__(self, ctx: ServerContext, reader: asyncio.StreamReader,
-                 writer: asyncio.StreamWriter, tls_active: bool) -> None:
-        conf = ctx.conf
+    name = "imap"
+
+    def __init__(self, ctx: ServerContext, conn: Connection) -> None:
         self.ctx = ctx
-        self.reader = reader
-        self.writer = writer
-        self.idle_timeout = max(conf.timeout, 30) * 60.0
-        self.wire = self.new_wire()
-        peer = writer.get_extra_info("peername")
-        where = f"[{peer[0]}]:{peer[1]}" if isinstance(peer, tuple) else "local"
-        self.s = Session(ctx, tls_active=tls_active, peer=where)
+        self.conn = conn
+        self.wire = Wire(min(ctx.conf.maxlinelength, PRELOGIN_INPUT), PRELOGIN_INPUT)
+        self.s = Session(ctx, conn.output, tls_active=conn.tls_active, peer=conn.peer,
+                         peer_ip=conn.peer_ip)
         self.s.continuation = self.continuation
         self.s.send_continuation = self.send_continuation
         self.s.read_raw_line = self.read_raw_line
         self.s.start_tls = self.start_tls
-        self.s.flush = self.flush
+        self._authenticated = False
 
-    async def flush(self) -> None:
-        if self.s.out:
-            self.writer.write(b"".join(self.s.out))
-            self.s.out.clear()
-        await self.writer.drain()
-
-    async def _read(self) -> None:
-        try:
-            with self.ctx.shutdown.interrupts():
-                data = await asyncio.wait_for(self.reader.read(READ_SIZE), self.idle_timeout)
-        except ShuttingDown:
-            # RFC 9051 §7.1.5: BYE, then close, when the server shuts down.
-            self.writer.write(b"* BYE Server shutting down\r\n")
-            raise ConnectionClosed() from None
-        except (TimeoutError, ConnectionError) as err:
-            raise ConnectionClosed() from err
-        if not data:
-            raise ConnectionClosed()
-        self.wire.feed(data)
-
-    async def read_raw_line(self) -> bytes:
-        """One client line with no literal parsing (AUTHENTICATE, IDLE's DONE)."""
-        while True:
-            event = self.wire.next_raw_line()
-            if isinstance(event, bytes):
-                return event
-            if isinstance(event, TooLong):
-                return b"*"  # an over-long answer cancels, like the client's "*"
-            await self._read()
-
-    async def send_continuation(self, text: bytes) -> None:
-        """Send `+ text` now (RFC 9051 §7.5)."""
-        self.s.out.append(b"+ " + text + b"\r\n")
-        await self.flush()
-
-    async def continuation(self, text: bytes) -> bytes:
-        """Send `+ text` and return the client's answer line."""
-        await self.send_continuation(text)
-        return await self.read_raw_line()
-
-    async def start_tls(self) -> None:
-        """RFC 9051 §6.2.1: the tagged OK goes out in clear, then the handshake."""
-        await self.flush()
-        ssl_ctx = self.s.ctx.ssl
-        assert ssl_ctx is not None
-        # Anything pipelined after STARTTLS was sent in clear: drop it (CVE-2011-0411 class).
-        self.wire = self.new_wire()
-        await self.writer.start_tls(ssl_ctx)
-        self.s.tls_active = True
-
-    def new_wire(self) -> Wire:
-        """A framer with the configured limits (LITERAL+: no LITERAL- bound)."""
-        conf = self.ctx.conf
-        return Wire(conf.maxlinelength, conf.maxmessagesize or UNLIMITED_LITERAL)
-
+    # -- the loop's side
     def greeting(self) -> bytes:
         conf = self.s.conf
         caps = " ".join(capability_list(conf, tls_active=self.s.tls_active,
@@ -116,29 +68,37 @@ class Connection:
             who = "server ready"
         return f"* OK [CAPABILITY {caps}] {who}\r\n".encode()
 
-    async def serve(self) -> None:
-        self.writer.write(self.greeting())
-        try:
-            while self.s.state is not State.LOGOUT:
-                event = self.wire.next()
-                if isinstance(event, NeedMore):
-                    await self.flush()
-                    await self._read()
-                elif isinstance(event, NeedLiteral):
-                    if event.sync:
-                        self.writer.write(b"+ go ahead\r\n")
-                        await self.writer.drain()
-                elif isinstance(event, TooLong):
-                    self.too_long(event)
-                else:
-                    await self.command(event)
-            await self.flush()
-        except ConnectionClosed:
-            pass
-        except Exception:
-            log.exception("IMAP connection failed")
-        finally:
-            self.writer.close()
+    def feed(self, data: bytes) -> None:
+        self.wire.feed(data)
+
+    def next_event(self) -> object | None:
+        event = self.wire.next()
+        return None if isinstance(event, NeedMore) else event
+
+    def mid_command(self) -> bool:
+        return self.wire.mid_command
+
+    def finished(self) -> bool:
+        return self.s.state is State.LOGOUT
+
+    def goodbye(self, reason: str) -> bytes:
+        """RFC 9051 §7.1.5: BYE before the server closes the connection."""
+        text = {
+            "idle": "Autologout; idle for too long",
+            "login": "Autologout; no login in time",
+            "command": "Command not completed in time",
+        }.get(reason, "[UNAVAILABLE] Server shutting down")
+        return f"* BYE {text}\r\n".encode()
+
+    async def handle(self, event: object) -> None:
+        if isinstance(event, NeedLiteral):
+            if event.sync:
+                # Behind every reply already queued (RFC 9051 §5.5: replies in order).
+                self.s.out.append(b"+ go ahead\r\n")
+        elif isinstance(event, TooLong):
+            self.too_long(event)
+        elif isinstance(event, Line):
+            await self.command(event)
 
     def too_long(self, event: TooLong) -> None:
         if event.kind is TooBig.SYNC_LITERAL:
@@ -159,10 +119,62 @@ class Connection:
             self.s.out.append(tagged(err.tag, b"BAD", err.text))
             return
         await dispatch.run(self.s, cmd)
+        if not self._authenticated and self.s.state & (State.AUTHENTICATED | State.SELECTED):
+            self._logged_in()
         if self.s.after_reply is not None:
             after, self.s.after_reply = self.s.after_reply, None
-            await self.flush()
+            await self.s.flush()
             await after()
+
+    def _logged_in(self) -> None:
+        """Lift the pre-login bounds: the configured limits apply from now on."""
+        self._authenticated = True
+        self.conn.logged_in()
+        conf = self.ctx.conf
+        message_max = conf.maxmessagesize or UNLIMITED_LITERAL
+        other_max = conf.maxliteral or message_max
+
+        def literal_limit(first_chunk: bytes) -> int:
+            return message_max if _APPEND.match(first_chunk) else other_max
+
+        self.wire.set_limits(conf.maxlinelength, max(message_max, other_max), literal_limit)
+
+    # -- the session's side
+    async def read_raw_line(self) -> bytes:
+        """One client line with no literal parsing (AUTHENTICATE, IDLE's DONE)."""
+        while True:
+            event = self.wire.next_raw_line()
+            if isinstance(event, bytes):
+                return event
+            if isinstance(event, TooLong):
+                return b"*"  # an over-long answer cancels, like the client's "*"
+            await self.s.flush()
+            self.wire.feed(await self.conn.receive(mid_command=False))
+
+    async def send_continuation(self, text: bytes) -> None:
+        """Send `+ text` now, behind everything queued (RFC 9051 §7.5)."""
+        self.s.out.append(b"+ " + text + b"\r\n")
+        await self.s.flush()
+
+    async def continuation(self, text: bytes) -> bytes:
+        """Send `+ text` and return the client's answer line."""
+        await self.send_continuation(text)
+        return await self.read_raw_line()
+
+    async def start_tls(self) -> None:
+        """RFC 9051 §6.2.1: the tagged OK goes out in clear, then the handshake."""
+        ssl_ctx = self.s.ctx.ssl
+        assert ssl_ctx is not None
+        # Anything pipelined after STARTTLS was sent in clear: drop it (CVE-2011-0411 class).
+        self.wire = Wire(min(self.ctx.conf.maxlinelength, PRELOGIN_INPUT), PRELOGIN_INPUT)
+        await self.conn.start_tls(ssl_ctx)
+        self.s.tls_active = True
+
+
+def imap_timeouts(ctx: ServerContext) -> Timeouts:
+    conf = ctx.conf
+    return Timeouts(idle=max(conf.timeout, 30) * 60.0, command=float(conf.command_timeout),
+                    login=float(conf.prelogin_timeout), write=float(conf.write_timeout))
 
 
 async def start_imap(ctx: ServerContext, sock: socket.socket, *,
@@ -171,12 +183,8 @@ async def start_imap(ctx: ServerContext, sock: socket.socket, *,
     if implicit_tls and ctx.ssl is None:
         raise RuntimeError("imapd -s needs tls_server_cert and tls_server_key")
 
-    async def on_connect(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        with ctx.shutdown.session():
-            await Connection(ctx, reader, writer, tls_active=implicit_tls).serve()
+    async def make(conn: Connection) -> ImapProtocol:
+        return ImapProtocol(ctx, conn)
 
-    ssl_ctx = ctx.ssl if implicit_tls else None
-    if sock.family == socket.AF_UNIX:
-        return await asyncio.start_unix_server(on_connect, sock=sock, ssl=ssl_ctx)
-    return await asyncio.start_server(on_connect, sock=sock, ssl=ssl_ctx, limit=READ_SIZE)
-
+    server = LineServer("imap", make, lambda: imap_timeouts(ctx), ctx.ssl)
+    return await server.start_socket(sock, implicit_tls=implicit_tls)

@@ -1,9 +1,10 @@
 """One IMAP connection's state: who is logged in, what is selected, what is enabled.
 
 Invariants: `state` moves NOT_AUTHENTICATED -> AUTHENTICATED <-> SELECTED
--> LOGOUT (RFC 9051 §3); `selected` is set exactly in SELECTED; output is
-buffered in `out` and written by the server after each command, except
-continuation requests, which `continuation()` flushes at once.
+-> LOGOUT (RFC 9051 §3); `selected` is set exactly in SELECTED; every byte
+for the client, continuation requests included, goes through `out`, the
+connection's one ordered `roost.net.output.Output`, so replies leave in the
+order they were made (RFC 9051 §5.5).
 """
 
 from __future__ import annotations
@@ -16,12 +17,11 @@ from roost.auth.rights import Access
 from roost.config import Config
 from roost.imap.selected import SelectedMailbox
 from roost.master.context import ServerContext
+from roost.net.output import ConnectionClosed, Output
 from roost.store.api import Store
 from roost.store.names import Namespace
 
-
-class ConnectionClosed(Exception):
-    """The client went away or timed out; the connection ends quietly."""
+__all__ = ["ConnectionClosed", "Session", "State"]
 
 
 class State(enum.IntFlag):
@@ -34,7 +34,8 @@ class State(enum.IntFlag):
 class Session:
     """What handlers see of a connection."""
 
-    def __init__(self, ctx: ServerContext, *, tls_active: bool, peer: str) -> None:
+    def __init__(self, ctx: ServerContext, out: Output, *, tls_active: bool, peer: str,
+                 peer_ip: str | None = None) -> None:
         self.ctx = ctx
         self.conf: Config = ctx.conf
         self.store: Store = ctx.store
@@ -43,17 +44,17 @@ class Session:
         self.peer = peer
         self.identity: Identity = ANONYMOUS
         self.access: Access = ctx.access
+        self.peer_ip = peer_ip
         self.names: Namespace | None = None
         self.selected: SelectedMailbox | None = None
         self.enabled: set[str] = set()
-        self.out: list[bytes] = []
+        self.out = out
         self.saved_search: list[int] = []  # RFC 5182 `$`, as UIDs
         # Set by the server: send a continuation and read the client's raw line.
         self.continuation: Callable[[bytes], Awaitable[bytes]]
         self.send_continuation: Callable[[bytes], Awaitable[None]]
         self.start_tls: Callable[[], Awaitable[None]]
         self.read_raw_line: Callable[[], Awaitable[bytes]]
-        self.flush: Callable[[], Awaitable[None]]
         # Run by the server once the tagged reply is written (STARTTLS).
         self.after_reply: Callable[[], Awaitable[None]] | None = None
 
@@ -65,6 +66,10 @@ class Session:
     @property
     def tls_available(self) -> bool:
         return self.ctx.ssl is not None
+
+    async def flush(self) -> None:
+        """Write what is queued (back-pressure: waits while the client lags)."""
+        await self.out.flush()
 
     def untagged(self, text: bytes) -> None:
         self.out.append(b"* " + text + b"\r\n")

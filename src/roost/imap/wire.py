@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import enum
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 #: RFC 9051 §9 ``literal`` / RFC 3516 ``literal8``; at most 20 digits so a
@@ -79,6 +80,7 @@ class TooLong:
 
 
 Event = Line | NeedMore | NeedLiteral | TooLong
+LiteralLimit = Callable[[bytes], int]
 
 
 class _Mode(enum.Enum):
@@ -111,6 +113,8 @@ class Wire:
         """``max_nonsync_literal`` is ``LITERAL_MINUS_MAX`` under LITERAL-."""
         self._max_line = max_line
         self._max_literal = max_literal
+        self._literal_limit: LiteralLimit | None = None
+        self._command_literal_max = max_literal
         self._max_nonsync = max_nonsync_literal
         self._buf = bytearray()
         self._scan = 0  # no LF in _buf[:_scan]
@@ -122,6 +126,25 @@ class Wire:
         self._literal_used = 0  # literal bytes of the current command so far
         self._tail = b""  # end of the text being discarded
         self._raw_discard = False  # the line being discarded is a raw line
+
+    def set_limits(self, max_line: int, max_literal: int,
+                   literal_limit: LiteralLimit | None = None) -> None:
+        """New bounds from the next command on (e.g. once the client logged in).
+
+        ``literal_limit(first_chunk)`` gives the literal budget of a command
+        from its text up to the first literal (APPEND is bounded by
+        maxmessagesize, other commands by maxliteral); ``max_literal``
+        otherwise.
+        """
+        self._max_line = max_line
+        self._max_literal = max_literal
+        self._literal_limit = literal_limit
+
+    @property
+    def mid_command(self) -> bool:
+        """Part of a command (or of a refused one) is buffered or awaited."""
+        return (self._mode is not _Mode.TEXT or bool(self._chunks)
+                or bool(self._buf))
 
     def feed(self, data: bytes) -> None:
         """Append bytes read from the connection."""
@@ -202,8 +225,12 @@ class Wire:
             return line
         size = int(marker.group(2))
         sync = marker.group(3) == b""
-        tag = tag_of(self._chunks[0] if self._chunks else text)
-        room = self._max_literal - self._literal_used
+        first = self._chunks[0] if self._chunks else text
+        tag = tag_of(first)
+        if not self._chunks:
+            self._command_literal_max = (self._max_literal if self._literal_limit is None
+                                         else self._literal_limit(first))
+        room = self._command_literal_max - self._literal_used
         if sync and size > room:
             # RFC 9051 §7.5: the client waits for "+", so nothing follows.
             self._reset()

@@ -1,17 +1,12 @@
-"""asyncio glue: bytes in -> wire -> dispatch -> replies out.
+"""LMTP on the shared connection loop (`roost.net.loop`): wire -> dispatch -> replies.
 
-Works on the default loop and on uvloop (only `asyncio.start_server`,
-`start_unix_server` and `StreamWriter.start_tls` are used). Replies are
-collected while complete commands are buffered and written when the wire
-needs more input, so a pipelined group (RFC 2920 §3) gets its replies in
-one write, in order.
+Works on the default loop and on uvloop. Replies are queued while complete
+commands are buffered and written when the wire needs more input, so a
+pipelined group (RFC 2920 §3) gets its replies in one write, in order.
 """
 
 from __future__ import annotations
 
-import asyncio
-import functools
-import logging
 import secrets
 import socket
 import ssl
@@ -22,48 +17,62 @@ from roost.auth.rights import Access
 from roost.config import Config
 from roost.lmtp import responses as r
 from roost.lmtp.dispatch import dispatch, finish_message
-from roost.lmtp.session import After, Session, State
+from roost.lmtp.session import After, Session
 from roost.lmtp.wire import Body, BodyTooBig, Line, NeedMore, TooLong, Wire
-from roost.master.shutdown import Shutdown, ShuttingDown
+from roost.net.connection import Connection, Timeouts
+from roost.net.listener import LineServer
 from roost.store.api import Store
 
 if TYPE_CHECKING:
+    import asyncio
+
     from roost.master.context import ServerContext
-
-log = logging.getLogger(__name__)
-
-READ_CHUNK = 65536
 
 
 class LmtpService:
     """The LMTP service of one store: start it on TCP, a unix socket, or a bound socket.
 
     `tls_context` (from `roost.net.tls.server_context`) enables STARTTLS;
-    None leaves it unadvertised. `shutdown` is the worker's (the master's
-    ServerContext.shutdown); a service started alone has its own.
+    None leaves it unadvertised.
     """
 
     def __init__(self, conf: Config, store: Store,
-                 tls_context: ssl.SSLContext | None = None,
-                 shutdown: Shutdown | None = None) -> None:
+                 tls_context: ssl.SSLContext | None = None) -> None:
         self.conf = conf
         self.store = store
         self.access = Access(store, conf)
         self.tls_context = tls_context
-        self.shutdown = shutdown or Shutdown()
         self.servername = str(conf.servername) or socket.gethostname()
-        self._servers: list[asyncio.Server] = []
+        self.server = LineServer("lmtp", self._protocol, self._timeouts, tls_context)
+
+    def _timeouts(self) -> Timeouts:
+        timeout = float(self.conf.lmtp_timeout)
+        # An MTA logs in by connecting: no login clock.
+        return Timeouts(idle=timeout, command=float(self.conf.command_timeout),
+                        login=0.0, write=timeout)
+
+    async def _protocol(self, conn: Connection) -> LmtpProtocol:
+        session = Session(
+            conf=self.conf, store=self.store, access=self.access, servername=self.servername,
+            session_id=secrets.token_urlsafe(9), tls_context=self.tls_context,
+            peer_ip=conn.peer_ip, tls_active=conn.tls_active,
+        )
+        return LmtpProtocol(session, conn)
 
     async def start_tcp(self, host: str, port: int) -> asyncio.Server:
         """Listen on host:port (port 0 picks a free one: see `server.sockets`)."""
         _refuse_smtp_port(port)
-        return self._listening(
-            await asyncio.start_server(self.handle, host, port, limit=READ_CHUNK))
+        sock = socket.create_server((host, port), family=_family(host), backlog=128)
+        sock.setblocking(False)
+        return await self.server.start_socket(sock)
 
     async def start_unix(self, path: str | Path) -> asyncio.Server:
         """Listen on a unix socket at `path` (the usual MTA -> store link)."""
-        return self._listening(
-            await asyncio.start_unix_server(self.handle, str(path), limit=READ_CHUNK))
+        sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        sock.bind(str(path))
+        sock.listen(128)
+        sock.setblocking(False)
+        return await self.server.start_socket(sock)
 
     async def start_socket(self, sock: socket.socket, *,
                            implicit_tls: bool = False) -> asyncio.Server:
@@ -73,58 +82,19 @@ class LmtpService:
         """
         if sock.family != socket.AF_UNIX:
             _refuse_smtp_port(sock.getsockname()[1])
-        ssl_context = self.tls_context if implicit_tls else None
-        if implicit_tls and ssl_context is None:
-            raise RuntimeError("lmtpd -s needs tls_server_cert and tls_server_key")
-        handler = functools.partial(self.handle, implicit_tls=implicit_tls)
-        if sock.family == socket.AF_UNIX:
-            server = await asyncio.start_unix_server(handler, sock=sock, ssl=ssl_context,
-                                                     limit=READ_CHUNK)
-        else:
-            server = await asyncio.start_server(handler, sock=sock, ssl=ssl_context,
-                                                limit=READ_CHUNK)
-        return self._listening(server)
-
-    def _listening(self, server: asyncio.Server) -> asyncio.Server:
-        self._servers.append(server)
-        return server
+        return await self.server.start_socket(sock, implicit_tls=implicit_tls)
 
     async def close(self) -> None:
         """Stop listening, tell open connections `421` and wait for them to end.
 
-        A delivery in progress (DATA accepted) finishes and gets its replies first.
+        A delivery in progress finishes first and is acknowledged; the
+        connection then gets its 421 instead of the next command's reply.
         """
-        for server in self._servers:
-            server.close()
-        self.shutdown.begin()
-        await self.shutdown.sessions_ended()
-        for server in self._servers:
-            await server.wait_closed()
-        self._servers = []
+        await self.server.close()
 
-    async def handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter,
-                     implicit_tls: bool = False) -> None:
-        """Serve one connection until QUIT, EOF, idle timeout or a broken link."""
-        peer = writer.get_extra_info("peername")
-        session = Session(
-            conf=self.conf, store=self.store, access=self.access, servername=self.servername,
-            session_id=secrets.token_urlsafe(9), tls_context=self.tls_context,
-            peer_ip=peer[0] if isinstance(peer, tuple) else None, tls_active=implicit_tls,
-        )
-        connection = _Connection(session, reader, writer, self.shutdown)
-        try:
-            with self.shutdown.session():
-                await connection.run()
-        except (ConnectionError, TimeoutError, ssl.SSLError) as err:
-            log.info("lmtp %s: connection lost: %r", session.session_id, err)
-        except Exception:
-            log.exception("lmtp %s: connection failed", session.session_id)
-        finally:
-            writer.close()
-            try:
-                await writer.wait_closed()
-            except (ConnectionError, ssl.SSLError):
-                pass
+
+def _family(host: str) -> socket.AddressFamily:
+    return socket.AF_INET6 if ":" in host else socket.AF_INET
 
 
 def _refuse_smtp_port(port: int) -> None:
@@ -136,88 +106,71 @@ def _refuse_smtp_port(port: int) -> None:
 async def start_lmtp(ctx: ServerContext, sock: socket.socket, *,
                      implicit_tls: bool) -> asyncio.AbstractServer:
     """The master's entry point (cyrus.conf `cmd="lmtpd"`): serve LMTP on `sock`."""
-    service = LmtpService(ctx.conf, ctx.store, ctx.ssl, ctx.shutdown)
+    service = LmtpService(ctx.conf, ctx.store, ctx.ssl)
     return await service.start_socket(sock, implicit_tls=implicit_tls)
 
 
-class _Connection:
-    """The read-dispatch-write loop of one connection."""
+class LmtpProtocol:
+    """LMTP's part of the shared loop: the wire's events and their replies."""
 
-    def __init__(self, session: Session, reader: asyncio.StreamReader,
-                 writer: asyncio.StreamWriter, stop: Shutdown) -> None:
+    name = "lmtp"
+
+    def __init__(self, session: Session, conn: Connection) -> None:
         self.s = session
-        self.stop = stop
-        self.reader = reader
-        self.writer = writer
+        self.conn = conn
         self.wire = Wire()
-        self.pending: list[r.Reply] = []
-        self.timeout = float(session.conf.lmtp_timeout)
+        self._done = False
 
-    async def flush(self) -> None:
-        if self.pending:
-            self.writer.write(r.render_all(self.pending))
-            self.pending = []
-            async with asyncio.timeout(self.timeout):
-                await self.writer.drain()
-
-    def shutdown(self) -> None:
-        """Server shutdown: the pending replies, then 421 (RFC 5321 §3.8), then close."""
-        if not self.writer.is_closing():
-            self.pending.append(r.reply(421, "4.3.2", f"{self.s.servername} Service shutting down"))
-            self.writer.write(r.render_all(self.pending))
-            self.pending = []
-            self.writer.close()
-
-    async def run(self) -> None:
+    def greeting(self) -> bytes:
         greeting = f"{self.s.servername} LMTP" + (
             " Roost ready" if self.s.conf.serverinfo != "off" else " ready")
-        self.pending.append(r.reply(220, "", greeting))
-        while True:
-            if self.stop.requested and not self.s.state & (State.MAIL | State.RCPT):
-                self.shutdown()  # no new transaction once the worker stops
-                return
-            event = self.wire.next()
-            if isinstance(event, NeedMore):
-                await self.flush()
-                try:
-                    # A DATA body being read is a delivery in flight: it finishes.
-                    with self.stop.interrupts(when=not self.wire.in_body):
-                        async with asyncio.timeout(self.timeout):
-                            data = await self.reader.read(READ_CHUNK)
-                except ShuttingDown:
-                    self.shutdown()
-                    return
-                except TimeoutError:
-                    # RFC 5321 §4.5.3.2: the server may close an idle connection.
-                    self.pending.append(r.reply(421, "4.4.2",
-                                                f"{self.s.servername} Idle timeout, closing"))
-                    await self.flush()
-                    return
-                if not data:
-                    return
-                self.wire.feed(data)
-            elif isinstance(event, Line):
-                if not await self.command(event.text):
-                    return
-            elif isinstance(event, TooLong):
-                self.pending.append(r.LINE_TOO_LONG)
-            elif isinstance(event, Body):
-                self.pending.extend(await finish_message(self.s, event.data))
-            elif isinstance(event, BodyTooBig):
-                self.pending.extend(await finish_message(self.s, None))
+        return r.reply(220, "", greeting).render()
 
-    async def command(self, line: bytes) -> bool:
-        """Run one command; False when the connection is to close."""
-        self.pending.append(await dispatch(self.s, line))
+    def feed(self, data: bytes) -> None:
+        self.wire.feed(data)
+
+    def next_event(self) -> object | None:
+        event = self.wire.next()
+        return None if isinstance(event, NeedMore) else event
+
+    def mid_command(self) -> bool:
+        return self.wire.mid_command
+
+    def finished(self) -> bool:
+        return self._done
+
+    def goodbye(self, reason: str) -> bytes:
+        name = self.s.servername
+        if reason == "shutdown":
+            return r.reply(421, "4.3.2", f"{name} shutting down").render()
+        # RFC 5321 §4.5.3.2: the server may close a connection that stalls.
+        what = "Idle timeout" if reason == "idle" else "Command timeout"
+        return r.reply(421, "4.4.2", f"{name} {what}, closing").render()
+
+    def _send(self, replies: list[r.Reply]) -> None:
+        self.conn.output.append(r.render_all(replies))
+
+    async def handle(self, event: object) -> None:
+        if isinstance(event, Line):
+            await self.command(event.text)
+        elif isinstance(event, TooLong):
+            self._send([r.LINE_TOO_LONG])
+        elif isinstance(event, Body):
+            self._send(await finish_message(self.s, event.data))
+        elif isinstance(event, BodyTooBig):
+            self._send(await finish_message(self.s, None))
+
+    async def command(self, line: bytes) -> None:
+        self._send([await dispatch(self.s, line)])
         if self.s.after is After.READ_BODY:
             self.wire.start_body(int(self.s.conf.maxmessagesize))
         elif self.s.after is After.START_TLS and self.s.tls_context is not None:
-            await self.flush()
             # RFC 3207 §4.2: nothing pipelined behind STARTTLS may be acted on.
             self.wire.discard_buffer()
-            await self.writer.start_tls(self.s.tls_context)
+            await self.conn.start_tls(self.s.tls_context)
             self.s.restart_after_tls()
         elif self.s.after is After.CLOSE:
-            await self.flush()
-            return False
-        return True
+            self._done = True
+
+
+

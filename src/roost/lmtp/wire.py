@@ -86,6 +86,11 @@ class Wire:
     def in_body(self) -> bool:
         return self._in_body
 
+    @property
+    def mid_command(self) -> bool:
+        """Part of a command line or of a message is buffered or being read."""
+        return self._in_body or self._discarding or bool(self._buf)
+
     def start_body(self, max_size: int) -> None:
         """Read a DATA body next; `max_size` 0 means no limit."""
         self._in_body = True

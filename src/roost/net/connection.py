@@ -1,0 +1,150 @@
+"""One client connection: reads bounded in time, the ordered output, STARTTLS.
+
+Three clocks bound how long a client may hold a connection without making
+progress, whatever the protocol:
+
+- `idle_timeout`: between commands (IMAP `timeout`, LMTP `lmtp_timeout`);
+- `command_timeout`: from the first byte of a command to its last, literals
+  included, so a trickle of one byte every few seconds cannot keep one
+  command (and its buffers) alive forever;
+- `login_timeout`: from accept until the client authenticated, for
+  protocols with a login (RFC 9051 §5.4 allows a short pre-authentication
+  timer; Dovecot gives 3 minutes, CLIENT_LOGIN_TIMEOUT_MSECS).
+
+A read that hits one of them raises `ReadTimeout` naming which, and the
+protocol says its goodbye. `shutdown()` (the server is stopping) ends the
+read the connection waits in, or its next one, the same way with reason
+"shutdown"; a command being handled finishes first.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ssl
+import time
+from dataclasses import dataclass
+
+from roost.net.output import ConnectionClosed, Output
+
+READ_SIZE = 65536
+
+
+@dataclass(frozen=True, slots=True)
+class Timeouts:
+    """Seconds; 0 disables a clock (`login` 0: the protocol has no login)."""
+
+    idle: float
+    command: float
+    login: float
+    write: float
+
+
+class ReadTimeout(Exception):
+    """No (complete) input in time; `reason` is "idle", "command" or "login"."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def peer_of(writer: asyncio.StreamWriter) -> tuple[str | None, str]:
+    """(client address or None on a unix socket, `[addr]:port` for logs)."""
+    peer = writer.get_extra_info("peername")
+    if isinstance(peer, tuple) and peer:
+        return str(peer[0]), f"[{peer[0]}]:{peer[1]}"
+    return None, "local"
+
+
+class Connection:
+    """The transport side of one client, shared by every protocol."""
+
+    def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, *,
+                 timeouts: Timeouts, tls_active: bool) -> None:
+        self.reader = reader
+        self.writer = writer
+        self.timeouts = timeouts
+        self.tls_active = tls_active
+        self.output = Output(writer, timeouts.write)
+        self.peer_ip, self.peer = peer_of(writer)
+        now = time.monotonic()
+        self._login_deadline = now + timeouts.login if timeouts.login else None
+        self._command_deadline: float | None = None
+        self._stopping = False
+        self._wake: asyncio.Future[None] | None = None
+        self.bytes_read = 0
+
+    def shutdown(self) -> None:
+        """The server stops: end the connection at its next read."""
+        self._stopping = True
+        if self._wake is not None and not self._wake.done():
+            self._wake.set_result(None)
+
+    def logged_in(self) -> None:
+        """The client authenticated: the pre-login clock stops."""
+        self._login_deadline = None
+
+    def _deadline(self, mid_command: bool) -> tuple[float, str]:
+        now = time.monotonic()
+        if not mid_command:
+            self._command_deadline = None
+        elif self._command_deadline is None and self.timeouts.command:
+            self._command_deadline = now + self.timeouts.command
+        if mid_command and self._command_deadline is not None:
+            deadline, reason = self._command_deadline, "command"
+        else:
+            deadline, reason = now + self.timeouts.idle, "idle"
+        if self._login_deadline is not None and self._login_deadline < deadline:
+            deadline, reason = self._login_deadline, "login"
+        return deadline, reason
+
+    async def receive(self, *, mid_command: bool) -> bytes:
+        """The next bytes from the client (never empty).
+
+        `mid_command`: part of a command is already buffered, so the
+        command clock runs. ConnectionClosed at EOF or a broken link.
+        """
+        if self._stopping:
+            raise ReadTimeout("shutdown")
+        deadline, reason = self._deadline(mid_command)
+        read = asyncio.ensure_future(self.reader.read(READ_SIZE))
+        self._wake = asyncio.get_running_loop().create_future()
+        try:
+            await asyncio.wait((read, self._wake), timeout=max(0.0, deadline - time.monotonic()),
+                               return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            self._wake = None
+            if not read.done():
+                read.cancel()
+        if not read.done() or read.cancelled():
+            raise ReadTimeout("shutdown" if self._stopping else reason)
+        try:
+            data = read.result()
+        except (ConnectionError, ssl.SSLError) as err:
+            raise ConnectionClosed(f"read failed: {err!r}") from None
+        if not data:
+            raise ConnectionClosed("client closed the connection")
+        self.bytes_read += len(data)
+        return data
+
+    async def start_tls(self, context: ssl.SSLContext) -> None:
+        """Flush what is queued in clear, then handshake (RFC 9051 §6.2.1, RFC 3207 §4.2).
+
+        The caller drops whatever input it had buffered: it came in clear.
+        """
+        await self.output.flush()
+        try:
+            async with asyncio.timeout(self.timeouts.write):
+                await self.writer.start_tls(context)
+        except (TimeoutError, ConnectionError, ssl.SSLError, OSError) as err:
+            raise ConnectionClosed(f"TLS handshake failed: {err!r}") from None
+        self.tls_active = True
+
+    async def close(self) -> None:
+        """Close the transport; what is still queued is dropped."""
+        self.output.discard()
+        self.writer.close()
+        try:
+            async with asyncio.timeout(self.timeouts.write or None):
+                await self.writer.wait_closed()
+        except (TimeoutError, ConnectionError, ssl.SSLError, OSError):
+            pass
