@@ -1,7 +1,9 @@
 """What one step of a server-side SASL exchange yields (RFC 4422 §3).
 
 The protocol layer base64-encodes `Challenge.data` and `Success.final_data`
-and decodes client responses; mechanisms see raw bytes only.
+and decodes client responses; mechanisms see raw bytes only. A mechanism
+never checks a credential inside `begin`: it hands back a `Verify`, so the
+login flow can throttle before the check and run it off the event loop.
 """
 
 from __future__ import annotations
@@ -34,13 +36,26 @@ class Success:
 
 
 @dataclass(frozen=True, slots=True)
+class Verify:
+    """The mechanism is about to check a credential of `user`.
+
+    The protocol layer slows the attempt first if `user` or the client
+    failed before (roost.auth.throttle), then calls `check()` off the event
+    loop (PBKDF2 costs milliseconds) for the Success or Failure.
+    """
+
+    user: str
+    check: Callable[[], Success | Failure]
+
+
+@dataclass(frozen=True, slots=True)
 class Failure:
     """The exchange failed; `reason` is for the log, not for the client."""
 
     reason: str
 
 
-Outcome = Challenge | Success | Failure
+Outcome = Challenge | Verify | Success | Failure
 IsAdmin = Callable[[str], bool]
 Canonicalize = Callable[[str], str]
 
@@ -56,8 +71,17 @@ class Mechanism(Protocol):
 
     name: str
 
-    def step(self, client_data: bytes) -> Outcome:
-        """Consume the client's next message."""
+    def begin(self, client_data: bytes) -> Outcome:
+        """Consume the client's next message; a credential check comes back
+        as `Verify`, for the caller to throttle and run."""
+
+    def step(self, client_data: bytes) -> Challenge | Success | Failure:
+        """`begin`, with any credential check run at once (blocking)."""
+
+
+def resolve(outcome: Outcome) -> Challenge | Success | Failure:
+    """Run the check of a `Verify`; other outcomes as they are."""
+    return outcome.check() if isinstance(outcome, Verify) else outcome
 
 
 def authorize(authcid: str, authzid: str, is_admin: IsAdmin) -> Success | Failure:

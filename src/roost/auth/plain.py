@@ -6,7 +6,17 @@ connections unless allowplaintext says otherwise.
 from __future__ import annotations
 
 from roost.auth.credentials import CredentialStore
-from roost.auth.outcomes import Canonicalize, Challenge, Failure, IsAdmin, Outcome, authorize
+from roost.auth.outcomes import (
+    Canonicalize,
+    Challenge,
+    Failure,
+    IsAdmin,
+    Outcome,
+    Success,
+    Verify,
+    authorize,
+    resolve,
+)
 from roost.auth.saslprep import saslprep
 
 #: RFC 4616 §2 asks servers to accept 255 octets per field; we allow more
@@ -19,6 +29,27 @@ def _text(raw: bytes) -> str | None:
         return raw.decode("utf-8")
     except UnicodeDecodeError:
         return None
+
+
+def password_check(creds: CredentialStore, is_admin: IsAdmin, canonicalize: Canonicalize,
+                   authcid: str, password: str, authzid: str = "") -> Verify | Failure:
+    """The check of a user name and password, however they came (PLAIN,
+    LOGIN, IMAP LOGIN, POP3 USER/PASS): one canonicalisation for all."""
+    if not authcid or not password:
+        return Failure("empty authentication identity or password")
+    try:
+        # RFC 4616 §2: authcid is compared after SASLprep, as SCRAM's is.
+        user = canonicalize(saslprep(authcid, allow_unassigned=True))
+        target = canonicalize(authzid) if authzid else ""
+    except ValueError as err:  # SaslprepError and BadUsername are ValueErrors
+        return Failure(f"bad identity: {err}")
+
+    def check() -> Success | Failure:
+        if not creds.verify_password(user, password):
+            return Failure(f"wrong password for {user}")
+        return authorize(user, target, is_admin)
+
+    return Verify(user, check)
 
 
 class _PasswordMechanism:
@@ -34,17 +65,14 @@ class _PasswordMechanism:
 
     def _finish(self, authzid: str, authcid: str, password: str) -> Outcome:
         self._done = True
-        if not authcid or not password:
-            return Failure("empty authentication identity or password")
-        try:
-            # RFC 4616 §2: authcid is compared after SASLprep, as SCRAM's is.
-            user = self._canonicalize(saslprep(authcid, allow_unassigned=True))
-            target = self._canonicalize(authzid) if authzid else ""
-        except ValueError as err:  # SaslprepError and BadUsername are ValueErrors
-            return Failure(f"bad identity: {err}")
-        if not self._creds.verify_password(user, password):
-            return Failure(f"wrong password for {user}")
-        return authorize(user, target, self._is_admin)
+        return password_check(self._creds, self._is_admin, self._canonicalize,
+                              authcid, password, authzid)
+
+    def begin(self, client_data: bytes) -> Outcome:
+        raise NotImplementedError
+
+    def step(self, client_data: bytes) -> Challenge | Success | Failure:
+        return resolve(self.begin(client_data))
 
 
 class Plain(_PasswordMechanism):
@@ -56,7 +84,7 @@ class Plain(_PasswordMechanism):
         super().__init__(creds, is_admin, canonicalize)
         self._prompted = False
 
-    def step(self, client_data: bytes) -> Outcome:
+    def begin(self, client_data: bytes) -> Outcome:
         if self._done:
             return Failure("exchange already complete")
         if not client_data and not self._prompted:
@@ -90,7 +118,7 @@ class Login(_PasswordMechanism):
         self._started = False
         self._username: str | None = None
 
-    def step(self, client_data: bytes) -> Outcome:
+    def begin(self, client_data: bytes) -> Outcome:
         if self._done:
             return Failure("exchange already complete")
         if len(client_data) > MAX_MESSAGE:

@@ -20,7 +20,17 @@ import secrets as random_tokens
 from collections.abc import Callable
 
 from roost.auth.credentials import CredentialStore
-from roost.auth.outcomes import Canonicalize, Challenge, Failure, IsAdmin, Outcome, authorize
+from roost.auth.outcomes import (
+    Canonicalize,
+    Challenge,
+    Failure,
+    IsAdmin,
+    Outcome,
+    Success,
+    Verify,
+    authorize,
+    resolve,
+)
 from roost.auth.saslprep import SaslprepError, saslprep
 from roost.auth.scram import SALT_BYTES, ScramSecrets, proof_matches, server_signature
 
@@ -82,7 +92,10 @@ class Scram:
         self._combined_nonce = ""
         self._secrets: ScramSecrets | None = None
 
-    def step(self, client_data: bytes) -> Outcome:
+    def step(self, client_data: bytes) -> Challenge | Success | Failure:
+        return resolve(self.begin(client_data))
+
+    def begin(self, client_data: bytes) -> Outcome:
         state, self._state = self._state, "done"
         if state == "first" and not client_data and not self._prompted:
             # RFC 4422 §5 item 2a: client-first, so an empty challenge first.
@@ -170,6 +183,9 @@ class Scram:
             raise ScramFailure("invalid-proof")
         proof = _b64decode(proof_field[2:])
         auth_message = f"{self._first_bare},{self._server_first},{without_proof}".encode()
+        return Verify(self._authcid, lambda: self._check_proof(auth_message, proof))
+
+    def _check_proof(self, auth_message: bytes, proof: bytes) -> Success | Failure:
         if self._secrets is None:
             return Failure(f"unknown-user {self._authcid}")
         if not proof_matches(self._secrets, auth_message, proof):

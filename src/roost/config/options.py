@@ -57,7 +57,10 @@ class Options:
     sasl_minimum_layer = Int(0, "Minimum SASL security strength (Roost offers no layers).", NOT_YET)
     sasl_scram_iterations = Int(4096, "PBKDF2 iterations for new SCRAM secrets.")
     allowanonymouslogin = Bool(False, "Allow the anonymous user to log in.", NOT_YET)
-    failedloginpause = Int(3, "Seconds to wait after a failed authentication.")
+    failedloginpause = Int(
+        3, "Seconds to wait after a failed authentication; also the spacing of further attempts.")
+    maxlogins_per_host = Int(0, "Most logged-in sessions of a service from one host.")
+    maxlogins_per_user = Int(0, "Most logged-in sessions of a service for one user.")
     unix_group_enable = Bool(True, "Look up users' groups for `group:NAME` ACL identifiers (Cyrus unix auth).")
     unix_group_file = Str("/etc/group", "File in /etc/group format that groups are read from (Roost; Cyrus reads the system's).")
     # -- access control (RFC 4314)

@@ -46,7 +46,7 @@ class ImapProtocol:
         self.conn = conn
         self.wire = Wire(min(ctx.conf.maxlinelength, PRELOGIN_INPUT), PRELOGIN_INPUT)
         self.s = Session(ctx, conn.output, tls_active=conn.tls_active, peer=conn.peer,
-                         peer_ip=conn.peer_ip)
+                         peer_ip=conn.peer_ip, session_key=conn.session_key)
         self.s.continuation = self.continuation
         self.s.send_continuation = self.send_continuation
         self.s.read_raw_line = self.read_raw_line
@@ -87,6 +87,7 @@ class ImapProtocol:
             "idle": "Autologout; idle for too long",
             "login": "Autologout; no login in time",
             "command": "Command not completed in time",
+            "overloaded": "[UNAVAILABLE] Too many connections; try again later",
         }.get(reason, "[UNAVAILABLE] Server shutting down")
         return f"* BYE {text}\r\n".encode()
 
@@ -178,13 +179,20 @@ def imap_timeouts(ctx: ServerContext) -> Timeouts:
 
 
 async def start_imap(ctx: ServerContext, sock: socket.socket, *,
-                     implicit_tls: bool) -> asyncio.AbstractServer:
-    """Serve IMAP on a listening socket (IMAPS when `implicit_tls`)."""
+                     implicit_tls: bool, maxchild: int = 0) -> asyncio.AbstractServer:
+    """Serve IMAP on a listening socket (IMAPS when `implicit_tls`).
+
+    Connections are counted across workers when a limit needs them:
+    `maxchild` (cyrus.conf), maxlogins_per_host or maxlogins_per_user.
+    """
     if implicit_tls and ctx.ssl is None:
         raise RuntimeError("imapd -s needs tls_server_cert and tls_server_key")
 
     async def make(conn: Connection) -> ImapProtocol:
         return ImapProtocol(ctx, conn)
 
-    server = LineServer("imap", make, lambda: imap_timeouts(ctx), ctx.ssl)
+    conf = ctx.conf
+    counted = maxchild > 0 or conf.maxlogins_per_host > 0 or conf.maxlogins_per_user > 0
+    server = LineServer("imap", make, lambda: imap_timeouts(ctx), ctx.ssl,
+                        shared=ctx.shared if counted else None, maxchild=maxchild)
     return await server.start_socket(sock, implicit_tls=implicit_tls)

@@ -35,7 +35,7 @@ class Session:
     """What handlers see of a connection."""
 
     def __init__(self, ctx: ServerContext, out: Output, *, tls_active: bool, peer: str,
-                 peer_ip: str | None = None) -> None:
+                 peer_ip: str | None = None, session_key: int | None = None) -> None:
         self.ctx = ctx
         self.conf: Config = ctx.conf
         self.store: Store = ctx.store
@@ -45,6 +45,7 @@ class Session:
         self.identity: Identity = ANONYMOUS
         self.access: Access = ctx.access
         self.peer_ip = peer_ip
+        self.session_key = session_key  # its row in the shared sessions table, if counted
         self.names: Namespace | None = None
         self.selected: SelectedMailbox | None = None
         self.enabled: set[str] = set()

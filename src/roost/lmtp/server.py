@@ -21,6 +21,7 @@ from roost.lmtp.session import After, Session
 from roost.lmtp.wire import Body, BodyTooBig, Line, NeedMore, TooLong, Wire
 from roost.net.connection import Connection, Timeouts
 from roost.net.listener import LineServer
+from roost.net.shared_state import SharedState
 from roost.store.api import Store
 
 if TYPE_CHECKING:
@@ -37,13 +38,17 @@ class LmtpService:
     """
 
     def __init__(self, conf: Config, store: Store,
-                 tls_context: ssl.SSLContext | None = None) -> None:
+                 tls_context: ssl.SSLContext | None = None, *,
+                 shared: SharedState | None = None, maxchild: int = 0) -> None:
+        """`shared` and `maxchild` (cyrus.conf) cap concurrent connections
+        across workers (`roost.net.listener`)."""
         self.conf = conf
         self.store = store
         self.access = Access(store, conf)
         self.tls_context = tls_context
         self.servername = str(conf.servername) or socket.gethostname()
-        self.server = LineServer("lmtp", self._protocol, self._timeouts, tls_context)
+        self.server = LineServer("lmtp", self._protocol, self._timeouts, tls_context,
+                                 shared=shared if maxchild > 0 else None, maxchild=maxchild)
 
     def _timeouts(self) -> Timeouts:
         timeout = float(self.conf.lmtp_timeout)
@@ -104,9 +109,9 @@ def _refuse_smtp_port(port: int) -> None:
 
 
 async def start_lmtp(ctx: ServerContext, sock: socket.socket, *,
-                     implicit_tls: bool) -> asyncio.AbstractServer:
+                     implicit_tls: bool, maxchild: int = 0) -> asyncio.AbstractServer:
     """The master's entry point (cyrus.conf `cmd="lmtpd"`): serve LMTP on `sock`."""
-    service = LmtpService(ctx.conf, ctx.store, ctx.ssl)
+    service = LmtpService(ctx.conf, ctx.store, ctx.ssl, shared=ctx.shared, maxchild=maxchild)
     return await service.start_socket(sock, implicit_tls=implicit_tls)
 
 
@@ -143,6 +148,8 @@ class LmtpProtocol:
         name = self.s.servername
         if reason == "shutdown":
             return r.reply(421, "4.3.2", f"{name} shutting down").render()
+        if reason == "overloaded":
+            return r.reply(421, "4.3.2", f"{name} Too many connections, try again later").render()
         # RFC 5321 §4.5.3.2: the server may close a connection that stalls.
         what = "Idle timeout" if reason == "idle" else "Command timeout"
         return r.reply(421, "4.4.2", f"{name} {what}, closing").render()

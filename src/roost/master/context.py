@@ -1,4 +1,5 @@
-"""What every service of a worker shares: config, store, credentials, TLS, shutdown."""
+"""What every service of a worker shares: config, store, credentials, TLS,
+shutdown, the state shared with the other workers, and the one login flow."""
 
 from __future__ import annotations
 
@@ -6,10 +7,12 @@ import ssl
 from dataclasses import dataclass, field
 
 from roost.auth.credentials import CredentialStore
+from roost.auth.login import LoginFlow
 from roost.auth.rights import Access
 from roost.auth.sqlite_credentials import open_credential_store
 from roost.config import Config
 from roost.master.shutdown import Shutdown
+from roost.net.shared_state import SharedState, open_shared_state
 from roost.net.tls import server_context
 from roost.store.api import Store
 from roost.store.open import open_store
@@ -30,9 +33,13 @@ class ServerContext:
     ssl: ssl.SSLContext | None
     shutdown: Shutdown = field(default_factory=Shutdown)
     access: Access = field(init=False)
+    shared: SharedState = field(init=False)
+    logins: LoginFlow = field(init=False)
 
     def __post_init__(self) -> None:
         self.access = Access(self.store, self.conf)  # the one rights decision over this store
+        self.shared = open_shared_state(self.conf.configdirectory)
+        self.logins = LoginFlow(self.conf, self.creds, self.shared)
 
 
 async def open_context(conf: Config) -> ServerContext:

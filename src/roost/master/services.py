@@ -23,7 +23,7 @@ from roost.master.context import ServerContext
 
 class StartService(Protocol):
     def __call__(self, ctx: ServerContext, sock: socket.socket, *,
-                 implicit_tls: bool) -> Awaitable[asyncio.AbstractServer]: ...
+                 implicit_tls: bool, maxchild: int) -> Awaitable[asyncio.AbstractServer]: ...
 
 
 # program name -> "module:function" of its start function
@@ -40,6 +40,15 @@ class Service:
     entry: Entry
     program: str
     implicit_tls: bool
+
+    @property
+    def maxchild(self) -> int:
+        """cyrus.conf `maxchild=`: most connections at once (Cyrus: processes,
+        one connection each); -1 or unset: no limit, returned as 0."""
+        try:
+            return max(0, int(self.entry.args.get("maxchild", "-1")))
+        except ValueError:
+            raise ConfigError(f"{self.entry.where()}: maxchild= is not a number") from None
 
     def starter(self) -> Callable[..., Awaitable[asyncio.AbstractServer]]:
         module, _, func = PROGRAMS[self.program].partition(":")

@@ -72,6 +72,8 @@ class Connection:
         self._stopping = False
         self._wake: asyncio.Future[None] | None = None
         self.bytes_read = 0
+        #: Its row in the shared sessions table, when connections are counted.
+        self.session_key: int | None = None
 
     def shutdown(self) -> None:
         """The server stops: end the connection at its next read."""

@@ -2,7 +2,11 @@
 
 `LineServer` listens on sockets (TCP or unix, optionally implicit TLS),
 builds a `Connection` and the protocol for each client and runs the shared
-loop. `close()` stops listening and tells every open connection that the
+loop. With a `SharedState` it counts its connections across worker
+processes: past `maxchild` (cyrus.conf SERVICES) a client gets the
+protocol's goodbye for reason "overloaded" (`* BYE [UNAVAILABLE]`, `421`)
+instead of a session, and the row it holds lets the login flow count
+logged-in sessions (maxlogins_per_host / maxlogins_per_user). `close()` stops listening and tells every open connection that the
 server shuts down: a connection waiting for input gets the protocol's
 goodbye at once (`421`, `* BYE`), one in the middle of a command finishes
 it first (an LMTP delivery in flight completes and is acknowledged).
@@ -18,6 +22,7 @@ from collections.abc import Awaitable, Callable
 
 from roost.net.connection import Connection, Timeouts
 from roost.net.loop import LineProtocol, say_goodbye, serve
+from roost.net.shared_state import SharedState
 
 log = logging.getLogger(__name__)
 
@@ -26,22 +31,26 @@ DRAIN_SECONDS = 10.0
 #: Reader buffer of each connection (StreamReader `limit`).
 READ_LIMIT = 65536
 
-MakeProtocol = Callable[[Connection], Awaitable[LineProtocol | bytes]]
+MakeProtocol = Callable[[Connection], Awaitable[LineProtocol]]
 
 
 class LineServer:
     """One service's listeners and open connections.
 
-    `make(conn)` returns the protocol to run, or the bytes of a refusal
-    (the protocol's "too many connections" reply) to send before closing.
+    `make(conn)` returns the protocol to run on a new connection. `shared`
+    (None: connections are not counted) and `maxchild` (0: no limit) as
+    described above.
     """
 
     def __init__(self, name: str, make: MakeProtocol, timeouts: Callable[[], Timeouts],
-                 tls_context: ssl.SSLContext | None = None) -> None:
+                 tls_context: ssl.SSLContext | None = None, *,
+                 shared: SharedState | None = None, maxchild: int = 0) -> None:
         self.name = name
         self.make = make
         self.timeouts = timeouts
         self.tls_context = tls_context
+        self.shared = shared
+        self.maxchild = maxchild
         self.servers: list[asyncio.Server] = []
         self.connections: dict[asyncio.Task[None], Connection] = {}
 
@@ -72,15 +81,25 @@ class LineServer:
         if task is not None:
             self.connections[task] = conn
         try:
-            made = await self.make(conn)
-            if isinstance(made, bytes):
-                await say_goodbye(conn, made)
+            if self.shared is not None:
+                conn.session_key = await asyncio.to_thread(
+                    self.shared.open_session, self.name, conn.peer_ip or "", self.maxchild)
+            proto = await self.make(conn)
+            if self.shared is not None and conn.session_key is None:
+                log.info("%s %s: refused: %d connections (maxchild)", self.name, conn.peer,
+                         self.maxchild)
+                await say_goodbye(conn, proto.goodbye("overloaded"))
                 await conn.close()
             else:
-                await serve(conn, made)
+                await serve(conn, proto)
+        except Exception:
+            log.exception("%s %s: connection set-up failed", self.name, conn.peer)
+            await conn.close()
         finally:
             if task is not None:
                 self.connections.pop(task, None)
+            if self.shared is not None and conn.session_key is not None:
+                await asyncio.to_thread(self.shared.close_session, conn.session_key)
 
     async def close(self) -> None:
         """Stop listening, say goodbye to every connection and wait for them."""

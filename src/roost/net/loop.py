@@ -52,7 +52,8 @@ class LineProtocol(Protocol):
 
     def goodbye(self, reason: str) -> bytes:
         """The last reply before the server hangs up; `reason` is a
-        `ReadTimeout` reason: "idle", "command", "login" or "shutdown"."""
+        `ReadTimeout` reason ("idle", "command", "login", "shutdown") or
+        "overloaded" (the service has maxchild connections)."""
 
 
 async def serve(conn: Connection, proto: LineProtocol) -> None:

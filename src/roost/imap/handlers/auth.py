@@ -3,23 +3,18 @@ STARTTLS, LOGIN, AUTHENTICATE, ENABLE."""
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import binascii
-import logging
 import platform
 
 from roost import __version__
-from roost.auth.identity import BadUsername, canonical_user, identity_for
-from roost.auth.outcomes import Challenge, Failure, Success
-from roost.auth.sasl import UnknownMechanism, mechanisms_offered, start
+from roost.auth.identity import Identity
+from roost.auth.login import Client, LoginFailed
 from roost.imap import commands as c
 from roost.imap.capabilities import capability_list
 from roost.imap.errors import BadCommand, No
 from roost.imap.responses import Done, nstring, plist, string
 from roost.imap.session import Session, State
-
-log = logging.getLogger(__name__)
 
 # RFC 5161 §3.1 / RFC 9051 §6.3.1: what ENABLE can switch on.
 ENABLEABLE = frozenset({"IMAP4REV2"})
@@ -70,16 +65,21 @@ async def starttls(s: Session, cmd: c.StartTls) -> Done:
     return Done("Begin TLS negotiation now")
 
 
-async def login_failed(s: Session, who: str, how: str) -> No:
-    """A pause after a failed authentication slows password guessing."""
-    log.warning("badlogin: %s %s %s", s.peer, how, who)
-    await asyncio.sleep(s.conf.failedloginpause)
-    return No("AUTHENTICATIONFAILED", "Authentication failed")
+#: LoginFailed kinds -> the response code of the tagged NO (RFC 9051 §7.1).
+_FAILURE_CODES = {
+    "failed": "AUTHENTICATIONFAILED",
+    "mechanism": "CANNOT",
+    "throttled": "UNAVAILABLE",
+    "too-many": None,  # Cyrus: "NO Too many open connections (...)"
+}
 
 
-def finish_login(s: Session, user: str, how: str) -> Done:
-    log.info("login: %s %s %s%s", s.peer, user, how, " TLS" if s.tls_active else "")
-    s.login_as(identity_for(user, s.conf))
+def _client(s: Session) -> Client:
+    return Client("imap", s.peer_ip, s.peer, s.tls_active, s.session_key)
+
+
+def _logged_in(s: Session, identity: Identity) -> Done:
+    s.login_as(identity)
     return Done("Logged in", "CAPABILITY " + caps_line(s))
 
 
@@ -88,12 +88,10 @@ async def login(s: Session, cmd: c.Login) -> Done:
     if not s.tls_active and not s.conf.allowplaintext:
         raise No("PRIVACYREQUIRED", "Plaintext login disabled; use STARTTLS")
     try:
-        user = canonical_user(cmd.username, s.conf)
-    except BadUsername:
-        raise await login_failed(s, cmd.username, "plaintext") from None
-    if not s.ctx.creds.verify_password(user, cmd.password):
-        raise await login_failed(s, user, "plaintext")
-    return finish_login(s, user, "plaintext")
+        identity = await s.ctx.logins.password(_client(s), cmd.username, cmd.password)
+    except LoginFailed as err:
+        raise No(_FAILURE_CODES[err.kind], err.text) from None
+    return _logged_in(s, identity)
 
 
 def _decode_response(line: bytes) -> bytes:
@@ -106,30 +104,16 @@ def _decode_response(line: bytes) -> bytes:
 
 
 async def authenticate(s: Session, cmd: c.Authenticate) -> Done:
-    """RFC 9051 §6.2.2 with SASL-IR (RFC 4959)."""
-    if cmd.mechanism.upper() not in mechanisms_offered(s.conf, s.tls_active):
-        raise No("CANNOT", f"Mechanism {cmd.mechanism} not available")
+    """RFC 9051 §6.2.2 with SASL-IR (RFC 4959): base64 challenges as `+` lines."""
+
+    async def exchange(challenge: bytes) -> bytes:
+        return _decode_response(await s.continuation(base64.b64encode(challenge)))
+
     try:
-        mech = start(cmd.mechanism, s.ctx.creds, is_admin=s.conf.is_admin,
-                     canonicalize=lambda name: canonical_user(name, s.conf))
-    except UnknownMechanism:
-        raise No("CANNOT", f"Mechanism {cmd.mechanism} not available") from None
-    data = cmd.initial
-    if data is None:
-        data = _decode_response(await s.continuation(b""))
-    while True:
-        outcome = mech.step(data)
-        if isinstance(outcome, Challenge):
-            data = _decode_response(await s.continuation(base64.b64encode(outcome.data)))
-            continue
-        if isinstance(outcome, Failure):
-            raise await login_failed(s, outcome.reason, mech.name)
-        assert isinstance(outcome, Success)
-        if outcome.final_data is not None:
-            # RFC 9051 §6.2.2: success data may ride on the tagged OK only
-            # with SASL-IR; a final challenge works with every client.
-            await s.continuation(base64.b64encode(outcome.final_data))
-        return finish_login(s, outcome.authzid, mech.name)
+        identity = await s.ctx.logins.sasl(_client(s), cmd.mechanism, cmd.initial, exchange)
+    except LoginFailed as err:
+        raise No(_FAILURE_CODES[err.kind], err.text) from None
+    return _logged_in(s, identity)
 
 
 async def enable(s: Session, cmd: c.Enable) -> None:

@@ -1,0 +1,149 @@
+"""THE login flow of every protocol: SASL exchanges (with SASL-IR) and
+plain user/password logins (IMAP LOGIN, later POP3 USER/PASS), ending in
+one `Identity`.
+
+The protocol gives the flow its transport-free pieces (who the client is,
+how to send a challenge and read the answer) and maps `LoginFailed` to its
+own reply; the flow does, once for all protocols:
+
+- canonicalisation of the login name (`identity.canonical_user`, after
+  SASLprep);
+- the throttle (`throttle.LoginThrottle`): a wait before the credential is
+  checked, failures counted across connections and workers, the pause
+  after a failure;
+- the credential check off the event loop (PBKDF2 costs milliseconds):
+  mechanisms hand it back as `Verify` and it runs in a thread;
+- `maxlogins_per_host` / `maxlogins_per_user`: logged-in sessions of the
+  same service, counted as Cyrus counts them, refused with its words;
+- one log line per attempt, with client text escaped and truncated.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from roost.auth.credentials import CredentialStore
+from roost.auth.identity import Identity, canonical_user, identity_for
+from roost.auth.outcomes import Challenge, Failure, Outcome, Success, Verify
+from roost.auth.plain import password_check
+from roost.auth.sasl import UnknownMechanism, mechanisms_offered, start
+from roost.auth.throttle import LoginThrottle
+from roost.config import Config
+from roost.net.logtext import clean
+from roost.net.shared_state import SharedState
+
+log = logging.getLogger(__name__)
+
+#: Sends a challenge (raw bytes) and returns the client's decoded answer.
+Exchange = Callable[[bytes], Awaitable[bytes]]
+
+
+class LoginFailed(Exception):
+    """The login did not succeed. `kind` picks the protocol's reply:
+
+    - "failed": wrong credentials (IMAP `NO [AUTHENTICATIONFAILED]`);
+    - "mechanism": the mechanism is not offered (IMAP `NO [CANNOT]`);
+    - "throttled": too many recent failures, not checked (`NO [UNAVAILABLE]`);
+    - "too-many": maxlogins_per_host/user (Cyrus: `NO Too many open connections`).
+    """
+
+    def __init__(self, kind: str, text: str) -> None:
+        super().__init__(text)
+        self.kind = kind
+        self.text = text
+
+
+@dataclass(frozen=True, slots=True)
+class Client:
+    """Who is logging in, as the protocol knows it."""
+
+    service: str
+    address: str | None  # None on a unix socket
+    peer: str  # for log lines
+    tls_active: bool
+    session_key: int | None  # its `sessions` row, when connections are counted
+
+
+class LoginFlow:
+    """Logins of one worker: its configuration, credentials and shared state."""
+
+    def __init__(self, conf: Config, creds: CredentialStore, shared: SharedState) -> None:
+        self.conf = conf
+        self.creds = creds
+        self.shared = shared
+        self.throttle = LoginThrottle(shared, float(conf.failedloginpause))
+
+    def _canonical(self, name: str) -> str:
+        return canonical_user(name, self.conf)
+
+    async def password(self, client: Client, username: str, password: str) -> Identity:
+        """A plain user name and password (IMAP LOGIN, RFC 9051 §6.2.3)."""
+        outcome = password_check(self.creds, self.conf.is_admin, self._canonical,
+                                 username, password)
+        success = await self._conclude(client, outcome, "plaintext")
+        return identity_for(success.authzid, self.conf)
+
+    async def sasl(self, client: Client, mechanism: str, initial: bytes | None,
+                   exchange: Exchange) -> Identity:
+        """One SASL exchange (RFC 4422 §3); `initial` is the SASL-IR response
+        (RFC 4959), None when the command had none."""
+        if mechanism.upper() not in mechanisms_offered(self.conf, client.tls_active):
+            raise LoginFailed("mechanism", f"Mechanism {clean(mechanism)} not available")
+        try:
+            mech = start(mechanism, self.creds, is_admin=self.conf.is_admin,
+                         canonicalize=self._canonical)
+        except UnknownMechanism:
+            raise LoginFailed("mechanism", f"Mechanism {clean(mechanism)} not available") from None
+        data = await exchange(b"") if initial is None else initial
+        while True:
+            outcome = mech.begin(data)
+            if not isinstance(outcome, Challenge):
+                break
+            data = await exchange(outcome.data)
+        success = await self._conclude(client, outcome, mech.name)
+        if success.final_data is not None:
+            # RFC 4422 §3.6 additional data with success, sent as a last
+            # challenge: every client takes that (IMAP could also put it on
+            # the tagged OK, but only with SASL-IR, RFC 9051 §6.2.2).
+            await exchange(success.final_data)
+        return identity_for(success.authzid, self.conf)
+
+    async def _conclude(self, client: Client, outcome: Outcome, how: str) -> Success:
+        """Throttle, check off the loop, count, log: the Success, or LoginFailed."""
+        account = None
+        if isinstance(outcome, Verify):
+            account = outcome.user
+            if not await self.throttle.wait_turn(client.address, account):
+                log.warning("badlogin: %s %s %s throttled", client.peer, how, clean(account))
+                raise LoginFailed("throttled", "Too many failed logins; try again later")
+            outcome = await asyncio.to_thread(outcome.check)
+        if not isinstance(outcome, Success):
+            reason = outcome.reason if isinstance(outcome, Failure) else "unexpected challenge"
+            log.warning("badlogin: %s %s %s", client.peer, how, clean(reason))
+            await self.throttle.failed(client.address, account)
+            raise LoginFailed("failed", "Authentication failed")
+        await self.throttle.succeeded(outcome.authcid)
+        if client.session_key is not None:
+            await self._check_limits(client, outcome.authzid)
+        log.info("login: %s %s %s%s", client.peer, clean(outcome.authzid), how,
+                 " TLS" if client.tls_active else "")
+        return outcome
+
+    async def _check_limits(self, client: Client, user: str) -> None:
+        """Cyrus `maxlogins_per_host` / `maxlogins_per_user` (0: no limit)."""
+        assert client.session_key is not None
+        max_host, max_user = self.conf.maxlogins_per_host, self.conf.maxlogins_per_user
+        refused = await asyncio.to_thread(self.shared.log_in, client.session_key, user,
+                                          max_host, max_user)
+        if refused is None:
+            return
+        parts = []
+        if max_host:
+            parts.append(f"{refused.host} of {max_host} from {client.address or 'local'}")
+        if max_user:
+            parts.append(f"{refused.user} of {max_user} for {user}")
+        log.info("login refused: %s %s: too many sessions", client.peer, clean(user))
+        raise LoginFailed("too-many", f"Too many open connections ({', '.join(parts)})")

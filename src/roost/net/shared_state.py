@@ -1,0 +1,209 @@
+"""State every worker process shares: open sessions and failed logins.
+
+Kept in `<configdirectory>/sessions.db` (SQLite, WAL, no fsync: it is
+about live connections, nothing to keep over a crash). Why SQLite and not
+a shared-memory array from the master: the counters must also hold
+strings (client addresses, user ids) and times, be updated atomically by
+several processes (a transaction does that, no lock protocol of our own),
+work the same in one process (`roost serve`, the tests) as under the
+master, and survive a worker dying: rows carry the pid of their process
+and rows of processes that no longer run are dropped whenever a worker
+opens the file. Every call is a few small statements; callers run them in
+a thread (`asyncio.to_thread`) so the event loop never waits on the file.
+
+Invariants: a `sessions` row exists exactly while its connection is open
+(or until its process is found dead); `user` is set once the session
+logged in. A `login_failures` row counts the failures of one key
+(`addr:<ip>` or `user:<id>`) since its last quiet period, and `next_slot`
+is the earliest time its next attempt may be checked.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+FILENAME = "sessions.db"
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS sessions (
+    id INTEGER PRIMARY KEY,
+    pid INTEGER NOT NULL,
+    service TEXT NOT NULL,
+    host TEXT NOT NULL,
+    user TEXT
+);
+CREATE INDEX IF NOT EXISTS sessions_by_service ON sessions (service, host, user);
+CREATE TABLE IF NOT EXISTS login_failures (
+    key TEXT PRIMARY KEY,
+    failures INTEGER NOT NULL,
+    last_failure REAL NOT NULL,
+    next_slot REAL NOT NULL
+) WITHOUT ROWID;
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class LoginCounts:
+    """Logged-in sessions of one service from a host and for a user (this one excluded)."""
+
+    host: int
+    user: int
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+class SharedState:
+    """The sessions and login-failure tables; safe to share between threads."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._lock = threading.Lock()
+        self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None,
+                                   timeout=10.0)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=OFF")
+        self._db.executescript(_SCHEMA)
+        self.reap()
+
+    def close(self) -> None:
+        self._db.close()
+
+    @contextmanager
+    def _transaction(self) -> Iterator[None]:
+        """One write transaction, committed unless it raised."""
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+
+    def _write(self, sql: str, args: tuple[object, ...] = ()) -> sqlite3.Cursor:
+        with self._lock:
+            return self._db.execute(sql, args)
+
+    def reap(self) -> None:
+        """Drop the sessions of processes that no longer run (a worker was killed)."""
+        with self._lock:
+            pids = [int(row[0]) for row in
+                    self._db.execute("SELECT DISTINCT pid FROM sessions").fetchall()]
+            dead = [pid for pid in pids if pid != os.getpid() and not _alive(pid)]
+            for pid in dead:
+                self._db.execute("DELETE FROM sessions WHERE pid = ?", (pid,))
+
+    # -- sessions
+    def open_session(self, service: str, host: str, maxchild: int) -> int | None:
+        """Register a connection; None (and nothing registered) when `service`
+        already has `maxchild` (> 0) open."""
+        with self._transaction():
+            if maxchild > 0:
+                (count,) = self._db.execute(
+                    "SELECT count(*) FROM sessions WHERE service = ?", (service,)).fetchone()
+                if count >= maxchild:
+                    return None
+            cursor = self._db.execute(
+                "INSERT INTO sessions (pid, service, host) VALUES (?, ?, ?)",
+                (os.getpid(), service, host))
+            return int(cursor.lastrowid or 0)
+
+    def log_in(self, session: int, user: str, max_host: int, max_user: int
+               ) -> LoginCounts | None:
+        """Mark `session` logged in as `user` unless that makes more than
+        `max_host` logged-in sessions of its service from its host or
+        `max_user` for the user (0: no limit). The counts when refused."""
+        with self._transaction():
+            row = self._db.execute("SELECT service, host FROM sessions WHERE id = ?",
+                                   (session,)).fetchone()
+            if row is None:
+                return None
+            service, host = row
+            (from_host,) = self._db.execute(
+                "SELECT count(*) FROM sessions WHERE service = ? AND host = ?"
+                " AND user IS NOT NULL AND id != ?", (service, host, session)).fetchone()
+            (for_user,) = self._db.execute(
+                "SELECT count(*) FROM sessions WHERE service = ? AND user = ? AND id != ?",
+                (service, user, session)).fetchone()
+            if (max_host and from_host >= max_host) or (max_user and for_user >= max_user):
+                return LoginCounts(int(from_host), int(for_user))
+            self._db.execute("UPDATE sessions SET user = ? WHERE id = ?", (user, session))
+            return None
+
+    def close_session(self, session: int) -> None:
+        self._write("DELETE FROM sessions WHERE id = ?", (session,))
+
+    def open_sessions(self, service: str) -> int:
+        with self._lock:
+            (count,) = self._db.execute("SELECT count(*) FROM sessions WHERE service = ?",
+                                        (service,)).fetchone()
+        return int(count)
+
+    # -- failed logins
+    def reserve_attempt(self, keys: tuple[str, ...], now: float, spacing: float,
+                        forget_after: float, longest_wait: float) -> float | None:
+        """When the next attempt for `keys` may be checked: seconds from `now`.
+
+        A key with recent failures gives each attempt its own slot,
+        `spacing` seconds after the previous one, so parallel connections
+        queue up instead of guessing side by side. None (nothing reserved)
+        when the queue is longer than `longest_wait`.
+        """
+        with self._transaction():
+            slots = []
+            for key in keys:
+                row = self._db.execute(
+                    "SELECT failures, last_failure, next_slot FROM login_failures"
+                    " WHERE key = ?", (key,)).fetchone()
+                if row is None or now - row[1] > forget_after:
+                    continue
+                slots.append((key, max(now, float(row[2]))))
+            if any(slot - now > longest_wait for _, slot in slots):
+                return None
+            for key, slot in slots:
+                self._db.execute("UPDATE login_failures SET next_slot = ? WHERE key = ?",
+                                 (slot + spacing, key))
+            return max((slot - now for _, slot in slots), default=0.0)
+
+    def record_failure(self, keys: tuple[str, ...], now: float, spacing: float,
+                       forget_after: float) -> None:
+        """Count a failure for each key; the next attempt waits `spacing` at least."""
+        with self._transaction():
+            for key in keys:
+                self._db.execute(
+                    "INSERT INTO login_failures (key, failures, last_failure, next_slot)"
+                    " VALUES (?, 1, ?, ?) ON CONFLICT (key) DO UPDATE SET"
+                    " failures = CASE WHEN ? - last_failure > ? THEN 1"
+                    " ELSE failures + 1 END,"
+                    " last_failure = excluded.last_failure,"
+                    " next_slot = max(next_slot, excluded.next_slot)",
+                    (key, now, now + spacing, now, forget_after))
+
+    def forget_failures(self, key: str) -> None:
+        self._write("DELETE FROM login_failures WHERE key = ?", (key,))
+
+    def failures(self, key: str) -> tuple[int, float]:
+        """(failures, next_slot) of `key`; (0, 0.0) when it has none."""
+        with self._lock:
+            row = self._db.execute("SELECT failures, next_slot FROM login_failures"
+                                   " WHERE key = ?", (key,)).fetchone()
+        return (0, 0.0) if row is None else (int(row[0]), float(row[1]))
+
+
+def open_shared_state(configdirectory: str) -> SharedState:
+    """The shared state of the site whose configdirectory is given."""
+    return SharedState(Path(configdirectory) / FILENAME)
