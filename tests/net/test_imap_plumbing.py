@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import socket
+import ssl
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -14,7 +15,7 @@ import pytest
 
 from roost.store.names import user_inbox
 from tests.harness.imap import ImapTranscript, RunningImap, connect, running_imap
-from tests.harness.site import make_site
+from tests.harness.site import Site, make_site
 
 
 @asynccontextmanager
@@ -130,3 +131,26 @@ async def test_hang_up_with_output_pending_is_one_info_line(
     records = await wait_for_log(caplog, "connection closed")
     assert len(records) == 1 and records[0].levelno == logging.INFO
     assert not [r for r in caplog.records if r.levelno >= logging.WARNING]
+
+
+async def test_shutdown_says_bye_to_idle_sessions(imap_server: RunningImap,
+                                                  imap: ImapTranscript) -> None:
+    imap_server.server.close()
+    await imap.expect("* BYE [UNAVAILABLE] Server shutting down")
+    assert await imap.reader.read() == b""
+    await imap_server.server.wait_closed()
+
+
+async def test_input_pipelined_behind_starttls_is_dropped(
+        imap_anon: ImapTranscript, site: Site) -> None:
+    await imap_anon.play("""
+        C: t1 STARTTLS
+        C: t2 LOGIN bob secret
+        S: t1 OK {…}
+    """)
+    await imap_anon.starttls(ssl.create_default_context(cafile=str(site.cert)))
+    # t2 came in clear: never answered; the next command is.
+    await imap_anon.play("""
+        C: t3 NOOP
+        S: t3 OK {…}
+    """)

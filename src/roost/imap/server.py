@@ -195,4 +195,5 @@ async def start_imap(ctx: ServerContext, sock: socket.socket, *,
     counted = maxchild > 0 or conf.maxlogins_per_host > 0 or conf.maxlogins_per_user > 0
     server = LineServer("imap", make, lambda: imap_timeouts(ctx), ctx.ssl,
                         shared=ctx.shared if counted else None, maxchild=maxchild)
-    return await server.start_socket(sock, implicit_tls=implicit_tls)
+    await server.start_socket(sock, implicit_tls=implicit_tls)
+    return server

@@ -95,7 +95,8 @@ class LmtpService:
         A delivery in progress finishes first and is acknowledged; the
         connection then gets its 421 instead of the next command's reply.
         """
-        await self.server.close()
+        self.server.close()
+        await self.server.wait_closed()
 
 
 def _family(host: str) -> socket.AddressFamily:
@@ -112,7 +113,8 @@ async def start_lmtp(ctx: ServerContext, sock: socket.socket, *,
                      implicit_tls: bool, maxchild: int = 0) -> asyncio.AbstractServer:
     """The master's entry point (cyrus.conf `cmd="lmtpd"`): serve LMTP on `sock`."""
     service = LmtpService(ctx.conf, ctx.store, ctx.ssl, shared=ctx.shared, maxchild=maxchild)
-    return await service.start_socket(sock, implicit_tls=implicit_tls)
+    await service.start_socket(sock, implicit_tls=implicit_tls)
+    return service.server
 
 
 class LmtpProtocol:

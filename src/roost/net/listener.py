@@ -34,8 +34,9 @@ READ_LIMIT = 65536
 MakeProtocol = Callable[[Connection], Awaitable[LineProtocol]]
 
 
-class LineServer:
-    """One service's listeners and open connections.
+class LineServer(asyncio.AbstractServer):
+    """One service's listeners and open connections; `close()` and
+    `wait_closed()` as on asyncio's servers, with the goodbyes above.
 
     `make(conn)` returns the protocol to run on a new connection. `shared`
     (None: connections are not counted) and `maxchild` (0: no limit) as
@@ -56,7 +57,7 @@ class LineServer:
 
     async def start_socket(self, sock: socket.socket, *,
                            implicit_tls: bool = False) -> asyncio.Server:
-        """Serve on a bound, listening socket; `implicit_tls` handshakes first."""
+        """Add a listener; its asyncio server (for `.sockets`) is returned."""
         ssl_context = self.tls_context if implicit_tls else None
         if implicit_tls and ssl_context is None:
             raise RuntimeError(f"{self.name} -s needs tls_server_cert and tls_server_key")
@@ -101,12 +102,15 @@ class LineServer:
             if self.shared is not None and conn.session_key is not None:
                 await asyncio.to_thread(self.shared.close_session, conn.session_key)
 
-    async def close(self) -> None:
-        """Stop listening, say goodbye to every connection and wait for them."""
+    def close(self) -> None:
+        """Stop listening and tell every connection the server shuts down."""
         for server in self.servers:
             server.close()
         for conn in self.connections.values():
             conn.shutdown()
+
+    async def wait_closed(self) -> None:
+        """Wait (at most DRAIN_SECONDS) for the connections to end, then for the listeners."""
         if self.connections:
             _, late = await asyncio.wait(list(self.connections), timeout=DRAIN_SECONDS)
             for task in late:
@@ -114,3 +118,15 @@ class LineServer:
         for server in self.servers:
             await server.wait_closed()
         self.servers = []
+
+    def is_serving(self) -> bool:
+        return any(server.is_serving() for server in self.servers)
+
+    def get_loop(self) -> asyncio.AbstractEventLoop:
+        return asyncio.get_running_loop()
+
+    async def start_serving(self) -> None:
+        """Listeners serve from `start_socket` on."""
+
+    async def serve_forever(self) -> None:
+        await asyncio.gather(*(server.serve_forever() for server in self.servers))
