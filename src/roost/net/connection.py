@@ -142,11 +142,21 @@ class Connection:
         self.tls_active = True
 
     async def close(self) -> None:
-        """Close the transport; what is still queued is dropped."""
+        """Close the transport. Output the client has not taken is dropped
+        (abort): a graceful close would wait for a client that does not read,
+        and keep the socket and its buffers alive."""
         self.output.discard()
+        transport = self.writer.transport
+        if transport.is_closing() and not transport.get_write_buffer_size():
+            return
+        if transport.get_write_buffer_size():
+            transport.abort()
+            return
         self.writer.close()
         try:
             async with asyncio.timeout(self.timeouts.write or None):
                 await self.writer.wait_closed()
-        except (TimeoutError, ConnectionError, ssl.SSLError, OSError):
+        except TimeoutError:
+            transport.abort()
+        except (ConnectionError, ssl.SSLError, OSError):
             pass

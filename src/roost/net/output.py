@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import asyncio
 import ssl
+from collections.abc import Iterator
 
 #: Bytes the transport may hold before `flush` waits (asyncio's own default
 #: high-water mark is 64 KiB; a little more keeps large FETCHes efficient).
 TRANSPORT_HIGH_WATER = 256 * 1024
-#: Queued bytes at which `send` flushes by itself.
-QUEUE_HIGH_WATER = 256 * 1024
+#: Most bytes handed to the transport at once.
+WRITE_SLICE = 64 * 1024
 
 
 class ConnectionClosed(Exception):
@@ -40,35 +41,30 @@ class Output:
         self._queue.append(data)
         self._queued += len(data)
 
-    @property
-    def queued(self) -> int:
-        """Bytes queued and not yet handed to the transport."""
-        return self._queued
-
     def unsent(self) -> int:
         """Bytes queued or still in the transport's buffer."""
         transport = self.writer.transport
         buffered = 0 if transport.is_closing() else transport.get_write_buffer_size()
         return self._queued + buffered
 
-    async def send(self, data: bytes) -> None:
-        """Queue `data`; flush when the queue passes its high-water mark."""
-        self.append(data)
-        if self._queued >= QUEUE_HIGH_WATER:
-            await self.flush()
-
     async def flush(self) -> None:
-        """Write the queue, then wait for room; ConnectionClosed if the client is gone
-        or has not taken its output within `write_timeout`."""
+        """Write the queue, waiting for room; ConnectionClosed if the client is gone
+        or has taken none of its output for `write_timeout` seconds.
+
+        Large pieces go to the transport a slice at a time, waiting for room
+        between slices, so the transport never holds much more than its
+        high-water mark whatever one reply weighs.
+        """
         if self.writer.is_closing():
             raise ConnectionClosed("connection closing")
-        if self._queue:
-            self.writer.write(b"".join(self._queue))
-            self._queue.clear()
-            self._queued = 0
+        queue, self._queue, self._queued = self._queue, [], 0
         try:
-            async with asyncio.timeout(self.write_timeout):
-                await self.writer.drain()
+            for chunk in _slices(queue):
+                self.writer.write(chunk)
+                # The clock is per slice: a slow client that keeps reading is
+                # served; one that stops is cut off `write_timeout` later.
+                async with asyncio.timeout(self.write_timeout):
+                    await self.writer.drain()
         except TimeoutError:
             raise ConnectionClosed("client did not read its output "
                                    f"within {self.write_timeout:g} s") from None
@@ -79,3 +75,25 @@ class Output:
         """Forget queued output (the connection is being torn down)."""
         self._queue.clear()
         self._queued = 0
+
+
+def _slices(pieces: list[bytes]) -> Iterator[bytes | memoryview]:
+    """`pieces` in order as chunks of about WRITE_SLICE: small pieces joined,
+    large ones cut (memoryview slices, no copies)."""
+    batch: list[bytes] = []
+    size = 0
+    for piece in pieces:
+        if len(piece) < WRITE_SLICE:
+            batch.append(piece)
+            size += len(piece)
+            if size < WRITE_SLICE:
+                continue
+        if batch:
+            yield b"".join(batch)
+            batch, size = [], 0
+        if len(piece) >= WRITE_SLICE:
+            view = memoryview(piece)
+            for start in range(0, len(view), WRITE_SLICE):
+                yield view[start:start + WRITE_SLICE]
+    if batch:
+        yield b"".join(batch)
