@@ -6,8 +6,13 @@ Invariants:
   PLAIN and LOGIN derive from the stored salt and compare in constant time.
 - Passwords are SASLprep'd (RFC 4013) before they are hashed; stored ones
   as stored strings, offered ones as query strings.
-- Mechanisms are sans-IO: raw bytes in, Challenge / Success / Failure out;
-  base64, the failed-login delay and the wire belong to the protocol layer.
+- Mechanisms are sans-IO: raw bytes in, Challenge / Verify / Success /
+  Failure out; a credential is checked only through `Verify.check`, which
+  the login flow runs in a thread after the throttle let it through.
+- Every protocol logs in through `login.LoginFlow` (SASL or user and
+  password): one canonicalisation, one throttle (`throttle.py`, failures
+  per address and per account across workers), one Identity at the end;
+  base64 and the wire belong to the protocol layer.
 - A login name reaches the store only in canonical form (`user` or
   `user@domain`, see identity.canonical_user).
 - Acting as another identity (authzid) is for administrators only.

@@ -10,6 +10,7 @@ from roost.lmtp.commands import Data, Mail, Rcpt
 from roost.lmtp.errors import Reject, failure_reply
 from roost.lmtp.session import After, Session, State
 from roost.lmtp.trace import trace_headers
+from roost.net.logtext import clean
 
 log = logging.getLogger(__name__)
 
@@ -59,7 +60,8 @@ async def message(s: Session, body: bytes) -> list[r.Reply]:
             replies.append(r.reply(250, "2.0.0", f"<{result.recipient}> Delivered {message_id}"))
         else:
             replies.append(failure_reply(s.conf, result.failure))
-        log.info("lmtp %s from=<%s> to=<%s> %s", message_id, s.sender, result.recipient,
+        log.info("lmtp %s from=<%s> to=<%s> %s", message_id, clean(s.sender),
+                 clean(result.recipient),
                  "delivered" if result.ok else result.failure)
     s.reset_transaction()
     return replies
