@@ -85,6 +85,10 @@ async def test_imap_maxchild_says_bye(imap_server: RunningImap) -> None:
         second = TranscriptClient(*await asyncio.open_connection(*address))
         await second.expect("* BYE [UNAVAILABLE] Too many connections; try again later")
         assert await second.reader.read() == b""
+        # What another worker process sees: the same count, in the same file.
+        other_worker = open_shared_state(imap_server.ctx.conf.configdirectory)
+        assert other_worker.open_sessions("imap") == 1
+        other_worker.close()
         for client in (first, second):
             await client.close()
     finally:

@@ -163,3 +163,25 @@ async def test_input_pipelined_behind_starttls_is_dropped(
         C: t3 NOOP
         S: t3 OK {…}
     """)
+
+
+async def test_literal_bounds_after_login_depend_on_the_command(
+        tmp_path: Path, cert_dir: Path) -> None:
+    async with serving(tmp_path, cert_dir, "maxliteral: 100\nmaxmessagesize: 10000\n") as server:
+        client = await connect(server)
+        await client.select("INBOX")
+        await client.play("""
+            C: m2 SEARCH TEXT {200}
+            S: m2 NO [TOOBIG] Literal too big
+            C: m3 APPEND INBOX {200}
+            S: + go ahead
+        """)
+        await client.send(b"Subject: x\r\n\r\n" + b"y" * 184 + b"\r\n" + b"\r\n")
+        await client.play("""
+            S: * 3 EXISTS
+            S: * 3 RECENT
+            S: m3 OK [APPENDUID {…}] {…}
+            C: m4 APPEND INBOX {20000}
+            S: m4 NO [TOOBIG] Literal too big
+        """)
+        await client.close()
