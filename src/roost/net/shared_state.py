@@ -45,6 +45,7 @@ CREATE TABLE IF NOT EXISTS login_failures (
     last_failure REAL NOT NULL,
     next_slot REAL NOT NULL
 ) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS login_failures_by_age ON login_failures (last_failure);
 """
 
 
@@ -181,8 +182,14 @@ class SharedState:
 
     def record_failure(self, keys: tuple[str, ...], now: float, spacing: float,
                        forget_after: float) -> None:
-        """Count a failure for each key; the next attempt waits `spacing` at least."""
+        """Count a failure for each key; the next attempt waits `spacing` at least.
+
+        Keys quiet for `forget_after` go, so guessing random user names
+        does not grow the table without bound.
+        """
         with self._transaction():
+            self._db.execute("DELETE FROM login_failures WHERE last_failure < ?"
+                             " AND next_slot < ?", (now - forget_after, now))
             for key in keys:
                 self._db.execute(
                     "INSERT INTO login_failures (key, failures, last_failure, next_slot)"
