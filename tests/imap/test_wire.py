@@ -159,3 +159,25 @@ def test_literals_of_one_command_share_the_literal_bound() -> None:
     assert w.next() == NeedLiteral(6, sync=True)
     w.feed(b"abcdef {5}\r\nb NOOP\r\n")
     assert events(w) == [TooLong("a", TooBig.SYNC_LITERAL), Line((b"b NOOP",), ()), NeedMore()]
+
+
+def test_literal_limit_per_command() -> None:
+    """After login the server bounds APPEND and other literals differently."""
+    w = Wire(max_line=100, max_literal=10)
+    w.set_limits(100, 1000, lambda first: 1000 if b" APPEND " in first else 10)
+    w.feed(b"a1 SEARCH TEXT {20}\r\n")
+    assert w.next() == TooLong("a1", TooBig.SYNC_LITERAL)
+    w.feed(b"a2 APPEND INBOX {20}\r\n")
+    assert w.next() == NeedLiteral(20, sync=True)
+
+
+def test_mid_command_tracks_partial_input() -> None:
+    w = Wire(max_line=100, max_literal=100)
+    assert not w.mid_command
+    w.feed(b"a1 NO")
+    assert w.next() == NeedMore() and w.mid_command
+    w.feed(b"OP\r\n")
+    assert isinstance(w.next(), Line) and not w.mid_command
+    w.feed(b"a2 LOGIN {3}\r\n")
+    assert w.next() == NeedLiteral(3, sync=True)
+    assert w.next() == NeedMore() and w.mid_command  # the literal is awaited

@@ -102,9 +102,10 @@ class Wire:
     """Incremental IMAP command framer with line and literal limits.
 
     Invariants: the command being read holds at most ``max_line`` bytes of
-    text and ``max_literal`` bytes of literals in all (so many small
-    literals cannot add up to more than one big one); after any ``TooLong``
-    the next event starts at a command boundary.
+    text and its literal budget (``max_literal``, or what ``literal_limit``
+    gives for it) of literals in all, so many small literals cannot add up
+    to more than one big one; limits change only between commands; after
+    any ``TooLong`` the next event starts at a command boundary.
     """
 
     def __init__(
