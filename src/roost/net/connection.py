@@ -70,7 +70,8 @@ class Connection:
         self._login_deadline = now + timeouts.login if timeouts.login else None
         self._command_deadline: float | None = None
         self._stopping = False
-        self._wake: asyncio.Future[None] | None = None
+        self._reading: asyncio.Task[object] | None = None  # the task waiting in `receive`
+        self._woken = False
         self.bytes_read = 0
         #: Its row in the shared sessions table, when connections are counted.
         self.session_key: int | None = None
@@ -78,8 +79,9 @@ class Connection:
     def shutdown(self) -> None:
         """The server stops: end the connection at its next read."""
         self._stopping = True
-        if self._wake is not None and not self._wake.done():
-            self._wake.set_result(None)
+        if self._reading is not None and not self._woken:
+            self._woken = True
+            self._reading.cancel()
 
     def logged_in(self) -> None:
         """The client authenticated: the pre-login clock stops."""
@@ -108,21 +110,21 @@ class Connection:
         if self._stopping:
             raise ReadTimeout("shutdown")
         deadline, reason = self._deadline(mid_command)
-        read = asyncio.ensure_future(self.reader.read(READ_SIZE))
-        self._wake = asyncio.get_running_loop().create_future()
+        self._reading = asyncio.current_task()
         try:
-            await asyncio.wait((read, self._wake), timeout=max(0.0, deadline - time.monotonic()),
-                               return_when=asyncio.FIRST_COMPLETED)
-        finally:
-            self._wake = None
-            if not read.done():
-                read.cancel()
-        if not read.done() or read.cancelled():
-            raise ReadTimeout("shutdown" if self._stopping else reason)
-        try:
-            data = read.result()
+            async with asyncio.timeout(max(0.0, deadline - time.monotonic())):
+                data = await self.reader.read(READ_SIZE)
+        except TimeoutError:
+            raise ReadTimeout(reason) from None
+        except asyncio.CancelledError:
+            task = asyncio.current_task()
+            if self._woken and task is not None and task.uncancel() == 0:
+                raise ReadTimeout("shutdown") from None  # our own wake-up, not a real cancel
+            raise
         except (ConnectionError, ssl.SSLError) as err:
             raise ConnectionClosed(f"read failed: {err!r}") from None
+        finally:
+            self._reading = None
         if not data:
             raise ConnectionClosed("client closed the connection")
         self.bytes_read += len(data)
