@@ -10,7 +10,7 @@ order they were made (RFC 9051 §5.5).
 from __future__ import annotations
 
 import enum
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 
 from roost.auth.identity import ANONYMOUS, Identity
 from roost.auth.rights import Access
@@ -74,6 +74,15 @@ class Session:
 
     def untagged(self, text: bytes) -> None:
         self.out.append(b"* " + text + b"\r\n")
+
+    def untagged_pieces(self, pieces: Sequence[bytes]) -> int:
+        """One untagged reply made of `pieces`, queued without joining them
+        (a FETCH of large bodies would otherwise copy each one again); its length."""
+        self.out.append(b"* ")
+        for piece in pieces:
+            self.out.append(piece)
+        self.out.append(b"\r\n")
+        return sum(len(piece) for piece in pieces) + 4
 
     @property
     def user(self) -> str:

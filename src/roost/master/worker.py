@@ -21,6 +21,7 @@ from roost.config import Config
 from roost.master.context import open_context
 from roost.master.heartbeat import send_heartbeats
 from roost.master.services import Service
+from roost.net.memory import return_large_buffers
 from roost.master.signals import FORK_BLOCKED, STOP_SIGNALS, ignore_stop_signals
 
 log = logging.getLogger(__name__)
@@ -41,7 +42,7 @@ async def serve_forever(conf: Config, listeners: Listeners, heartbeat_fd: int | 
         beats = asyncio.create_task(send_heartbeats(heartbeat_fd, stop.set))
     ctx = await open_context(conf)
     servers = [await service.starter()(ctx, sock, implicit_tls=service.implicit_tls,
-                                                maxchild=service.maxchild)
+                                       maxchild=service.maxchild)
                for service, sock in listeners]
     await stop.wait()
     for server in servers:
@@ -49,7 +50,6 @@ async def serve_forever(conf: Config, listeners: Listeners, heartbeat_fd: int | 
     log.info("worker %d: stopping; %d sessions to finish", os.getpid(), ctx.shutdown.sessions)
     ctx.shutdown.begin()
     await ctx.shutdown.sessions_ended()
-    await asyncio.gather(*(server.wait_closed() for server in servers))
     await ctx.store.close()
     if beats is not None:
         beats.cancel()
@@ -68,6 +68,7 @@ def fork_worker(conf: Config, listeners: Listeners, heartbeat_fd: int,
     code = 0
     try:
         forget_master()
+        return_large_buffers()
         uvloop.run(serve_forever(conf, listeners, heartbeat_fd))
     except BaseException:
         log.exception("worker %d failed", os.getpid())

@@ -130,9 +130,11 @@ async def fetch(s: Session, cmd: c.Fetch) -> Done:
         parts = [render_item(item, view, record, parsed, raw) for item in items]
         if uid in seen_now and _FLAGS not in items:
             parts.append(render_item(_FLAGS, view, record, parsed, raw))
-        line = b"%d FETCH (%s)" % (view.seq_of(uid), b" ".join(parts))
-        s.untagged(line)
-        pending += len(line)
+        pieces = [b"%d FETCH (" % view.seq_of(uid)]
+        for part in parts:
+            pieces += (part, b" ")
+        pieces[-1] = b")"
+        pending += s.untagged_pieces(pieces)
         if pending >= FLUSH_AT:
             await s.flush()
             pending = 0
