@@ -185,3 +185,28 @@ async def test_literal_bounds_after_login_depend_on_the_command(
             S: m4 NO [TOOBIG] Literal too big
         """)
         await client.close()
+
+
+async def test_shutdown_ends_idle_with_bye(imap_server: RunningImap, imap: ImapTranscript,
+                                           caplog: pytest.LogCaptureFixture) -> None:
+    await imap.select("INBOX")
+    await imap.play("""
+        C: i1 IDLE
+        S: + idling
+    """)
+    imap_server.server.close()
+    await imap.expect("* BYE [UNAVAILABLE] Server shutting down")
+    assert await imap.reader.read() == b""
+    await imap_server.server.wait_closed()
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING]
+
+
+async def test_login_clock_runs_inside_authenticate(tmp_path: Path, cert_dir: Path) -> None:
+    async with serving(tmp_path, cert_dir, "prelogin_timeout: 1\n") as server:
+        client = await connect(server, user=None)
+        await client.play("""
+            C: a1 AUTHENTICATE PLAIN
+            S: +{…}
+            S: * BYE Autologout; no login in time
+        """)
+        assert await client.reader.read() == b""

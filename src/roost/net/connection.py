@@ -39,8 +39,10 @@ class Timeouts:
     write: float
 
 
-class ReadTimeout(Exception):
-    """No (complete) input in time; `reason` is "idle", "command" or "login"."""
+class ReadTimeout(ConnectionClosed):
+    """No (complete) input in time; `reason` is "idle", "command", "login" or
+    "shutdown". A ConnectionClosed, so handlers that read (AUTHENTICATE,
+    IDLE) let it through like a hang-up; the loop then says goodbye."""
 
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
