@@ -138,6 +138,11 @@ class Connection:
         The caller drops whatever input it had buffered: it came in clear.
         """
         await self.output.flush()
+        # Bytes that came in clear while the reply went out are not the
+        # client's TLS data: drop them too (CVE-2011-0411 class).
+        buffered = getattr(self.reader, "_buffer", None)
+        if isinstance(buffered, bytearray):
+            buffered.clear()
         try:
             async with asyncio.timeout(self.timeouts.write):
                 await self.writer.start_tls(context)
