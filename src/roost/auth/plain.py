@@ -5,6 +5,8 @@ connections unless allowplaintext says otherwise.
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
+
 from roost.auth.credentials import CredentialStore
 from roost.auth.outcomes import (
     Canonicalize,
@@ -52,7 +54,7 @@ def password_check(creds: CredentialStore, is_admin: IsAdmin, canonicalize: Cano
     return Verify(user, check)
 
 
-class _PasswordMechanism:
+class _PasswordMechanism(ABC):
     """What PLAIN and LOGIN share: canonicalize, check the password, authorize."""
 
     name = ""
@@ -68,8 +70,9 @@ class _PasswordMechanism:
         return password_check(self._creds, self._is_admin, self._canonicalize,
                               authcid, password, authzid)
 
+    @abstractmethod
     def begin(self, client_data: bytes) -> Outcome:
-        raise NotImplementedError
+        """The mechanism's own message format (Plain, Login)."""
 
     def step(self, client_data: bytes) -> Challenge | Success | Failure:
         return resolve(self.begin(client_data))
