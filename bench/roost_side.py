@@ -25,7 +25,10 @@ class RoostSide(MasterProcess):
     name = "roost"
 
     def __init__(self, users: int, password: str, workers: int = 0,
-                 imap_port: int = IMAP_PORT, admin: bool = False) -> None:
+                 imap_port: int = IMAP_PORT, admin: bool = False,
+                 extra_conf: str = "") -> None:
+        """`extra_conf`: more imapd.conf lines, e.g. "write_timeout: 10\\n"."""
+        self.extra_conf = extra_conf
         self.users = users
         self.admin = admin
         self.password = password
@@ -39,7 +42,7 @@ class RoostSide(MasterProcess):
             f"configdirectory: {self.root / 'config'}\n"
             f"partition-default: {self.root / 'spool'}\n"
             "admins: admin\nallowplaintext: yes\nservername: roost.bench\n"
-            f"workers: {self.workers}\n")
+            f"workers: {self.workers}\n" + self.extra_conf)
         (self.root / "cyrus.conf").write_text(
             "SERVICES {\n"
             f'  imap cmd="imapd" listen="127.0.0.1:{self.imap_port}"\n'

@@ -27,18 +27,6 @@ PASSWORD = "secret"
 IMAP_PORT = 21190
 
 
-class UnreadSide(RoostSide):
-    """Roost with a short write_timeout, so the run ends soon."""
-
-    def __init__(self, write_timeout: int) -> None:
-        self.write_timeout = write_timeout
-        super().__init__(users=1, password=PASSWORD, workers=1, imap_port=IMAP_PORT)
-
-    def _write_site(self) -> None:
-        super()._write_site()
-        with (self.root / "imapd.conf").open("a") as conf:
-            conf.write(f"write_timeout: {self.write_timeout}\n")
-
 
 async def fill(messages: int, size: int) -> None:
     client = await ImapClient.connect("127.0.0.1", IMAP_PORT)
@@ -65,7 +53,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--size", type=int, default=1_000_000)
     parser.add_argument("--write-timeout", type=int, default=10)
     args = parser.parse_args(argv)
-    side = UnreadSide(args.write_timeout)
+    side = RoostSide(users=1, password=PASSWORD, workers=1, imap_port=IMAP_PORT,
+                     extra_conf=f"write_timeout: {args.write_timeout}\n")
     side.start()
     try:
         asyncio.run(fill(args.messages, args.size))

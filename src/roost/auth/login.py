@@ -117,7 +117,9 @@ class LoginFlow:
         if isinstance(outcome, Verify):
             account = outcome.user
             if not await self.throttle.wait_turn(client.address, account):
-                log.warning("badlogin: %s %s %s throttled", client.peer, how, clean(account))
+                # Debug only: the failures that started the throttle were
+                # logged, and an attacker makes thousands of these a second.
+                log.debug("badlogin: %s %s %s throttled", client.peer, how, clean(account))
                 raise LoginFailed("throttled", "Too many failed logins; try again later")
             outcome = await asyncio.to_thread(outcome.check)
         if not isinstance(outcome, Success):
