@@ -70,22 +70,36 @@ async def test_hanging_up_does_not_skip_the_count(tmp_path: Path, cert_dir: Path
 async def test_parallel_guesses_queue_one_per_pause(tmp_path: Path, cert_dir: Path) -> None:
     async with serving(tmp_path, cert_dir, "failedloginpause: 1\n") as server:
         shared = server.ctx.shared
-        first = await connect(server, user=None)
-        await first.play("""
-            C: a1 LOGIN bob wrong
-            S: a1 NO [AUTHENTICATIONFAILED] {…}
-        """)
-        start = time.time()
         clients = [await connect(server, user=None) for _ in range(3)]
+        start = time.time()
         for client in clients:
             await client.send(b"b1 LOGIN bob wrong\r\n")
-        # Each attempt reserved its own slot one pause after the previous one.
-        await until(lambda: shared.failures("user:bob")[1] >= start + 3, "three queued slots")
+        # Even the first burst is checked one at a time: each later attempt
+        # reserved its own slot one pause after the previous one.
+        await until(lambda: shared.failures("user:bob")[1] >= start + 3, "three spaced slots")
         for client in clients:
             await client.expect("b1 NO [AUTHENTICATIONFAILED] Authentication failed")
-        assert shared.failures("user:bob")[0] == 4
-        for client in (first, *clients):
+        assert shared.failures("user:bob")[0] == 3
+        for client in clients:
             await client.close()
+
+
+async def test_one_typo_does_not_queue_the_address(tmp_path: Path, cert_dir: Path) -> None:
+    async with serving(tmp_path, cert_dir, "failedloginpause: 1\n") as server:
+        shared = server.ctx.shared
+        client = await connect(server, user=None)
+        await client.play("""
+            C: a1 LOGIN alice typo
+            S: a1 NO [AUTHENTICATIONFAILED] {…}
+        """)
+        after_typo = shared.failures("addr:127.0.0.1")
+        await client.play("""
+            C: a2 LOGIN bob secret
+            S: a2 OK {…}
+        """)
+        # bob's login took no slot of the shared address.
+        assert shared.failures("addr:127.0.0.1") == after_typo
+        await client.close()
 
 
 async def test_long_queue_is_refused_unchecked(tmp_path: Path, cert_dir: Path) -> None:

@@ -30,7 +30,7 @@ from roost.auth.identity import Identity, canonical_user, identity_for
 from roost.auth.outcomes import Challenge, Failure, Outcome, Success, Verify
 from roost.auth.plain import password_check
 from roost.auth.sasl import UnknownMechanism, mechanisms_offered, start
-from roost.auth.throttle import LoginThrottle
+from roost.auth.throttle import LoginThrottle, throttle_keys
 from roost.config import Config
 from roost.net.logtext import clean
 from roost.net.shared_state import SharedState
@@ -113,19 +113,22 @@ class LoginFlow:
 
     async def _conclude(self, client: Client, outcome: Outcome, how: str) -> Success:
         """Throttle, check off the loop, count, log: the Success, or LoginFailed."""
-        account = None
+        counted = False
         if isinstance(outcome, Verify):
-            account = outcome.user
-            if not await self.throttle.wait_turn(client.address, account):
+            result = await self.throttle.attempt(client.address, outcome.user, outcome.check)
+            if result is None:
                 # Debug only: the failures that started the throttle were
                 # logged, and an attacker makes thousands of these a second.
-                log.debug("badlogin: %s %s %s throttled", client.peer, how, clean(account))
+                log.debug("badlogin: %s %s %s throttled", client.peer, how,
+                          clean(outcome.user))
                 raise LoginFailed("throttled", "Too many failed logins; try again later")
-            outcome = await asyncio.to_thread(outcome.check)
+            outcome, counted = result, True
         if not isinstance(outcome, Success):
             reason = outcome.reason if isinstance(outcome, Failure) else "unexpected challenge"
             log.warning("badlogin: %s %s %s", client.peer, how, clean(reason))
-            await self.throttle.failed(client.address, account)
+            if not counted:  # no identity to check (a malformed exchange): the address
+                await self.throttle.count_failure(throttle_keys(client.address, None))
+            await self.throttle.pause_after_failure()
             raise LoginFailed("failed", "Authentication failed")
         await self.throttle.succeeded(outcome.authcid)
         if client.session_key is not None:

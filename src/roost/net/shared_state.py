@@ -23,7 +23,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -155,22 +155,22 @@ class SharedState:
         return int(count)
 
     # -- failed logins
-    def reserve_attempt(self, keys: tuple[str, ...], now: float, spacing: float,
+    def reserve_attempt(self, keys: Mapping[str, int], now: float, spacing: float,
                         forget_after: float, longest_wait: float) -> float | None:
         """When the next attempt for `keys` may be checked: seconds from `now`.
 
-        A key with recent failures gives each attempt its own slot,
-        `spacing` seconds after the previous one, so parallel connections
-        queue up instead of guessing side by side. None (nothing reserved)
-        when the queue is longer than `longest_wait`.
+        A key with at least `keys[key]` recent failures gives each attempt
+        its own slot, `spacing` seconds after the previous one, so parallel
+        connections queue up instead of guessing side by side. None
+        (nothing reserved) when the queue is longer than `longest_wait`.
         """
         with self._transaction():
             slots = []
-            for key in keys:
+            for key, threshold in keys.items():
                 row = self._db.execute(
                     "SELECT failures, last_failure, next_slot FROM login_failures"
                     " WHERE key = ?", (key,)).fetchone()
-                if row is None or now - row[1] > forget_after:
+                if row is None or now - row[1] > forget_after or row[0] < threshold:
                     continue
                 slots.append((key, max(now, float(row[2]))))
             if any(slot - now > longest_wait for _, slot in slots):
