@@ -13,6 +13,13 @@ every connection with exactly one log line, whatever the cause:
 - the client hung up or stopped reading its output: one info line saying
   how many bytes were left unsent, no traceback;
 - a bug: one `log.exception`.
+
+A new protocol (POP3, ManageSieve, NNTP) brings its sans-IO framer, a
+`LineProtocol` over it, handlers that log in through `ctx.logins`
+(`roost.auth.login`: `password()` for USER/PASS or AUTHINFO, `sasl()` for
+AUTH/AUTHENTICATE) and a start function `(ctx, sock, *, implicit_tls,
+maxchild)` that builds a `roost.net.listener.LineServer`, as
+`roost.imap.server.start_imap` does.
 """
 
 from __future__ import annotations
