@@ -145,6 +145,7 @@ async def test_hang_up_with_output_pending_is_one_info_line(
 async def test_shutdown_says_bye_to_idle_sessions(imap_server: RunningImap,
                                                   imap: ImapTranscript) -> None:
     imap_server.server.close()
+    imap_server.ctx.shutdown.begin()  # as the worker does (roost.master.worker)
     await imap.expect("* BYE [UNAVAILABLE] Server shutting down")
     assert await imap.reader.read() == b""
     await imap_server.server.wait_closed()
@@ -195,6 +196,7 @@ async def test_shutdown_ends_idle_with_bye(imap_server: RunningImap, imap: ImapT
         S: + idling
     """)
     imap_server.server.close()
+    imap_server.ctx.shutdown.begin()  # as the worker does (roost.master.worker)
     await imap.expect("* BYE [UNAVAILABLE] Server shutting down")
     assert await imap.reader.read() == b""
     await imap_server.server.wait_closed()

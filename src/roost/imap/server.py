@@ -78,6 +78,9 @@ class ImapProtocol:
     def mid_command(self) -> bool:
         return self.wire.mid_command
 
+    def interruptible(self) -> bool:
+        return True
+
     def finished(self) -> bool:
         return self.s.state is State.LOGOUT
 
@@ -194,6 +197,7 @@ async def start_imap(ctx: ServerContext, sock: socket.socket, *,
     conf = ctx.conf
     counted = maxchild > 0 or conf.maxlogins_per_host > 0 or conf.maxlogins_per_user > 0
     server = LineServer("imap", make, lambda: imap_timeouts(ctx), ctx.ssl,
-                        shared=ctx.shared if counted else None, maxchild=maxchild)
+                        shared=ctx.shared if counted else None, maxchild=maxchild,
+                        shutdown=ctx.shutdown)
     await server.start_socket(sock, implicit_tls=implicit_tls)
     return server

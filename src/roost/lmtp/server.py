@@ -19,6 +19,7 @@ from roost.lmtp import responses as r
 from roost.lmtp.dispatch import dispatch, finish_message
 from roost.lmtp.session import After, Session
 from roost.lmtp.wire import Body, BodyTooBig, Line, NeedMore, TooLong, Wire
+from roost.master.shutdown import Shutdown
 from roost.net.connection import Connection, Timeouts
 from roost.net.listener import LineServer
 from roost.net.shared_state import SharedState
@@ -39,16 +40,19 @@ class LmtpService:
 
     def __init__(self, conf: Config, store: Store,
                  tls_context: ssl.SSLContext | None = None, *,
-                 shared: SharedState | None = None, maxchild: int = 0) -> None:
+                 shared: SharedState | None = None, maxchild: int = 0,
+                 shutdown: Shutdown | None = None) -> None:
         """`shared` and `maxchild` (cyrus.conf) cap concurrent connections
-        across workers (`roost.net.listener`)."""
+        across workers (`roost.net.listener`); `shutdown` is the worker's
+        (ServerContext.shutdown), a service started alone has its own."""
         self.conf = conf
         self.store = store
         self.access = Access(store, conf)
         self.tls_context = tls_context
         self.servername = str(conf.servername) or socket.gethostname()
         self.server = LineServer("lmtp", self._protocol, self._timeouts, tls_context,
-                                 shared=shared if maxchild > 0 else None, maxchild=maxchild)
+                                 shared=shared if maxchild > 0 else None, maxchild=maxchild,
+                                 shutdown=shutdown)
 
     def _timeouts(self) -> Timeouts:
         timeout = float(self.conf.lmtp_timeout)
@@ -112,7 +116,8 @@ def _refuse_smtp_port(port: int) -> None:
 async def start_lmtp(ctx: ServerContext, sock: socket.socket, *,
                      implicit_tls: bool, maxchild: int = 0) -> asyncio.AbstractServer:
     """The master's entry point (cyrus.conf `cmd="lmtpd"`): serve LMTP on `sock`."""
-    service = LmtpService(ctx.conf, ctx.store, ctx.ssl, shared=ctx.shared, maxchild=maxchild)
+    service = LmtpService(ctx.conf, ctx.store, ctx.ssl, shared=ctx.shared, maxchild=maxchild,
+                          shutdown=ctx.shutdown)
     await service.start_socket(sock, implicit_tls=implicit_tls)
     return service.server
 
@@ -142,6 +147,10 @@ class LmtpProtocol:
 
     def mid_command(self) -> bool:
         return self.wire.mid_command
+
+    def interruptible(self) -> bool:
+        # A DATA body being read is a delivery in flight: it finishes.
+        return not self.wire.in_body
 
     def finished(self) -> bool:
         return self._done

@@ -21,8 +21,8 @@ from roost.config import Config
 from roost.master.context import open_context
 from roost.master.heartbeat import send_heartbeats
 from roost.master.services import Service
-from roost.net.memory import return_large_buffers
 from roost.master.signals import FORK_BLOCKED, STOP_SIGNALS, ignore_stop_signals
+from roost.net.memory import return_large_buffers
 
 log = logging.getLogger(__name__)
 

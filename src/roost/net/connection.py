@@ -12,9 +12,9 @@ progress, whatever the protocol:
   timer; Dovecot gives 3 minutes, CLIENT_LOGIN_TIMEOUT_MSECS).
 
 A read that hits one of them raises `ReadTimeout` naming which, and the
-protocol says its goodbye. `shutdown()` (the server is stopping) ends the
-read the connection waits in, or its next one, the same way with reason
-"shutdown"; a command being handled finishes first.
+protocol says its goodbye. The worker's shutdown (roost.master.shutdown)
+ends the read the connection waits in, or its next one, the same way
+with reason "shutdown"; a command being handled finishes first.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ import ssl
 import time
 from dataclasses import dataclass
 
+from roost.master.shutdown import Shutdown, ShuttingDown
 from roost.net.output import ConnectionClosed, Output
 
 READ_SIZE = 65536
@@ -61,7 +62,7 @@ class Connection:
     """The transport side of one client, shared by every protocol."""
 
     def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, *,
-                 timeouts: Timeouts, tls_active: bool) -> None:
+                 timeouts: Timeouts, tls_active: bool, shutdown: Shutdown) -> None:
         self.reader = reader
         self.writer = writer
         self.timeouts = timeouts
@@ -71,19 +72,10 @@ class Connection:
         now = time.monotonic()
         self._login_deadline = now + timeouts.login if timeouts.login else None
         self._command_deadline: float | None = None
-        self._stopping = False
-        self._reading: asyncio.Task[object] | None = None  # the task waiting in `receive`
-        self._woken = False
+        self.shutdown = shutdown
         self.bytes_read = 0
         #: Its row in the shared sessions table, when connections are counted.
         self.session_key: int | None = None
-
-    def shutdown(self) -> None:
-        """The server stops: end the connection at its next read."""
-        self._stopping = True
-        if self._reading is not None and not self._woken:
-            self._woken = True
-            self._reading.cancel()
 
     def logged_in(self) -> None:
         """The client authenticated: the pre-login clock stops."""
@@ -103,30 +95,25 @@ class Connection:
             deadline, reason = self._login_deadline, "login"
         return deadline, reason
 
-    async def receive(self, *, mid_command: bool) -> bytes:
+    async def receive(self, *, mid_command: bool, interruptible: bool = True) -> bytes:
         """The next bytes from the client (never empty).
 
         `mid_command`: part of a command is already buffered, so the
-        command clock runs. ConnectionClosed at EOF or a broken link.
+        command clock runs. `interruptible`: the worker's shutdown may cut
+        this wait short (not while an LMTP DATA body, a delivery in flight,
+        is read). ConnectionClosed at EOF or a broken link.
         """
-        if self._stopping:
-            raise ReadTimeout("shutdown")
         deadline, reason = self._deadline(mid_command)
-        self._reading = asyncio.current_task()
         try:
-            async with asyncio.timeout(max(0.0, deadline - time.monotonic())):
-                data = await self.reader.read(READ_SIZE)
+            with self.shutdown.interrupts(when=interruptible):
+                async with asyncio.timeout(max(0.0, deadline - time.monotonic())):
+                    data = await self.reader.read(READ_SIZE)
+        except ShuttingDown:
+            raise ReadTimeout("shutdown") from None
         except TimeoutError:
             raise ReadTimeout(reason) from None
-        except asyncio.CancelledError:
-            task = asyncio.current_task()
-            if self._woken and task is not None and task.uncancel() == 0:
-                raise ReadTimeout("shutdown") from None  # our own wake-up, not a real cancel
-            raise
         except (ConnectionError, ssl.SSLError) as err:
             raise ConnectionClosed(f"read failed: {err!r}") from None
-        finally:
-            self._reading = None
         if not data:
             raise ConnectionClosed("client closed the connection")
         self.bytes_read += len(data)

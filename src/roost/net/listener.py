@@ -20,6 +20,7 @@ import socket
 import ssl
 from collections.abc import Awaitable, Callable
 
+from roost.master.shutdown import Shutdown
 from roost.net.connection import Connection, Timeouts
 from roost.net.loop import LineProtocol, say_goodbye, serve
 from roost.net.shared_state import SharedState
@@ -45,13 +46,17 @@ class LineServer(asyncio.AbstractServer):
 
     def __init__(self, name: str, make: MakeProtocol, timeouts: Callable[[], Timeouts],
                  tls_context: ssl.SSLContext | None = None, *,
-                 shared: SharedState | None = None, maxchild: int = 0) -> None:
+                 shared: SharedState | None = None, maxchild: int = 0,
+                 shutdown: Shutdown | None = None) -> None:
         self.name = name
         self.make = make
         self.timeouts = timeouts
         self.tls_context = tls_context
         self.shared = shared
         self.maxchild = maxchild
+        # The worker's (it begins it once, after closing every server), or our own.
+        self._own_shutdown = shutdown is None
+        self.shutdown = shutdown or Shutdown()
         self.servers: list[asyncio.Server] = []
         self.connections: dict[asyncio.Task[None], Connection] = {}
 
@@ -77,7 +82,13 @@ class LineServer(asyncio.AbstractServer):
 
     async def handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, *,
                      tls_active: bool) -> None:
-        conn = Connection(reader, writer, timeouts=self.timeouts(), tls_active=tls_active)
+        with self.shutdown.session():
+            await self._serve(reader, writer, tls_active)
+
+    async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter,
+                     tls_active: bool) -> None:
+        conn = Connection(reader, writer, timeouts=self.timeouts(), tls_active=tls_active,
+                          shutdown=self.shutdown)
         task = asyncio.current_task()
         if task is not None:
             self.connections[task] = conn
@@ -106,11 +117,14 @@ class LineServer(asyncio.AbstractServer):
         """Stop listening and tell every connection the server shuts down."""
         for server in self.servers:
             server.close()
-        for conn in self.connections.values():
-            conn.shutdown()
+        if self._own_shutdown and not self.shutdown.requested:
+            self.shutdown.begin()
 
     async def wait_closed(self) -> None:
-        """Wait (at most DRAIN_SECONDS) for the connections to end, then for the listeners."""
+        """Wait (at most DRAIN_SECONDS) for the connections to end, then for the listeners.
+
+        With the worker's shutdown, the worker begins it and waits for the
+        sessions itself (roost.master.worker)."""
         if self.connections:
             _, late = await asyncio.wait(list(self.connections), timeout=DRAIN_SECONDS)
             for task in late:

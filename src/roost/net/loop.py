@@ -51,6 +51,10 @@ class LineProtocol(Protocol):
     def mid_command(self) -> bool:
         """Whether part of a command is buffered (the command clock runs)."""
 
+    def interruptible(self) -> bool:
+        """Whether a shutdown may cut the wait for input short now (False
+        while an LMTP DATA body, a delivery in flight, is read)."""
+
     async def handle(self, event: object) -> None:
         """Act on one event; replies go to the connection's output."""
 
@@ -71,7 +75,8 @@ async def serve(conn: Connection, proto: LineProtocol) -> None:
             event = proto.next_event()
             if event is None:
                 await conn.output.flush()
-                proto.feed(await conn.receive(mid_command=proto.mid_command()))
+                proto.feed(await conn.receive(mid_command=proto.mid_command(),
+                                              interruptible=proto.interruptible()))
             else:
                 await proto.handle(event)
         await conn.output.flush()
