@@ -19,7 +19,7 @@ durable, or none of it happened.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import AsyncGenerator, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Literal, Protocol, runtime_checkable
@@ -234,6 +234,17 @@ class Delivery:
     flags: frozenset[str] = field(default_factory=frozenset)
 
 
+@dataclass(frozen=True, slots=True)
+class BodyStream:
+    """A message body read a chunk at a time, so sending a large one never
+    holds it whole. `chunks` yields exactly `size` bytes, or raises
+    StoreCorrupt where the file ends early (a literal already announced
+    cannot be finished then: the caller ends the connection)."""
+
+    size: int
+    chunks: AsyncGenerator[bytes, None]
+
+
 FlagOp = Literal["add", "remove", "replace"]
 
 
@@ -298,6 +309,8 @@ class Store(Protocol):
         """Only `Changes.mailbox`: cheap enough to ask before every command."""
     async def body(self, blob: str) -> bytes:
         """The raw RFC 5322 bytes of a message body."""
+    async def body_stream(self, blob: str) -> BodyStream:
+        """A body to send as it is read (a large FETCH BODY[]): its size, then chunks."""
     async def parsed(self, blob: str) -> ParsedMessage:
         """The parse-once cache of a body (envelope, bodystructure, headers)."""
     async def parsed_many(self, blobs: Sequence[str]) -> dict[str, ParsedMessage]:

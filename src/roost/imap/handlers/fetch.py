@@ -20,6 +20,7 @@ from __future__ import annotations
 from roost.imap import commands as c
 from roost.imap.errors import BadCommand, No
 from roost.imap.handlers.fetch_items import Needs, check_items, needs_of, render_item
+from roost.imap.handlers.fetch_stream import STREAM_ABOVE, send_streamed, streamable, without_body
 from roost.imap.handlers.names import selected_rights
 from roost.imap.responses import Done
 from roost.imap.session import Session
@@ -117,22 +118,33 @@ async def fetch(s: Session, cmd: c.Fetch) -> Done:
     missing = False
     pending = 0
     batch = _Batch()
+    stream = streamable(items)
     for n, uid in enumerate(uids):
         if (needs.parsed or needs.header_only) and n % PARSE_BATCH == 0:
             # One query per batch, not per message (RFC 9051 §6.4.5 FETCH 1:* ENVELOPE).
             await batch.load(s, [view.records[u].blob for u in uids[n:n + PARSE_BATCH]], needs)
         record = view.records[uid]
+        streamed = stream if stream is not None and record.size > STREAM_ABOVE else None
         try:
-            parsed, raw = await batch.sources(s, record.blob, needs)
+            if streamed is not None:
+                parsed, _ = await batch.sources(s, record.blob, without_body(needs))
+                body = await s.store.body_stream(record.blob)
+            else:
+                parsed, raw = await batch.sources(s, record.blob, needs)
         except MessageNotFound:
             missing = True  # expunged by another session, announced or not
             continue
-        parts = [render_item(item, view, record, parsed, raw) for item in items]
-        if uid in seen_now and _FLAGS not in items:
-            parts.append(render_item(_FLAGS, view, record, parsed, raw))
+        shown = items if uid not in seen_now or _FLAGS in items else (*items, _FLAGS)
+        if streamed is not None:
+            index, name = streamed
+            parts: list[bytes | None] = [
+                None if i == index else render_item(item, view, record, parsed, None)
+                for i, item in enumerate(shown)]
+            await send_streamed(s, view.seq_of(uid), parts, name, body)
+            continue
         pieces = [b"%d FETCH (" % view.seq_of(uid)]
-        for part in parts:
-            pieces += (part, b" ")
+        for item in shown:
+            pieces += (render_item(item, view, record, parsed, raw), b" ")
         pieces[-1] = b")"
         pending += s.untagged_pieces(pieces)
         if pending >= FLUSH_AT:

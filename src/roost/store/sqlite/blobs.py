@@ -19,6 +19,7 @@ the writer thread before its first commit).
 
 from __future__ import annotations
 
+import asyncio
 import ctypes
 import errno
 import hashlib
@@ -27,16 +28,18 @@ import os
 import secrets
 import sqlite3
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import AsyncGenerator, Callable, Iterable, Iterator
 from pathlib import Path
 from typing import NamedTuple
 
-from roost.store.api import StorageFull, StoreError
+from roost.store.api import StorageFull, StoreCorrupt, StoreError
 
 log = logging.getLogger(__name__)
 
 FULL_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT})
 TEMP_PREFIX = ".tmp-"
+#: Bytes read from a body file per step when it is streamed out.
+STREAM_CHUNK = 256 * 1024
 STALE_TEMP_AGE = 3600.0
 """A temp file this old is a crash's leftover even if its pid is alive again
 (reused): no body takes an hour to write."""
@@ -197,6 +200,21 @@ class BlobFiles:
 
     def read(self, partition: str, key: str) -> bytes:
         return self.path(partition, key).read_bytes()
+
+    async def chunks(self, partition: str, key: str, size: int) -> AsyncGenerator[bytes, None]:
+        """The body's `size` bytes, `STREAM_CHUNK` at a time, each read in a
+        thread; StoreCorrupt if the file holds fewer (see `BodyStream`)."""
+        body = await asyncio.to_thread(open, self.path(partition, key), "rb")
+        try:
+            left = size
+            while left > 0:
+                chunk = await asyncio.to_thread(body.read, min(left, STREAM_CHUNK))
+                if not chunk:
+                    raise StoreCorrupt(f"body {key} is shorter than its {size} octets")
+                left -= len(chunk)
+                yield chunk
+        finally:
+            body.close()
 
     def read_prefix(self, partition: str, key: str, length: int) -> bytes:
         """The first `length` bytes of a body (its header block, say)."""

@@ -24,6 +24,7 @@ from roost.store.api import (
     AclEntry,
     AppendMessage,
     AppendResult,
+    BodyStream,
     Changes,
     CopyResult,
     Delivery,
@@ -235,6 +236,17 @@ class SqliteStore:
             return await asyncio.to_thread(self._blobs.read, location[0], blob)
         except FileNotFoundError:
             raise StoreCorrupt(f"body {blob} missing from partition {location[0]}") from None
+
+    async def body_stream(self, blob: str) -> BodyStream:
+        location = reads.blob_location(self._db, blob)
+        if location is None:
+            raise MessageNotFound(f"no message body {blob}")
+        partition = location[0]
+        try:
+            size = (await asyncio.to_thread(self._blobs.path(partition, blob).stat)).st_size
+        except FileNotFoundError:
+            raise StoreCorrupt(f"body {blob} missing from partition {partition}") from None
+        return BodyStream(size, self._blobs.chunks(partition, blob, size))
 
     async def parsed(self, blob: str) -> ParsedMessage:
         cached = self._parsed.get(blob)
