@@ -19,7 +19,7 @@ durable, or none of it happened.
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator, Callable, Sequence
+from collections.abc import AsyncGenerator, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Literal, Protocol, runtime_checkable
@@ -67,6 +67,10 @@ class InvalidMessage(StoreError):
 
 class OverQuota(StoreError):
     """The change would exceed a quota root's limit."""
+
+
+class QuotaRootNotFound(StoreError):
+    """GETQUOTA of a name that is no quota root (RFC 9208 §4.2: NO)."""
 
 
 class StorageFull(StoreError):
@@ -210,6 +214,32 @@ class Changes:
     changed: tuple[MessageRecord, ...]
     expunged: tuple[int, ...]
     mailbox: tuple[MailboxChange, ...] = ()
+
+
+QUOTA_RESOURCES = ("STORAGE", "MESSAGE", "MAILBOX")
+"""The RFC 9208 §5 resources a quota root may limit: STORAGE in units of
+1024 octets (§5.1), MESSAGE a count of messages (§5.2), MAILBOX a count of
+mailboxes (§5.3)."""
+
+
+@dataclass(frozen=True, slots=True)
+class QuotaResource:
+    """One limited resource of a quota root: what is used and the limit,
+    in the resource's units (STORAGE: KiB, rounded down as Cyrus shows it)."""
+
+    name: str
+    usage: int
+    limit: int
+
+
+@dataclass(frozen=True, slots=True)
+class QuotaRoot:
+    """A quota root (Cyrus: a mailbox name; it covers that mailbox and every
+    mailbox below it that no deeper root covers) and its limited resources,
+    in QUOTA_RESOURCES order."""
+
+    root: str
+    resources: tuple[QuotaResource, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -376,3 +406,26 @@ class AclStore(Protocol):
                                owner: str | None) -> list[MailboxInfo]:
         """Mailboxes whose ACL has an entry for one of `identifiers` (not a
         negative one), or that `owner` owns, sorted by name."""
+
+
+@runtime_checkable
+class QuotaStore(Protocol):
+    """Quota roots and their usage (RFC 9208), beside the base `Store`.
+
+    Usage is kept by the writes themselves: every APPEND, delivery, COPY,
+    MOVE, EXPUNGE and DELETE changes it inside its own transaction, and one
+    that would take a root past a limit raises `OverQuota` with nothing of
+    it kept. Changes that only free space are never refused, even over a
+    limit lowered under the usage.
+    """
+
+    async def set_quota(self, root: str, limits: Mapping[str, int]) -> QuotaRoot | None:
+        """Make mailbox `root` a quota root with `limits` (QUOTA_RESOURCES
+        names; those left out are unlimited) and count its usage now; empty
+        `limits` remove the root (RFC 9208 §4.1), returning None.
+        MailboxNotFound when no mailbox has that name."""
+    async def get_quota(self, root: str) -> QuotaRoot:
+        """The quota root called `root`, or QuotaRootNotFound."""
+    async def quota_root_of(self, name: str) -> QuotaRoot | None:
+        """The root covering mailbox `name` (the nearest ancestor-or-self
+        that is one), or None when no quota applies."""

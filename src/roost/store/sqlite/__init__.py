@@ -22,6 +22,10 @@ Invariants:
 - A mailbox's ACL rows (`acl`) come with every read of its row, change
   in one transaction with a `mailbox_changes` row of kind `acl`, and go
   in the transaction that deletes the mailbox.
+- A quota root's kept usage (`quota_roots`: bytes and messages of the
+  live records of the mailboxes it covers) changes in the savepoint of
+  the write that changes those records; a write that would pass a limit
+  raises `OverQuota` and is undone whole.
 - `\\Seen` of a user in a mailbox they do not own lives in `seen`; the
   owner's (and the caller with no user's) in the message's flags.
 - The schema version is recorded and upgraded in place at open

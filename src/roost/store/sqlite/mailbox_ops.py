@@ -14,6 +14,7 @@ from collections.abc import Sequence
 
 from roost.store import names
 from roost.store.api import OWNER_RIGHTS, AclEntry, FlagOp, MailboxExists, MailboxInfo
+from roost.store.sqlite import quota
 from roost.store.sqlite.refs import bump_modseq, release_blob
 from roost.store.sqlite.rows import load_mailbox_id
 from roost.store.sqlite.writer import WriteTx
@@ -39,6 +40,7 @@ def create_mailbox(tx: WriteTx, name: str, partition: str, special_use: Sequence
     exists = tx.db.execute("SELECT 1 FROM mailboxes WHERE name = ?", (name,)).fetchone()
     if exists:
         raise MailboxExists(name)
+    quota.check_new_mailbox(tx, name)
     mailbox_id = _next_counter(tx, "mailboxid", 1)
     tx.db.execute(
         "INSERT INTO mailboxes (id, name, uidvalidity, partition, owner, special_use, created)"
@@ -98,12 +100,16 @@ def _children(tx: WriteTx, name: str) -> list[MailboxInfo]:
 
 
 def _drop(tx: WriteTx, info: MailboxInfo) -> None:
-    """Drop one mailbox, its records, tombstones and seen state; release bodies."""
+    """Drop one mailbox, its records, tombstones and seen state; release
+    bodies and free their quota (a root mailbox takes its root along)."""
     refs = tx.db.execute(
-        "SELECT blob, partition, count(*) FROM messages"
+        "SELECT blob, partition, count(*), sum(size) FROM messages"
         " WHERE mailbox_id = ? AND expunged = 0 GROUP BY blob, partition", (info.id,)).fetchall()
-    for key, partition, count in refs:
+    for key, partition, count, _ in refs:
         release_blob(tx, key, partition, count)
+    was_root = quota.drop_root(tx, info.name)
+    if not was_root:
+        quota.charge(tx, [(info.name, -sum(r[3] for r in refs), -sum(r[2] for r in refs))])
     tx.db.execute("DELETE FROM messages WHERE mailbox_id = ?", (info.id,))
     tx.db.execute("DELETE FROM seen WHERE mailbox_id = ?", (info.id,))
     # RFC 4314 §4: DELETE MUST delete the mailbox's ACL.
@@ -111,6 +117,8 @@ def _drop(tx: WriteTx, info: MailboxInfo) -> None:
     tx.db.execute("DELETE FROM mailboxes WHERE id = ?", (info.id,))
     tx.db.execute("INSERT INTO mailbox_changes (mailbox_id, modseq, kind, name)"
                   " VALUES (?, ?, 'deleted', ?)", (info.id, info.highestmodseq + 1, info.name))
+    if was_root:  # children left behind fall to the root above, if any
+        quota.recount(tx.db, quota.root_of(tx.db, info.name))
 
 
 def delete_mailbox(tx: WriteTx, mailbox_id: int, children: bool) -> list[MailboxInfo]:
@@ -134,10 +142,13 @@ def rename_mailbox(tx: WriteTx, mailbox_id: int, new: str) -> MailboxInfo:
         names.validate_internal(target)
         if tx.db.execute("SELECT 1 FROM mailboxes WHERE name = ?", (target,)).fetchone():
             raise MailboxExists(target)
+    roots = {quota.root_of(tx.db, old), quota.root_of(tx.db, new)}
     for each_id, target in moves:
         tx.db.execute("UPDATE mailboxes SET name = ?, owner = ? WHERE id = ?",
                       (target, names.owner_of(target), each_id))
         record_change(tx, each_id, "renamed", target)
+    for root in roots:  # the messages may have moved from one root to another
+        quota.recount(tx.db, root)
     return load_mailbox_id(tx.db, mailbox_id)
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from roost.store.api import AppendResult, CopyResult, FlagOp, MailboxInfo, MessageRecord
 from roost.store.sqlite import flags as flagbits
+from roost.store.sqlite import quota
 from roost.store.sqlite.mailbox_ops import create_mailbox
 from roost.store.sqlite.refs import add_blob, bump_modseq, release_blob
 from roost.store.sqlite.rows import live_records, load_mailbox_id, seen_is_per_user
@@ -80,6 +81,7 @@ def append(tx: WriteTx, mailbox_id: int, batch: Sequence[NewMessage],
                     msg.internaldate) for n, msg in enumerate(batch)]
     tx.db.execute("UPDATE mailboxes SET uidnext = ? WHERE id = ?",
                   (info.uidnext + len(batch), info.id))
+    quota.charge(tx, [(info.name, sum(len(msg.body.raw) for msg in batch), len(batch))])
     return results
 
 
@@ -93,6 +95,7 @@ def deliver(tx: WriteTx, body: NewBody, targets: Sequence[Target],
         tx.db.execute("UPDATE mailboxes SET uidnext = ? WHERE id = ?", (info.uidnext + 1, info.id))
         results.append(_add(tx, info, info.uidnext, modseq, body, target.flags, None,
                             internaldate))
+    quota.charge(tx, [(result.mailbox, len(body.raw), 1) for result in results])
     return results
 
 
@@ -137,8 +140,10 @@ def store_flags(tx: WriteTx, mailbox_id: int, uids: Sequence[int], op: FlagOp,
     return changed, refused
 
 
-def _tombstone(tx: WriteTx, info: MailboxInfo, records: Sequence[MessageRecord]) -> list[int]:
-    """Expunge `records`: tombstones at a new MODSEQ, bodies released."""
+def _tombstone(tx: WriteTx, info: MailboxInfo, records: Sequence[MessageRecord], *,
+               charged: bool = True) -> list[int]:
+    """Expunge `records`: tombstones at a new MODSEQ, bodies released, their
+    quota freed (unless the caller frees it, `charged=False`)."""
     if not records:
         return []
     modseq = bump_modseq(tx, info.id)
@@ -149,6 +154,8 @@ def _tombstone(tx: WriteTx, info: MailboxInfo, records: Sequence[MessageRecord])
         partition = tx.db.execute("SELECT partition FROM messages WHERE mailbox_id = ? AND uid = ?",
                                   (info.id, rec.uid)).fetchone()[0]
         release_blob(tx, rec.blob, partition)
+    if charged:
+        quota.charge(tx, [(info.name, -sum(rec.size for rec in records), -len(records))])
     return [rec.uid for rec in records]
 
 
@@ -187,8 +194,12 @@ def copy(tx: WriteTx, source_id: int, uids: Sequence[int], dest_id: int, user: s
         _insert(tx, dst, first + offset, modseq, flags, user, rec.internaldate.timestamp(),
                 rec.size, rec.blob, partition)
     tx.db.execute("UPDATE mailboxes SET uidnext = ? WHERE id = ?", (first + len(records), dst.id))
+    size = sum(rec.size for rec in records)
     if move:
-        _tombstone(tx, src, records)
+        _tombstone(tx, src, records, charged=False)
+    # One charge for both ends: a MOVE within a root changes nothing.
+    quota.charge(tx, [(dst.name, size, len(records)),
+                      *([(src.name, -size, -len(records))] if move else [])])
     dest_uids = tuple(range(first, first + len(records)))
     return CopyResult(dst.uidvalidity, tuple(rec.uid for rec in records), dest_uids)
 

@@ -121,7 +121,22 @@ def _v3(db: sqlite3.Connection) -> None:
     """)
 
 
-MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_v1, _v2, _v3)
+def _v4(db: sqlite3.Connection) -> None:
+    """Quota roots (RFC 9208): limits (NULL: unlimited; STORAGE in KiB) and
+    the usage the writes keep (bytes and messages of live records)."""
+    _run(db, """
+        CREATE TABLE quota_roots (
+            root          TEXT PRIMARY KEY,
+            storage_limit INTEGER,
+            message_limit INTEGER,
+            mailbox_limit INTEGER,
+            storage_used  INTEGER NOT NULL DEFAULT 0,
+            messages_used INTEGER NOT NULL DEFAULT 0
+        ) WITHOUT ROWID
+    """)
+
+
+MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_v1, _v2, _v3, _v4)
 """Ordered upgrades; MIGRATIONS[n] takes a version-n database to n+1. Append only."""
 
 

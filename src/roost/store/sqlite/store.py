@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import TypeVar
@@ -35,12 +35,13 @@ from roost.store.api import (
     MailboxStatus,
     MessageNotFound,
     MessageRecord,
+    QuotaRoot,
     StoreCorrupt,
     StoreError,
 )
 from roost.store.sqlite import check as checks
 from roost.store.sqlite import flags as flagbits
-from roost.store.sqlite import mailbox_ops, message_ops, reads
+from roost.store.sqlite import mailbox_ops, message_ops, quota, reads
 from roost.store.sqlite.blobs import BlobFiles, Pending
 from roost.store.sqlite.message_ops import NewBody, NewMessage, Target
 from roost.store.sqlite.notify import ChangeNotifier
@@ -135,6 +136,16 @@ class SqliteStore:
         # A user's candidates (own and shared folders) are short, as list_mailboxes(prefix).
         return await self._read(lambda db: reads.mailboxes_naming(db, identifiers, owner),
                                 big=False)
+
+    # -- quota roots (QuotaStore)
+    async def set_quota(self, root: str, limits: Mapping[str, int]) -> QuotaRoot | None:
+        return await self._writer.run(lambda tx: quota.set_quota(tx, root, limits))
+
+    async def get_quota(self, root: str) -> QuotaRoot:
+        return quota.load(self._db, root)
+
+    async def quota_root_of(self, name: str) -> QuotaRoot | None:
+        return quota.load_root_of(self._db, name)
 
     # -- subscriptions
     async def subscribe(self, user: str, name: str) -> None:

@@ -1,0 +1,149 @@
+"""Quota roots and their usage, kept exact by the writes that change it.
+
+A root is a mailbox name (Cyrus semantics); the root of a mailbox is its
+nearest ancestor-or-self that is a root. `quota_roots` holds each root's
+limits (NULL: unlimited) and its usage: bytes and messages of the live
+records of every mailbox it covers. Writers call `charge` inside their own
+savepoint, so usage changes with the records or not at all, and one
+writer thread per process plus SQLite's write lock across processes keep
+it exact. MAILBOX usage is counted when asked: it needs no upkeep.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Mapping
+
+from roost.store.api import (
+    QUOTA_RESOURCES,
+    MailboxNotFound,
+    OverQuota,
+    QuotaResource,
+    QuotaRoot,
+    QuotaRootNotFound,
+)
+from roost.store.sqlite.writer import WriteTx
+
+KIB = 1024
+"""RFC 9208 §5.1: STORAGE is counted in units of 1024 octets."""
+
+
+def _ancestors_or_self(name: str) -> list[str]:
+    """`user.bob.x` -> [`user.bob.x`, `user.bob`, `user`]; a domain prefix
+    (`example.com!`) stays on every level and is never split."""
+    domain, bang, local = name.rpartition("!")
+    levels = local.split(".")
+    return [domain + bang + ".".join(levels[:n]) for n in range(len(levels), 0, -1)]
+
+
+def root_of(db: sqlite3.Connection, name: str) -> str | None:
+    """The quota root covering mailbox `name`, if any."""
+    candidates = _ancestors_or_self(name)
+    marks = ", ".join("?" * len(candidates))
+    row = db.execute(f"SELECT root FROM quota_roots WHERE root IN ({marks})"
+                     " ORDER BY length(root) DESC LIMIT 1", candidates).fetchone()
+    return None if row is None else str(row[0])
+
+
+def _covered(db: sqlite3.Connection, root: str) -> list[int]:
+    """Ids of the mailboxes `root` covers: itself and those below it whose
+    nearest root it is."""
+    rows = db.execute("SELECT id, name FROM mailboxes WHERE name = ? OR substr(name, 1, ?) = ?",
+                      (root, len(root) + 1, root + ".")).fetchall()
+    return [row[0] for row in rows if root_of(db, row[1]) == root]
+
+
+def recount(db: sqlite3.Connection, root: str | None) -> None:
+    """Count `root`'s usage from its records (a new root, or mailboxes that
+    moved between roots)."""
+    if root is None:
+        return
+    ids = _covered(db, root)
+    marks = ", ".join("?" * len(ids)) or "NULL"
+    size, count = db.execute(
+        f"SELECT coalesce(sum(size), 0), count(*) FROM messages"
+        f" WHERE expunged = 0 AND mailbox_id IN ({marks})", ids).fetchone()
+    db.execute("UPDATE quota_roots SET storage_used = ?, messages_used = ? WHERE root = ?",
+               (size, count, root))
+
+
+def charge(tx: WriteTx, deltas: Iterable[tuple[str, int, int]]) -> None:
+    """Add (mailbox name, bytes, messages) changes to the roots covering them.
+
+    A root whose usage grows past a limit refuses the whole operation
+    (`OverQuota`; the caller's savepoint undoes it): Cyrus's quota_check,
+    `used + delta > limit * 1024`. Net deltas are checked, so a MOVE within
+    one root, which frees what it takes, is never refused.
+    """
+    totals: dict[str, tuple[int, int]] = {}
+    for name, size, count in deltas:
+        root = root_of(tx.db, name)
+        if root is not None:
+            old_size, old_count = totals.get(root, (0, 0))
+            totals[root] = (old_size + size, old_count + count)
+    for root, (size, count) in totals.items():
+        used, messages, storage_limit, message_limit = tx.db.execute(
+            "UPDATE quota_roots SET storage_used = storage_used + ?,"
+            " messages_used = messages_used + ? WHERE root = ?"
+            " RETURNING storage_used, messages_used, storage_limit, message_limit",
+            (size, count, root)).fetchone()
+        if size > 0 and storage_limit is not None and used > storage_limit * KIB:
+            raise OverQuota(root)
+        if count > 0 and message_limit is not None and messages > message_limit:
+            raise OverQuota(root)
+
+
+def check_new_mailbox(tx: WriteTx, name: str) -> None:
+    """CREATE under a root whose MAILBOX limit is reached is refused."""
+    root = root_of(tx.db, name)
+    if root is None:
+        return
+    limit = tx.db.execute("SELECT mailbox_limit FROM quota_roots WHERE root = ?",
+                          (root,)).fetchone()[0]
+    if limit is not None and len(_covered(tx.db, root)) >= limit:
+        raise OverQuota(root)
+
+
+def set_quota(tx: WriteTx, root: str, limits: Mapping[str, int]) -> QuotaRoot | None:
+    """Make `root` a root with `limits` (or, with none, no root), recounting
+    it and the root that covered its mailboxes before."""
+    if not tx.db.execute("SELECT 1 FROM mailboxes WHERE name = ?", (root,)).fetchone():
+        raise MailboxNotFound(root)
+    tx.db.execute("DELETE FROM quota_roots WHERE root = ?", (root,))
+    outer = root_of(tx.db, root)
+    if limits:
+        tx.db.execute("INSERT INTO quota_roots (root, storage_limit, message_limit,"
+                      " mailbox_limit) VALUES (?, ?, ?, ?)",
+                      (root, *(limits.get(name) for name in QUOTA_RESOURCES)))
+        recount(tx.db, root)
+    recount(tx.db, outer)
+    return load(tx.db, root) if limits else None
+
+
+def drop_root(tx: WriteTx, name: str) -> bool:
+    """Forget the root called `name` (its mailbox is being deleted, as Cyrus
+    does); True if there was one."""
+    return tx.db.execute("DELETE FROM quota_roots WHERE root = ?", (name,)).rowcount > 0
+
+
+def load(db: sqlite3.Connection, root: str) -> QuotaRoot:
+    """The root and its limited resources, STORAGE in KiB rounded down."""
+    row = db.execute("SELECT storage_limit, message_limit, mailbox_limit, storage_used,"
+                     " messages_used FROM quota_roots WHERE root = ?", (root,)).fetchone()
+    if row is None:
+        raise QuotaRootNotFound(root)
+    storage_limit, message_limit, mailbox_limit, used, messages = row
+    resources = []
+    if storage_limit is not None:
+        resources.append(QuotaResource("STORAGE", used // KIB, storage_limit))
+    if message_limit is not None:
+        resources.append(QuotaResource("MESSAGE", messages, message_limit))
+    if mailbox_limit is not None:
+        resources.append(QuotaResource("MAILBOX", len(_covered(db, root)), mailbox_limit))
+    return QuotaRoot(root, tuple(resources))
+
+
+def load_root_of(db: sqlite3.Connection, name: str) -> QuotaRoot | None:
+    """The root covering mailbox `name`, loaded, or None."""
+    root = root_of(db, name)
+    return None if root is None else load(db, root)
