@@ -105,8 +105,8 @@ class Options:
     workers = Int(0, "Worker processes serving connections (0: one per core).")
     worker_heartbeat_timeout = Int(30, "Seconds a silent worker runs before it is replaced (0: never).")
     # -- store behaviour
-    quotawarn = Int(90, "Percent of quota at which users are warned.", NOT_YET)
-    quotawarnkb = Int(0, "Warn when fewer than this many kilobytes remain (0: off).", NOT_YET)
+    quotawarn = Int(90, "Percent of quota past which SELECT gives an [ALERT].")
+    quotawarnkb = Int(0, "Warn only once fewer than this many KiB of STORAGE remain (0: off).")
     fsync = Bool(True, "Sync message files and the index before acknowledging (keep on).")
 
 

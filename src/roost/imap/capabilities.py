@@ -36,6 +36,11 @@ CAPABILITIES: tuple[tuple[str, str, str], ...] = (
     ("ACL", "RFC 4314", "always"),
     ("RIGHTS=kxte", "RFC 4314 §2.2", "always"),
     ("LIST-MYRIGHTS", "RFC 8440", "always"),
+    ("QUOTA", "RFC 9208", "always"),
+    ("QUOTA=RES-STORAGE", "RFC 9208 §5.1", "always"),
+    ("QUOTA=RES-MESSAGE", "RFC 9208 §5.2", "always"),
+    ("QUOTA=RES-MAILBOX", "RFC 9208 §5.3", "always"),
+    ("QUOTASET", "RFC 9208 §4.1", "always"),
 )
 
 

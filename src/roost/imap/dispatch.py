@@ -25,6 +25,7 @@ from roost.imap.handlers import (
     flags,
     listing,
     mailbox,
+    quota,
     search,
     selected,
 )
@@ -83,6 +84,9 @@ TABLE: dict[type, Spec] = {
     c.GetAcl: Spec(acl.getacl, AUTHED),
     c.ListRights: Spec(acl.listrights, AUTHED),
     c.MyRights: Spec(acl.myrights, AUTHED),
+    c.GetQuota: Spec(quota.getquota, AUTHED),
+    c.GetQuotaRoot: Spec(quota.getquotaroot, AUTHED),
+    c.SetQuota: Spec(quota.setquota, AUTHED),
 }
 
 # RFC 9051 §7.5.1: no EXPUNGE replies during FETCH, STORE or SEARCH

@@ -39,7 +39,8 @@ STORE_ERRORS: dict[type[api.StoreError], No] = {
     api.MailboxHasChildren: No("CANNOT", "Mailbox has inferiors"),
     api.MessageNotFound: No("NONEXISTENT", "No such message"),
     api.InvalidMessage: No(None, "Message refused"),
-    api.OverQuota: No("OVERQUOTA", "Quota exceeded"),
+    api.OverQuota: No("OVERQUOTA", "Over quota"),  # Cyrus's words
+    api.QuotaRootNotFound: No("NONEXISTENT", "Quota root does not exist"),
     # RFC 5530 §3 UNAVAILABLE: a temporary failure of a subsystem, here the
     # disk under the store. Not OVERQUOTA (deleting the user's own mail may
     # not help) nor LIMIT (an implementation limit: retrying cannot help).

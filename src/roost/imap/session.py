@@ -51,6 +51,7 @@ class Session:
         self.enabled: set[str] = set()
         self.out = out
         self.saved_search: list[int] = []  # RFC 5182 `$`, as UIDs
+        self.quota_alerted: dict[str, float] = {}  # quota root -> when SELECT last alerted
         # Set by the server: send a continuation and read the client's raw line.
         self.continuation: Callable[[bytes], Awaitable[bytes]]
         self.send_continuation: Callable[[bytes], Awaitable[None]]

@@ -12,6 +12,7 @@ from roost.imap.handlers.names import (
     open_mailbox,
     wire_name,
 )
+from roost.imap.handlers.quota import alert_on_select
 from roost.imap.responses import Done, mailbox_name, plist
 from roost.imap.selected import SelectedMailbox
 from roost.imap.session import Session, State
@@ -26,6 +27,7 @@ async def select(s: Session, cmd: c.Select) -> Done:
         s.untagged(b"OK [CLOSED] Previous mailbox is now closed")
     info = await open_mailbox(s, cmd.mailbox, "r")
     external = wire_name(s, info.name)
+    await alert_on_select(s, info)
     view = await SelectedMailbox.open(s.store, info, external, s.store_user(), cmd.readonly)
     view.show_recent = not s.rev2
     s.untagged(b"%d EXISTS" % view.exists)
