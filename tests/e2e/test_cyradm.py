@@ -73,3 +73,22 @@ def test_an_admin_grants_itself_x_before_deleting(master: Master) -> None:
     assert "admin kxc" in out, out
     assert "user/wcooley/test" not in out.split("dm user/wcooley/test", 1)[-1], out
     assert "Permission denied" not in out, out
+
+
+def test_setquota_listquota_listquotaroot(master: Master) -> None:
+    """sq, lq and lqr print what they print against Debian's Cyrus 3 (run
+    side by side: bench/cyrus_side.py), the hierarchy separator aside:
+    cyradm's multi-resource `sq` sends `(STORAGE 2000MESSAGE 10 )`, which
+    Cyrus refuses too; a removed root reads back as `  /`."""
+    out = cyradm(master, "cm user/carol\ncm user/carol/Sent\nsq user/carol 1000\n"
+                 "lq user/carol\nlqr user/carol/Sent\n"
+                 "sq user/carol STORAGE 2000 MESSAGE 10\nlq user/carol\n"
+                 "sq user/carol none\nlqr user/carol\nlq user/carol\nsq user/carol FOO 3\n")
+    assert out.split("127.0.0.1> ") == [
+        "", "cm user/carol\n", "cm user/carol/Sent\n", "sq user/carol 1000\nquota:1000\n",
+        "lq user/carol\n STORAGE 0/1000 (0%)\n",
+        "lqr user/carol/Sent\nuser/carol STORAGE 0/1000 (0%)\n",
+        "sq user/carol STORAGE 2000 MESSAGE 10\n", "lq user/carol\n STORAGE 0/1000 (0%)\n",
+        "sq user/carol none\nremove quota\n", "lqr user/carol\nuser/carol\n",
+        "lq user/carol\n  /\n", "sq user/carol FOO 3\n",
+        "setquota: Invalid quota list in Setquota\nsetquota: Unsupported quota resource\n"], out

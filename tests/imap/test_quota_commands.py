@@ -29,12 +29,17 @@ async def test_admin_sets_gets_and_removes_a_root(imap_anon: ImapTranscript) -> 
         S: * QUOTA "user/bob" (STORAGE 0 5)
         S: a5 OK {…}
         C: a6 SETQUOTA user/bob ()
+        S: * QUOTA "user/bob" ()
         S: a6 OK {…}
         C: a7 GETQUOTAROOT user/bob
-        S: * QUOTAROOT "user/bob"
+        S: * QUOTAROOT "user/bob" "user/bob"
+        S: * QUOTA "user/bob" ()
         S: a7 OK {…}
-        C: a8 GETQUOTA user/bob
+        C: a8 GETQUOTA user/alice
         S: a8 NO [NONEXISTENT] Quota root does not exist
+        C: a9 GETQUOTAROOT user/alice
+        S: * QUOTAROOT "user/alice"
+        S: a9 OK {…}
     """)
 
 
@@ -43,13 +48,13 @@ async def test_admin_errors(imap_anon: ImapTranscript) -> None:
         C: a1 LOGIN admin secret
         S: a1 OK {…}
         C: a2 SETQUOTA user/bob (FOO 1)
-        S: a2 NO Unsupported quota resource FOO
+        S: a2 NO Unsupported quota resource
         C: a3 SETQUOTA user/nobody (STORAGE 1)
         S: a3 NO [NONEXISTENT] No such mailbox
         C: a4 GETQUOTAROOT user/nobody
         S: a4 NO [NONEXISTENT] No such mailbox
         C: a5 SETQUOTA user/bob (STORAGE)
-        S: a5 BAD {…}
+        S: a5 BAD Invalid quota list in Setquota
     """)
 
 

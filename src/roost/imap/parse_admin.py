@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from roost.imap import commands as c
-from roost.imap.parse_lexer import NUMBER64_MAX, Cursor
+from roost.imap.parse_lexer import NUMBER64_MAX, Bad, Cursor
 
 
 def _arg(cur: Cursor) -> str:
@@ -29,7 +29,12 @@ def _setquota(cur: Cursor) -> c.SetQuota:
         cur.sp()
         return name, cur.number(NUMBER64_MAX)  # RFC 9208 §5: number64
 
-    return c.SetQuota(cur.tag, root, tuple(cur.paren_list(resource)))
+    try:
+        return c.SetQuota(cur.tag, root, tuple(cur.paren_list(resource)))
+    except Bad:
+        # Cyrus's words, which cyradm prints; its multi-resource `sq` sends
+        # `(STORAGE 2000MESSAGE 10 )` and gets this on Cyrus too.
+        raise Bad(cur.tag, "Invalid quota list in Setquota") from None
 
 
 def _setacl(cur: Cursor) -> c.SetAcl:

@@ -419,11 +419,12 @@ class QuotaStore(Protocol):
     limit lowered under the usage.
     """
 
-    async def set_quota(self, root: str, limits: Mapping[str, int]) -> QuotaRoot | None:
+    async def set_quota(self, root: str, limits: Mapping[str, int]) -> QuotaRoot:
         """Make mailbox `root` a quota root with `limits` (QUOTA_RESOURCES
-        names; those left out are unlimited) and count its usage now; empty
-        `limits` remove the root (RFC 9208 §4.1), returning None.
-        MailboxNotFound when no mailbox has that name."""
+        names; those left out are unlimited) and count its usage now. Empty
+        `limits` (RFC 9208 §4.1: no limits) leave a root without limits, as
+        Cyrus does; the root goes with its mailbox. MailboxNotFound when no
+        mailbox has that name."""
     async def get_quota(self, root: str) -> QuotaRoot:
         """The quota root called `root`, or QuotaRootNotFound."""
     async def quota_root_of(self, name: str) -> QuotaRoot | None:

@@ -54,9 +54,7 @@ async def test_set_get_and_the_root_of_a_mailbox(store: SqliteStore) -> None:
         await store.get_quota("user.bob.Sent")
     with pytest.raises(MailboxNotFound):
         await store.set_quota("user.nobody", {"STORAGE": 1})
-    assert await store.set_quota("user.bob", {}) is None
-    with pytest.raises(QuotaRootNotFound):
-        await store.get_quota("user.bob")
+    assert await store.set_quota("user.bob", {}) == QuotaRoot("user.bob", ())
 
 
 async def test_a_multiappend_over_the_limit_keeps_nothing(store: SqliteStore) -> None:
@@ -118,8 +116,8 @@ async def test_nested_roots_split_the_usage(store: SqliteStore) -> None:
     await store.set_quota("user.bob.big", {"MESSAGE": 10})
     assert used(await store.get_quota("user.bob")) == {"MESSAGE": 1}
     assert used(await store.get_quota("user.bob.big")) == {"MESSAGE": 2}
-    await store.set_quota("user.bob.big", {})
-    assert used(await store.get_quota("user.bob")) == {"MESSAGE": 3}
+    await store.set_quota("user.bob.big", {})  # a root still: it keeps its usage
+    assert used(await store.get_quota("user.bob")) == {"MESSAGE": 1}
 
 
 async def test_mailbox_limit_refuses_create(store: SqliteStore) -> None:

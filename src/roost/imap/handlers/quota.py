@@ -78,18 +78,16 @@ async def getquotaroot(s: Session, cmd: c.GetQuotaRoot) -> None:
 
 
 async def setquota(s: Session, cmd: c.SetQuota) -> None:
-    """RFC 9208 §4.1: administrators only; an empty list removes the root;
-    a resource the server cannot limit is a tagged NO."""
+    """RFC 9208 §4.1: administrators only; an empty list removes the limits
+    (the root stays, as on Cyrus); a resource the server cannot limit is a
+    tagged NO."""
     if not s.is_admin:
         raise PermissionDenied()
     limits = dict(cmd.limits)
-    unknown = sorted(set(limits) - set(QUOTA_RESOURCES))
-    if unknown:
-        raise No(None, f"Unsupported quota resource {unknown[0]}")
+    if set(limits) - set(QUOTA_RESOURCES):
+        raise No(None, "Unsupported quota resource")  # Cyrus's words
     name = internal_name(s, cmd.root)
-    root = await _quotas(s).set_quota(name, limits)
-    if root is not None:
-        s.untagged(_quota_line(s, root))
+    s.untagged(_quota_line(s, await _quotas(s).set_quota(name, limits)))
 
 
 def warnings(root: QuotaRoot, percent: int, storage_kb: int) -> list[str]:

@@ -104,20 +104,19 @@ def check_new_mailbox(tx: WriteTx, name: str) -> None:
         raise OverQuota(root)
 
 
-def set_quota(tx: WriteTx, root: str, limits: Mapping[str, int]) -> QuotaRoot | None:
-    """Make `root` a root with `limits` (or, with none, no root), recounting
-    it and the root that covered its mailboxes before."""
+def set_quota(tx: WriteTx, root: str, limits: Mapping[str, int]) -> QuotaRoot:
+    """Make `root` a root with `limits` (none: a root without limits, as
+    Cyrus keeps it), recounting it and the root that covered it before."""
     if not tx.db.execute("SELECT 1 FROM mailboxes WHERE name = ?", (root,)).fetchone():
         raise MailboxNotFound(root)
     tx.db.execute("DELETE FROM quota_roots WHERE root = ?", (root,))
     outer = root_of(tx.db, root)
-    if limits:
-        tx.db.execute("INSERT INTO quota_roots (root, storage_limit, message_limit,"
-                      " mailbox_limit) VALUES (?, ?, ?, ?)",
-                      (root, *(limits.get(name) for name in QUOTA_RESOURCES)))
-        recount(tx.db, root)
+    tx.db.execute("INSERT INTO quota_roots (root, storage_limit, message_limit,"
+                  " mailbox_limit) VALUES (?, ?, ?, ?)",
+                  (root, *(limits.get(name) for name in QUOTA_RESOURCES)))
+    recount(tx.db, root)
     recount(tx.db, outer)
-    return load(tx.db, root) if limits else None
+    return load(tx.db, root)
 
 
 def drop_root(tx: WriteTx, name: str) -> bool:

@@ -138,7 +138,7 @@ class SqliteStore:
                                 big=False)
 
     # -- quota roots (QuotaStore)
-    async def set_quota(self, root: str, limits: Mapping[str, int]) -> QuotaRoot | None:
+    async def set_quota(self, root: str, limits: Mapping[str, int]) -> QuotaRoot:
         return await self._writer.run(lambda tx: quota.set_quota(tx, root, limits))
 
     async def get_quota(self, root: str) -> QuotaRoot:
