@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import random
+import sqlite3
 
 import pytest
 
@@ -164,3 +165,21 @@ async def test_two_stores_on_one_database_keep_one_exact_count(
     assert used(await second.get_quota("user.bob")) == {"STORAGE": size // 1024,
                                                         "MESSAGE": count}
     assert size <= 40 * 1024 and count <= 60
+
+
+async def test_check_reports_a_drift_and_repair_recounts_it(store: SqliteStore) -> None:
+    """A usage changed behind the store's back (an old tool, a hand edit)."""
+    inbox = await store.create_mailbox("user.bob")
+    await store.append(inbox.id, message(1))
+    await store.set_quota("user.bob", {"MESSAGE": 5})
+    assert store.check() == []
+    db = sqlite3.connect(store.database)
+    db.execute("UPDATE quota_roots SET messages_used = 4")
+    db.commit()
+    db.close()
+    size = len(message(1))
+    assert store.check() == [(f"quota root user.bob: usage {size} bytes, 4 messages kept; "
+                             f"{size} bytes, 1 messages in the records")]
+    assert len(store.repair()) == 1
+    assert store.check() == []
+    assert used(await store.get_quota("user.bob")) == {"MESSAGE": 1}

@@ -15,6 +15,7 @@ from __future__ import annotations
 import sqlite3
 import time
 
+from roost.store.sqlite import quota
 from roost.store.sqlite.blobs import BlobFiles
 from roost.store.sqlite.reads import ReadTx
 
@@ -63,6 +64,7 @@ def check(db: sqlite3.Connection, blobs: BlobFiles) -> list[str]:
                 problems.append(f"mailbox {name}: modseq {max_modseq} > highestmodseq {highest}")
         for max_id, counter in db.execute(_IDS):
             problems.append(f"mailbox id {max_id} is past the id counter {counter}")
+        problems += quota.drift(db).values()
     return problems
 
 
@@ -106,6 +108,9 @@ def repair(db: sqlite3.Connection, blobs: BlobFiles) -> list[str]:
             db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('mailboxid', ?)",
                        (max_id,))
             done.append(f"mailbox id counter raised from {counter} to {max_id}")
+        for root, line in quota.drift(db).items():  # records expunged above included
+            quota.recount(db, root)
+            done.append(f"recounted {line}")
         db.execute("DELETE FROM message_cache WHERE sha256 NOT IN (SELECT sha256 FROM blobs)")
         referenced = {(k, p) for k, p in db.execute("SELECT sha256, partition FROM blobs")}
         done += _remove_orphans(blobs, referenced)
