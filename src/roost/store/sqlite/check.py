@@ -34,7 +34,7 @@ _REFS = """
 """
 """(key, partition, refcount, live references, size) wherever the two disagree."""
 
-_UIDS = """
+UIDS = """
     SELECT mb.name, max(m.uid), mb.uidnext, max(m.modseq), mb.highestmodseq
     FROM mailboxes mb JOIN messages m ON m.mailbox_id = mb.id
     GROUP BY mb.id HAVING max(m.uid) >= mb.uidnext OR max(m.modseq) > mb.highestmodseq
@@ -57,7 +57,7 @@ def check(db: sqlite3.Connection, blobs: BlobFiles) -> list[str]:
         for key, partition, refcount, live, _ in db.execute(_REFS):
             problems.append(f"body {key} in partition {partition}: refcount {refcount}, "
                             f"{live} live messages")
-        for name, max_uid, uidnext, max_modseq, highest in db.execute(_UIDS):
+        for name, max_uid, uidnext, max_modseq, highest in db.execute(UIDS):
             if max_uid >= uidnext:
                 problems.append(f"mailbox {name}: uid {max_uid} >= uidnext {uidnext}")
             if max_modseq > highest:
@@ -99,7 +99,7 @@ def repair(db: sqlite3.Connection, blobs: BlobFiles) -> list[str]:
                 db.execute("INSERT INTO blobs (sha256, partition, size, refcount)"
                            " VALUES (?, ?, ?, ?)", (key, partition, size, live))
             done.append(f"body {key} in partition {partition}: refcount {refcount} -> {live}")
-        for name, max_uid, uidnext, max_modseq, highest in db.execute(_UIDS).fetchall():
+        for name, max_uid, uidnext, max_modseq, highest in db.execute(UIDS).fetchall():
             db.execute("UPDATE mailboxes SET uidnext = max(uidnext, ?),"
                        " highestmodseq = max(highestmodseq, ?) WHERE name = ?",
                        (max_uid + 1, max_modseq, name))

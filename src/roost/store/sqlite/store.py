@@ -42,6 +42,7 @@ from roost.store.api import (
 from roost.store.sqlite import check as checks
 from roost.store.sqlite import flags as flagbits
 from roost.store.sqlite import mailbox_ops, message_ops, quota, reads
+from roost.store.sqlite import repair as rebuild
 from roost.store.sqlite.blobs import BlobFiles, Pending
 from roost.store.sqlite.message_ops import NewBody, NewMessage, Target
 from roost.store.sqlite.notify import ChangeNotifier
@@ -368,6 +369,34 @@ class SqliteStore:
             return checks.repair(db, self._blobs)
         finally:
             db.close()
+
+    # -- admin repair tools (repair.py): snapshot reads off the loop, rebuild via the writer
+    async def damage(self, mailbox_ids: Sequence[int], verify: bool) -> dict[str, list[str]]:
+        """Problems of each damaged mailbox among `mailbox_ids`, by name;
+        `verify` also hashes every body (scrub, chk_cyrus)."""
+        return await self._reads.run(
+            lambda db: rebuild.damage(db, self._blobs, mailbox_ids, verify))
+
+    async def orphans(self) -> list[tuple[str, str, Path]]:
+        """(partition, key, path) of body files no index row references."""
+        return await self._reads.run(lambda db: rebuild.orphans(db, self._blobs))
+
+    async def message_files(self, mailbox_id: int) -> list[rebuild.MessageFile]:
+        return await self._reads.run(
+            lambda db: rebuild.message_files(db, self._blobs, mailbox_id))
+
+    def partition_path(self, partition: str) -> Path:
+        return self._blobs.root(partition)
+
+    async def reconstruct(self, mailbox_id: int, *, adopt: bool = False,
+                          dry_run: bool = False) -> list[str]:
+        """Rebuild the mailbox's index (rebuild.reconstruct); what it did, or
+        with `dry_run` what it would do, changing nothing."""
+        try:
+            return await self._writer.run(
+                lambda tx: rebuild.reconstruct(tx, mailbox_id, adopt, dry_run))
+        except rebuild.DryRun as undone:
+            return undone.report
 
     async def close(self) -> None:
         await self._notifier.close()

@@ -1,0 +1,201 @@
+"""What the admin repair tools read and change: damage per mailbox, body
+files the index does not know, and the per-mailbox rebuild of `reconstruct`.
+
+Reads take one snapshot of a read-only connection (`ReadTx`), so they run
+while the server serves and never block its writer. The rebuild is one
+writer operation (one savepoint of a group commit): it lands whole or not
+at all, and sessions learn of dropped records from the tombstones at a new
+MODSEQ, as from any EXPUNGE. A dry run (`reconstruct -n`) is the same
+operation undone at its end, so what it reports is exactly what a real
+run would do. Nothing here deletes a body file: unreferenced files are
+only listed (or adopted by `reconstruct -f`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sqlite3
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from roost.store.sqlite.blobs import BlobFiles
+from roost.store.sqlite.check import UIDS
+from roost.store.sqlite.message_ops import NewBody, NewMessage, append
+from roost.store.sqlite.parsedcache import serialize
+from roost.store.sqlite.reads import ReadTx
+from roost.store.sqlite.refs import bump_modseq, release_blob
+from roost.store.sqlite.rows import load_mailbox_id
+from roost.store.sqlite.writer import WriteTx
+
+HASH_CHUNK = 1 << 20
+
+
+@dataclass(frozen=True, slots=True)
+class MessageFile:
+    """Where one live message's body lives (`mbpath -l`)."""
+
+    uid: int
+    blob: str
+    path: Path
+
+
+class DryRun(Exception):
+    """Ends a `reconstruct -n` operation so the writer undoes it; carries the report."""
+
+    def __init__(self, report: list[str]) -> None:
+        super().__init__("dry run")
+        self.report = report
+
+
+def file_hash(path: Path) -> str:
+    """SHA-256 hex of a file, read in chunks (bodies can be large)."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as body:
+        while chunk := body.read(HASH_CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def body_problem(blobs: BlobFiles, partition: str, key: str, size: int,
+                 verify: bool) -> str | None:
+    """Why a body cannot be served as indexed, or None when it can."""
+    if not blobs.present(partition, key, size):
+        return f"body {key} missing or truncated in partition {partition}"
+    if verify and file_hash(blobs.path(partition, key)) != key:
+        return f"body {key} in partition {partition} does not match its SHA-256"
+    return None
+
+
+def message_files(db: sqlite3.Connection, blobs: BlobFiles, mailbox_id: int) -> list[MessageFile]:
+    """Every live message of the mailbox with the path of its body, by UID."""
+    rows = db.execute("SELECT uid, blob, partition FROM messages WHERE mailbox_id = ?"
+                      " AND expunged = 0 ORDER BY uid", (mailbox_id,)).fetchall()
+    return [MessageFile(uid, key, blobs.path(part, key)) for uid, key, part in rows]
+
+
+def damage(db: sqlite3.Connection, blobs: BlobFiles, mailbox_ids: Sequence[int],
+           verify: bool) -> dict[str, list[str]]:
+    """Problem lines by mailbox name, for the mailboxes that have any.
+
+    A body shared by many records is checked (and hashed) once.
+    """
+    found: dict[str, list[str]] = {}
+    seen: dict[tuple[str, str], str | None] = {}
+    wanted = set(mailbox_ids)
+    with ReadTx(db):
+        for mailbox_id in mailbox_ids:
+            name = load_mailbox_id(db, mailbox_id).name
+            for uid, key, part, size in db.execute(
+                    "SELECT uid, blob, partition, size FROM messages WHERE mailbox_id = ?"
+                    " AND expunged = 0 ORDER BY uid", (mailbox_id,)):
+                if (key, part) not in seen:
+                    seen[key, part] = body_problem(blobs, part, key, size, verify)
+                problem = seen[key, part]
+                if problem:
+                    found.setdefault(name, []).append(f"uid {uid}: {problem}")
+        for name, max_uid, uidnext, max_modseq, highest in db.execute(UIDS):
+            mailbox_id = db.execute("SELECT id FROM mailboxes WHERE name = ?", (name,)).fetchone()
+            if mailbox_id and mailbox_id[0] in wanted:
+                found.setdefault(name, []).append(
+                    f"uid {max_uid} / modseq {max_modseq} past uidnext {uidnext}"
+                    f" / highestmodseq {highest}")
+    return found
+
+
+def orphans(db: sqlite3.Connection, blobs: BlobFiles,
+            partitions: Iterable[str] | None = None) -> list[tuple[str, str, Path]]:
+    """(partition, key, path) of body files no index row references.
+
+    A file written by an append whose commit is still on its way is listed
+    too: it is harmless to list, and nothing here removes it.
+    """
+    with ReadTx(db):
+        return _unreferenced(db, blobs, partitions)
+
+
+def _unreferenced(db: sqlite3.Connection, blobs: BlobFiles,
+                  partitions: Iterable[str] | None) -> list[tuple[str, str, Path]]:
+    """`orphans` inside the caller's transaction."""
+    referenced = set(db.execute("SELECT sha256, partition FROM blobs").fetchall())
+    return [(part, key, path) for part in (partitions or blobs.partitions)
+            for key, path in blobs.all_files(part) if (key, part) not in referenced]
+
+
+def _fix_refcounts(tx: WriteTx, keys: Iterable[tuple[str, str]]) -> list[str]:
+    """Set each body's refcount to its live records (rows created or dropped)."""
+    done = []
+    for key, part in keys:
+        live = tx.db.execute("SELECT count(*), max(size) FROM messages WHERE blob = ? AND"
+                             " partition = ? AND expunged = 0", (key, part)).fetchone()
+        row = tx.db.execute("SELECT refcount FROM blobs WHERE sha256 = ? AND partition = ?",
+                            (key, part)).fetchone()
+        count = row[0] if row else 0
+        if count == live[0]:
+            continue
+        tx.db.execute("DELETE FROM blobs WHERE sha256 = ? AND partition = ?", (key, part))
+        if live[0]:
+            tx.db.execute("INSERT INTO blobs (sha256, partition, size, refcount)"
+                          " VALUES (?, ?, ?, ?)", (key, part, live[1], live[0]))
+        done.append(f"body {key}: refcount {count} -> {live[0]}")
+    return done
+
+
+def _drop_lost(tx: WriteTx, mailbox_id: int) -> list[str]:
+    """Tombstone the records whose body file is gone (Cyrus drops them too)."""
+    rows = tx.db.execute("SELECT uid, blob, partition, size FROM messages WHERE mailbox_id = ?"
+                         " AND expunged = 0 ORDER BY uid", (mailbox_id,)).fetchall()
+    lost = [(uid, key, part) for uid, key, part, size in rows
+            if not tx.blobs.present(part, key, size)]
+    if not lost:
+        return []
+    modseq = bump_modseq(tx, mailbox_id)
+    done = []
+    for uid, key, part in lost:
+        tx.db.execute("UPDATE messages SET expunged = 1, modseq = ? WHERE mailbox_id = ?"
+                      " AND uid = ?", (modseq, mailbox_id, uid))
+        if tx.db.execute("SELECT 1 FROM blobs WHERE sha256 = ? AND partition = ?",
+                         (key, part)).fetchone():
+            release_blob(tx, key, part)
+        done.append(f"uid {uid}: removed, body {key} is gone")
+    return done
+
+
+def _adopt(tx: WriteTx, mailbox_id: int, files: Sequence[tuple[str, str, Path]]) -> list[str]:
+    """Index body files no record references, at new UIDs, dated by their mtime."""
+    batch = []
+    for part, key, path in files:
+        raw = path.read_bytes()
+        if hashlib.sha256(raw).hexdigest() != key:
+            continue  # a corrupt orphan is scrub's to report, not ours to index
+        batch.append(NewMessage(NewBody(key, part, raw, serialize(raw)), frozenset(),
+                                os.stat(path).st_mtime))
+    if not batch:
+        return []
+    return [f"uid {r.uid}: adopted body {m.body.key}"
+            for r, m in zip(append(tx, mailbox_id, batch, None), batch)]
+
+
+def reconstruct(tx: WriteTx, mailbox_id: int, adopt: bool, dry_run: bool) -> list[str]:
+    """Rebuild one mailbox's index: records without a body go, counters are
+    raised past the records, refcounts of its bodies set right, and with
+    `adopt` the partition's unreferenced body files join it. Records that
+    survive keep their UIDs, flags and MODSEQs."""
+    info = load_mailbox_id(tx.db, mailbox_id)
+    keys = set(tx.db.execute("SELECT blob, partition FROM messages WHERE mailbox_id = ?",
+                             (mailbox_id,)).fetchall())
+    done = _fix_refcounts(tx, keys)
+    # Counters first: the tombstones of lost records take a MODSEQ past them.
+    top = tx.db.execute("SELECT max(uid), max(modseq) FROM messages WHERE mailbox_id = ?",
+                        (mailbox_id,)).fetchone()
+    if top[0] is not None and (top[0] >= info.uidnext or top[1] > info.highestmodseq):
+        tx.db.execute("UPDATE mailboxes SET uidnext = max(uidnext, ?), highestmodseq ="
+                      " max(highestmodseq, ?) WHERE id = ?", (top[0] + 1, top[1], mailbox_id))
+        done.append(f"uidnext/highestmodseq raised past uid {top[0]} / modseq {top[1]}")
+    done += _drop_lost(tx, mailbox_id)
+    if adopt:
+        done += _adopt(tx, mailbox_id, _unreferenced(tx.db, tx.blobs, [info.partition]))
+    if dry_run:
+        raise DryRun(done)
+    return done

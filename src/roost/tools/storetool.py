@@ -1,0 +1,87 @@
+"""What the store tools share: `-C`, opening the store, Cyrus's mailbox
+names, and the exit codes (0 sound / done, 1 damage found or not found,
+2 usage, argparse's own).
+
+Every tool opens the store as one more process beside the server: reads
+are snapshots of the WAL index, writes go through the store's writer under
+the cross-process write lock, so a tool may run while the server serves.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Awaitable, Callable
+
+from roost.config import Config, ConfigError, load_config
+from roost.store.api import MailboxInfo, MailboxNotFound, StoreError
+from roost.store.names import Namespace
+from roost.store.open import open_store
+from roost.store.sqlite import SqliteStore
+
+OK, DAMAGED, USAGE = 0, 1, 2
+
+
+class ToolFailed(Exception):
+    """Ends a tool with its message on stderr and exit status 1."""
+
+
+def parser(name: str, doc: str | None) -> argparse.ArgumentParser:
+    """An argument parser with `-C imapd.conf`."""
+    made = argparse.ArgumentParser(prog=f"roost {name}", description=doc,
+                                   formatter_class=argparse.RawDescriptionHelpFormatter)
+    made.add_argument("-C", dest="config", help="imapd.conf to read")
+    return made
+
+
+def internal_name(conf: Config, name: str) -> str:
+    """A mailbox name as Cyrus's tools take it: internal (`user.bob.Sent`),
+    or with `unixhierarchysep` `user/bob/Sent` (an admin's view). With `/`
+    as separator a name without one is internal already: a `.` inside a
+    level is `^` there, so `user.bob` can only mean the internal name."""
+    if conf.hierarchy_sep == "/" and "/" not in name:
+        return name
+    return Namespace(conf, "", is_admin=True).to_internal(name)
+
+
+def shown_name(conf: Config, internal: str) -> str:
+    """An internal name as the tools print it (the admin's view)."""
+    return Namespace(conf, "", is_admin=True).to_external(internal) or internal
+
+
+async def find(store: SqliteStore, conf: Config, name: str) -> MailboxInfo:
+    """The mailbox a command-line name means; ToolFailed if there is none."""
+    try:
+        return await store.get_mailbox(internal_name(conf, name))
+    except MailboxNotFound:
+        raise ToolFailed(f"{name}: Mailbox does not exist") from None
+
+
+async def with_children(store: SqliteStore, info: MailboxInfo) -> list[MailboxInfo]:
+    """The mailbox and every mailbox below it (`-r`), sorted by name."""
+    below = [m for m in await store.list_mailboxes(info.name + ".")]
+    return [info, *below]
+
+
+def run(name: str, args: argparse.Namespace,
+        body: Callable[[Config, SqliteStore], Awaitable[int]]) -> int:
+    """Load the config, open the store, run `body`, close; errors are exit 1."""
+    try:
+        conf = load_config(args.config)
+        store = open_store(conf)
+    except (ConfigError, StoreError) as err:
+        print(f"roost {name}: {err}", file=sys.stderr)
+        return DAMAGED
+
+    async def session() -> int:
+        try:
+            return await body(conf, store)
+        finally:
+            await store.close()
+
+    try:
+        return asyncio.run(session())
+    except (ToolFailed, StoreError, ConfigError) as err:
+        print(f"roost {name}: {err}", file=sys.stderr)
+        return DAMAGED
