@@ -59,6 +59,9 @@ async def test_scrub_reports_and_deletes_nothing(filled: Site) -> None:
 async def test_reconstruct_dry_run_then_real(filled: Site) -> None:
     delete_body(filled, 2)
     sql(filled, "UPDATE mailboxes SET uidnext = 2 WHERE name = 'user.bob'")
+    status, out, err = await tool(filled, "chk_cyrus", "-M", "user/bob")
+    assert (status, out) == (1, "user/bob\n")
+    assert "user/bob: uid 3 / modseq 4 past uidnext 2 / highestmodseq 4" in err
     status, out, _ = await tool(filled, "reconstruct", "-n", "user.bob")
     assert status == 1
     assert out == ("user/bob\n"

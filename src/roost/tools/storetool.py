@@ -60,8 +60,7 @@ async def find(store: SqliteStore, conf: Config, name: str) -> MailboxInfo:
 
 async def with_children(store: SqliteStore, info: MailboxInfo) -> list[MailboxInfo]:
     """The mailbox and every mailbox below it (`-r`), sorted by name."""
-    below = [m for m in await store.list_mailboxes(info.name + ".")]
-    return [info, *below]
+    return [info, *await store.list_mailboxes(info.name + ".")]
 
 
 def run(name: str, args: argparse.Namespace,

@@ -79,25 +79,31 @@ def damage(db: sqlite3.Connection, blobs: BlobFiles, mailbox_ids: Sequence[int],
            verify: bool) -> dict[str, list[str]]:
     """Problem lines by mailbox name, for the mailboxes that have any.
 
-    A body shared by many records is checked (and hashed) once.
+    A body shared by many records is checked (and hashed) once. Each
+    mailbox is read in its own snapshot: a scrub of the whole store hashes
+    for a long time, and one snapshot held all along would keep SQLite
+    from checkpointing the WAL meanwhile. A mailbox deleted during the
+    run is skipped.
     """
     found: dict[str, list[str]] = {}
     seen: dict[tuple[str, str], str | None] = {}
     wanted = set(mailbox_ids)
+    for mailbox_id in mailbox_ids:
+        with ReadTx(db):
+            named = db.execute("SELECT name FROM mailboxes WHERE id = ?", (mailbox_id,)).fetchone()
+            rows = db.execute("SELECT uid, blob, partition, size FROM messages WHERE"
+                              " mailbox_id = ? AND expunged = 0 ORDER BY uid",
+                              (mailbox_id,)).fetchall()
+        for uid, key, part, size in rows if named else ():
+            if (key, part) not in seen:
+                seen[key, part] = body_problem(blobs, part, key, size, verify)
+            problem = seen[key, part]
+            if problem:
+                found.setdefault(named[0], []).append(f"uid {uid}: {problem}")
     with ReadTx(db):
-        for mailbox_id in mailbox_ids:
-            name = load_mailbox_id(db, mailbox_id).name
-            for uid, key, part, size in db.execute(
-                    "SELECT uid, blob, partition, size FROM messages WHERE mailbox_id = ?"
-                    " AND expunged = 0 ORDER BY uid", (mailbox_id,)):
-                if (key, part) not in seen:
-                    seen[key, part] = body_problem(blobs, part, key, size, verify)
-                problem = seen[key, part]
-                if problem:
-                    found.setdefault(name, []).append(f"uid {uid}: {problem}")
-        for name, max_uid, uidnext, max_modseq, highest in db.execute(UIDS):
-            mailbox_id = db.execute("SELECT id FROM mailboxes WHERE name = ?", (name,)).fetchone()
-            if mailbox_id and mailbox_id[0] in wanted:
+        for name, max_uid, uidnext, max_modseq, highest in db.execute(UIDS).fetchall():
+            row = db.execute("SELECT id FROM mailboxes WHERE name = ?", (name,)).fetchone()
+            if row and row[0] in wanted:
                 found.setdefault(name, []).append(
                     f"uid {max_uid} / modseq {max_modseq} past uidnext {uidnext}"
                     f" / highestmodseq {highest}")
