@@ -5,8 +5,8 @@ body file is gone are removed (tombstoned at a new MODSEQ, so connected
 clients see them expunged), UIDNEXT and HIGHESTMODSEQ are raised past the
 records, and the reference counts of its bodies set right. Every other
 record keeps its UID, flags and MODSEQ. `-f` also adopts the body files
-the index lost (no record references them) into the first mailbox named,
-at new UIDs. `-n` reports what would be done and changes nothing (exit 1
+the index lost (no record references them, a minute old at least) into
+the first mailbox named, at new UIDs. `-n` reports what would be done and changes nothing (exit 1
 if there is anything to do). `-x` creates a named mailbox that is not in
 the list (on `-p` partition) instead of failing. One writer transaction
 per mailbox, so the server keeps serving meanwhile.

@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import os
 import sqlite3
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,6 +31,10 @@ from roost.store.sqlite.rows import load_mailbox_id
 from roost.store.sqlite.writer import WriteTx
 
 HASH_CHUNK = 1 << 20
+ADOPT_AGE = 60.0
+"""`reconstruct -f` adopts only body files at least this old: a younger one
+may be an append staged and still on its way to its commit, which would
+then index it a second time."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,7 +176,10 @@ def _drop_lost(tx: WriteTx, mailbox_id: int) -> list[str]:
 def _adopt(tx: WriteTx, mailbox_id: int, files: Sequence[tuple[str, str, Path]]) -> list[str]:
     """Index body files no record references, at new UIDs, dated by their mtime."""
     batch = []
+    cutoff = time.time() - ADOPT_AGE
     for part, key, path in files:
+        if os.stat(path).st_mtime > cutoff:
+            continue
         raw = path.read_bytes()
         if hashlib.sha256(raw).hexdigest() != key:
             continue  # a corrupt orphan is scrub's to report, not ours to index
