@@ -134,22 +134,29 @@ def _unreferenced(db: sqlite3.Connection, blobs: BlobFiles,
             for key, path in blobs.all_files(part) if (key, part) not in referenced]
 
 
-def _fix_refcounts(tx: WriteTx, keys: Iterable[tuple[str, str]]) -> list[str]:
-    """Set each body's refcount to its live records (rows created or dropped)."""
+_MAILBOX_REFS = """
+    WITH k AS (SELECT DISTINCT blob, partition FROM messages WHERE mailbox_id = ?),
+    live AS (SELECT m.blob, m.partition, count(*) AS n, max(m.size) AS size
+             FROM messages m JOIN k ON m.blob = k.blob AND m.partition = k.partition
+             WHERE m.expunged = 0 GROUP BY m.blob, m.partition)
+    SELECT k.blob, k.partition, coalesce(b.refcount, 0), coalesce(live.n, 0), live.size
+    FROM k LEFT JOIN blobs b ON b.sha256 = k.blob AND b.partition = k.partition
+    LEFT JOIN live ON live.blob = k.blob AND live.partition = k.partition
+    WHERE coalesce(b.refcount, 0) != coalesce(live.n, 0)
+"""
+"""(key, partition, refcount, live records, size) of the mailbox's bodies whose
+count is wrong; one pass over `messages` (it has no index by body)."""
+
+
+def _fix_refcounts(tx: WriteTx, mailbox_id: int) -> list[str]:
+    """Set each of the mailbox's bodies' refcount to its live records."""
     done = []
-    for key, part in keys:
-        live = tx.db.execute("SELECT count(*), max(size) FROM messages WHERE blob = ? AND"
-                             " partition = ? AND expunged = 0", (key, part)).fetchone()
-        row = tx.db.execute("SELECT refcount FROM blobs WHERE sha256 = ? AND partition = ?",
-                            (key, part)).fetchone()
-        count = row[0] if row else 0
-        if count == live[0]:
-            continue
+    for key, part, count, live, size in tx.db.execute(_MAILBOX_REFS, (mailbox_id,)).fetchall():
         tx.db.execute("DELETE FROM blobs WHERE sha256 = ? AND partition = ?", (key, part))
-        if live[0]:
+        if live:
             tx.db.execute("INSERT INTO blobs (sha256, partition, size, refcount)"
-                          " VALUES (?, ?, ?, ?)", (key, part, live[1], live[0]))
-        done.append(f"body {key}: refcount {count} -> {live[0]}")
+                          " VALUES (?, ?, ?, ?)", (key, part, size, live))
+        done.append(f"body {key}: refcount {count} -> {live}")
     return done
 
 
@@ -197,9 +204,7 @@ def reconstruct(tx: WriteTx, mailbox_id: int, adopt: bool, dry_run: bool) -> lis
     `adopt` the partition's unreferenced body files join it. Records that
     survive keep their UIDs, flags and MODSEQs."""
     info = load_mailbox_id(tx.db, mailbox_id)
-    keys = set(tx.db.execute("SELECT blob, partition FROM messages WHERE mailbox_id = ?",
-                             (mailbox_id,)).fetchall())
-    done = _fix_refcounts(tx, keys)
+    done = _fix_refcounts(tx, mailbox_id)
     # Counters first: the tombstones of lost records take a MODSEQ past them.
     top = tx.db.execute("SELECT max(uid), max(modseq) FROM messages WHERE mailbox_id = ?",
                         (mailbox_id,)).fetchone()
