@@ -59,6 +59,11 @@ async def test_scrub_reports_and_deletes_nothing(filled: Site) -> None:
 
 
 async def test_reconstruct_dry_run_then_real(filled: Site) -> None:
+    store = open_store(filled.conf)
+    try:
+        await store.set_quota("user.bob", {"MESSAGE": 100})
+    finally:
+        await store.close()
     delete_body(filled, 2)
     sql(filled, "UPDATE mailboxes SET uidnext = 2 WHERE name = 'user.bob'")
     status, out, err = await tool(filled, "chk_cyrus", "-M", "user/bob")
@@ -81,6 +86,8 @@ async def test_reconstruct_dry_run_then_real(filled: Site) -> None:
         assert [(m.uid, m.modseq, sorted(m.flags)) for m in kept] == [
             (1, 2, ["\\Flagged"]), (3, 4, ["\\Flagged"])]
         assert info.uidnext == 4
+        usage = {r.name: r.usage for r in (await store.get_quota("user.bob")).resources}
+        assert usage["MESSAGE"] == 4  # 2 left in user.bob, 2 in user.bob.Sent
     finally:
         await store.close()
 

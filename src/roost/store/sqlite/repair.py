@@ -21,6 +21,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from roost.store.sqlite import quota
 from roost.store.sqlite.blobs import BlobFiles
 from roost.store.sqlite.check import UIDS
 from roost.store.sqlite.message_ops import NewBody, NewMessage, append
@@ -164,13 +165,15 @@ def _drop_lost(tx: WriteTx, mailbox_id: int) -> list[str]:
     """Tombstone the records whose body file is gone (Cyrus drops them too)."""
     rows = tx.db.execute("SELECT uid, blob, partition, size FROM messages WHERE mailbox_id = ?"
                          " AND expunged = 0 ORDER BY uid", (mailbox_id,)).fetchall()
-    lost = [(uid, key, part) for uid, key, part, size in rows
+    lost = [(uid, key, part, size) for uid, key, part, size in rows
             if not tx.blobs.present(part, key, size)]
     if not lost:
         return []
     modseq = bump_modseq(tx, mailbox_id)
+    name = load_mailbox_id(tx.db, mailbox_id).name
+    quota.charge(tx, [(name, -sum(row[3] for row in lost), -len(lost))])
     done = []
-    for uid, key, part in lost:
+    for uid, key, part, _ in lost:
         tx.db.execute("UPDATE messages SET expunged = 1, modseq = ? WHERE mailbox_id = ?"
                       " AND uid = ?", (modseq, mailbox_id, uid))
         if tx.db.execute("SELECT 1 FROM blobs WHERE sha256 = ? AND partition = ?",
