@@ -61,9 +61,9 @@ def test_empty_partition_names_file_and_line() -> None:
 
 
 def test_an_option_not_yet_acted_on_is_accepted_with_a_warning() -> None:
-    conf = parse_config("sievedir: /var/sieve\nservername: mx\n")
-    assert conf.sievedir == "/var/sieve"
-    assert conf.warnings == ["<config>:1: sievedir is accepted but Roost does not act on it yet"]
+    conf = parse_config("imapmagicplus: yes\nservername: mx\n")
+    assert conf.imapmagicplus is True
+    assert conf.warnings == ["<config>:1: imapmagicplus is accepted but Roost does not act on it yet"]
 
 
 def test_unknown_attribute_is_an_error_not_a_default() -> None:

@@ -1,5 +1,6 @@
-"""What every service of a worker shares: config, store, credentials, TLS,
-shutdown, the state shared with the other workers, and the one login flow."""
+"""What every service of a worker shares: config, store, Sieve scripts,
+credentials, TLS, shutdown, the state shared with the other workers, and
+the one login flow."""
 
 from __future__ import annotations
 
@@ -16,6 +17,8 @@ from roost.net.shared_state import SharedState, open_shared_state
 from roost.net.tls import server_context
 from roost.store.api import Store
 from roost.store.open import open_store
+from roost.store.scripts import ScriptStore
+from roost.store.sievedir import SievedirScripts
 
 
 @dataclass
@@ -33,11 +36,13 @@ class ServerContext:
     ssl: ssl.SSLContext | None
     shutdown: Shutdown = field(default_factory=Shutdown)
     access: Access = field(init=False)
+    scripts: ScriptStore = field(init=False)
     shared: SharedState = field(init=False)
     logins: LoginFlow = field(init=False)
 
     def __post_init__(self) -> None:
         self.access = Access(self.store, self.conf)  # the one rights decision over this store
+        self.scripts = SievedirScripts.from_config(self.conf)
         self.shared = open_shared_state(self.conf.configdirectory)
         self.logins = LoginFlow(self.conf, self.creds, self.shared)
 
