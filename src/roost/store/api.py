@@ -243,6 +243,28 @@ class QuotaRoot:
 
 
 @dataclass(frozen=True, slots=True)
+class QuotaUsage:
+    """A quota root with the usage of every resource, limited or not, as the
+    admin tools report it (Cyrus's `quota`): STORAGE in octets here, limits
+    in the resource's units, None where unlimited."""
+
+    root: str
+    usage: Mapping[str, int]
+    limits: Mapping[str, int | None]
+
+
+@dataclass(frozen=True, slots=True)
+class QuotaCorrection:
+    """One usage figure that a recount found wrong (and, unless it was a dry
+    run, set right): STORAGE in octets, MESSAGE in messages."""
+
+    root: str
+    resource: str
+    was: int
+    now: int
+
+
+@dataclass(frozen=True, slots=True)
 class MailboxStatus:
     """STATUS items (RFC 9051 §6.3.11), computed for one user."""
 
@@ -430,3 +452,10 @@ class QuotaStore(Protocol):
     async def quota_root_of(self, name: str) -> QuotaRoot | None:
         """The root covering mailbox `name` (the nearest ancestor-or-self
         that is one), or None when no quota applies."""
+    async def quota_roots(self, prefix: str = "") -> list[QuotaUsage]:
+        """Every root whose internal name starts with `prefix`, by name."""
+    async def recount_quotas(self, prefix: str = "", *,
+                             dry_run: bool = False) -> list[QuotaCorrection]:
+        """Count the usage of every root under `prefix` again from its
+        records and correct what the writes kept wrong (Cyrus's `quota -f`),
+        in one transaction; with `dry_run` only report it."""

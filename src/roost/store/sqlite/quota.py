@@ -18,9 +18,11 @@ from roost.store.api import (
     QUOTA_RESOURCES,
     MailboxNotFound,
     OverQuota,
+    QuotaCorrection,
     QuotaResource,
     QuotaRoot,
     QuotaRootNotFound,
+    QuotaUsage,
 )
 from roost.store.sqlite.writer import WriteTx
 
@@ -70,6 +72,37 @@ def recount(db: sqlite3.Connection, root: str | None) -> None:
         return
     db.execute("UPDATE quota_roots SET storage_used = ?, messages_used = ? WHERE root = ?",
                (*_count(db, root), root))
+
+
+def _under(db: sqlite3.Connection, prefix: str) -> list[tuple[str, int | None, int | None,
+                                                                int | None, int, int]]:
+    """Rows of the roots whose name starts with `prefix`, by name."""
+    return db.execute(
+        "SELECT root, storage_limit, message_limit, mailbox_limit, storage_used, messages_used"
+        " FROM quota_roots WHERE substr(root, 1, ?) = ? ORDER BY root",
+        (len(prefix), prefix)).fetchall()
+
+
+def usages(db: sqlite3.Connection, prefix: str) -> list[QuotaUsage]:
+    """Roots under `prefix` with the usage of every resource (`quota`)."""
+    return [QuotaUsage(root, dict(zip(QUOTA_RESOURCES, (size, count, len(_covered(db, root))),
+                                      strict=True)),
+                       dict(zip(QUOTA_RESOURCES, (storage, message, mailbox), strict=True)))
+            for root, storage, message, mailbox, size, count in _under(db, prefix)]
+
+
+def recount_under(db: sqlite3.Connection, prefix: str, dry_run: bool) -> list[QuotaCorrection]:
+    """Count every root under `prefix` from its records; correct it unless
+    `dry_run`; what differed (`quota -f`, `quota -f -n`)."""
+    found = []
+    for root, *_, size, count in _under(db, prefix):
+        counted = _count(db, root)
+        found += [QuotaCorrection(root, name, was, now)
+                  for name, was, now in zip(QUOTA_RESOURCES, (size, count), counted)
+                  if was != now]
+        if counted != (size, count) and not dry_run:
+            recount(db, root)
+    return found
 
 
 def drift(db: sqlite3.Connection) -> dict[str, str]:

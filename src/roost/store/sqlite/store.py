@@ -35,7 +35,9 @@ from roost.store.api import (
     MailboxStatus,
     MessageNotFound,
     MessageRecord,
+    QuotaCorrection,
     QuotaRoot,
+    QuotaUsage,
     StoreCorrupt,
     StoreError,
 )
@@ -147,6 +149,13 @@ class SqliteStore:
 
     async def quota_root_of(self, name: str) -> QuotaRoot | None:
         return quota.load_root_of(self._db, name)
+
+    async def quota_roots(self, prefix: str = "") -> list[QuotaUsage]:
+        return await self._reads.run(lambda db: quota.usages(db, prefix))
+
+    async def recount_quotas(self, prefix: str = "", *,
+                             dry_run: bool = False) -> list[QuotaCorrection]:
+        return await self._writer.run(lambda tx: quota.recount_under(tx.db, prefix, dry_run))
 
     # -- subscriptions
     async def subscribe(self, user: str, name: str) -> None:
