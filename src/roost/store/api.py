@@ -383,6 +383,9 @@ class Store(Protocol):
         """Change flags; returns (records changed, uids refused by UNCHANGEDSINCE)."""
     async def expunge(self, mailbox_id: int, uids: Sequence[int] | None = None) -> list[int]:
         """Expunge messages flagged \\Deleted (only among `uids` if given)."""
+    async def purge(self, mailbox_id: int, uids: Sequence[int]) -> list[int]:
+        """Expunge exactly `uids`, whatever their flags (the admin tools'
+        expunge: Cyrus's ipurge); the UIDs that were there."""
     async def copy(self, source_id: int, uids: Sequence[int], dest_id: int,
                    user: str | None = None, *,
                    keep_flag: Callable[[str], bool] | None = None) -> CopyResult:

@@ -171,6 +171,12 @@ def expunge(tx: WriteTx, mailbox_id: int, uids: Sequence[int] | None) -> list[in
     return _tombstone(tx, info, doomed)
 
 
+def purge(tx: WriteTx, mailbox_id: int, uids: Sequence[int]) -> list[int]:
+    """Expunge the records `uids` name, whatever their flags (ipurge)."""
+    info = load_mailbox_id(tx.db, mailbox_id)
+    return _tombstone(tx, info, live_records(tx.db, info.id, uids, None))
+
+
 def copy(tx: WriteTx, source_id: int, uids: Sequence[int], dest_id: int, user: str | None,
          move: bool, keep_flag: Callable[[str], bool] | None = None) -> CopyResult:
     """COPY (RFC 9051 §6.4.7) or MOVE (RFC 6851): new records, the same bodies.

@@ -344,6 +344,9 @@ class SqliteStore:
     async def expunge(self, mailbox_id: int, uids: Sequence[int] | None = None) -> list[int]:
         return await self._writer.run(lambda tx: message_ops.expunge(tx, mailbox_id, uids))
 
+    async def purge(self, mailbox_id: int, uids: Sequence[int]) -> list[int]:
+        return await self._writer.run(lambda tx: message_ops.purge(tx, mailbox_id, uids))
+
     async def copy(self, source_id: int, uids: Sequence[int], dest_id: int,
                    user: str | None = None, *,
                    keep_flag: Callable[[str], bool] | None = None) -> CopyResult:
