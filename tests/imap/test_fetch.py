@@ -1,8 +1,12 @@
 """Transcripts: FETCH of cached items and errors (RFC 9051 §6.4.5, §7.5.2)."""
 
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime
+from pathlib import Path
 
-from tests.harness.imap import ImapTranscript, RunningImap
+import pytest
+from tests.harness.imap import ImapTranscript, RunningImap, connect, running_imap
+from tests.harness.site import make_site
 
 from roost.store.names import user_inbox
 
@@ -146,10 +150,20 @@ async def test_dollar_without_saved_search_is_empty(imap: ImapTranscript) -> Non
     """)
 
 
-async def test_pending_expunge_answers_from_cache(imap: ImapTranscript,
-                                                  imap2: ImapTranscript) -> None:
+@pytest.fixture(params=["delayed", "semidelayed"])
+async def expunge_mode(request: pytest.FixtureRequest, tmp_path: Path,
+                       cert_dir: Path) -> AsyncIterator[tuple[str, RunningImap]]:
+    site = make_site(tmp_path / "site", cert_dir, f"expunge_mode: {request.param}\n")
+    async with running_imap(site) as server:
+        yield request.param, server
+
+
+async def test_pending_expunge_answers_from_cache(expunge_mode: tuple[str, RunningImap]) -> None:
     """RFC 2180 §4.1.2: the expunged message keeps its number; what needs
-    only the cached record is answered, the rest ends NO [EXPUNGEISSUED]."""
+    only the cached record is answered. The rest is answered too while
+    delayed expunge holds the body (as Cyrus does), else ends NO [EXPUNGEISSUED]."""
+    mode, server = expunge_mode
+    imap, imap2 = await connect(server), await connect(server)
     await imap.select("INBOX")
     await imap2.select("INBOX")
     await imap2.play(r"""
@@ -159,14 +173,18 @@ async def test_pending_expunge_answers_from_cache(imap: ImapTranscript,
         S: * 1 EXPUNGE
         S: b2 OK {…}
     """)
+    held = (f"S: * 1 FETCH (UID 1 {ENVELOPE_1})\n S: * 2 FETCH (UID 2 ENVELOPE ({{…}}))\n"
+            "S: a1 OK {…}") if mode == "delayed" else (
+            "S: * 2 FETCH (UID 2 ENVELOPE ({…}))\n S: a1 NO [EXPUNGEISSUED] {…}")
     await imap.play(r"""
         C: a0 FETCH 1 (UID FLAGS RFC822.SIZE)
         S: * 1 FETCH (UID 1 FLAGS (\Recent) RFC822.SIZE 167)
         S: a0 OK {…}
         C: a1 FETCH 1:2 (UID ENVELOPE)
-        S: * 2 FETCH (UID 2 ENVELOPE ({…}))
-        S: a1 NO [EXPUNGEISSUED] {…}
+    """ + held + r"""
         C: a2 NOOP
         S: * 1 EXPUNGE
         S: a2 OK {…}
     """)
+    await imap.close()
+    await imap2.close()

@@ -26,4 +26,5 @@ def open_store(conf: Config) -> SqliteStore:
     partitions = {name: Path(path) for name, path in conf.partitions.items()}
     for path in partitions.values():
         path.mkdir(parents=True, exist_ok=True)
-    return SqliteStore(configdir / DATABASE, partitions, conf.defaultpartition, bool(conf.fsync))
+    return SqliteStore(configdir / DATABASE, partitions, conf.defaultpartition, bool(conf.fsync),
+                       expunge_mode=conf.expunge_mode)

@@ -13,6 +13,7 @@ import argparse
 import asyncio
 import sys
 from collections.abc import Awaitable, Callable
+from datetime import timedelta
 
 from roost.config import Config, ConfigError, load_config
 from roost.store.api import MailboxInfo, MailboxNotFound, StoreError
@@ -33,6 +34,19 @@ def parser(name: str, doc: str | None) -> argparse.ArgumentParser:
                                    formatter_class=argparse.RawDescriptionHelpFormatter)
     made.add_argument("-C", dest="config", help="imapd.conf to read")
     return made
+
+
+DURATION_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
+
+
+def duration(text: str, default_unit: str) -> timedelta:
+    """A Cyrus tool's duration: a number of `default_unit`s, or a number with
+    a unit s, m, h, d or w (`90`, `30m`, `2d`); ArgumentTypeError otherwise."""
+    unit = DURATION_UNITS.get(text[-1:].lower())
+    number = text[:-1] if unit else text
+    if not number.isdigit():
+        raise argparse.ArgumentTypeError(f"{text!r} is not a duration (e.g. 3, 72h, 30m)")
+    return timedelta(seconds=int(number) * (unit or DURATION_UNITS[default_unit]))
 
 
 def internal_name(conf: Config, name: str) -> str:

@@ -6,6 +6,7 @@ import asyncio
 import os
 import time
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from roost.store.api import Delivery
@@ -55,7 +56,11 @@ async def test_same_content_appended_twice_is_one_file(store: SqliteStore,
     assert len(body_files(partitions["default"])) == 1
     await store.store_flags(bob, [2], "add", ["\\Deleted"])
     await store.expunge(bob)
+    assert len(body_files(partitions["default"])) == 1  # held for unexpunge (delayed)
+    assert store.check() == []
+    assert await store.expire_expunged(datetime.now(UTC) + timedelta(seconds=1)) == 2
     assert body_files(partitions["default"]) == []
+    assert store.check() == []
 
 
 async def test_expunge_and_reappend_in_one_batch(store: SqliteStore, make_message: Message,

@@ -1,7 +1,8 @@
 """Consistency check and repair of the index against itself and the body files.
 
 Sound means: every `blobs` row's file exists at its size; every refcount
-equals the live records referencing it; no record's UID reaches its
+equals the records referencing it (live ones, and tombstones holding their
+body); no record's UID reaches its
 mailbox's UIDNEXT; no record's MODSEQ passes HIGHESTMODSEQ; no mailbox id
 passes the id counter (the next CREATE would take it). Body files
 with no row are not problems: they are what a crash between the file and
@@ -23,7 +24,7 @@ ORPHAN_AGE = 3600.0
 
 _REFS = """
     WITH r AS (SELECT blob, partition, count(*) AS live, max(size) AS size FROM messages
-               WHERE expunged = 0 GROUP BY blob, partition)
+               WHERE expunged != 1 GROUP BY blob, partition)
     SELECT b.sha256, b.partition, b.refcount, coalesce(r.live, 0), b.size
     FROM blobs b LEFT JOIN r ON r.blob = b.sha256 AND r.partition = b.partition
     WHERE b.refcount != coalesce(r.live, 0)
@@ -32,7 +33,8 @@ _REFS = """
     FROM r LEFT JOIN blobs b ON b.sha256 = r.blob AND b.partition = r.partition
     WHERE b.sha256 IS NULL
 """
-"""(key, partition, refcount, live references, size) wherever the two disagree."""
+"""(key, partition, refcount, references, size) wherever the two disagree; live
+records and tombstones that hold their body (delayed expunge) reference it."""
 
 UIDS = """
     SELECT mb.name, max(m.uid), mb.uidnext, max(m.modseq), mb.highestmodseq
@@ -84,6 +86,8 @@ def repair(db: sqlite3.Connection, blobs: BlobFiles) -> list[str]:
         lost += [(key, part) for key, part, refcount, live, size in db.execute(_REFS).fetchall()
                  if refcount == 0 and not blobs.present(part, key, size)]
         for key, partition in lost:
+            db.execute("UPDATE messages SET expunged = 1 WHERE blob = ? AND partition = ?"
+                       " AND expunged = 2", (key, partition))  # held: nothing left to restore
             for mailbox_id, uid in db.execute(
                     "SELECT mailbox_id, uid FROM messages WHERE blob = ? AND partition = ?"
                     " AND expunged = 0", (key, partition)).fetchall():

@@ -101,15 +101,18 @@ def _children(tx: WriteTx, name: str) -> list[MailboxInfo]:
 
 def _drop(tx: WriteTx, info: MailboxInfo) -> None:
     """Drop one mailbox, its records, tombstones and seen state; release
-    bodies and free their quota (a root mailbox takes its root along)."""
+    bodies (those tombstones hold too) and free the quota of the live ones
+    (a root mailbox takes its root along)."""
     refs = tx.db.execute(
-        "SELECT blob, partition, count(*), sum(size) FROM messages"
-        " WHERE mailbox_id = ? AND expunged = 0 GROUP BY blob, partition", (info.id,)).fetchall()
-    for key, partition, count, _ in refs:
+        "SELECT blob, partition, count(*) FROM messages"
+        " WHERE mailbox_id = ? AND expunged != 1 GROUP BY blob, partition", (info.id,)).fetchall()
+    for key, partition, count in refs:
         release_blob(tx, key, partition, count)
     was_root = quota.drop_root(tx, info.name)
     if not was_root:
-        quota.charge(tx, [(info.name, -sum(r[3] for r in refs), -sum(r[2] for r in refs))])
+        size, count = tx.db.execute("SELECT coalesce(sum(size), 0), count(*) FROM messages"
+                                    " WHERE mailbox_id = ? AND expunged = 0", (info.id,)).fetchone()
+        quota.charge(tx, [(info.name, -size, -count)])
     tx.db.execute("DELETE FROM messages WHERE mailbox_id = ?", (info.id,))
     tx.db.execute("DELETE FROM seen WHERE mailbox_id = ?", (info.id,))
     # RFC 4314 §4: DELETE MUST delete the mailbox's ACL.

@@ -8,6 +8,7 @@ tombstones included, so `changes_since` sees everything.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -16,7 +17,7 @@ from roost.store.sqlite import flags as flagbits
 from roost.store.sqlite import quota
 from roost.store.sqlite.mailbox_ops import create_mailbox
 from roost.store.sqlite.refs import add_blob, bump_modseq, release_blob
-from roost.store.sqlite.rows import live_records, load_mailbox_id, seen_is_per_user
+from roost.store.sqlite.rows import GONE, HELD, live_records, load_mailbox_id, seen_is_per_user
 from roost.store.sqlite.writer import WriteTx
 
 
@@ -141,26 +142,31 @@ def store_flags(tx: WriteTx, mailbox_id: int, uids: Sequence[int], op: FlagOp,
 
 
 def _tombstone(tx: WriteTx, info: MailboxInfo, records: Sequence[MessageRecord], *,
-               charged: bool = True) -> list[int]:
-    """Expunge `records`: tombstones at a new MODSEQ, bodies released, their
-    quota freed (unless the caller frees it, `charged=False`)."""
+               charged: bool = True, hold: bool = False) -> list[int]:
+    """Expunge `records`: tombstones at a new MODSEQ, their quota freed
+    (unless the caller frees it, `charged=False`), bodies released, or with
+    `hold` kept for unexpunge (expunge_mode: delayed)."""
     if not records:
         return []
     modseq = bump_modseq(tx, info.id)
+    now = time.time()
     for rec in records:
-        tx.db.execute("UPDATE messages SET expunged = 1, modseq = ? WHERE mailbox_id = ? AND uid = ?",
-                      (modseq, info.id, rec.uid))
+        tx.db.execute("UPDATE messages SET expunged = ?, expunged_at = ?, modseq = ?"
+                      " WHERE mailbox_id = ? AND uid = ?",
+                      (HELD if hold else GONE, now, modseq, info.id, rec.uid))
         tx.db.execute("DELETE FROM seen WHERE mailbox_id = ? AND uid = ?", (info.id, rec.uid))
-        partition = tx.db.execute("SELECT partition FROM messages WHERE mailbox_id = ? AND uid = ?",
-                                  (info.id, rec.uid)).fetchone()[0]
-        release_blob(tx, rec.blob, partition)
+        if not hold:
+            partition = tx.db.execute("SELECT partition FROM messages WHERE mailbox_id = ?"
+                                      " AND uid = ?", (info.id, rec.uid)).fetchone()[0]
+            release_blob(tx, rec.blob, partition)
     if charged:
         quota.charge(tx, [(info.name, -sum(rec.size for rec in records), -len(records))])
     return [rec.uid for rec in records]
 
 
-def expunge(tx: WriteTx, mailbox_id: int, uids: Sequence[int] | None) -> list[int]:
-    """EXPUNGE / UID EXPUNGE (RFC 4315 §2.1): remove \\Deleted messages."""
+def expunge(tx: WriteTx, mailbox_id: int, uids: Sequence[int] | None, hold: bool) -> list[int]:
+    """EXPUNGE / UID EXPUNGE (RFC 4315 §2.1): remove \\Deleted messages
+    (`hold`: keep their bodies for unexpunge)."""
     info = load_mailbox_id(tx.db, mailbox_id)
     if uids is None:
         uids = [row[0] for row in tx.db.execute(
@@ -168,13 +174,13 @@ def expunge(tx: WriteTx, mailbox_id: int, uids: Sequence[int] | None) -> list[in
             (info.id, flagbits.DELETED))]
     doomed = [rec for rec in live_records(tx.db, info.id, uids, None)
               if "\\Deleted" in rec.flags]
-    return _tombstone(tx, info, doomed)
+    return _tombstone(tx, info, doomed, hold=hold)
 
 
-def purge(tx: WriteTx, mailbox_id: int, uids: Sequence[int]) -> list[int]:
+def purge(tx: WriteTx, mailbox_id: int, uids: Sequence[int], hold: bool) -> list[int]:
     """Expunge the records `uids` name, whatever their flags (ipurge)."""
     info = load_mailbox_id(tx.db, mailbox_id)
-    return _tombstone(tx, info, live_records(tx.db, info.id, uids, None))
+    return _tombstone(tx, info, live_records(tx.db, info.id, uids, None), hold=hold)
 
 
 def copy(tx: WriteTx, source_id: int, uids: Sequence[int], dest_id: int, user: str | None,

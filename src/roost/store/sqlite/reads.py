@@ -137,7 +137,7 @@ def changes_since(db: sqlite3.Connection, mailbox_id: int, modseq: int,
             " AND m.expunged = 0 ORDER BY m.uid", params)]
         expunged = [row[0] for row in db.execute(
             "SELECT uid FROM messages WHERE mailbox_id = :id AND modseq > :since"
-            " AND expunged = 1 ORDER BY uid", params)]
+            " AND expunged != 0 ORDER BY uid", params)]
         mailbox = _mailbox_changes(db, mailbox_id, modseq)
     return Changes(row[0], tuple(changed), tuple(expunged), tuple(mailbox))
 

@@ -139,18 +139,19 @@ _MAILBOX_REFS = """
     WITH k AS (SELECT DISTINCT blob, partition FROM messages WHERE mailbox_id = ?),
     live AS (SELECT m.blob, m.partition, count(*) AS n, max(m.size) AS size
              FROM messages m JOIN k ON m.blob = k.blob AND m.partition = k.partition
-             WHERE m.expunged = 0 GROUP BY m.blob, m.partition)
+             WHERE m.expunged != 1 GROUP BY m.blob, m.partition)
     SELECT k.blob, k.partition, coalesce(b.refcount, 0), coalesce(live.n, 0), live.size
     FROM k LEFT JOIN blobs b ON b.sha256 = k.blob AND b.partition = k.partition
     LEFT JOIN live ON live.blob = k.blob AND live.partition = k.partition
     WHERE coalesce(b.refcount, 0) != coalesce(live.n, 0)
 """
-"""(key, partition, refcount, live records, size) of the mailbox's bodies whose
-count is wrong; one pass over `messages` (it has no index by body)."""
+"""(key, partition, refcount, referencing records, size) of the mailbox's
+bodies whose count is wrong (live records and tombstones holding their body
+reference it); one pass over `messages` (it has no index by body)."""
 
 
 def _fix_refcounts(tx: WriteTx, mailbox_id: int) -> list[str]:
-    """Set each of the mailbox's bodies' refcount to its live records."""
+    """Set each of the mailbox's bodies' refcount to the records referencing it."""
     done = []
     for key, part, count, live, size in tx.db.execute(_MAILBOX_REFS, (mailbox_id,)).fetchall():
         tx.db.execute("DELETE FROM blobs WHERE sha256 = ? AND partition = ?", (key, part))
@@ -162,7 +163,15 @@ def _fix_refcounts(tx: WriteTx, mailbox_id: int) -> list[str]:
 
 
 def _drop_lost(tx: WriteTx, mailbox_id: int) -> list[str]:
-    """Tombstone the records whose body file is gone (Cyrus drops them too)."""
+    """Tombstone the records whose body file is gone (Cyrus drops them too);
+    tombstones holding a body that is gone hold nothing any more."""
+    for uid, key, part, size in tx.db.execute(
+            "SELECT uid, blob, partition, size FROM messages WHERE mailbox_id = ?"
+            " AND expunged = 2", (mailbox_id,)).fetchall():
+        if not tx.blobs.present(part, key, size):
+            tx.db.execute("UPDATE messages SET expunged = 1 WHERE mailbox_id = ? AND uid = ?",
+                          (mailbox_id, uid))
+            release_blob(tx, key, part)
     rows = tx.db.execute("SELECT uid, blob, partition, size FROM messages WHERE mailbox_id = ?"
                          " AND expunged = 0 ORDER BY uid", (mailbox_id,)).fetchall()
     lost = [(uid, key, part, size) for uid, key, part, size in rows

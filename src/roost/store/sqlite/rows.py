@@ -36,6 +36,12 @@ RECORD_SELECT = f"""
 """
 """Select live records as `:user` sees them; callers add WHERE (on m.) and ORDER BY."""
 
+LIVE, GONE, HELD = 0, 1, 2
+"""`messages.expunged`: a live record; a tombstone (its body released); a
+tombstone that still holds its body (expunge_mode: delayed), which
+unexpunge can restore and `cyr_expire -X` turns into a plain one. Bodies
+are referenced by every row that is not GONE."""
+
 UID_CHUNK = 500
 """UIDs per `IN (...)`: SQLite caps the number of bound parameters."""
 

@@ -136,7 +136,15 @@ def _v4(db: sqlite3.Connection) -> None:
     """)
 
 
-MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_v1, _v2, _v3, _v4)
+def _v5(db: sqlite3.Connection) -> None:
+    """When each record was expunged (delayed expunge: `cyr_expire -X` and
+    `unexpunge -t` go by it). `expunged` gains a third value, 2: a tombstone
+    that still holds its body, so unexpunge can bring it back. Tombstones of
+    older stores have no time and count as expunged long ago."""
+    _run(db, "ALTER TABLE messages ADD COLUMN expunged_at REAL")
+
+
+MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_v1, _v2, _v3, _v4, _v5)
 """Ordered upgrades; MIGRATIONS[n] takes a version-n database to n+1. Append only."""
 
 

@@ -41,9 +41,10 @@ from roost.store.api import (
     StoreCorrupt,
     StoreError,
 )
+from roost.store.retention import ExpungedMessage
 from roost.store.sqlite import check as checks
+from roost.store.sqlite import expiry, mailbox_ops, message_ops, quota, reads
 from roost.store.sqlite import flags as flagbits
-from roost.store.sqlite import mailbox_ops, message_ops, quota, reads
 from roost.store.sqlite import repair as rebuild
 from roost.store.sqlite.blobs import BlobFiles, Pending
 from roost.store.sqlite.message_ops import NewBody, NewMessage, Target
@@ -64,10 +65,14 @@ class SqliteStore:
     """The embedded mail store; one per process (several may share a database)."""
 
     def __init__(self, database: Path, partitions: dict[str, Path],
-                 defaultpartition: str = "default", fsync: bool = True) -> None:
+                 defaultpartition: str = "default", fsync: bool = True, *,
+                 expunge_mode: str = "delayed") -> None:
+        """`expunge_mode` (imapd.conf's): `delayed` keeps expunged bodies for
+        unexpunge until `expire_expunged`; the others release them at once."""
         self.database = database
         self.defaultpartition = defaultpartition
         self._fsync = fsync
+        self._hold = expunge_mode == "delayed"
         self._blobs = BlobFiles(partitions, fsync)
         self._db = connect(database, fsync)
         migrate(self._db)
@@ -342,10 +347,27 @@ class SqliteStore:
             tx, mailbox_id, uids, op, wanted, user, unchanged_since))
 
     async def expunge(self, mailbox_id: int, uids: Sequence[int] | None = None) -> list[int]:
-        return await self._writer.run(lambda tx: message_ops.expunge(tx, mailbox_id, uids))
+        return await self._writer.run(
+            lambda tx: message_ops.expunge(tx, mailbox_id, uids, self._hold))
 
     async def purge(self, mailbox_id: int, uids: Sequence[int]) -> list[int]:
-        return await self._writer.run(lambda tx: message_ops.purge(tx, mailbox_id, uids))
+        return await self._writer.run(
+            lambda tx: message_ops.purge(tx, mailbox_id, uids, self._hold))
+
+    # -- delayed expunge (RetentionStore)
+    async def expunged_messages(self, mailbox_id: int) -> list[ExpungedMessage]:
+        return await self._reads.run(lambda db: expiry.expunged(db, mailbox_id))
+
+    async def unexpunge(self, mailbox_id: int, uids: Sequence[int] | None = None, *,
+                        since: datetime | None = None, clear_deleted: bool = False,
+                        add_flags: Sequence[str] = ()) -> list[tuple[int, int]]:
+        after = None if since is None else to_epoch(since)
+        return await self._writer.run(lambda tx: expiry.unexpunge(
+            tx, mailbox_id, uids, after, clear_deleted, add_flags))
+
+    async def expire_expunged(self, before: datetime, prefix: str = "") -> int:
+        return await self._writer.run(
+            lambda tx: expiry.expire_expunged(tx, to_epoch(before), prefix))
 
     async def copy(self, source_id: int, uids: Sequence[int], dest_id: int,
                    user: str | None = None, *,

@@ -1,0 +1,79 @@
+"""Delayed expunge on the index: held tombstones listed, restored, let go.
+
+A held tombstone (`expunged = HELD`) keeps its reference to its body, so
+restoring one hands that reference to the new record and letting go of one
+releases it; refcounts stay equal to the rows that are not GONE.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Sequence
+
+from roost.store.retention import ExpungedMessage
+from roost.store.sqlite import flags as flagbits
+from roost.store.sqlite import quota
+from roost.store.sqlite.refs import bump_modseq, release_blob
+from roost.store.sqlite.rows import GONE, HELD, from_epoch, load_mailbox_id
+from roost.store.sqlite.writer import WriteTx
+
+_TOMBSTONES = ("SELECT uid, sysflags, keywords, internaldate, size, blob, expunged_at, expunged"
+               " FROM messages WHERE mailbox_id = ? AND expunged != 0")
+
+
+def expunged(db: sqlite3.Connection, mailbox_id: int) -> list[ExpungedMessage]:
+    """The mailbox's tombstones, by UID."""
+    load_mailbox_id(db, mailbox_id)
+    return [ExpungedMessage(uid, flagbits.decode(bits, keywords), from_epoch(internaldate), size,
+                            blob, None if at is None else from_epoch(at), state == HELD)
+            for uid, bits, keywords, internaldate, size, blob, at, state
+            in db.execute(_TOMBSTONES + " ORDER BY uid", (mailbox_id,)).fetchall()]
+
+
+def unexpunge(tx: WriteTx, mailbox_id: int, uids: Sequence[int] | None, since: float | None,
+              clear_deleted: bool, add_flags: Sequence[str]) -> list[tuple[int, int]]:
+    """Held tombstones back as new records at one new MODSEQ and new UIDs."""
+    info = load_mailbox_id(tx.db, mailbox_id)
+    rows = tx.db.execute(
+        "SELECT uid, sysflags, keywords, internaldate, size, blob, partition FROM messages"
+        " WHERE mailbox_id = ? AND expunged = ? AND coalesce(expunged_at, 0) >= ? ORDER BY uid",
+        (mailbox_id, HELD, since or 0)).fetchall()
+    if uids is not None:
+        wanted = set(uids)
+        rows = [row for row in rows if row[0] in wanted]
+    if not rows:
+        return []
+    quota.charge(tx, [(info.name, sum(row[4] for row in rows), len(rows))])
+    modseq = bump_modseq(tx, mailbox_id)
+    restored = []
+    for new_uid, (uid, bits, keywords, internaldate, size, blob, partition) in enumerate(
+            rows, start=info.uidnext):
+        flags = set(flagbits.decode(bits, keywords)) | set(flagbits.normalize(add_flags))
+        if clear_deleted:
+            flags.discard("\\Deleted")
+        new_bits, new_keywords = flagbits.encode(frozenset(flags))
+        tx.db.execute(
+            "INSERT INTO messages (mailbox_id, uid, modseq, sysflags, keywords, internaldate,"
+            " size, blob, partition) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (mailbox_id, new_uid, modseq, new_bits, new_keywords, internaldate, size, blob,
+             partition))
+        tx.db.execute("UPDATE messages SET expunged = ? WHERE mailbox_id = ? AND uid = ?",
+                      (GONE, mailbox_id, uid))  # the new record holds the body now
+        restored.append((uid, new_uid))
+    tx.db.execute("UPDATE mailboxes SET uidnext = ? WHERE id = ?",
+                  (info.uidnext + len(rows), mailbox_id))
+    return restored
+
+
+def expire_expunged(tx: WriteTx, before: float, prefix: str) -> int:
+    """Release the bodies of messages expunged before `before` in the
+    mailboxes named `prefix...` (cyr_expire -X, -p)."""
+    where = ("expunged = ? AND coalesce(expunged_at, 0) < ? AND mailbox_id IN"
+             " (SELECT id FROM mailboxes WHERE substr(name, 1, ?) = ?)")
+    params = (HELD, before, len(prefix), prefix)
+    rows = tx.db.execute(f"SELECT blob, partition, count(*) FROM messages WHERE {where}"
+                         " GROUP BY blob, partition", params).fetchall()
+    for key, partition, count in rows:
+        release_blob(tx, key, partition, count)
+    tx.db.execute(f"UPDATE messages SET expunged = {GONE} WHERE {where}", params)
+    return sum(row[2] for row in rows)

@@ -1,0 +1,109 @@
+"""Delayed expunge in the store: held bodies, unexpunge, cyr_expire -X."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from roost.store.api import OverQuota
+from roost.store.sqlite import SqliteStore
+
+Message = Callable[..., bytes]
+LATER = timedelta(seconds=1)
+
+
+def files(root: Path) -> int:
+    return sum(1 for p in root.rglob("*") if p.is_file())
+
+
+async def expunged_bob(store: SqliteStore, make_message: Message) -> int:
+    """bob's INBOX: 1 and 3 expunged (1 was \\Flagged), 2 live."""
+    bob = (await store.create_mailbox("user.bob")).id
+    for n in range(3):
+        await store.append(bob, make_message(n), flags=["\\Flagged"] if n == 0 else [])
+    await store.store_flags(bob, [1, 3], "add", ["\\Deleted"])
+    assert await store.expunge(bob) == [1, 3]
+    return bob
+
+
+async def test_expunged_bodies_are_held_and_listed(store: SqliteStore, make_message: Message,
+                                                   partitions: dict[str, Path]) -> None:
+    before = datetime.now(UTC)
+    bob = await expunged_bob(store, make_message)
+    assert [r.uid for r in await store.messages(bob)] == [2]
+    assert files(partitions["default"]) == 3
+    listed = await store.expunged_messages(bob)
+    assert [(m.uid, m.restorable, m.flags) for m in listed] == [
+        (1, True, {"\\Flagged", "\\Deleted"}), (3, True, {"\\Deleted"})]
+    assert all(m.expunged_at is not None and m.expunged_at >= before - LATER for m in listed)
+    assert store.check() == []
+
+
+async def test_unexpunge_gives_new_uids_and_the_flags(store: SqliteStore,
+                                                      make_message: Message) -> None:
+    """New UIDs, so every client sees them arrive (RFC 9051 §2.3.1.1)."""
+    bob = await expunged_bob(store, make_message)
+    seen_at = (await store.status(bob)).highestmodseq
+    assert await store.unexpunge(bob, [3], clear_deleted=True, add_flags=["restored"]) == [(3, 4)]
+    records = {r.uid: r for r in await store.messages(bob)}
+    assert sorted(records) == [2, 4]
+    assert records[4].flags == {"restored"}
+    assert await store.body(records[4].blob) == make_message(2)
+    changes = await store.changes_since(bob, seen_at)
+    assert [r.uid for r in changes.changed] == [4]
+    assert await store.unexpunge(bob) == [(1, 5)]  # the rest
+    assert (await store.messages(bob))[-1].flags == {"\\Flagged", "\\Deleted"}
+    assert await store.unexpunge(bob) == []  # a restored tombstone is spent
+    assert [m.restorable for m in await store.expunged_messages(bob)] == [False, False]
+    assert store.check() == []
+
+
+async def test_unexpunge_since_a_time(store: SqliteStore, make_message: Message) -> None:
+    bob = await expunged_bob(store, make_message)
+    assert await store.unexpunge(bob, since=datetime.now(UTC) + LATER) == []
+    assert len(await store.unexpunge(bob, since=datetime.now(UTC) - timedelta(hours=1))) == 2
+
+
+async def test_unexpunge_counts_against_quota(store: SqliteStore, make_message: Message) -> None:
+    bob = await expunged_bob(store, make_message)
+    await store.set_quota("user.bob", {"MESSAGE": 2})
+    with pytest.raises(OverQuota):
+        await store.unexpunge(bob)
+    assert [r.uid for r in await store.messages(bob)] == [2]
+    assert await store.unexpunge(bob, [1]) == [(1, 4)]
+    assert (await store.get_quota("user.bob")).resources[0].usage == 2
+
+
+async def test_expire_lets_go_of_old_bodies_only(store: SqliteStore, make_message: Message,
+                                                 partitions: dict[str, Path]) -> None:
+    bob = await expunged_bob(store, make_message)
+    assert await store.expire_expunged(datetime.now(UTC) - timedelta(hours=1)) == 0
+    assert await store.expire_expunged(datetime.now(UTC) + LATER) == 2
+    assert files(partitions["default"]) == 1
+    assert [m.restorable for m in await store.expunged_messages(bob)] == [False, False]
+    assert await store.unexpunge(bob) == []
+    assert store.check() == []
+
+
+async def test_delete_releases_held_bodies(store: SqliteStore, make_message: Message,
+                                           partitions: dict[str, Path]) -> None:
+    bob = await expunged_bob(store, make_message)
+    await store.delete_mailbox(bob)
+    assert files(partitions["default"]) == 0
+    assert store.check() == []
+
+
+async def test_semidelayed_releases_at_expunge(tmp_path: Path, partitions: dict[str, Path],
+                                               make_message: Message) -> None:
+    store = SqliteStore(tmp_path / "other.db", partitions, expunge_mode="semidelayed")
+    try:
+        bob = await expunged_bob(store, make_message)
+        assert files(partitions["default"]) == 1
+        assert [m.restorable for m in await store.expunged_messages(bob)] == [False, False]
+        assert await store.unexpunge(bob) == []
+        assert store.check() == []
+    finally:
+        await store.close()
