@@ -88,4 +88,20 @@ async def test_bad_arguments(site: Site) -> None:
         status, _, err = await tool(site, "unexpunge", *argv)
         assert status == 2 and text in err, err
     status, _, err = await tool(site, "cyr_expire")
-    assert status == 2 and "nothing to do" in err
+    assert status == 2 and "nothing to do: give -X or -D" in err
+
+
+async def test_cyr_expire_removes_old_deleted_mailboxes(imap: ImapTranscript,
+                                                      imap_server: RunningImap,
+                                                      site: Site) -> None:
+    await imap.play(r"""
+        C: a1 CREATE Old
+        S: a1 OK {…}
+        C: a2 DELETE Old
+        S: a2 OK {…}
+    """)
+    assert await tool(site, "cyr_expire", "-D", "1", "-v") == (0, "deleted mailboxes: removed 0\n", "")
+    status, out, _ = await tool(site, "cyr_expire", "-D", "0", "-v", "-p", "user/bob")
+    assert status == 0 and out.startswith("removed deleted mailbox DELETED/user/bob/Old/")
+    assert out.endswith("deleted mailboxes: removed 1\n")
+    assert await tool(site, "cyr_expire", "-D", "0", "-v") == (0, "deleted mailboxes: removed 0\n", "")

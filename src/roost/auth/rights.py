@@ -33,7 +33,7 @@ from roost.store.api import (
     PermissionDenied,
     Store,
 )
-from roost.store.names import user_inbox
+from roost.store.names import in_deleted_hierarchy, user_inbox
 
 ADMIN_RIGHTS = "la"
 """What `admins:` hold on every mailbox whatever its ACL (Cyrus imapd)."""
@@ -60,7 +60,11 @@ class Access:
         self.acls: AclStore | None = store if isinstance(store, AclStore) else None
 
     async def rights(self, who: Identity, mailbox: MailboxInfo) -> str:
-        """The RFC 4314 rights `who` holds on `mailbox`."""
+        """The RFC 4314 rights `who` holds on `mailbox`. Mailboxes that
+        delayed delete keeps (under `deletedprefix`) are the administrators'
+        alone, whatever ACL they carried, as in Cyrus."""
+        if not who.is_admin and in_deleted_hierarchy(mailbox.name, self.conf.deletedprefix):
+            return ""
         held = acl.granted(who, mailbox.acl)
         if mailbox.owner is not None and mailbox.owner == who.user and not who.anonymous:
             held += self.implicit_owner

@@ -234,3 +234,28 @@ class NamePattern:
             if not state:
                 return False
         return bool(state & self._accept)
+
+
+def in_deleted_hierarchy(name: str, prefix: str) -> bool:
+    """Whether `name` is under `deletedprefix` (delayed delete keeps
+    deleted mailboxes there, seen only by administrators)."""
+    local = name.rpartition("!")[2]
+    return local == prefix or local.startswith(prefix + ".")
+
+
+def deleted_name(name: str, prefix: str, stamp: int) -> str:
+    """Where delayed delete keeps `name` deleted at `stamp` (seconds), as
+    Cyrus names it: `DELETED.user.bob.Trash.5F3A2B1C`, the domain in front."""
+    domain, bang, local = name.rpartition("!")
+    return f"{domain}{bang}{prefix}.{local}.{stamp:X}"
+
+
+def deleted_stamp(name: str, prefix: str) -> int | None:
+    """When a mailbox of the deleted hierarchy was deleted (from the hex
+    stamp `deleted_name` put last), or None for any other name."""
+    if not in_deleted_hierarchy(name, prefix):
+        return None
+    stamp = name.rpartition(".")[2]
+    if not stamp or any(ch not in "0123456789ABCDEF" for ch in stamp):
+        return None
+    return int(stamp, 16)

@@ -27,4 +27,5 @@ def open_store(conf: Config) -> SqliteStore:
     for path in partitions.values():
         path.mkdir(parents=True, exist_ok=True)
     return SqliteStore(configdir / DATABASE, partitions, conf.defaultpartition, bool(conf.fsync),
-                       expunge_mode=conf.expunge_mode)
+                       expunge_mode=conf.expunge_mode, delete_mode=conf.delete_mode,
+                       deleted_prefix=conf.deletedprefix)

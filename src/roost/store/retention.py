@@ -7,6 +7,13 @@ then `unexpunge` can bring it back, as a new message (a new UID, so that
 every client sees it arrive: UIDs never go back, RFC 9051 §2.3.1.1).
 Held messages do not count against quota, as in Cyrus; restoring them
 does, and is refused like an APPEND over quota.
+
+With `delete_mode: delayed` (Cyrus's default too) a deleted mailbox leaves
+every client at once (a session holding it learns it was deleted), but its
+messages, seen state and ACL are kept, under a new id, as
+`DELETED.<name>.<hex time>` (`deletedprefix`; the domain stays in front),
+which only administrators see. An administrator RENAMEs it back; `cyr_expire
+-D` drops it when old.
 """
 
 from __future__ import annotations
@@ -44,6 +51,11 @@ class RetentionStore(Protocol):
         `since`, or all) as new records with their flags (less \\\\Deleted with
         `clear_deleted`, plus `add_flags`), in UID order, in one transaction;
         (old UID, new UID) pairs. OverQuota if they do not fit."""
+
+    async def expire_deleted(self, before: datetime, prefix: str = "") -> list[str]:
+        """Drop the mailboxes delayed delete kept (`delete_mode: delayed`)
+        that were deleted before `before` and whose name before deletion
+        starts with `prefix` (`cyr_expire -D`, `-p`); their names."""
 
     async def expire_expunged(self, before: datetime, prefix: str = "") -> int:
         """Let go of the bodies held by messages expunged before `before`

@@ -39,6 +39,8 @@ async def test_deliver_to_three_is_one_file(store: SqliteStore, make_message: Me
     assert path.exists()
     assert store.check() == []
     await store.delete_mailbox(c)
+    assert path.exists()  # delayed delete keeps the mailboxes, so their bodies
+    assert len(await store.expire_deleted(datetime.now(UTC) + timedelta(seconds=2))) == 3
     assert not path.exists()
     assert store._db.execute("SELECT count(*) FROM message_cache").fetchall() == [(0,)]
     assert store.check() == []

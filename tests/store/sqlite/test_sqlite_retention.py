@@ -92,8 +92,60 @@ async def test_delete_releases_held_bodies(store: SqliteStore, make_message: Mes
                                            partitions: dict[str, Path]) -> None:
     bob = await expunged_bob(store, make_message)
     await store.delete_mailbox(bob)
+    assert files(partitions["default"]) == 3  # kept by delayed delete
+    assert len(await store.expire_deleted(datetime.now(UTC) + 2 * LATER)) == 1
     assert files(partitions["default"]) == 0
     assert store.check() == []
+
+
+async def test_delayed_delete_keeps_the_tree_under_deleted(store: SqliteStore,
+                                                           make_message: Message) -> None:
+    """Cyrus's delete_mode: delayed: DELETED.<name>.<hex time>, new ids,
+    messages, UIDs and ACL kept; the quota usage leaves the root."""
+    bob = (await store.create_mailbox("user.bob")).id
+    trash = (await store.create_mailbox("user.bob.Trash")).id
+    await store.append(trash, make_message(1), flags=["\\Seen"])
+    await store.set_quota("user.bob", {"MESSAGE": 10})
+    mark = (await store.mailbox_by_id(trash)).highestmodseq
+    await store.delete_mailbox(trash)
+    changes = await store.changes_since(trash, mark)
+    assert [type(c).__name__ for c in changes.mailbox] == ["MailboxDeleted"]
+    [kept] = [m for m in await store.list_mailboxes() if m.name.startswith("DELETED.")]
+    stamp = kept.name.rpartition(".")[2]
+    assert kept.name == f"DELETED.user.bob.Trash.{stamp}" and kept.id not in (bob, trash)
+    assert abs(int(stamp, 16) - datetime.now(UTC).timestamp()) < 60
+    assert [(r.uid, r.flags) for r in await store.messages(kept.id)] == [(1, {"\\Seen"})]
+    assert [e.identifier for e in kept.acl] == ["bob"] and kept.owner is None
+    assert (await store.get_quota("user.bob")).resources[0].usage == 0
+    restored = await store.rename_mailbox(kept.id, "user.bob.Trash")  # an admin's undelete
+    assert restored.owner == "bob" and len(await store.messages(restored.id)) == 1
+    assert (await store.get_quota("user.bob")).resources[0].usage == 1
+    await store.delete_mailbox(restored.id)
+    await store.delete_mailbox(bob, children=True)
+    assert len([m for m in await store.list_mailboxes() if m.name.startswith("DELETED.")]) == 2
+    assert await store.expire_deleted(datetime.now(UTC) - timedelta(hours=1)) == []
+    assert len(await store.expire_deleted(datetime.now(UTC) + 2 * LATER, "user.bob.T")) == 1
+    assert len(await store.expire_deleted(datetime.now(UTC) + 2 * LATER)) == 1
+    assert await store.list_mailboxes() == []
+    assert store.check() == []
+
+
+async def test_deleting_a_kept_mailbox_drops_it(store: SqliteStore) -> None:
+    bob = (await store.create_mailbox("user.bob")).id
+    await store.delete_mailbox(bob)
+    [kept] = await store.list_mailboxes()
+    await store.delete_mailbox(kept.id)
+    assert await store.list_mailboxes() == []
+
+
+async def test_immediate_delete_mode(tmp_path: Path, partitions: dict[str, Path]) -> None:
+    store = SqliteStore(tmp_path / "other.db", partitions, delete_mode="immediate")
+    try:
+        bob = (await store.create_mailbox("user.bob")).id
+        await store.delete_mailbox(bob)
+        assert await store.list_mailboxes() == []
+    finally:
+        await store.close()
 
 
 async def test_semidelayed_releases_at_expunge(tmp_path: Path, partitions: dict[str, Path],

@@ -1,4 +1,5 @@
-"""Delayed expunge on the index: held tombstones listed, restored, let go.
+"""Delayed expunge and delete on the index: held tombstones listed,
+restored, let go; mailboxes kept by delayed delete dropped when old.
 
 A held tombstone (`expunged = HELD`) keeps its reference to its body, so
 restoring one hands that reference to the new record and letting go of one
@@ -10,9 +11,11 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Sequence
 
+from roost.store import names
 from roost.store.retention import ExpungedMessage
 from roost.store.sqlite import flags as flagbits
 from roost.store.sqlite import quota
+from roost.store.sqlite.mailbox_ops import drop
 from roost.store.sqlite.refs import bump_modseq, release_blob
 from roost.store.sqlite.rows import GONE, HELD, from_epoch, load_mailbox_id
 from roost.store.sqlite.writer import WriteTx
@@ -77,3 +80,17 @@ def expire_expunged(tx: WriteTx, before: float, prefix: str) -> int:
         release_blob(tx, key, partition, count)
     tx.db.execute(f"UPDATE messages SET expunged = {GONE} WHERE {where}", params)
     return sum(row[2] for row in rows)
+
+
+def expire_deleted(tx: WriteTx, before: float, deleted_prefix: str, prefix: str) -> list[str]:
+    """Drop the mailboxes delayed delete kept, deleted before `before`, whose
+    original name starts with `prefix` (cyr_expire -D, -p); their names."""
+    gone = []
+    for mailbox_id, name in tx.db.execute("SELECT id, name FROM mailboxes ORDER BY name").fetchall():
+        stamp = names.deleted_stamp(name, deleted_prefix)
+        domain, bang, local = name.rpartition("!")
+        original = domain + bang + local[len(deleted_prefix) + 1:]
+        if stamp is not None and stamp < before and original.startswith(prefix):
+            drop(tx, load_mailbox_id(tx.db, mailbox_id))
+            gone.append(name)
+    return gone

@@ -99,24 +99,19 @@ def _children(tx: WriteTx, name: str) -> list[MailboxInfo]:
     return sorted(found, key=lambda info: info.name, reverse=True)
 
 
-def _drop(tx: WriteTx, info: MailboxInfo) -> None:
-    """Drop one mailbox, its records, tombstones and seen state; release
-    bodies (those tombstones hold too) and free the quota of the live ones
-    (a root mailbox takes its root along)."""
-    refs = tx.db.execute(
-        "SELECT blob, partition, count(*) FROM messages"
-        " WHERE mailbox_id = ? AND expunged != 1 GROUP BY blob, partition", (info.id,)).fetchall()
-    for key, partition, count in refs:
-        release_blob(tx, key, partition, count)
+def _leave_quota(tx: WriteTx, info: MailboxInfo) -> bool:
+    """Take the mailbox's live usage off the root covering it, or drop the
+    root if it is one (a root goes with its mailbox, as in Cyrus); True then."""
     was_root = quota.drop_root(tx, info.name)
     if not was_root:
         size, count = tx.db.execute("SELECT coalesce(sum(size), 0), count(*) FROM messages"
                                     " WHERE mailbox_id = ? AND expunged = 0", (info.id,)).fetchone()
         quota.charge(tx, [(info.name, -size, -count)])
-    tx.db.execute("DELETE FROM messages WHERE mailbox_id = ?", (info.id,))
-    tx.db.execute("DELETE FROM seen WHERE mailbox_id = ?", (info.id,))
-    # RFC 4314 §4: DELETE MUST delete the mailbox's ACL.
-    tx.db.execute("DELETE FROM acl WHERE mailbox_id = ?", (info.id,))
+    return was_root
+
+
+def _forget(tx: WriteTx, info: MailboxInfo, was_root: bool) -> None:
+    """Remove the mailbox row and tell sessions holding its id it is gone."""
     tx.db.execute("DELETE FROM mailboxes WHERE id = ?", (info.id,))
     tx.db.execute("INSERT INTO mailbox_changes (mailbox_id, modseq, kind, name)"
                   " VALUES (?, ?, 'deleted', ?)", (info.id, info.highestmodseq + 1, info.name))
@@ -124,12 +119,57 @@ def _drop(tx: WriteTx, info: MailboxInfo) -> None:
         quota.recount(tx.db, quota.root_of(tx.db, info.name))
 
 
-def delete_mailbox(tx: WriteTx, mailbox_id: int, children: bool) -> list[MailboxInfo]:
-    """Delete the mailbox (and with `children` its whole subtree) at once."""
+def drop(tx: WriteTx, info: MailboxInfo) -> None:
+    """Drop one mailbox, its records, tombstones and seen state; release
+    bodies (those tombstones hold too) and free the quota of the live ones."""
+    refs = tx.db.execute(
+        "SELECT blob, partition, count(*) FROM messages"
+        " WHERE mailbox_id = ? AND expunged != 1 GROUP BY blob, partition", (info.id,)).fetchall()
+    for key, partition, count in refs:
+        release_blob(tx, key, partition, count)
+    was_root = _leave_quota(tx, info)
+    tx.db.execute("DELETE FROM messages WHERE mailbox_id = ?", (info.id,))
+    tx.db.execute("DELETE FROM seen WHERE mailbox_id = ?", (info.id,))
+    # RFC 4314 §4: DELETE MUST delete the mailbox's ACL.
+    tx.db.execute("DELETE FROM acl WHERE mailbox_id = ?", (info.id,))
+    _forget(tx, info, was_root)
+
+
+def retire(tx: WriteTx, info: MailboxInfo, prefix: str) -> None:
+    """Delayed delete (Cyrus's delete_mode: delayed): the mailbox leaves
+    every client as DELETE says, but its messages, seen state and ACL move,
+    under a new id, to `deleted_name` under `prefix`, for an administrator
+    to RENAME back or `cyr_expire -D` to drop. Its usage leaves its root."""
+    stamp = int(time.time())
+    while tx.db.execute("SELECT 1 FROM mailboxes WHERE name = ?",
+                        (names.deleted_name(info.name, prefix, stamp),)).fetchone():
+        stamp += 1  # deleted twice within a second
+    kept = names.deleted_name(info.name, prefix, stamp)
+    kept_id = _next_counter(tx, "mailboxid", 1)
+    tx.db.execute(
+        "INSERT INTO mailboxes (id, name, uidvalidity, uidnext, highestmodseq, partition, owner,"
+        " recentuid, special_use, created) SELECT ?, ?, uidvalidity, uidnext, highestmodseq,"
+        " partition, NULL, recentuid, '', created FROM mailboxes WHERE id = ?",
+        (kept_id, kept, info.id))
+    was_root = _leave_quota(tx, info)
+    for table in ("messages", "seen", "acl"):
+        tx.db.execute(f"UPDATE {table} SET mailbox_id = ? WHERE mailbox_id = ?", (kept_id, info.id))
+    _forget(tx, info, was_root)
+    quota.recount(tx.db, quota.root_of(tx.db, kept))
+
+
+def delete_mailbox(tx: WriteTx, mailbox_id: int, children: bool,
+                   deleted_prefix: str | None) -> list[MailboxInfo]:
+    """Delete the mailbox (and with `children` its whole subtree) at once;
+    with `deleted_prefix` (delayed delete) keep each under it, unless it is
+    there already."""
     info = load_mailbox_id(tx.db, mailbox_id)
     doomed = [*(_children(tx, info.name) if children else []), info]
     for each in doomed:
-        _drop(tx, each)
+        if deleted_prefix and not names.in_deleted_hierarchy(each.name, deleted_prefix):
+            retire(tx, each, deleted_prefix)
+        else:
+            drop(tx, each)
     return doomed
 
 

@@ -66,13 +66,18 @@ class SqliteStore:
 
     def __init__(self, database: Path, partitions: dict[str, Path],
                  defaultpartition: str = "default", fsync: bool = True, *,
-                 expunge_mode: str = "delayed") -> None:
+                 expunge_mode: str = "delayed", delete_mode: str = "delayed",
+                 deleted_prefix: str = "DELETED") -> None:
         """`expunge_mode` (imapd.conf's): `delayed` keeps expunged bodies for
-        unexpunge until `expire_expunged`; the others release them at once."""
+        unexpunge until `expire_expunged`; the others release them at once.
+        `delete_mode: delayed` keeps deleted mailboxes under `deleted_prefix`
+        until `expire_deleted`; `immediate` drops them at once."""
         self.database = database
         self.defaultpartition = defaultpartition
         self._fsync = fsync
         self._hold = expunge_mode == "delayed"
+        self.deleted_prefix = deleted_prefix
+        self._retire_to = deleted_prefix if delete_mode == "delayed" else None
         self._blobs = BlobFiles(partitions, fsync)
         self._db = connect(database, fsync)
         migrate(self._db)
@@ -110,7 +115,7 @@ class SqliteStore:
     async def delete_mailbox(self, mailbox_id: int, *,
                              children: bool = False) -> list[MailboxInfo]:
         return await self._writer.run(
-            lambda tx: mailbox_ops.delete_mailbox(tx, mailbox_id, children))
+            lambda tx: mailbox_ops.delete_mailbox(tx, mailbox_id, children, self._retire_to))
 
     async def rename_mailbox(self, mailbox_id: int, new: str) -> MailboxInfo:
         names.validate_internal(new)
@@ -364,6 +369,10 @@ class SqliteStore:
         after = None if since is None else to_epoch(since)
         return await self._writer.run(lambda tx: expiry.unexpunge(
             tx, mailbox_id, uids, after, clear_deleted, add_flags))
+
+    async def expire_deleted(self, before: datetime, prefix: str = "") -> list[str]:
+        return await self._writer.run(lambda tx: expiry.expire_deleted(
+            tx, to_epoch(before), self.deleted_prefix, prefix))
 
     async def expire_expunged(self, before: datetime, prefix: str = "") -> int:
         return await self._writer.run(
