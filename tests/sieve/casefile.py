@@ -10,7 +10,8 @@ A file holds cases; each starts with `=== title` and has sections:
                                 `spam: 5`, `spampercent: 50`, `virus: 1`, `specialuse MBOX: \\Junk`,
                                 `seen: uniqueid` (a duplicate already recorded)
     --- include LOCATION NAME   a script for include
-    --- options                 `extensions: a b`, `strict: no`, `utf8fileinto: yes`
+    --- options                 `extensions: a b`, `strict: no`, `utf8fileinto: yes`,
+                                `maxredirects: 4`
     --- expect                  one action per line, as actions.describe() prints them
     --- error                   LINE:COL and a fragment of the compile error message
     --- runtime-error           a fragment of the run-time error

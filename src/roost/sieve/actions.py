@@ -35,6 +35,8 @@ class FileInto:
 
 @dataclass(frozen=True, slots=True)
 class Redirect:
+    """`address` is the addr-spec alone, domain in lower case (RFC 5228 §2.4.2.3)."""
+
     address: str
     copy: bool = False
     edited: bytes | None = None
@@ -166,7 +168,7 @@ def delivery_target(action: Action) -> tuple[str, str] | None:
     if isinstance(action, FileInto):
         return ("mailbox", "INBOX" if action.mailbox.upper() == "INBOX" else action.mailbox)
     if isinstance(action, Redirect):
-        return ("address", action.address.lower())
+        return ("address", action.address)  # normalised: domain lower-cased, local part as written
     return None
 
 

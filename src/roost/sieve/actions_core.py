@@ -9,6 +9,7 @@ from __future__ import annotations
 from email.header import Header
 
 from roost.sieve.actions import Discard, FileInto, Keep, Notify, Redirect, Reject
+from roost.sieve.addrspec import mailbox_list, sieve_address
 from roost.sieve.interp import ACTIONS
 from roost.sieve.match import compare
 from roost.sieve.notify import method_problem, parse_mailto
@@ -43,9 +44,16 @@ def a_discard(ctx: Context, node: Node) -> None:
 
 
 def a_redirect(ctx: Context, node: Node) -> None:
-    address = ctx.s(node.args[0]).strip()
-    if "@" not in address or address.startswith("@") or address.endswith("@"):
-        raise ctx.fail(f"redirect to {address!r}: not an email address")  # RFC 5228 §4.2
+    """RFC 5228 §4.2: send the message on to a valid address, within the site's limit."""
+    written = ctx.s(node.args[0])
+    address = sieve_address(written)
+    if address is None:
+        # RFC 5228 §2.4.2.3: an outbound address must match sieve-address.
+        raise ctx.fail(f"redirect to {written!r}: not a valid email address")
+    known = {a.address for a in ctx.actions.actions if isinstance(a, Redirect)}
+    if address not in known and len(known) >= ctx.options.max_redirects:
+        # RFC 5228 §10: the number of redirects a script can perform is limited.
+        raise ctx.fail(f"more than {ctx.options.max_redirects} redirects (sieve_maxredirects)")
     ctx.actions.add(Redirect(address, ":copy" in node.tags, ctx.edited()), ctx.pos())
 
 
@@ -141,14 +149,17 @@ def a_notify(ctx: Context, node: Node) -> None:
     method = ctx.s(node.args[0])
     problem = method_problem(method)
     if problem:
-        raise ctx.fail(problem)  # RFC 5435 §3.1: an unsupported method fails at run time
+        raise ctx.fail(problem)  # RFC 5435 §3.2: an unsupported method fails at run time
     mailto = parse_mailto(method)
+    sender = ctx.s(node.tags[":from"]) if ":from" in node.tags else None
+    if mailto and sender is not None and mailbox_list(sender) is None:
+        raise ctx.fail(f":from {sender!r} is not a valid address")  # RFC 5435 §3.3
     # RFC 5436 §2.7: never notify about an auto-submitted message.
     if mailto and any(v.strip().lower() != "no" for v in ctx.message.header("Auto-Submitted")):
         return
     tags = node.tags
     ctx.actions.add(Notify(
-        method, ctx.s(tags[":from"]) if ":from" in tags else None,
+        method, sender,
         ctx.s(tags.get(":importance", "2")), tuple(ctx.strings(tags.get(":options"))),
         ctx.s(tags[":message"]) if ":message" in tags else None, fcc_of(ctx, node)), ctx.pos())
 

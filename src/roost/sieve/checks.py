@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from roost.sieve.addrspec import mailbox_list, sieve_address
 from roost.sieve.errors import Position
 from roost.sieve.notify import method_problem
 from roost.sieve.program import Node
@@ -36,6 +37,11 @@ ZONE = re.compile(r"[+-]\d{4}\Z")
 
 def constant(value: object) -> bool:
     return isinstance(value, str) and "${" not in value
+
+
+def fixed(value: object, caps: set[str]) -> bool:
+    """A constant string (RFC 5229 §3): without "variables", "${" is only text."""
+    return isinstance(value, str) and ("variables" not in caps or "${" not in value)
 
 
 def check_node(node: Node, caps: set[str], loops: tuple[str, ...], error: ErrorSink) -> None:
@@ -152,15 +158,26 @@ def check_fcc_tags(node: Node, caps: set[str], loops: tuple[str, ...], say: Call
     for extra in (":flags", ":create", ":specialuse"):
         if extra in node.tags and ":fcc" not in node.tags:
             say(f"{extra} on '{node.name}' needs :fcc")  # RFC 8580 §3
+    sender = node.tags.get(":from")
+    if node.name == "vacation" and fixed(sender, caps) and mailbox_list(str(sender)) is None:
+        say(f":from {sender!r} is not a valid address list")  # RFC 5230 §4.3
     if node.name == "notify":
         importance = node.tags.get(":importance")
         if constant(importance) and importance not in ("1", "2", "3"):
             say(":importance is \"1\", \"2\" or \"3\"")  # RFC 5435 §3.4
         method = node.args[0]
-        if constant(method) and str(method).lower().startswith("mailto:"):
+        if fixed(method, caps) and str(method).lower().startswith("mailto:"):
             problem = method_problem(str(method))
             if problem:
-                say(problem)  # RFC 5435 §3.1: invalid syntax of a supported method is an error
+                say(problem)  # RFC 5435 §3.2: invalid syntax of a supported method is an error
+            elif fixed(sender, caps) and mailbox_list(str(sender)) is None:
+                say(f":from {sender!r} is not a valid address")  # RFC 5435 §3.3, RFC 5436 §2.3
+
+
+def check_redirect(node: Node, caps: set[str], loops: tuple[str, ...], say: Callable[[str], None]) -> None:
+    address = node.args[0]
+    if fixed(address, caps) and sieve_address(str(address)) is None:
+        say(f"redirect to {address!r}: not a valid email address")  # RFC 5228 §2.4.2.3, §4.2
 
 
 Rule = Callable[[Node, set[str], tuple[str, ...], Callable[[str], None]], None]
@@ -171,5 +188,5 @@ RULES: dict[str, Rule] = {
     "date": check_date, "currentdate": check_date, "envelope": check_envelope,
     "include": check_include, "break": check_break, "extracttext": check_extracttext,
     "addheader": check_header_edit, "deleteheader": check_header_edit,
-    "vacation": check_fcc_tags, "notify": check_fcc_tags,
+    "vacation": check_fcc_tags, "notify": check_fcc_tags, "redirect": check_redirect,
 }

@@ -5,9 +5,11 @@ Only the URI is understood here; sending is delivery's job.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
-from email.utils import getaddresses
-from urllib.parse import parse_qsl, unquote
+from urllib.parse import unquote
+
+from roost.sieve.addrspec import addr_spec
 
 # RFC 5436 §2.2: these headers may not be set from the URI.
 FORBIDDEN_HEADERS = {"auto-submitted", "received", "message-id", "date", "from", "sender", "to", "cc", "bcc"}
@@ -20,16 +22,27 @@ class MailtoURI:
     body: str
 
 
+# RFC 3986 §2: what a URI may hold besides "%" escapes.
+URI_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~!$&'()*+,;=:@/?")
+PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
+
+
 def parse_mailto(uri: str) -> MailtoURI | None:
-    """The parts of a mailto: URI (RFC 6068), or None when it is not one."""
+    """The parts of a mailto: URI (RFC 6068 §2), or None when it is not a valid one."""
     if not uri.lower().startswith("mailto:"):
         return None
     rest = uri[7:]
+    if PERCENT.search(rest) or any(c not in URI_CHARS and c != "%" for c in rest):
+        return None  # RFC 6068 §2: anything else must be percent-encoded
     to_part, _, query = rest.partition("?")
     addresses = [unquote(a) for a in to_part.split(",") if a]
     headers: list[tuple[str, str]] = []
     body = ""
-    for name, value in parse_qsl(query, keep_blank_values=True):
+    for field in query.split("&") if query else []:
+        name, equals, raw = field.partition("=")
+        if not name or not equals:
+            return None  # RFC 6068 §2: hfield = hfname "=" hfvalue
+        name, value = unquote(name), unquote(raw)
         low = name.lower()
         if low == "to":
             addresses.extend(v.strip() for v in value.split(",") if v.strip())
@@ -37,9 +50,9 @@ def parse_mailto(uri: str) -> MailtoURI | None:
             body = value
         else:
             headers.append((name, value))
-    recipients = tuple(addr for _, addr in getaddresses(addresses) if "@" in addr)
-    if len(recipients) != len(addresses):
-        return None
+    recipients = tuple(addr_spec(a) or "" for a in addresses)
+    if not all(recipients):
+        return None  # RFC 6068 §2: "to" is a list of addr-spec
     return MailtoURI(recipients, tuple(headers), body)
 
 

@@ -25,6 +25,8 @@ class SieveOptions:
     utf8_fileinto: bool = False
     vacation_min_seconds: int = 259200
     vacation_max_seconds: int = 7776000
+    max_redirects: int = 4
+    """RFC 5228 §10 (sieve_maxredirects): distinct redirects one run may make; 0 forbids them."""
 
     @classmethod
     def from_config(cls, conf: Config) -> SieveOptions:
@@ -37,6 +39,7 @@ class SieveOptions:
             utf8_fileinto=conf.sieve_utf8fileinto,
             vacation_min_seconds=conf.sieve_vacation_min_response,
             vacation_max_seconds=conf.sieve_vacation_max_response,
+            max_redirects=conf.sieve_maxredirects,
         )
 
     def capabilities(self) -> list[str]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 
 from roost.sieve.address import ADDRESS_HEADERS, address_part, part_of
+from roost.sieve.addrspec import split_addr_spec
 from roost.sieve.interp import TESTS, test
 from roost.sieve.match import compare
 from roost.sieve.message import addresses, decode_value
@@ -52,6 +53,8 @@ async def t_address(ctx: Context, node: Node) -> bool:
             continue
         raw = indexed(ctx.message.raw_values(name), node)
         for address in addresses([decode_value(v) for v in raw]):
+            if part != ":all" and split_addr_spec(address) is None:
+                continue  # RFC 5228 §2.7.4: an invalid address has no local part or domain
             got = address_part(address, part)
             if got is not None:
                 values.append(got)

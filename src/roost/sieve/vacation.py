@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 
 from roost.sieve.actions import Fcc, Vacation
+from roost.sieve.addrspec import mailbox_list
 from roost.sieve.interp import ACTIONS
 from roost.sieve.message import addresses
 from roost.sieve.program import Node
@@ -75,6 +76,8 @@ def a_vacation(ctx: Context, node: Node) -> None:
     reason = ctx.s(node.args[0])
     subject = ctx.s(node.tags[":subject"]) if ":subject" in node.tags else None
     from_ = ctx.s(node.tags[":from"]) if ":from" in node.tags else None
+    if from_ is not None and mailbox_list(from_) is None:
+        raise ctx.fail(f":from {from_!r} is not a valid address list")  # RFC 5230 §4.3
     own = ctx.strings(node.tags.get(":addresses"))
     if ":handle" in node.tags:
         handle = ctx.s(node.tags[":handle"])
