@@ -143,13 +143,16 @@ class ActionList:
         self.merge(action)
 
     def merge(self, action: Action) -> None:
-        """RFC 5228 §2.10.3: the same mailbox or address only once; flags are united."""
+        """RFC 5228 §2.10.3: the same mailbox or address only once.
+
+        RFC 5232 §3: when keep/fileinto to one mailbox is merged, the last
+        flag list wins.
+        """
         target = delivery_target(action)
         for i, existing in enumerate(self.actions):
             if target is not None and delivery_target(existing) == target:
                 if isinstance(existing, (Keep, FileInto)) and isinstance(action, (Keep, FileInto)):
-                    flags = existing.flags + tuple(f for f in action.flags if f not in existing.flags)
-                    self.actions[i] = replace(existing, flags=flags)
+                    self.actions[i] = replace(existing, flags=action.flags)
                 return
             if isinstance(action, Discard) and isinstance(existing, Discard):
                 return

@@ -10,6 +10,7 @@ from email.header import Header
 
 from roost.sieve.actions import Discard, FileInto, Keep, Notify, Redirect, Reject
 from roost.sieve.addrspec import mailbox_list, sieve_address
+from roost.sieve.flags import flag_set, remove_flags
 from roost.sieve.interp import ACTIONS
 from roost.sieve.match import compare
 from roost.sieve.notify import method_problem, parse_mailto
@@ -17,7 +18,7 @@ from roost.sieve.program import Node
 from roost.sieve.runtime import Context
 from roost.sieve.utf7 import encode_mailbox
 from roost.sieve.vacation import fcc_of
-from roost.sieve.variables import apply_modifiers, split_flags
+from roost.sieve.variables import apply_modifiers
 
 # RFC 5293 §5: deleting these MUST NOT be permitted, and an attempt is silently ignored.
 UNDELETABLE_FIELDS = ("received", "auto-submitted")
@@ -26,7 +27,7 @@ UNDELETABLE_FIELDS = ("received", "auto-submitted")
 def flags_for(ctx: Context, node: Node) -> tuple[str, ...]:
     """RFC 5232 §5: :flags replaces the internal variable for this action."""
     if ":flags" in node.tags:
-        return tuple(split_flags(ctx.strings(node.tags[":flags"])))
+        return tuple(flag_set(ctx.strings(node.tags[":flags"])))
     return tuple(ctx.flags)
 
 
@@ -72,7 +73,7 @@ def flag_target(ctx: Context, node: Node) -> tuple[str | None, list[str]]:
     if node.args[0] is None:
         return None, ctx.flags
     name = ctx.s(node.args[0]).lower()
-    return name, split_flags([ctx.lookup(name)])
+    return name, flag_set([ctx.lookup(name)])
 
 
 def store_flags(ctx: Context, name: str | None, flags: list[str]) -> None:
@@ -84,18 +85,17 @@ def store_flags(ctx: Context, name: str | None, flags: list[str]) -> None:
 
 def a_setflag(ctx: Context, node: Node) -> None:
     name, _ = flag_target(ctx, node)
-    store_flags(ctx, name, split_flags(ctx.strings(node.args[1])))
+    store_flags(ctx, name, flag_set(ctx.strings(node.args[1])))
 
 
 def a_addflag(ctx: Context, node: Node) -> None:
     name, current = flag_target(ctx, node)
-    store_flags(ctx, name, split_flags(current + ctx.strings(node.args[1])))
+    store_flags(ctx, name, flag_set(current + ctx.strings(node.args[1])))
 
 
 def a_removeflag(ctx: Context, node: Node) -> None:
     name, current = flag_target(ctx, node)
-    drop = {f.lower() for f in split_flags(ctx.strings(node.args[1]))}
-    store_flags(ctx, name, [f for f in current if f.lower() not in drop])
+    store_flags(ctx, name, remove_flags(current, ctx.strings(node.args[1])))
 
 
 def a_mark(ctx: Context, node: Node) -> None:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 
-_ENCODED = re.compile(r"\$\{(hex|unicode):([ \t\r\n]*(?:[0-9a-fA-F]+[ \t\r\n]*)*)\}", re.IGNORECASE)
+# hex-pair-seq / unicode-hex-seq: *blank value *(1*blank value) *blank, at least one value.
+_ENCODED = re.compile(r"\$\{(hex|unicode):([ \t\r\n]*[0-9a-fA-F]+(?:[ \t\r\n]+[0-9a-fA-F]+)*[ \t\r\n]*)\}",
+                      re.IGNORECASE)
 
 
 class BadEncoding(ValueError):
@@ -13,8 +15,6 @@ class BadEncoding(ValueError):
 
 def _replace(match: re.Match[str]) -> str:
     kind, body = match.group(1).lower(), match.group(2).split()
-    if not body:
-        return ""
     if kind == "hex":
         if any(len(b) > 2 for b in body):
             return match.group(0)

@@ -60,7 +60,9 @@ class Lexer:
     """Splits script text into tokens, tracking line and column."""
 
     def __init__(self, text: str) -> None:
-        self.text = text
+        # RFC 5228 §2.4.2 and §8.1 write line ends as CRLF; scripts saved with
+        # bare LF (or CR) mean the same, so every line end is read as one "\n".
+        self.text = text.replace("\r\n", "\n").replace("\r", "\n")
         self.i = 0
         self.line = 1
         self.line_start = 0
@@ -117,7 +119,7 @@ class Lexer:
             if c == "\n":
                 self.newline_at(self.i)
                 self.i += 1
-            elif c in " \t\r":
+            elif c in " \t":
                 self.i += 1
             elif c == "#":
                 end = text.find("\n", self.i)
@@ -158,7 +160,12 @@ class Lexer:
         return Token(Kind.NUMBER, value, start_pos)
 
     def quoted(self) -> Token:
-        """RFC 5228 §2.4.2: \\\\ and \\" are escapes; any other \\x is x."""
+        """RFC 5228 §2.4.2: \\\\ and \\" are escapes; any other \\x is x.
+
+        Line ends inside the string are CRLF (RFC 5228 §2.4.2 quoted-safe),
+        as a multi-line string's lines are, so the two forms of the same
+        lines are equal whatever line ends the script file uses.
+        """
         text, n = self.text, len(self.text)
         start = self.pos()
         self.i += 1
@@ -177,7 +184,9 @@ class Lexer:
                 self.i += 1
             if c == "\n":
                 self.newline_at(self.i)
-            parts.append(c)
+                parts.append("\r\n")
+            else:
+                parts.append(c)
             self.i += 1
 
     def multiline(self, start: Position, start_i: int) -> Token:
@@ -188,8 +197,6 @@ class Lexer:
         if self.i < n and text[self.i] == "#":
             end = text.find("\n", self.i)
             self.i = n if end < 0 else end
-        if self.i < n and text[self.i] == "\r":
-            self.i += 1
         if self.i >= n or text[self.i] != "\n":
             raise self.error("'text:' must be followed by the end of the line")
         self.newline_at(self.i)
@@ -199,8 +206,7 @@ class Lexer:
             if self.i >= n:
                 raise SieveSyntaxError(start, "unterminated multi-line string (no line with a lone '.')")
             end = text.find("\n", self.i)
-            raw = text[self.i:] if end < 0 else text[self.i:end]
-            line = raw.removesuffix("\r")
+            line = text[self.i:] if end < 0 else text[self.i:end]
             if end >= 0:
                 self.newline_at(end)
             self.i = n if end < 0 else end + 1

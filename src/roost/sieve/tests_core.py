@@ -9,6 +9,7 @@ import hashlib
 
 from roost.sieve.address import ADDRESS_HEADERS, address_part, part_of
 from roost.sieve.addrspec import split_addr_spec
+from roost.sieve.flags import flag_set, flag_words
 from roost.sieve.interp import TESTS, test
 from roost.sieve.match import compare
 from roost.sieve.message import addresses, decode_value
@@ -17,7 +18,6 @@ from roost.sieve.notify import method_capability, method_problem
 from roost.sieve.program import Node
 from roost.sieve.runtime import Context
 from roost.sieve.spec import EXTENSIONS
-from roost.sieve.variables import split_flags
 
 DUPLICATE_SECONDS = 7 * 86400  # RFC 7352 §3.4: the default is the site's
 
@@ -97,14 +97,15 @@ async def t_string(ctx: Context, node: Node) -> bool:
 
 
 def current_flags(ctx: Context, names: object) -> list[str]:
+    """RFC 5232 §4: the flags of each variable, one after the other (:count sums them)."""
     if names is None:
         return ctx.flags
-    return split_flags([ctx.lookup(n.lower()) for n in ctx.strings(names)])
+    return [flag for n in ctx.strings(names) for flag in flag_set([ctx.lookup(n.lower())])]
 
 
 async def t_hasflag(ctx: Context, node: Node) -> bool:
-    """RFC 5232 §4: match each flag against the keys."""
-    return compare(ctx, node, current_flags(ctx, node.args[0]), ctx.strings(node.args[1]))
+    """RFC 5232 §4: match each flag against the keys; a key "b A" is the keys "b" and "A"."""
+    return compare(ctx, node, current_flags(ctx, node.args[0]), flag_words(ctx.strings(node.args[1])))
 
 
 async def t_ihave(ctx: Context, node: Node) -> bool:

@@ -11,11 +11,11 @@ import hashlib
 
 from roost.sieve.actions import Fcc, Vacation
 from roost.sieve.addrspec import mailbox_list
+from roost.sieve.flags import flag_set
 from roost.sieve.interp import ACTIONS
 from roost.sieve.message import addresses
 from roost.sieve.program import Node
 from roost.sieve.runtime import Context
-from roost.sieve.variables import split_flags
 
 DAY = 86400
 # RFC 5230 §4.6: addresses vacation never answers (local parts).
@@ -68,7 +68,7 @@ def fcc_of(ctx: Context, node: Node) -> Fcc | None:
     if ":fcc" not in node.tags:
         return None
     special = node.tags.get(":specialuse")
-    return Fcc(ctx.s(node.tags[":fcc"]), tuple(split_flags(ctx.strings(node.tags.get(":flags")))),
+    return Fcc(ctx.s(node.tags[":fcc"]), tuple(flag_set(ctx.strings(node.tags.get(":flags")))),
                ":create" in node.tags, None if special is None else ctx.s(special))
 
 

@@ -54,15 +54,3 @@ def apply_modifiers(value: str, tags: Mapping[str, object]) -> str:
         if name in tags:
             value = func(value)
     return value[:MAX_VALUE]
-
-
-def split_flags(values: list[str]) -> list[str]:
-    """RFC 5232 §3: flag lists are space-separated; duplicates (any case) dropped."""
-    out: list[str] = []
-    seen: set[str] = set()
-    for value in values:
-        for flag in value.split():
-            if flag.lower() not in seen:
-                seen.add(flag.lower())
-                out.append(flag)
-    return out

@@ -1,0 +1,128 @@
+"""General rules of the Sieve RFCs, checked over many inputs (hypothesis) and
+against the RFCs' own tables of examples."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from roost.sieve import DefaultHost, Envelope, compile_script, evaluate
+from roost.sieve.actions import Keep
+from roost.sieve.addrspec import addr_spec, sieve_address
+from roost.sieve.encoded import BadEncoding, decode_encoded
+from roost.sieve.flags import flag_set
+from roost.sieve.lexer import Kind, tokenize
+
+LINE = st.text(alphabet=st.sampled_from(list("abc XYZ.,;:!{}[]()#*/0123456789-\t")), max_size=20).filter(
+    lambda s: not s.startswith("."))  # dot-stuffing is text:'s own rule
+ENDINGS = ("\n", "\r\n", "\r")
+
+
+@given(st.lists(LINE, min_size=1, max_size=5), st.sampled_from(ENDINGS), st.sampled_from(ENDINGS))
+@settings(max_examples=300)
+def test_quoted_and_multiline_strings_agree_whatever_the_line_ends(
+        lines: list[str], quoted_end: str, text_end: str) -> None:
+    """RFC 5228 §2.4.2: a quoted string and a `text:` string with the same lines are
+    the same string, whether the script file ends its lines in CRLF, LF or CR."""
+    quoted = '"' + quoted_end.join(lines) + quoted_end + '"'
+    multi = "text:" + text_end + text_end.join(lines) + text_end + "." + text_end
+    values = [t.value for t in tokenize(f"set {quoted} {multi};") if t.kind is Kind.STRING]
+    assert values[0] == values[1] == "".join(line + "\r\n" for line in lines)
+
+
+@pytest.mark.parametrize("ending", ENDINGS)
+async def test_string_test_sees_quoted_and_text_strings_equal(ending: str) -> None:
+    """RFC 5228 §2.4.2 through a run: `string :is` of the two forms is true for every line end."""
+    script = ending.join([
+        'require ["variables", "fileinto"];',
+        'set "a" "one', 'two', '";',
+        "set \"b\" text:", "one", "two", ".", ";",
+        'if string :is "${a}" "${b}" { fileinto "equal"; }', ""])
+    outcome = await evaluate(compile_script(script), b"Subject: x\r\n\r\nx\r\n", Envelope(), DefaultHost())
+    assert [getattr(a, "mailbox", None) for a in outcome.actions] == ["equal"]
+
+
+FLAG_WORD = st.sampled_from(["\\Seen", "\\SEEN", "\\seen", "\\Flagged", "\\Recent", "\\Bogus", "Work",
+                             "work", "$Label1", "a(b", "c*", "d%", "", " ", "  ", "x\"y", "caf\u00e9"])
+
+
+@given(st.lists(st.lists(FLAG_WORD, max_size=4).map(" ".join), max_size=4))
+@settings(max_examples=300)
+def test_flag_list_is_a_set_of_valid_flags(strings: list[str]) -> None:
+    """RFC 5232 §2-§3: the words of every string, valid IMAP flags only, each once
+    regardless of case, \\Recent and invalid flags ignored."""
+    flags = flag_set(strings)
+    lowered = [f.lower() for f in flags]
+    assert len(lowered) == len(set(lowered))
+    assert all(" " not in f and f for f in flags)
+    assert "\\recent" not in lowered and "\\bogus" not in lowered
+    assert not any(c in f for f in flags for c in '(%*"') and all(f.isascii() for f in flags)
+    words = {w.lower() for s in strings for w in s.split()}
+    assert set(lowered) == words & {"\\seen", "\\flagged", "work", "$label1"}
+    assert flag_set([" ".join(flags)]) == flags  # stored and read back: the same set
+
+
+@given(st.permutations(["A", "B", "\\Seen", "c"]))
+def test_flag_list_order_and_grouping_do_not_matter(order: list[str]) -> None:
+    """RFC 5232 §3.2: `addflag "a b"` is `addflag ["a", "b"]`, in any order."""
+    assert sorted(flag_set([" ".join(order)])) == sorted(flag_set(order)) == sorted(order)
+
+
+LOCAL = st.text(alphabet=st.sampled_from(list("abcXYZ09!#$%&'*+-/=?^_`{|}~")), min_size=1, max_size=8)
+DOMAIN = st.lists(st.text(alphabet=st.sampled_from(list("abcXYZ09-")), min_size=1, max_size=6),
+                  min_size=1, max_size=3).map(".".join)
+
+
+@given(LOCAL, DOMAIN, st.sampled_from(["", "Bart ", '"Simpson, Bart" ', "J. R. "]))
+def test_sieve_address_normalises_domain_only(local: str, domain: str, phrase: str) -> None:
+    """RFC 5228 §2.4.2.3: addr-spec or phrase <addr-spec>; the domain is case-insensitive,
+    the local part is not (RFC 5321 §2.4)."""
+    written = f"{phrase}<{local}@{domain}>" if phrase else f"{local}@{domain}"
+    assert sieve_address(written) == f"{local}@{domain.lower()}"
+
+
+@pytest.mark.parametrize("written", [
+    "", "@", "a@", "@b", "a@@b", "a b@c", "a@b c", "a..b@c", ".a@c", "a.@c", "a@b..c", "a@.b",
+    "<a@b>", "x <a@b", "a@b, c@d", "g: a@b;", "<@r:a@b>", "a\x00@b", "a@b\n", '"a@b', "a@[1.2]]",
+])
+def test_not_a_sieve_address(written: str) -> None:
+    """RFC 5228 §2.4.2.3: routes, groups, lists, bare angle brackets and broken addr-specs."""
+    assert sieve_address(written) is None
+
+
+@given(st.text(max_size=30))
+def test_address_parsing_never_raises(text: str) -> None:
+    result = sieve_address(text)
+    assert result is None or addr_spec(result) == result
+
+
+# RFC 5228 §2.4.2.4: the table of valid and invalid encodings, as the RFC gives it.
+ENCODED_EXAMPLES = [
+    ("$${hex:40}", "$@"), ("${hex: 40 }", "@"), ("${HEX: 40}", "@"), ("${hex:40", "${hex:40"),
+    ("${hex:400}", "${hex:400}"), ("${hex:4${hex:30}}", "${hex:40}"), ("${unicode:40}", "@"),
+    ("${ unicode:40}", "${ unicode:40}"), ("${UNICODE:40}", "@"), ("${UnICoDE:0000040}", "@"),
+    ("${Unicode:40}", "@"), ("${Unicode:Cool}", "${Unicode:Cool}"),
+    ("${hex:}", "${hex:}"), ("${unicode:}", "${unicode:}"), ("${hex: }", "${hex: }"),
+    ("${hex:24 24}", "$$"), ("${hex:\r\n40\r\n}", "@"),
+]
+
+
+@pytest.mark.parametrize(("written", "decoded"), ENCODED_EXAMPLES)
+def test_encoded_character_examples(written: str, decoded: str) -> None:
+    """RFC 5228 §2.4.2.4: hex-pair-seq needs at least one hex-pair, so `${hex:}` stays as written."""
+    assert decode_encoded(written) == decoded
+
+
+@pytest.mark.parametrize("written", ["${unicode:200000}", "${Unicode:DF01}", "${unicode:D800}"])
+def test_encoded_character_out_of_range_is_an_error(written: str) -> None:
+    """RFC 5228 §2.4.2.4: a well-formed value outside Unicode scalar values is an error."""
+    with pytest.raises(BadEncoding):
+        decode_encoded(written)
+
+
+async def test_rfc_example_hex_discards_message_b() -> None:
+    """RFC 5228 §2.4.2.4: `"$${hex:24 24}"` is "$$$"."""
+    script = 'require "encoded-character";\nif header :contains "Subject" "$${hex:24 24}" { discard; }'
+    outcome = await evaluate(compile_script(script), b"Subject: $$$ money\r\n\r\nx\r\n", Envelope(), DefaultHost())
+    assert not any(isinstance(a, Keep) for a in outcome.actions) and outcome.actions
