@@ -6,6 +6,7 @@ Each function is registered in interp.ACTIONS under its Sieve name.
 
 from __future__ import annotations
 
+import base64
 from email.header import Header
 
 from roost.sieve.actions import Discard, FileInto, Keep, Notify, Redirect, Reject
@@ -118,10 +119,37 @@ def a_addheader(ctx: Context, node: Node) -> None:
     name, value = ctx.s(node.args[0]), ctx.s(node.args[1])
     if not name or any(c <= " " or c == ":" or c > "~" for c in name):
         raise ctx.fail(f"{name!r} is not a valid header field name")  # RFC 5293 §4
-    # RFC 5293 §4: non-ASCII values are encoded (RFC 2047) and long ones folded.
-    encoded = Header(value.replace("\r", "").replace("\n", " "), "utf-8" if not value.isascii() else "us-ascii",
-                     header_name=name).encode(linesep="\r\n")
-    ctx.message.add_header(name, encoded, ":last" in node.tags)
+    ctx.message.add_header(name, header_value(name, value), ":last" in node.tags)
+
+
+MAX_LINE = 998  # RFC 5322 §2.1.1, the floor RFC 5293 §4 sets for a length limit
+
+
+def header_value(name: str, value: str) -> str:
+    """RFC 5293 §4: the value as written when it is RFC 5322 "unstructured" and fits
+    a line; folded at its spaces when long; RFC 2047 encoded-words (UTF-8, base64)
+    when it holds anything else (non-ASCII, or control characters such as CR, LF
+    or NUL, which are never written raw), or "=?" that would read as one."""
+    if "=?" not in value and all(c in " \t" or "!" <= c <= "~" for c in value):
+        if len(name) + 2 + len(value) <= MAX_LINE:
+            return value
+        folded = Header(value, "us-ascii", header_name=name).encode(linesep="\r\n")
+        if all(len(line) <= MAX_LINE for line in folded.split("\r\n")):
+            return folded
+    words: list[str] = []
+    chunk = ""
+    for char in value:
+        if len((chunk + char).encode("utf-8", "surrogatepass")) > 45:  # 60 base64 characters a word
+            words.append(encoded_word(chunk))
+            chunk = ""
+        chunk += char
+    words.append(encoded_word(chunk))
+    return "\r\n ".join(words)
+
+
+def encoded_word(text: str) -> str:
+    """RFC 2047 §2: one encoded-word, at most 75 characters."""
+    return "=?utf-8?b?" + base64.b64encode(text.encode("utf-8", "surrogatepass")).decode() + "?="
 
 
 def a_deleteheader(ctx: Context, node: Node) -> None:

@@ -152,7 +152,9 @@ SPECS: tuple[Spec, ...] = (
     Spec("environment", True, ("environment",), ("string", "strings"), MATCHING),
     # RFC 5293
     Spec("addheader", False, ("editheader",), ("string", "string"), (tag(":last"),)),
-    Spec("deleteheader", False, ("editheader",), ("string", "?strings"), MATCHING + INDEX),
+    # RFC 5293 §5: deleteheader's :index and :last are its own, needing no require "index".
+    Spec("deleteheader", False, ("editheader",), ("string", "?strings"),
+         MATCHING + (tag(":index", "number"), tag(":last"))),
     # RFC 5463
     Spec("ihave", True, (), ("strings",)),
     Spec("error", False, ("ihave",), ("string",)),
