@@ -20,14 +20,15 @@ def match_type(node: Node) -> tuple[str, str]:
 
 
 def compare(ctx: Context, node: Node, values: list[str], keys: list[str],
-            default_comparator: str = "i;ascii-casemap") -> bool:
-    """Match values against keys the way the node's tags say; sets match variables."""
+            default_comparator: str = "i;ascii-casemap", set_match: bool = True) -> bool:
+    """Match values against keys the way the node's tags say; sets match variables
+    (RFC 5229 §3.2) unless `set_match` is off."""
     kind, relation = match_type(node)
     comparator = str(node.tags.get(":comparator", default_comparator))
     try:
         ok, groups = match_any(values, keys, kind, comparator, relation)
     except (ComparatorError, RegexError) as err:
         raise ctx.fail(str(err)) from None
-    if ok:
+    if ok and set_match:
         ctx.set_match(groups)
     return ok

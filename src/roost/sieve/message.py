@@ -16,14 +16,16 @@ from email.utils import getaddresses
 Field = tuple[str, str]  # (name as written, value with folding, no CRLF at end)
 
 
-def split_message(raw: bytes) -> tuple[list[Field], bytes]:
-    """Header fields and the body; lines without a colon are not fields and are dropped."""
+def split_message(raw: bytes) -> tuple[list[Field], bytes | None]:
+    """Header fields and the body, None when no empty line ends the header
+    (RFC 5173 §4: then there is no body at all); lines without a colon are not
+    fields and are dropped."""
     end = raw.find(b"\r\n\r\n")
     sep = 4
     lf_end = raw.find(b"\n\n")
     if lf_end >= 0 and (end < 0 or lf_end < end):
         end, sep = lf_end, 2
-    head, body = (raw, b"") if end < 0 else (raw[:end], raw[end + sep:])
+    head, body = (raw, None) if end < 0 else (raw[:end], raw[end + sep:])
     fields: list[Field] = []
     for line in head.decode("utf-8", "surrogateescape").replace("\r\n", "\n").split("\n"):
         if line[:1] in (" ", "\t") and fields:
@@ -60,10 +62,20 @@ class MessageView:
 
     def __init__(self, raw: bytes) -> None:
         self.original = raw
-        self.fields, self.body = split_message(raw)
+        self.fields, self.parsed_body = split_message(raw)
         self.edited = False
         self._tree: Message | None = None
         self._decoded: dict[str, list[str]] = {}
+
+    @property
+    def has_body(self) -> bool:
+        """RFC 5173 §4: false for a header not followed by an empty line."""
+        return self.parsed_body is not None
+
+    @property
+    def body(self) -> bytes:
+        """The body's bytes, undecoded (RFC 5173 §5.1); empty when there is none."""
+        return self.parsed_body or b""
 
     @property
     def size(self) -> int:
@@ -99,7 +111,7 @@ class MessageView:
 
     def reset(self, raw: bytes, tree: Message | None = None) -> None:
         """Replace the whole message (RFC 5703 replace/enclose); `tree` is its parsed form."""
-        self.fields, self.body = split_message(raw)
+        self.fields, self.parsed_body = split_message(raw)
         self._changed()
         self._tree = tree
 
@@ -110,7 +122,8 @@ class MessageView:
 
     def as_bytes(self) -> bytes:
         head = "".join(f"{n}:{v}\r\n" for n, v in self.fields)
-        return head.encode("utf-8", "surrogateescape") + b"\r\n" + self.body
+        head_bytes = head.encode("utf-8", "surrogateescape")
+        return head_bytes if self.parsed_body is None else head_bytes + b"\r\n" + self.parsed_body
 
     def tree(self) -> Message:
         """The MIME structure of the message as it stands now."""

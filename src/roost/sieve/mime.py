@@ -49,22 +49,32 @@ def type_matches(content_type: str, wanted: list[str]) -> bool:
 
 
 def body_values(ctx: Context, node: Node) -> list[str]:
+    """RFC 5173 §5: the strings a body test matches, none for a message without a body."""
+    if not ctx.message.has_body:
+        return []  # RFC 5173 §4: header only, so every body test is false, even for ""
     if ":raw" in node.tags:
         return [ctx.message.body.decode("utf-8", "replace")]
     wanted = ctx.strings(node.tags[":content"]) if ":content" in node.tags else ["text"]
     values: list[str] = []
     for part in ctx.current_part().walk():
         content_type = part.get_content_type()
-        if part.is_multipart():
-            if type_matches(content_type, wanted):
-                values.extend(t for t in (part.preamble, part.epilogue) if t)
-        elif type_matches(content_type, wanted):
+        if not type_matches(content_type, wanted):
+            continue
+        if content_type == "message/rfc822":
+            # RFC 5173 §5.2: only the nested message's header, as one string.
+            nested = part.get_payload(0) if part.is_multipart() else None
+            if isinstance(nested, Message):
+                values.append("".join(f"{k}: {v}\r\n" for k, v in nested.items()))
+        elif part.is_multipart():
+            values.extend(t for t in (part.preamble, part.epilogue) if t)
+        else:
             values.append(part_text(part))
     return values
 
 
 async def t_body(ctx: Context, node: Node) -> bool:
-    return compare(ctx, node, body_values(ctx, node), ctx.strings(node.args[0]))
+    """RFC 5173 §6: wildcards in body keys never set match variables."""
+    return compare(ctx, node, body_values(ctx, node), ctx.strings(node.args[0]), set_match=False)
 
 
 def scoped_parts(ctx: Context, node: Node) -> list[Message]:
