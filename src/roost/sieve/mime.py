@@ -14,6 +14,7 @@ from email.message import Message
 from email.mime.message import MIMEMessage
 from email.mime.multipart import MIMEMultipart
 from email.mime.text import MIMEText
+from email.utils import collapse_rfc2231_value
 from io import BytesIO
 
 from roost.sieve.interp import ACTIONS, TESTS
@@ -99,7 +100,10 @@ def content_values(part: Message, name: str, node: Node) -> list[str]:
     if isinstance(params, list):
         header = "content-disposition" if name.lower() == "content-disposition" else "content-type"
         wanted = {p.lower() for p in params}
-        return [str(v) for k, v in part.get_params(header=header) or [] if k.lower() in wanted]
+        # RFC 5703 §4.2: parameter values are decoded (RFC 2231 charsets and
+        # continuations) and matched as text.
+        return [collapse_rfc2231_value(v, "replace") for k, v in part.get_params(header=header) or []
+                if k.lower() in wanted]
     return raw
 
 
@@ -109,6 +113,11 @@ def mime_header_values(ctx: Context, node: Node, names: list[str]) -> list[str]:
         for name in names:
             values.extend(content_values(part, name, node))
     return values
+
+
+def mime_raw_values(ctx: Context, node: Node, name: str) -> list[str]:
+    """RFC 5703 §4.1: a header's values in the part (or, with :anychild, the parts) in scope."""
+    return [str(v) for part in scoped_parts(ctx, node) for v in part.get_all(name) or []]
 
 
 def mime_exists(ctx: Context, node: Node, names: list[str]) -> bool:

@@ -13,7 +13,7 @@ from roost.sieve.flags import flag_set, flag_words
 from roost.sieve.interp import TESTS, test
 from roost.sieve.match import compare
 from roost.sieve.message import addresses, decode_value
-from roost.sieve.mime import mime_exists, mime_header_values
+from roost.sieve.mime import mime_exists, mime_header_values, mime_raw_values
 from roost.sieve.notify import method_capability, method_problem
 from roost.sieve.program import Node
 from roost.sieve.runtime import Context
@@ -51,7 +51,8 @@ async def t_address(ctx: Context, node: Node) -> bool:
     for name in ctx.strings(node.args[0]):
         if name.lower() not in ADDRESS_HEADERS:
             continue
-        raw = indexed(ctx.message.raw_values(name), node)
+        raw = mime_raw_values(ctx, node, name) if ":mime" in node.tags else indexed(
+            ctx.message.raw_values(name), node)
         for address in addresses([decode_value(v) for v in raw]):
             if part != ":all" and split_addr_spec(address) is None:
                 continue  # RFC 5228 §2.7.4: an invalid address has no local part or domain
