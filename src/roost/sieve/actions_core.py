@@ -112,6 +112,8 @@ def a_set(ctx: Context, node: Node) -> None:
 def a_global(ctx: Context, node: Node) -> None:
     """RFC 6609 §3.3: from here on, these names are shared with every script of the run."""
     for name in node.args[0] if isinstance(node.args[0], list) else []:
+        if name.lower() in ctx.variables and name.lower() not in ctx.global_names:
+            raise ctx.fail(f"'global' of {name!r} after 'set' of it")  # RFC 6609 §3.4.1
         ctx.global_names.add(name.lower())
 
 

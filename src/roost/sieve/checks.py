@@ -15,6 +15,7 @@ from roost.sieve.notify import method_problem
 from roost.sieve.program import Node
 from roost.sieve.regex import RegexError, translate
 from roost.sieve.spec import BUILTIN_COMPARATORS
+from roost.sieve.variables import REFERENCE
 
 ErrorSink = Callable[[Position, str], None]
 
@@ -31,6 +32,9 @@ DATE_PARTS = ("year", "month", "day", "date", "julian", "hour", "minute", "secon
               "time", "iso8601", "std11", "zone", "weekday")
 ENVELOPE_PARTS = ("from", "to", "auth")
 VARIABLE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*\Z")
+IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+# RFC 5804 §1.6: script names hold no control characters, no line or paragraph separators.
+BAD_SCRIPT_NAME = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029/]")
 FIELD_NAME = re.compile(r"[\x21-\x39\x3b-\x7e]+\Z")
 ZONE = re.compile(r"[+-]\d{4}\Z")
 
@@ -83,27 +87,49 @@ def check_matching(node: Node, caps: set[str], pos: Position, error: ErrorSink) 
             error(pos, f"{opts[0]} needs :mime")  # RFC 5703 §4.1
 
 
-def variable_names(names: object, say: Callable[[str], None], what: str) -> None:
+def namespace_problem(name: str, caps: set[str]) -> str | None:
+    """RFC 5229 §3: a namespace nobody required is an error; the only one Roost has is
+    "global" (RFC 6609 §3.4.2: with "include", no sub-namespaces, an identifier after it)."""
+    space, _, rest = name.partition(".")
+    if not rest:
+        return None
+    if space.lower() != "global":
+        return f"unknown variable namespace {space!r} in {name!r}"
+    if "include" not in caps:
+        return f"the \"global\" namespace in {name!r} needs require \"include\""
+    if not IDENTIFIER.match(rest):
+        return f"{name!r}: the global namespace takes one identifier"
+    return None
+
+
+def variable_names(names: object, say: Callable[[str], None], what: str, caps: set[str] | None = None) -> None:
     for name in names if isinstance(names, list) else [names] if isinstance(names, str) else []:
         if constant(name) and not VARIABLE_NAME.match(name):
             say(f"{name!r} is not a valid {what}")  # RFC 5229 §3
+        elif constant(name) and caps is not None:
+            problem = namespace_problem(name, caps)
+            if problem:
+                say(problem)
 
 
 def check_set(node: Node, caps: set[str], loops: tuple[str, ...], say: Callable[[str], None]) -> None:
-    variable_names(node.args[0], say, "variable name")
+    variable_names(node.args[0], say, "variable name", caps)
 
 
 def check_flags_variable(node: Node, caps: set[str], loops: tuple[str, ...], say: Callable[[str], None]) -> None:
     if node.args[0] is not None:
         if "variables" not in caps:
             say(f"a variable name in '{node.name}' needs require \"variables\"")  # RFC 5232 §3
-        variable_names(node.args[0], say, "variable name")
+        variable_names(node.args[0], say, "variable name", caps)
 
 
 def check_global(node: Node, caps: set[str], loops: tuple[str, ...], say: Callable[[str], None]) -> None:
     if "variables" not in caps:
         say("'global' needs require \"variables\" too")  # RFC 6609 §3.3
-    variable_names(node.args[0], say, "variable name")
+    for name in node.args[0] if isinstance(node.args[0], list) else []:
+        # RFC 6609 §3.4.1: constant identifiers only, no match variables, no namespace.
+        if not fixed(name, caps) or not IDENTIFIER.match(name):
+            say(f"{name!r} is not a name 'global' can declare")
 
 
 def check_size(node: Node, caps: set[str], loops: tuple[str, ...], say: Callable[[str], None]) -> None:
@@ -128,8 +154,13 @@ def check_envelope(node: Node, caps: set[str], loops: tuple[str, ...], say: Call
 
 def check_include(node: Node, caps: set[str], loops: tuple[str, ...], say: Callable[[str], None]) -> None:
     name = node.args[0]
-    if constant(name) and (not name or "/" in str(name)):
-        say(f"bad script name {name!r}")  # RFC 6609 §3.2
+    if not isinstance(name, str):
+        return
+    if "variables" in caps and REFERENCE.search(name):
+        # RFC 6609 §3.2: the name is a constant string; variables are never expanded in it.
+        say(f"the script name {name!r} must be a constant string")
+    elif not name or BAD_SCRIPT_NAME.search(name):
+        say(f"bad script name {name!r}")  # RFC 6609 §3.2, RFC 5804 §1.6
 
 
 def check_break(node: Node, caps: set[str], loops: tuple[str, ...], say: Callable[[str], None]) -> None:
@@ -145,7 +176,7 @@ def check_extracttext(node: Node, caps: set[str], loops: tuple[str, ...], say: C
         say("'extracttext' outside 'foreverypart'")  # RFC 5703 §7
     if "variables" not in caps:
         say("'extracttext' needs require \"variables\"")
-    variable_names(node.args[0], say, "variable name")
+    variable_names(node.args[0], say, "variable name", caps)
 
 
 def check_header_edit(node: Node, caps: set[str], loops: tuple[str, ...], say: Callable[[str], None]) -> None:
@@ -174,6 +205,12 @@ def check_fcc_tags(node: Node, caps: set[str], loops: tuple[str, ...], say: Call
                 say(f":from {sender!r} is not a valid address")  # RFC 5435 §3.3, RFC 5436 §2.3
 
 
+def check_ihave(node: Node, caps: set[str], loops: tuple[str, ...], say: Callable[[str], None]) -> None:
+    for name in node.args[0] if isinstance(node.args[0], list) else []:
+        if not fixed(name, caps):
+            say(f"ihave takes constant strings, not {name!r}")  # RFC 5463 §4
+
+
 def check_redirect(node: Node, caps: set[str], loops: tuple[str, ...], say: Callable[[str], None]) -> None:
     address = node.args[0]
     if fixed(address, caps) and sieve_address(str(address)) is None:
@@ -189,4 +226,5 @@ RULES: dict[str, Rule] = {
     "include": check_include, "break": check_break, "extracttext": check_extracttext,
     "addheader": check_header_edit, "deleteheader": check_header_edit,
     "vacation": check_fcc_tags, "notify": check_fcc_tags, "redirect": check_redirect,
+    "ihave": check_ihave,
 }

@@ -21,7 +21,7 @@ from roost.sieve.options import SieveOptions
 from roost.sieve.program import Node, Program
 
 MAGIC = b"RoostSieve\0"
-FORMAT_VERSION = 1  # bump whenever Node, spec arguments or their meaning change
+FORMAT_VERSION = 2  # bump whenever Node, spec arguments or their meaning change (2: CRLF in strings)
 HEADER = struct.Struct(">HH32s16s")
 
 

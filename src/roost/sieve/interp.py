@@ -108,7 +108,7 @@ async def for_every_part(ctx: Context, node: Node) -> None:
 async def include(ctx: Context, node: Node) -> None:
     """RFC 6609 §3.2: run another script in the same action context."""
     location = "global" if ":global" in node.tags else "personal"
-    name = ctx.s(node.args[0])
+    name = str(node.args[0])  # RFC 6609 §3.2: never variable-expanded
     key = (location, name)
     if ":once" in node.tags and key in ctx.included_once:
         return

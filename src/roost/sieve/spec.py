@@ -193,3 +193,12 @@ IMPLIES: dict[str, tuple[str, ...]] = {
 
 # Comparators that need no `require` (RFC 5228 §2.7.3).
 BUILTIN_COMPARATORS = ("i;octet", "i;ascii-casemap")
+
+# RFC 5463 §4: ihave never enables extensions that change how a script is read.
+NOT_BY_IHAVE = frozenset(("variables", "encoded-character"))
+
+
+def ihave_available(required: set[str] | frozenset[str], enabled: frozenset[str]) -> set[str]:
+    """What an ihave test finds: the server's enabled extensions, less NOT_BY_IHAVE
+    unless the script required them itself (RFC 5463 §4 item 3: then ihave is true)."""
+    return {e for e in EXTENSIONS if e in enabled and (e not in NOT_BY_IHAVE or e in required)}

@@ -17,7 +17,7 @@ from roost.sieve.mime import mime_exists, mime_header_values, mime_raw_values
 from roost.sieve.notify import method_capability, method_problem
 from roost.sieve.program import Node
 from roost.sieve.runtime import Context
-from roost.sieve.spec import EXTENSIONS
+from roost.sieve.spec import ihave_available
 
 DUPLICATE_SECONDS = 7 * 86400  # RFC 7352 §3.4: the default is the site's
 
@@ -111,7 +111,8 @@ async def t_hasflag(ctx: Context, node: Node) -> bool:
 
 async def t_ihave(ctx: Context, node: Node) -> bool:
     """RFC 5463 §4: true when every capability is available here."""
-    return all(c in EXTENSIONS and c in ctx.options.extensions for c in ctx.strings(node.args[0]))
+    available = ihave_available(ctx.program.requires, ctx.options.extensions)
+    return all(c in available for c in ctx.strings(node.args[0]))
 
 
 async def t_environment(ctx: Context, node: Node) -> bool:

@@ -9,12 +9,13 @@ spec.py; rules particular to one command live in checks.py.
 from __future__ import annotations
 
 from roost.sieve.ast import Argument, Command, Number, Strings, Tag, Test
-from roost.sieve.checks import check_node
+from roost.sieve.checks import check_node, namespace_problem
 from roost.sieve.encoded import BadEncoding, decode_encoded
 from roost.sieve.errors import Position, SieveCompileError, SieveError
 from roost.sieve.options import SieveOptions
 from roost.sieve.program import ArgValue, Node, Program, TagValue
-from roost.sieve.spec import BY_NAME, EXTENSIONS, IMPLIES, Spec
+from roost.sieve.spec import BY_NAME, EXTENSIONS, IMPLIES, Spec, ihave_available
+from roost.sieve.variables import REFERENCE
 
 TYPE_WORDS = {"string": "a string", "strings": "a string list", "number": "a number"}
 
@@ -33,6 +34,7 @@ class Validator:
         self.errors: list[SieveError] = []
         self.requires: set[str] = set()
         self.ihave_caps: set[str] = set()  # compiled in by ihave blocks that passed
+        self.set_names: set[str] = set()  # variables this script sets, for RFC 6609 §3.4.1
 
     def error(self, pos: Position, message: str) -> None:
         self.errors.append(SieveError(pos, message))
@@ -113,13 +115,23 @@ class Validator:
                 inner = checked
             node.block = self.block(cmd.block, inner)
         check_node(node, scope.caps, scope.loops, self.error)
+        self.track_globals(node)
         return node
+
+    def track_globals(self, node: Node) -> None:
+        """RFC 6609 §3.4.1: `global` naming a variable this script has already `set` is an error."""
+        if node.name == "set" and isinstance(node.args[0], str):
+            self.set_names.add(node.args[0].lower())
+        elif node.name == "global" and isinstance(node.args[0], list):
+            for name in node.args[0]:
+                if name.lower() in self.set_names:
+                    self.error(Position(node.line, node.col), f"'global' of {name!r} after 'set' of it")
 
     def ihave_scope(self, test: Node | None, scope: Scope) -> Scope | None:
         if test is None or not isinstance(test.args[0], list):
             return scope
         wanted = set(test.args[0])
-        if not wanted <= (set(EXTENSIONS) & self.options.extensions):
+        if not wanted <= ihave_available(self.requires, self.options.extensions):
             return None
         caps = set(scope.caps) | wanted
         for name in wanted:
@@ -146,13 +158,17 @@ class Validator:
         return spec
 
     def string(self, value: str, pos: Position, scope: Scope) -> str:
-        if "encoded-character" not in scope.caps:
-            return value
-        try:
-            return decode_encoded(value)
-        except BadEncoding as err:
-            self.error(pos, str(err))
-            return value
+        if "encoded-character" in scope.caps:
+            try:
+                value = decode_encoded(value)
+            except BadEncoding as err:
+                self.error(pos, str(err))
+        if "variables" in scope.caps and "${" in value:
+            for ref in REFERENCE.finditer(value):
+                problem = namespace_problem(ref.group(1), scope.caps)
+                if problem:
+                    self.error(pos, problem)  # RFC 5229 §3
+        return value
 
     def value(self, arg: Argument, want: str, scope: Scope) -> ArgValue:
         if want == "number":
