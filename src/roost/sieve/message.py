@@ -50,10 +50,14 @@ def decode_value(value: str) -> str:
 
 
 def addresses(values: list[str]) -> list[str]:
-    """addr-specs in header values; "<>" gives "" (RFC 5228 §5.1)."""
+    """addr-specs in header values (RFC 5228 §5.1): an empty field or "<>" is the
+    empty address ""; group names are never addresses, their members are."""
     out = []
-    for _, addr in getaddresses(values):
-        out.append(addr)
+    for value in values:
+        if value.strip(" \t") in ("", "<>"):
+            out.append("")
+            continue
+        out.extend(addr for _, addr in getaddresses([value]) if addr)
     return out
 
 
