@@ -11,6 +11,7 @@ from email.header import Header
 
 from roost.sieve.actions import Discard, FileInto, Keep, Notify, Redirect, Reject
 from roost.sieve.addrspec import mailbox_list, sieve_address
+from roost.sieve.checks import FIELD_NAME
 from roost.sieve.flags import flag_set, remove_flags
 from roost.sieve.interp import ACTIONS
 from roost.sieve.match import compare
@@ -118,13 +119,20 @@ def a_global(ctx: Context, node: Node) -> None:
 
 
 def a_addheader(ctx: Context, node: Node) -> None:
-    name, value = ctx.s(node.args[0]), ctx.s(node.args[1])
-    if not name or any(c <= " " or c == ":" or c > "~" for c in name):
-        raise ctx.fail(f"{name!r} is not a valid header field name")  # RFC 5293 §4
+    name, value = field_name(ctx, node), ctx.s(node.args[1])
     ctx.message.add_header(name, header_value(name, value), ":last" in node.tags)
 
 
 MAX_LINE = 998  # RFC 5322 §2.1.1, the floor RFC 5293 §4 sets for a length limit
+
+
+def field_name(ctx: Context, node: Node) -> str:
+    """RFC 5293 §4, §5: the field name, which must be an RFC 5322 field-name (also when it
+    came from a variable: then the error is a run-time one)."""
+    name = ctx.s(node.args[0])
+    if not FIELD_NAME.match(name):
+        raise ctx.fail(f"{name!r} is not a valid header field name")
+    return name
 
 
 def header_value(name: str, value: str) -> str:
@@ -156,7 +164,7 @@ def encoded_word(text: str) -> str:
 
 def a_deleteheader(ctx: Context, node: Node) -> None:
     """RFC 5293 §5: delete the named fields, optionally one by :index, optionally by value."""
-    name = ctx.s(node.args[0]).lower()
+    name = field_name(ctx, node).lower()
     if name in UNDELETABLE_FIELDS:
         return
     positions = [i for i, (n, _) in enumerate(ctx.message.fields) if n.lower() == name]
