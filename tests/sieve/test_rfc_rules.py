@@ -13,6 +13,7 @@ from roost.sieve.addrspec import addr_spec, sieve_address
 from roost.sieve.encoded import BadEncoding, decode_encoded
 from roost.sieve.flags import flag_set
 from roost.sieve.lexer import Kind, tokenize
+from roost.sieve.notify import method_problem
 
 LINE = st.text(alphabet=st.sampled_from(list("abc XYZ.,;:!{}[]()#*/0123456789-\t")), max_size=20).filter(
     lambda s: not s.startswith("."))  # dot-stuffing is text:'s own rule
@@ -126,3 +127,23 @@ async def test_rfc_example_hex_discards_message_b() -> None:
     script = 'require "encoded-character";\nif header :contains "Subject" "$${hex:24 24}" { discard; }'
     outcome = await evaluate(compile_script(script), b"Subject: $$$ money\r\n\r\nx\r\n", Envelope(), DefaultHost())
     assert not any(isinstance(a, Keep) for a in outcome.actions) and outcome.actions
+
+
+@pytest.mark.parametrize("uri", [
+    "mailto:stephan@example.org;?header=frop", "mailto:stephan@example.org?header<=frop",
+    "mailto:stephan@example.org?header=fr>op", "mailto:stephan@example.org?header:=frop",
+    "mailto:stephan%23example.org", "mailto:stephan@example.org?to=nico%23frop.example.org",
+    "mailto:a b@example.org", "mailto:a@example.org?subject", "mailto:%zz@example.org", "mailto:",
+    "mailto:a@example.org?subject=caf\u00e9",
+])
+def test_invalid_mailto_uris(uri: str) -> None:
+    """RFC 5435 §3.2: a supported method's URI is syntax-checked (RFC 6068 §2)."""
+    assert method_problem(uri) is not None
+
+
+@pytest.mark.parametrize("uri", [
+    "mailto:a@example.org", "mailto:a%40example.org", "mailto:?to=a@example.org",
+    "mailto:a@example.org,b@example.org?subject=Hi%20there&body=x", "mailto:%22a%20b%22@example.org",
+])
+def test_valid_mailto_uris(uri: str) -> None:
+    assert method_problem(uri) is None

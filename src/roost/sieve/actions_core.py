@@ -11,11 +11,11 @@ from email.header import Header
 
 from roost.sieve.actions import Discard, FileInto, Keep, Notify, Redirect, Reject
 from roost.sieve.addrspec import mailbox_list, sieve_address
-from roost.sieve.checks import FIELD_NAME
 from roost.sieve.flags import flag_set, remove_flags
 from roost.sieve.interp import ACTIONS
 from roost.sieve.match import compare
-from roost.sieve.notify import method_problem, parse_mailto
+from roost.sieve.message import FIELD_NAME
+from roost.sieve.notify import method_problem, option_problem, parse_mailto
 from roost.sieve.program import Node
 from roost.sieve.runtime import Context
 from roost.sieve.utf7 import encode_mailbox
@@ -196,9 +196,14 @@ def a_notify(ctx: Context, node: Node) -> None:
     if mailto and any(v.strip().lower() != "no" for v in ctx.message.header("Auto-Submitted")):
         return
     tags = node.tags
+    options = ctx.strings(tags.get(":options"))
+    for option in options:
+        problem = option_problem(option)
+        if problem:
+            raise ctx.fail(problem)  # RFC 5435 §3.5
     ctx.actions.add(Notify(
         method, sender,
-        ctx.s(tags.get(":importance", "2")), tuple(ctx.strings(tags.get(":options"))),
+        ctx.s(tags.get(":importance", "2")), tuple(options),
         ctx.s(tags[":message"]) if ":message" in tags else None, fcc_of(ctx, node)), ctx.pos())
 
 

@@ -11,7 +11,8 @@ from collections.abc import Callable
 
 from roost.sieve.addrspec import mailbox_list, sieve_address
 from roost.sieve.errors import Position
-from roost.sieve.notify import method_problem
+from roost.sieve.message import FIELD_NAME
+from roost.sieve.notify import method_problem, option_problem
 from roost.sieve.program import Node
 from roost.sieve.regex import RegexError, translate
 from roost.sieve.spec import BUILTIN_COMPARATORS
@@ -35,7 +36,6 @@ VARIABLE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*\Z
 IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 # RFC 5804 §1.6: script names hold no control characters, no line or paragraph separators.
 BAD_SCRIPT_NAME = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029/]")
-FIELD_NAME = re.compile(r"[\x21-\x39\x3b-\x7e]+\Z")
 ZONE = re.compile(r"[+-]\d{4}\Z")
 
 
@@ -196,6 +196,11 @@ def check_fcc_tags(node: Node, caps: set[str], loops: tuple[str, ...], say: Call
         importance = node.tags.get(":importance")
         if constant(importance) and importance not in ("1", "2", "3"):
             say(":importance is \"1\", \"2\" or \"3\"")  # RFC 5435 §3.4
+        options = node.tags.get(":options")
+        for option in options if isinstance(options, list) else []:
+            problem = option_problem(option) if fixed(option, caps) else None
+            if problem:
+                say(problem)  # RFC 5435 §3.5
         method = node.args[0]
         if fixed(method, caps) and str(method).lower().startswith("mailto:"):
             problem = method_problem(str(method))

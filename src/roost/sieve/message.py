@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import email.parser
 import email.policy
+import re
 from email.header import decode_header, make_header
 from email.message import Message
 from email.utils import getaddresses
 
+FIELD_NAME = re.compile(r"[\x21-\x39\x3b-\x7e]+\Z")  # RFC 5322 §3.6.8 field-name
 Field = tuple[str, str]  # (name as written, value with folding, no CRLF at end)
 
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from urllib.parse import unquote
 
 from roost.sieve.addrspec import addr_spec
+from roost.sieve.message import FIELD_NAME
 
 # RFC 5436 §2.2: these headers may not be set from the URI.
 FORBIDDEN_HEADERS = {"auto-submitted", "received", "message-id", "date", "from", "sender", "to", "cc", "bcc"}
@@ -25,6 +26,13 @@ class MailtoURI:
 # RFC 3986 §2: what a URI may hold besides "%" escapes.
 URI_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~!$&'()*+,;=:@/?")
 PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
+# RFC 5435 §3.5: optionname = l-d *l-d-p, "=", value without NUL, CR or LF.
+OPTION = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*=[^\x00\r\n]*\Z")
+
+
+def option_problem(option: str) -> str | None:
+    """Why a notify :options string is not "<optionname>=<value>" (RFC 5435 §3.5), or None."""
+    return None if OPTION.match(option) else f"notify option {option!r} is not optionname=value"
 
 
 def parse_mailto(uri: str) -> MailtoURI | None:
@@ -43,6 +51,8 @@ def parse_mailto(uri: str) -> MailtoURI | None:
         if not name or not equals:
             return None  # RFC 6068 §2: hfield = hfname "=" hfvalue
         name, value = unquote(name), unquote(raw)
+        if not FIELD_NAME.match(name):
+            return None  # RFC 6068 §2: an hfname is a header field name
         low = name.lower()
         if low == "to":
             addresses.extend(v.strip() for v in value.split(",") if v.strip())
