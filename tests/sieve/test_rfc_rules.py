@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from roost.sieve import DefaultHost, Envelope, compile_script, evaluate
+from roost.sieve import DefaultHost, Envelope, SieveCompileError, compile_script, evaluate
 from roost.sieve.actions import Keep
 from roost.sieve.addrspec import addr_spec, sieve_address
 from roost.sieve.encoded import BadEncoding, decode_encoded
@@ -147,3 +147,29 @@ def test_invalid_mailto_uris(uri: str) -> None:
 ])
 def test_valid_mailto_uris(uri: str) -> None:
     assert method_problem(uri) is None
+
+
+@pytest.mark.parametrize("written", [
+    "@wrong.example.com", "error", "error@", "Stephan Bosch error@example.org",
+    "Stephan Bosch <error@example.org", " more error @  example.com  ", "@", "<>", "Error <",
+    "Error <stephan", "Error <stephan@", "stephan@example.org,tss@example.net",
+    "stephan@example.org,%&^&!!~", ".japanese@example.com", "japanese.@example.com",
+    "japanese...localpart@example.com",
+])
+def test_constant_invalid_redirect_is_a_compile_error(written: str) -> None:
+    """RFC 5228 §2.4.2.3, §4.2: a constant outbound address that is not a sieve-address."""
+    with pytest.raises(SieveCompileError, match="not a valid email address"):
+        compile_script(f'redirect "{written}";')
+
+
+@pytest.mark.parametrize(("written", "normalised"), [
+    ("Ok Good <stephan@example.org>", "stephan@example.org"), ("ok@example.com", "ok@example.com"),
+    (" more  @  example.com  ", "more@example.com"), ("a . b @ Example . COM", "a.b@example.com"),
+    ("\"J. Doe\" <jdoe@EXAMPLE.org>", "jdoe@example.org"), ("J. Doe <jdoe@example.org>", "jdoe@example.org"),
+])
+async def test_valid_redirects_are_normalised(written: str, normalised: str) -> None:
+    """RFC 5228 §2.4.2.3 with RFC 5322 §4.4: the obsolete blanks around words and dots
+    are accepted; the action carries the bare addr-spec."""
+    outcome = await evaluate(compile_script(f'redirect "{written.replace(chr(34), chr(92) + chr(34))}";'),
+                             b"Subject: x\r\n\r\nx\r\n", Envelope(), DefaultHost())
+    assert [getattr(a, "address", None) for a in outcome.actions] == [normalised]

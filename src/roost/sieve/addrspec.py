@@ -9,8 +9,10 @@ Invariants: a parse either gives a normalised address or None, never an
 exception; the normalised form is `local@domain` with the domain in lower
 case and the local part as the sender wrote it (RFC 5321 §2.4: local parts
 are case-sensitive), unquoted when quoting was not needed. Comments (CFWS
-with parentheses) are not accepted: scripts do not need them. UTF-8 in
-atoms is allowed (RFC 6532 §3.2).
+with parentheses) are not accepted: scripts do not need them. Blanks around
+the words and dots of the obsolete syntax (RFC 5322 §4.4) are; local parts
+with leading, trailing or doubled dots are not. UTF-8 in atoms is allowed
+(RFC 6532 §3.2).
 """
 
 from __future__ import annotations
@@ -62,19 +64,31 @@ def split_addr_spec(text: str) -> tuple[str, str] | None:
     at = text.rfind("@")
     if at <= 0 or at == len(text) - 1:
         return None
-    local, domain = text[:at], text[at + 1:]
+    local, domain = text[:at].strip(" \t"), text[at + 1:].strip(" \t")
     if not is_dot_atom(local):
         content = quoted_content(local)
         if content is None:
-            return None
-        local = content if content and is_dot_atom(content) else quote_local(content)
+            local = obs_dot_atom(local) or ""
+            if not local:
+                return None
+        else:
+            local = content if content and is_dot_atom(content) else quote_local(content)
     if domain.startswith("[") and domain.endswith("]"):
         # RFC 5322 §3.4.1 domain-literal: dtext is %d33-90 / %d94-126.
         if not all(("!" <= c <= "Z") or ("^" <= c <= "~") for c in domain[1:-1]):
             return None
     elif not is_dot_atom(domain):
-        return None
+        domain = obs_dot_atom(domain) or ""
+        if not domain:
+            return None
     return local, domain.lower()
+
+
+def obs_dot_atom(text: str) -> str | None:
+    """RFC 5322 §4.4 obs-local-part / obs-domain: atoms with blanks around them and
+    their dots ("a . b"), which parsers must accept; the dot-atom they mean, or None."""
+    words = [word.strip(" \t") for word in text.split(".")]
+    return ".".join(words) if is_dot_atom(".".join(words)) else None
 
 
 def quote_local(content: str) -> str:
