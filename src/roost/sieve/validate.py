@@ -12,6 +12,7 @@ from roost.sieve.ast import Argument, Command, Number, Strings, Tag, Test
 from roost.sieve.checks import check_node, namespace_problem
 from roost.sieve.encoded import BadEncoding, decode_encoded
 from roost.sieve.errors import Position, SieveCompileError, SieveError
+from roost.sieve.ihave import guaranteed
 from roost.sieve.options import SieveOptions
 from roost.sieve.program import ArgValue, Node, Program, TagValue
 from roost.sieve.spec import BY_NAME, EXTENSIONS, IMPLIES, Spec, ihave_available
@@ -78,6 +79,7 @@ class Validator:
     def block(self, commands: list[Command], scope: Scope) -> list[Node]:
         nodes: list[Node] = []
         previous = ""
+        earlier: set[str] | None = set()  # RFC 5463 §4: what the if/elsif chain's false tests guarantee
         for cmd in commands:
             if cmd.name in ("elsif", "else") and previous not in ("if", "elsif"):
                 self.error(cmd.pos, f"'{cmd.name}' must follow 'if' or 'elsif'")
@@ -86,13 +88,21 @@ class Validator:
                 self.error(cmd.pos, "'require' must come before any other command")
                 previous = cmd.name
                 continue
-            node = self.command(cmd, scope)
+            if cmd.name == "if":
+                earlier = set()
+            node = self.command(cmd, scope, earlier)
             if node is not None:
                 nodes.append(node)
+                if node.name in ("if", "elsif") and node.tests and earlier is not None:
+                    failed = guaranteed(node.tests[0], False, self.available())
+                    earlier = None if failed is None else earlier | failed
             previous = cmd.name
         return nodes
 
-    def command(self, cmd: Command, scope: Scope) -> Node | None:
+    def available(self) -> set[str]:
+        return ihave_available(self.requires, self.options.extensions)
+
+    def command(self, cmd: Command, scope: Scope, earlier: set[str] | None = None) -> Node | None:
         spec = self.spec_for(cmd.name, cmd.pos, False, scope)
         if spec is None:
             return None
@@ -106,8 +116,8 @@ class Validator:
             if cmd.name == "foreverypart":
                 name = node.tags.get(":name")
                 inner = Scope(scope.caps, scope.loops + (name if isinstance(name, str) else "",))
-            if cmd.name in ("if", "elsif") and cmd.tests and cmd.tests[0].name == "ihave":
-                checked = self.ihave_scope(node.tests[0] if node.tests else None, scope)
+            if cmd.name in ("if", "elsif", "else") and "ihave" in scope.caps:
+                checked = self.ihave_scope(node.tests[0] if node.tests else None, earlier, scope)
                 if checked is None:
                     # RFC 5463 §4: a block for missing extensions is not checked; it never runs.
                     node.block = []
@@ -127,17 +137,16 @@ class Validator:
                 if name.lower() in self.set_names:
                     self.error(Position(node.line, node.col), f"'global' of {name!r} after 'set' of it")
 
-    def ihave_scope(self, test: Node | None, scope: Scope) -> Scope | None:
-        if test is None or not isinstance(test.args[0], list):
-            return scope
-        wanted = set(test.args[0])
-        if not wanted <= ihave_available(self.requires, self.options.extensions):
+    def ihave_scope(self, test: Node | None, earlier: set[str] | None, scope: Scope) -> Scope | None:
+        """The scope of a branch: what its own test (true) and the chain's earlier
+        tests (false) guarantee; None when the branch can never run."""
+        own = set() if test is None else guaranteed(test, True, self.available())
+        if own is None or earlier is None:
             return None
-        caps = set(scope.caps) | wanted
-        for name in wanted:
-            caps.update(IMPLIES.get(name, ()))
-        self.ihave_caps.update(caps)
-        return Scope(caps, scope.loops)
+        if not own | earlier:
+            return scope
+        self.ihave_caps.update(own | earlier)
+        return Scope(scope.caps | own | earlier, scope.loops)
 
     def spec_for(self, name: str, pos: Position, test: bool, scope: Scope) -> Spec | None:
         kind = "test" if test else "command"
