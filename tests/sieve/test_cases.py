@@ -30,7 +30,7 @@ def options_for(case: Case) -> SieveOptions:
         strict=settings.get("strict", "yes") == "yes",
         utf8_fileinto=settings.get("utf8fileinto", "no") == "yes",
         vacation_min_seconds=int(settings.get("vacation_min", "86400")),
-        max_redirects=int(settings.get("maxredirects", "4")),
+        max_redirects=int(settings.get("maxredirects", "4")),  # cases assume 4
     )
 
 

@@ -25,7 +25,7 @@ class SieveOptions:
     utf8_fileinto: bool = False
     vacation_min_seconds: int = 259200
     vacation_max_seconds: int = 7776000
-    max_redirects: int = 4
+    max_redirects: int = 5
     """RFC 5228 §10 (sieve_maxredirects): distinct redirects one run may make; 0 forbids them."""
 
     @classmethod
