@@ -113,7 +113,11 @@ def variable_names(names: object, say: Callable[[str], None], what: str, caps: s
 
 
 def check_set(node: Node, caps: set[str], loops: tuple[str, ...], say: Callable[[str], None]) -> None:
-    variable_names(node.args[0], say, "variable name", caps)
+    name = node.args[0]
+    if isinstance(name, str) and "${" in name:
+        # RFC 5229 §4: set's name is never expanded, so "${x}" is simply not a name.
+        say(f"{name!r} is not a valid variable name")
+    variable_names(name, say, "variable name", caps)
 
 
 def check_flags_variable(node: Node, caps: set[str], loops: tuple[str, ...], say: Callable[[str], None]) -> None:
