@@ -192,19 +192,30 @@ def a_notify(ctx: Context, node: Node) -> None:
     sender = ctx.s(node.tags[":from"]) if ":from" in node.tags else None
     if mailto and sender is not None and mailbox_list(sender) is None:
         raise ctx.fail(f":from {sender!r} is not a valid address")  # RFC 5435 §3.3
-    # RFC 5436 §2.7: never notify about an auto-submitted message.
-    if mailto and any(v.strip().lower() != "no" for v in ctx.message.header("Auto-Submitted")):
-        return
     tags = node.tags
     options = ctx.strings(tags.get(":options"))
     for option in options:
         problem = option_problem(option)
         if problem:
             raise ctx.fail(problem)  # RFC 5435 §3.5
+    # RFC 5436 §2.7: never notify about an auto-submitted message.
+    if mailto and any(v.strip().lower() != "no" for v in ctx.message.header("Auto-Submitted")):
+        return
+    if mailto and set(mailto.recipients) <= notified(ctx):
+        return  # RFC 5436 §2.7: no duplicate notifications to one address in one run
     ctx.actions.add(Notify(
         method, sender,
         ctx.s(tags.get(":importance", "2")), tuple(options),
         ctx.s(tags[":message"]) if ":message" in tags else None, fcc_of(ctx, node)), ctx.pos())
+
+
+def notified(ctx: Context) -> set[str]:
+    """The mailto recipients this run's notify actions already cover."""
+    out: set[str] = set()
+    for action in ctx.actions.actions:
+        parsed = parse_mailto(action.method) if isinstance(action, Notify) else None
+        out.update(parsed.recipients if parsed else ())
+    return out
 
 
 def a_error(ctx: Context, node: Node) -> None:
