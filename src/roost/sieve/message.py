@@ -85,7 +85,8 @@ class MessageView:
 
     @property
     def size(self) -> int:
-        return len(self.original)
+        """RFC 5228 §5.9, with RFC 5293 §7: the message as it now stands, edits included."""
+        return len(self.as_bytes()) if self.edited else len(self.original)
 
     def raw_values(self, name: str) -> list[str]:
         low = name.lower()
