@@ -18,7 +18,6 @@ from roost.sieve.message import FIELD_NAME
 from roost.sieve.notify import method_problem, option_problem, parse_mailto
 from roost.sieve.program import Node
 from roost.sieve.runtime import Context
-from roost.sieve.utf7 import encode_mailbox
 from roost.sieve.vacation import fcc_of
 from roost.sieve.variables import apply_modifiers
 
@@ -31,11 +30,6 @@ def flags_for(ctx: Context, node: Node) -> tuple[str, ...]:
     if ":flags" in node.tags:
         return tuple(flag_set(ctx.strings(node.tags[":flags"])))
     return tuple(ctx.flags)
-
-
-def mailbox_name(ctx: Context, name: str) -> str:
-    """RFC 5228 §4.1: the mailbox in the store's encoding (modified UTF-7 unless utf8fileinto)."""
-    return name if ctx.options.utf8_fileinto else encode_mailbox(name)
 
 
 def a_keep(ctx: Context, node: Node) -> None:
@@ -62,7 +56,7 @@ def a_redirect(ctx: Context, node: Node) -> None:
 
 def a_fileinto(ctx: Context, node: Node) -> None:
     special = node.tags.get(":specialuse")
-    ctx.actions.add(FileInto(mailbox_name(ctx, ctx.s(node.args[0])), flags_for(ctx, node),
+    ctx.actions.add(FileInto(ctx.mailbox(ctx.s(node.args[0])), flags_for(ctx, node),
                              ":copy" in node.tags, ":create" in node.tags,
                              None if special is None else ctx.s(special), ctx.edited()), ctx.pos())
 

@@ -17,6 +17,7 @@ from roost.sieve.host import Envelope, Host
 from roost.sieve.message import MessageView
 from roost.sieve.options import SieveOptions
 from roost.sieve.program import Node, Program
+from roost.sieve.utf7 import encode_mailbox
 from roost.sieve.variables import MAX_VALUE, expand
 
 MAX_STEPS = 1_000_000  # commands and tests run per delivery, includes counted
@@ -95,6 +96,11 @@ class Context:
         if not self.program.variables:
             return [str(v) for v in items]
         return [expand(str(v), self.lookup) for v in items]
+
+    def mailbox(self, name: str) -> str:
+        """RFC 5228 §4.1 (and RFC 8580 §3 for :fcc): the mailbox in the store's
+        encoding, modified UTF-7 unless sieve_utf8fileinto."""
+        return name if self.options.utf8_fileinto else encode_mailbox(name)
 
     def set_match(self, groups: list[str] | None) -> None:
         """RFC 5229 §3.2: a successful :matches or :regex replaces the match variables."""

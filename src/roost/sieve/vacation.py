@@ -68,7 +68,7 @@ def fcc_of(ctx: Context, node: Node) -> Fcc | None:
     if ":fcc" not in node.tags:
         return None
     special = node.tags.get(":specialuse")
-    return Fcc(ctx.s(node.tags[":fcc"]), tuple(flag_set(ctx.strings(node.tags.get(":flags")))),
+    return Fcc(ctx.mailbox(ctx.s(node.tags[":fcc"])), tuple(flag_set(ctx.strings(node.tags.get(":flags")))),
                ":create" in node.tags, None if special is None else ctx.s(special))
 
 
