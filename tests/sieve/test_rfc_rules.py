@@ -3,17 +3,24 @@ against the RFCs' own tables of examples."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from roost.imap import mutf7
 from roost.sieve import DefaultHost, Envelope, SieveCompileError, compile_script, evaluate
 from roost.sieve.actions import Keep
 from roost.sieve.addrspec import addr_spec, sieve_address
 from roost.sieve.encoded import BadEncoding, decode_encoded
 from roost.sieve.flags import flag_set
 from roost.sieve.lexer import Kind, tokenize
+from roost.sieve.message import MessageView
 from roost.sieve.notify import method_problem
+from roost.sieve.options import SieveOptions
+from roost.sieve.program import Program
+from roost.sieve.runtime import Context
 
 LINE = st.text(alphabet=st.sampled_from(list("abc XYZ.,;:!{}[]()#*/0123456789-\t")), max_size=20).filter(
     lambda s: not s.startswith("."))  # dot-stuffing is text:'s own rule
@@ -173,3 +180,18 @@ async def test_valid_redirects_are_normalised(written: str, normalised: str) -> 
     outcome = await evaluate(compile_script(f'redirect "{written.replace(chr(34), chr(92) + chr(34))}";'),
                              b"Subject: x\r\n\r\nx\r\n", Envelope(), DefaultHost())
     assert [getattr(a, "address", None) for a in outcome.actions] == [normalised]
+
+
+def store_name(name: str) -> str:
+    ctx = Context(Program([]), MessageView(b""), Envelope(), DefaultHost(), SieveOptions(), datetime.now(UTC))
+    return ctx.mailbox(name)
+
+
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=20))
+def test_fileinto_names_always_reach_the_store_as_canonical_modified_utf7(name: str) -> None:
+    """RFC 5228 §4.1 with RFC 3501 §5.1.3: whatever the script writes, the store gets a
+    valid modified UTF-7 name; UTF-8 names round-trip; canonical UTF-7 stays as written."""
+    stored = store_name(name)
+    decoded = mutf7.decode(stored)
+    assert decoded == name or stored == name
+    assert store_name(stored) == stored

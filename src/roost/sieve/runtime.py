@@ -11,13 +11,13 @@ from __future__ import annotations
 from datetime import datetime
 from email.message import Message
 
+from roost.imap import mutf7
 from roost.sieve.actions import ActionList
 from roost.sieve.errors import Position, SieveRuntimeError
 from roost.sieve.host import Envelope, Host
 from roost.sieve.message import MessageView
 from roost.sieve.options import SieveOptions
 from roost.sieve.program import Node, Program
-from roost.sieve.utf7 import encode_mailbox
 from roost.sieve.variables import MAX_VALUE, expand
 
 MAX_STEPS = 1_000_000  # commands and tests run per delivery, includes counted
@@ -99,8 +99,19 @@ class Context:
 
     def mailbox(self, name: str) -> str:
         """RFC 5228 §4.1 (and RFC 8580 §3 for :fcc): the mailbox in the store's
-        encoding, modified UTF-7 unless sieve_utf8fileinto."""
-        return name if self.options.utf8_fileinto else encode_mailbox(name)
+        encoding, modified UTF-7 (RFC 3501 §5.1.3) unless sieve_utf8fileinto.
+
+        A name that already is canonical modified UTF-7 is used as written, as
+        Cyrus does with sieve_utf8fileinto off (its scripts write "Envoy&AOk-s");
+        any other name is taken as the UTF-8 RFC 5228 specifies and encoded.
+        """
+        if self.options.utf8_fileinto:
+            return name
+        try:
+            mutf7.decode(name)
+        except ValueError:
+            return mutf7.encode(name)
+        return name
 
     def set_match(self, groups: list[str] | None) -> None:
         """RFC 5229 §3.2: a successful :matches or :regex replaces the match variables."""
