@@ -98,19 +98,16 @@ class Context:
         return [expand(str(v), self.lookup) for v in items]
 
     def mailbox(self, name: str) -> str:
-        """RFC 5228 §4.1 (and RFC 8580 §3 for :fcc): the mailbox in the store's
-        encoding, modified UTF-7 (RFC 3501 §5.1.3) unless sieve_utf8fileinto.
-
-        A name that already is canonical modified UTF-7 is used as written, as
-        Cyrus does with sieve_utf8fileinto off (its scripts write "Envoy&AOk-s");
-        any other name is taken as the UTF-8 RFC 5228 specifies and encoded.
+        """RFC 5228 §4.1 (and RFC 8580 §3 for :fcc): the mailbox as the store names it,
+        Unicode, the form `Host.mailbox_exists` gets too. Scripts write UTF-8 (RFC 5228
+        §2.4.2); with sieve_utf8fileinto off, as Cyrus reads them, a name written in
+        canonical modified UTF-7 (RFC 3501 §5.1.3, "Envoy&AOk-s") is decoded first.
         """
-        if self.options.utf8_fileinto:
-            return name
-        try:
-            mutf7.decode(name)
-        except ValueError:
-            return mutf7.encode(name)
+        if not self.options.utf8_fileinto:
+            try:
+                return mutf7.decode(name)
+            except ValueError:
+                pass  # not modified UTF-7: the UTF-8 name RFC 5228 means
         return name
 
     def set_match(self, groups: list[str] | None) -> None:
