@@ -59,7 +59,11 @@ def addresses(values: list[str]) -> list[str]:
         if value.strip(" \t") in ("", "<>"):
             out.append("")
             continue
-        out.extend(addr for _, addr in getaddresses([value]) if addr)
+        found = [addr for _, addr in getaddresses([value]) if addr]
+        empty_group = ":" in value and value.rstrip().endswith(";")
+        if not found and not empty_group:
+            found = [value.strip(" \t")]  # RFC 5228 §2.7.4: unparsable, still seen by :all
+        out.extend(found)
     return out
 
 
