@@ -13,12 +13,13 @@ from tests.harness.master import free_port, roost_command, wait_for_port
 
 def test_first_run_creates_site_and_serves(tmp_path: Path) -> None:
     data = tmp_path / "var"
-    imap, imaps, lmtp = free_port(), free_port(), free_port()
+    imap, imaps, lmtp, sieve = free_port(), free_port(), free_port(), free_port()
     args = roost_command("serve", "--data", str(data), "--imap-port", str(imap),
-                         "--imaps-port", str(imaps), "--lmtp-port", str(lmtp))
+                         "--imaps-port", str(imaps), "--lmtp-port", str(lmtp),
+                         "--sieve-port", str(sieve))
     proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
-        for port in (imap, imaps, lmtp):
+        for port in (imap, imaps, lmtp, sieve):
             wait_for_port(port, proc)
         password = (data / "admin-password").read_text().strip()
         assert stat.S_IMODE((data / "admin-password").stat().st_mode) == 0o600

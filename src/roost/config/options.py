@@ -96,8 +96,9 @@ class Options:
     # -- sieve
     sieve_extensions = Words((), "Sieve extensions a script may require (default: every one Roost has).")
     sieve_maxscriptsize = Int(32, "Largest Sieve script in kilobytes.")
-    sieve_maxscripts = Int(5, "Most Sieve scripts a user may keep.", NOT_YET)
-    sieve_maxredirects = Int(5, "Most redirects one script may make for one message, RFC 5228 §10 (Roost's; Cyrus has none).")
+    sieve_maxscripts = Int(5, "Most Sieve scripts a user may keep.")
+    sieve_maxredirects = Int(5, "Most redirects one Sieve run may make for one message (RFC 5228 §10); ManageSieve advertises it as MAXREDIRECTS.")
+    sieve_allowreferrals = Bool(True, "Let ManageSieve refer a client to the back-end of its user (Murder: none in Roost yet).", NOT_YET)
     rfc3028_strict = Bool(True, "Reject scripts that use RFC 3028 features dropped by RFC 5228.")
     sieve_utf8fileinto = Bool(False, "Mailbox names in fileinto are UTF-8, not modified UTF-7.")
     sieve_vacation_min_response = Int(259200, "Shortest vacation :days/:seconds in seconds.")

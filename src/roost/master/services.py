@@ -30,6 +30,8 @@ class StartService(Protocol):
 PROGRAMS: dict[str, str] = {
     "imapd": "roost.imap.server:start_imap",
     "lmtpd": "roost.lmtp.server:start_lmtp",
+    "timsieved": "roost.managesieve.server:start_managesieve",
+    "managesieve": "roost.managesieve.server:start_managesieve",
 }
 
 

@@ -5,7 +5,7 @@ imapd.conf and cyrus.conf, a self-signed certificate, the store, and an
 admin identity whose random password is printed once and kept in
 `admin-password` (mode 0600). Then it runs the master on loopback: IMAP
 1143, IMAPS 1993, LMTP 2424 and the unix socket `socket/lmtp` in the
-config directory.
+config directory, ManageSieve 4190.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from roost.master.supervisor import Supervisor
 from roost.net.tls import make_self_signed
 
 NAME = "serve"
-SUMMARY = "create a data directory on first run and serve IMAP/IMAPS/LMTP on 127.0.0.1"
+SUMMARY = "create a data directory on first run and serve IMAP/IMAPS/LMTP/ManageSieve on 127.0.0.1"
 ADMIN = "admin"
 
 IMAPD_CONF = """\
@@ -51,6 +51,7 @@ SERVICES {{
   imaps    cmd="imapd -s" listen="127.0.0.1:{imaps}"
   lmtp     cmd="lmtpd"    listen="127.0.0.1:{lmtp}"
   lmtpunix cmd="lmtpd"    listen="{root}/config/socket/lmtp"
+  sieve    cmd="timsieved" listen="127.0.0.1:{sieve}"
 }}
 """
 
@@ -82,6 +83,7 @@ def banner(root: Path, ports: dict[str, int], password: str | None) -> str:
     lines += [
         f"  IMAP  127.0.0.1:{ports['imap']} (STARTTLS)   IMAPS 127.0.0.1:{ports['imaps']}",
         f"  LMTP  127.0.0.1:{ports['lmtp']} and {root}/config/socket/lmtp",
+        f"  ManageSieve 127.0.0.1:{ports['sieve']}   sieveshell -a bob 127.0.0.1:{ports['sieve']}",
         "Add a user:",
         f"  roost saslpasswd -C {conf} -c bob",
         f"  cyradm --user {ADMIN} --server 127.0.0.1 --port {ports['imap']}   then: cm user/bob",
@@ -98,9 +100,11 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--imap-port", type=int, default=1143)
     parser.add_argument("--imaps-port", type=int, default=1993)
     parser.add_argument("--lmtp-port", type=int, default=2424)
+    parser.add_argument("--sieve-port", type=int, default=4190)
     args = parser.parse_args(argv)
     root = Path(args.data).resolve()
-    ports = {"imap": args.imap_port, "imaps": args.imaps_port, "lmtp": args.lmtp_port}
+    ports = {"imap": args.imap_port, "imaps": args.imaps_port, "lmtp": args.lmtp_port,
+             "sieve": args.sieve_port}
     password = None
     if not (root / "imapd.conf").exists():
         password = initialise(root, ports)

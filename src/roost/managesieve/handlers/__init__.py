@@ -1,0 +1,2 @@
+"""One async def per ManageSieve command: `auth` (any state and login),
+`scripts` (the script commands of the authenticated state)."""
