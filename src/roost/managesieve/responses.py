@@ -17,7 +17,12 @@ __all__ = ["Done", "literal", "reply", "string"]
 
 @dataclass(frozen=True, slots=True)
 class Done:
-    """What a handler returns: the text (and response code) of its OK."""
+    """What a handler returns: the text (and response code) of its OK.
+
+    Usually none: Cyrus's sieveshell (perl/sieve/lib/request.c) reads an
+    OK as bare or with `(SASL ...)` only, and Cyrus's timsieved sends it
+    bare; RFC 5804 §4 makes both optional.
+    """
 
     text: str = ""
     code: bytes | None = None

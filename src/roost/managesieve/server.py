@@ -64,8 +64,9 @@ class ManageSieveProtocol:
 
     # -- the loop's side
     def greeting(self) -> bytes:
-        """RFC 5804 §1.7: the capabilities, then OK."""
-        return capabilities(self.s) + reply(b"OK", "Roost ManageSieve ready")
+        """RFC 5804 §1.7: the capabilities, then a bare OK (Cyrus's
+        sieveshell takes nothing after the OK of a capability list)."""
+        return capabilities(self.s) + reply(b"OK")
 
     def feed(self, data: bytes) -> None:
         self.wire.feed(data)

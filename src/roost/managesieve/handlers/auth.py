@@ -31,14 +31,14 @@ async def capability(s: Session, cmd: c.Capability) -> Done:
 async def noop(s: Session, cmd: c.Noop) -> Done:
     """RFC 5804 §2.13: TAG echoes the string given, and only then."""
     if cmd.tag is None:
-        return Done("NOOP completed")
+        return Done()
     return Done("Done", b"TAG " + string(cmd.tag))
 
 
 async def logout(s: Session, cmd: c.Logout) -> Done:
     """RFC 5804 §2.3: OK, then the server closes; later input is ignored."""
     s.state = State.LOGOUT
-    return Done("Logout completed")
+    return Done()
 
 
 async def starttls(s: Session, cmd: c.StartTls) -> Done:
@@ -51,10 +51,10 @@ async def starttls(s: Session, cmd: c.StartTls) -> Done:
 
     async def handshake() -> None:
         await s.start_tls()
-        s.out.append(capabilities(s) + reply(b"OK", "TLS negotiation successful"))
+        s.out.append(capabilities(s) + reply(b"OK"))  # bare, as after every capability list
 
     s.after_reply = handshake
-    return Done("Begin TLS negotiation now")
+    return Done()
 
 
 #: LoginFailed kinds -> the response code of the NO.
@@ -107,10 +107,10 @@ async def authenticate(s: Session, cmd: c.Authenticate) -> Done:
     except LoginFailed as err:
         raise No(_FAILURE_CODES[err.kind], err.text) from None
     s.log_in(identity)
-    return Done("Logged in")
+    return Done()
 
 
 async def unauthenticate(s: Session, cmd: c.Unauthenticate) -> Done:
     """RFC 5804 §2.14.1: never fails in the authenticated state."""
     s.log_out()
-    return Done("Back in non-authenticated state")
+    return Done()
