@@ -67,7 +67,7 @@ class SieveTranscript(TranscriptClient):
         token = base64.b64encode(f"{authzid}\0{user}\0{PASSWORD}".encode()).decode()
         await self.play(f"""
             C: AUTHENTICATE "PLAIN" "{token}"
-            S: OK {{…}}
+            S: OK
         """)
 
 
