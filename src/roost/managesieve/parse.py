@@ -97,7 +97,9 @@ def _lex(text: bytes, out: list[Token], *, after_token: bool) -> None:
         else:
             m = _ATOM.match(text, pos)
             if m is None:
-                raise Bad(f"Unexpected character {chr(text[pos])!r}")
+                octet = text[pos]
+                shown = repr(chr(octet)) if 0x21 <= octet < 0x7F else f"0x{octet:02X}"
+                raise Bad(f"Unexpected character {shown}")
             word = m.group()
             pos = m.end()
             if word[:1].isdigit():
