@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import socket
+import ssl
 from pathlib import Path
 
 from tests.harness.site import make_site
@@ -53,3 +54,23 @@ def test_cyrus_conf_names_both_programs(tmp_path: Path) -> None:
     entries = parse_cyrus_conf(conf.read_text(), conf).services
     starters = {check_service(entry).starter() for entry in entries}
     assert starters == {start_managesieve}
+
+
+async def test_implicit_tls(sieve_server: RunningSieve) -> None:
+    """`timsieved -s`: TLS from the first byte; no STARTTLS offered then."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(8)
+    sock.setblocking(False)
+    server = await start_managesieve(sieve_server.ctx, sock, implicit_tls=True)
+    tls = ssl.create_default_context()
+    tls.check_hostname = False
+    tls.verify_mode = ssl.CERT_NONE
+    try:
+        client = SieveTranscript(*await asyncio.open_connection(*sock.getsockname(), ssl=tls))
+        lines = await client.greeting()
+        assert '"STARTTLS"' not in lines and '"SASL" "SCRAM-SHA-256 SCRAM-SHA-1 PLAIN LOGIN"' in lines
+        await client.login()
+        await client.close()
+    finally:
+        server.close()

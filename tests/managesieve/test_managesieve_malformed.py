@@ -178,3 +178,21 @@ async def test_random_lines_never_break_the_session(sieve_server: RunningSieve, 
         assert await stored(sieve_server) == before
     finally:
         await client.close()
+
+
+async def test_checkscript_over_the_limit_has_no_quota_code(sieve: SieveTranscript) -> None:
+    """RFC 5804 §2.12; past the wire's budget, or within it (the compiler's word)."""
+    await sieve.send(b"CHECKSCRIPT {50000+}\r\n" + b"#" * 50000 + b"\r\n")
+    await sieve.expect('NO "Script too big; the limit is 1024 bytes"')
+    await sieve.send(b"CHECKSCRIPT {5000+}\r\n" + b"#" * 5000 + b"\r\n")
+    await sieve.expect('NO "line 1, column 1: script is 5000 bytes, more than the 1024 allowed"')
+
+
+async def test_unauthenticate_restores_the_prelogin_bounds(sieve: SieveTranscript) -> None:
+    await sieve.play("""
+        C: UNAUTHENTICATE
+        S: OK
+    """)
+    await sieve.send(b'NOOP {9000+}\r\n' + b"x" * 9000 + b"\r\n")
+    await sieve.expect('NO "Literal too big"')
+    await sieve.login()

@@ -108,9 +108,11 @@ class ManageSieveProtocol:
         """The NO for a refused line or literal; the wire resynchronises."""
         if event.kind is TooBig.LINE:
             return reply(b"NO", "Line too long")
-        if event.tag.upper() == "PUTSCRIPT" and self._limits_lifted:
-            limit = self.s.options.max_script_size
-            return reply(b"NO", f"Script too big; the limit is {limit} bytes", b"QUOTA/MAXSIZE")
+        command = event.tag.upper()
+        if command in ("PUTSCRIPT", "CHECKSCRIPT") and self._limits_lifted:
+            text = f"Script too big; the limit is {self.s.options.max_script_size} bytes"
+            # RFC 5804 §2.12: CHECKSCRIPT says nothing of quota.
+            return reply(b"NO", text, b"QUOTA/MAXSIZE" if command == "PUTSCRIPT" else None)
         return reply(b"NO", "Literal too big")
 
     async def command(self, line: Line) -> None:
