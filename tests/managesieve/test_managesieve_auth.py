@@ -22,6 +22,7 @@ from tests.managesieve.conftest import (
     running_sieve,
 )
 
+from roost.auth.sqlite_credentials import open_credential_store
 from roost.store.scripts import GLOBAL
 
 
@@ -304,3 +305,31 @@ async def test_failures_count_in_the_shared_throttle(tmp_path: Path, cert_dir: P
         await client.login()
         assert server.ctx.shared.failures("user:bob")[0] == 0
         await client.close()
+
+
+async def test_virtual_domain_users_get_their_own_directory(tmp_path: Path, cert_dir: Path) -> None:
+    """With virtdomains the owner is `user@domain` (OWNER says so), and the
+    scripts go under Cyrus's domain/ tree."""
+    site = make_site(tmp_path / "vd", cert_dir, LIMITS + "virtdomains: userid\n")
+    creds = open_credential_store(site.conf)
+    creds.set_password("carol@example.org", PASSWORD)
+    creds.close()
+    async with running_sieve(site) as server:
+        client = await open_client(server, "carol@example.org")
+        await client.play("""
+            C: PUTSCRIPT "s" "keep;"
+            S: OK
+            C: CAPABILITY
+            S: {…}
+            S: {…}
+            S: {…}
+            S: {…}
+            S: {…}
+            S: "OWNER" "carol@example.org"
+            S: {…}
+            S: {…}
+            S: OK
+        """)
+        await client.close()
+    path = Path(site.conf.configdirectory) / "sieve/domain/e/example.org/c/carol/s.script"
+    assert path.read_bytes() == b"keep;"
