@@ -39,7 +39,7 @@ async def test_greeting_lists_the_capabilities(sieve_server: RunningSieve) -> No
         S: "SIEVE" "fileinto envelope {…} vacation {…}"
         S: "STARTTLS"
         S: "NOTIFY" "mailto"
-        S: "MAXREDIRECTS" "4"
+        S: "MAXREDIRECTS" "5"
         S: "UNAUTHENTICATE"
         S: "VERSION" "1.0"
         S: OK
@@ -54,7 +54,7 @@ async def test_owner_after_login_and_no_starttls(sieve: SieveTranscript) -> None
         S: "SASL" {…}
         S: "SIEVE" {…}
         S: "NOTIFY" "mailto"
-        S: "MAXREDIRECTS" "4"
+        S: "MAXREDIRECTS" "5"
         S: "OWNER" "bob"
         S: "UNAUTHENTICATE"
         S: "VERSION" "1.0"
