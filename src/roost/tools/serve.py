@@ -53,6 +53,10 @@ SERVICES {{
   lmtpunix cmd="lmtpd"    listen="{root}/config/socket/lmtp"
   sieve    cmd="timsieved" listen="127.0.0.1:{sieve}"
 }}
+EVENTS {{
+  # What delayed expunge and delete (Cyrus's defaults) keep for undo goes after 3 days.
+  delprune cmd="cyr_expire -X 3 -D 3" at=0400
+}}
 """
 
 
