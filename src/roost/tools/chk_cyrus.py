@@ -32,7 +32,9 @@ async def chosen(conf: Config, store: SqliteStore, args: argparse.Namespace) -> 
 
 
 async def check(conf: Config, store: SqliteStore, args: argparse.Namespace) -> int:
-    found = await store.damage(await chosen(conf, store, args), verify=True)
+    ids = await chosen(conf, store, args)
+    with storetool.progress_bar(len(ids), "chk_cyrus: checking mailboxes") as step:
+        found = await store.damage(ids, verify=True, step=step)
     for name, problems in sorted(found.items()):
         print(storetool.shown_name(conf, name))
         for problem in problems:

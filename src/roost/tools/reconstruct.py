@@ -49,14 +49,16 @@ async def rebuild(conf: Config, store: SqliteStore, args: argparse.Namespace) ->
             status = storetool.DAMAGED
             continue
         every = await storetool.with_children(store, info) if args.recursive else [info]
-        for mailbox in every:
-            done = await store.reconstruct(mailbox.id, adopt=adopt, dry_run=args.dry_run)
-            adopt = False  # lost bodies go to the first mailbox named, once
-            print(storetool.shown_name(conf, mailbox.name))
-            for line in done:
-                print(f"  {line}")
-            if done and args.dry_run:
-                status = storetool.DAMAGED
+        with storetool.progress_bar(len(every), f"reconstruct {name}") as step:
+            for mailbox in every:
+                done = await store.reconstruct(mailbox.id, adopt=adopt, dry_run=args.dry_run)
+                adopt = False  # lost bodies go to the first mailbox named, once
+                print(storetool.shown_name(conf, mailbox.name))
+                for line in done:
+                    print(f"  {line}")
+                if done and args.dry_run:
+                    status = storetool.DAMAGED
+                step()
     return status
 
 

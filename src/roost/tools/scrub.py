@@ -22,7 +22,8 @@ SUMMARY = "verify every body against its SHA-256 and the index against the bodie
 async def scan(conf: Config, store: SqliteStore, verify: bool) -> int:
     """Print every problem of the whole store; the exit status."""
     ids = [m.id for m in await store.list_mailboxes()]
-    found = await store.damage(ids, verify)
+    with storetool.progress_bar(len(ids), "scrub: hashing bodies") as step:
+        found = await store.damage(ids, verify, step)
     lines = [f"{storetool.shown_name(conf, name)}: {problem}"
              for name, problems in sorted(found.items()) for problem in problems]
     lines += [f"partition {part}: body file {path} is not in the index"

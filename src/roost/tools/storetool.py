@@ -12,8 +12,12 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
 from datetime import timedelta
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from roost.config import Config, ConfigError, load_config
 from roost.store.api import MailboxInfo, MailboxNotFound, StoreError
@@ -47,6 +51,24 @@ def duration(text: str, default_unit: str) -> timedelta:
     if not number.isdigit():
         raise argparse.ArgumentTypeError(f"{text!r} is not a duration (e.g. 3, 72h, 30m)")
     return timedelta(seconds=int(number) * (unit or DURATION_UNITS[default_unit]))
+
+
+@contextmanager
+def progress_bar(total: int, description: str) -> Iterator[Callable[[], None]]:
+    """A `step()` to call once per item done. On a terminal (stderr) it
+    draws a rich progress bar, which goes when the run ends; in a pipe, a
+    log or an EVENTS job it draws nothing, so output stays plain."""
+    if total < 2 or not sys.stderr.isatty():
+        yield lambda: None
+        return
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+               TimeRemainingColumn())
+    # Lines printed meanwhile go above the bar when stdout is the same terminal,
+    # and straight to stdout when it is a pipe or a file.
+    with Progress(*columns, console=Console(stderr=True), transient=True,
+                  redirect_stdout=sys.stdout.isatty(), redirect_stderr=False) as bar:
+        task = bar.add_task(description, total=total)
+        yield lambda: bar.advance(task)
 
 
 def internal_name(conf: Config, name: str) -> str:

@@ -17,7 +17,7 @@ import hashlib
 import os
 import sqlite3
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -82,8 +82,9 @@ def message_files(db: sqlite3.Connection, blobs: BlobFiles, mailbox_id: int) -> 
 
 
 def damage(db: sqlite3.Connection, blobs: BlobFiles, mailbox_ids: Sequence[int],
-           verify: bool) -> dict[str, list[str]]:
-    """Problem lines by mailbox name, for the mailboxes that have any.
+           verify: bool, step: Callable[[], None] | None = None) -> dict[str, list[str]]:
+    """Problem lines by mailbox name, for the mailboxes that have any;
+    `step` is called after each mailbox (a tool's progress bar).
 
     A body shared by many records is checked (and hashed) once. Each
     mailbox is read in its own snapshot: a scrub of the whole store hashes
@@ -106,6 +107,8 @@ def damage(db: sqlite3.Connection, blobs: BlobFiles, mailbox_ids: Sequence[int],
             problem = seen[key, part]
             if problem:
                 found.setdefault(named[0], []).append(f"uid {uid}: {problem}")
+        if step is not None:
+            step()
     with ReadTx(db):
         for name, max_uid, uidnext, max_modseq, highest in db.execute(UIDS).fetchall():
             row = db.execute("SELECT id FROM mailboxes WHERE name = ?", (name,)).fetchone()

@@ -414,11 +414,13 @@ class SqliteStore:
             db.close()
 
     # -- admin repair tools (repair.py): snapshot reads off the loop, rebuild via the writer
-    async def damage(self, mailbox_ids: Sequence[int], verify: bool) -> dict[str, list[str]]:
+    async def damage(self, mailbox_ids: Sequence[int], verify: bool,
+                     step: Callable[[], None] | None = None) -> dict[str, list[str]]:
         """Problems of each damaged mailbox among `mailbox_ids`, by name;
-        `verify` also hashes every body (scrub, chk_cyrus)."""
+        `verify` also hashes every body (scrub, chk_cyrus); `step` is called
+        (on the read pool's thread) after each mailbox."""
         return await self._reads.run(
-            lambda db: rebuild.damage(db, self._blobs, mailbox_ids, verify))
+            lambda db: rebuild.damage(db, self._blobs, mailbox_ids, verify, step))
 
     async def orphans(self) -> list[tuple[str, str, Path]]:
         """(partition, key, path) of body files no index row references."""
