@@ -64,8 +64,8 @@ def check_name(name: str) -> None:
     for char in name:
         if unicodedata.category(char) == "Cc" or char in "\u2028\u2029":
             raise InvalidScriptName("script name has a control character")
-    if "/" in name or name.startswith("."):
-        raise InvalidScriptName("script name has '/' or starts with '.'")
+    if "/" in name:
+        raise InvalidScriptName("script name has '/'")
 
 
 def _fsync_dir(path: Path) -> None:
@@ -155,7 +155,7 @@ class SievedirScripts:
             active = self._active_name(home)
             found = []
             for entry in os.scandir(home):
-                if entry.name.endswith(SOURCE) and not entry.name.startswith(".") and entry.is_file():
+                if entry.name.endswith(SOURCE) and entry.is_file():  # not our .tmp files
                     name = entry.name[:-len(SOURCE)]
                     found.append(ScriptInfo(name, entry.stat().st_size, name == active))
             return sorted(found, key=lambda info: info.name)
