@@ -35,8 +35,13 @@ from roost.master.signals import MasterSignals
 from roost.master.worker import fork_worker
 
 log = logging.getLogger(__name__)
-#: Pause before replacing a worker that ended, so a worker that cannot start does not spin.
+#: Pause before replacing a worker that ended, so a worker that cannot start does not spin;
+#: it doubles with each worker in a row that dies within QUICK_DEATH of its start
+#: (a broken store, a full disk), up to MAX_RESPAWN_PAUSE, and is back to this
+#: once a worker lives longer.
 RESPAWN_PAUSE = 1.0
+QUICK_DEATH = 10.0
+MAX_RESPAWN_PAUSE = 60.0
 #: How long children may take to finish after SIGTERM before SIGKILL.
 SHUTDOWN_GRACE = 10.0
 
@@ -66,6 +71,8 @@ class Supervisor:
         self.workers: set[int] = set()
         self.jobs: dict[int, str] = {}         # pid -> "START entry 'name'", for the log
         self.replace_at: list[float] = []      # when to fork a worker for one that ended
+        self.started_at: dict[int, float] = {}  # worker pid -> monotonic time of its fork
+        self.quick_deaths = 0                  # workers in a row that died soon after start
         self.selector = selectors.DefaultSelector()
         self.signals = MasterSignals()
         self.heartbeats = HeartbeatMonitor(self.selector, conf.worker_heartbeat_timeout)
@@ -157,6 +164,7 @@ class Supervisor:
             self.workers.add(pid)
         os.close(write_fd)
         self.heartbeats.watch(pid, read_fd)
+        self.started_at[pid] = time.monotonic()
         log.info("worker %d started", pid)
 
     def _reap(self) -> None:
@@ -177,11 +185,21 @@ class Supervisor:
         elif pid in self.workers:
             self.workers.discard(pid)
             self.heartbeats.forget(pid)
+            lived = time.monotonic() - self.started_at.pop(pid, 0.0)
             if self.stopping:
                 log.info("worker %d %s", pid, describe_exit(status))
             else:
                 log.warning("worker %d %s; starting another", pid, describe_exit(status))
-                self.replace_at.append(time.monotonic() + RESPAWN_PAUSE)
+                self.replace_at.append(time.monotonic() + self._respawn_pause(lived))
+
+    def _respawn_pause(self, lived: float) -> float:
+        """How long to wait before replacing a worker that lived `lived` seconds."""
+        self.quick_deaths = self.quick_deaths + 1 if lived < QUICK_DEATH else 0
+        pause = min(RESPAWN_PAUSE * 2.0 ** max(0, self.quick_deaths - 1), MAX_RESPAWN_PAUSE)
+        if self.quick_deaths >= 3:
+            log.error("%d workers in a row ended within %.0f s of starting (the log above says"
+                      " why); the next starts in %.0f s", self.quick_deaths, QUICK_DEATH, pause)
+        return pause
 
     def _kill_silent_workers(self) -> None:
         for pid, silence in self.heartbeats.silent():
