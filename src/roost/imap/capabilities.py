@@ -8,7 +8,7 @@ capabilities --markdown` renders this table for docs/capabilities.md.
 
 from __future__ import annotations
 
-from roost.auth.sasl import mechanisms_offered
+from roost.auth.sasl import mechanisms_offered, plaintext_allowed
 from roost.config import Config
 
 # (capability, RFC, when: "always" | "pre-auth" | "post-auth")
@@ -52,7 +52,7 @@ def capability_list(conf: Config, *, tls_active: bool, tls_available: bool,
     if not authenticated:
         if tls_available and not tls_active:
             caps.append("STARTTLS")
-        if not tls_active and not conf.allowplaintext:
+        if not plaintext_allowed(conf, tls_active):
             caps.append("LOGINDISABLED")
         caps.extend(f"AUTH={mech}" for mech in mechanisms_offered(conf, tls_active))
     return caps

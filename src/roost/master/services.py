@@ -1,7 +1,8 @@
 """The programs a cyrus.conf SERVICES entry may name, and how each is started.
 
 `cmd="imapd -s"` runs the IMAP service with implicit TLS (Cyrus's `-s`);
-`lmtpd` the LMTP service. A path before the program name is ignored so a
+`lmtpd` the LMTP service; `nntpd` NNTP (`-r` readers only, `-f` feeders
+only). A path before the program name is ignored so a
 Cyrus cyrus.conf (`cmd="/usr/lib/cyrus/bin/imapd"`) works unchanged. A
 program Roost does not have yet is a ConfigError naming the line.
 """
@@ -32,6 +33,13 @@ PROGRAMS: dict[str, str] = {
     "lmtpd": "roost.lmtp.server:start_lmtp",
     "timsieved": "roost.managesieve.server:start_managesieve",
     "managesieve": "roost.managesieve.server:start_managesieve",
+    "nntpd": "roost.nntp.server:start_nntp",
+}
+
+#: Program flags besides -s, as the keyword arguments of its start function:
+#: Cyrus's `nntpd -r` serves readers only, `nntpd -f` feeders only.
+MODE_FLAGS: dict[str, dict[str, dict[str, bool]]] = {
+    "nntpd": {"-r": {"feeder": False}, "-f": {"reader": False}},
 }
 
 
@@ -51,6 +59,13 @@ class Service:
             return max(0, int(self.entry.args.get("maxchild", "-1")))
         except ValueError:
             raise ConfigError(f"{self.entry.where()}: maxchild= is not a number") from None
+
+    @property
+    def modes(self) -> dict[str, bool]:
+        """The keyword arguments MODE_FLAGS gives this entry's flags."""
+        flags = MODE_FLAGS.get(self.program, {})
+        return {key: value for word in self.entry.cmd[1:] for key, value
+                in flags.get(word, {}).items()}
 
     def starter(self) -> Callable[..., Awaitable[asyncio.AbstractServer]]:
         module, _, func = PROGRAMS[self.program].partition(":")

@@ -42,7 +42,7 @@ async def serve_forever(conf: Config, listeners: Listeners, heartbeat_fd: int | 
         beats = asyncio.create_task(send_heartbeats(heartbeat_fd, stop.set))
     ctx = await open_context(conf)
     servers = [await service.starter()(ctx, sock, implicit_tls=service.implicit_tls,
-                                       maxchild=service.maxchild)
+                                       maxchild=service.maxchild, **service.modes)
                for service, sock in listeners]
     await stop.wait()
     for server in servers:

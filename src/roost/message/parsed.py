@@ -1,5 +1,5 @@
-"""ParsedMessage: everything FETCH, SEARCH, SORT and THREAD need from a
-message, computed once at delivery/APPEND and persisted in the index.
+"""ParsedMessage: everything FETCH, SEARCH, SORT, THREAD and NNTP OVER need
+from a message, computed once at delivery/APPEND and persisted in the index.
 
 Fields hold only bytes, str, int, bool, datetime, None and tuples of those,
 so the store can keep them as they are or via `to_json`/`from_json` (a
@@ -22,8 +22,11 @@ from roost.message.mime import Entity, parse_entity
 from roost.message.params import decode_rfc2231, raw_params, split_value
 from roost.message.text import leaves, preview_of
 
-SCHEMA = 3  # bump when a field is added or its meaning changes
+SCHEMA = 4  # bump when a field is added or its meaning changes
 _PARAM_FIELDS = (b"content-type", b"content-disposition")
+#: Fields a list of messages shows, kept as sent in `summary_fields`
+#: (RFC 3977 §8.4 overview; any client-side list view).
+SUMMARY_FIELDS = ("subject", "from", "date", "message-id", "references")
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +50,9 @@ class ParsedMessage:
     references: tuple[str, ...]
     preview: str
     has_attachment: bool
+    # New fields go last: the index finds `message_id` by its position.
+    body_lines: int
+    summary_fields: tuple[tuple[str, str], ...]
 
     def to_json(self) -> str:
         """Compact JSON text for the index (see `from_json`)."""
@@ -72,7 +78,7 @@ class ParsedMessage:
                 args.append(value.encode("latin-1"))
             elif spec.type == "datetime | None":
                 args.append(None if value is None else datetime.fromisoformat(value))
-            elif spec.name == "headers_for_search":
+            elif spec.name in ("headers_for_search", "summary_fields"):
                 args.append(tuple((name, val) for name, val in value))
             elif isinstance(value, list):
                 args.append(tuple(value))
@@ -107,6 +113,24 @@ def _has_attachment(top: Entity) -> bool:
     return False
 
 
+def _summary(fields: list[Field]) -> tuple[tuple[str, str], ...]:
+    """The first of each SUMMARY_FIELDS field, unfolded but not decoded (its
+    octets as latin-1 text, so they go back out exactly as they came)."""
+    found: dict[str, str] = {}
+    for field in fields:
+        name = field.lname.decode("latin-1")
+        if name in SUMMARY_FIELDS and name not in found:
+            found[name] = (clean_value(field.value) or b"").decode("latin-1")
+    return tuple(found.items())
+
+
+def _body_lines(raw: bytes, body_start: int) -> int:
+    """Lines of the body (RFC 3977 §8.5 `:lines`): line ends, plus a last
+    line that has none."""
+    lines = raw.count(b"\n", body_start)
+    return lines + (1 if len(raw) > body_start and not raw.endswith(b"\n") else 0)
+
+
 def _str(value: bytes | None) -> str:
     return "" if value is None else decode_header_value(value).strip()
 
@@ -135,4 +159,6 @@ def parse_message(raw: bytes) -> ParsedMessage:
         references=sortkeys.msg_ids(header(b"references")),
         preview=preview_of(raw, top),
         has_attachment=_has_attachment(top),
+        body_lines=_body_lines(raw, top.body_start),
+        summary_fields=_summary(top.fields),
     )

@@ -373,6 +373,12 @@ class Store(Protocol):
         bytes, blank line included), by blob, read without the rest of the
         file (FETCH 1:* BODY.PEEK[HEADER.FIELDS (...)]); bodies no longer in
         the store are left out."""
+    async def messages_with_message_id(self, message_id: str) -> list[tuple[int, MessageRecord]]:
+        """(mailbox id, record) of every live message whose Message-ID header
+        is `message_id` (without its angle brackets, as
+        `ParsedMessage.message_id` holds it), by mailbox id then UID; found
+        through an index, never by reading every message. Flags as no
+        particular user sees them."""
     async def status(self, mailbox_id: int, user: str | None = None) -> MailboxStatus: ...
 
     # -- changing

@@ -10,6 +10,7 @@ import platform
 from roost import __version__
 from roost.auth.identity import Identity
 from roost.auth.login import Client, LoginFailed
+from roost.auth.sasl import plaintext_allowed
 from roost.imap import commands as c
 from roost.imap.capabilities import capability_list
 from roost.imap.errors import BadCommand, No
@@ -85,7 +86,7 @@ def _logged_in(s: Session, identity: Identity) -> Done:
 
 async def login(s: Session, cmd: c.Login) -> Done:
     """RFC 9051 §6.2.3: refused on cleartext unless allowplaintext."""
-    if not s.tls_active and not s.conf.allowplaintext:
+    if not plaintext_allowed(s.conf, s.tls_active):
         raise No("PRIVACYREQUIRED", "Plaintext login disabled; use STARTTLS")
     try:
         identity = await s.ctx.logins.password(_client(s), cmd.username, cmd.password)

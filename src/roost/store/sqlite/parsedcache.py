@@ -20,6 +20,9 @@ LRU_SIZE = 512
 #: it hold the header length, so a header-only read need not load the parse.
 PREFIX_CHARS = 64
 _HEADER_SIZE_AT = 1 + [f.name for f in fields(ParsedMessage)].index("header_size")
+#: JSON path of `message_id` in a stored parse, for the indexed column
+#: `message_cache.message_id` (messages found by their Message-ID header).
+MESSAGE_ID_PATH = f"$[{1 + [f.name for f in fields(ParsedMessage)].index('message_id')}]"
 
 
 def serialize(raw: bytes) -> str:

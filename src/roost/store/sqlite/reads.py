@@ -220,6 +220,20 @@ def blob_location(db: sqlite3.Connection, key: str) -> tuple[str, str | None] | 
     return (row[0], row[1]) if row else None
 
 
+_BY_MESSAGE_ID = (
+    RECORD_SELECT.replace("SELECT ", "SELECT m.mailbox_id, ", 1)
+    + " WHERE m.blob IN (SELECT sha256 FROM message_cache WHERE message_id = :mid)"
+    " AND m.expunged = 0 ORDER BY m.mailbox_id, m.uid")
+
+
+def by_message_id(db: sqlite3.Connection, message_id: str) -> list[tuple[int, MessageRecord]]:
+    """(mailbox id, record) of the live records whose body has that
+    Message-ID, through two indexes (message_cache.message_id, then
+    messages.blob): never a scan of the messages."""
+    rows = db.execute(_BY_MESSAGE_ID, {"user": None, "mid": message_id})
+    return [(row[0], record(row[1:])) for row in rows]
+
+
 def uidnext(db: sqlite3.Connection, mailbox_id: int) -> int:
     """The mailbox's UIDNEXT (a bound on its size), 0 if it is gone."""
     row = db.execute("SELECT uidnext FROM mailboxes WHERE id = ?", (mailbox_id,)).fetchone()

@@ -10,6 +10,7 @@ it), which is what makes post-commit deletion in `writer` safe.
 from __future__ import annotations
 
 from roost.store.api import StoreCorrupt
+from roost.store.sqlite.parsedcache import MESSAGE_ID_PATH
 from roost.store.sqlite.writer import WriteTx
 
 
@@ -27,8 +28,10 @@ def add_blob(tx: WriteTx, key: str, partition: str, size: int,
         tx.db.execute("INSERT INTO blobs (sha256, partition, size, refcount) VALUES (?, ?, ?, 1)",
                       (key, partition, size))
     if parsed is not None:
-        tx.db.execute("INSERT OR IGNORE INTO message_cache (sha256, parsed) VALUES (?, ?)",
-                      (key, parsed))
+        # The Message-ID column is read out of the parse by SQLite itself.
+        tx.db.execute("INSERT OR IGNORE INTO message_cache (sha256, parsed, message_id)"
+                      " VALUES (?1, ?2, nullif(json_extract(?2, ?3), ''))",
+                      (key, parsed, MESSAGE_ID_PATH))
 
 
 def release_blob(tx: WriteTx, key: str, partition: str, count: int = 1) -> None:

@@ -144,7 +144,24 @@ def _v5(db: sqlite3.Connection) -> None:
     _run(db, "ALTER TABLE messages ADD COLUMN expunged_at REAL")
 
 
-MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_v1, _v2, _v3, _v4, _v5)
+def _v6(db: sqlite3.Connection) -> None:
+    """Finding messages by their Message-ID header without a scan: the id
+    (as `ParsedMessage.message_id` holds it, brackets removed) beside each
+    body's parse, an index on it, and one from a body to its records. Rows
+    already there get the id from their stored parse (item 13 of the JSON
+    array in schemas 3 and 4); a row with none keeps NULL."""
+    _run(db, """
+        ALTER TABLE message_cache ADD COLUMN message_id TEXT;
+        UPDATE message_cache SET message_id = json_extract(parsed, '$[13]')
+            WHERE json_valid(parsed) AND json_extract(parsed, '$[0]') IN (3, 4)
+              AND json_extract(parsed, '$[13]') != '';
+        CREATE INDEX message_cache_message_id ON message_cache (message_id)
+            WHERE message_id IS NOT NULL;
+        CREATE INDEX messages_blob ON messages (blob) WHERE expunged = 0
+    """)
+
+
+MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_v1, _v2, _v3, _v4, _v5, _v6)
 """Ordered upgrades; MIGRATIONS[n] takes a version-n database to n+1. Append only."""
 
 

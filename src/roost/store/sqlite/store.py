@@ -338,6 +338,9 @@ class SqliteStore:
 
         return await asyncio.to_thread(read_all)
 
+    async def messages_with_message_id(self, message_id: str) -> list[tuple[int, MessageRecord]]:
+        return reads.by_message_id(self._db, message_id)
+
     async def status(self, mailbox_id: int, user: str | None = None) -> MailboxStatus:
         return await self._read(lambda db: reads.status(db, mailbox_id, user),
                                 self._is_big(mailbox_id))

@@ -1,0 +1,1 @@
+"""NNTP command handlers: one async function per command, by family."""

@@ -1,0 +1,132 @@
+"""GROUP, LISTGROUP, NEXT, LAST, LIST, NEWGROUPS (RFC 3977 §6.1, §7.3, §7.6;
+RFC 6048 §2.2 for ACTIVE.TIMES)."""
+
+from __future__ import annotations
+
+from roost.nntp import commands as c
+from roost.nntp import responses as r
+from roost.nntp.errors import NO_CURRENT, NO_GROUP, NO_GROUP_SELECTED, Reply
+from roost.nntp.newsgroups import Listed
+from roost.nntp.session import SelectedGroup, Session
+from roost.nntp.wildmat import MATCH_ALL, BadWildmat, Wildmat, parse_wildmat
+from roost.store.api import MailboxNotFound, PermissionDenied
+
+#: RFC 3977 §8.4.1: the overview fields in order; older clients (no
+#: CAPABILITIES, as Cyrus tells them apart) get RFC 2980's names for the last two.
+OVERVIEW_FMT = ("Subject:", "From:", "Date:", "Message-ID:", "References:")
+
+
+async def select(s: Session, name: str) -> SelectedGroup:
+    """Open group `name` for reading: its articles as of now; 411 when it is
+    missing, not served or not readable (the same answer for all three)."""
+    try:
+        info = await s.news.open(s.ctx.access, s.identity, name)
+    except (MailboxNotFound, PermissionDenied):
+        raise NO_GROUP from None
+    records = await s.ctx.store.messages(info.id)
+    group = SelectedGroup(name, info, records)
+    group.current = records[0].uid if records else None
+    return group
+
+
+def _summary_line(group: SelectedGroup) -> str:
+    return f"{len(group.records)} {group.low} {group.high} {group.name}"
+
+
+async def group(s: Session, cmd: c.Group) -> None:
+    """RFC 3977 §6.1.1: 211 count low high name; the first article is current."""
+    s.group = await select(s, cmd.name)
+    s.send(r.status(211, _summary_line(s.group)))
+
+
+async def listgroup(s: Session, cmd: c.ListGroup) -> None:
+    """RFC 3977 §6.1.2: the group (the current one when none is named) and
+    its article numbers in the range."""
+    if cmd.name is not None:
+        s.group = await select(s, cmd.name)
+    elif s.group is None:
+        raise NO_GROUP_SELECTED
+    else:
+        s.group = await select(s, s.group.name)
+    numbers = [str(rec.uid) for rec in s.group.records if rec.uid in cmd.range]
+    s.send(r.block(211, _summary_line(s.group) + " list follows", numbers))
+
+
+async def _step(s: Session, forward: bool) -> None:
+    """RFC 3977 §6.1.3 / §6.1.4: 223 number message-id of the new current article."""
+    if s.group is None:
+        raise NO_GROUP_SELECTED
+    if s.group.current is None:
+        raise NO_CURRENT
+    uids = [rec.uid for rec in s.group.records]
+    later = [uid for uid in uids if (uid > s.group.current if forward else uid < s.group.current)]
+    if not later:
+        raise Reply(421, "No next article") if forward else Reply(422, "No previous article")
+    s.group.current = later[0] if forward else later[-1]
+    record = s.group.by_number[s.group.current]
+    parsed = await s.ctx.store.parsed(record.blob)
+    s.send(r.status(223, f"{s.group.current} <{parsed.message_id or '0'}> retrieved"))
+
+
+async def next_(s: Session, cmd: c.Simple) -> None:
+    await _step(s, forward=True)
+
+
+async def last(s: Session, cmd: c.Simple) -> None:
+    await _step(s, forward=False)
+
+
+def wildmat_argument(argument: str | None) -> Wildmat:
+    try:
+        return parse_wildmat(argument) if argument else MATCH_ALL
+    except BadWildmat:
+        raise Reply(501, "Bad wildmat") from None
+
+
+async def _visible(s: Session, argument: str | None, needed: str) -> list[Listed]:
+    pattern = wildmat_argument(argument)
+    listed = await s.news.visible(s.ctx.access, s.identity, needed)
+    return [item for item in listed if pattern.matches(item.name)]
+
+
+async def _active_line(s: Session, item: Listed) -> str:
+    """RFC 3977 §7.6.3: name high low status (y: the client may post)."""
+    records = await s.ctx.store.messages(item.info.id)
+    selected = SelectedGroup(item.name, item.info, records)
+    return f"{item.name} {selected.high} {selected.low} {'y' if 'p' in item.rights else 'n'}"
+
+
+async def list_(s: Session, cmd: c.ListCmd) -> None:
+    """RFC 3977 §7.6: ACTIVE (before login too, what anonymous may read),
+    the others to readers only."""
+    keyword = cmd.keyword
+    if keyword != "ACTIVE" and not s.may_read():
+        raise Reply(480, "Authentication required")
+    if keyword == "ACTIVE":
+        lines = [await _active_line(s, item) for item in await _visible(s, cmd.argument, "lr")]
+        s.send(r.block(215, "List of newsgroups follows", lines))
+    elif keyword == "ACTIVE.TIMES":
+        # UIDVALIDITY is the mailbox's creation time, as Cyrus assigns it.
+        lines = [f"{item.name} {item.info.uidvalidity} {s.conf.newsmaster}"
+                 for item in await _visible(s, cmd.argument, "lr")]
+        s.send(r.block(215, "Newsgroup creation times follow", lines))
+    elif keyword == "NEWSGROUPS":
+        lines = [f"{item.name}\t{item.name}" for item in await _visible(s, cmd.argument, "l")]
+        s.send(r.block(215, "Descriptions follow", lines))
+    elif keyword == "OVERVIEW.FMT":
+        tail = (":bytes", ":lines") if s.did_capabilities else ("Bytes:", "Lines:")
+        s.send(r.block(215, "Order of fields in overview database", OVERVIEW_FMT + tail))
+    elif keyword == "HEADERS":
+        if cmd.argument not in (None, "MSGID", "RANGE"):
+            raise Reply(501, "Bad LIST HEADERS argument")
+        s.send(r.block(215, "Field list follows", (":", ":bytes", ":lines")))
+    else:
+        raise Reply(501, "Unknown LIST keyword")
+
+
+async def newgroups(s: Session, cmd: c.NewGroups) -> None:
+    """RFC 3977 §7.3: groups created since then (UIDVALIDITY is the creation time)."""
+    since = cmd.since.timestamp()
+    lines = [await _active_line(s, item) for item in await _visible(s, None, "lr")
+             if item.info.uidvalidity >= since]
+    s.send(r.block(231, "List of new newsgroups follows", lines))

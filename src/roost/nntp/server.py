@@ -1,0 +1,134 @@
+"""NNTP on the shared connection loop (`roost.net.loop`): wire -> dispatch -> replies.
+
+Limits: command lines of 512 octets (RFC 3977 §3.1), articles of
+`maxmessagesize` (counted and dropped past the bound, never buffered),
+`nntptimeout` minutes idle (at least 3, as Cyrus), `prelogin_timeout`,
+`command_timeout` and `write_timeout` (roost.net.connection).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+
+from roost.master.context import ServerContext
+from roost.net.connection import Connection, Timeouts
+from roost.net.listener import LineServer
+from roost.nntp import responses as r
+from roost.nntp.dispatch import dispatch, finish_article
+from roost.nntp.handlers.connection import greeting_text
+from roost.nntp.newsgroups import Newsgroups
+from roost.nntp.session import After, Session
+from roost.nntp.wire import Body, BodyTooBig, Line, NeedMore, TooLong, nntp_wire
+
+#: The article bound when maxmessagesize is 0 (no limit configured).
+UNLIMITED_ARTICLE = 1 << 30
+
+
+class NntpProtocol:
+    """NNTP's part of the shared loop; also the session's SASL exchange."""
+
+    name = "nntp"
+
+    def __init__(self, ctx: ServerContext, conn: Connection, news: Newsgroups, *,
+                 reader: bool, feeder: bool) -> None:
+        self.conn = conn
+        self.wire = nntp_wire()
+        self.s = Session(ctx, conn.output, news, conn.peer, conn.peer_ip, conn.tls_active,
+                         conn.session_key, reader=reader, feeder=feeder)
+        self.s.exchange = self.exchange
+        self._logged_in = False
+
+    def greeting(self) -> bytes:
+        return r.status(*greeting_text(self.s))
+
+    def feed(self, data: bytes) -> None:
+        self.wire.feed(data)
+
+    def next_event(self) -> object | None:
+        event = self.wire.next()
+        return None if isinstance(event, NeedMore) else event
+
+    def mid_command(self) -> bool:
+        return self.wire.mid_command
+
+    def interruptible(self) -> bool:
+        return not self.wire.in_body
+
+    def finished(self) -> bool:
+        return self.s.after is After.CLOSE
+
+    def goodbye(self, reason: str) -> bytes:
+        """RFC 3977 §3.2.1: 400 when the service ends the connection."""
+        text = {"idle": "Idle timeout, closing", "login": "No login in time, closing",
+                "command": "Command not completed in time, closing",
+                "overloaded": "Too many connections, try again later"}.get(
+            reason, "Server shutting down")
+        return r.status(400, text)
+
+    async def handle(self, event: object) -> None:
+        if isinstance(event, TooLong):
+            self.s.send(r.status(501, "Line too long"))
+        elif isinstance(event, Line):
+            await dispatch(self.s, event.text)
+            await self._after()
+        elif isinstance(event, Body):
+            await finish_article(self.s, event.data)
+        elif isinstance(event, BodyTooBig):
+            await finish_article(self.s, None)
+        if self.s.authenticated and not self._logged_in:
+            self._logged_in = True
+            self.conn.logged_in()
+
+    async def _after(self) -> None:
+        after = self.s.after
+        if after is After.READ_ARTICLE:
+            self.s.after = After.CONTINUE
+            self.wire.start_body(self.s.conf.maxmessagesize or UNLIMITED_ARTICLE)
+        elif after is After.START_TLS and self.s.ctx.ssl is not None:
+            self.s.after = After.CONTINUE
+            # RFC 4642 §2.2.2: nothing pipelined behind STARTTLS is acted on.
+            self.wire.discard_buffer()
+            await self.conn.start_tls(self.s.ctx.ssl)
+            self.s.restart_after_tls()
+
+    async def exchange(self, challenge: bytes) -> bytes:
+        """Send a SASL challenge line now and return the client's answer line."""
+        self.s.send(challenge)
+        await self.conn.output.flush()
+        while True:
+            event = self.wire.next()
+            if isinstance(event, Line):
+                return event.text
+            if isinstance(event, TooLong):
+                return b"*"  # an answer past the bound cancels
+            self.wire.feed(await self.conn.receive(mid_command=True))
+
+
+def nntp_timeouts(ctx: ServerContext) -> Timeouts:
+    conf = ctx.conf
+    return Timeouts(idle=max(conf.nntptimeout, 3) * 60.0, command=float(conf.command_timeout),
+                    login=float(conf.prelogin_timeout), write=float(conf.write_timeout))
+
+
+async def start_nntp(ctx: ServerContext, sock: socket.socket, *, implicit_tls: bool,
+                     maxchild: int = 0, reader: bool = True,
+                     feeder: bool = True) -> asyncio.AbstractServer:
+    """Serve NNTP on a listening socket (NNTPS, port 563, when `implicit_tls`).
+
+    `reader` / `feeder` as Cyrus's `nntpd -r` / `-f` (both by default).
+    """
+    if implicit_tls and ctx.ssl is None:
+        raise RuntimeError("nntpd -s needs tls_server_cert and tls_server_key")
+    news = Newsgroups(ctx.conf)
+
+    async def make(conn: Connection) -> NntpProtocol:
+        return NntpProtocol(ctx, conn, news, reader=reader, feeder=feeder)
+
+    conf = ctx.conf
+    counted = maxchild > 0 or conf.maxlogins_per_host > 0 or conf.maxlogins_per_user > 0
+    server = LineServer("nntp", make, lambda: nntp_timeouts(ctx), ctx.ssl,
+                        shared=ctx.shared if counted else None, maxchild=maxchild,
+                        shutdown=ctx.shutdown)
+    await server.start_socket(sock, implicit_tls=implicit_tls)
+    return server

@@ -1,0 +1,72 @@
+"""Messages found by their Message-ID header: through an index, copies and
+expunges followed, and stores from before the index upgraded in place."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from tests.store.sqlite.conftest import message
+
+from roost.message import parse_message
+from roost.store.sqlite import SqliteStore
+from roost.store.sqlite.schema import MIGRATIONS
+
+
+async def test_every_live_copy_is_found_by_its_message_id(store: SqliteStore) -> None:
+    a = await store.create_mailbox("news.a")
+    b = await store.create_mailbox("news.b")
+    first = await store.append(a.id, message(1))
+    await store.append(a.id, message(2))
+    await store.copy(a.id, [first.uid], b.id)
+    found = await store.messages_with_message_id("1@example.com")
+    assert [(mailbox, rec.uid) for mailbox, rec in found] == [(a.id, 1), (b.id, 1)]
+    assert await store.messages_with_message_id("<1@example.com>") == []
+    assert await store.messages_with_message_id("nobody@example.com") == []
+
+
+async def test_an_expunged_message_is_no_longer_found(store: SqliteStore) -> None:
+    a = await store.create_mailbox("news.a")
+    result = await store.append(a.id, message(1), flags=["\\Deleted"])
+    assert len(await store.messages_with_message_id("1@example.com")) == 1
+    await store.expunge(a.id, [result.uid])
+    assert await store.messages_with_message_id("1@example.com") == []
+
+
+async def test_a_message_without_message_id_is_not_found_by_an_empty_one(
+        store: SqliteStore) -> None:
+    a = await store.create_mailbox("news.a")
+    await store.append(a.id, b"From: a@example.com\r\nSubject: none\r\n\r\nbody\r\n")
+    assert await store.messages_with_message_id("") == []
+
+
+def test_the_lookup_uses_the_indexes(store: SqliteStore) -> None:
+    db = store._db  # the plan of the store's own query, not a copy of it
+    from roost.store.sqlite.reads import _BY_MESSAGE_ID
+    plan = " ".join(row[3] for row in db.execute(
+        "EXPLAIN QUERY PLAN " + _BY_MESSAGE_ID, {"user": None, "mid": "x"}))
+    assert "message_cache_message_id" in plan and "messages_blob" in plan
+    assert "SCAN m" not in plan
+
+
+async def test_a_store_from_before_the_index_is_upgraded(tmp_path: Path,
+                                                         partitions: dict[str, Path]) -> None:
+    path = tmp_path / "mailstore.db"
+    store = SqliteStore(path, partitions)
+    box = await store.create_mailbox("news.a")
+    await store.append(box.id, message(7))
+    await store.close()
+    db = sqlite3.connect(path, isolation_level=None)
+    db.execute("DROP INDEX message_cache_message_id")
+    db.execute("DROP INDEX messages_blob")
+    db.execute("ALTER TABLE message_cache DROP COLUMN message_id")
+    db.execute("UPDATE schema_version SET version = 5")
+    db.close()
+    assert len(MIGRATIONS) >= 6
+    store = SqliteStore(path, partitions)
+    try:
+        found = await store.messages_with_message_id(parse_message(message(7)).message_id)
+        assert [rec.uid for _, rec in found] == [1]
+        assert store.check() == []
+    finally:
+        await store.close()
