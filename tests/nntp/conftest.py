@@ -16,12 +16,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-
-from roost.master.context import ServerContext, open_context
-from roost.nntp.server import start_nntp
 from tests.harness.loops import pytest_asyncio_loop_factories
 from tests.harness.site import PASSWORD, Site, make_site
 from tests.harness.transcript import TranscriptClient
+
+from roost.master.context import ServerContext, open_context
+from roost.nntp.server import start_nntp
 
 ARTICLE = (
     "Path: elsewhere!not-for-mail\r\n"

@@ -4,7 +4,6 @@ wildmats; NEWGROUPS; NEWNEWS only with allownewnews (RFC 3977 §7)."""
 from __future__ import annotations
 
 import pytest
-
 from tests.nntp.conftest import Connect, NntpTranscript
 
 

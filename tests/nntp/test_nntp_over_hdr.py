@@ -3,8 +3,9 @@ answered from the parse-once cache."""
 
 from __future__ import annotations
 
-from roost.store.sqlite import SqliteStore
 from tests.nntp.conftest import NntpTranscript, RunningNntp, article
+
+from roost.store.sqlite import SqliteStore
 
 LINE = ("{n}\tArticle {n}\tAlice <alice@example.com>\tMon, 7 Feb 1994 21:52:25 -0800\t"
         "<{n}@news.example>\t{refs}\t{size}\t2")

@@ -4,7 +4,6 @@ RFC 5537 §3.5/§3.6; refused articles leave the store as it was."""
 from __future__ import annotations
 
 import pytest
-
 from tests.nntp.conftest import NntpTranscript, RunningNntp, article
 
 POSTED = """
