@@ -7,7 +7,6 @@ import base64
 import ssl
 
 import pytest
-
 from tests.harness.site import PASSWORD
 from tests.nntp.conftest import NntpTranscript
 

@@ -7,12 +7,13 @@ import asyncio
 import ssl
 from pathlib import Path
 
-from roost.config.cyrusconf import load_cyrus_conf
-from roost.master.services import check_service
 from tests.harness.master import running_master
 from tests.harness.site import make_site
 from tests.harness.transcript import TranscriptClient
 from tests.nntp.conftest import EXTRA_CONF
+
+from roost.config.cyrusconf import load_cyrus_conf
+from roost.master.services import check_service
 
 
 def test_nntpd_flags_become_modes(tmp_path: Path) -> None:

@@ -10,7 +10,6 @@ import sys
 import warnings
 
 import pytest
-
 from tests.harness.site import PASSWORD
 from tests.nntp.conftest import RunningNntp
 

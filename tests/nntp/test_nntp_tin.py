@@ -10,7 +10,6 @@ import uuid
 from pathlib import Path
 
 import pytest
-
 from tests.harness.site import PASSWORD
 from tests.nntp.conftest import RunningNntp
 
