@@ -142,6 +142,16 @@ class MessageRecord:
 
 
 @dataclass(frozen=True, slots=True)
+class MessageSummary:
+    """What a list of messages shows of one (`ParsedMessage.body_lines` and
+    `summary_fields`: Subject, From, Date, Message-ID, References as sent),
+    without the rest of its parse."""
+
+    body_lines: int
+    summary_fields: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True, slots=True)
 class AppendMessage:
     """One message of an APPEND batch: its bytes, flags and internal date."""
 
@@ -367,6 +377,10 @@ class Store(Protocol):
         """The parse-once cache of a body (envelope, bodystructure, headers)."""
     async def parsed_many(self, blobs: Sequence[str]) -> dict[str, ParsedMessage]:
         """`parsed` for many bodies at once (FETCH 1:* ENVELOPE), by blob;
+        bodies no longer in the store are left out."""
+    async def summaries_many(self, blobs: Sequence[str]) -> dict[str, MessageSummary]:
+        """The summary of each body from the parse-once cache, by blob (a
+        list view of thousands of messages: cheaper than `parsed_many`);
         bodies no longer in the store are left out."""
     async def headers_many(self, blobs: Sequence[str]) -> dict[str, bytes]:
         """The header block of each body (its first `ParsedMessage.header_size`

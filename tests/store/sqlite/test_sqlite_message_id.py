@@ -70,3 +70,19 @@ async def test_a_store_from_before_the_index_is_upgraded(tmp_path: Path,
         assert store.check() == []
     finally:
         await store.close()
+
+
+async def test_summaries_come_from_the_stored_parse(store: SqliteStore) -> None:
+    box = await store.create_mailbox("news.a")
+    raw = b"Subject: =?utf-8?q?caf=C3=A9?=\r\nFrom: a@example.com\r\n\r\none\r\ntwo"
+    first = await store.append(box.id, raw)
+    blob = (await store.messages(box.id))[0].blob
+    summary = (await store.summaries_many([blob, "0" * 64]))
+    assert list(summary) == [blob] and first.uid == 1
+    assert summary[blob].body_lines == 2
+    assert dict(summary[blob].summary_fields) == {"subject": "=?utf-8?q?caf=C3=A9?=",
+                                                  "from": "a@example.com"}
+    # A parse of an older schema is not trusted: the body is parsed again.
+    store._db.execute("UPDATE message_cache SET parsed = '[1]'")
+    store._parsed = type(store._parsed)()
+    assert (await store.summaries_many([blob]))[blob] == summary[blob]

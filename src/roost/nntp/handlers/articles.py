@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from roost.message import ParsedMessage
 from roost.message.envelope import clean_value
 from roost.message.headers import parse_fields
 from roost.nntp import commands as c
@@ -25,7 +24,7 @@ from roost.nntp.errors import (
 )
 from roost.nntp.handlers.groups import wildmat_argument
 from roost.nntp.session import Session
-from roost.store.api import MailboxNotFound, MessageRecord, PermissionDenied
+from roost.store.api import MailboxNotFound, MessageRecord, MessageSummary, PermissionDenied
 
 _CODES = {"ARTICLE": 220, "HEAD": 221, "BODY": 222, "STAT": 223}
 _OVER_FIELDS = ("subject", "from", "date", "message-id", "references")
@@ -116,24 +115,25 @@ async def _selection(s: Session, ref: c.RangeRef) -> list[Found]:
     return found
 
 
-def _summary(parsed: ParsedMessage) -> dict[str, bytes]:
+def _fields(summary: MessageSummary) -> dict[str, bytes]:
+    """The summary's fields as sent, TABs and line ends made spaces (§8.3.2)."""
     return {name: value.encode("latin-1").translate(_SANITIZE)
-            for name, value in parsed.summary_fields}
+            for name, value in summary.summary_fields}
 
 
-def overview_line(number: int, record: MessageRecord, parsed: ParsedMessage) -> bytes:
+def overview_line(number: int, record: MessageRecord, summary: MessageSummary) -> bytes:
     """RFC 3977 §8.3.2: number, the five fields, :bytes, :lines, TAB-separated."""
-    fields = _summary(parsed)
+    fields = _fields(summary)
     return b"\t".join([str(number).encode(), *(fields.get(name, b"") for name in _OVER_FIELDS),
-                       str(record.size).encode(), str(parsed.body_lines).encode()])
+                       str(record.size).encode(), str(summary.body_lines).encode()])
 
 
 async def over(s: Session, cmd: c.Over) -> None:
     """224 and one overview line per article (RFC 3977 §8.3)."""
     found = await _selection(s, cmd.ref)
-    parses = await s.ctx.store.parsed_many([item.record.blob for item in found])
-    lines = [overview_line(item.number, item.record, parses[item.record.blob])
-             for item in found if item.record.blob in parses]
+    summaries = await s.ctx.store.summaries_many([item.record.blob for item in found])
+    lines = [overview_line(item.number, item.record, summaries[item.record.blob])
+             for item in found if item.record.blob in summaries]
     s.send(r.block(224, "Overview information follows", lines))
 
 
@@ -141,18 +141,18 @@ async def _field_values(s: Session, field: str, found: list[Found]) -> list[byte
     """The value of `field` (or metadata item) in each article, "" where absent."""
     blobs = [item.record.blob for item in found]
     if field in _OVER_FIELDS or field in (":bytes", ":lines"):
-        parses = await s.ctx.store.parsed_many(blobs)
+        summaries = await s.ctx.store.summaries_many(blobs)
         values = []
         for item in found:
-            parsed = parses.get(item.record.blob)
+            summary = summaries.get(item.record.blob)
             if field == ":bytes":
                 values.append(str(item.record.size).encode())
-            elif parsed is None:
+            elif summary is None:
                 values.append(b"")
             elif field == ":lines":
-                values.append(str(parsed.body_lines).encode())
+                values.append(str(summary.body_lines).encode())
             else:
-                values.append(_summary(parsed).get(field, b""))
+                values.append(_fields(summary).get(field, b""))
         return values
     if field.startswith(":"):
         return [b"" for _ in found]  # RFC 3977 §8.5.2: an unknown metadata item is empty

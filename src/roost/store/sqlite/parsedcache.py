@@ -9,10 +9,12 @@ answered by parsing the body again: the cache may be stale, never wrong.
 
 from __future__ import annotations
 
+import json
 from collections import OrderedDict
 from dataclasses import fields
 
 from roost.message.parsed import SCHEMA, ParsedMessage, parse_message
+from roost.store.api import MessageSummary
 
 LRU_SIZE = 512
 #: A stored parse is a JSON array whose first items are integers (schema,
@@ -23,6 +25,20 @@ _HEADER_SIZE_AT = 1 + [f.name for f in fields(ParsedMessage)].index("header_size
 #: JSON path of `message_id` in a stored parse, for the indexed column
 #: `message_cache.message_id` (messages found by their Message-ID header).
 MESSAGE_ID_PATH = f"$[{1 + [f.name for f in fields(ParsedMessage)].index('message_id')}]"
+#: `json_extract` arguments of a summary (schema, body_lines, summary_fields):
+#: SQLite picks them out of the stored parse, Python decodes only those.
+SUMMARY_PATHS = ("$[0]", *(f"$[{1 + [f.name for f in fields(ParsedMessage)].index(name)}]"
+                           for name in ("body_lines", "summary_fields")))
+
+
+def summary(text: str | None) -> MessageSummary | None:
+    """The summary `json_extract` gave, or None when the parse is of another schema."""
+    if text is None:
+        return None
+    schema, lines, pairs = json.loads(text)
+    if schema != SCHEMA:
+        return None
+    return MessageSummary(lines, tuple((name, value) for name, value in pairs))
 
 
 def serialize(raw: bytes) -> str:

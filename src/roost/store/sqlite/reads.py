@@ -20,9 +20,10 @@ from roost.store.api import (
     MailboxRenamed,
     MailboxStatus,
     MessageRecord,
+    MessageSummary,
 )
 from roost.store.sqlite import flags
-from roost.store.sqlite.parsedcache import PREFIX_CHARS, header_size
+from roost.store.sqlite.parsedcache import PREFIX_CHARS, SUMMARY_PATHS, header_size, summary
 from roost.store.sqlite.rows import (
     MAILBOX_COLUMNS,
     RECORD_SELECT,
@@ -194,6 +195,23 @@ def cached_parses(db: sqlite3.Connection, keys: Sequence[str],
             parsed = decode(text)
             if parsed is not None:
                 found[key] = parsed
+    return found
+
+
+def cached_summaries(db: sqlite3.Connection, keys: Sequence[str]
+                     ) -> dict[str, MessageSummary]:
+    """The summaries of those `keys` whose stored parse is of this schema."""
+    found: dict[str, MessageSummary] = {}
+    paths = ", ".join("?" * len(SUMMARY_PATHS))
+    for start in range(0, len(keys), IN_CHUNK):
+        chunk = keys[start:start + IN_CHUNK]
+        marks = ",".join("?" * len(chunk))
+        for key, text in db.execute(
+                f"SELECT sha256, json_extract(parsed, {paths}) FROM message_cache"
+                f" WHERE sha256 IN ({marks})", (*SUMMARY_PATHS, *chunk)):
+            item = summary(text)
+            if item is not None:
+                found[key] = item
     return found
 
 

@@ -35,6 +35,7 @@ from roost.store.api import (
     MailboxStatus,
     MessageNotFound,
     MessageRecord,
+    MessageSummary,
     QuotaCorrection,
     QuotaRoot,
     QuotaUsage,
@@ -311,6 +312,19 @@ class SqliteStore:
                     found[blob] = await self.parsed(blob)
                 except MessageNotFound:
                     pass  # gone with its last copy: left out, as the API says
+        return found
+
+    async def summaries_many(self, blobs: Sequence[str]) -> dict[str, MessageSummary]:
+        keys = list(dict.fromkeys(blobs))
+        found = await self._read(lambda db: reads.cached_summaries(db, keys),
+                                 len(keys) > PARSES_ABOVE)
+        for blob in keys:
+            if blob not in found:  # no stored parse, or an old schema: parse again
+                try:
+                    parsed = await self.parsed(blob)
+                except MessageNotFound:
+                    continue
+                found[blob] = MessageSummary(parsed.body_lines, parsed.summary_fields)
         return found
 
     async def headers_many(self, blobs: Sequence[str]) -> dict[str, bytes]:
