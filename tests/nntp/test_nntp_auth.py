@@ -7,6 +7,7 @@ import base64
 import ssl
 
 import pytest
+from scram_client import ScramClient
 from tests.harness.site import PASSWORD
 from tests.nntp.conftest import NntpTranscript
 
@@ -131,4 +132,22 @@ async def test_anonymous_reads_and_posts_where_the_acl_lets_anyone(
         C: hello
         C: .
         S: 240 {…}
+    """)
+
+
+async def test_sasl_scram_ends_with_283_and_the_server_signature(
+        nntp_anon: NntpTranscript) -> None:
+    client = ScramClient("SHA-256", "bob", PASSWORD)
+    first = base64.b64encode(client.first()).decode()
+    await nntp_anon.send(f"AUTHINFO SASL SCRAM-SHA-256 {first}\r\n".encode())
+    challenge = await nntp_anon.readline()
+    assert challenge.startswith("383 ")
+    final = client.final(base64.b64decode(challenge[4:]))
+    await nntp_anon.send(base64.b64encode(final) + b"\r\n")
+    success = await nntp_anon.readline()
+    assert success.startswith("283 ")
+    assert client.verify(base64.b64decode(success[4:]))
+    await nntp_anon.play("""
+        C: GROUP test.one
+        S: 211 {…}
     """)

@@ -87,9 +87,13 @@ class LoginFlow:
         return identity_for(success.authzid, self.conf)
 
     async def sasl(self, client: Client, mechanism: str, initial: bytes | None,
-                   exchange: Exchange) -> Identity:
+                   exchange: Exchange,
+                   success_data: Callable[[bytes], None] | None = None) -> Identity:
         """One SASL exchange (RFC 4422 §3); `initial` is the SASL-IR response
-        (RFC 4959), None when the command had none."""
+        (RFC 4959), None when the command had none. `success_data` takes
+        the additional data of a success where the protocol puts it on its
+        success reply (NNTP 283, RFC 4643 §2.4.1); without it the data goes
+        as a last challenge."""
         if mechanism.upper() not in mechanisms_offered(self.conf, client.tls_active):
             raise LoginFailed("mechanism", f"Mechanism {clean(mechanism)} not available")
         try:
@@ -104,7 +108,9 @@ class LoginFlow:
                 break
             data = await exchange(outcome.data)
         success = await self._conclude(client, outcome, mech.name)
-        if success.final_data is not None:
+        if success.final_data is not None and success_data is not None:
+            success_data(success.final_data)
+        elif success.final_data is not None:
             # RFC 4422 §3.6 additional data with success, sent as a last
             # challenge: every client takes that (IMAP could also put it on
             # the tagged OK, but only with SASL-IR, RFC 9051 §6.2.2).

@@ -34,9 +34,11 @@ class SelectedGroup:
     records: list[MessageRecord]
     current: int | None = None
     by_number: dict[int, MessageRecord] = field(init=False)
+    numbers: list[int] = field(init=False)
 
     def __post_init__(self) -> None:
         self.by_number = {rec.uid: rec for rec in self.records}
+        self.numbers = [rec.uid for rec in self.records]
 
     @property
     def low(self) -> int:

@@ -66,7 +66,7 @@ async def authinfo_pass(s: Session, cmd: c.AuthinfoPass) -> None:
 
 async def authinfo_sasl(s: Session, cmd: c.AuthinfoSasl) -> None:
     """RFC 4643 §2.4: 383 challenges, base64 answers, `*` cancels; success
-    data the mechanism has left comes as a last 383 the client answers `=`."""
+    with additional data (SCRAM's server signature) is 283 and the data."""
     if s.authenticated:
         raise ALREADY
     ask = s.exchange
@@ -79,8 +79,10 @@ async def authinfo_sasl(s: Session, cmd: c.AuthinfoSasl) -> None:
             raise Cancelled()
         return sasl_response(line.strip())
 
+    final: list[bytes] = []
     try:
-        identity = await s.ctx.logins.sasl(_client(s), cmd.mechanism, cmd.initial, exchange)
+        identity = await s.ctx.logins.sasl(_client(s), cmd.mechanism, cmd.initial, exchange,
+                                           final.append)
     except Cancelled:
         raise Reply(481, "Authentication cancelled") from None
     except Bad:
@@ -88,4 +90,7 @@ async def authinfo_sasl(s: Session, cmd: c.AuthinfoSasl) -> None:
     except LoginFailed as err:
         raise Reply(_FAILURES[err.kind], err.text) from None
     _logged_in(s, identity)
-    s.send(r.status(281, "Authentication accepted"))
+    if final:  # RFC 4643 §2.4.1: success with additional data
+        s.send(r.status(283, base64.b64encode(final[0]).decode()))
+    else:
+        s.send(r.status(281, "Authentication accepted"))

@@ -3,6 +3,8 @@ RFC 6048 §2.2 for ACTIVE.TIMES)."""
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
+
 from roost.nntp import commands as c
 from roost.nntp import responses as r
 from roost.nntp.errors import NO_CURRENT, NO_GROUP, NO_GROUP_SELECTED, Reply
@@ -58,11 +60,12 @@ async def _step(s: Session, forward: bool) -> None:
         raise NO_GROUP_SELECTED
     if s.group.current is None:
         raise NO_CURRENT
-    uids = [rec.uid for rec in s.group.records]
-    later = [uid for uid in uids if (uid > s.group.current if forward else uid < s.group.current)]
-    if not later:
+    numbers = s.group.numbers
+    at = bisect_right(numbers, s.group.current) if forward else bisect_left(
+        numbers, s.group.current) - 1
+    if not 0 <= at < len(numbers):
         raise Reply(421, "No next article") if forward else Reply(422, "No previous article")
-    s.group.current = later[0] if forward else later[-1]
+    s.group.current = numbers[at]
     record = s.group.by_number[s.group.current]
     parsed = await s.ctx.store.parsed(record.blob)
     s.send(r.status(223, f"{s.group.current} <{parsed.message_id or '0'}> retrieved"))
