@@ -45,7 +45,7 @@ def test_the_lookup_uses_the_indexes(store: SqliteStore) -> None:
     from roost.store.sqlite.reads import _BY_MESSAGE_ID
     plan = " ".join(row[3] for row in db.execute(
         "EXPLAIN QUERY PLAN " + _BY_MESSAGE_ID, {"user": None, "mid": "x"}))
-    assert "message_cache_message_id" in plan and "messages_blob" in plan
+    assert "message_summaries_message_id" in plan and "messages_blob" in plan
     assert "SCAN m" not in plan
 
 
@@ -57,9 +57,8 @@ async def test_a_store_from_before_the_index_is_upgraded(tmp_path: Path,
     await store.append(box.id, message(7))
     await store.close()
     db = sqlite3.connect(path, isolation_level=None)
-    db.execute("DROP INDEX message_cache_message_id")
+    db.execute("DROP TABLE message_summaries")
     db.execute("DROP INDEX messages_blob")
-    db.execute("ALTER TABLE message_cache DROP COLUMN message_id")
     db.execute("UPDATE schema_version SET version = 5")
     db.close()
     assert len(MIGRATIONS) >= 6
@@ -83,6 +82,6 @@ async def test_summaries_come_from_the_stored_parse(store: SqliteStore) -> None:
     assert dict(summary[blob].summary_fields) == {"subject": "=?utf-8?q?caf=C3=A9?=",
                                                   "from": "a@example.com"}
     # A parse of an older schema is not trusted: the body is parsed again.
-    store._db.execute("UPDATE message_cache SET parsed = '[1]'")
+    store._db.execute("UPDATE message_summaries SET fields = NULL")
     store._parsed = type(store._parsed)()
     assert (await store.summaries_many([blob]))[blob] == summary[blob]

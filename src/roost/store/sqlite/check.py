@@ -115,7 +115,8 @@ def repair(db: sqlite3.Connection, blobs: BlobFiles) -> list[str]:
         for root, line in quota.drift(db).items():  # records expunged above included
             quota.recount(db, root)
             done.append(f"recounted {line}")
-        db.execute("DELETE FROM message_cache WHERE sha256 NOT IN (SELECT sha256 FROM blobs)")
+        for table in ("message_cache", "message_summaries"):
+            db.execute(f"DELETE FROM {table} WHERE sha256 NOT IN (SELECT sha256 FROM blobs)")
         referenced = {(k, p) for k, p in db.execute("SELECT sha256, partition FROM blobs")}
         done += _remove_orphans(blobs, referenced)
         db.execute("COMMIT")

@@ -22,23 +22,18 @@ LRU_SIZE = 512
 #: it hold the header length, so a header-only read need not load the parse.
 PREFIX_CHARS = 64
 _HEADER_SIZE_AT = 1 + [f.name for f in fields(ParsedMessage)].index("header_size")
-#: JSON path of `message_id` in a stored parse, for the indexed column
-#: `message_cache.message_id` (messages found by their Message-ID header).
-MESSAGE_ID_PATH = f"$[{1 + [f.name for f in fields(ParsedMessage)].index('message_id')}]"
-#: `json_extract` arguments of a summary (schema, body_lines, summary_fields):
-#: SQLite picks them out of the stored parse, Python decodes only those.
-SUMMARY_PATHS = ("$[0]", *(f"$[{1 + [f.name for f in fields(ParsedMessage)].index(name)}]"
-                           for name in ("body_lines", "summary_fields")))
+#: `json_extract` paths, in a stored parse, of what `message_summaries`
+#: keeps (message_id, body_lines, summary_fields): SQLite copies them out
+#: of the parse in the same INSERT.
+SUMMARY_PATHS = tuple(f"$[{1 + [f.name for f in fields(ParsedMessage)].index(name)}]"
+                      for name in ("message_id", "body_lines", "summary_fields"))
 
 
-def summary(text: str | None) -> MessageSummary | None:
-    """The summary `json_extract` gave, or None when the parse is of another schema."""
-    if text is None:
+def summary(body_lines: int | None, pairs: str | None) -> MessageSummary | None:
+    """A `message_summaries` row's summary, None when it has none."""
+    if body_lines is None or pairs is None:
         return None
-    schema, lines, pairs = json.loads(text)
-    if schema != SCHEMA:
-        return None
-    return MessageSummary(lines, tuple((name, value) for name, value in pairs))
+    return MessageSummary(body_lines, tuple((name, value) for name, value in json.loads(pairs)))
 
 
 def serialize(raw: bytes) -> str:

@@ -23,7 +23,7 @@ from roost.store.api import (
     MessageSummary,
 )
 from roost.store.sqlite import flags
-from roost.store.sqlite.parsedcache import PREFIX_CHARS, SUMMARY_PATHS, header_size, summary
+from roost.store.sqlite.parsedcache import PREFIX_CHARS, header_size, summary
 from roost.store.sqlite.rows import (
     MAILBOX_COLUMNS,
     RECORD_SELECT,
@@ -200,16 +200,16 @@ def cached_parses(db: sqlite3.Connection, keys: Sequence[str],
 
 def cached_summaries(db: sqlite3.Connection, keys: Sequence[str]
                      ) -> dict[str, MessageSummary]:
-    """The summaries of those `keys` whose stored parse is of this schema."""
+    """The stored summaries of those `keys` that have one (small rows: the
+    parses themselves are not read)."""
     found: dict[str, MessageSummary] = {}
-    paths = ", ".join("?" * len(SUMMARY_PATHS))
     for start in range(0, len(keys), IN_CHUNK):
         chunk = keys[start:start + IN_CHUNK]
         marks = ",".join("?" * len(chunk))
-        for key, text in db.execute(
-                f"SELECT sha256, json_extract(parsed, {paths}) FROM message_cache"
-                f" WHERE sha256 IN ({marks})", (*SUMMARY_PATHS, *chunk)):
-            item = summary(text)
+        for key, lines, pairs in db.execute(
+                f"SELECT sha256, body_lines, fields FROM message_summaries"
+                f" WHERE sha256 IN ({marks})", chunk):
+            item = summary(lines, pairs)
             if item is not None:
                 found[key] = item
     return found
@@ -240,13 +240,13 @@ def blob_location(db: sqlite3.Connection, key: str) -> tuple[str, str | None] | 
 
 _BY_MESSAGE_ID = (
     RECORD_SELECT.replace("SELECT ", "SELECT m.mailbox_id, ", 1)
-    + " WHERE m.blob IN (SELECT sha256 FROM message_cache WHERE message_id = :mid)"
+    + " WHERE m.blob IN (SELECT sha256 FROM message_summaries WHERE message_id = :mid)"
     " AND m.expunged = 0 ORDER BY m.mailbox_id, m.uid")
 
 
 def by_message_id(db: sqlite3.Connection, message_id: str) -> list[tuple[int, MessageRecord]]:
     """(mailbox id, record) of the live records whose body has that
-    Message-ID, through two indexes (message_cache.message_id, then
+    Message-ID, through two indexes (message_summaries.message_id, then
     messages.blob): never a scan of the messages."""
     rows = db.execute(_BY_MESSAGE_ID, {"user": None, "mid": message_id})
     return [(row[0], record(row[1:])) for row in rows]

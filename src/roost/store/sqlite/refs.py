@@ -10,7 +10,7 @@ it), which is what makes post-commit deletion in `writer` safe.
 from __future__ import annotations
 
 from roost.store.api import StoreCorrupt
-from roost.store.sqlite.parsedcache import MESSAGE_ID_PATH
+from roost.store.sqlite.parsedcache import SUMMARY_PATHS
 from roost.store.sqlite.writer import WriteTx
 
 
@@ -28,10 +28,13 @@ def add_blob(tx: WriteTx, key: str, partition: str, size: int,
         tx.db.execute("INSERT INTO blobs (sha256, partition, size, refcount) VALUES (?, ?, ?, 1)",
                       (key, partition, size))
     if parsed is not None:
-        # The Message-ID column is read out of the parse by SQLite itself.
-        tx.db.execute("INSERT OR IGNORE INTO message_cache (sha256, parsed, message_id)"
-                      " VALUES (?1, ?2, nullif(json_extract(?2, ?3), ''))",
-                      (key, parsed, MESSAGE_ID_PATH))
+        tx.db.execute("INSERT OR IGNORE INTO message_cache (sha256, parsed) VALUES (?, ?)",
+                      (key, parsed))
+        # Its summary row, picked out of the parse by SQLite itself.
+        tx.db.execute("INSERT OR IGNORE INTO message_summaries (sha256, message_id, body_lines,"
+                      " fields) VALUES (?1, nullif(json_extract(?2, ?3), ''),"
+                      " json_extract(?2, ?4), json_extract(?2, ?5))",
+                      (key, parsed, *SUMMARY_PATHS))
 
 
 def release_blob(tx: WriteTx, key: str, partition: str, count: int = 1) -> None:
@@ -42,8 +45,9 @@ def release_blob(tx: WriteTx, key: str, partition: str, count: int = 1) -> None:
                          (key, partition)).rowcount
     if gone:
         tx.released.add((key, partition))
-        tx.db.execute("DELETE FROM message_cache WHERE sha256 = ? AND NOT EXISTS "
-                      "(SELECT 1 FROM blobs WHERE sha256 = ?)", (key, key))
+        for table in ("message_cache", "message_summaries"):
+            tx.db.execute(f"DELETE FROM {table} WHERE sha256 = ? AND NOT EXISTS "
+                          "(SELECT 1 FROM blobs WHERE sha256 = ?)", (key, key))
 
 
 def bump_modseq(tx: WriteTx, mailbox_id: int) -> int:

@@ -145,17 +145,29 @@ def _v5(db: sqlite3.Connection) -> None:
 
 
 def _v6(db: sqlite3.Connection) -> None:
-    """Finding messages by their Message-ID header without a scan: the id
-    (as `ParsedMessage.message_id` holds it, brackets removed) beside each
-    body's parse, an index on it, and one from a body to its records. Rows
-    already there get the id from their stored parse (item 13 of the JSON
-    array in schemas 3 and 4); a row with none keeps NULL."""
+    """A small row per body beside its parse: its Message-ID (as
+    `ParsedMessage.message_id` holds it, brackets removed; indexed, so
+    messages are found by it without a scan) and what a list view shows
+    (`body_lines`, `summary_fields` as JSON): thousands are read without
+    touching the parses, a few KB each. Bodies already stored get the id
+    from their stored parse (item 13 of its JSON array in schemas 3 and
+    4); the summary only from a schema-4 parse, else it stays NULL and is
+    made from the body when asked. An index from a body to its records
+    finds the messages of an id."""
     _run(db, """
-        ALTER TABLE message_cache ADD COLUMN message_id TEXT;
-        UPDATE message_cache SET message_id = json_extract(parsed, '$[13]')
-            WHERE json_valid(parsed) AND json_extract(parsed, '$[0]') IN (3, 4)
-              AND json_extract(parsed, '$[13]') != '';
-        CREATE INDEX message_cache_message_id ON message_cache (message_id)
+        CREATE TABLE message_summaries (
+            sha256     TEXT PRIMARY KEY,
+            message_id TEXT,
+            body_lines INTEGER,
+            fields     TEXT
+        ) WITHOUT ROWID;
+        INSERT INTO message_summaries (sha256, message_id, body_lines, fields)
+            SELECT sha256, nullif(json_extract(parsed, '$[13]'), ''),
+                   CASE json_extract(parsed, '$[0]') WHEN 4 THEN json_extract(parsed, '$[18]') END,
+                   CASE json_extract(parsed, '$[0]') WHEN 4 THEN json_extract(parsed, '$[19]') END
+            FROM message_cache
+            WHERE json_valid(parsed) AND json_extract(parsed, '$[0]') IN (3, 4);
+        CREATE INDEX message_summaries_message_id ON message_summaries (message_id)
             WHERE message_id IS NOT NULL;
         CREATE INDEX messages_blob ON messages (blob) WHERE expunged = 0
     """)
