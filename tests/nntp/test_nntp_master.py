@@ -67,6 +67,8 @@ async def test_the_master_serves_nntp_nntps_readers_and_feeders(tmp_path: Path,
             S: 281 {…}
             C: GROUP test.one
             S: 502 {…}
+            C: LIST NEWSGROUPS
+            S: 502 {…}
             C: IHAVE <a@b>
             S: 502 {…}
         """)

@@ -7,7 +7,14 @@ from bisect import bisect_left, bisect_right
 
 from roost.nntp import commands as c
 from roost.nntp import responses as r
-from roost.nntp.errors import NO_CURRENT, NO_GROUP, NO_GROUP_SELECTED, Reply
+from roost.nntp.errors import (
+    AUTH_REQUIRED,
+    NO_CURRENT,
+    NO_GROUP,
+    NO_GROUP_SELECTED,
+    NOT_PERMITTED,
+    Reply,
+)
 from roost.nntp.newsgroups import Listed
 from roost.nntp.session import SelectedGroup, Session
 from roost.nntp.wildmat import MATCH_ALL, BadWildmat, Wildmat, parse_wildmat
@@ -103,8 +110,10 @@ async def list_(s: Session, cmd: c.ListCmd) -> None:
     """RFC 3977 §7.6: ACTIVE (before login too, what anonymous may read),
     the others to readers only."""
     keyword = cmd.keyword
+    if keyword != "ACTIVE" and not s.reader:
+        raise NOT_PERMITTED  # Cyrus: a feeder-only service lists only ACTIVE
     if keyword != "ACTIVE" and not s.may_read():
-        raise Reply(480, "Authentication required")
+        raise AUTH_REQUIRED
     if keyword == "ACTIVE":
         lines = [await _active_line(s, item) for item in await _visible(s, cmd.argument, "lr")]
         s.send(r.block(215, "List of newsgroups follows", lines))
