@@ -9,7 +9,7 @@ import ssl
 import pytest
 from scram_client import ScramClient
 from tests.harness.site import PASSWORD
-from tests.nntp.conftest import NntpTranscript
+from tests.nntp.conftest import NntpTranscript, RunningNntp
 
 
 def plain(user: str = "bob", password: str = PASSWORD) -> str:
@@ -151,3 +151,28 @@ async def test_sasl_scram_ends_with_283_and_the_server_signature(
         C: GROUP test.one
         S: 211 {…}
     """)
+
+
+async def test_starttls_without_a_certificate_is_580(nntp_anon: NntpTranscript,
+                                                     nntp_server: RunningNntp) -> None:
+    nntp_server.ctx.ssl = None  # as a site with no tls_server_cert
+    lines = await nntp_anon.play("""
+        C: CAPABILITIES
+        S: 101 {…}
+    """)
+    lines += await nntp_anon.block()
+    assert "STARTTLS" not in lines
+    await nntp_anon.play("""
+        C: STARTTLS
+        S: 580 {…}
+        C: DATE
+        S: 111 {…}
+    """)
+
+
+@pytest.mark.conf("prelogin_timeout: 1\n")
+async def test_no_login_in_time_is_400_and_the_end(nntp_anon: NntpTranscript) -> None:
+    await nntp_anon.play("""
+        S: 400 No login in time, closing
+    """)
+    assert await nntp_anon.reader.read() == b""
