@@ -4,7 +4,7 @@ which a client may see.
 As Cyrus's nntpd: group `comp.lang` is mailbox `<newsprefix>.comp.lang`
 (just `comp.lang` with no newsprefix); only shared mailboxes under the
 prefix whose group names match the `newsgroups` wildmat are served, never
-a user's. Rights come from `ctx.access`: `l` and `r` to read a group (no
+a user's, nor one kept under `deletedprefix` by delayed delete. Rights come from `ctx.access`: `l` and `r` to read a group (no
 existence oracle: a group the client may not read is "no such group"),
 `p` to post to it.
 """
@@ -18,7 +18,7 @@ from roost.auth.rights import Access
 from roost.config import Config
 from roost.nntp.wildmat import Wildmat, parse_wildmat
 from roost.store.api import MailboxInfo, MailboxNotFound
-from roost.store.names import owner_of
+from roost.store.names import in_deleted_hierarchy, owner_of
 
 #: RFC 3977 §4.1: characters a group name cannot hold (they are wildmat syntax).
 _NOT_IN_NAMES = frozenset("*?,![\\]")
@@ -38,6 +38,7 @@ class Newsgroups:
 
     def __init__(self, conf: Config) -> None:
         self.prefix = conf.newsprefix + "." if conf.newsprefix else ""
+        self.deleted = conf.deletedprefix
         self.served: Wildmat = parse_wildmat(conf.newsgroups or "*")
 
     def mailbox(self, group: str) -> str | None:
@@ -46,11 +47,14 @@ class Newsgroups:
                 or not self.served.matches(group)):
             return None
         name = self.prefix + group
-        return name if owner_of(name) is None else None
+        # Users' folders and deleted ones (delayed delete) are never groups.
+        if owner_of(name) is not None or in_deleted_hierarchy(name, self.deleted):
+            return None
+        return name
 
     def group(self, mailbox: str) -> str | None:
         """The group name of mailbox `mailbox`, or None when it is not served."""
-        if not mailbox.startswith(self.prefix) or owner_of(mailbox) is not None:
+        if not mailbox.startswith(self.prefix):
             return None
         group = mailbox[len(self.prefix):]
         return group if self.mailbox(group) == mailbox else None
