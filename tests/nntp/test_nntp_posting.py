@@ -173,3 +173,21 @@ async def test_ihave_from_others_is_refused(nntp: NntpTranscript) -> None:
         C: IHAVE <5@news.example>
         S: 502 {…}
     """)
+
+
+async def test_a_large_article_streams_back_as_posted(nntp: NntpTranscript) -> None:
+    """Past the store's read chunk (256 KiB), dot-stuffed both ways."""
+    lines = [(f".{n} " if n % 3 == 0 else f"{n} ") + "x" * 70 for n in range(40_000)]
+    await nntp.play("""
+        C: POST
+        S: 340 {…}
+    """)
+    body = "".join(("." + line if line.startswith(".") else line) + "\r\n" for line in lines)
+    await nntp.send(("From: bob@example.com\r\nNewsgroups: test.two\r\nSubject: big\r\n"
+                     "Message-ID: <big@example.com>\r\n\r\n" + body + ".\r\n").encode())
+    await nntp.play("""
+        S: 240 {…}
+        C: BODY <big@example.com>
+        S: 222 0 <big@example.com>
+    """)
+    assert await nntp.block() == lines
