@@ -45,7 +45,9 @@ def help_lines(s: Session) -> list[str]:
     lines = ["CAPABILITIES [keyword]", "HELP", "QUIT", "DATE", "MODE READER"]
     if not s.authenticated:
         lines += ["AUTHINFO USER name", "AUTHINFO PASS password",
-                  "AUTHINFO SASL mechanism [initial-response]", "STARTTLS"]
+                  "AUTHINFO SASL mechanism [initial-response]"]
+        if s.ctx.ssl is not None and not s.tls_active:
+            lines.append("STARTTLS")
     lines.append("LIST [ACTIVE [wildmat]]")
     if s.reader and s.may_read():
         lines += ["ARTICLE [message-id|number]", "BODY [message-id|number]",
