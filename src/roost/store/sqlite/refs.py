@@ -28,13 +28,21 @@ def add_blob(tx: WriteTx, key: str, partition: str, size: int,
         tx.db.execute("INSERT INTO blobs (sha256, partition, size, refcount) VALUES (?, ?, ?, 1)",
                       (key, partition, size))
     if parsed is not None:
-        tx.db.execute("INSERT OR IGNORE INTO message_cache (sha256, parsed) VALUES (?, ?)",
-                      (key, parsed))
-        # Its summary row, picked out of the parse by SQLite itself.
-        tx.db.execute("INSERT OR IGNORE INTO message_summaries (sha256, message_id, body_lines,"
-                      " fields) VALUES (?1, nullif(json_extract(?2, ?3), ''),"
-                      " json_extract(?2, ?4), json_extract(?2, ?5))",
-                      (key, parsed, *SUMMARY_PATHS))
+        save_parse(tx, key, parsed, replace=False)
+
+
+def save_parse(tx: WriteTx, key: str, parsed: str, *, replace: bool) -> None:
+    """Store a body's parse and its summary row (`replace`: over a stale one,
+    while the body is still referenced)."""
+    if replace and not tx.db.execute("SELECT 1 FROM blobs WHERE sha256 = ?", (key,)).fetchone():
+        return  # released meanwhile: nothing to keep a parse for
+    verb = "INSERT OR REPLACE" if replace else "INSERT OR IGNORE"
+    tx.db.execute(f"{verb} INTO message_cache (sha256, parsed) VALUES (?, ?)", (key, parsed))
+    # Its summary row, picked out of the parse by SQLite itself.
+    tx.db.execute(f"{verb} INTO message_summaries (sha256, message_id, body_lines,"
+                  " fields) VALUES (?1, nullif(json_extract(?2, ?3), ''),"
+                  " json_extract(?2, ?4), json_extract(?2, ?5))",
+                  (key, parsed, *SUMMARY_PATHS))
 
 
 def release_blob(tx: WriteTx, key: str, partition: str, count: int = 1) -> None:

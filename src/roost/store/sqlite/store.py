@@ -12,6 +12,7 @@ before the commit that refers to them (see blobs.py).
 from __future__ import annotations
 
 import asyncio
+import logging
 import sqlite3
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
@@ -44,7 +45,7 @@ from roost.store.api import (
 )
 from roost.store.retention import ExpungedMessage
 from roost.store.sqlite import check as checks
-from roost.store.sqlite import expiry, mailbox_ops, message_ops, quota, reads
+from roost.store.sqlite import expiry, mailbox_ops, message_ops, quota, reads, refs
 from roost.store.sqlite import flags as flagbits
 from roost.store.sqlite import repair as rebuild
 from roost.store.sqlite.blobs import BlobFiles, Pending
@@ -56,6 +57,7 @@ from roost.store.sqlite.rows import load_mailbox, load_mailbox_id, to_epoch
 from roost.store.sqlite.schema import migrate
 from roost.store.sqlite.writer import Writer, connect
 
+log = logging.getLogger(__name__)
 T = TypeVar("T")
 PARSES_ABOVE = THREAD_ABOVE // 4
 """Stored parses per `parsed_many` above which they are decoded off the
@@ -86,6 +88,7 @@ class SqliteStore:
         self._notifier = ChangeNotifier(self._data_version)
         self._writer = Writer(database, self._blobs, fsync, self._notifier.pulse)
         self._reads = ReadPool(database, fsync)
+        self._background: set[asyncio.Future[None]] = set()  # parses being stored
 
     async def _read(self, query: Callable[[sqlite3.Connection], T], big: bool) -> T:
         """Run a read inline, or on the read pool when it is `big`.
@@ -290,8 +293,24 @@ class SqliteStore:
         parsed = deserialize(location[1])
         if parsed is None:
             parsed = await asyncio.to_thread(parse_message, await self.body(blob))
+            self._keep_parse(blob, parsed)
         self._parsed.put(blob, parsed)
         return parsed
+
+    def _keep_parse(self, blob: str, parsed: ParsedMessage) -> None:
+        """Store a parse made again because the stored one was missing or of
+        an older schema, so the body is parsed once, not at every read; in
+        the background: the reader does not wait for the write."""
+        text = parsed.to_json()
+        task = asyncio.ensure_future(self._writer.run(
+            lambda tx: refs.save_parse(tx, blob, text, replace=True)))
+        self._background.add(task)
+        task.add_done_callback(self._background_done)
+
+    def _background_done(self, task: asyncio.Future[None]) -> None:
+        self._background.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.warning("storing a fresh parse failed: %s", task.exception())
 
     async def parsed_many(self, blobs: Sequence[str]) -> dict[str, ParsedMessage]:
         """Many parses in a few queries; bulk loads bypass the LRU so they
@@ -461,6 +480,8 @@ class SqliteStore:
             return undone.report
 
     async def close(self) -> None:
+        if self._background:
+            await asyncio.gather(*self._background, return_exceptions=True)
         await self._notifier.close()
         await asyncio.to_thread(self._writer.close)
         await asyncio.to_thread(self._reads.close)
