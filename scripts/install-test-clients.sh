@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages of the real mail clients the end-to-end tests
-# drive (imtest, cyradm, sieveshell, sieve-connect, mbsync, swaks, tin under tmux), when
-# they are missing.
+# drive (imtest, cyradm, sieveshell, sieve-connect, mbsync, swaks, tin under tmux,
+# fetchmail, getmail), when they are missing.
 set -euo pipefail
 need=()
 { command -v imtest || [ -x /usr/lib/cyrus/bin/imtest ]; } >/dev/null || need+=(cyrus-clients)
@@ -11,6 +11,8 @@ command -v swaks >/dev/null || need+=(swaks)
 command -v sieve-connect >/dev/null || need+=(sieve-connect)
 command -v tin >/dev/null || need+=(tin)
 command -v tmux >/dev/null || need+=(tmux)
+command -v fetchmail >/dev/null || need+=(fetchmail)
+command -v getmail >/dev/null || need+=(getmail6)
 [ ${#need[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" -eq 0 ]; then sudo=""; else sudo="sudo"; fi
 $sudo apt-get update -qq

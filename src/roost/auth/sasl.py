@@ -23,13 +23,13 @@ class UnknownMechanism(ValueError):
 def plaintext_allowed(conf: Config, tls_active: bool) -> bool:
     """Whether a password may travel as it is (IMAP LOGIN, POP3 USER/PASS,
     NNTP AUTHINFO USER, SASL PLAIN and LOGIN): under TLS, or where
-    allowplaintext says so (RFC 9051 §6.2.3, RFC 4643 §2.3.1)."""
+    allowplaintext says so (RFC 9051 §6.2.3, RFC 4643 §2.3.1, RFC 2595 §2.1)."""
     return tls_active or conf.allowplaintext
 
 
 def mechanisms_offered(conf: Config, tls_active: bool) -> list[str]:
     """The mechanisms to advertise: those of sasl_mech_list Roost has, minus
-    PLAIN and LOGIN on a cleartext connection unless allowplaintext is set."""
+    PLAIN and LOGIN where `plaintext_allowed` says no."""
     wanted = set(conf.sasl_mechanisms())
     hide_plaintext = not plaintext_allowed(conf, tls_active)
     return [

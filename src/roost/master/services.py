@@ -33,6 +33,7 @@ PROGRAMS: dict[str, str] = {
     "lmtpd": "roost.lmtp.server:start_lmtp",
     "timsieved": "roost.managesieve.server:start_managesieve",
     "managesieve": "roost.managesieve.server:start_managesieve",
+    "pop3d": "roost.pop3.server:start_pop3",
     "nntpd": "roost.nntp.server:start_nntp",
 }
 

@@ -1,4 +1,4 @@
-"""State every worker process shares: open sessions and failed logins.
+"""State every worker process shares: open sessions, failed logins, POP3 maildrops.
 
 Kept in `<configdirectory>/sessions.db` (SQLite, WAL, no fsync: it is
 about live connections, nothing to keep over a crash). Why SQLite and not
@@ -15,7 +15,11 @@ Invariants: a `sessions` row exists exactly while its connection is open
 (or until its process is found dead); `user` is set once the session
 logged in. A `login_failures` row counts the failures of one key
 (`addr:<ip>` or `user:<id>`) since its last quiet period, and `next_slot`
-is the earliest time its next attempt may be checked.
+is the earliest time its next attempt may be checked. A `maildrops` row
+is held (`session` set) by at most one live session: the POP3 exclusive
+lock of RFC 1939 §8; `last_login` is what popminpoll measures from (Cyrus
+keeps it in the mailbox header; here it is lost with this file, which at
+worst lets one early login through).
 """
 
 from __future__ import annotations
@@ -46,6 +50,11 @@ CREATE TABLE IF NOT EXISTS login_failures (
     next_slot REAL NOT NULL
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS login_failures_by_age ON login_failures (last_failure);
+CREATE TABLE IF NOT EXISTS maildrops (
+    mailbox_id INTEGER PRIMARY KEY,
+    session INTEGER,
+    last_login REAL NOT NULL DEFAULT 0
+);
 """
 
 
@@ -107,6 +116,8 @@ class SharedState:
             dead = [pid for pid in pids if pid != os.getpid() and not _alive(pid)]
             for pid in dead:
                 self._db.execute("DELETE FROM sessions WHERE pid = ?", (pid,))
+            self._db.execute("UPDATE maildrops SET session = NULL WHERE session IS NOT NULL"
+                             " AND session NOT IN (SELECT id FROM sessions)")
 
     # -- sessions
     def open_session(self, service: str, host: str, maxchild: int) -> int | None:
@@ -146,7 +157,37 @@ class SharedState:
             return None
 
     def close_session(self, session: int) -> None:
-        self._write("DELETE FROM sessions WHERE id = ?", (session,))
+        """Forget the connection; a maildrop it held is free again."""
+        with self._transaction():
+            self._db.execute("DELETE FROM sessions WHERE id = ?", (session,))
+            self._db.execute("UPDATE maildrops SET session = NULL WHERE session = ?", (session,))
+
+    # -- POP3 maildrops
+    def lock_maildrop(self, session: int, mailbox_id: int) -> float | None:
+        """Give `session` the maildrop's lock: its last login time (0.0: none
+        known), or None while another open session holds it."""
+        with self._transaction():
+            row = self._db.execute(
+                "SELECT m.session, m.last_login, s.id FROM maildrops m"
+                " LEFT JOIN sessions s ON s.id = m.session WHERE m.mailbox_id = ?",
+                (mailbox_id,)).fetchone()
+            if row is not None and row[2] is not None and row[0] != session:
+                return None
+            self._db.execute(
+                "INSERT INTO maildrops (mailbox_id, session) VALUES (?, ?)"
+                " ON CONFLICT (mailbox_id) DO UPDATE SET session = excluded.session",
+                (mailbox_id, session))
+            return 0.0 if row is None else float(row[1])
+
+    def unlock_maildrop(self, session: int, mailbox_id: int,
+                        last_login: float | None = None) -> None:
+        """Release the lock `session` holds, recording `last_login` if given."""
+        with self._transaction():
+            self._db.execute("UPDATE maildrops SET session = NULL WHERE mailbox_id = ?"
+                             " AND session = ?", (mailbox_id, session))
+            if last_login is not None:
+                self._db.execute("UPDATE maildrops SET last_login = ? WHERE mailbox_id = ?",
+                                 (last_login, mailbox_id))
 
     def open_sessions(self, service: str) -> int:
         with self._lock:

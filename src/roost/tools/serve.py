@@ -4,8 +4,9 @@ On first run it creates the data directory (default ./var) with a generated
 imapd.conf and cyrus.conf, a self-signed certificate, the store, and an
 admin identity whose random password is printed once and kept in
 `admin-password` (mode 0600). Then it runs the master on loopback: IMAP
-1143, IMAPS 1993, LMTP 2424 and the unix socket `socket/lmtp` in the
-config directory, ManageSieve 4190.
+1143, IMAPS 1993, POP3 1110, POP3S 1995, LMTP 2424 and the unix socket
+`socket/lmtp` in the config directory, ManageSieve 4190 (POP3 at Cyrus's
+ports plus 1000, so no root is needed).
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from roost.master.supervisor import Supervisor
 from roost.net.tls import make_self_signed
 
 NAME = "serve"
-SUMMARY = "create a data directory on first run and serve IMAP/IMAPS/LMTP/ManageSieve on 127.0.0.1"
+SUMMARY = "create a data directory on first run and serve IMAP/POP3/LMTP/ManageSieve on 127.0.0.1"
 ADMIN = "admin"
 
 IMAPD_CONF = """\
@@ -49,6 +50,8 @@ CYRUS_CONF = """\
 SERVICES {{
   imap     cmd="imapd"    listen="127.0.0.1:{imap}"
   imaps    cmd="imapd -s" listen="127.0.0.1:{imaps}"
+  pop3     cmd="pop3d"    listen="127.0.0.1:{pop3}"
+  pop3s    cmd="pop3d -s" listen="127.0.0.1:{pop3s}"
   lmtp     cmd="lmtpd"    listen="127.0.0.1:{lmtp}"
   lmtpunix cmd="lmtpd"    listen="{root}/config/socket/lmtp"
   sieve    cmd="timsieved" listen="127.0.0.1:{sieve}"
@@ -86,6 +89,7 @@ def banner(root: Path, ports: dict[str, int], password: str | None) -> str:
         lines.append(f"  admin password (shown once, kept in {root}/admin-password): {password}")
     lines += [
         f"  IMAP  127.0.0.1:{ports['imap']} (STARTTLS)   IMAPS 127.0.0.1:{ports['imaps']}",
+        f"  POP3  127.0.0.1:{ports['pop3']} (STLS)       POP3S 127.0.0.1:{ports['pop3s']}",
         f"  LMTP  127.0.0.1:{ports['lmtp']} and {root}/config/socket/lmtp",
         f"  ManageSieve 127.0.0.1:{ports['sieve']}   sieveshell -a bob 127.0.0.1:{ports['sieve']}",
         "Add a user:",
@@ -103,12 +107,14 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--data", default="var", help="data directory (default: ./var)")
     parser.add_argument("--imap-port", type=int, default=1143)
     parser.add_argument("--imaps-port", type=int, default=1993)
+    parser.add_argument("--pop3-port", type=int, default=1110)
+    parser.add_argument("--pop3s-port", type=int, default=1995)
     parser.add_argument("--lmtp-port", type=int, default=2424)
     parser.add_argument("--sieve-port", type=int, default=4190)
     args = parser.parse_args(argv)
     root = Path(args.data).resolve()
-    ports = {"imap": args.imap_port, "imaps": args.imaps_port, "lmtp": args.lmtp_port,
-             "sieve": args.sieve_port}
+    ports = {"imap": args.imap_port, "imaps": args.imaps_port, "pop3": args.pop3_port,
+             "pop3s": args.pop3s_port, "lmtp": args.lmtp_port, "sieve": args.sieve_port}
     password = None
     if not (root / "imapd.conf").exists():
         password = initialise(root, ports)
