@@ -1,0 +1,76 @@
+"""getmail (Debian getmail6) retrieves from Roost's pop3d into a Maildir:
+first everything, kept on the server; a second run gets nothing new (it
+remembers UIDLs); then with delete the maildrop is emptied. Over POP3S."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from tests.e2e.test_fetchmail import COUNT, expected, fill, remaining
+from tests.harness.master import Master, running_master
+from tests.harness.site import PASSWORD, Site
+
+pytestmark = pytest.mark.skipif(shutil.which("getmail") is None,
+                                reason="getmail not installed (scripts/install-test-clients.sh)")
+
+
+@pytest.fixture
+def master(site: Site) -> Iterator[Master]:
+    import asyncio
+    asyncio.run(fill(site))
+    with running_master(site, {"pop3s": "pop3d -s"}) as running:
+        yield running
+
+
+@pytest.fixture
+def drop_dir() -> Iterator[Path]:
+    """Where the Maildirs go: getmail refuses to deliver as root, so under
+    root it delivers as `nobody`, who must reach and write the Maildirs."""
+    with tempfile.TemporaryDirectory(prefix="roost-getmail-") as path:
+        os.chmod(path, 0o777)
+        yield Path(path)
+
+
+def getmail(master: Master, tmp: Path, maildir: Path, delete: bool) -> None:
+    for sub in ("cur", "new", "tmp"):
+        (maildir / sub).mkdir(parents=True, exist_ok=True)
+        os.chmod(maildir / sub, 0o777)
+    as_user = "user = nobody\n" if os.geteuid() == 0 else ""
+    rc = tmp / "getmailrc"
+    rc.write_text(
+        "[retriever]\ntype = SimplePOP3SSLRetriever\nserver = 127.0.0.1\n"
+        f"port = {master.ports['pop3s']}\nusername = bob\npassword = {PASSWORD}\n"
+        "[destination]\ntype = Maildir\n"
+        f"path = {maildir}/\n{as_user}"
+        f"[options]\ndelete = {delete}\nread_all = false\nverbose = 0\n")
+    result = subprocess.run(["getmail", "--rcfile", str(rc), "--getmaildir", str(tmp)],
+                            capture_output=True, text=True, timeout=300, check=False)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def delivered(maildir: Path) -> list[bytes]:
+    """Messages in the Maildir, less the Delivered-To/Return-Path/Received lines getmail adds."""
+    found = []
+    for path in (maildir / "new").iterdir():
+        lines = path.read_bytes().replace(b"\r\n", b"\n").split(b"\n")
+        start = next(i for i, line in enumerate(lines) if line.startswith(b"From: "))
+        found.append(b"\n".join(lines[start:]))
+    return found
+
+
+def test_getmail_keeps_then_deletes(master: Master, site: Site, tmp_path: Path,
+                                    drop_dir: Path) -> None:
+    getmail(master, tmp_path, drop_dir / "kept", delete=False)
+    assert set(delivered(drop_dir / "kept")) == expected()
+    assert remaining(site) == COUNT
+    getmail(master, tmp_path, drop_dir / "again", delete=False)
+    assert delivered(drop_dir / "again") == []
+    getmail(master, tmp_path, drop_dir / "last", delete=True)
+    assert delivered(drop_dir / "last") == []  # all seen before; deleted now
+    assert remaining(site) == 0
