@@ -138,3 +138,26 @@ async def test_popuseacl_without_r_refuses_the_maildrop(strict: RunningPop3) -> 
         S: -ERR [SYS/TEMP] Unable to open maildrop: Permission denied
     """)
     await client.close()
+
+
+async def test_sys_temp_when_the_throttle_refuses(tmp_path: Path, cert_dir: Path) -> None:
+    """The login flow's throttle: an account whose next guess is far off is
+    not checked at all (roost.auth.throttle), answered [SYS/TEMP]."""
+    import time
+
+    from roost.auth.throttle import FORGET_AFTER
+    site = make_site(tmp_path / "throttle", cert_dir, "failedloginpause: 1\n")
+    async with running_pop3(site) as server:
+        server.ctx.shared.record_failure(("user:bob",), time.time(), 3600.0, FORGET_AFTER)
+        client = await connect(server.port)
+        await client.play("""
+            C: USER bob
+            S: +OK {…}
+            C: PASS secret
+            S: -ERR [SYS/TEMP] Too many failed logins; try again later
+            C: USER alice
+            S: +OK {…}
+            C: PASS secret
+            S: +OK {…}
+        """)
+        await client.close()

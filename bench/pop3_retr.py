@@ -1,0 +1,221 @@
+"""POP3 RETR of 1,000 messages, Roost's pop3d beside Cyrus's, in one run.
+
+What fetchmail and every POP3 client do: log in, then RETR each message.
+Each server is started in turn on loopback (Roost: bench.roost_side with
+a `pop3d` service; Cyrus: bench.cyrus_side with Debian's cyrus-pop3d as
+`pop3d -U 30`, as Debian's cyrus.conf has it), user1's INBOX is filled
+with the same `bench.mboxgen` corpus over IMAP APPEND, then timed:
+
+- `RETR 1..N one at a time`: one session, each RETR sent when the last
+  reply is in (fetchmail's way);
+- `RETR 1..N pipelined`: the same, `--window` commands in flight (RFC 2449
+  PIPELINING);
+
+each run a fresh session (USER/PASS, the RETRs, QUIT without DELE, so the
+maildrop is the same every run). Medians of `--runs` runs, messages and
+octets a second, and Roost's time over Cyrus's (below 1: Roost is faster).
+Both servers must send the same octets, which the run checks.
+
+    python -m bench.pop3_retr                      # 1,000 messages, 5 runs
+    python -m bench.pop3_retr --messages 200 --servers roost
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import statistics
+import sys
+import time
+from collections.abc import Callable
+
+from bench.cyrus_side import CyrusSide
+from bench.mboxgen import messages
+from bench.populate import fill_user
+from bench.roost_side import RoostSide
+from bench.sides import wait_for_port
+
+PASSWORD = "secret"
+USER = "user1"
+ROOST_POP3 = 21110
+CYRUS_POP3 = 21111
+TERMINATOR = b"\r\n.\r\n"
+
+
+class RoostPop3(RoostSide):
+    """Roost with `pop3d` beside IMAP and LMTP."""
+
+    pop3_port = ROOST_POP3
+
+    def _write_site(self) -> None:
+        super()._write_site()
+        conf = self.root / "cyrus.conf"
+        conf.write_text(conf.read_text().replace(
+            "SERVICES {\n", f'SERVICES {{\n  pop3 cmd="pop3d" listen="127.0.0.1:{self.pop3_port}"\n'))
+
+    def start(self) -> None:
+        super().start()
+        wait_for_port(self.pop3_port, self.process)
+
+
+class CyrusPop3(CyrusSide):
+    """Debian's Cyrus with cyrus-pop3d (`pop3d -U 30`, prefork=0, as Debian ships it)."""
+
+    pop3_port = CYRUS_POP3
+
+    def _write_config(self) -> None:
+        super()._write_config()
+        conf = self.root / "cyrus.conf"
+        imapd_conf = self.root / "imapd.conf"
+        conf.write_text(conf.read_text().replace(
+            "SERVICES {\n", f'SERVICES {{\n  pop3 cmd="pop3d -C {imapd_conf} -U 30" '
+            f'listen="127.0.0.1:{self.pop3_port}" prefork=0 maxchild=10\n'))
+
+    def start(self) -> None:
+        super().start()
+        wait_for_port(self.pop3_port, self.process)
+
+
+class Pop3Client:
+    """Just enough POP3 to time RETRs: one status or multi-line reply at a time."""
+
+    def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        self.reader, self.writer = reader, writer
+
+    @classmethod
+    async def login(cls, port: int) -> Pop3Client:
+        reader, writer = await asyncio.open_connection("127.0.0.1", port, limit=1 << 24)
+        client = cls(reader, writer)
+        await client.status()
+        for line in (f"USER {USER}", f"PASS {PASSWORD}"):
+            writer.write(line.encode() + b"\r\n")
+            await client.status()
+        return client
+
+    async def status(self) -> bytes:
+        line = await self.reader.readline()
+        if not line.startswith(b"+OK"):
+            raise RuntimeError(f"POP3 said {line!r}")
+        return line
+
+    async def multiline(self) -> int:
+        """One RETR reply: the length of its message text (stuffed, terminator
+        included; the status line's words differ between servers)."""
+        reply = await self.reader.readuntil(TERMINATOR)
+        if not reply.startswith(b"+OK"):
+            raise RuntimeError(f"RETR said {reply[:80]!r}")
+        return len(reply) - reply.index(b"\n") - 1
+
+    async def stat(self) -> tuple[int, int]:
+        """STAT: messages and their octets (RFC 1939 §5, which both must agree on)."""
+        self.writer.write(b"STAT\r\n")
+        words = (await self.status()).split()
+        return int(words[1]), int(words[2])
+
+    async def retr_all(self, count: int, window: int) -> int:
+        """RETR 1..count with at most `window` in flight; the octets received."""
+        received = 0
+        sent = 0
+        while sent < count or received == 0:
+            batch = range(sent + 1, min(count, sent + window) + 1)
+            self.writer.write(b"".join(b"RETR %d\r\n" % n for n in batch))
+            for _ in batch:
+                received += await self.multiline()
+            sent += len(batch)
+            if not batch:
+                break
+        return received
+
+    async def quit(self) -> None:
+        self.writer.write(b"QUIT\r\n")
+        await self.status()
+        self.writer.close()
+        await self.writer.wait_closed()
+
+
+async def timed(port: int, window: int, runs: int) -> tuple[float, int, int, int]:
+    """Median seconds of `runs` sessions RETRing everything; messages; STAT's
+    octets; octets of message text received."""
+    seconds = []
+    octets = count = size = 0
+    for _ in range(runs):
+        client = await Pop3Client.login(port)
+        count, size = await client.stat()
+        start = time.perf_counter()
+        octets = await client.retr_all(count, window)
+        seconds.append(time.perf_counter() - start)
+        await client.quit()
+    return statistics.median(seconds), count, size, octets
+
+
+async def measure(side: RoostPop3 | CyrusPop3, args: argparse.Namespace) -> dict[str, float]:
+    start = time.perf_counter()
+    await fill_user("127.0.0.1", side.imap_port, USER, PASSWORD, messages(args.messages, args.seed))
+    print(f"  appended {args.messages} messages in {time.perf_counter() - start:.0f} s", flush=True)
+    figures: dict[str, float] = {}
+    for label, window in (("RETR one at a time", 1), ("RETR pipelined", args.window)):
+        median, count, size, octets = await timed(side.pop3_port, window, args.runs)
+        figures[label] = median
+        figures["STAT octets"] = size
+        figures["RETR octets"] = octets
+        print(f"  {side.name} {label}: median {median * 1000:.0f} ms for {count} messages, "
+              f"{count / median:.0f} msg/s, {octets / median / 1e6:.1f} MB/s", flush=True)
+    return figures
+
+
+def run_side(side: RoostPop3 | CyrusPop3, args: argparse.Namespace) -> dict[str, float]:
+    print(f"== {side.name}", flush=True)
+    try:
+        side.start()
+        return asyncio.run(measure(side, args))
+    except Exception as err:  # noqa: BLE001 -- a failure is a finding: print it, go on
+        print(f"  {side.name} failed: {err!r}\n{side.log_tail()}", flush=True)
+        return {}
+    finally:
+        side.stop()
+
+
+def report(results: dict[str, dict[str, float]]) -> str:
+    names = list(results)
+    rows = [f"{'measure (median ms)':<24}" + "".join(f"{n:>10}" for n in names)
+            + ("" if len(names) < 2 else f"{'roost/' + names[1]:>15}")]
+    for label in ("RETR one at a time", "RETR pipelined"):
+        values = [results[n].get(label, 0.0) for n in names]
+        row = f"{label:<24}" + "".join(f"{v * 1000:>10.0f}" for v in values)
+        if len(values) > 1 and values[0] and values[1]:
+            row += f"{values[0] / values[1]:>15.2f}"
+        rows.append(row)
+    for label in ("STAT octets", "RETR octets"):
+        counts = [int(results[n].get(label, 0)) for n in names]
+        same = "" if len(set(counts)) == 1 else "   DIFFER"
+        rows.append(f"{label:<24}" + "".join(f"{c:>10}" for c in counts) + same)
+    return "\n".join(rows)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--messages", type=int, default=1000)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--window", type=int, default=50)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--servers", nargs="+", default=["roost", "cyrus"],
+                        choices=["roost", "cyrus"])
+    parser.add_argument("--json", help="write the medians (seconds) to this file")
+    args = parser.parse_args(argv)
+    sides: dict[str, Callable[[], RoostPop3 | CyrusPop3]] = {
+        "roost": lambda: RoostPop3(1, PASSWORD),
+        "cyrus": lambda: CyrusPop3(1, PASSWORD),
+    }
+    results = {name: run_side(make(), args) for name, make in sides.items()
+               if name in args.servers}
+    print(report(results))
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump(results, f, indent=2)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
