@@ -25,11 +25,13 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import socket
 import statistics
 import sys
 import time
 from collections.abc import Callable
 
+from bench import hot_paths
 from bench.cyrus_side import CyrusSide
 from bench.mboxgen import messages
 from bench.populate import fill_user
@@ -38,15 +40,28 @@ from bench.sides import wait_for_port
 
 PASSWORD = "secret"
 USER = "user1"
-ROOST_POP3 = 21110
-CYRUS_POP3 = 21111
+# Ports of their own: other benchmarks (bench.hot_paths, ...) use the sides'
+# default IMAP ports, and two runs at once must not talk to each other's servers.
+ROOST_IMAP, ROOST_POP3 = 21310, 21311
+CYRUS_IMAP, CYRUS_POP3 = 21312, 21313
 TERMINATOR = b"\r\n.\r\n"
+
+
+def refuse_busy(*ports: int) -> None:
+    """Stop before starting a server whose port another process already holds."""
+    for port in ports:
+        with socket.socket() as probe:
+            if probe.connect_ex(("127.0.0.1", port)) == 0:
+                raise RuntimeError(f"127.0.0.1:{port} is already in use")
 
 
 class RoostPop3(RoostSide):
     """Roost with `pop3d` beside IMAP and LMTP."""
 
     pop3_port = ROOST_POP3
+
+    def __init__(self) -> None:
+        super().__init__(1, PASSWORD, imap_port=ROOST_IMAP)
 
     def _write_site(self) -> None:
         super()._write_site()
@@ -55,6 +70,7 @@ class RoostPop3(RoostSide):
             "SERVICES {\n", f'SERVICES {{\n  pop3 cmd="pop3d" listen="127.0.0.1:{self.pop3_port}"\n'))
 
     def start(self) -> None:
+        refuse_busy(self.imap_port, self.pop3_port)
         super().start()
         wait_for_port(self.pop3_port, self.process)
 
@@ -63,6 +79,9 @@ class CyrusPop3(CyrusSide):
     """Debian's Cyrus with cyrus-pop3d (`pop3d -U 30`, prefork=0, as Debian ships it)."""
 
     pop3_port = CYRUS_POP3
+
+    def __init__(self) -> None:
+        super().__init__(1, PASSWORD, imap_port=CYRUS_IMAP)
 
     def _write_config(self) -> None:
         super()._write_config()
@@ -73,6 +92,7 @@ class CyrusPop3(CyrusSide):
             f'listen="127.0.0.1:{self.pop3_port}" prefork=0 maxchild=10\n'))
 
     def start(self) -> None:
+        refuse_busy(self.imap_port, self.pop3_port)
         super().start()
         wait_for_port(self.pop3_port, self.process)
 
@@ -177,19 +197,15 @@ def run_side(side: RoostPop3 | CyrusPop3, args: argparse.Namespace) -> dict[str,
 
 
 def report(results: dict[str, dict[str, float]]) -> str:
-    names = list(results)
-    rows = [f"{'measure (median ms)':<24}" + "".join(f"{n:>10}" for n in names)
-            + ("" if len(names) < 2 else f"{'roost/' + names[1]:>15}")]
-    for label in ("RETR one at a time", "RETR pipelined"):
-        values = [results[n].get(label, 0.0) for n in names]
-        row = f"{label:<24}" + "".join(f"{v * 1000:>10.0f}" for v in values)
-        if len(values) > 1 and values[0] and values[1]:
-            row += f"{values[0] / values[1]:>15.2f}"
-        rows.append(row)
+    """The timings as bench.hot_paths reports them, then the octet counts,
+    which must be the same on both servers."""
+    timings = {name: {k: v for k, v in figures.items() if not k.endswith("octets")}
+               for name, figures in results.items()}
+    rows = [hot_paths.report(timings)]
     for label in ("STAT octets", "RETR octets"):
-        counts = [int(results[n].get(label, 0)) for n in names]
+        counts = [int(figures.get(label, 0)) for figures in results.values()]
         same = "" if len(set(counts)) == 1 else "   DIFFER"
-        rows.append(f"{label:<24}" + "".join(f"{c:>10}" for c in counts) + same)
+        rows.append(f"{label:<28}" + "".join(f"{c:>10}" for c in counts) + same)
     return "\n".join(rows)
 
 
@@ -205,8 +221,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", help="write the medians (seconds) to this file")
     args = parser.parse_args(argv)
     sides: dict[str, Callable[[], RoostPop3 | CyrusPop3]] = {
-        "roost": lambda: RoostPop3(1, PASSWORD),
-        "cyrus": lambda: CyrusPop3(1, PASSWORD),
+        "roost": RoostPop3,
+        "cyrus": CyrusPop3,
     }
     results = {name: run_side(make(), args) for name, make in sides.items()
                if name in args.servers}

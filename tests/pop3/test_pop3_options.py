@@ -3,6 +3,7 @@ popexpiretime, poppollpadding, poptimeout's floor."""
 
 from __future__ import annotations
 
+import base64
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -77,6 +78,15 @@ async def test_popsubfolders_opens_user_plus_folder(flags_site: RunningPop3) -> 
         S: +OK 1 26
     """)
     await client.close()
+    token = base64.b64encode(b"\0bob+Lists\0secret").decode()
+    sasl = await connect(flags_site.port)
+    await sasl.play(f"""
+        C: AUTH PLAIN {token}
+        S: +OK Mailbox locked and ready
+        C: STAT
+        S: +OK 1 26
+    """)
+    await sasl.close()
     missing = await connect(flags_site.port)
     await missing.play("""
         C: USER bob+Nope

@@ -88,17 +88,21 @@ class LoginFlow:
 
     async def sasl(self, client: Client, mechanism: str, initial: bytes | None,
                    exchange: Exchange,
-                   success_data: Callable[[bytes], None] | None = None) -> Identity:
+                   success_data: Callable[[bytes], None] | None = None, *,
+                   login_name: Callable[[str], str] | None = None) -> Identity:
         """One SASL exchange (RFC 4422 §3); `initial` is the SASL-IR response
         (RFC 4959), None when the command had none. `success_data` takes
         the additional data of a success where the protocol puts it on its
         success reply (NNTP 283, RFC 4643 §2.4.1); without it the data goes
-        as a last challenge."""
+        as a last challenge. `login_name` rewrites each name the client
+        gives before it is canonicalised (POP3's `user+folder` with
+        popsubfolders, as Cyrus's popd_canon_user)."""
         if mechanism.upper() not in mechanisms_offered(self.conf, client.tls_active):
             raise LoginFailed("mechanism", f"Mechanism {clean(mechanism)} not available")
         try:
             mech = start(mechanism, self.creds, is_admin=self.conf.is_admin,
-                         canonicalize=self._canonical)
+                         canonicalize=self._canonical if login_name is None
+                         else lambda name: self._canonical(login_name(name)))
         except UnknownMechanism:
             raise LoginFailed("mechanism", f"Mechanism {clean(mechanism)} not available") from None
         data = await exchange(b"") if initial is None else initial

@@ -103,10 +103,19 @@ async def auth(s: Session, cmd: c.Auth) -> None:
         s.out.append(b"+ " + base64.b64encode(challenge) + b"\r\n")
         return _decode(await s.read_line())
 
+    folders: list[str] = []
+
+    def without_folder(name: str) -> str:
+        # popsubfolders: `bob+Lists` as authentication or authorization id.
+        user_name, folder = split_subfolder(s.conf, name)
+        if folder is not None:
+            folders.append(folder)
+        return user_name
+
     initial = None if cmd.initial is None else _decode(cmd.initial.encode())
     try:
         identity: Identity = await s.ctx.logins.sasl(_client(s), cmd.mechanism, initial,
-                                                     exchange)
+                                                     exchange, login_name=without_folder)
     except LoginFailed as err:
         raise _refusal(err, "authenticating: authentication failure") from None
-    await open_maildrop(s, identity, None)
+    await open_maildrop(s, identity, folders[-1] if folders else None)
