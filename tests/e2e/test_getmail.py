@@ -50,6 +50,7 @@ def getmail(master: Master, tmp: Path, maildir: Path, delete: bool) -> None:
         f"path = {maildir}/\n{as_user}"
         f"[options]\ndelete = {delete}\nread_all = false\nverbose = 0\n")
     result = subprocess.run(["getmail", "--rcfile", str(rc), "--getmaildir", str(tmp)],
+                            stdin=subprocess.DEVNULL,
                             capture_output=True, text=True, timeout=300, check=False)
     assert result.returncode == 0, result.stdout + result.stderr
 
