@@ -60,7 +60,8 @@ def fetchmail(master: Master, tmp: Path, name: str, options: str,
     rc.chmod(0o600)
     result = subprocess.run(["fetchmail", "-f", str(rc), "-i", str(tmp / "fetchids"),
                              "--nodetach", "-v"],
-                            stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=300, check=False)
+                            stdin=subprocess.DEVNULL, capture_output=True, text=True,
+                            timeout=300, check=False)
     # 0: mail fetched; 1: no mail.
     assert result.returncode in (0, 1), result.stdout + result.stderr
     return [path.read_bytes() for path in out.iterdir()]
