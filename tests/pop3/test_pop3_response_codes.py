@@ -64,11 +64,20 @@ async def test_sys_temp_when_the_user_has_no_maildrop(pop3_server: RunningPop3) 
     await admin.close()
 
 
-async def test_sys_perm_for_a_message_expunged_elsewhere(
-        bob: Pop3Transcript, pop3_server: RunningPop3) -> None:
-    store = pop3_server.ctx.store
-    await store.store_flags(pop3_server.inbox_id, [1], "add", ["\\Deleted"])
-    await store.expunge(pop3_server.inbox_id)
+async def test_sys_perm_for_a_message_expunged_elsewhere(tmp_path: Path,
+                                                       cert_dir: Path) -> None:
+    """With `expunge_mode: immediate` the body goes at EXPUNGE (Cyrus: the
+    file is unlinked, pop3d's `blat` cannot open it)."""
+    site = make_site(tmp_path / "immediate", cert_dir, "expunge_mode: immediate\n")
+    async with running_pop3(site) as server:
+        bob = await connect(server.port, "bob")
+        await server.ctx.store.store_flags(server.inbox_id, [1], "add", ["\\Deleted"])
+        await server.ctx.store.expunge(server.inbox_id)
+        await retr_expunged(bob)
+        await bob.close()
+
+
+async def retr_expunged(bob: Pop3Transcript) -> None:
     await bob.play("""
         C: LIST 1
         S: +OK 1 167

@@ -4,11 +4,12 @@ The body is read a chunk at a time (`Store.body_stream`) and byte-stuffed
 on the way, so a large message is never held whole; the output is flushed
 every FLUSH_EVERY octets, which waits while the client lags.
 
-A message another session expunged after this one logged in has no body
-once the last copy went: answered as Cyrus's pop3d `blat` answers a
-message file it cannot read, `-ERR [SYS/PERM] Could not read message
-file`, and the session goes on (its number stays valid until QUIT, RFC
-1939 §4).
+A message another session expunged after this one logged in is still
+sent while its body is kept (`expunge_mode: delayed`, Cyrus's default,
+where pop3d's `blat` still finds the file); once the body is gone
+(`immediate`) the answer is Cyrus's for a file it cannot read, `-ERR
+[SYS/PERM] Could not read message file`, and the session goes on (the
+number stays valid until QUIT, RFC 1939 §4).
 """
 
 from __future__ import annotations
