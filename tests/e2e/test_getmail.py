@@ -5,6 +5,7 @@ remembers UIDLs); then with delete the maildrop is emptied. Over POP3S."""
 from __future__ import annotations
 
 import os
+import pwd
 import shutil
 import subprocess
 import tempfile
@@ -30,28 +31,42 @@ def master(site: Site) -> Iterator[Master]:
 
 @pytest.fixture
 def drop_dir() -> Iterator[Path]:
-    """Where the Maildirs go: getmail refuses to deliver as root, so under
-    root it delivers as `nobody`, who must reach and write the Maildirs."""
+    """Where getmail's state and the Maildirs go: getmail refuses to deliver
+    as root, so under root it runs as `nobody`, who must reach and write them."""
     with tempfile.TemporaryDirectory(prefix="roost-getmail-") as path:
         os.chmod(path, 0o777)
         yield Path(path)
 
 
+def as_nobody() -> dict[str, object]:
+    """subprocess arguments that drop root for `nobody` and its group."""
+    if os.geteuid() != 0:
+        return {}
+    nobody = pwd.getpwnam("nobody")
+    return {"user": nobody.pw_uid, "group": nobody.pw_gid, "extra_groups": []}
+
+
 def getmail(master: Master, tmp: Path, maildir: Path, delete: bool) -> None:
+    """One getmail run; `tmp` holds its rc file and what it remembers (UIDLs)."""
     for sub in ("cur", "new", "tmp"):
         (maildir / sub).mkdir(parents=True, exist_ok=True)
         os.chmod(maildir / sub, 0o777)
-    as_user = "user = nobody\n" if os.geteuid() == 0 else ""
+    tmp.mkdir(exist_ok=True)
+    os.chmod(tmp, 0o777)
     rc = tmp / "getmailrc"
     rc.write_text(
         "[retriever]\ntype = SimplePOP3SSLRetriever\nserver = 127.0.0.1\n"
         f"port = {master.ports['pop3s']}\nusername = bob\npassword = {PASSWORD}\n"
         "[destination]\ntype = Maildir\n"
-        f"path = {maildir}/\n{as_user}"
+        f"path = {maildir}/\n"
         f"[options]\ndelete = {delete}\nread_all = false\nverbose = 0\n")
-    result = subprocess.run(["getmail", "--rcfile", str(rc), "--getmaildir", str(tmp)],
-                            stdin=subprocess.DEVNULL,
-                            capture_output=True, text=True, timeout=300, check=False)
+    try:
+        result = subprocess.run(["getmail", "--rcfile", str(rc), "--getmaildir", str(tmp)],
+                                stdin=subprocess.DEVNULL, capture_output=True, text=True,
+                                timeout=90, check=False, **as_nobody())
+    except subprocess.TimeoutExpired as late:
+        raise AssertionError(f"getmail did not finish: {late.stdout!r} {late.stderr!r}\n"
+                             f"{master.log_text}") from None
     assert result.returncode == 0, result.stdout + result.stderr
 
 
@@ -65,13 +80,14 @@ def delivered(maildir: Path) -> list[bytes]:
     return found
 
 
-def test_getmail_keeps_then_deletes(master: Master, site: Site, tmp_path: Path,
+def test_getmail_keeps_then_deletes(master: Master, site: Site,
                                     drop_dir: Path) -> None:
-    getmail(master, tmp_path, drop_dir / "kept", delete=False)
+    state = drop_dir / "state"
+    getmail(master, state, drop_dir / "kept", delete=False)
     assert set(delivered(drop_dir / "kept")) == expected()
     assert remaining(site) == COUNT
-    getmail(master, tmp_path, drop_dir / "again", delete=False)
+    getmail(master, state, drop_dir / "again", delete=False)
     assert delivered(drop_dir / "again") == []
-    getmail(master, tmp_path, drop_dir / "last", delete=True)
+    getmail(master, state, drop_dir / "last", delete=True)
     assert delivered(drop_dir / "last") == []  # all seen before; deleted now
     assert remaining(site) == 0
