@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages of the real mail clients the end-to-end tests
 # drive (imtest, cyradm, sieveshell, sieve-connect, mbsync, swaks, tin under tmux,
-# fetchmail, getmail), when they are missing.
+# fetchmail, getmail, saslauthd, PostgreSQL), when they are missing.
 set -euo pipefail
 need=()
 { command -v imtest || [ -x /usr/lib/cyrus/bin/imtest ]; } >/dev/null || need+=(cyrus-clients)
@@ -13,6 +13,12 @@ command -v tin >/dev/null || need+=(tin)
 command -v tmux >/dev/null || need+=(tmux)
 command -v fetchmail >/dev/null || need+=(fetchmail)
 command -v getmail >/dev/null || need+=(getmail6)
+# saslauthd and testsaslauthd; nss_wrapper gives saslauthd a test-only passwd file
+{ command -v saslauthd || [ -x /usr/sbin/saslauthd ]; } >/dev/null || need+=(sasl2-bin)
+ls /usr/lib/*/libnss_wrapper.so >/dev/null 2>&1 || need+=(libnss-wrapper)
+command -v openssl >/dev/null || need+=(openssl)
+# initdb and pg_ctl for the throwaway cluster of the sql auxprop tests
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
 [ ${#need[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" -eq 0 ]; then sudo=""; else sudo="sudo"; fi
 $sudo apt-get update -qq

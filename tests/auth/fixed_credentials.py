@@ -23,6 +23,13 @@ class FixedCredentials:
     def iterations(self) -> int:
         return self._iterations
 
+    @property
+    def has_secrets(self) -> bool:
+        return True
+
+    async def check_password(self, user: str, password: str, service: str) -> bool:
+        return self.verify_password(user, password)
+
     def set_password(self, user: str, password: str, realm: str | None = None) -> None:
         prepared = saslprep(password)
         self._records[record_key(user, realm)] = {

@@ -45,9 +45,9 @@ def test_malformed_line_names_line() -> None:
 
 
 def test_unknown_option_is_a_warning_sasl_passes() -> None:
-    conf = parse_config("frobnicate: 1\nsasl_auxprop_plugin: sasldb\n")
+    conf = parse_config("frobnicate: 1\nsasl_ldapdb_uri: ldap://x\n")
     assert conf.warnings == ["<config>:1: unknown option 'frobnicate' ignored"]
-    assert conf.extra["sasl_auxprop_plugin"] == "sasldb"
+    assert conf.extra["sasl_ldapdb_uri"] == "ldap://x"
 
 
 def test_enum_rejects_other_words() -> None:

@@ -2,10 +2,13 @@
 need from wherever passwords live.
 
 A record is keyed by the canonical login identity: `user`, or
-`user@realm` (see roost.auth.identity.canonical_user). The embedded store is
-roost.auth.sqlite_credentials; other sources (saslauthd, SQL) plug in behind
-the same Protocol and may return None from `scram_secrets` when they can
-only check plaintext.
+`user@realm` (see roost.auth.identity.canonical_user).
+
+Two interfaces: `CredentialSource` is what a login needs (check a
+password; SCRAM secrets where the source keeps them), and every source
+the site chooses with Cyrus's options implements it (roost.auth.sources:
+the embedded store, saslauthd, SQL). `CredentialStore` is the embedded
+store the admin tools write (saslpasswd2): a source that also keeps records.
 """
 
 from __future__ import annotations
@@ -40,16 +43,38 @@ def record_key(user: str, realm: str | None = None) -> str:
     return f"{user}@{realm}" if realm else user
 
 
-class CredentialStore(Protocol):
-    """Where passwords are checked and SCRAM secrets are found.
+class CredentialSource(Protocol):
+    """Where a login's password is checked and SCRAM secrets are found.
 
-    Invariant: no implementation keeps or returns plaintext passwords.
+    `check_password` is async and never blocks the event loop (a source
+    runs its PBKDF2 or its database query in a thread, or talks to its
+    socket asynchronously). `has_secrets` is False for a source that can
+    only check a plaintext password (saslauthd, SQL): then no SCRAM
+    mechanism is offered, since SCRAM needs the stored keys (RFC 5802 §3).
     """
 
     @property
     def iterations(self) -> int:
         """PBKDF2 iterations used for new secrets (and for the salts
         invented for unknown users, so they look like real ones)."""
+
+    @property
+    def has_secrets(self) -> bool:
+        """Whether `scram_secrets` can return anything."""
+
+    async def check_password(self, user: str, password: str, service: str) -> bool:
+        """Whether `password` is the password of canonical user `user`;
+        `service` is the protocol's SASL service name (`imap`, `pop`...)."""
+
+    def scram_secrets(self, user: str, hash_name: str) -> ScramSecrets | None:
+        """The SCRAM secrets of `user` for "SHA-1" or "SHA-256", or None."""
+
+
+class CredentialStore(CredentialSource, Protocol):
+    """The embedded store: a source whose records the admin tools write.
+
+    Invariant: no implementation keeps or returns plaintext passwords.
+    """
 
     def set_password(self, user: str, password: str, realm: str | None = None) -> None:
         """Create or replace the record of `user` (in `realm`)."""
@@ -64,7 +89,4 @@ class CredentialStore(Protocol):
         """Every record key, sorted (`user` or `user@realm`)."""
 
     def verify_password(self, user: str, password: str) -> bool:
-        """Whether `password` is the password of record key `user`."""
-
-    def scram_secrets(self, user: str, hash_name: str) -> ScramSecrets | None:
-        """The SCRAM secrets of `user` for "SHA-1" or "SHA-256", or None."""
+        """Whether `password` is the password of record key `user` (blocking)."""

@@ -25,11 +25,12 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
-from roost.auth.credentials import CredentialStore
+from roost.auth.credentials import CredentialSource, CredentialStore
 from roost.auth.identity import Identity, canonical_user, identity_for
 from roost.auth.outcomes import Challenge, Failure, Outcome, Success, Verify
 from roost.auth.plain import password_check
 from roost.auth.sasl import UnknownMechanism, mechanisms_offered, start
+from roost.auth.sources import open_credential_source
 from roost.auth.throttle import LoginThrottle, throttle_keys
 from roost.config import Config
 from roost.net.logtext import clean
@@ -68,11 +69,16 @@ class Client:
 
 
 class LoginFlow:
-    """Logins of one worker: its configuration, credentials and shared state."""
+    """Logins of one worker: its configuration, credentials and shared state.
+
+    `creds` is the embedded store (the sasldb); the passwords are checked
+    in the sources the site's sasl_pwcheck_method / sasl_auxprop_plugin
+    name (roost.auth.sources), which include it by default.
+    """
 
     def __init__(self, conf: Config, creds: CredentialStore, shared: SharedState) -> None:
         self.conf = conf
-        self.creds = creds
+        self.creds: CredentialSource = open_credential_source(conf, creds)
         self.shared = shared
         self.throttle = LoginThrottle(shared, float(conf.failedloginpause))
 
@@ -82,7 +88,7 @@ class LoginFlow:
     async def password(self, client: Client, username: str, password: str) -> Identity:
         """A plain user name and password (IMAP LOGIN, RFC 9051 §6.2.3)."""
         outcome = password_check(self.creds, self.conf.is_admin, self._canonical,
-                                 username, password)
+                                 username, password, service=client.service)
         success = await self._conclude(client, outcome, "plaintext")
         return identity_for(success.authzid, self.conf)
 
@@ -102,7 +108,8 @@ class LoginFlow:
         try:
             mech = start(mechanism, self.creds, is_admin=self.conf.is_admin,
                          canonicalize=self._canonical if login_name is None
-                         else lambda name: self._canonical(login_name(name)))
+                         else lambda name: self._canonical(login_name(name)),
+                         service=client.service)
         except UnknownMechanism:
             raise LoginFailed("mechanism", f"Mechanism {clean(mechanism)} not available") from None
         data = await exchange(b"") if initial is None else initial

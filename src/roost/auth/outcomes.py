@@ -8,7 +8,8 @@ login flow can throttle before the check and run it off the event loop.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import asyncio
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -40,12 +41,13 @@ class Verify:
     """The mechanism is about to check a credential of `user`.
 
     The protocol layer slows the attempt first if `user` or the client
-    failed before (roost.auth.throttle), then calls `check()` off the event
-    loop (PBKDF2 costs milliseconds) for the Success or Failure.
+    failed before (roost.auth.throttle), then awaits `check()` for the
+    Success or Failure; the credential source keeps it off the event loop
+    (PBKDF2 in a thread, saslauthd over an async socket).
     """
 
     user: str
-    check: Callable[[], Success | Failure]
+    check: Callable[[], Awaitable[Success | Failure]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,12 +78,18 @@ class Mechanism(Protocol):
         as `Verify`, for the caller to throttle and run."""
 
     def step(self, client_data: bytes) -> Challenge | Success | Failure:
-        """`begin`, with any credential check run at once (blocking)."""
+        """`begin`, with any credential check run at once (blocking: for
+        callers without an event loop, such as tests)."""
 
 
 def resolve(outcome: Outcome) -> Challenge | Success | Failure:
-    """Run the check of a `Verify`; other outcomes as they are."""
-    return outcome.check() if isinstance(outcome, Verify) else outcome
+    """Run the check of a `Verify` to its end (outside any event loop);
+    other outcomes as they are."""
+    return asyncio.run(_run(outcome.check)) if isinstance(outcome, Verify) else outcome
+
+
+async def _run(check: Callable[[], Awaitable[Success | Failure]]) -> Success | Failure:
+    return await check()
 
 
 def authorize(authcid: str, authzid: str, is_admin: IsAdmin) -> Success | Failure:

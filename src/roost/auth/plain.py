@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 
-from roost.auth.credentials import CredentialStore
+from roost.auth.credentials import CredentialSource
 from roost.auth.outcomes import (
     Canonicalize,
     Challenge,
@@ -33,10 +33,12 @@ def _text(raw: bytes) -> str | None:
         return None
 
 
-def password_check(creds: CredentialStore, is_admin: IsAdmin, canonicalize: Canonicalize,
-                   authcid: str, password: str, authzid: str = "") -> Verify | Failure:
+def password_check(creds: CredentialSource, is_admin: IsAdmin, canonicalize: Canonicalize,
+                   authcid: str, password: str, authzid: str = "",
+                   service: str = "imap") -> Verify | Failure:
     """The check of a user name and password, however they came (PLAIN,
-    LOGIN, IMAP LOGIN, POP3 USER/PASS): one canonicalisation for all."""
+    LOGIN, IMAP LOGIN, POP3 USER/PASS): one canonicalisation for all;
+    `service` is what saslauthd is told (Cyrus: `imap`, `pop`, `sieve`)."""
     if not authcid or not password:
         return Failure("empty authentication identity or password")
     try:
@@ -46,8 +48,8 @@ def password_check(creds: CredentialStore, is_admin: IsAdmin, canonicalize: Cano
     except ValueError as err:  # SaslprepError and BadUsername are ValueErrors
         return Failure(f"bad identity: {err}")
 
-    def check() -> Success | Failure:
-        if not creds.verify_password(user, password):
+    async def check() -> Success | Failure:
+        if not await creds.check_password(user, password, service):
             return Failure(f"wrong password for {user}")
         return authorize(user, target, is_admin)
 
@@ -59,16 +61,18 @@ class _PasswordMechanism(ABC):
 
     name = ""
 
-    def __init__(self, creds: CredentialStore, is_admin: IsAdmin, canonicalize: Canonicalize):
+    def __init__(self, creds: CredentialSource, is_admin: IsAdmin, canonicalize: Canonicalize,
+                 service: str = "imap"):
         self._creds = creds
         self._is_admin = is_admin
         self._canonicalize = canonicalize
+        self._service = service
         self._done = False
 
     def _finish(self, authzid: str, authcid: str, password: str) -> Outcome:
         self._done = True
         return password_check(self._creds, self._is_admin, self._canonicalize,
-                              authcid, password, authzid)
+                              authcid, password, authzid, self._service)
 
     @abstractmethod
     def begin(self, client_data: bytes) -> Outcome:
@@ -83,8 +87,9 @@ class Plain(_PasswordMechanism):
 
     name = "PLAIN"
 
-    def __init__(self, creds: CredentialStore, is_admin: IsAdmin, canonicalize: Canonicalize):
-        super().__init__(creds, is_admin, canonicalize)
+    def __init__(self, creds: CredentialSource, is_admin: IsAdmin, canonicalize: Canonicalize,
+                 service: str = "imap"):
+        super().__init__(creds, is_admin, canonicalize, service)
         self._prompted = False
 
     def begin(self, client_data: bytes) -> Outcome:
@@ -116,8 +121,9 @@ class Login(_PasswordMechanism):
 
     name = "LOGIN"
 
-    def __init__(self, creds: CredentialStore, is_admin: IsAdmin, canonicalize: Canonicalize):
-        super().__init__(creds, is_admin, canonicalize)
+    def __init__(self, creds: CredentialSource, is_admin: IsAdmin, canonicalize: Canonicalize,
+                 service: str = "imap"):
+        super().__init__(creds, is_admin, canonicalize, service)
         self._started = False
         self._username: str | None = None
 

@@ -19,7 +19,7 @@ import re
 import secrets as random_tokens
 from collections.abc import Callable
 
-from roost.auth.credentials import CredentialStore
+from roost.auth.credentials import CredentialSource
 from roost.auth.outcomes import (
     Canonicalize,
     Challenge,
@@ -74,7 +74,7 @@ class Scram:
     """One SCRAM exchange: client-first -> server-first -> client-final ->
     server-final (the "v=" signature, returned as Success.final_data)."""
 
-    def __init__(self, hash_name: str, creds: CredentialStore, is_admin: IsAdmin,
+    def __init__(self, hash_name: str, creds: CredentialSource, is_admin: IsAdmin,
                  canonicalize: Canonicalize, nonce: Callable[[], str] = default_nonce):
         self.name = f"SCRAM-{hash_name}"
         self._hash_name = hash_name
@@ -183,7 +183,11 @@ class Scram:
             raise ScramFailure("invalid-proof")
         proof = _b64decode(proof_field[2:])
         auth_message = f"{self._first_bare},{self._server_first},{without_proof}".encode()
-        return Verify(self._authcid, lambda: self._check_proof(auth_message, proof))
+        async def check() -> Success | Failure:
+            # HMACs over the stored keys: microseconds, fine on the loop.
+            return self._check_proof(auth_message, proof)
+
+        return Verify(self._authcid, check)
 
     def _check_proof(self, auth_message: bytes, proof: bytes) -> Success | Failure:
         if self._secrets is None:

@@ -32,7 +32,7 @@ from __future__ import annotations
 import asyncio
 import time
 import weakref
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AsyncExitStack, asynccontextmanager
 
 from roost.auth.outcomes import Failure, Success
@@ -80,13 +80,13 @@ class LoginThrottle:
             yield
 
     async def attempt(self, address: str | None, user: str | None,
-                      check: Callable[[], Success | Failure]) -> Success | Failure | None:
-        """Run `check` in a thread once this attempt's turn comes; None when
+                      check: Callable[[], Awaitable[Success | Failure]]) -> Success | Failure | None:
+        """Await `check` once this attempt's turn comes; None when
         the queue is too long and it was refused unchecked. A failure is
         counted before this returns (hanging up later changes nothing)."""
         keys = throttle_keys(address, user)
         if self.pause <= 0 or not keys:
-            return await asyncio.to_thread(check)
+            return await check()
         async with self._one_at_a_time(keys):
             thresholds = {key: ADDRESS_FAILURES if key.startswith("addr:") else 1
                           for key in keys}
@@ -100,8 +100,8 @@ class LoginThrottle:
         return await self._checked(keys, check)
 
     async def _checked(self, keys: tuple[str, ...],
-                       check: Callable[[], Success | Failure]) -> Success | Failure:
-        outcome = await asyncio.to_thread(check)
+                       check: Callable[[], Awaitable[Success | Failure]]) -> Success | Failure:
+        outcome = await check()
         if isinstance(outcome, Failure):
             await self.count_failure(keys)
         return outcome
