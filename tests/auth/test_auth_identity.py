@@ -7,6 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from roost.auth import BadUsername, canonical_user, split_user, validate_user
+from roost.auth.identity import Identity
 from roost.config import parse_config
 
 VIRT = parse_config("virtdomains: userid\ndefaultdomain: example.com\n")
@@ -28,9 +29,29 @@ def test_split_with_virtdomains(login: str, expected: tuple[str, str | None]) ->
     assert split_user(login, VIRT) == expected
 
 
-def test_without_virtdomains_the_whole_string_is_the_user() -> None:
-    assert split_user("bob@other.org", NOVIRT) == ("bob@other.org", None)
-    assert canonical_user("bob@other.org", NOVIRT) == "bob@other.org"
+REALMS = parse_config("virtdomains: off\nloginrealms: Other.org\n")
+
+
+def test_without_virtdomains_a_realm_is_cross_realm() -> None:
+    """Cyrus: with virtdomains off, `bob@REALM` is a cross-realm login,
+    denied unless REALM is in loginrealms, and then the local user bob."""
+    with pytest.raises(BadUsername, match="cross-realm"):
+        split_user("bob@other.org", NOVIRT)
+    assert split_user("bob@other.org", REALMS) == ("bob", None)
+    assert canonical_user("bob@OTHER.org", REALMS) == "bob"
+    with pytest.raises(BadUsername, match="cross-realm"):
+        split_user("bob@third.org", REALMS)
+    assert split_user("bob%other.org", NOVIRT) == ("bob%other.org", None)  # no domains
+
+
+def test_domain_admins_administer_their_domain() -> None:
+    assert Identity("admin", None, is_admin=True).administers("example.com")
+    assert Identity("admin", None, is_admin=True).administers(None)
+    domain_admin = Identity("admin@example.com", "example.com", is_admin=True)
+    assert domain_admin.administers("example.com")
+    assert not domain_admin.administers("example.org")
+    assert not domain_admin.administers(None)
+    assert not Identity("bob@example.com", "example.com").administers("example.com")
 
 
 def test_canonical_user() -> None:

@@ -55,6 +55,32 @@ def test_virtual_domains() -> None:
     assert ns.to_external("other.org!user.eve") is None
 
 
+VIRT = parse_config("virtdomains: userid\n")
+
+
+@pytest.mark.parametrize("external,internal", [
+    ("user/bob", "user.bob"),
+    ("user/bob@example.com", "example.com!user.bob"),
+    ("user/john.doe/Sent@Example.COM", "example.com!user.john^doe.Sent"),
+    ("shared/news@example.org", "example.org!shared.news"),
+])
+def test_global_admin_names_every_domain(external: str, internal: str) -> None:
+    """Cyrus: a global administrator writes another domain's names with `@domain`."""
+    ns = Namespace(VIRT, "admin", is_admin=True)
+    assert ns.to_internal(external) == internal
+    assert ns.to_external(internal) == external.replace("Example.COM", "example.com")
+
+
+def test_domain_admin_names_its_domain_only() -> None:
+    ns = Namespace(VIRT, "admin@example.com", is_admin=True)
+    assert ns.to_internal("user/bob") == "example.com!user.bob"
+    assert ns.to_external("example.com!user.bob") == "user/bob"
+    assert ns.to_external("example.org!user.bob") is None
+    assert ns.to_external("user.bob") is None
+    # Without virtdomains an `@` is only a character of the name.
+    assert Namespace(ALT, "admin", is_admin=True).to_internal("user/a@b") == "user.a@b"
+
+
 @pytest.mark.parametrize("internal,owner", [
     ("user.bob", "bob"), ("user.bob.Sent", "bob"), ("user.john^doe", "john.doe"),
     ("example.com!user.bob.x", "bob@example.com"), ("shared.news", None),

@@ -27,6 +27,19 @@ and expunges messages."""
 ANYONE = "anyone"
 
 
+def in_domain(identifier: str, domain: str | None, is_global_admin: bool) -> str:
+    """An ACL identifier as a mailbox of virtual domain `domain` keeps it:
+    as Cyrus's mboxlist_setacl, a bare user name there names that
+    domain's user (`alice` on `example.com!user.bob` is
+    `alice@example.com`); `anyone`, `anonymous`, groups, names with a
+    domain and the global administrators stay as they are."""
+    negative, name = ("-", identifier[1:]) if identifier.startswith("-") else ("", identifier)
+    if (domain is None or "@" in name or name in (ANYONE, ANONYMOUS_USER)
+            or name.startswith(GROUP_PREFIX) or is_global_admin):
+        return identifier
+    return f"{negative}{name}@{domain}"
+
+
 class BadRights(ValueError):
     """A rights string with a letter that is no right (RFC 4314 §3.1: BAD)."""
 

@@ -33,8 +33,10 @@ class Identity:
     its virtual domain (None for the default domain); `groups` the
     `group:NAME` identifiers it belongs to (RFC 4314 §2 identifiers, from
     the group source: `roost.auth.groups`); `is_admin` whether it is
-    listed in `admins:`. `ANONYMOUS` is the unauthenticated party: an
-    LMTP sender, or an IMAP client before login.
+    listed in `admins:`: with a domain (`admin@example.com`) it is that
+    domain's administrator only, as on Cyrus (`administers`).
+    `ANONYMOUS` is the unauthenticated party: an LMTP sender, or an IMAP
+    client before login.
     """
 
     user: str
@@ -45,6 +47,12 @@ class Identity:
     @property
     def anonymous(self) -> bool:
         return self.user == ANONYMOUS_USER
+
+    def administers(self, domain: str | None) -> bool:
+        """Admin powers over the mailboxes of `domain` (None: the default
+        domain): a global administrator's everywhere, a domain
+        administrator's in its own domain only."""
+        return self.is_admin and (self.domain is None or self.domain == domain)
 
 
 ANONYMOUS = Identity(ANONYMOUS_USER)
@@ -67,13 +75,20 @@ class BadUsername(ValueError):
 def split_user(login: str, conf: Config) -> tuple[str, str | None]:
     """(user id, domain or None) of a login name.
 
-    With virtdomains off the whole string is the user id. Otherwise the
-    domain follows the last '@' (or, without one, the last '%', the old
-    source-route form); it is lower-cased, and equal to defaultdomain it
-    is dropped, so `bob` and `bob@defaultdomain` are the same user.
+    With virtdomains off there are no domains: `bob@REALM` is a
+    cross-realm login, accepted as `bob` when REALM is in `loginrealms`
+    and refused otherwise (Cyrus's "cross-realm login denied"). Otherwise
+    the domain follows the last '@' (or, without one, the last '%', the
+    old source-route form); it is lower-cased, and equal to defaultdomain
+    it is dropped, so `bob` and `bob@defaultdomain` are the same user.
     """
     if conf.virtdomains == "off":
-        return validate_user(login, conf), None
+        local, sign, realm = login.rpartition("@")
+        if not sign:
+            return validate_user(login, conf), None
+        if realm.lower() not in {name.lower() for name in conf.loginrealms}:
+            raise BadUsername(f"cross-realm login {login!r} denied (not in loginrealms)")
+        return validate_user(local, conf), None
     at = login.rfind("@")
     if at < 0:
         at = login.rfind("%")
@@ -114,6 +129,8 @@ def validate_user(user: str, conf: Config) -> str:
             raise BadUsername(f"control or space character in {user!r}")
     if "/" in user or "^" in user:
         raise BadUsername(f"hierarchy separator in {user!r}")
+    if "@" in user:
+        raise BadUsername(f"'@' in the user id {user!r}")
     if "." in user and not conf.unixhierarchysep:
         raise BadUsername(f"'.' in {user!r} (allowed only with unixhierarchysep)")
     if user.startswith(".") or user.endswith("."):

@@ -10,7 +10,9 @@ the identity (its user id, `anyone`, `anonymous`, its `group:NAME`s),
 less its negative (`-id`) entries; then, whatever the ACL says, the
 owner of a personal mailbox holds `implicit_owner_rights` (Cyrus default
 `lkxa`: it can always see, administer, create in and delete its own
-folders), and an administrator (`admins:`) holds `l` and `a` everywhere.
+folders), and an administrator (`admins:`) holds `l` and `a` everywhere
+(a domain administrator, `admin@example.com`, in its domain only:
+`Identity.administers`).
 Nothing more: an administrator must grant itself `r` to read a user's
 mail, or `x` to delete a user's folder, as on Cyrus. The ACL comes with
 the `MailboxInfo` row, so deciding costs no store query.
@@ -33,7 +35,7 @@ from roost.store.api import (
     PermissionDenied,
     Store,
 )
-from roost.store.names import in_deleted_hierarchy, user_inbox
+from roost.store.names import domain_of, in_deleted_hierarchy, user_inbox
 
 ADMIN_RIGHTS = "la"
 """What `admins:` hold on every mailbox whatever its ACL (Cyrus imapd)."""
@@ -68,7 +70,7 @@ class Access:
         held = acl.granted(who, mailbox.acl)
         if mailbox.owner is not None and mailbox.owner == who.user and not who.anonymous:
             held += self.implicit_owner
-        if who.is_admin:
+        if who.administers(domain_of(mailbox.name)):
             held += ADMIN_RIGHTS
         return acl.canonical(held)
 
@@ -110,14 +112,15 @@ class Access:
         included; a user's INBOX (which deletes the whole user) only by an
         administrator, as Cyrus's mboxlist_deletemailbox."""
         info = await self.lookup(who, name, "x")
-        if info.owner is not None and info.name == user_inbox(info.owner) and not who.is_admin:
+        if (info.owner is not None and info.name == user_inbox(info.owner)
+                and not who.administers(domain_of(name))):
             raise PermissionDenied()
         return info
 
     async def renamable(self, who: Identity, name: str) -> MailboxInfo:
         """RENAME's source: `x` on it (RFC 4314 §4); Cyrus's administrators
         rename without it (mboxlist_renamemailbox), though not delete."""
-        return await self.lookup(who, name, "l" if who.is_admin else "x")
+        return await self.lookup(who, name, "l" if who.administers(domain_of(name)) else "x")
 
     async def nearest_parent(self, name: str) -> MailboxInfo | None:
         """The nearest existing ancestor of internal name `name`, if any."""
@@ -133,11 +136,12 @@ class Access:
     async def may_create(self, who: Identity, name: str) -> bool:
         """RFC 4314 §4: CREATE needs `k` on the nearest existing parent.
 
-        As Cyrus: administrators create anywhere; nobody else creates a
-        mailbox without an existing parent. The answer depends only on the
-        parents, never on whether `name` itself exists.
+        As Cyrus: administrators create anywhere (domain administrators in
+        their domain); nobody else creates a mailbox without an existing
+        parent. The answer depends only on the parents, never on whether
+        `name` itself exists.
         """
-        if who.is_admin:
+        if who.administers(domain_of(name)):
             return True
         if who.anonymous:
             return False

@@ -47,6 +47,7 @@ class Options:
     altnamespace = Bool(True, "Show a user's folders beside INBOX instead of under it.")
     virtdomains = Choice(("off", "userid", "on"), "off", "Virtual domains: off, userid or on.")
     defaultdomain = Str("", "Domain of users who log in without one.")
+    loginrealms = Words((), "With virtdomains off, realms whose user@realm logins are accepted (as user).")
     userprefix = Str("Other Users", "Name of the other users' namespace with altnamespace.")
     sharedprefix = Str("Shared Folders", "Name of the shared namespace with altnamespace.")
     # -- identity and authentication

@@ -11,6 +11,12 @@ What a client sees depends on `unixhierarchysep` (separator `/` or `.`),
 client is an admin: admins see the internal hierarchy itself (`user/bob`),
 as in Cyrus, so `cyradm` works the same on both.
 
+Virtual domains: a user sees the mailboxes of their own domain only (a
+domain administrator too); a global administrator (one without a domain)
+sees every domain, another domain's names written with `@domain` after
+them as Cyrus writes them (`example.com!user.bob.Sent` is
+`user/bob/Sent@example.com`) and typed the same way.
+
 RFC 9051 §5.1 / RFC 2342: INBOX is case-insensitive; modified UTF-7 is the
 IMAP layer's business, names here are Unicode.
 """
@@ -46,6 +52,12 @@ def user_inbox(userid: str) -> str:
     local, domain = split_domain(userid)
     name = f"user.{encode_level(local)}"
     return f"{domain}!{name}" if domain else name
+
+
+def domain_of(internal: str) -> str | None:
+    """The virtual domain of an internal name (`example.com!user.bob`), or None."""
+    domain, bang, _ = internal.rpartition("!")
+    return domain if bang else None
 
 
 def owner_of(internal: str) -> str | None:
@@ -103,6 +115,18 @@ class Namespace:
     def _with_domain(self, name: str) -> str:
         return f"{self.domain}!{name}" if self.domain else name
 
+    @property
+    def all_domains(self) -> bool:
+        """A global administrator with virtual domains: names carry `@domain`."""
+        return self.is_admin and self.domain is None and self.conf.virtdomains != "off"
+
+    def _split_domain(self, external: str) -> tuple[str, str | None]:
+        """`user/bob@example.com` -> ("user/bob", "example.com") for a global admin."""
+        base, at, domain = external.rpartition("@")
+        if not self.all_domains or not at or not base or not domain or self.sep in domain:
+            return external, None
+        return base, domain.lower()
+
     def is_inbox(self, external: str) -> bool:
         return external.upper() == "INBOX"
 
@@ -110,6 +134,11 @@ class Namespace:
         """The internal name for what the client typed; InvalidMailboxName if none."""
         if not external:
             raise InvalidMailboxName("empty mailbox name")
+        external, domain = self._split_domain(external)
+        if domain is not None:
+            name = f"{domain}!{self._join(external.split(self.sep))}"
+            validate_internal(name)
+            return name
         levels = external.split(self.sep)
         if levels[0].upper() == "INBOX" and not self.is_admin:
             rest = levels[1:]
@@ -137,6 +166,9 @@ class Namespace:
         """What the client sees for an internal name; None if outside its view."""
         domain, bang, rest = internal.rpartition("!")
         if (domain if bang else None) != self.domain:
+            if bang and self.all_domains:
+                return self.sep.join(decode_level(level) for level in rest.split(".")) + \
+                    "@" + domain
             return None
         levels = [decode_level(level) for level in rest.split(".")]
         inbox_levels = self.inbox.rpartition("!")[2].split(".")

@@ -17,7 +17,7 @@ from roost.imap.handlers.names import external_name, open_mailbox
 from roost.imap.responses import astring, mailbox_name
 from roost.imap.session import Session
 from roost.store.api import AclStore, FlagOp, MailboxInfo, PermissionDenied
-from roost.store.names import user_inbox
+from roost.store.names import domain_of, user_inbox
 
 
 def _acls(s: Session) -> AclStore:
@@ -42,6 +42,12 @@ def canonical_identifier(s: Session, raw: str) -> str:
         raise BadCommand(None, f"Invalid identifier: {err}") from None
 
 
+def qualified(s: Session, identifier: str, info: MailboxInfo) -> str:
+    """The identifier qualified with the mailbox's virtual domain (acl.in_domain)."""
+    bare = identifier.lstrip("-")
+    return acl.in_domain(identifier, domain_of(info.name), s.conf.is_admin(bare))
+
+
 def _reply_name(s: Session, cmd_mailbox: str) -> bytes:
     """The mailbox as the client named it: replies are matched against it."""
     return mailbox_name(external_name(s, cmd_mailbox))
@@ -56,6 +62,7 @@ async def setacl(s: Session, cmd: c.SetAcl) -> None:
         raise BadCommand(None, str(err)) from None
     identifier = canonical_identifier(s, cmd.identifier)
     info = await open_mailbox(s, cmd.mailbox, "a")
+    identifier = qualified(s, identifier, info)
     if identifier.lstrip("-") == acl.ANYONE and not s.conf.anyoneuseracl and not s.is_admin:
         raise PermissionDenied()
     if identifier == info.owner:
@@ -85,6 +92,7 @@ async def deleteacl(s: Session, cmd: c.DeleteAcl) -> None:
     """RFC 4314 §3.2; `a` on the mailbox."""
     identifier = canonical_identifier(s, cmd.identifier)
     info = await open_mailbox(s, cmd.mailbox, "a")
+    identifier = qualified(s, identifier, info)
     if identifier == info.owner:
         keep_owner_admin(s)  # and what is left is the implicit rights, as on Cyrus
         await _acls(s).set_acl(info.id, identifier, owner_entry(s, "replace", ""))
@@ -117,6 +125,7 @@ async def listrights(s: Session, cmd: c.ListRights) -> None:
     the client sent it; each right it may also be given is its own group."""
     identifier = canonical_identifier(s, cmd.identifier)
     info = await open_mailbox(s, cmd.mailbox, "a")
+    identifier = qualified(s, identifier, info)
     required = implicit_rights(s, info, identifier)
     optional = acl.shown(acl.canonical(r for r in acl.RIGHTS if r not in required))
     always = astring(acl.shown(required)) if required else b'""'
