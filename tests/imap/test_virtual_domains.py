@@ -39,6 +39,13 @@ async def domains(tmp_path: Path, cert_dir: Path) -> AsyncIterator[RunningImap]:
         yield server
 
 
+async def play_as(server: RunningImap, user: str, transcript: str) -> None:
+    """One session of `user` playing `transcript`."""
+    client = await connect(server, user=user)
+    await client.play(transcript)
+    await client.close()
+
+
 @pytest.mark.parametrize("login", ["bob@example.com", "bob%example.com", "bob@Example.COM"])
 async def test_domain_logins_reach_the_domain_user(domains: RunningImap, login: str) -> None:
     client = await connect(domains, user=None)
@@ -127,41 +134,32 @@ async def test_global_admin_sees_every_domain(domains: RunningImap) -> None:
 
 
 async def test_shared_folders_per_domain(domains: RunningImap) -> None:
-    admin = await connect(domains, user="admin@example.com")
-    await admin.play("""
+    await play_as(domains, "admin@example.com", """
         C: a1 CREATE news
         S: a1 OK {…}
         C: a2 SETACL news anyone lrs
         S: a2 OK {…}
     """)
-    await admin.close()
-    alice = await connect(domains, user="alice@example.com")
-    await alice.play("""
+    await play_as(domains, "alice@example.com", """
         C: a1 LIST "" "Shared Folders/*"
         S: * LIST ({…}) "/" "Shared Folders/news"
         S: a1 OK {…}
     """)
-    await alice.close()
-    carol = await connect(domains, user="carol@example.org")
-    await carol.play("""
+    await play_as(domains, "carol@example.org", """
         C: a1 LIST "" "Shared Folders/*"
         S: a1 OK {…}
         C: a2 SELECT "Shared Folders/news"
         S: a2 NO [NONEXISTENT] {…}
     """)
-    await carol.close()
-    plain = await connect(domains, user="alice")
-    await plain.play("""
+    await play_as(domains, "alice", """
         C: a1 LIST "" "Shared Folders/*"
         S: a1 OK {…}
     """)
-    await plain.close()
 
 
 async def test_acl_names_users_of_the_mailbox_domain(domains: RunningImap) -> None:
     """Cyrus: on a domain's mailbox, `bob` is that domain's bob."""
-    alice = await connect(domains, user="alice@example.com")
-    await alice.play("""
+    await play_as(domains, "alice@example.com", """
         C: a1 CREATE Shared
         S: a1 OK {…}
         C: a2 SETACL Shared bob lr
@@ -170,20 +168,15 @@ async def test_acl_names_users_of_the_mailbox_domain(domains: RunningImap) -> No
         S: * ACL "Shared" alice@example.com lrswipkxtecda bob@example.com lr
         S: a3 OK {…}
     """)
-    await alice.close()
-    bob = await connect(domains, user="bob@example.com")
-    await bob.play("""
+    await play_as(domains, "bob@example.com", """
         C: a1 LIST "" "Other Users/*"
         S: * LIST ({…}) "/" "Other Users/alice/Shared"
         S: a1 OK {…}
     """)
-    await bob.close()
-    plain_bob = await connect(domains, user="bob")
-    await plain_bob.play("""
+    await play_as(domains, "bob", """
         C: a1 LIST "" "Other Users/*"
         S: a1 OK {…}
     """)
-    await plain_bob.close()
 
 
 @pytest.fixture
