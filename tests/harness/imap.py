@@ -96,3 +96,13 @@ async def connect(server: RunningImap, user: str | None = "bob") -> ImapTranscri
     if user is not None:
         await client.login(user)
     return client
+
+
+async def play_as(server: RunningImap, user: str, transcript: str,
+                  select: str | None = None) -> None:
+    """One session of `user` playing `transcript`, `select` selected first if given."""
+    client = await connect(server, user=user)
+    if select is not None:
+        await client.select(select)
+    await client.play(transcript)
+    await client.close()

@@ -11,7 +11,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from tests.harness.imap import RunningImap, connect, running_imap, sample_message
+from tests.harness.imap import RunningImap, connect, play_as, running_imap, sample_message
 from tests.harness.site import PASSWORD, make_site
 
 from roost.auth.sqlite_credentials import open_credential_store
@@ -38,12 +38,6 @@ async def domains(tmp_path: Path, cert_dir: Path) -> AsyncIterator[RunningImap]:
         await store.create_mailbox("example.org!user.carol")
         yield server
 
-
-async def play_as(server: RunningImap, user: str, transcript: str) -> None:
-    """One session of `user` playing `transcript`."""
-    client = await connect(server, user=user)
-    await client.play(transcript)
-    await client.close()
 
 
 @pytest.mark.parametrize("login", ["bob@example.com", "bob%example.com", "bob@Example.COM"])

@@ -330,7 +330,13 @@ class Store(Protocol):
         with `children`, every mailbox below it too, in the same transaction
         (an admin deleting a user). Returns what was deleted."""
     async def rename_mailbox(self, mailbox_id: int, new: str) -> MailboxInfo:
-        """Rename the mailbox and every child below it; ids and UIDVALIDITY stay."""
+        """Rename the mailbox and every child below it; ids and UIDVALIDITY
+        stay, and quota roots in the subtree move with it."""
+    async def rename_user(self, old: str, new: str) -> MailboxInfo:
+        """Rename user `old` to `new` (canonical ids) in one transaction:
+        their mailboxes and quota roots, every ACL entry naming them,
+        subscriptions and \\Seen state. Returns the new INBOX;
+        MailboxNotFound without an old INBOX, MailboxExists with a new one."""
     async def move_all(self, mailbox_id: int, new: str, *,
                        user: str | None = None) -> MailboxInfo:
         """Create `new` and move every message of the mailbox into it, in one

@@ -88,3 +88,8 @@ class ScriptStore(Protocol):
 
     async def active_script(self, owner: str) -> str | None:
         """The name of the owner's active script, if any."""
+
+    async def rename_owner(self, old: str, new: str) -> None:
+        """Every script of `old` becomes `new`'s, the active one still
+        active (RENAME of a user); nothing to do when `old` has none;
+        ScriptExists when `new` already has scripts."""

@@ -251,3 +251,22 @@ class SievedirScripts:
     async def active_script(self, owner: str) -> str | None:
         home = self.owner_dir(owner)
         return await self._run(lambda: self._active_name(home))
+
+    async def rename_owner(self, old: str, new: str) -> None:
+        """One rename of the owner's directory: the scripts, their compiled
+        forms and the relative `defaultbc` link move together or not at all."""
+        source, target = self.owner_dir(old), self.owner_dir(new)
+
+        def move() -> None:
+            if not source.is_dir():
+                return
+            if target.is_dir() and any(target.iterdir()):
+                raise ScriptExists(f"{new} already has Sieve scripts")
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if target.is_dir():
+                target.rmdir()  # empty: rename(2) needs it gone or empty
+            os.rename(source, target)
+            if self.fsync:
+                _fsync_dir(source.parent)
+                _fsync_dir(target.parent)
+        await self._run(move)

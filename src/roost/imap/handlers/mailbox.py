@@ -13,6 +13,7 @@ from roost.imap.handlers.names import (
     wire_name,
 )
 from roost.imap.handlers.quota import alert_on_select
+from roost.imap.handlers.user_rename import rename_user_inbox
 from roost.imap.responses import Done, mailbox_name, plist
 from roost.imap.selected import SelectedMailbox
 from roost.imap.session import Session, State
@@ -93,14 +94,19 @@ async def delete(s: Session, cmd: c.Delete) -> None:
 
 
 def is_user_inbox(info: MailboxInfo) -> bool:
-    """A user's INBOX: deleting it (an admin's act) deletes the user's hierarchy."""
+    """A user's INBOX: deleting it (an admin's act) deletes the user's
+    hierarchy; renaming it renames the user."""
     return info.owner is not None and user_inbox(info.owner) == info.name
 
 
 async def rename(s: Session, cmd: c.Rename) -> None:
-    """RFC 9051 §6.3.6: RENAME INBOX moves its messages and leaves it empty."""
+    """RFC 9051 §6.3.6: RENAME INBOX moves its messages and leaves it empty;
+    an administrator's RENAME of a user's INBOX renames the user."""
     info = await s.access.renamable(s.identity, internal_name(s, cmd.old))
     new = internal_name(s, cmd.new)
+    if is_user_inbox(info) and not s.ns.is_inbox(external_name(s, cmd.old)):
+        await rename_user_inbox(s, info, new)
+        return
     # RFC 4314 §4: RENAME needs `k` on the new name's parent.
     if not await s.access.may_create(s.identity, new):
         raise PermissionDenied()

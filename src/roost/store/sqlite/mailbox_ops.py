@@ -177,6 +177,8 @@ def rename_mailbox(tx: WriteTx, mailbox_id: int, new: str) -> MailboxInfo:
     """Rename the mailbox and its children, keeping ids (so UIDVALIDITY and messages stay).
 
     The owner is recomputed: `user.bob.x` -> `user.alice.x` changes hands.
+    Quota roots in the subtree move with it; usage is recounted for every
+    root the messages may have left or joined.
     """
     info = load_mailbox_id(tx.db, mailbox_id)
     old = info.name
@@ -186,11 +188,13 @@ def rename_mailbox(tx: WriteTx, mailbox_id: int, new: str) -> MailboxInfo:
         if tx.db.execute("SELECT 1 FROM mailboxes WHERE name = ?", (target,)).fetchone():
             raise MailboxExists(target)
     roots = {quota.root_of(tx.db, old), quota.root_of(tx.db, new)}
+    quota.rename_roots(tx, old, new)
     for each_id, target in moves:
         tx.db.execute("UPDATE mailboxes SET name = ?, owner = ? WHERE id = ?",
                       (target, names.owner_of(target), each_id))
         record_change(tx, each_id, "renamed", target)
-    for root in roots:  # the messages may have moved from one root to another
+    roots = {quota.moved_name(root, old, new) for root in roots if root is not None}
+    for root in roots | {quota.root_of(tx.db, new)}:  # messages may have changed roots
         quota.recount(tx.db, root)
     return load_mailbox_id(tx.db, mailbox_id)
 

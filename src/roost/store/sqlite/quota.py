@@ -170,6 +170,27 @@ def set_quota(tx: WriteTx, root: str, limits: Mapping[str, int]) -> QuotaRoot:
     return load(tx.db, root)
 
 
+def in_subtree(name: str, top: str) -> bool:
+    """Whether `name` is `top` or below it."""
+    return name == top or name.startswith(top + ".")
+
+
+def moved_name(name: str, old: str, new: str) -> str:
+    """Where `name` goes when the subtree `old` becomes `new`."""
+    return new + name[len(old):] if in_subtree(name, old) else name
+
+
+def rename_roots(tx: WriteTx, old: str, new: str) -> None:
+    """Roots of the subtree `old` follow it to `new` (a RENAME carries the
+    quota root of a renamed mailbox, as Cyrus's does); a stale root of
+    the same name at the target gives way."""
+    for (root,) in tx.db.execute(
+            "SELECT root FROM quota_roots WHERE root = ? OR substr(root, 1, ?) = ?",
+            (old, len(old) + 1, old + ".")).fetchall():
+        tx.db.execute("UPDATE OR REPLACE quota_roots SET root = ? WHERE root = ?",
+                      (moved_name(root, old, new), root))
+
+
 def drop_root(tx: WriteTx, name: str) -> bool:
     """Forget the root called `name` (its mailbox is being deleted, as Cyrus
     does); True if there was one."""

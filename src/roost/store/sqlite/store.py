@@ -47,6 +47,7 @@ from roost.store.retention import ExpungedMessage
 from roost.store.sqlite import check as checks
 from roost.store.sqlite import expiry, mailbox_ops, message_ops, quota, reads, refs
 from roost.store.sqlite import flags as flagbits
+from roost.store.sqlite import mailbox_ops, message_ops, quota, reads, user_ops
 from roost.store.sqlite import repair as rebuild
 from roost.store.sqlite.blobs import BlobFiles, Pending
 from roost.store.sqlite.message_ops import NewBody, NewMessage, Target
@@ -125,6 +126,9 @@ class SqliteStore:
         names.validate_internal(new)
         return await self._writer.run(
             lambda tx: mailbox_ops.rename_mailbox(tx, mailbox_id, new))
+
+    async def rename_user(self, old: str, new: str) -> MailboxInfo:
+        return await self._writer.run(lambda tx: user_ops.rename_user(tx, old, new))
 
     async def move_all(self, mailbox_id: int, new: str, *,
                        user: str | None = None) -> MailboxInfo:
