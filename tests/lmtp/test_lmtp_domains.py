@@ -7,18 +7,11 @@ from __future__ import annotations
 
 from tests.lmtp.conftest import Bodies
 from tests.lmtp.lmtp_client import ConfFactory, Connect, Serve
+from tests.lmtp.routing_session import play_session
 
 from roost.store.sqlite import SqliteStore
 
 TRANSACTION = """
-    C: LHLO mx.test
-    S: 250-lmtp.test
-    S: 250-{…}
-    S: 250-{…}
-    S: 250-{…}
-    S: 250 SIZE{…}
-    C: MAIL FROM:<sender@example.net>
-    S: 250 2.1.0 Sender OK
     C: RCPT TO:<bob@example.com>
     S: 250 2.1.5 Recipient OK
     C: RCPT TO:<Bob@Roost.Test>
@@ -39,17 +32,20 @@ TRANSACTION = """
 """
 
 
+def transaction(third: str, third_reply: str) -> str:
+    """TRANSACTION with its third recipient and the reply it gets."""
+    return (TRANSACTION.replace("{third}", third).replace("{third_reply}", third_reply)
+            .replace("{{", "{").replace("}}", "}"))
+
+
 async def test_recipients_resolved_per_domain(make_conf: ConfFactory, store: SqliteStore,
                                               serve: Serve, connect: Connect,
                                               bodies: Bodies) -> None:
     await store.create_mailbox("example.com!user.bob")
     await store.create_mailbox("example.com!user.bob.Lists")
-    conf = make_conf("virtdomains: userid\ndefaultdomain: roost.test\n")
-    lmtp = await connect(await serve(conf))
-    await lmtp.expect("220 lmtp.test LMTP Roost ready")
-    await lmtp.play(TRANSACTION.replace("{third}", "bob@example.org")
-                    .replace("{third_reply}", "550 5.1.1 User unknown")
-                    .replace("{{", "{").replace("}}", "}"))
+    await play_session(serve, connect, make_conf,
+                       "virtdomains: userid\ndefaultdomain: roost.test\n",
+                       transaction("bob@example.org", "550 5.1.1 User unknown"))
     # +Lists grants no `p`: that copy goes to the domain user's INBOX too,
     # which keeps one copy of one message.
     assert len(await bodies("example.com!user.bob")) == 1
@@ -62,12 +58,9 @@ async def test_without_virtdomains_the_domain_is_dropped(make_conf: ConfFactory,
                                                          connect: Connect,
                                                          bodies: Bodies) -> None:
     await store.create_mailbox("example.com!user.bob")
-    lmtp = await connect(await serve(make_conf("virtdomains: off\n")))
-    await lmtp.expect("220 lmtp.test LMTP Roost ready")
-    await lmtp.play(TRANSACTION.replace("{third}", "alice@example.org")
-                    .replace("{third_reply}", "250 2.1.5 Recipient OK")
-                    .replace("{{", "{").replace("}}", "}")
-                    + "    S: 250 2.0.0 <alice@example.org> Delivered {…}\n")
+    await play_session(serve, connect, make_conf, "virtdomains: off\n",
+                       transaction("alice@example.org", "250 2.1.5 Recipient OK")
+                       + "    S: 250 2.0.0 <alice@example.org> Delivered {…}\n")
     assert len(await bodies("user.bob")) == 1  # bob@example.com, Bob@Roost.Test: one copy
     assert len(await bodies("user.bob.Lists")) == 0  # no `p` there: INBOX
     assert len(await bodies("user.alice")) == 1

@@ -15,6 +15,8 @@ own reply; the flow does, once for all protocols:
   mechanisms hand it back as `Verify` and it runs in a thread;
 - `maxlogins_per_host` / `maxlogins_per_user`: logged-in sessions of the
   same service, counted as Cyrus counts them, refused with its words;
+- the INBOX of a user logging in for the first time, when the site's
+  `autocreate_*` options ask for it (roost.auth.autocreate);
 - one log line per attempt, with client text escaped and truncated.
 """
 
@@ -25,6 +27,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
+from roost.auth.autocreate import autocreate_user
 from roost.auth.credentials import CredentialSource, CredentialStore
 from roost.auth.identity import Identity, canonical_user, identity_for
 from roost.auth.outcomes import Challenge, Failure, Outcome, Success, Verify
@@ -35,6 +38,7 @@ from roost.auth.throttle import LoginThrottle, throttle_keys
 from roost.config import Config
 from roost.net.logtext import clean
 from roost.net.shared_state import SharedState
+from roost.store.api import Store
 
 log = logging.getLogger(__name__)
 
@@ -73,13 +77,16 @@ class LoginFlow:
 
     `creds` is the embedded store (the sasldb); the passwords are checked
     in the sources the site's sasl_pwcheck_method / sasl_auxprop_plugin
-    name (roost.auth.sources), which include it by default.
+    name (roost.auth.sources), which include it by default. `store` is
+    the mail store, where a first login's INBOX is autocreated.
     """
 
-    def __init__(self, conf: Config, creds: CredentialStore, shared: SharedState) -> None:
+    def __init__(self, conf: Config, creds: CredentialStore, shared: SharedState,
+                 store: Store | None = None) -> None:
         self.conf = conf
         self.creds: CredentialSource = open_credential_source(conf, creds)
         self.shared = shared
+        self.store = store
         self.throttle = LoginThrottle(shared, float(conf.failedloginpause))
 
     def _canonical(self, name: str) -> str:
@@ -90,7 +97,7 @@ class LoginFlow:
         outcome = password_check(self.creds, self.conf.is_admin, self._canonical,
                                  username, password, service=client.service)
         success = await self._conclude(client, outcome, "plaintext")
-        return identity_for(success.authzid, self.conf)
+        return await self._identity(success.authzid)
 
     async def sasl(self, client: Client, mechanism: str, initial: bytes | None,
                    exchange: Exchange,
@@ -126,7 +133,14 @@ class LoginFlow:
             # challenge: every client takes that (IMAP could also put it on
             # the tagged OK, but only with SASL-IR, RFC 9051 §6.2.2).
             await exchange(success.final_data)
-        return identity_for(success.authzid, self.conf)
+        return await self._identity(success.authzid)
+
+    async def _identity(self, user: str) -> Identity:
+        """The session's identity; its INBOX made first if autocreate says so."""
+        identity = identity_for(user, self.conf)
+        if self.store is not None:
+            await autocreate_user(self.store, self.conf, identity)
+        return identity
 
     async def _conclude(self, client: Client, outcome: Outcome, how: str) -> Success:
         """Throttle, check off the loop, count, log: the Success, or LoginFailed."""

@@ -19,7 +19,7 @@ from roost.auth.identity import Identity
 from roost.auth.rights import Access
 from roost.config import Config
 from roost.delivery.results import Failure, RecipientResult
-from roost.delivery.routing import Route, parse_recipient, routed_mailbox, user_exists
+from roost.delivery.routing import Route, parse_recipient, recipient_exists, routed_mailbox
 from roost.store.api import (
     AppendResult,
     Delivery,
@@ -53,7 +53,7 @@ class Envelope:
 async def check_recipient(store: Store, conf: Config, recipient: str) -> Failure | None:
     """RCPT-time check: None when `recipient` names an existing user."""
     route = parse_recipient(conf, recipient)
-    if route is None or not await user_exists(store, route.userid):
+    if route is None or not await recipient_exists(store, conf, route):
         return Failure.UNKNOWN_USER
     return None
 
@@ -120,7 +120,7 @@ async def deliver(access: Access, conf: Config, sender: Identity, envelope_from:
     plans: list[list[Delivery] | Failure] = []
     for recipient in recipients:
         route = parse_recipient(conf, recipient)
-        if route is None or not await user_exists(store, route.userid):
+        if route is None or not await recipient_exists(store, conf, route):
             plans.append(Failure.UNKNOWN_USER)
             continue
         plans.append(await _plan(access, conf, Envelope(envelope_from, recipient), route, sender))

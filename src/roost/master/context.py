@@ -44,7 +44,7 @@ class ServerContext:
         self.access = Access(self.store, self.conf)  # the one rights decision over this store
         self.scripts = SievedirScripts.from_config(self.conf)
         self.shared = open_shared_state(self.conf.configdirectory)
-        self.logins = LoginFlow(self.conf, self.creds, self.shared)
+        self.logins = LoginFlow(self.conf, self.creds, self.shared, self.store)
 
 
 async def open_context(conf: Config) -> ServerContext:

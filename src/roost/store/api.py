@@ -337,6 +337,14 @@ class Store(Protocol):
         their mailboxes and quota roots, every ACL entry naming them,
         subscriptions and \\Seen state. Returns the new INBOX;
         MailboxNotFound without an old INBOX, MailboxExists with a new one."""
+    async def create_user(self, userid: str, *, folders: Sequence[str] = (),
+                          limits: Mapping[str, int] | None = None,
+                          subscriptions: Sequence[str] = ()) -> MailboxInfo:
+        """Create user `userid` in one transaction: the INBOX, `folders`
+        (internal names below it, their ACL inherited), a quota root on
+        the INBOX with `limits` when given, and `subscriptions` (internal
+        names) for the user. Returns the INBOX; MailboxExists when the
+        INBOX exists already (nothing else is done then)."""
     async def move_all(self, mailbox_id: int, new: str, *,
                        user: str | None = None) -> MailboxInfo:
         """Create `new` and move every message of the mailbox into it, in one

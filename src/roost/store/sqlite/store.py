@@ -127,6 +127,14 @@ class SqliteStore:
         return await self._writer.run(
             lambda tx: mailbox_ops.rename_mailbox(tx, mailbox_id, new))
 
+    async def create_user(self, userid: str, *, folders: Sequence[str] = (),
+                          limits: Mapping[str, int] | None = None,
+                          subscriptions: Sequence[str] = ()) -> MailboxInfo:
+        for name in folders:
+            names.validate_internal(name)
+        return await self._writer.run(lambda tx: user_ops.create_user(
+            tx, userid, self.defaultpartition, folders, limits, subscriptions))
+
     async def rename_user(self, old: str, new: str) -> MailboxInfo:
         return await self._writer.run(lambda tx: user_ops.rename_user(tx, old, new))
 

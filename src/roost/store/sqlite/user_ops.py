@@ -1,5 +1,8 @@
-"""RENAME of a user: everything the store keeps of `bob` becomes `robert`'s,
-in one transaction (STYLE.md "Seams": one call, all or nothing).
+"""A user as one unit of the store, each operation one transaction (STYLE.md
+"Seams": one call, all or nothing): creating a user (autocreate) and
+renaming one.
+
+RENAME: everything the store keeps of `bob` becomes `robert`'s.
 
 What moves: the mailboxes of the user (INBOX and every folder below it,
 ids, UIDVALIDITY and messages kept, owners recomputed) with their quota
@@ -13,12 +16,27 @@ the records and moves with them). Sessions learn of it from the
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+
 from roost.store import names
 from roost.store.api import MailboxExists, MailboxInfo
 from roost.store.sqlite import quota
-from roost.store.sqlite.mailbox_ops import record_change, rename_mailbox
+from roost.store.sqlite.mailbox_ops import create_mailbox, record_change, rename_mailbox, subscribe
 from roost.store.sqlite.rows import load_mailbox
 from roost.store.sqlite.writer import WriteTx
+
+
+def create_user(tx: WriteTx, userid: str, partition: str, folders: Sequence[str],
+                limits: Mapping[str, int] | None, subscriptions: Sequence[str]) -> MailboxInfo:
+    """The INBOX, its folders, its quota root and the user's subscriptions."""
+    inbox = create_mailbox(tx, names.user_inbox(userid), partition, ())
+    for name in folders:
+        create_mailbox(tx, name, partition, ())
+    if limits is not None:
+        quota.set_quota(tx, inbox.name, limits)
+    for name in subscriptions:
+        subscribe(tx, userid, name)
+    return inbox
 
 
 def rename_user(tx: WriteTx, old: str, new: str) -> MailboxInfo:
