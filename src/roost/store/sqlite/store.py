@@ -45,9 +45,8 @@ from roost.store.api import (
 )
 from roost.store.retention import ExpungedMessage
 from roost.store.sqlite import check as checks
-from roost.store.sqlite import expiry, mailbox_ops, message_ops, quota, reads, refs
+from roost.store.sqlite import expiry, mailbox_ops, message_ops, quota, reads, refs, user_ops
 from roost.store.sqlite import flags as flagbits
-from roost.store.sqlite import mailbox_ops, message_ops, quota, reads, user_ops
 from roost.store.sqlite import repair as rebuild
 from roost.store.sqlite.blobs import BlobFiles, Pending
 from roost.store.sqlite.message_ops import NewBody, NewMessage, Target
