@@ -90,7 +90,7 @@ def parse_recipient(conf: Config, recipient: str) -> Route | None:
     domain = domain.lower()
     in_domain = bool(domain) and conf.virtdomains != "off" and \
         domain != str(conf.defaultdomain).lower()
-    if plus and detail and user == conf.postuser.lower():
+    if plus and detail and user.lower() == conf.postuser.lower():
         # Cyrus lmtpd: the postuser's detail is a shared folder's name.
         return Route(recipient, "", detail, _below(conf, f"{domain}!" if in_domain else "",
                                                    detail))
