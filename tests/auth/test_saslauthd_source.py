@@ -10,6 +10,7 @@ import base64
 import shutil
 import struct
 import subprocess
+import tempfile
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
@@ -27,8 +28,8 @@ USERS = {"carol": "carols-pw", "dave": "d@ve pw"}
 
 
 @pytest.fixture
-def mux(tmp_path: Path) -> Iterator[Path]:
-    with running_saslauthd(tmp_path / "saslauthd", USERS) as path:
+def mux() -> Iterator[Path]:
+    with running_saslauthd(USERS) as path:
         yield path
 
 
@@ -94,8 +95,13 @@ async def test_no_scram_without_secrets(imap_saslauthd: RunningImap) -> None:
     await client.close()
 
 
-async def test_silent_saslauthd_times_out_as_failure(tmp_path: Path) -> None:
-    path = tmp_path / "silent"
+async def test_silent_saslauthd_times_out_as_failure() -> None:
+    with tempfile.TemporaryDirectory(prefix="roost-silent-") as directory:
+        await _silent_server(Path(directory) / "mux")
+
+
+async def _silent_server(path: Path) -> None:
+    """A socket that accepts and never answers: the check fails after its timeout."""
     server = await asyncio.start_unix_server(lambda r, w: None, path=str(path))
     async with server:
         source = SaslauthdSource(str(path), timeout=0.2)

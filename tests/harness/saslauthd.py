@@ -5,7 +5,8 @@ mechanism /etc/shadow, so the test users live in a test-only passwd file
 instead: saslauthd runs `-a getpwent` under nss_wrapper (Debian
 libnss-wrapper, NSS_WRAPPER_PASSWD), which makes getpwnam(3) read that
 file, with crypt(3) hashes made by openssl. `-d` keeps it in the
-foreground, `-m` puts its socket (`mux`) in the directory.
+foreground, `-m` puts its socket (`mux`) in a short temporary directory
+of its own (a unix socket path must fit in about 100 bytes).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import glob
 import os
 import shutil
 import subprocess
+import tempfile
 import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -44,10 +46,15 @@ def _crypt(password: str) -> str:
 
 
 @contextmanager
-def running_saslauthd(directory: Path, users: Mapping[str, str]) -> Iterator[Path]:
+def running_saslauthd(users: Mapping[str, str]) -> Iterator[Path]:
     """saslauthd knowing `users` (name -> password); yields its socket path."""
     saslauthd, wrapper = need_saslauthd()
-    directory.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="roost-sasl-") as path:
+        yield from _serve(saslauthd, wrapper, Path(path), users)
+
+
+def _serve(saslauthd: str, wrapper: str, directory: Path,
+           users: Mapping[str, str]) -> Iterator[Path]:
     passwd = directory / "passwd"
     passwd.write_text("".join(f"{name}:{_crypt(password)}:{5000 + n}:5000:{name}:/:/bin/false\n"
                               for n, (name, password) in enumerate(users.items())))
