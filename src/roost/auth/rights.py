@@ -65,12 +65,14 @@ class Access:
         """The RFC 4314 rights `who` holds on `mailbox`. Mailboxes that
         delayed delete keeps (under `deletedprefix`) are the administrators'
         alone, whatever ACL they carried, as in Cyrus."""
-        if not who.is_admin and in_deleted_hierarchy(mailbox.name, self.conf.deletedprefix):
+        domain = domain_of(mailbox.name)
+        if not who.administers(domain) and in_deleted_hierarchy(mailbox.name,
+                                                                 self.conf.deletedprefix):
             return ""
         held = acl.granted(who, mailbox.acl)
         if mailbox.owner is not None and mailbox.owner == who.user and not who.anonymous:
             held += self.implicit_owner
-        if who.administers(domain_of(mailbox.name)):
+        if who.administers(domain):
             held += ADMIN_RIGHTS
         return acl.canonical(held)
 
