@@ -139,6 +139,11 @@ class Options:
     newspeer = Str("", "Whitespace-separated news peers [user[:pass]@]host[:port][/wildmat]: fed new articles, allowed IHAVE.")
     allownewnews = Bool(False, "Allow the NNTP NEWNEWS command.")
     nntptimeout = Int(3, "Minutes an idle NNTP connection is kept (at least 3).")
+    # -- search (roost.search.index; docs/search.md)
+    search_engine = Choice(("none", "sqlite", "squat", "xapian"), "sqlite", "Full-text index SEARCH uses: sqlite (FTS5 trigrams; squat and xapian mean it too) or none (scan; Cyrus's default).")
+    search_batchsize = Int(100, "Messages the indexer adds per index transaction (Cyrus: 20).")
+    search_attachment_extractor_url = Str("", "HTTP URL that turns attachments into text for SEARCH FUZZY (Cyrus's extractor protocol: PUT of the part).")
+    search_fuzzy_always = Bool(False, "Treat every SEARCH text key as FUZZY (RFC 6203).", NOT_YET)
     # -- processes
     workers = Int(0, "Worker processes serving connections (0: one per core).")
     worker_heartbeat_timeout = Int(30, "Seconds a silent worker runs before it is replaced (0: never).")

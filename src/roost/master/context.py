@@ -15,6 +15,8 @@ from roost.config import Config
 from roost.master.shutdown import Shutdown
 from roost.net.shared_state import SharedState, open_shared_state
 from roost.net.tls import server_context
+from roost.search.index.api import FullTextIndex
+from roost.search.index.open import open_index
 from roost.store.api import Store
 from roost.store.open import open_store
 from roost.store.scripts import ScriptStore
@@ -39,12 +41,14 @@ class ServerContext:
     scripts: ScriptStore = field(init=False)
     shared: SharedState = field(init=False)
     logins: LoginFlow = field(init=False)
+    search: FullTextIndex | None = field(init=False)
 
     def __post_init__(self) -> None:
         self.access = Access(self.store, self.conf)  # the one rights decision over this store
         self.scripts = SievedirScripts.from_config(self.conf)
         self.shared = open_shared_state(self.conf.configdirectory)
         self.logins = LoginFlow(self.conf, self.creds, self.shared, self.store)
+        self.search = open_index(self.conf)  # SEARCH's candidates (roost.search.index)
 
 
 async def open_context(conf: Config) -> ServerContext:

@@ -102,9 +102,29 @@ def _plan(key: q.Key, mailbox: _Mailbox) -> q.Key:
 
 
 def candidates(planned: q.Key) -> frozenset[int] | None:
-    """The only UIDs that can match, when the plan says (None: any of them)."""
-    if isinstance(planned, q.Matched):
-        return planned.uids
-    if isinstance(planned, q.And) and isinstance(planned.keys[0], q.Matched):
-        return planned.keys[0].uids
+    """The only UIDs that can match, when the plan says (None: any of them).
+
+    AND narrows to the intersection of its parts that say, OR to the union
+    when both sides say; NOT and the other keys do not say.
+    """
+    match planned:
+        case q.Matched(uids):
+            return uids
+        case q.And(keys):
+            sets = [c for c in map(candidates, keys) if c is not None]
+            return frozenset.intersection(*sets) if sets else None
+        case q.Or(left, right):
+            first, second = candidates(left), candidates(right)
+            return None if first is None or second is None else first | second
     return None
+
+
+def certain(planned: q.Key) -> tuple[frozenset[int], q.Key | None]:
+    """Split a top-level ``OR Matched(uids) rest`` (what an index answer
+    makes of BODY / TEXT): the UIDs that match whatever the rest says,
+    and the rest (None when nothing is left to decide)."""
+    if isinstance(planned, q.Matched):
+        return planned.uids, None
+    if isinstance(planned, q.Or) and isinstance(planned.left, q.Matched):
+        return planned.left.uids, planned.right
+    return frozenset(), planned

@@ -18,7 +18,7 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from roost.message import ParsedMessage
 from roost.search import query as q
 from roost.search.evaluate import PARSED_KEYS, Facts, Mailbox, MessageText, any_key, evaluate
-from roost.search.plan import candidates, plan
+from roost.search.plan import candidates, certain, plan
 from roost.store.api import MessageRecord
 
 BATCH = 500  # messages decided between two yields to the event loop
@@ -35,15 +35,16 @@ async def search_uids(key: q.Key, facts: Mapping[int, Facts], box: Mailbox,
 
     A message whose parse or body is gone (expunged meanwhile) does not match.
     """
-    planned = plan(key, facts, box)
-    if isinstance(planned, q.Matched):
-        return sorted(planned.uids)
+    sure, rest = certain(plan(key, facts, box))
+    if rest is None:
+        return sorted(sure)
+    planned = rest
     only = candidates(planned)
-    uids = [u for u in facts if only is None or u in only]
+    uids = [u for u in facts if (only is None or u in only) and u not in sure]
     wants_parsed = any_key(planned, PARSED_KEYS)
     # With no Matched part left, nothing is decided before a load: skip that pass.
     record_decides = any_key(planned, (q.Matched,))
-    found: list[int] = []
+    found: list[int] = list(sure)
     for start in range(0, len(uids), BATCH):
         undecided = [facts[u] for u in uids[start:start + BATCH]]
         if record_decides:

@@ -1,9 +1,9 @@
 """SEARCH / UID SEARCH (RFC 9051 §6.4.4, RFC 3501 §6.4.4), with ESEARCH
 (RFC 4731), SEARCHRES (RFC 5182) and the MODSEQ key (RFC 7162 §3.1.5).
 
-Evaluation is `roost.search.run` (a plan decided by set arithmetic, then
-batches); this module supplies its loaders (parse-once cache, a batch per
-store query as FETCH does; body text) and renders the reply. The parser
+Evaluation is `roost.search.mailbox` (the full-text index's candidates,
+then a plan decided by set arithmetic, then batches); this module
+resolves the session's sets and renders the reply. The parser
 bounds the number of keys and their nesting (`parse_search.MAX_KEYS`,
 `MAX_DEPTH`), so a command's cost is bounded whatever the client sends. The strings of the
 query were decoded from the command's CHARSET by the parser, which also
@@ -12,19 +12,15 @@ refuses charsets it cannot decode; here they are plain text.
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 
 from roost.imap import commands as c
 from roost.imap.selected import SelectedMailbox
 from roost.imap.sequence import SequenceSet
 from roost.imap.session import Session
-from roost.message import ParsedMessage, body_text, header_text
 from roost.search import evaluate as ev
 from roost.search import query as q
-from roost.search.run import search_uids
-from roost.store.api import MessageNotFound, MessageRecord
+from roost.search.mailbox import search_mailbox
 
 
 def scope(s: Session, key: q.Key) -> ev.Mailbox:
@@ -41,38 +37,12 @@ def scope(s: Session, key: q.Key) -> ev.Mailbox:
     return box
 
 
-TEXT_OFF_LOOP = 1 << 20
-"""Bodies above this size are decoded for TEXT/BODY on a thread: a MIME walk
-and decode runs at about 200 MB/s (bench/mboxgen corpus), so 1 MiB is
-~5 ms of the loop, where a thread hop (~0.1 ms) is cheap beside it."""
-
-
-def message_text(raw: bytes, with_header: bool) -> ev.MessageText:
-    """What TEXT and BODY search in (RFC 9051 §6.4.4): decoded, folded."""
-    header = ev.fold(header_text(raw)) if with_header else ""
-    return ev.MessageText(header, ev.fold(body_text(raw)))
-
-
 async def matching_uids(s: Session, key: q.Key) -> list[int]:
-    """The UIDs of the messages `key` matches, ascending."""
+    """The UIDs of the messages `key` matches, ascending (through the
+    full-text index when there is one: roost.search.mailbox)."""
     view = s.mailbox
-    box = scope(s, key)
-    with_header = ev.any_key(key, (q.Text,))
-
-    async def load_parsed(records: Sequence[MessageRecord]) -> Mapping[str, ParsedMessage]:
-        return await s.store.parsed_many([r.blob for r in records])
-
-    async def load_text(record: MessageRecord) -> ev.MessageText | None:
-        try:
-            raw = await s.store.body(record.blob)
-        except MessageNotFound:
-            return None
-        if len(raw) > TEXT_OFF_LOOP:
-            return await asyncio.to_thread(message_text, raw, with_header)
-        return message_text(raw, with_header)
-
-    facts = {uid: ev.Facts(view.records[uid], uid in view.recent) for uid in view.uids}
-    return await search_uids(key, facts, box, load_parsed, load_text)
+    return await search_mailbox(s.store, s.ctx.search, view.info, view.records, view.uids,
+                                key, scope(s, key), view.recent)
 
 
 def saved_result(uids: list[int], returns: frozenset[str]) -> list[int]:

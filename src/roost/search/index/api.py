@@ -1,0 +1,108 @@
+"""The interface to a full-text index, whatever engine serves it.
+
+Indexes are per owner (a user id, or ``SHARED`` for mailboxes without
+one), as Cyrus keeps them per user: a lookup costs what that user's mail
+costs, not the whole site's. Every string here is already folded
+(``roost.search.evaluate.fold``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Literal, Protocol
+
+SHARED = "%shared"
+"""The owner whose index holds the mailboxes no user owns."""
+
+Where = Literal["body", "text", "header"]
+"""BODY (body text), TEXT (header text or body text), a HEADER key (some
+decoded header field value: the index can only narrow, not decide)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Needle:
+    """One searched string and where it must occur."""
+
+    where: Where
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """What the index keeps of one body. `exact` False: the index holds no
+    text for it (too large, or text SQLite cannot store), so every message
+    with this body is searched directly."""
+
+    blob: str
+    header: str
+    body: str
+    fields: str
+    attachments: str = ""
+    exact: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """What the index knows of one mailbox for some needles.
+
+    `upto`: every UID at or below it is indexed unless its body is in
+    `unindexed`; `matches[n]`: the bodies whose text holds needle `n`
+    (exactly for body and text needles, a superset for header ones). A
+    needle the engine cannot look up (trigrams: under 3 characters) has
+    no entry.
+    """
+
+    upto: int
+    unindexed: frozenset[str]
+    matches: Mapping[Needle, frozenset[str]]
+
+
+@dataclass(frozen=True, slots=True)
+class Ranked:
+    """FUZZY (RFC 6203) matches of one mailbox: body -> score in 1..100."""
+
+    upto: int
+    scores: Mapping[str, int]
+
+
+class FullTextIndex(Protocol):
+    """A full-text index of message bodies, per owner."""
+
+    async def lookup(self, owner: str, mailbox_id: int,
+                     needles: Sequence[Needle]) -> Answer | None:
+        """The bodies holding each needle, or None when the owner has no
+        usable index (missing, or of another TEXT_VERSION)."""
+
+    async def fuzzy(self, owner: str, mailbox_id: int, words: str) -> Ranked | None:
+        """Stemmed, ranked matches of free text (RFC 6203 §3); None: no index."""
+
+    # -- feeding (from the indexer's thread; blocking)
+    def marks(self, owner: str) -> dict[int, int]:
+        """Mailbox id -> `upto`, for every mailbox the owner's index covers."""
+
+    def known(self, owner: str, blobs: Sequence[str], *, rebuild: bool = False) -> set[str]:
+        """Those of `blobs` the owner's index (or the one being rebuilt) holds."""
+
+    def add(self, owner: str, mailbox_id: int, upto: int, docs: Sequence[Document], *,
+            rebuild: bool = False) -> None:
+        """Add documents and move the mailbox's mark to `upto`, in one
+        transaction; with `rebuild`, into the index being rebuilt."""
+
+    def start_rebuild(self, owner: str) -> None:
+        """Begin an index built beside the live one (`add(rebuild=True)`)."""
+
+    def finish_rebuild(self, owner: str) -> None:
+        """Swap the rebuilt index in, in one transaction."""
+
+    def optimize(self, owner: str) -> None:
+        """Compact the owner's index (after a batch of additions)."""
+
+    def close(self) -> None:
+        """Close the feeding connections."""
+
+    def owners(self) -> list[str]:
+        """Every owner that has an index."""
+
+    def size(self, owner: str) -> int:
+        """Bytes the owner's index takes on disk."""

@@ -1,0 +1,59 @@
+"""What a message gives the index: the very text SEARCH confirms on.
+
+``header`` and ``body`` are what ``roost.imap.handlers.search`` folds for
+TEXT and BODY (RFC 9051 §6.4.4): the decoded top-level header lines (RFC
+2047) and every text/* part decoded by transfer encoding and charset,
+HTML reduced to its text (``roost.message.body_text``); ``fields`` the
+decoded field values HEADER keys match (RFC 2047 and 2231, from the
+parse-once summary). Because the strings are identical, a trigram match
+on ``body`` or ``header`` *is* the substring match, and the index can
+decide BODY and TEXT alone for the messages it covers.
+
+``attachments``, text a converter drew from non-text parts, feeds only
+FUZZY: SEARCH BODY does not read attachments, and neither does its index.
+
+Change any of these functions (or those they call) and bump TEXT_VERSION:
+an index of another version is ignored until ``roost squatter`` rebuilds it
+(tests/search/test_extract.py pins the text of a sample message).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from roost.message import ParsedMessage, body_text, header_text
+from roost.search.evaluate import fold
+from roost.search.index.api import Document
+
+TEXT_VERSION = 1
+"""Version of the text the index holds; stored with every index."""
+
+MAX_TEXT = 8 << 20
+"""Characters of text above which a body is kept as unindexable (searched
+directly) rather than filling the index: Cyrus cuts at search_maxsize
+(4 MiB a part) and then misses matches; Roost never does."""
+
+#: Text of a message's non-text parts (search_attachment_extractor_url).
+Extractor = Callable[[bytes], str]
+
+
+def document(blob: str, raw: bytes, parsed: ParsedMessage,
+             extractor: Extractor | None = None) -> Document:
+    """The index document of one body."""
+    header = fold(header_text(raw))
+    body = fold(body_text(raw))
+    fields = "\n".join(fold(value) for _, value in parsed.headers_for_search)
+    attachments = fold(extractor(raw)) if extractor is not None else ""
+    if len(header) + len(body) + len(fields) > MAX_TEXT or not _storable(header, body, fields):
+        return Document(blob, "", "", "", exact=False)
+    return Document(blob, header, body, fields, attachments)
+
+
+def _storable(*texts: str) -> bool:
+    """SQLite keeps text as UTF-8: a lone surrogate cannot be stored."""
+    try:
+        for text in texts:
+            text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True

@@ -1,0 +1,69 @@
+"""Search one mailbox of a store, through its full-text index when it has one.
+
+What IMAP SEARCH, `roost search` and the tests share: the loaders of the
+parse-once cache (a batch per store query, as FETCH does) and of the body
+text, and the index narrowing (``roost.search.indexed``) before the run
+(``roost.search.run``). The caller resolves UID and sequence-set keys
+into ``box`` (the sets need a session's view).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Collection, Mapping, Sequence
+
+from roost.message import ParsedMessage, body_text, header_text
+from roost.search import evaluate as ev
+from roost.search import query as q
+from roost.search.index.api import FullTextIndex
+from roost.search.index.feed import owner_of
+from roost.search.indexed import narrow, needles
+from roost.search.run import search_uids
+from roost.store.api import MailboxInfo, MessageNotFound, MessageRecord, Store
+
+TEXT_OFF_LOOP = 1 << 20
+"""Bodies above this size are decoded for TEXT/BODY on a thread: a MIME walk
+and decode runs at about 200 MB/s (bench/mboxgen corpus), so 1 MiB is
+~5 ms of the loop, where a thread hop (~0.1 ms) is cheap beside it."""
+
+
+def message_text(raw: bytes, with_header: bool) -> ev.MessageText:
+    """What TEXT and BODY search in (RFC 9051 §6.4.4): decoded, folded."""
+    header = ev.fold(header_text(raw)) if with_header else ""
+    return ev.MessageText(header, ev.fold(body_text(raw)))
+
+
+async def indexed(index: FullTextIndex | None, info: MailboxInfo,
+                  records: Mapping[int, MessageRecord], key: q.Key) -> q.Key:
+    """`key` narrowed by the mailbox owner's index, meaning the same; as it
+    is when there is no usable index or no text key."""
+    wanted = needles(key)
+    if index is None or not wanted:
+        return key
+    answer = await index.lookup(owner_of(info), info.id, wanted)
+    return key if answer is None else narrow(key, answer, records)
+
+
+async def search_mailbox(store: Store, index: FullTextIndex | None, info: MailboxInfo,
+                         records: Mapping[int, MessageRecord], uids: Sequence[int],
+                         key: q.Key, box: ev.Mailbox,
+                         recent: Collection[int] = ()) -> list[int]:
+    """The UIDs among `uids` (ascending, keys of `records`) that `key`
+    matches, ascending; the same whatever state the index is in."""
+    with_header = ev.any_key(key, (q.Text,))
+    key = await indexed(index, info, records, key)
+
+    async def load_parsed(batch: Sequence[MessageRecord]) -> Mapping[str, ParsedMessage]:
+        return await store.parsed_many([r.blob for r in batch])
+
+    async def load_text(record: MessageRecord) -> ev.MessageText | None:
+        try:
+            raw = await store.body(record.blob)
+        except MessageNotFound:
+            return None
+        if len(raw) > TEXT_OFF_LOOP:
+            return await asyncio.to_thread(message_text, raw, with_header)
+        return message_text(raw, with_header)
+
+    facts = {uid: ev.Facts(records[uid], uid in recent) for uid in uids}
+    return await search_uids(key, facts, box, load_parsed, load_text)

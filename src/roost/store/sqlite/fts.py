@@ -1,0 +1,265 @@
+"""The full-text index on SQLite FTS5: one database file per owner.
+
+Why FTS5 with the trigram tokenizer (docs/search.md has the figures): it
+is the one embedded engine measured whose matches are substrings, as RFC
+9051 §6.4.4 wants (`BODY "ell"` matches "hello"); a word engine (FTS5
+unicode61, Xapian) cannot find "nvoic" in "invoice". The tokenizer runs
+case-sensitively over text already folded by the caller, so a phrase match
+on a column is exactly `needle in text`. The `fuzzy` table (unicode61 with
+the Porter stemmer) serves only SEARCH FUZZY (RFC 6203), ranked by bm25.
+
+Tables are contentless (the text is the mail's; keeping a second copy
+would double the index) and rows are never deleted: a body expunged
+everywhere leaves a row that only costs space, until a rebuild. A rebuild
+fills `*_new` tables beside the live ones and swaps them in with one
+transaction. The index is rebuildable, so commits are not synced
+(synchronous=NORMAL: a crash may lose the last batches, with their marks).
+
+Invariants: one connection per thread; a missing file is "no index" to a
+reader, never created by one.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import sqlite3
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from urllib.parse import quote, unquote
+
+from roost.search.index.api import Answer, Document, Needle, Ranked
+
+SUFFIX = ".fts.db"
+TABLES = ("docs", "text", "fuzzy", "marks")
+_COLUMNS = {"body": "body", "text": "{header body}", "header": "fields"}
+_WORD = re.compile(r"\w+")
+TRIGRAM = 3  # the shortest needle the trigram tokenizer can look up
+CHUNK = 500  # host parameters per IN (...) list
+
+
+def _schema(suffix: str) -> list[str]:
+    return [
+        (f"CREATE TABLE docs{suffix} (docid INTEGER PRIMARY KEY, blob TEXT NOT NULL UNIQUE,"
+        " exact INTEGER NOT NULL)"),
+        (f"CREATE VIRTUAL TABLE text{suffix} USING fts5(header, body, fields, content='',"
+        " tokenize='trigram case_sensitive 1')"),
+        (f"CREATE VIRTUAL TABLE fuzzy{suffix} USING fts5(header, body, attachments, content='',"
+        " tokenize='porter unicode61 remove_diacritics 2')"),
+        f"CREATE TABLE marks{suffix} (mailbox_id INTEGER PRIMARY KEY, upto INTEGER NOT NULL)",
+    ]
+
+
+def phrase(text: str) -> str:
+    """An FTS5 string: the text taken literally (a `"` is doubled)."""
+    return '"' + text.replace('"', '""') + '"'
+
+
+def answerable(needle: str) -> bool:
+    """Whether the trigram index can look `needle` up: it has a trigram,
+    and no NUL (FTS5 reads its query as a C string)."""
+    return len(needle) >= TRIGRAM and "\x00" not in needle
+
+
+def fuzzy_query(words: str) -> str | None:
+    """Every word of free text, each quoted, all required (RFC 6203 leaves
+    the meaning of FUZZY to the server); None when it has no word."""
+    found = _WORD.findall(words)
+    return " ".join(phrase(w) for w in found) if found else None
+
+
+class FtsIndex:
+    """`FullTextIndex` on one FTS5 database per owner under `root`."""
+
+    def __init__(self, root: Path, text_version: int) -> None:
+        self.root = root
+        self.text_version = text_version
+        self._writers: dict[str, sqlite3.Connection] = {}
+
+    def path(self, owner: str) -> Path:
+        """The owner's file; the name is the quoted id, so any id is safe."""
+        return self.root / (quote(owner, safe="@+-_") + SUFFIX)
+
+    def _open(self, path: Path) -> sqlite3.Connection:
+        db = sqlite3.connect(path, isolation_level=None, timeout=30.0, check_same_thread=False)
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=NORMAL")
+        return db
+
+    def _reader(self, owner: str) -> sqlite3.Connection | None:
+        """A connection to a usable index, or None (missing, other version)."""
+        path = self.path(owner)
+        if not path.exists():
+            return None
+        db = self._open(path)
+        try:
+            row = db.execute("SELECT value FROM meta WHERE key = 'text_version'").fetchone()
+        except sqlite3.OperationalError:
+            row = None  # created, schema not yet committed
+        if row is None or int(row[0]) != self.text_version:
+            db.close()
+            return None
+        return db
+
+    def _writer(self, owner: str) -> sqlite3.Connection:
+        """The feeding thread's connection, creating the index if needed."""
+        db = self._writers.get(owner)
+        if db is None:
+            self.root.mkdir(parents=True, exist_ok=True)
+            db = self._writers[owner] = self._open(self.path(owner))
+            db.execute("PRAGMA auto_vacuum=INCREMENTAL")  # takes effect on a new file only
+            db.execute("BEGIN IMMEDIATE")
+            if db.execute("SELECT 1 FROM sqlite_master WHERE name = 'meta'").fetchone() is None:
+                db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+                for statement in _schema(""):
+                    db.execute(statement)
+                db.execute("INSERT INTO meta VALUES ('text_version', ?)", (self.text_version,))
+            db.execute("COMMIT")
+        return db
+
+    # -- reading (any thread)
+    async def lookup(self, owner: str, mailbox_id: int,
+                     needles: Sequence[Needle]) -> Answer | None:
+        return await asyncio.to_thread(self._lookup, owner, mailbox_id, needles)
+
+    def _lookup(self, owner: str, mailbox_id: int, needles: Sequence[Needle]) -> Answer | None:
+        db = self._reader(owner)
+        if db is None:
+            return None
+        try:
+            db.execute("BEGIN")  # one snapshot for the mark and the matches
+            row = db.execute("SELECT upto FROM marks WHERE mailbox_id = ?",
+                             (mailbox_id,)).fetchone()
+            unindexed = frozenset(b for (b,) in db.execute(
+                "SELECT blob FROM docs WHERE exact = 0"))
+            matches = {}
+            for needle in needles:
+                if not answerable(needle.text):
+                    continue  # the caller searches directly
+                query = f"{_COLUMNS[needle.where]} : {phrase(needle.text)}"
+                matches[needle] = frozenset(b for (b,) in db.execute(
+                    "SELECT d.blob FROM text JOIN docs d ON d.docid = text.rowid"
+                    " WHERE text MATCH ?", (query,)))
+            db.execute("COMMIT")
+        finally:
+            db.close()
+        return Answer(row[0] if row else 0, unindexed, matches)
+
+    async def fuzzy(self, owner: str, mailbox_id: int, words: str) -> Ranked | None:
+        return await asyncio.to_thread(self._fuzzy, owner, mailbox_id, words)
+
+    def _fuzzy(self, owner: str, mailbox_id: int, words: str) -> Ranked | None:
+        db = self._reader(owner)
+        if db is None:
+            return None
+        query = fuzzy_query(words)
+        try:
+            db.execute("BEGIN")
+            row = db.execute("SELECT upto FROM marks WHERE mailbox_id = ?",
+                             (mailbox_id,)).fetchone()
+            ranks = [] if query is None else db.execute(
+                "SELECT d.blob, -bm25(fuzzy) FROM fuzzy JOIN docs d ON d.docid = fuzzy.rowid"
+                " WHERE fuzzy MATCH ?", (query,)).fetchall()
+            db.execute("COMMIT")
+        finally:
+            db.close()
+        best = max((r for _, r in ranks), default=0.0)
+        # RFC 6203 §4: relevancy is 1..100, the best match scoring highest.
+        scores = {blob: max(1, min(100, round(100 * r / best))) if best > 0 else 1
+                  for blob, r in ranks}
+        return Ranked(row[0] if row else 0, scores)
+
+    def owners(self) -> list[str]:
+        if not self.root.is_dir():
+            return []
+        return sorted(unquote(p.name[:-len(SUFFIX)]) for p in self.root.glob("*" + SUFFIX))
+
+    def size(self, owner: str) -> int:
+        base = self.path(owner)
+        return sum(p.stat().st_size for p in (base, base.with_name(base.name + "-wal"))
+                   if p.exists())
+
+    # -- feeding (one thread)
+    def marks(self, owner: str) -> dict[int, int]:
+        db = self._reader(owner)
+        if db is None:
+            return {}
+        try:
+            return dict(db.execute("SELECT mailbox_id, upto FROM marks").fetchall())
+        finally:
+            db.close()
+
+    def known(self, owner: str, blobs: Sequence[str], *, rebuild: bool = False) -> set[str]:
+        db = self._writer(owner)
+        suffix = "_new" if rebuild else ""
+        found: set[str] = set()
+        for part in _chunks(list(blobs)):
+            marks = ",".join("?" * len(part))
+            found.update(b for (b,) in db.execute(
+                f"SELECT blob FROM docs{suffix} WHERE blob IN ({marks})", part))
+        return found
+
+    def add(self, owner: str, mailbox_id: int, upto: int, docs: Sequence[Document], *,
+            rebuild: bool = False) -> None:
+        self._insert(self._writer(owner), "_new" if rebuild else "", mailbox_id, upto, docs)
+
+    def start_rebuild(self, owner: str) -> None:
+        db = self._writer(owner)
+        db.execute("BEGIN IMMEDIATE")
+        for table in TABLES:
+            db.execute(f"DROP TABLE IF EXISTS {table}_new")
+        for statement in _schema("_new"):
+            db.execute(statement)
+        db.execute("COMMIT")
+
+    def finish_rebuild(self, owner: str) -> None:
+        db = self._writer(owner)
+        db.execute("BEGIN IMMEDIATE")
+        for table in TABLES:
+            db.execute(f"DROP TABLE {table}")
+            db.execute(f"ALTER TABLE {table}_new RENAME TO {table}")
+        db.execute("UPDATE meta SET value = ? WHERE key = 'text_version'", (self.text_version,))
+        db.execute("COMMIT")
+        self.optimize(owner)
+
+    def optimize(self, owner: str) -> None:
+        """Merge the index's segments into one (faster queries) and give the
+        pages a swap or merge freed back to the file system."""
+        db = self._writer(owner)
+        db.execute("INSERT INTO text (text) VALUES ('optimize')")
+        db.execute("INSERT INTO fuzzy (fuzzy) VALUES ('optimize')")
+        db.execute("PRAGMA incremental_vacuum")
+
+    def _insert(self, db: sqlite3.Connection, suffix: str, mailbox_id: int, upto: int,
+                docs: Sequence[Document]) -> None:
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            for doc in docs:
+                cursor = db.execute(
+                    f"INSERT OR IGNORE INTO docs{suffix} (blob, exact) VALUES (?, ?)",
+                    (doc.blob, int(doc.exact)))
+                if cursor.rowcount == 0 or not doc.exact:
+                    continue  # another indexer got there first, or nothing to keep
+                docid = cursor.lastrowid
+                db.execute(f"INSERT INTO text{suffix} (rowid, header, body, fields)"
+                           " VALUES (?, ?, ?, ?)", (docid, doc.header, doc.body, doc.fields))
+                db.execute(f"INSERT INTO fuzzy{suffix} (rowid, header, body, attachments)"
+                           " VALUES (?, ?, ?, ?)", (docid, doc.header, doc.body, doc.attachments))
+            db.execute(
+                f"INSERT INTO marks{suffix} (mailbox_id, upto) VALUES (?, ?) ON CONFLICT"
+                " (mailbox_id) DO UPDATE SET upto = max(upto, excluded.upto)",
+                (mailbox_id, upto))
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+
+    def close(self) -> None:
+        for db in self._writers.values():
+            db.close()
+        self._writers.clear()
+
+
+def _chunks(items: list[str]) -> Iterator[list[str]]:
+    for start in range(0, len(items), CHUNK):
+        yield items[start:start + CHUNK]

@@ -1,0 +1,115 @@
+"""The FTS5 engine (roost.store.sqlite.fts): trigram phrase = substring,
+the rebuild swap, versions, and the extracted text it relies on."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+import tempfile
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from tests.search.mail import message
+
+from roost.message import parse_message
+from roost.search.index.api import Document, Needle
+from roost.search.index.extract import MAX_TEXT, TEXT_VERSION, document
+from roost.store.sqlite.fts import FtsIndex
+
+ALPHABET = st.sampled_from(list("abcAB é\"'*():-^\n\t.ßЖ請求") + ["\x00", "\U0001f600"])
+texts = st.text(ALPHABET, max_size=30)
+
+
+def doc(blob: str, body: str, header: str = "", fields: str = "") -> Document:
+    return Document(blob, header, body, fields)
+
+
+@settings(max_examples=200, deadline=None)
+@given(bodies=st.lists(texts, min_size=1, max_size=5), needle=texts)
+def test_trigram_phrase_is_exactly_substring(bodies: list[str], needle: str) -> None:
+    """For needles of three characters or more the match set is exactly
+    the bodies holding the needle; shorter ones (and NULs) are not answered."""
+    with tempfile.TemporaryDirectory() as tmp:
+        index = FtsIndex(Path(tmp), TEXT_VERSION)
+        index.add("bob", 1, len(bodies), [doc(str(n), b) for n, b in enumerate(bodies)])
+        answer = asyncio.run(index.lookup("bob", 1, [Needle("body", needle)]))
+        index.close()
+    assert answer is not None
+    if len(needle) < 3 or "\x00" in needle:
+        assert Needle("body", needle) not in answer.matches
+    else:
+        expected = {str(n) for n, b in enumerate(bodies) if needle in b}
+        assert answer.matches[Needle("body", needle)] == expected
+
+
+def test_text_needle_is_header_or_body_never_across(tmp_path: Path) -> None:
+    index = FtsIndex(tmp_path, TEXT_VERSION)
+    index.add("bob", 1, 2, [doc("a", "tail", header="subject: head"), doc("b", "x", "y")])
+    answer = asyncio.run(index.lookup("bob", 1, [Needle("text", "head"), Needle("text", "headtail"),
+                                                 Needle("body", "head")]))
+    assert answer is not None
+    assert answer.matches == {Needle("text", "head"): {"a"}, Needle("text", "headtail"): set(),
+                              Needle("body", "head"): set()}
+
+
+def test_rebuild_is_invisible_until_swapped(tmp_path: Path) -> None:
+    index = FtsIndex(tmp_path, TEXT_VERSION)
+    index.add("bob", 7, 1, [doc("old", "hello")])
+    index.start_rebuild("bob")
+    index.add("bob", 7, 5, [doc("new", "hello")], rebuild=True)
+    during = asyncio.run(index.lookup("bob", 7, [Needle("body", "hello")]))
+    assert during is not None and (during.upto, set(during.matches.values())) == (1, {frozenset({"old"})})
+    index.finish_rebuild("bob")
+    after = asyncio.run(index.lookup("bob", 7, [Needle("body", "hello")]))
+    assert after is not None and (after.upto, set(after.matches.values())) == (5, {frozenset({"new"})})
+
+
+def test_missing_or_other_version_is_no_index(tmp_path: Path) -> None:
+    index = FtsIndex(tmp_path, TEXT_VERSION)
+    assert asyncio.run(index.lookup("bob", 1, [Needle("body", "abc")])) is None
+    index.add("bob", 1, 1, [doc("a", "abc")])
+    newer = FtsIndex(tmp_path, TEXT_VERSION + 1)
+    assert asyncio.run(newer.lookup("bob", 1, [Needle("body", "abc")])) is None
+    assert asyncio.run(newer.fuzzy("bob", 1, "abc")) is None
+
+
+def test_owner_ids_become_safe_file_names(tmp_path: Path) -> None:
+    index = FtsIndex(tmp_path, TEXT_VERSION)
+    for owner in ("bob@example.com", "../evil", "%shared", "a/b"):
+        index.add(owner, 1, 1, [doc("a", "abc")])
+    assert sorted(index.owners()) == sorted(("bob@example.com", "../evil", "%shared", "a/b"))
+    assert all(p.parent == tmp_path for p in tmp_path.iterdir())
+
+
+def test_unindexable_body_is_reported(tmp_path: Path) -> None:
+    index = FtsIndex(tmp_path, TEXT_VERSION)
+    raw = message("s", "x" * (MAX_TEXT + 1), 0)
+    big = document("big", raw, parse_message(raw))
+    assert not big.exact
+    index.add("bob", 1, 1, [big])
+    answer = asyncio.run(index.lookup("bob", 1, [Needle("body", "xxx")]))
+    assert answer is not None and answer.unindexed == {"big"}
+
+
+def test_index_text_is_pinned() -> None:
+    """If this changes, bump TEXT_VERSION: old indexes hold the old text."""
+    raw = message("Grüße café", "Hello\nline <b>", 4)
+    got = document("k", raw, parse_message(raw))
+    assert (got.header, got.body, got.fields) == (
+        ("from: jürgen <j@example.com>\nto: bob@example.com\nsubject: grüsse café\n"
+        "mime-version: 1.0\ncontent-type: multipart/mixed; boundary=\"b\""),
+        "hello\r\nline <b>\n hello\r\nline   ",
+        "jürgen <j@example.com>\nbob@example.com\ngrüsse café\n1.0\nmultipart/mixed; boundary=\"b\"")
+    assert TEXT_VERSION == 1
+
+
+def test_fuzzy_ranks_stemmed_words(tmp_path: Path) -> None:
+    index = FtsIndex(tmp_path, TEXT_VERSION)
+    index.add("bob", 1, 3, [doc("a", "running running runs"), doc("b", "he runs"),
+                            doc("c", "walking")])
+    ranked = asyncio.run(index.fuzzy("bob", 1, "run"))
+    assert ranked is not None
+    assert set(ranked.scores) == {"a", "b"} and ranked.scores["a"] == 100
+    assert 1 <= ranked.scores["b"] <= 100
+    assert sqlite3.sqlite_version_info >= (3, 34)  # trigram tokenizer

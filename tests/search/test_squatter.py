@@ -1,0 +1,114 @@
+"""`roost squatter` and `roost search` as separate processes beside the
+store, as an admin runs them; and IMAP SEARCH through the index."""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+import sys
+
+from tests.harness.imap import ImapTranscript
+from tests.harness.site import Site
+from tests.search.mail import message
+from tests.tools.damage import tool
+
+from roost.search.index.open import open_index
+from roost.store.open import open_store
+
+
+async def fill(site: Site, mailboxes: dict[str, list[str]]) -> None:
+    """Create each mailbox with one message per body text."""
+    store = open_store(site.conf)
+    try:
+        for name, bodies in mailboxes.items():
+            info = await store.create_mailbox(name)
+            for body in bodies:
+                await store.append(info.id, message("note", body, 0))
+    finally:
+        await store.close()
+
+
+def marks(site: Site, owner: str) -> dict[int, int]:
+    index = open_index(site.conf)
+    assert index is not None
+    return index.marks(owner)
+
+
+async def test_squatter_builds_and_search_uses_it(site: Site) -> None:
+    await fill(site, {"user.bob": ["hello there", "yellow", "nothing"],
+                      "user.bob.Sent": ["shell"], "user.alice": ["hello"]})
+    status, out, err = await tool(site, "squatter", "-v", "user.bob")
+    assert (status, err) == (0, "")
+    assert "user.bob: indexed 3 messages up to UID 3" in out
+    assert "user.bob.Sent: indexed 1 messages" in out  # a rebuild takes the owner's all
+    assert marks(site, "alice") == {}
+    assert await tool(site, "search", "-x", "user.bob", 'BODY "ell"') == (
+        0, "1 2\n# 2 of 3 messages; indexed up to UID 3 of 3\n", "")
+    assert await tool(site, "search", "user.alice", 'BODY "ell"') == (0, "1\n", "")
+
+
+async def test_incremental_and_skip(site: Site) -> None:
+    await fill(site, {"user.bob": ["hello"]})
+    assert (await tool(site, "squatter", "-i"))[0] == 0
+    await fill(site, {"user.bob.Sent": ["yellow"]})
+    status, out, _ = await tool(site, "squatter", "-i", "-v")
+    assert status == 0 and "user.bob.Sent: indexed 1 messages" in out
+    assert "user.bob:" not in out  # unchanged: nothing to add
+    status, out, _ = await tool(site, "squatter", "-s", "-v")
+    assert (status, out.splitlines()[-1]) == (0, "0 messages (0 bodies) in 0 mailboxes"
+                                              " indexed in " + out.split(" in ")[-1].strip())
+
+
+async def test_search_with_bad_criteria_fails_cleanly(site: Site) -> None:
+    await fill(site, {"user.bob": ["hello"]})
+    status, out, err = await tool(site, "search", "user.bob", "BODY")
+    assert status == 1 and out == "" and "bad criteria" in err
+    status, _, err = await tool(site, "search", "user.nobody", "ALL")
+    assert status == 1 and "Mailbox does not exist" in err
+
+
+async def test_rolling_mode_follows_new_mail_and_stops_on_sigterm(site: Site) -> None:
+    await fill(site, {"user.bob": ["hello"]})
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "roost.cli", "squatter", "-C", str(site.conf_path), "-R")
+    try:
+        await fill(site, {"user.bob.Later": ["yellow", "mellow"]})
+        store = open_store(site.conf)
+        try:
+            later = await store.get_mailbox("user.bob.Later")
+        finally:
+            await store.close()
+        for _ in range(200):  # bounded: 20 s
+            if marks(site, "bob").get(later.id) == 2:
+                break
+            await asyncio.sleep(0.1)
+        assert marks(site, "bob").get(later.id) == 2
+        proc.send_signal(signal.SIGTERM)
+        assert await asyncio.wait_for(proc.wait(), 20) == 0
+    finally:
+        if proc.returncode is None:
+            proc.kill()
+            await proc.wait()
+
+
+async def test_imap_search_through_the_index(site: Site, imap: ImapTranscript) -> None:
+    """RFC 9051 §6.4.4 substring semantics with the index in use; a message
+    delivered after indexing is found too (searched directly)."""
+    assert (await tool(site, "squatter"))[0] == 0
+    assert marks(site, "bob")  # the fixture's INBOX is indexed
+    await imap.select("INBOX")
+    await imap.play("""
+        C: a2 SEARCH BODY "ody"
+        S: * SEARCH 1 2
+        S: a2 OK {…}
+        C: a3 APPEND INBOX {39+}
+        C: Subject: late
+        C:
+        C: somebody arrived later
+        S: * 3 EXISTS
+        S: * 3 RECENT
+        S: a3 OK {…}
+        C: a4 UID SEARCH RETURN (COUNT) TEXT "SOMEBODY"
+        S: * ESEARCH (TAG "a4") UID COUNT 1
+        S: a4 OK {…}
+    """)
