@@ -71,7 +71,7 @@ def test_missing_or_other_version_is_no_index(tmp_path: Path) -> None:
     index.add("bob", 1, 1, [doc("a", "abc")])
     newer = FtsIndex(tmp_path, TEXT_VERSION + 1)
     assert asyncio.run(newer.lookup("bob", 1, [Needle("body", "abc")])) is None
-    assert asyncio.run(newer.fuzzy("bob", 1, "abc")) is None
+    assert asyncio.run(newer.fuzzy("bob", 1, Needle("body", "abc"))) is None
 
 
 def test_owner_ids_become_safe_file_names(tmp_path: Path) -> None:
@@ -108,7 +108,7 @@ def test_fuzzy_ranks_stemmed_words(tmp_path: Path) -> None:
     index = FtsIndex(tmp_path, TEXT_VERSION)
     index.add("bob", 1, 3, [doc("a", "running running runs"), doc("b", "he runs"),
                             doc("c", "walking")])
-    ranked = asyncio.run(index.fuzzy("bob", 1, "run"))
+    ranked = asyncio.run(index.fuzzy("bob", 1, Needle("body", "run")))
     assert ranked is not None
     assert set(ranked.scores) == {"a", "b"} and ranked.scores["a"] == 100
     assert 1 <= ranked.scores["b"] <= 100

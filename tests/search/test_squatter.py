@@ -112,3 +112,23 @@ async def test_imap_search_through_the_index(site: Site, imap: ImapTranscript) -
         S: * ESEARCH (TAG "a4") UID COUNT 1
         S: a4 OK {…}
     """)
+
+
+async def test_fuzzy_search_ranks_stemmed_words(site: Site, imap: ImapTranscript) -> None:
+    """RFC 6203: FUZZY BODY "runs" also finds "running" once indexed, with
+    RELEVANCY scores 1..100 in ALL's order; exact matches stay in."""
+    await fill(site, {"user.bob.Fuzzy": ["running running", "she runs", "walking", "reruns"]})
+    assert (await tool(site, "squatter"))[0] == 0
+    await imap.select("Fuzzy")
+    seen = await imap.play("""
+        C: a2 SEARCH BODY "runs"
+        S: * SEARCH 2 4
+        S: a2 OK {…}
+        C: a3 SEARCH RETURN (ALL RELEVANCY) FUZZY BODY "runs"
+        S: * ESEARCH (TAG "a3") ALL 1:2,4 RELEVANCY ({…})
+        S: a3 OK {…}
+        C: a4 SEARCH RETURN (RELEVANCY) BODY "runs"
+        S: a4 BAD {…}
+    """)
+    scores = [int(n) for n in seen[2].rpartition("(")[2].rstrip(")").split()]
+    assert len(scores) == 3 and max(scores) == 100 and min(scores) >= 1

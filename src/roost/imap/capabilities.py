@@ -30,6 +30,7 @@ CAPABILITIES: tuple[tuple[str, str, str], ...] = (
     ("SPECIAL-USE", "RFC 6154", "always"),
     ("ESEARCH", "RFC 4731", "always"),
     ("SEARCHRES", "RFC 5182", "always"),
+    ("SEARCH=FUZZY", "RFC 6203", "always"),
     ("BINARY", "RFC 3516", "always"),
     ("STATUS=SIZE", "RFC 8438", "always"),
     ("MULTIAPPEND", "RFC 3502", "always"),

@@ -13,9 +13,10 @@ import re
 from roost.imap import commands as c
 from roost.imap.parse_lexer import NUMBER64_MAX, Bad, Cursor
 from roost.search import query as q
+from roost.search.evaluate import any_key
 
-#: RFC 4731 §3.1 return options.
-RETURN_OPTIONS = frozenset({"MIN", "MAX", "ALL", "COUNT", "SAVE"})
+#: RFC 4731 §3.1 return options, and RELEVANCY (RFC 6203 §4).
+RETURN_OPTIONS = frozenset({"MIN", "MAX", "ALL", "COUNT", "SAVE", "RELEVANCY"})
 #: IANA charsets accepted by SEARCH CHARSET, all known to Python's codecs.
 #: A list rather than codecs.lookup(): Python also knows codecs such as
 #: rot13 and unicode_escape that are not charsets.
@@ -75,6 +76,8 @@ def parse_search(cur: Cursor, uid: bool) -> c.Search:
         cur.sp()
     keys = _SearchParser(cur, charset or "UTF-8").key_list(0)
     query = keys[0] if len(keys) == 1 else q.And(tuple(keys))
+    if returns is not None and "RELEVANCY" in returns and not any_key(query, (q.Fuzzy,)):
+        raise cur.bad("RELEVANCY needs a FUZZY search key")  # RFC 6203 §4: MUST NOT
     return c.Search(cur.tag, uid, query, charset, returns)
 
 
@@ -129,6 +132,8 @@ class _SearchParser:
         cur.sp()
         if name == "NOT":
             return q.Not(self.key(depth + 1))
+        if name == "FUZZY":  # RFC 6203 §3
+            return q.Fuzzy(self.key(depth + 1))
         if name == "OR":
             left = self.key(depth + 1)
             cur.sp()

@@ -83,8 +83,8 @@ def any_key(key: q.Key, wanted: tuple[type, ...]) -> bool:
             return any(any_key(k, wanted) for k in keys)
         case q.Or(left, right):
             return any_key(left, wanted) or any_key(right, wanted)
-        case q.Not(inner):
-            return any_key(inner, wanted)
+        case q.Not(inner) | q.Fuzzy(inner):
+            return isinstance(key, wanted) or any_key(inner, wanted)
     return isinstance(key, wanted)
 
 
@@ -102,7 +102,7 @@ def set_keys(key: q.Key) -> list[q.Uid | q.SeqSet]:
             return [s for k in keys for s in set_keys(k)]
         case q.Or(left, right):
             return set_keys(left) + set_keys(right)
-        case q.Not(inner):
+        case q.Not(inner) | q.Fuzzy(inner):
             return set_keys(inner)
     return []
 
@@ -170,6 +170,8 @@ def evaluate(key: q.Key, facts: Facts, box: Mailbox) -> Verdict:
         case q.Not(inner):
             value = evaluate(inner, facts, box)
             return None if value is None else not value
+        case q.Fuzzy(inner):  # without an index's stemmed matches: exactly
+            return evaluate(inner, facts, box)
         # What a planned query (roost.search.plan) is mostly made of, early:
         # a match statement tries its cases in order.
         case q.Matched(uids):

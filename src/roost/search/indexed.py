@@ -15,15 +15,19 @@ and OR as well as AND:
 body the index keeps as unindexable; when there are none the BODY / TEXT
 key is just ``Matched(hits)``. The answer therefore never depends on how
 current the index is, only the cost does.
+
+Under FUZZY (RFC 6203) the messages the index ranks by stemmed words are
+added to the exact matches: fuzzy answers grow with the index (§3 allows
+them to differ from search to search); exact ones never change.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 
 from roost.search import query as q
 from roost.search.evaluate import fold
-from roost.search.index.api import Answer, Needle
+from roost.search.index.api import Answer, Needle, Ranked
 from roost.store.api import MessageRecord
 
 
@@ -39,58 +43,74 @@ def needle_of(key: q.Key) -> Needle | None:
     return None
 
 
-def needles(key: q.Key) -> list[Needle]:
-    """Every needle of the query, once each, in order."""
+def needles(key: q.Key, *, fuzzy: bool = False, under: bool = False) -> list[Needle]:
+    """Every needle of the query (with `fuzzy`: only those under FUZZY),
+    once each, in order."""
     match key:
         case q.And(keys):
-            found = [n for k in keys for n in needles(k)]
+            found = [n for k in keys for n in needles(k, fuzzy=fuzzy, under=under)]
         case q.Or(left, right):
-            found = needles(left) + needles(right)
+            found = (needles(left, fuzzy=fuzzy, under=under)
+                     + needles(right, fuzzy=fuzzy, under=under))
         case q.Not(inner):
-            found = needles(inner)
+            found = needles(inner, fuzzy=fuzzy, under=under)
+        case q.Fuzzy(inner):
+            found = needles(inner, fuzzy=fuzzy, under=True)
         case _:
             needle = needle_of(key)
-            found = [] if needle is None else [needle]
+            found = [] if needle is None or (fuzzy and not under) else [needle]
     return list(dict.fromkeys(found))
 
 
 class _Sets:
     """The mailbox's UID sets an answer gives, each computed once."""
 
-    def __init__(self, answer: Answer, records: Mapping[int, MessageRecord]) -> None:
+    def __init__(self, answer: Answer, ranked: Mapping[Needle, Ranked],
+                 records: Mapping[int, MessageRecord]) -> None:
         self.answer = answer
+        self.ranked = ranked
         self.records = records
         self.unindexed = frozenset(
             u for u, r in records.items() if u > answer.upto or r.blob in answer.unindexed)
-        self._hits: dict[Needle, frozenset[int]] = {}
 
-    def hits(self, needle: Needle) -> frozenset[int]:
-        found = self._hits.get(needle)
-        if found is None:
-            bodies = self.answer.matches[needle]
-            found = self._hits[needle] = frozenset(
-                u for u, r in self.records.items() if r.blob in bodies)
-        return found
+    def holding(self, bodies: Collection[str]) -> frozenset[int]:
+        """The UIDs of the mailbox whose body is one of `bodies`."""
+        return frozenset(u for u, r in self.records.items() if r.blob in bodies)
 
 
-def narrow(key: q.Key, answer: Answer, records: Mapping[int, MessageRecord]) -> q.Key:
+def narrow(key: q.Key, answer: Answer, records: Mapping[int, MessageRecord],
+           ranked: Mapping[Needle, Ranked] | None = None) -> q.Key:
     """`key` with every text key the index answered replaced by its equal
-    over UID sets (module docstring); `records` are the mailbox's, by UID."""
-    return _narrow(key, _Sets(answer, records))
+    over UID sets (module docstring); `records` are the mailbox's, by UID.
+    Under FUZZY, the messages `ranked` by their stemmed words match too
+    (RFC 6203 lets the server decide what fuzzy means)."""
+    return _narrow(key, _Sets(answer, ranked or {}, records), False)
 
 
-def _narrow(key: q.Key, sets: _Sets) -> q.Key:
+def _narrow(key: q.Key, sets: _Sets, fuzzy: bool) -> q.Key:
     match key:
         case q.And(keys):
-            return q.And(tuple(_narrow(k, sets) for k in keys))
+            return q.And(tuple(_narrow(k, sets, fuzzy) for k in keys))
         case q.Or(left, right):
-            return q.Or(_narrow(left, sets), _narrow(right, sets))
+            return q.Or(_narrow(left, sets, fuzzy), _narrow(right, sets, fuzzy))
         case q.Not(inner):
-            return q.Not(_narrow(inner, sets))
+            return q.Not(_narrow(inner, sets, fuzzy))
+        case q.Fuzzy(inner):
+            return _narrow(inner, sets, True)
     needle = needle_of(key)
-    if needle is None or needle not in sets.answer.matches:
+    if needle is None:
         return key
-    hits = sets.hits(needle)
+    exact = _exact(key, needle, sets)
+    if fuzzy and needle in sets.ranked:
+        return q.Or(q.Matched(sets.holding(sets.ranked[needle].scores)), exact)
+    return exact
+
+
+def _exact(key: q.Key, needle: Needle, sets: _Sets) -> q.Key:
+    """The text key over UID sets, where the index answered it."""
+    if needle not in sets.answer.matches:
+        return key
+    hits = sets.holding(sets.answer.matches[needle])
     if needle.where == "header":
         return q.And((q.Matched(hits | sets.unindexed), key))
     if not sets.unindexed:

@@ -15,7 +15,7 @@ from collections.abc import Collection, Mapping, Sequence
 from roost.message import ParsedMessage, body_text, header_text
 from roost.search import evaluate as ev
 from roost.search import query as q
-from roost.search.index.api import FullTextIndex
+from roost.search.index.api import FullTextIndex, Needle, Ranked
 from roost.search.index.feed import owner_of
 from roost.search.indexed import narrow, needles
 from roost.search.run import search_uids
@@ -35,13 +35,37 @@ def message_text(raw: bytes, with_header: bool) -> ev.MessageText:
 
 async def indexed(index: FullTextIndex | None, info: MailboxInfo,
                   records: Mapping[int, MessageRecord], key: q.Key) -> q.Key:
-    """`key` narrowed by the mailbox owner's index, meaning the same; as it
-    is when there is no usable index or no text key."""
+    """`key` narrowed by the mailbox owner's index, meaning the same (FUZZY
+    keys: more, roost.search.indexed); as it is when there is no usable
+    index or no text key."""
     wanted = needles(key)
     if index is None or not wanted:
         return key
     answer = await index.lookup(owner_of(info), info.id, wanted)
-    return key if answer is None else narrow(key, answer, records)
+    if answer is None:
+        return key
+    return narrow(key, answer, records, await ranks(index, info, key))
+
+
+async def ranks(index: FullTextIndex, info: MailboxInfo, key: q.Key) -> dict[Needle, Ranked]:
+    """The index's ranking of each needle under FUZZY in `key`."""
+    ranked = {}
+    for needle in needles(key, fuzzy=True):
+        found = await index.fuzzy(owner_of(info), info.id, needle)
+        if found is not None:
+            ranked[needle] = found
+    return ranked
+
+
+async def relevancy(index: FullTextIndex | None, info: MailboxInfo,
+                    records: Mapping[int, MessageRecord], key: q.Key,
+                    uids: Sequence[int]) -> list[int]:
+    """RFC 6203 §4 scores (1..100) of matched `uids`: the best the index
+    gives the message for any FUZZY needle; 1 where it gave none (not yet
+    indexed, or matched only as a substring inside a word)."""
+    ranked = {} if index is None else await ranks(index, info, key)
+    return [max((r.scores.get(records[u].blob, 1) for r in ranked.values()), default=1)
+            for u in uids]
 
 
 async def search_mailbox(store: Store, index: FullTextIndex | None, info: MailboxInfo,

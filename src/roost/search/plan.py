@@ -94,6 +94,9 @@ def _plan(key: q.Key, mailbox: _Mailbox) -> q.Key:
             if isinstance(negated, q.Matched):
                 return q.Matched(mailbox.universe - negated.uids)
             return q.Not(negated)
+        case q.Fuzzy(inner):  # record keys match exactly under FUZZY (RFC 6203 §5)
+            fuzzed = _plan(inner, mailbox)
+            return fuzzed if isinstance(fuzzed, q.Matched) else q.Fuzzy(fuzzed)
         case q.Matched():
             return key
     if isinstance(key, RECORD_KEYS):

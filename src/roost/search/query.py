@@ -45,6 +45,15 @@ class Not:
 
 
 @dataclass(frozen=True, slots=True)
+class Fuzzy:
+    """FUZZY k: k matched fuzzily (RFC 6203 §3). Roost matches a text key
+    exactly or, through the full-text index, by its stemmed words; any
+    other key exactly (§5 lets the server decide)."""
+
+    key: Key
+
+
+@dataclass(frozen=True, slots=True)
 class Flag:
     """A system flag (``\\Seen``...) set (``present``) or not set."""
 
@@ -184,7 +193,7 @@ class Matched:
 
 
 Key = (
-    All | And | Or | Not | Flag | Keyword | Before | On | Since | SentBefore | SentOn
+    All | And | Or | Not | Fuzzy | Flag | Keyword | Before | On | Since | SentBefore | SentOn
     | SentSince | Header | Body | Text | Larger | Smaller | Uid | SeqSet | ModSeq
     | Older | Younger | Matched
 )
@@ -217,6 +226,8 @@ def render(key: Key) -> str:
             return f"OR {render(left)} {render(right)}"
         case Not(inner):
             return f"NOT {render(inner)}"
+        case Fuzzy(inner):
+            return f"FUZZY {render(inner)}"
         case Flag(flag, present):
             return _FLAG_NAMES[(flag, present)]
         case Keyword(keyword, present):

@@ -1,5 +1,6 @@
 """SEARCH / UID SEARCH (RFC 9051 §6.4.4, RFC 3501 §6.4.4), with ESEARCH
-(RFC 4731), SEARCHRES (RFC 5182) and the MODSEQ key (RFC 7162 §3.1.5).
+(RFC 4731), SEARCHRES (RFC 5182), the MODSEQ key (RFC 7162 §3.1.5) and
+FUZZY with RELEVANCY (RFC 6203).
 
 Evaluation is `roost.search.mailbox` (the full-text index's candidates,
 then a plan decided by set arithmetic, then batches); this module
@@ -20,7 +21,7 @@ from roost.imap.sequence import SequenceSet
 from roost.imap.session import Session
 from roost.search import evaluate as ev
 from roost.search import query as q
-from roost.search.mailbox import search_mailbox
+from roost.search.mailbox import relevancy, search_mailbox
 
 
 def scope(s: Session, key: q.Key) -> ev.Mailbox:
@@ -57,10 +58,11 @@ def saved_result(uids: list[int], returns: frozenset[str]) -> list[int]:
 
 
 def esearch(tag: str, uid: bool, numbers: list[int], returns: frozenset[str],
-            modseq: int | None) -> bytes:
-    """`ESEARCH (TAG "t") [UID] MIN.. MAX.. COUNT.. ALL..` (RFC 4731 §3.1).
+            modseq: int | None, scores: list[int] | None = None) -> bytes:
+    """`ESEARCH (TAG "t") [UID] MIN.. MAX.. COUNT.. ALL..` (RFC 4731 §3.1),
+    `RELEVANCY (..)` one score per match in ALL's order (RFC 6203 §4).
 
-    With no match, MIN, MAX and ALL are left out; COUNT 0 stays.
+    With no match, MIN, MAX, ALL and RELEVANCY are left out; COUNT 0 stays.
     """
     parts = [b'ESEARCH (TAG "' + tag.encode("ascii", "replace") + b'")']
     if uid:
@@ -75,6 +77,8 @@ def esearch(tag: str, uid: bool, numbers: list[int], returns: frozenset[str],
         parts.append(b"ALL " + SequenceSet.from_ids(numbers).render().encode("ascii"))
     if modseq is not None and numbers:
         parts.append(b"MODSEQ %d" % modseq)
+    if scores:
+        parts.append(b"RELEVANCY (" + b" ".join(b"%d" % n for n in scores) + b")")
     return b" ".join(parts)
 
 
@@ -102,4 +106,7 @@ async def search(s: Session, cmd: c.Search) -> None:
         s.saved_search = saved_result(uids, returns)
         if returns == {"SAVE"}:
             return  # RFC 5182 §2.4: SAVE alone sends no ESEARCH
-    s.untagged(esearch(cmd.tag, cmd.uid, numbers, returns, modseq))
+    scores = None
+    if "RELEVANCY" in returns:
+        scores = await relevancy(s.ctx.search, view.info, view.records, cmd.query, uids)
+    s.untagged(esearch(cmd.tag, cmd.uid, numbers, returns, modseq, scores))

@@ -60,9 +60,8 @@ class Answer:
 
 @dataclass(frozen=True, slots=True)
 class Ranked:
-    """FUZZY (RFC 6203) matches of one mailbox: body -> score in 1..100."""
+    """FUZZY (RFC 6203) matches of one owner's index: body -> score in 1..100."""
 
-    upto: int
     scores: Mapping[str, int]
 
 
@@ -74,8 +73,9 @@ class FullTextIndex(Protocol):
         """The bodies holding each needle, or None when the owner has no
         usable index (missing, or of another TEXT_VERSION)."""
 
-    async def fuzzy(self, owner: str, mailbox_id: int, words: str) -> Ranked | None:
-        """Stemmed, ranked matches of free text (RFC 6203 §3); None: no index."""
+    async def fuzzy(self, owner: str, mailbox_id: int, needle: Needle) -> Ranked | None:
+        """Bodies holding every word of the needle, stemmed, where it says,
+        ranked (RFC 6203 §4); None: no usable index."""
 
     # -- feeding (from the indexer's thread; blocking)
     def marks(self, owner: str) -> dict[int, int]:

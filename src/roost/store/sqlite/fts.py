@@ -33,6 +33,8 @@ from roost.search.index.api import Answer, Document, Needle, Ranked
 SUFFIX = ".fts.db"
 TABLES = ("docs", "text", "fuzzy", "marks")
 _COLUMNS = {"body": "body", "text": "{header body}", "header": "fields"}
+_FUZZY_COLUMNS = {"body": "{body attachments}", "text": "{header body attachments}",
+                  "header": "header"}
 _WORD = re.compile(r"\w+")
 TRIGRAM = 3  # the shortest needle the trigram tokenizer can look up
 CHUNK = 500  # host parameters per IN (...) list
@@ -61,11 +63,14 @@ def answerable(needle: str) -> bool:
     return len(needle) >= TRIGRAM and "\x00" not in needle
 
 
-def fuzzy_query(words: str) -> str | None:
-    """Every word of free text, each quoted, all required (RFC 6203 leaves
-    the meaning of FUZZY to the server); None when it has no word."""
-    found = _WORD.findall(words)
-    return " ".join(phrase(w) for w in found) if found else None
+def fuzzy_query(needle: Needle) -> str | None:
+    """Every word of the needle, each quoted, all required, in the fuzzy
+    table's columns for its key (RFC 6203 leaves the meaning of FUZZY to
+    the server); None when it has no word."""
+    found = _WORD.findall(needle.text)
+    if not found:
+        return None
+    return f"{_FUZZY_COLUMNS[needle.where]} : ({' '.join(phrase(w) for w in found)})"
 
 
 class FtsIndex:
@@ -145,29 +150,25 @@ class FtsIndex:
             db.close()
         return Answer(row[0] if row else 0, unindexed, matches)
 
-    async def fuzzy(self, owner: str, mailbox_id: int, words: str) -> Ranked | None:
-        return await asyncio.to_thread(self._fuzzy, owner, mailbox_id, words)
+    async def fuzzy(self, owner: str, mailbox_id: int, needle: Needle) -> Ranked | None:
+        return await asyncio.to_thread(self._fuzzy, owner, mailbox_id, needle)
 
-    def _fuzzy(self, owner: str, mailbox_id: int, words: str) -> Ranked | None:
+    def _fuzzy(self, owner: str, mailbox_id: int, needle: Needle) -> Ranked | None:
         db = self._reader(owner)
         if db is None:
             return None
-        query = fuzzy_query(words)
+        query = fuzzy_query(needle)
         try:
-            db.execute("BEGIN")
-            row = db.execute("SELECT upto FROM marks WHERE mailbox_id = ?",
-                             (mailbox_id,)).fetchone()
             ranks = [] if query is None else db.execute(
                 "SELECT d.blob, -bm25(fuzzy) FROM fuzzy JOIN docs d ON d.docid = fuzzy.rowid"
                 " WHERE fuzzy MATCH ?", (query,)).fetchall()
-            db.execute("COMMIT")
         finally:
             db.close()
         best = max((r for _, r in ranks), default=0.0)
         # RFC 6203 §4: relevancy is 1..100, the best match scoring highest.
         scores = {blob: max(1, min(100, round(100 * r / best))) if best > 0 else 1
                   for blob, r in ranks}
-        return Ranked(row[0] if row else 0, scores)
+        return Ranked(scores)
 
     def owners(self) -> list[str]:
         if not self.root.is_dir():

@@ -1,0 +1,210 @@
+"""Indexed SEARCH, Roost beside Cyrus: indexing rate, search latency, size, delivery cost.
+
+Both servers get the same bench/search_corpus messages by LMTP into
+user1's INBOX. Then, for each: SEARCH over IMAP with no index (median of a
+few runs: each reads every body), its squatter run (messages/s), the index
+size against the mail's, and SEARCH again with the index (median and p90
+of many runs). Cyrus's squatter runs with -Z (its internal record of what
+is indexed): without it, Cyrus 3.6 re-indexed the first batch forever on
+more than one batch of messages. Each query's result count is printed for every state: an
+index that changes an answer shows here (Cyrus's Xapian matches words,
+so a substring inside a word is not found once indexed).
+
+Last, Roost's delivery rate with the rolling indexer (`squatter -R`, as a
+cyrus.conf EVENTS entry runs it) off and on, in alternating rounds, and
+how long after the last 250 the index has caught up.
+
+    python -m bench.search_index --count 100000 --cyrus-count 100000
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from bench.cyrus_side import CYRUS_BIN, CyrusSide
+from bench.imap_client import ImapClient
+from bench.lmtp_client import LmtpClient
+from bench.lmtp_delivery import free_port
+from bench.roost_side import REPO, RoostSide
+from bench.search_corpus import messages
+from bench.stats import percentile
+
+PASSWORD = "bench-secret"
+QUERIES = {  # name -> (criteria before the string, the string)
+    "BODY common": ("BODY", "meeting"), "BODY rare": ("BODY", "server"),
+    "BODY substring": ("BODY", "nvoic"), "TEXT cyrillic": ("TEXT", "привет"),
+    "TEXT 2 chars": ("TEXT", "東京"), "SUBJECT": ("SUBJECT", "meeting"),
+    "FUZZY common": ("FUZZY BODY", "meeting"), "FUZZY substring": ("FUZZY BODY", "nvoic"),
+}
+CONNECTIONS = 4
+
+
+class IndexedCyrus(CyrusSide):
+    """Cyrus with Xapian, as its documentation sets it up (conversations on,
+    one search tier), batches of 100 messages as Roost's default (Cyrus: 20)."""
+
+    def _write_config(self) -> None:
+        super()._write_config()
+        (self.root / "search").mkdir(exist_ok=True)
+        with open(self.root / "imapd.conf", "a") as conf:
+            conf.write("conversations: yes\nsearch_engine: xapian\nsearch_batchsize: 100\n"
+                       f"defaultsearchtier: t1\nt1searchpartition-default: {self.root / 'search'}\n")
+
+
+async def deliver(socket: str, user: str, raws: list[bytes]) -> float:
+    """Deliver `raws` to `user` over CONNECTIONS LMTP sessions; messages/s."""
+    queue = list(reversed(raws))
+
+    async def worker() -> None:
+        client = await LmtpClient.connect(path=socket)
+        while queue:
+            replies = await client.send("bench@example.org", [user], queue.pop())
+            if not replies or not replies[0].startswith("250"):
+                raise RuntimeError(f"delivery refused: {replies!r}")
+        await client.quit()
+
+    start = time.perf_counter()
+    await asyncio.gather(*(worker() for _ in range(CONNECTIONS)))
+    return len(raws) / (time.perf_counter() - start)
+
+
+async def searches(port: int, runs: int) -> dict[str, tuple[list[float], int]]:
+    """Each query `runs` times over one session: latencies and result count."""
+    imap = await ImapClient.connect("127.0.0.1", port)
+    await imap.login("user1", PASSWORD)
+    await imap.command("SELECT INBOX")
+    found = {}
+    for name, (key, text) in QUERIES.items():
+        times, count = [], 0
+        for _ in range(runs):
+            start = time.perf_counter()
+            reply = await imap.command(f"UID SEARCH CHARSET UTF-8 {key}", text.encode())
+            times.append(time.perf_counter() - start)
+            if reply.status != "OK":
+                raise RuntimeError(f"{name}: {reply.status} {reply.text}")
+            count = sum(len(line.split()) - 2 for line in reply.untagged
+                        if line.startswith(b"* SEARCH"))
+        found[name] = (times, count)
+    await imap.command("LOGOUT")
+    await imap.close()
+    return found
+
+
+def dir_size(path: Path) -> int:
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+
+
+def timed(command: list[str]) -> float:
+    start = time.perf_counter()
+    subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                   cwd=REPO)
+    return time.perf_counter() - start
+
+
+def show(side: str, state: str, results: dict[str, tuple[list[float], int]]) -> None:
+    for name, (times, count) in results.items():
+        ordered = sorted(times)
+        print(f"  {side:<6} {state:<10} {name:<15} p50 {statistics.median(ordered) * 1e3:9.1f} ms"
+              f"  p90 {percentile(ordered, 0.9) * 1e3:9.1f} ms  {count:>7} UIDs")
+
+
+async def measure_side(side: RoostSide | CyrusSide, raws: list[bytes], squatter: list[str],
+                       index_dir: Path, args: argparse.Namespace) -> None:
+    mail = sum(map(len, raws))
+    rate = await deliver(side.lmtp_socket, "user1", raws)
+    print(f"{side.name}: {len(raws)} messages ({mail / 1e6:.0f} MB) delivered at {rate:.0f}/s")
+    show(side.name, "unindexed", await searches(side.imap_port, args.cold_runs))
+    took = timed(squatter)
+    size = dir_size(index_dir)
+    print(f"  {side.name} squatter: {len(raws) / took:.0f} messages/s ({took:.1f} s); index "
+          f"{size / 1e6:.0f} MB = {size / mail:.2f} x the mail")
+    show(side.name, "indexed", await searches(side.imap_port, args.runs))
+
+
+def delivery_cost(args: argparse.Namespace, raws: list[bytes]) -> None:
+    """Roost's LMTP rate with the rolling indexer off and on, alternating."""
+    from roost.config import load_config
+    from roost.search.index.open import open_index
+
+    side = RoostSide(2, PASSWORD, workers=1, imap_port=free_port())
+    side.start()
+    try:
+        conf = load_config(str(side.root / "imapd.conf"))
+        index = open_index(conf)
+        assert index is not None
+        rates: dict[str, list[float]] = {"off": [], "on": []}
+        lags = []
+        batch = args.delivery
+        for round_no in range(args.rounds * 2):
+            state = "off" if round_no % 2 == 0 else "on"
+            part = raws[round_no * batch % len(raws):][:batch]
+            roll = None
+            if state == "on":
+                roll = subprocess.Popen([sys.executable, "-m", "roost.cli", "squatter", "-C",
+                                         str(side.root / "imapd.conf"), "-R"], cwd=REPO)
+            rates[state].append(asyncio.run(deliver(side.lmtp_socket, "user2", part)))
+            if roll is not None:
+                done = time.perf_counter()
+                delivered = (round_no + 1) * batch
+                while sum(index.marks("user2").values()) < delivered:
+                    if time.perf_counter() - done > 600:
+                        break
+                    time.sleep(0.05)
+                lags.append(time.perf_counter() - done)
+                roll.terminate()
+                roll.wait()
+        off, on = statistics.median(rates["off"]), statistics.median(rates["on"])
+        print(f"\nroost delivery, {args.rounds} rounds of {batch}: indexer off {off:.0f}/s, "
+              f"rolling indexer on {on:.0f}/s: cost {(1 - on / off) * 100:.1f}%; index caught "
+              f"up {statistics.median(lags):.1f} s (median) after the last 250")
+    finally:
+        side.stop()
+
+
+def run(args: argparse.Namespace) -> None:
+    raws = messages(max(args.count, args.cyrus_count), args.seed)
+    roost = RoostSide(1, PASSWORD, workers=1, imap_port=free_port())
+    roost.start()
+    try:
+        conf = str(roost.root / "imapd.conf")
+        asyncio.run(measure_side(roost, raws[:args.count],
+                                 [sys.executable, "-m", "roost.cli", "squatter", "-C", conf],
+                                 roost.root / "config" / "search", args))
+    finally:
+        roost.stop()
+    if args.cyrus_count:
+        cyrus = IndexedCyrus(1, PASSWORD, imap_port=free_port())
+        cyrus.start()
+        try:
+            conf = str(cyrus.root / "imapd.conf")
+            asyncio.run(measure_side(cyrus, raws[:args.cyrus_count],
+                                     [str(CYRUS_BIN / "squatter"), "-C", conf, "-Z", "user.user1"],
+                                     cyrus.root / "search", args))
+        finally:
+            cyrus.stop()
+    if args.rounds:
+        delivery_cost(args, raws)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--count", type=int, default=100_000, help="messages for Roost")
+    parser.add_argument("--cyrus-count", type=int, default=100_000, help="0: no Cyrus")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--runs", type=int, default=15, help="runs of each indexed query")
+    parser.add_argument("--cold-runs", type=int, default=3, help="runs of each unindexed query")
+    parser.add_argument("--delivery", type=int, default=2000, help="messages per delivery round")
+    parser.add_argument("--rounds", type=int, default=3, help="rounds with the indexer off and on")
+    args = parser.parse_args(argv)
+    run(args)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
