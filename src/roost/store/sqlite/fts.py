@@ -31,7 +31,7 @@ from urllib.parse import quote, unquote
 from roost.search.index.api import Answer, Document, Needle, Ranked
 
 SUFFIX = ".fts.db"
-TABLES = ("docs", "text", "fuzzy", "marks")
+TABLES = ("docs", "unindexed", "text", "fuzzy", "marks")
 _COLUMNS = {"body": "body", "text": "{header body}", "header": "fields"}
 _FUZZY_COLUMNS = {"body": "{body attachments}", "text": "{header body attachments}",
                   "header": "header"}
@@ -42,8 +42,9 @@ CHUNK = 500  # host parameters per IN (...) list
 
 def _schema(suffix: str) -> list[str]:
     return [
-        (f"CREATE TABLE docs{suffix} (docid INTEGER PRIMARY KEY, blob TEXT NOT NULL UNIQUE,"
-        " exact INTEGER NOT NULL)"),
+        f"CREATE TABLE docs{suffix} (docid INTEGER PRIMARY KEY, blob TEXT NOT NULL UNIQUE)",
+        # The few bodies kept without text (Document.exact False): read whole at every lookup.
+        f"CREATE TABLE unindexed{suffix} (blob TEXT PRIMARY KEY) WITHOUT ROWID",
         (f"CREATE VIRTUAL TABLE text{suffix} USING fts5(header, body, fields, content='',"
         " tokenize='trigram case_sensitive 1')"),
         (f"CREATE VIRTUAL TABLE fuzzy{suffix} USING fts5(header, body, attachments, content='',"
@@ -135,8 +136,7 @@ class FtsIndex:
             db.execute("BEGIN")  # one snapshot for the mark and the matches
             row = db.execute("SELECT upto FROM marks WHERE mailbox_id = ?",
                              (mailbox_id,)).fetchone()
-            unindexed = frozenset(b for (b,) in db.execute(
-                "SELECT blob FROM docs WHERE exact = 0"))
+            unindexed = frozenset(b for (b,) in db.execute("SELECT blob FROM unindexed"))
             matches = {}
             for needle in needles:
                 if not answerable(needle.text):
@@ -236,11 +236,13 @@ class FtsIndex:
         db.execute("BEGIN IMMEDIATE")
         try:
             for doc in docs:
-                cursor = db.execute(
-                    f"INSERT OR IGNORE INTO docs{suffix} (blob, exact) VALUES (?, ?)",
-                    (doc.blob, int(doc.exact)))
-                if cursor.rowcount == 0 or not doc.exact:
-                    continue  # another indexer got there first, or nothing to keep
+                cursor = db.execute(f"INSERT OR IGNORE INTO docs{suffix} (blob) VALUES (?)",
+                                    (doc.blob,))
+                if cursor.rowcount == 0:
+                    continue  # another indexer got there first
+                if not doc.exact:
+                    db.execute(f"INSERT INTO unindexed{suffix} (blob) VALUES (?)", (doc.blob,))
+                    continue
                 docid = cursor.lastrowid
                 db.execute(f"INSERT INTO text{suffix} (rowid, header, body, fields)"
                            " VALUES (?, ?, ?, ?)", (docid, doc.header, doc.body, doc.fields))
