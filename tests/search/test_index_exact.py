@@ -55,15 +55,19 @@ async def search(store: SqliteStore, index: FtsIndex | None, info: MailboxInfo,
     return await search_mailbox(store, index, info, records, uids, key, box)
 
 
-async def half_index(store: SqliteStore, index: FtsIndex, info: MailboxInfo) -> None:
-    """Index the first half of the mailbox, the mark at its last UID."""
+async def half_index(store: SqliteStore, index: FtsIndex, info: MailboxInfo,
+                     rebuild: bool = False) -> None:
+    """Index the first half of the mailbox, the mark at its last UID (with
+    `rebuild`: into the index being rebuilt, not yet swapped in)."""
     records = await store.messages(info.id)
     part = records[: max(1, len(records) // 2)]
     if not part:
         return
     parses = await store.parsed_many([r.blob for r in part])
     docs = [document(r.blob, await store.body(r.blob), parses[r.blob]) for r in part]
-    await asyncio.to_thread(index.add, owner_of(info), info.id, part[-1].uid, docs)
+    places = [(r.uid, r.blob) for r in part]
+    await asyncio.to_thread(lambda: index.add(owner_of(info), info.id, part[-1].uid, docs,
+                                              places, rebuild=rebuild))
 
 
 async def scenario(root: Path, raws: list[bytes], later: list[bytes], state: str,
@@ -84,7 +88,7 @@ async def scenario(root: Path, raws: list[bytes], later: list[bytes], state: str
             await half_index(store, index, await store.mailbox_by_id(inbox.id))
         if state == "rebuilding":
             await asyncio.to_thread(index.start_rebuild, "bob")
-            await half_index(store, index, await store.mailbox_by_id(inbox.id))
+            await half_index(store, index, await store.mailbox_by_id(inbox.id), rebuild=True)
         if state in ("stale", "half"):
             for raw in later:
                 await store.append(inbox.id, raw)
@@ -122,7 +126,8 @@ async def answered(root: Path, key: q.Key) -> tuple[q.Key, list[int]]:
         await Indexer(store, index).mailboxes([await store.mailbox_by_id(inbox.id)])
         info = await store.mailbox_by_id(inbox.id)
         records: dict[int, MessageRecord] = {r.uid: r for r in await store.messages(info.id)}
-        return await indexed(index, info, records, key), await search(store, index, info, key)
+        narrowed = await indexed(index, info, records, sorted(records), key)
+        return narrowed, await search(store, index, info, key)
     finally:
         index.close()
         await store.close()

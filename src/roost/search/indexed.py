@@ -23,7 +23,8 @@ them to differ from search to search); exact ones never change.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+import bisect
+from collections.abc import Collection, Mapping, Sequence
 
 from roost.search import query as q
 from roost.search.evaluate import fold
@@ -63,28 +64,30 @@ def needles(key: q.Key, *, fuzzy: bool = False, under: bool = False) -> list[Nee
 
 
 class _Sets:
-    """The mailbox's UID sets an answer gives, each computed once."""
+    """The mailbox's UID sets an answer gives. Set operations in C only: a
+    loop over 100,000 records in Python would cost more than the lookup."""
 
     def __init__(self, answer: Answer, ranked: Mapping[Needle, Ranked],
-                 records: Mapping[int, MessageRecord]) -> None:
+                 records: Mapping[int, MessageRecord], uids: Sequence[int]) -> None:
         self.answer = answer
         self.ranked = ranked
-        self.records = records
-        self.unindexed = frozenset(
-            u for u, r in records.items() if u > answer.upto or r.blob in answer.unindexed)
+        self.universe = frozenset(records)
+        self.unindexed = self.live(answer.unindexed).union(
+            uids[bisect.bisect_right(uids, answer.upto):])
 
-    def holding(self, bodies: Collection[str]) -> frozenset[int]:
-        """The UIDs of the mailbox whose body is one of `bodies`."""
-        return frozenset(u for u, r in self.records.items() if r.blob in bodies)
+    def live(self, found: Collection[int]) -> frozenset[int]:
+        """Those of `found` still in the mailbox (the index keeps expunged UIDs)."""
+        return self.universe.intersection(found)
 
 
 def narrow(key: q.Key, answer: Answer, records: Mapping[int, MessageRecord],
-           ranked: Mapping[Needle, Ranked] | None = None) -> q.Key:
+           uids: Sequence[int], ranked: Mapping[Needle, Ranked] | None = None) -> q.Key:
     """`key` with every text key the index answered replaced by its equal
-    over UID sets (module docstring); `records` are the mailbox's, by UID.
-    Under FUZZY, the messages `ranked` by their stemmed words match too
-    (RFC 6203 lets the server decide what fuzzy means)."""
-    return _narrow(key, _Sets(answer, ranked or {}, records), False)
+    over UID sets (module docstring); `records` are the mailbox's by UID,
+    `uids` their keys ascending. Under FUZZY, the messages `ranked` by
+    their stemmed words match too (RFC 6203 lets the server decide what
+    fuzzy means)."""
+    return _narrow(key, _Sets(answer, ranked or {}, records, uids), False)
 
 
 def _narrow(key: q.Key, sets: _Sets, fuzzy: bool) -> q.Key:
@@ -102,7 +105,7 @@ def _narrow(key: q.Key, sets: _Sets, fuzzy: bool) -> q.Key:
         return key
     exact = _exact(key, needle, sets)
     if fuzzy and needle in sets.ranked:
-        return q.Or(q.Matched(sets.holding(sets.ranked[needle].scores)), exact)
+        return q.Or(q.Matched(sets.live(sets.ranked[needle].scores.keys())), exact)
     return exact
 
 
@@ -110,7 +113,7 @@ def _exact(key: q.Key, needle: Needle, sets: _Sets) -> q.Key:
     """The text key over UID sets, where the index answered it."""
     if needle not in sets.answer.matches:
         return key
-    hits = sets.holding(sets.answer.matches[needle])
+    hits = sets.live(sets.answer.matches[needle])
     if needle.where == "header":
         return q.And((q.Matched(hits | sets.unindexed), key))
     if not sets.unindexed:

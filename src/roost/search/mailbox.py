@@ -34,7 +34,8 @@ def message_text(raw: bytes, with_header: bool) -> ev.MessageText:
 
 
 async def indexed(index: FullTextIndex | None, info: MailboxInfo,
-                  records: Mapping[int, MessageRecord], key: q.Key) -> q.Key:
+                  records: Mapping[int, MessageRecord], uids: Sequence[int],
+                  key: q.Key) -> q.Key:
     """`key` narrowed by the mailbox owner's index, meaning the same (FUZZY
     keys: more, roost.search.indexed); as it is when there is no usable
     index or no text key."""
@@ -44,7 +45,7 @@ async def indexed(index: FullTextIndex | None, info: MailboxInfo,
     answer = await index.lookup(owner_of(info), info.id, wanted)
     if answer is None:
         return key
-    return narrow(key, answer, records, await ranks(index, info, key))
+    return narrow(key, answer, records, uids, await ranks(index, info, key))
 
 
 async def ranks(index: FullTextIndex, info: MailboxInfo, key: q.Key) -> dict[Needle, Ranked]:
@@ -57,15 +58,13 @@ async def ranks(index: FullTextIndex, info: MailboxInfo, key: q.Key) -> dict[Nee
     return ranked
 
 
-async def relevancy(index: FullTextIndex | None, info: MailboxInfo,
-                    records: Mapping[int, MessageRecord], key: q.Key,
+async def relevancy(index: FullTextIndex | None, info: MailboxInfo, key: q.Key,
                     uids: Sequence[int]) -> list[int]:
     """RFC 6203 §4 scores (1..100) of matched `uids`: the best the index
     gives the message for any FUZZY needle; 1 where it gave none (not yet
     indexed, or matched only as a substring inside a word)."""
     ranked = {} if index is None else await ranks(index, info, key)
-    return [max((r.scores.get(records[u].blob, 1) for r in ranked.values()), default=1)
-            for u in uids]
+    return [max((r.scores.get(u, 1) for r in ranked.values()), default=1) for u in uids]
 
 
 async def search_mailbox(store: Store, index: FullTextIndex | None, info: MailboxInfo,
@@ -75,7 +74,7 @@ async def search_mailbox(store: Store, index: FullTextIndex | None, info: Mailbo
     """The UIDs among `uids` (ascending, keys of `records`) that `key`
     matches, ascending; the same whatever state the index is in."""
     with_header = ev.any_key(key, (q.Text,))
-    key = await indexed(index, info, records, key)
+    key = await indexed(index, info, records, uids, key)
 
     async def load_parsed(batch: Sequence[MessageRecord]) -> Mapping[str, ParsedMessage]:
         return await store.parsed_many([r.blob for r in batch])

@@ -60,6 +60,10 @@ EVENTS {{
   # What delayed expunge and delete (Cyrus's defaults) keep for undo goes after 3 days.
   delprune cmd="cyr_expire -X 3 -D 3" at=0400
 }}
+EVENTS {{
+  # The full-text index follows new mail (docs/search.md); Cyrus's DAEMON squatter -R.
+  squatter cmd="squatter -R"
+}}
 """
 
 

@@ -108,5 +108,5 @@ async def search(s: Session, cmd: c.Search) -> None:
             return  # RFC 5182 §2.4: SAVE alone sends no ESEARCH
     scores = None
     if "RELEVANCY" in returns:
-        scores = await relevancy(s.ctx.search, view.info, view.records, cmd.query, uids)
+        scores = await relevancy(s.ctx.search, view.info, cmd.query, uids)
     s.untagged(esearch(cmd.tag, cmd.uid, numbers, returns, modseq, scores))

@@ -44,25 +44,25 @@ class Document:
 
 @dataclass(frozen=True, slots=True)
 class Answer:
-    """What the index knows of one mailbox for some needles.
+    """What the index knows of one mailbox for some needles, in its UIDs.
 
-    `upto`: every UID at or below it is indexed unless its body is in
-    `unindexed`; `matches[n]`: the bodies whose text holds needle `n`
-    (exactly for body and text needles, a superset for header ones). A
-    needle the engine cannot look up (trigrams: under 3 characters) has
-    no entry.
+    `upto`: every UID at or below it is indexed except those in
+    `unindexed` (bodies kept without text); `matches[n]`: the UIDs whose
+    text holds needle `n` (exactly for body and text needles, a superset
+    for header ones). UIDs expunged since may be among them. A needle the
+    engine cannot look up (trigrams: under 3 characters) has no entry.
     """
 
     upto: int
-    unindexed: frozenset[str]
-    matches: Mapping[Needle, frozenset[str]]
+    unindexed: frozenset[int]
+    matches: Mapping[Needle, frozenset[int]]
 
 
 @dataclass(frozen=True, slots=True)
 class Ranked:
-    """FUZZY (RFC 6203) matches of one owner's index: body -> score in 1..100."""
+    """FUZZY (RFC 6203) matches of one mailbox: UID -> score in 1..100."""
 
-    scores: Mapping[str, int]
+    scores: Mapping[int, int]
 
 
 class FullTextIndex(Protocol):
@@ -84,9 +84,10 @@ class FullTextIndex(Protocol):
     def known(self, owner: str, blobs: Sequence[str], *, rebuild: bool = False) -> set[str]:
         """Those of `blobs` the owner's index (or the one being rebuilt) holds."""
 
-    def add(self, owner: str, mailbox_id: int, upto: int, docs: Sequence[Document], *,
-            rebuild: bool = False) -> None:
-        """Add documents and move the mailbox's mark to `upto`, in one
+    def add(self, owner: str, mailbox_id: int, upto: int, docs: Sequence[Document],
+            places: Sequence[tuple[int, str]], *, rebuild: bool = False) -> None:
+        """Add documents, record which (UID, body) `places` of the mailbox
+        hold indexed bodies, and move its mark to `upto`, in one
         transaction; with `rebuild`, into the index being rebuilt."""
 
     def start_rebuild(self, owner: str) -> None:

@@ -74,7 +74,9 @@ class Indexer:
             # The last batch also covers the expunged UIDs up to UIDNEXT - 1.
             upto = max(top, part[-1].uid if part else 0) if last else part[-1].uid
             docs = await self._documents(owner, part, rebuild)
-            await asyncio.to_thread(self.index.add, owner, info.id, upto, docs, rebuild=rebuild)
+            places = [(r.uid, r.blob) for r in part]
+            await asyncio.to_thread(self.index.add, owner, info.id, upto, docs, places,
+                                    rebuild=rebuild)
             progress.messages += len(part)
             progress.bodies += len(docs)
         if self.report is not None:

@@ -8,8 +8,10 @@ case-sensitively over text already folded by the caller, so a phrase match
 on a column is exactly `needle in text`. The `fuzzy` table (unicode61 with
 the Porter stemmer) serves only SEARCH FUZZY (RFC 6203), ranked by bm25.
 
-Tables are contentless (the text is the mail's; keeping a second copy
-would double the index) and rows are never deleted: a body expunged
+A document is a body (`docs`, by SHA-256); `places` says which UIDs of
+which mailboxes hold it, so a lookup returns UIDs of one mailbox straight
+from SQLite. Tables are contentless (the text is the mail's; keeping a
+second copy would double the index) and rows are never deleted: a body expunged
 everywhere leaves a row that only costs space, until a rebuild. A rebuild
 fills `*_new` tables beside the live ones and swaps them in with one
 transaction. The index is rebuildable, so commits are not synced
@@ -24,14 +26,14 @@ from __future__ import annotations
 import asyncio
 import re
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from urllib.parse import quote, unquote
 
 from roost.search.index.api import Answer, Document, Needle, Ranked
 
 SUFFIX = ".fts.db"
-TABLES = ("docs", "unindexed", "text", "fuzzy", "marks")
+TABLES = ("docs", "places", "unindexed", "text", "fuzzy", "marks")
 _COLUMNS = {"body": "body", "text": "{header body}", "header": "fields"}
 _FUZZY_COLUMNS = {"body": "{body attachments}", "text": "{header body attachments}",
                   "header": "header"}
@@ -43,6 +45,9 @@ CHUNK = 500  # host parameters per IN (...) list
 def _schema(suffix: str) -> list[str]:
     return [
         f"CREATE TABLE docs{suffix} (docid INTEGER PRIMARY KEY, blob TEXT NOT NULL UNIQUE)",
+        # Where each body is: a lookup answers in UIDs of one mailbox, from SQLite.
+        (f"CREATE TABLE places{suffix} (docid INTEGER NOT NULL, mailbox_id INTEGER NOT NULL,"
+         " uid INTEGER NOT NULL, PRIMARY KEY (docid, mailbox_id, uid)) WITHOUT ROWID"),
         # The few bodies kept without text (Document.exact False): read whole at every lookup.
         f"CREATE TABLE unindexed{suffix} (blob TEXT PRIMARY KEY) WITHOUT ROWID",
         (f"CREATE VIRTUAL TABLE text{suffix} USING fts5(header, body, fields, content='',"
@@ -136,15 +141,17 @@ class FtsIndex:
             db.execute("BEGIN")  # one snapshot for the mark and the matches
             row = db.execute("SELECT upto FROM marks WHERE mailbox_id = ?",
                              (mailbox_id,)).fetchone()
-            unindexed = frozenset(b for (b,) in db.execute("SELECT blob FROM unindexed"))
+            unindexed = _uids(db.execute(
+                "SELECT p.uid FROM unindexed u JOIN docs d ON d.blob = u.blob"
+                " JOIN places p ON p.docid = d.docid AND p.mailbox_id = ?", (mailbox_id,)))
             matches = {}
             for needle in needles:
                 if not answerable(needle.text):
                     continue  # the caller searches directly
                 query = f"{_COLUMNS[needle.where]} : {phrase(needle.text)}"
-                matches[needle] = frozenset(b for (b,) in db.execute(
-                    "SELECT d.blob FROM text JOIN docs d ON d.docid = text.rowid"
-                    " WHERE text MATCH ?", (query,)))
+                matches[needle] = _uids(db.execute(
+                    "SELECT p.uid FROM text JOIN places p ON p.docid = text.rowid"
+                    " WHERE text MATCH ? AND p.mailbox_id = ?", (query, mailbox_id)))
             db.execute("COMMIT")
         finally:
             db.close()
@@ -160,14 +167,14 @@ class FtsIndex:
         query = fuzzy_query(needle)
         try:
             ranks = [] if query is None else db.execute(
-                "SELECT d.blob, -bm25(fuzzy) FROM fuzzy JOIN docs d ON d.docid = fuzzy.rowid"
-                " WHERE fuzzy MATCH ?", (query,)).fetchall()
+                "SELECT p.uid, -bm25(fuzzy) FROM fuzzy JOIN places p ON p.docid = fuzzy.rowid"
+                " WHERE fuzzy MATCH ? AND p.mailbox_id = ?", (query, mailbox_id)).fetchall()
         finally:
             db.close()
         best = max((r for _, r in ranks), default=0.0)
         # RFC 6203 §4: relevancy is 1..100, the best match scoring highest.
-        scores = {blob: max(1, min(100, round(100 * r / best))) if best > 0 else 1
-                  for blob, r in ranks}
+        scores = {uid: max(1, min(100, round(100 * r / best))) if best > 0 else 1
+                  for uid, r in ranks}
         return Ranked(scores)
 
     def owners(self) -> list[str]:
@@ -200,9 +207,10 @@ class FtsIndex:
                 f"SELECT blob FROM docs{suffix} WHERE blob IN ({marks})", part))
         return found
 
-    def add(self, owner: str, mailbox_id: int, upto: int, docs: Sequence[Document], *,
-            rebuild: bool = False) -> None:
-        self._insert(self._writer(owner), "_new" if rebuild else "", mailbox_id, upto, docs)
+    def add(self, owner: str, mailbox_id: int, upto: int, docs: Sequence[Document],
+            places: Sequence[tuple[int, str]], *, rebuild: bool = False) -> None:
+        self._insert(self._writer(owner), "_new" if rebuild else "", mailbox_id, upto, docs,
+                     places)
 
     def start_rebuild(self, owner: str) -> None:
         db = self._writer(owner)
@@ -232,7 +240,7 @@ class FtsIndex:
         db.execute("PRAGMA incremental_vacuum")
 
     def _insert(self, db: sqlite3.Connection, suffix: str, mailbox_id: int, upto: int,
-                docs: Sequence[Document]) -> None:
+                docs: Sequence[Document], places: Sequence[tuple[int, str]]) -> None:
         db.execute("BEGIN IMMEDIATE")
         try:
             for doc in docs:
@@ -248,6 +256,10 @@ class FtsIndex:
                            " VALUES (?, ?, ?, ?)", (docid, doc.header, doc.body, doc.fields))
                 db.execute(f"INSERT INTO fuzzy{suffix} (rowid, header, body, attachments)"
                            " VALUES (?, ?, ?, ?)", (docid, doc.header, doc.body, doc.attachments))
+            db.executemany(
+                f"INSERT OR IGNORE INTO places{suffix} (docid, mailbox_id, uid)"
+                f" SELECT docid, ?, ? FROM docs{suffix} WHERE blob = ?",
+                ((mailbox_id, uid, blob) for uid, blob in places))
             db.execute(
                 f"INSERT INTO marks{suffix} (mailbox_id, upto) VALUES (?, ?) ON CONFLICT"
                 " (mailbox_id) DO UPDATE SET upto = max(upto, excluded.upto)",
@@ -261,6 +273,10 @@ class FtsIndex:
         for db in self._writers.values():
             db.close()
         self._writers.clear()
+
+
+def _uids(rows: Iterable[tuple[int]]) -> frozenset[int]:
+    return frozenset(uid for (uid,) in rows)
 
 
 def _chunks(items: list[str]) -> Iterator[list[str]]:
