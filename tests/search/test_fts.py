@@ -120,3 +120,16 @@ def test_fuzzy_ranks_stemmed_words(tmp_path: Path) -> None:
     assert set(ranked.scores) == {1, 2} and ranked.scores[1] == 100
     assert 1 <= ranked.scores[2] <= 100
     assert sqlite3.sqlite_version_info >= (3, 34)  # trigram tokenizer
+
+
+def test_a_damaged_index_file_is_no_index(tmp_path: Path) -> None:
+    """SEARCH never fails for the index: a file that is not a database
+    answers None (search without it), logged for squatter to rebuild."""
+    index = FtsIndex(tmp_path, TEXT_VERSION)
+    add(index, "bob", 1, [doc("a", "abc")])
+    index.close()
+    index.path("bob").write_bytes(b"not a database" * 100)
+    for suffix in ("-wal", "-shm"):
+        index.path("bob").with_name(index.path("bob").name + suffix).unlink(missing_ok=True)
+    assert asyncio.run(index.lookup("bob", 1, [Needle("body", "abc")])) is None
+    assert asyncio.run(index.fuzzy("bob", 1, Needle("body", "abc"))) is None

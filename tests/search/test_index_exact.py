@@ -25,7 +25,7 @@ from roost.search import query as q
 from roost.search.index.extract import TEXT_VERSION, document
 from roost.search.index.feed import Indexer, owner_of
 from roost.search.mailbox import indexed, search_mailbox
-from roost.store.api import MailboxInfo, MessageRecord
+from roost.store.api import MailboxInfo, MessageRecord, StoreCorrupt
 from roost.store.sqlite import SqliteStore
 from roost.store.sqlite.fts import FtsIndex
 
@@ -158,3 +158,39 @@ def test_header_key_is_narrowed_then_confirmed(tmp_path: Path) -> None:
     narrowed, uids = asyncio.run(answered(tmp_path, q.Header("From", "jürgen")))
     assert narrowed == q.And((q.Matched(frozenset({1, 2, 3})), q.Header("From", "jürgen")))
     assert uids == [1, 2, 3]
+
+
+async def lost_body(root: Path) -> tuple[list[int], list[int], frozenset[int]]:
+    """A mailbox whose second body file is gone: UIDs found without and
+    with the index, and the UIDs the index keeps as unindexable."""
+    store = SqliteStore(root / "mailstore.db", {"default": root / "spool"}, fsync=False)
+    index = FtsIndex(root / "search", TEXT_VERSION)
+    try:
+        inbox = await store.create_mailbox("user.bob")
+        for body in ("hello one", "hello two", "hello three"):
+            await store.append(inbox.id, message("s", body, 0))
+        lost = (await store.messages(inbox.id))[1].blob
+        next((root / "spool").rglob(lost)).unlink()
+        await Indexer(store, index).mailboxes([await store.mailbox_by_id(inbox.id)])
+        info = await store.mailbox_by_id(inbox.id)
+        answer = await index.lookup("bob", info.id, [])
+        assert answer is not None
+        key = q.Not(q.Body("nothing"))  # reads every body it is not told about
+        found = []
+        for used in (None, index):
+            try:
+                found.append(await search(store, used, info, key))
+            except StoreCorrupt:
+                found.append([])
+        return found[0], found[1], answer.unindexed
+    finally:
+        index.close()
+        await store.close()
+
+
+def test_unreadable_body_is_searched_directly_not_skipped(tmp_path: Path) -> None:
+    """A body file lost from the spool: the indexer carries on, keeps that
+    body as unindexable, and SEARCH fails or answers exactly as unindexed."""
+    plain, with_index, unindexable = asyncio.run(lost_body(tmp_path))
+    assert unindexable == {2}
+    assert plain == with_index

@@ -17,13 +17,14 @@ it, read after the mailbox's UIDNEXT.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from roost.search.index.api import SHARED, Document, FullTextIndex
 from roost.search.index.extract import Extractor, document
-from roost.store.api import MailboxInfo, MessageNotFound, MessageRecord, Store
+from roost.store.api import MailboxInfo, MessageNotFound, MessageRecord, Store, StoreCorrupt
 
 log = logging.getLogger(__name__)
 
@@ -84,22 +85,37 @@ class Indexer:
 
     async def _documents(self, owner: str, records: Sequence[MessageRecord],
                          rebuild: bool) -> list[Document]:
-        """Documents of the bodies the owner's index lacks; bodies gone
-        meanwhile (expunged everywhere) are left out."""
+        """Documents of the bodies the owner's index lacks. Bodies gone
+        meanwhile (expunged everywhere) are left out; a body the store
+        cannot read (StoreCorrupt) is kept as unindexable, so its messages
+        are searched directly and fail there as they would unindexed."""
         blobs = list(dict.fromkeys(r.blob for r in records))
         known = await asyncio.to_thread(self.index.known, owner, blobs, rebuild=rebuild)
         wanted = [b for b in blobs if b not in known]
-        parses = await self.store.parsed_many(wanted)
-        raws = {}
+        try:
+            parses = dict(await self.store.parsed_many(wanted))
+        except StoreCorrupt:  # one bad body: ask for each, to know which
+            parses = {}
+            for blob in wanted:
+                with contextlib.suppress(MessageNotFound, StoreCorrupt):
+                    parses[blob] = await self.store.parsed(blob)
+        raws, broken = {}, []
         for blob in wanted:
+            try:
+                raw = await self.store.body(blob)
+            except MessageNotFound:
+                continue
+            except StoreCorrupt:
+                broken.append(blob)
+                continue
             if blob in parses:
-                try:
-                    raws[blob] = await self.store.body(blob)
-                except MessageNotFound:
-                    continue
+                raws[blob] = raw
+            else:
+                broken.append(blob)
         extractor = self.extractor
-        return await asyncio.to_thread(
+        docs = await asyncio.to_thread(
             lambda: [document(b, raw, parses[b], extractor) for b, raw in raws.items()])
+        return docs + [Document(b, "", "", "", exact=False) for b in broken]
 
     async def mailboxes(self, infos: Sequence[MailboxInfo], *, rebuild: bool = False) -> Progress:
         """Index each mailbox in turn. With `rebuild`, the index of each owner
@@ -136,7 +152,10 @@ class Indexer:
         """Rolling mode: index new mail until `stop` is set."""
         while not stop.is_set():
             progress = Progress()
-            await self._pass(await self.store.list_mailboxes(prefix), progress, stop)
+            try:
+                await self._pass(await self.store.list_mailboxes(prefix), progress, stop)
+            except Exception:  # the daemon must outlive one bad pass; the next retries
+                log.exception("squatter: indexing pass failed; retrying")
             if progress.messages == 0:
                 try:
                     await asyncio.wait_for(stop.wait(), interval)

@@ -24,13 +24,19 @@ reader, never created by one.
 from __future__ import annotations
 
 import asyncio
+import logging
 import re
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
+from typing import TypeVar
 from urllib.parse import quote, unquote
 
 from roost.search.index.api import Answer, Document, Needle, Ranked
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+R = TypeVar("R")
 
 SUFFIX = ".fts.db"
 TABLES = ("docs", "places", "unindexed", "text", "fuzzy", "marks")
@@ -131,7 +137,7 @@ class FtsIndex:
     # -- reading (any thread)
     async def lookup(self, owner: str, mailbox_id: int,
                      needles: Sequence[Needle]) -> Answer | None:
-        return await asyncio.to_thread(self._lookup, owner, mailbox_id, needles)
+        return await asyncio.to_thread(_unless_broken, self._lookup, owner, mailbox_id, needles)
 
     def _lookup(self, owner: str, mailbox_id: int, needles: Sequence[Needle]) -> Answer | None:
         db = self._reader(owner)
@@ -158,7 +164,7 @@ class FtsIndex:
         return Answer(row[0] if row else 0, unindexed, matches)
 
     async def fuzzy(self, owner: str, mailbox_id: int, needle: Needle) -> Ranked | None:
-        return await asyncio.to_thread(self._fuzzy, owner, mailbox_id, needle)
+        return await asyncio.to_thread(_unless_broken, self._fuzzy, owner, mailbox_id, needle)
 
     def _fuzzy(self, owner: str, mailbox_id: int, needle: Needle) -> Ranked | None:
         db = self._reader(owner)
@@ -273,6 +279,18 @@ class FtsIndex:
         for db in self._writers.values():
             db.close()
         self._writers.clear()
+
+
+def _unless_broken(read: Callable[[str, int, T], R | None], owner: str, mailbox_id: int,
+                   arg: T) -> R | None:
+    """`read(...)`, or None (no index: SEARCH scans) when the owner's file is
+    damaged or locked past the timeout; logged, since `roost squatter`
+    rebuilds it. An index is never a reason for a SEARCH to fail."""
+    try:
+        return read(owner, mailbox_id, arg)
+    except sqlite3.Error as err:
+        log.warning("search index of %s unusable (%s): searching without it", owner, err)
+        return None
 
 
 def _uids(rows: Iterable[tuple[int]]) -> frozenset[int]:
