@@ -31,6 +31,7 @@ CAPABILITIES: tuple[tuple[str, str, str], ...] = (
     ("ESEARCH", "RFC 4731", "always"),
     ("SEARCHRES", "RFC 5182", "always"),
     ("SEARCH=FUZZY", "RFC 6203", "always"),
+    ("MULTISEARCH", "RFC 7377", "always"),
     ("BINARY", "RFC 3516", "always"),
     ("STATUS=SIZE", "RFC 8438", "always"),
     ("MULTIAPPEND", "RFC 3502", "always"),

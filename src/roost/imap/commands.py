@@ -252,6 +252,22 @@ class Expunge:
 
 
 @dataclass(frozen=True, slots=True)
+class MultiSearch:
+    """ESEARCH [IN (sources)] [RETURN (opts)] keys. RFC 7377 §2.
+
+    ``sources`` are (filter, mailbox names) pairs, RFC 5465 §6 filters
+    ``selected``, ``inboxes``, ``personal``, ``subscribed``, ``subtree``,
+    ``subtree-one``, ``mailboxes``; absent means ``selected``.
+    """
+
+    tag: str
+    sources: tuple[tuple[str, tuple[str, ...]], ...]
+    query: Key
+    charset: str | None = None
+    returns: frozenset[str] = frozenset({"ALL"})
+
+
+@dataclass(frozen=True, slots=True)
 class Search:
     """[UID] SEARCH. RFC 9051 §6.4.4, RFC 4731 §3.1.
 
@@ -469,6 +485,6 @@ Command = (
     Capability | Noop | Logout | StartTls | Authenticate | Login | Enable | Id
     | Select | Create | Delete | Rename | Subscribe | Unsubscribe | List | Lsub
     | Namespace | Status | Append | Idle | Check | Close | Unselect | Expunge
-    | Search | Fetch | Store | Copy | Move | GetQuota | GetQuotaRoot | SetQuota
+    | Search | MultiSearch | Fetch | Store | Copy | Move | GetQuota | GetQuotaRoot | SetQuota
     | GetAcl | SetAcl | DeleteAcl | ListRights | MyRights | GetMetadata | SetMetadata
 )

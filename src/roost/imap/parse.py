@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable
 
 from roost.imap import commands as c
-from roost.imap import parse_admin, parse_fetch, parse_mailbox, parse_search
+from roost.imap import parse_admin, parse_fetch, parse_mailbox, parse_multisearch, parse_search
 from roost.imap.parse_lexer import Bad, Cursor
 from roost.imap.wire import Line
 
@@ -116,6 +116,7 @@ _ARGS: dict[str, Callable[[Cursor], c.Command]] = {
     "AUTHENTICATE": _authenticate,
     "ENABLE": _enable,
     "ID": _id,
+    "ESEARCH": parse_multisearch.parse_multisearch,
     **parse_mailbox.PARSERS,
     **parse_admin.PARSERS,
 }

@@ -59,6 +59,13 @@ class UnknownCharset(Bad):
 def parse_search(cur: Cursor, uid: bool) -> c.Search:
     """The arguments of [UID] SEARCH, after the command name."""
     cur.sp()
+    returns, charset, query = search_program(cur)
+    return c.Search(cur.tag, uid, query, charset, returns)
+
+
+def search_program(cur: Cursor) -> tuple[frozenset[str] | None, str | None, q.Key]:
+    """``[RETURN (opts) SP] [CHARSET cs SP] keys``: what SEARCH and ESEARCH
+    (RFC 7377) share."""
     returns: frozenset[str] | None = None
     if cur.skip_word(b"RETURN"):
         cur.sp()
@@ -78,7 +85,7 @@ def parse_search(cur: Cursor, uid: bool) -> c.Search:
     query = keys[0] if len(keys) == 1 else q.And(tuple(keys))
     if returns is not None and "RELEVANCY" in returns and not any_key(query, (q.Fuzzy,)):
         raise cur.bad("RELEVANCY needs a FUZZY search key")  # RFC 6203 §4: MUST NOT
-    return c.Search(cur.tag, uid, query, charset, returns)
+    return returns, charset, query
 
 
 class _SearchParser:

@@ -58,13 +58,15 @@ def saved_result(uids: list[int], returns: frozenset[str]) -> list[int]:
 
 
 def esearch(tag: str, uid: bool, numbers: list[int], returns: frozenset[str],
-            modseq: int | None, scores: list[int] | None = None) -> bytes:
+            modseq: int | None, scores: list[int] | None = None,
+            correlators: bytes = b"") -> bytes:
     """`ESEARCH (TAG "t") [UID] MIN.. MAX.. COUNT.. ALL..` (RFC 4731 §3.1),
     `RELEVANCY (..)` one score per match in ALL's order (RFC 6203 §4).
 
     With no match, MIN, MAX, ALL and RELEVANCY are left out; COUNT 0 stays.
+    `correlators` follow the tag (RFC 7377 §2.1: MAILBOX and UIDVALIDITY).
     """
-    parts = [b'ESEARCH (TAG "' + tag.encode("ascii", "replace") + b'")']
+    parts = [b'ESEARCH (TAG "' + tag.encode("ascii", "replace") + b'"' + correlators + b")"]
     if uid:
         parts.append(b"UID")
     if numbers and "MIN" in returns:
