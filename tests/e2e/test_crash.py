@@ -45,7 +45,8 @@ class Load:
             lmtp = smtplib.LMTP("127.0.0.1", self.ports["lmtp"], timeout=5)
             while True:
                 n += 1
-                body = message(f"lmtp{self.round_no}", n)
+                # Each thread its own Message-IDs: duplicatesuppression keeps one per mailbox.
+                body = message(f"lmtp{self.round_no}-{threading.get_ident()}", n)
                 lmtp.sendmail("crash@example.com", ["bob"], body)
                 with self.lock:
                     self.acked.append(body)

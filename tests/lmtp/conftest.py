@@ -12,11 +12,13 @@ from pathlib import Path
 
 import pytest
 from tests.lmtp.lmtp_client import ConfFactory, Connect, Serve, Transcript
+from tests.lmtp.sieve_rig import Rig, SmtpSink, write_sendmail
 
 from roost.config import Config, parse_config
 from roost.lmtp import LmtpService
 from roost.net.tls import make_self_signed, server_context
 from roost.store.open import open_store
+from roost.store.sievedir import SievedirScripts
 from roost.store.sqlite import SqliteStore
 
 USERS = ("bob", "alice", "carol")
@@ -141,3 +143,41 @@ def bodies(store: SqliteStore) -> Bodies:
         info = await store.get_mailbox(mailbox)
         return [await store.body(rec.blob) for rec in await store.messages(info.id)]
     return read
+
+
+MakeRig = Callable[[str], Awaitable[Rig]]
+
+
+@pytest.fixture
+async def smtp_sink() -> AsyncIterator[SmtpSink]:
+    """A capturing SMTP server (aiosmtpd) on 127.0.0.1."""
+    sink = SmtpSink()
+    server = await sink.start()
+    yield sink
+    server.close()
+    await server.wait_closed()
+
+
+@pytest.fixture
+def sendmail(tmp_path: Path) -> tuple[Path, Path]:
+    """A `sendmail` stand-in program and the outbox it fills."""
+    return write_sendmail(tmp_path / "sendmail")
+
+
+@pytest.fixture
+async def make_rig(make_conf: ConfFactory, store: SqliteStore) -> AsyncIterator[MakeRig]:
+    """`await make_rig(extra_conf)`: LMTP with Sieve (scripts in sievedir) over the store,
+    in the standard namespace with `.` (the talk's site: `fileinto "INBOX.plug"`)."""
+    services: list[LmtpService] = []
+
+    async def build(extra: str = "") -> Rig:
+        conf = make_conf("unixhierarchysep: no\naltnamespace: no\n" + extra)
+        scripts = SievedirScripts.from_config(conf)
+        service = LmtpService(conf, store, scripts=scripts)
+        services.append(service)
+        server = await service.start_tcp("127.0.0.1", 0)
+        return Rig(conf, store, scripts, service, server.sockets[0].getsockname()[1])
+
+    yield build
+    for service in services:
+        await service.close()

@@ -88,7 +88,7 @@ async def test_bad_arguments(site: Site) -> None:
         status, _, err = await tool(site, "unexpunge", *argv)
         assert status == 2 and text in err, err
     status, _, err = await tool(site, "cyr_expire")
-    assert status == 2 and "nothing to do: give -X or -D" in err
+    assert status == 2 and "nothing to do: give -E, -X or -D" in err
 
 
 async def test_cyr_expire_removes_old_deleted_mailboxes(imap: ImapTranscript,

@@ -8,23 +8,27 @@ with the separator the user sees), and a mailbox counts only when the one
 rights decision (`Access`) lets the script's owner post there (`p`,
 RFC 5490 §3.1: "the user has privileges to deliver messages into them").
 
+Duplicate tracking (RFC 7352) is kept in the store's `DuplicateStore`,
+scoped to the script's owner; included scripts (RFC 6609) come from the
+`ScriptStore`: `:personal` the owner's, `:global` the site's (GLOBAL).
 What the store cannot answer yet answers "nothing there", as RFC 5490
-§3.3 and RFC 7352 §3 allow for a server without the data: annotations
-(METADATA), duplicate-tracking records (a DuplicateStore), included
-scripts (a ScriptStore), and spam/virus scores (no scanner).
+§3.3 allows for a server without the data: annotations (METADATA), and
+spam/virus scores (no scanner).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from roost.auth.identity import Identity
 from roost.auth.rights import Access
 from roost.config import Config
 from roost.sieve.host import default_environment
 from roost.store.api import InvalidMailboxName, MailboxInfo, MailboxNotFound, PermissionDenied
+from roost.store.duplicates import DuplicateRecord, DuplicateStore
 from roost.store.names import Namespace
+from roost.store.scripts import GLOBAL, ScriptNotFound, ScriptStore
 
 
 @dataclass
@@ -34,33 +38,49 @@ class StoreHost:
     access: Access
     conf: Config
     owner: Identity
+    scripts: ScriptStore | None = None
+    duplicates: DuplicateStore | None = None
 
     @property
-    def _names(self) -> Namespace:
+    def _scope(self) -> str:
+        """The owner's part of the duplicate records (RFC 7352 §3: per user)."""
+        return f"sieve-duplicate {self.owner.user}"
+
+    @property
+    def names(self) -> Namespace:
         return Namespace(self.conf, self.owner.user)
 
-    async def _mailbox(self, mailbox: str) -> MailboxInfo | None:
-        """One of the owner's mailboxes they may post to; None otherwise."""
+    async def postable(self, mailbox: str) -> MailboxInfo | None:
+        """A mailbox (the owner's name for it) the owner may post to; None otherwise."""
         try:
-            return await self.access.lookup(self.owner, self._names.to_internal(mailbox), "p")
+            return await self.access.lookup(self.owner, self.names.to_internal(mailbox), "p")
         except (InvalidMailboxName, MailboxNotFound, PermissionDenied):
             return None
 
     async def mailbox_exists(self, mailbox: str) -> bool:
-        return await self._mailbox(mailbox) is not None
+        return await self.postable(mailbox) is not None
 
     async def special_use_exists(self, mailbox: str | None, uses: list[str]) -> bool:
         """RFC 8579 §4: on `mailbox`, or on any of the user's mailboxes, every use."""
         wanted = {use.lower() for use in uses}
         if mailbox is not None:
-            info = await self._mailbox(mailbox)
+            info = await self.postable(mailbox)
             have = {use.lower() for use in info.special_use} if info else set()
             return wanted <= have
-        inbox = await self._mailbox("INBOX")
-        mine = [inbox] if inbox else []
-        mine += await self.access.store.list_mailboxes(self._names.inbox + ".")
-        have = {use.lower() for info in mine for use in info.special_use}
+        have = {use.lower() for info in await self._own() for use in info.special_use}
         return wanted <= have
+
+    async def _own(self) -> list[MailboxInfo]:
+        inbox = await self.postable("INBOX")
+        return ([inbox] if inbox else []) + await self.access.store.list_mailboxes(
+            self.names.inbox + ".")
+
+    async def special_use_mailbox(self, use: str) -> MailboxInfo | None:
+        """RFC 8579 §4.1: the owner's mailbox with special-use `use`, if any."""
+        for info in await self._own():
+            if use.lower() in (u.lower() for u in info.special_use):
+                return info
+        return None
 
     async def metadata(self, mailbox: str, entry: str) -> str | None:
         return None
@@ -69,10 +89,17 @@ class StoreHost:
         return None
 
     async def duplicate(self, tracking_id: str, seconds: int) -> bool:
-        return False
+        """RFC 7352 §3: seen within the last `seconds`."""
+        if self.duplicates is None:
+            return False
+        seen = await self.duplicates.duplicate_seen(tracking_id, self._scope)
+        return seen is not None and (await self.now() - seen).total_seconds() < seconds
 
     async def record_duplicate(self, tracking_id: str, seconds: int) -> None:
-        return None
+        if self.duplicates is not None:
+            now = await self.now()
+            await self.duplicates.record_duplicates([DuplicateRecord(
+                tracking_id, self._scope, now, now + timedelta(seconds=seconds))])
 
     async def now(self) -> datetime:
         return datetime.now(UTC).astimezone()
@@ -85,7 +112,14 @@ class StoreHost:
         return env.get(item)
 
     async def script(self, name: str, location: str) -> bytes | None:
-        return None
+        """RFC 6609 §3.2: `include :personal` (the owner's) or `:global` (the site's)."""
+        if self.scripts is None:
+            return None
+        owner = GLOBAL if location == "global" else self.owner.user
+        try:
+            return await self.scripts.get_script(owner, name)
+        except ScriptNotFound:
+            return None
 
     async def spamtest(self, percent: bool) -> str | None:
         return None

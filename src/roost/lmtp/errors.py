@@ -35,8 +35,11 @@ OVER_QUOTA_TEMP = reply(452, "4.2.2", "Over quota")
 OVER_QUOTA_PERM = reply(552, "5.2.2", "Over quota")
 
 
-def failure_reply(conf: Config, failure: Failure) -> Reply:
-    """The reply for a recipient that failed with `failure`."""
+def failure_reply(conf: Config, failure: Failure, reason: str = "") -> Reply:
+    """The reply for a recipient that failed with `failure` (`reason`: a Sieve ereject's text)."""
+    if failure is Failure.REJECTED:
+        # RFC 5429 §2.1.1: refuse at the LMTP level with 550; X.7.1 "delivery not authorized".
+        return reply(550, "5.7.1", reason or "Rejected by the recipient's filter")
     if failure is Failure.OVER_QUOTA:
         # lmtp_over_quota_perm_failure: Cyrus's switch between 452 and 552.
         return OVER_QUOTA_PERM if conf.lmtp_over_quota_perm_failure else OVER_QUOTA_TEMP

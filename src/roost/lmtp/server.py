@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from roost.auth.rights import Access
 from roost.config import Config
+from roost.delivery import SieveDelivery
 from roost.lmtp import responses as r
 from roost.lmtp.dispatch import dispatch, finish_message
 from roost.lmtp.session import After, Session
@@ -24,6 +25,7 @@ from roost.net.connection import Connection, Timeouts
 from roost.net.listener import LineServer
 from roost.net.shared_state import SharedState
 from roost.store.api import Store
+from roost.store.scripts import ScriptStore
 
 if TYPE_CHECKING:
     import asyncio
@@ -41,13 +43,17 @@ class LmtpService:
     def __init__(self, conf: Config, store: Store,
                  tls_context: ssl.SSLContext | None = None, *,
                  shared: SharedState | None = None, maxchild: int = 0,
-                 shutdown: Shutdown | None = None) -> None:
+                 shutdown: Shutdown | None = None,
+                 scripts: ScriptStore | None = None) -> None:
         """`shared` and `maxchild` (cyrus.conf) cap concurrent connections
         across workers (`roost.net.listener`); `shutdown` is the worker's
-        (ServerContext.shutdown), a service started alone has its own."""
+        (ServerContext.shutdown), a service started alone has its own;
+        `scripts` holds the users' Sieve scripts that delivery runs."""
         self.conf = conf
         self.store = store
         self.access = Access(store, conf)
+        self.sieve = (SieveDelivery.from_config(conf, scripts, shutdown)
+                      if scripts is not None else None)
         self.tls_context = tls_context
         self.servername = str(conf.servername) or socket.gethostname()
         self.server = LineServer("lmtp", self._protocol, self._timeouts, tls_context,
@@ -64,7 +70,7 @@ class LmtpService:
         session = Session(
             conf=self.conf, store=self.store, access=self.access, servername=self.servername,
             session_id=secrets.token_urlsafe(9), tls_context=self.tls_context,
-            peer_ip=conn.peer_ip, tls_active=conn.tls_active,
+            peer_ip=conn.peer_ip, tls_active=conn.tls_active, sieve=self.sieve,
         )
         return LmtpProtocol(session, conn)
 
@@ -101,6 +107,8 @@ class LmtpService:
         """
         self.server.close()
         await self.server.wait_closed()
+        if self.sieve is not None:
+            await self.sieve.outgoing.drain()
 
 
 def _family(host: str) -> socket.AddressFamily:
@@ -117,7 +125,7 @@ async def start_lmtp(ctx: ServerContext, sock: socket.socket, *,
                      implicit_tls: bool, maxchild: int = 0) -> asyncio.AbstractServer:
     """The master's entry point (cyrus.conf `cmd="lmtpd"`): serve LMTP on `sock`."""
     service = LmtpService(ctx.conf, ctx.store, ctx.ssl, shared=ctx.shared, maxchild=maxchild,
-                          shutdown=ctx.shutdown)
+                          shutdown=ctx.shutdown, scripts=ctx.scripts)
     await service.start_socket(sock, implicit_tls=implicit_tls)
     return service.server
 

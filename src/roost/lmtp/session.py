@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from roost.auth.identity import ANONYMOUS, Identity
 from roost.auth.rights import Access
 from roost.config import Config
+from roost.delivery import SieveDelivery
 from roost.store.api import Store
 
 
@@ -38,7 +39,8 @@ class Session:
     """One connection: configuration, store, peer, and the open transaction.
 
     `identity` is who delivers: anonymous (LMTP AUTH is not offered), as
-    the rights decision (`access`) sees an LMTP client. `peer_ip` is None
+    the rights decision (`access`) sees an LMTP client. `sieve` runs the
+    recipients' scripts (None when the service has no script store). `peer_ip` is None
     on a unix socket. `recipients` holds the accepted
     RCPT addresses in order: DATA answers once for each (RFC 2033 §4.2).
     """
@@ -58,6 +60,7 @@ class Session:
     messages: int = 0
     after: After = After.CONTINUE
     identity: Identity = ANONYMOUS
+    sieve: SieveDelivery | None = None
 
     def reset_transaction(self) -> None:
         """Drop the envelope (RSET, LHLO, end of DATA: RFC 5321 §4.1.1.5)."""

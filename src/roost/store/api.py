@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Literal, Protocol, runtime_checkable
 
 if TYPE_CHECKING:
     from roost.message import ParsedMessage
+    from roost.store.duplicates import DuplicateRecord
 
 SYSTEM_FLAGS = ("\\Answered", "\\Flagged", "\\Deleted", "\\Seen", "\\Draft")
 
@@ -371,8 +372,11 @@ class Store(Protocol):
                      user: str | None = None) -> AppendResult:
         """`append_messages` of one message."""
     async def deliver(self, targets: Sequence[Delivery], raw: bytes,
-                      internaldate: datetime | None = None) -> list[AppendResult]:
-        """One body file for all targets; every target durable before returning."""
+                      internaldate: datetime | None = None, *,
+                      records: Sequence[DuplicateRecord] = ()) -> list[AppendResult]:
+        """One body file for all targets; every target durable before returning.
+        `records` (a DuplicateStore backend's) are written in the same
+        transaction, so suppressing duplicates costs no second commit."""
 
     # -- reading
     async def messages(self, mailbox_id: int, user: str | None = None) -> list[MessageRecord]:

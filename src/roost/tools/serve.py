@@ -57,8 +57,9 @@ SERVICES {{
   sieve    cmd="timsieved" listen="127.0.0.1:{sieve}"
 }}
 EVENTS {{
-  # What delayed expunge and delete (Cyrus's defaults) keep for undo goes after 3 days.
-  delprune cmd="cyr_expire -X 3 -D 3" at=0400
+  # Duplicate-delivery records, and what delayed expunge and delete (Cyrus's
+  # defaults) keep for undo, go after 3 days.
+  delprune cmd="cyr_expire -E 3 -X 3 -D 3" at=0400
 }}
 EVENTS {{
   # The full-text index follows new mail (docs/search.md); Cyrus's DAEMON squatter -R.

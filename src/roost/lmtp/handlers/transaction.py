@@ -53,13 +53,14 @@ async def message(s: Session, body: bytes) -> list[r.Reply]:
     raw = trace_headers(sender=s.sender, lhlo_host=s.lhlo_host, peer_ip=s.peer_ip,
                         servername=s.servername, tls=s.tls_active,
                         message_id=message_id, recipients=s.recipients) + body
-    results = await deliver(s.access, s.conf, s.identity, s.sender, s.recipients, raw)
+    results = await deliver(s.access, s.conf, s.identity, s.sender, s.recipients, raw,
+                            sieve=s.sieve)
     replies = []
     for result in results:
         if result.failure is None:
             replies.append(r.reply(250, "2.0.0", f"<{result.recipient}> Delivered {message_id}"))
         else:
-            replies.append(failure_reply(s.conf, result.failure))
+            replies.append(failure_reply(s.conf, result.failure, result.reason))
         log.info("lmtp %s from=<%s> to=<%s> %s", message_id, clean(s.sender),
                  clean(result.recipient),
                  "delivered" if result.ok else result.failure)

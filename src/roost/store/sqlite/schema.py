@@ -173,7 +173,22 @@ def _v6(db: sqlite3.Connection) -> None:
     """)
 
 
-MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_v1, _v2, _v3, _v4, _v5, _v6)
+def _v7(db: sqlite3.Connection) -> None:
+    """Duplicate-delivery records (`DuplicateStore`, Cyrus's deliver.db):
+    delivery suppression, Sieve `duplicate` and vacation tracking."""
+    _run(db, """
+        CREATE TABLE duplicates (
+            id         TEXT NOT NULL,
+            scope      TEXT NOT NULL,
+            seen       REAL NOT NULL,
+            keep_until REAL NOT NULL,
+            PRIMARY KEY (id, scope)
+        ) WITHOUT ROWID;
+        CREATE INDEX duplicates_seen ON duplicates (seen)
+    """)
+
+
+MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_v1, _v2, _v3, _v4, _v5, _v6, _v7)
 """Ordered upgrades; MIGRATIONS[n] takes a version-n database to n+1. Append only."""
 
 

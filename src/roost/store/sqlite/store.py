@@ -43,9 +43,19 @@ from roost.store.api import (
     StoreCorrupt,
     StoreError,
 )
+from roost.store.duplicates import DuplicateRecord
 from roost.store.retention import ExpungedMessage
 from roost.store.sqlite import check as checks
-from roost.store.sqlite import expiry, mailbox_ops, message_ops, quota, reads, refs, user_ops
+from roost.store.sqlite import (
+    duplicates,
+    expiry,
+    mailbox_ops,
+    message_ops,
+    quota,
+    reads,
+    refs,
+    user_ops,
+)
 from roost.store.sqlite import flags as flagbits
 from roost.store.sqlite import repair as rebuild
 from roost.store.sqlite.blobs import BlobFiles, Pending
@@ -53,9 +63,9 @@ from roost.store.sqlite.message_ops import NewBody, NewMessage, Target
 from roost.store.sqlite.notify import ChangeNotifier
 from roost.store.sqlite.parsedcache import ParsedLRU, deserialize, serialize
 from roost.store.sqlite.readpool import THREAD_ABOVE, ReadPool
-from roost.store.sqlite.rows import load_mailbox, load_mailbox_id, to_epoch
+from roost.store.sqlite.rows import from_epoch, load_mailbox, load_mailbox_id, to_epoch
 from roost.store.sqlite.schema import migrate
-from roost.store.sqlite.writer import Writer, connect
+from roost.store.sqlite.writer import Writer, WriteTx, connect
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -182,6 +192,20 @@ class SqliteStore:
                              dry_run: bool = False) -> list[QuotaCorrection]:
         return await self._writer.run(lambda tx: quota.recount_under(tx.db, prefix, dry_run))
 
+    # -- duplicate-delivery records (DuplicateStore)
+    async def duplicate_seen(self, id: str, scope: str) -> datetime | None:
+        when = duplicates.seen(self._db, id, scope)
+        return None if when is None else from_epoch(when)
+
+    async def record_duplicates(self, records: Sequence[DuplicateRecord]) -> None:
+        rows = duplicates.rows(records)
+        if rows:
+            await self._writer.run(lambda tx: duplicates.record(tx, rows))
+
+    async def expire_duplicates(self, seen_before: datetime, now: datetime) -> int:
+        return await self._writer.run(
+            lambda tx: duplicates.expire(tx, to_epoch(seen_before), to_epoch(now)))
+
     # -- subscriptions
     async def subscribe(self, user: str, name: str) -> None:
         names.validate_internal(name)
@@ -243,8 +267,10 @@ class SqliteStore:
         return results[0]
 
     async def deliver(self, targets: Sequence[Delivery], raw: bytes,
-                      internaldate: datetime | None = None) -> list[AppendResult]:
-        """One body file, in the first target's partition, shared by every target."""
+                      internaldate: datetime | None = None, *,
+                      records: Sequence[DuplicateRecord] = ()) -> list[AppendResult]:
+        """One body file, in the first target's partition, shared by every target;
+        `records` in the same transaction."""
         if not targets:
             return []
         if not raw:
@@ -253,8 +279,12 @@ class SqliteStore:
         body, pending = await asyncio.to_thread(self._write_body, first.partition, raw)
         rows = [Target(t.mailbox_id, flagbits.normalize(t.flags)) for t in targets]
         when = to_epoch(internaldate)
-        return await self._writer.run(lambda tx: message_ops.deliver(tx, body, rows, when),
-                                      pending)
+        marks = duplicates.rows(records)
+
+        def write(tx: WriteTx) -> list[AppendResult]:
+            duplicates.record(tx, marks)
+            return message_ops.deliver(tx, body, rows, when)
+        return await self._writer.run(write, pending)
 
     # -- reading
     async def messages(self, mailbox_id: int, user: str | None = None) -> list[MessageRecord]:
