@@ -177,14 +177,14 @@ def _v7(db: sqlite3.Connection) -> None:
     """Duplicate-delivery records (`DuplicateStore`, Cyrus's deliver.db):
     delivery suppression, Sieve `duplicate` and vacation tracking."""
     _run(db, """
-        CREATE TABLE duplicates (
+        CREATE TABLE IF NOT EXISTS duplicates (
             id         TEXT NOT NULL,
             scope      TEXT NOT NULL,
             seen       REAL NOT NULL,
             keep_until REAL NOT NULL,
             PRIMARY KEY (id, scope)
         ) WITHOUT ROWID;
-        CREATE INDEX duplicates_seen ON duplicates (seen)
+        CREATE INDEX IF NOT EXISTS duplicates_seen ON duplicates (seen)
     """)
 
 
