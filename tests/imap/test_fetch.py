@@ -127,12 +127,13 @@ async def test_modseq_and_changedsince(imap: ImapTranscript) -> None:
         C: a1 STORE 2 +FLAGS.SILENT (\Flagged)
         S: a1 OK {…}
         C: a2 FETCH 1:* (MODSEQ)
+        S: * OK [HIGHESTMODSEQ {…}] {…}
         S: * 1 FETCH (MODSEQ ({…}))
         S: * 2 FETCH (MODSEQ ({…}))
         S: a2 OK {…}
     """)
     lines = await imap.command("FETCH 1 MODSEQ")
-    first = int(lines[0].split("MODSEQ (")[1].split(")")[0])
+    first = int(lines[-2].split("MODSEQ (")[1].split(")")[0])
     await imap.play(rf"""
         C: a3 UID FETCH 1:* FLAGS (CHANGEDSINCE {first})
         S: * 2 FETCH (UID 2 FLAGS (\Recent \Flagged) MODSEQ ({{…}}))

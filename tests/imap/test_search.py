@@ -232,7 +232,7 @@ async def test_boolean_keys(box: ImapTranscript) -> None:
 
 async def test_modseq_key_reports_highest(box: ImapTranscript) -> None:
     lines = await box.command("FETCH 3 MODSEQ")
-    modseq = int(lines[0].split("MODSEQ (")[1].split(")")[0])
+    modseq = int(lines[-2].split("MODSEQ (")[1].split(")")[0])
     await box.play(rf"""
         C: a1 SEARCH MODSEQ {modseq}
         S: * SEARCH 3 (MODSEQ {modseq})

@@ -162,6 +162,7 @@ async def test_own_delete_of_the_selected_mailbox_just_unselects(imap: ImapTrans
         S: {…}
         S: {…}
         S: {…}
+        S: * OK [HIGHESTMODSEQ {…}] {…}
         S: a2 OK [READ-WRITE] {…}
         C: a3 DELETE Work
         S: a3 OK {…}

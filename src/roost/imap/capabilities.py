@@ -43,6 +43,8 @@ CAPABILITIES: tuple[tuple[str, str, str], ...] = (
     ("QUOTA=RES-MESSAGE", "RFC 9208 §5.2", "always"),
     ("QUOTA=RES-MAILBOX", "RFC 9208 §5.3", "always"),
     ("QUOTASET", "RFC 9208 §4.1", "always"),
+    ("CONDSTORE", "RFC 7162 §3.1", "always"),
+    ("QRESYNC", "RFC 7162 §3.2", "always"),
 )
 
 

@@ -33,6 +33,8 @@ from roost.imap.handlers import (
 from roost.imap.responses import Done, tagged
 from roost.imap.session import ConnectionClosed, Session, State
 from roost.imap.updates import announce, still_selected
+from roost.search.evaluate import any_key
+from roost.search.query import SeqSet
 from roost.store.api import StoreError
 
 log = logging.getLogger(__name__)
@@ -97,6 +99,10 @@ _NO_EXPUNGE = (c.Fetch, c.Store, c.Search)
 
 
 def expunge_allowed(cmd: object) -> bool:
+    """RFC 7162 §3.2.10.2: not during a UID SEARCH that names message
+    numbers either (they would shift under it)."""
+    if isinstance(cmd, c.Search):
+        return cmd.uid and not any_key(cmd.query, (SeqSet,))
     return not isinstance(cmd, _NO_EXPUNGE) or bool(getattr(cmd, "uid", False))
 
 

@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 from roost.imap import commands as c
 from roost.imap.parse_lexer import NUMBER64_MAX, Cursor
+from roost.imap.sequence import STAR, SequenceSet
 
 #: RFC 9051 §6.3.11 plus RFC 3501 RECENT, RFC 7162 HIGHESTMODSEQ,
 #: RFC 7889 APPENDLIMIT, RFC 8474 MAILBOXID.
@@ -47,7 +48,12 @@ def _select(readonly: bool) -> Callable[[Cursor], c.Select]:
 
 
 def _qresync(cur: Cursor) -> c.QResync:
-    """``(uidvalidity modseq [known-uids] [(seqs uids)])``. RFC 7162 §3.2.5."""
+    """``(uidvalidity modseq [known-uids] [(seqs uids)])``. RFC 7162 §3.2.5, §7.
+
+    As on Cyrus, a MODSEQ of 0 (everything changed) and ``*`` in the known
+    UIDs are taken; ``$`` names no saved result here, and seq-match data
+    with ``*`` pairs nothing, so both are BAD.
+    """
     cur.expect(b"(")
     uidvalidity = cur.nz_number()
     cur.sp()
@@ -56,15 +62,23 @@ def _qresync(cur: Cursor) -> c.QResync:
     match = None
     if cur.skip(b" "):
         if not cur.peek(b"("):
-            known = cur.sequence_set()
+            known = _plain_set(cur, star=True)
         if known is None or cur.skip(b" "):
             cur.expect(b"(")
-            seqs = cur.sequence_set()
+            seqs = _plain_set(cur, star=False)
             cur.sp()
-            match = (seqs, cur.sequence_set())
+            match = (seqs, _plain_set(cur, star=False))
             cur.expect(b")")
     cur.expect(b")")
     return c.QResync(uidvalidity, modseq, known, match)
+
+
+def _plain_set(cur: Cursor, *, star: bool) -> SequenceSet:
+    """A sequence set without ``$`` (and without ``*`` unless `star`)."""
+    seqset = cur.sequence_set()
+    if seqset.saved or (not star and any(STAR in pair for pair in seqset.ranges)):
+        raise cur.bad("QRESYNC sets take no $" + ("" if star else " or *"))
+    return seqset
 
 
 def _create(cur: Cursor) -> c.Create:

@@ -10,6 +10,8 @@ holds the mailbox's id, not its name: a RENAME by anyone keeps it valid
 Invariants: `uids` is ascending and matches `records`; an expunge learnt
 while expunge replies are not allowed waits in `pending_expunge` and the
 message keeps its number (and its cached record) until it is announced.
+`modseq` is the store's MODSEQ as of the last look (the next look starts
+there); `announced_modseq` is what the client may hold as synchronised.
 """
 
 from __future__ import annotations
@@ -61,6 +63,7 @@ class SelectedMailbox:
     records: dict[int, MessageRecord] = field(default_factory=dict)
     recent: set[int] = field(default_factory=set)
     pending_expunge: set[int] = field(default_factory=set)
+    pending_since: int = 0  # the MODSEQ before the first pending expunge was learnt
     keywords: set[str] = field(default_factory=set)
     show_recent: bool = True  # RFC 9051 Appendix E: IMAP4rev2 has no \Recent
 
@@ -155,17 +158,19 @@ class SelectedMailbox:
         return all(max(lo, hi) <= exists for lo, hi in seqset.ranges if STAR not in (lo, hi))
 
     def apply(self, changes: Changes, *, allow_expunge: bool, rev2: bool,
-              with_uid: bool) -> list[bytes]:
-        """Take in `changes`; return the untagged replies to send now."""
+              with_uid: bool, condstore: bool = False, qresync: bool = False) -> list[bytes]:
+        """Take in `changes`; return the untagged replies to send now.
+
+        `condstore`: FETCH replies carry UID and MODSEQ (RFC 7162 §3.2.4);
+        `qresync`: expunges go out as one VANISHED (§3.2.10.2).
+        """
         lines = self.learn_keywords(changes.changed)
-        self.pending_expunge.update(u for u in changes.expunged if u in self.records)
+        gone = [u for u in changes.expunged if u in self.records]
+        if gone and not self.pending_expunge:
+            self.pending_since = self.modseq  # all before this was announced
+        self.pending_expunge.update(gone)
         if allow_expunge and self.pending_expunge:
-            for uid in sorted(self.pending_expunge, reverse=True):
-                lines.append(b"%d EXPUNGE" % self.seq_of(uid))
-                self.uids.pop(self.seq_of(uid) - 1)
-                del self.records[uid]
-                self.recent.discard(uid)
-            self.pending_expunge.clear()
+            lines += self._announce_expunges(qresync)
         new = [r for r in changes.changed if r.uid not in self.records and r.uid >= self.uidnext]
         for record in changes.changed:
             old = self.records.get(record.uid)
@@ -173,7 +178,7 @@ class SelectedMailbox:
                 continue
             self.records[record.uid] = record
             if old.flags != record.flags:
-                lines.append(self.fetch_flags_line(record.uid, with_uid))
+                lines.append(self.fetch_flags_line(record.uid, with_uid or condstore, condstore))
         if new:
             for record in new:
                 self.uids.append(record.uid)
@@ -186,14 +191,40 @@ class SelectedMailbox:
         self.modseq = max(self.modseq, changes.highestmodseq)
         return lines
 
+    def _announce_expunges(self, qresync: bool) -> list[bytes]:
+        """Drop the pending expunges from the view: `n EXPUNGE` each, highest
+        number first so every number is right when the client reads it, or
+        one `VANISHED uids` (RFC 7162 §3.2.10.2)."""
+        doomed = sorted(self.pending_expunge)
+        if qresync:
+            lines = [b"VANISHED " + SequenceSet.from_ids(doomed).render().encode()]
+        else:
+            lines = [b"%d EXPUNGE" % self.seq_of(uid) for uid in reversed(doomed)]
+        gone = self.pending_expunge
+        self.uids = [u for u in self.uids if u not in gone]
+        for uid in doomed:
+            del self.records[uid]
+            self.recent.discard(uid)
+        self.pending_expunge = set()
+        return lines
+
+    @property
+    def announced_modseq(self) -> int:
+        """The HIGHESTMODSEQ the client may take as synchronised: below any
+        expunge it has not been told of (RFC 7162 §3.2, §6)."""
+        return self.pending_since if self.pending_expunge else self.modseq
+
     def flag_list(self, record: MessageRecord) -> bytes:
         """The FLAGS of a message as this session shows them."""
         return render_flags(record.flags, self.show_recent and record.uid in self.recent)
 
-    def fetch_flags_line(self, uid: int, with_uid: bool) -> bytes:
-        flags = self.flag_list(self.records[uid])
+    def fetch_flags_line(self, uid: int, with_uid: bool, with_modseq: bool = False) -> bytes:
+        """`n FETCH (FLAGS (...) [UID u] [MODSEQ (m)])` of a cached record."""
+        record = self.records[uid]
         tail = b" UID %d" % uid if with_uid else b""
-        return b"%d FETCH (FLAGS %s%s)" % (self.seq_of(uid), flags, tail)
+        if with_modseq:
+            tail += b" MODSEQ (%d)" % record.modseq
+        return b"%d FETCH (FLAGS %s%s)" % (self.seq_of(uid), self.flag_list(record), tail)
 
 
 async def poll(store: Store, view: SelectedMailbox, user: str) -> Changes:

@@ -66,6 +66,17 @@ class Session:
         return "IMAP4REV2" in self.enabled
 
     @property
+    def condstore(self) -> bool:
+        """RFC 7162 §3.1: after a CONDSTORE enabling command, every untagged
+        FETCH carries MODSEQ (and UID, §3.2.4)."""
+        return "CONDSTORE" in self.enabled
+
+    @property
+    def qresync(self) -> bool:
+        """RFC 7162 §3.2.3: after ENABLE QRESYNC, VANISHED replaces EXPUNGE."""
+        return "QRESYNC" in self.enabled
+
+    @property
     def tls_available(self) -> bool:
         return self.ctx.ssl is not None
 

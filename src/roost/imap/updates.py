@@ -34,6 +34,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
+from roost.imap.condstore import highestmodseq_line
 from roost.imap.selected import poll
 from roost.imap.session import Session, State
 from roost.store.api import (
@@ -105,5 +106,9 @@ async def announce(s: Session, *, allow_expunge: bool, with_uid: bool) -> None:
     if not follow(s, changes.mailbox):
         return
     for line in view.apply(changes, allow_expunge=allow_expunge, rev2=s.rev2,
-                           with_uid=with_uid):
+                           with_uid=with_uid, condstore=s.condstore, qresync=s.qresync):
         s.untagged(line)
+    if view.pending_expunge and s.condstore:
+        # RFC 7162 §3.2, §6: MODSEQs sent while an expunge waits must not
+        # let the client believe it is synchronised past that expunge.
+        s.untagged(highestmodseq_line(view))

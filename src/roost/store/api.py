@@ -387,6 +387,11 @@ class Store(Protocol):
     async def mailbox_changes_since(self, mailbox_id: int,
                                     modseq: int) -> tuple[MailboxChange, ...]:
         """Only `Changes.mailbox`: cheap enough to ask before every command."""
+    async def vanished_since(self, mailbox_id: int, modseq: int) -> tuple[int, ...]:
+        """Only `Changes.expunged`: the UIDs expunged after `modseq`, ascending
+        (QRESYNC, RFC 7162 §3.2.5-6). Exact for as long as the store keeps
+        expunged records; a backend that forgets some must return every UID
+        it cannot vouch for (RFC 7162 §3.2.6: as if all were expunged)."""
     async def body(self, blob: str) -> bytes:
         """The raw RFC 5322 bytes of a message body."""
     async def body_stream(self, blob: str) -> BodyStream:
@@ -416,9 +421,16 @@ class Store(Protocol):
     # -- changing
     async def store_flags(self, mailbox_id: int, uids: Sequence[int], op: FlagOp,
                           flags: Sequence[str], *, user: str | None = None,
-                          unchanged_since: int | None = None
+                          unchanged_since: int | None = None,
+                          known_flags: Mapping[int, frozenset[str]] | None = None
                           ) -> tuple[list[MessageRecord], list[int]]:
-        """Change flags; returns (records changed, uids refused by UNCHANGEDSINCE)."""
+        """Change flags; returns (records changed, uids refused by UNCHANGEDSINCE).
+
+        A record whose MODSEQ is past `unchanged_since` is refused, unless
+        `known_flags` (the flags the caller last saw, by UID) shows that
+        none of `flags` changed since and `op` adds or removes: then the
+        change cannot undo anything the caller did not see (RFC 7162 §3.1.12).
+        """
     async def expunge(self, mailbox_id: int, uids: Sequence[int] | None = None) -> list[int]:
         """Expunge messages flagged \\Deleted (only among `uids` if given)."""
     async def purge(self, mailbox_id: int, uids: Sequence[int]) -> list[int]:

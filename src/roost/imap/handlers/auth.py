@@ -12,13 +12,14 @@ from roost.auth.identity import Identity
 from roost.auth.login import Client, LoginFailed
 from roost.auth.sasl import plaintext_allowed
 from roost.imap import commands as c
+from roost.imap import condstore
 from roost.imap.capabilities import capability_list
 from roost.imap.errors import BadCommand, No
 from roost.imap.responses import Done, nstring, plist, string
 from roost.imap.session import Session, State
 
 # RFC 5161 §3.1 / RFC 9051 §6.3.1: what ENABLE can switch on.
-ENABLEABLE = frozenset({"IMAP4REV2"})
+ENABLEABLE = frozenset({"IMAP4REV2", "CONDSTORE", "QRESYNC"})
 
 
 def caps_line(s: Session) -> str:
@@ -118,7 +119,14 @@ async def authenticate(s: Session, cmd: c.Authenticate) -> Done:
 
 
 async def enable(s: Session, cmd: c.Enable) -> None:
-    """RFC 5161 §3.1: reply ENABLED with what was newly switched on."""
-    newly = [cap for cap in cmd.capabilities if cap in ENABLEABLE and cap not in s.enabled]
+    """RFC 5161 §3.1: reply ENABLED with what was newly switched on.
+
+    RFC 7162 §3.2.3: QRESYNC implies CONDSTORE, and either is a CONDSTORE
+    enabling command (§3.1), which may announce HIGHESTMODSEQ first.
+    """
+    newly = list(dict.fromkeys(cap for cap in cmd.capabilities
+                               if cap in ENABLEABLE and cap not in s.enabled))
+    if "CONDSTORE" in newly or "QRESYNC" in newly:
+        condstore.enable(s)
     s.enabled.update(newly)
     s.untagged(b"ENABLED" + b"".join(b" " + cap.encode() for cap in newly))

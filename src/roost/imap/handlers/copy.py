@@ -8,6 +8,7 @@ from roost.auth.acl import flag_right
 from roost.imap import commands as c
 from roost.imap.errors import BadCommand, No
 from roost.imap.handlers.names import require_selected, target_mailbox
+from roost.imap.handlers.selected import announced
 from roost.imap.responses import Done
 from roost.imap.sequence import SequenceSet
 from roost.imap.session import Session
@@ -59,4 +60,4 @@ async def move(s: Session, cmd: c.Move) -> Done:
     result = await s.store.move(view.mailbox_id, uids, dest.id, s.store_user(),
                                 keep_flag=await settable(s, dest))
     s.untagged(b"OK [" + copyuid(result).encode() + b"] Moved")
-    return Done("Completed")
+    return await announced(s, bool(result.source_uids))

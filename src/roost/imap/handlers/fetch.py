@@ -18,11 +18,13 @@ their FETCH is left out and the command ends `NO [EXPUNGEISSUED]` (RFC 9051
 from __future__ import annotations
 
 from roost.imap import commands as c
+from roost.imap import condstore
 from roost.imap.errors import BadCommand, No
 from roost.imap.handlers.fetch_items import Needs, check_items, needs_of, render_item
 from roost.imap.handlers.fetch_stream import STREAM_ABOVE, send_streamed, streamable, without_body
 from roost.imap.handlers.names import selected_rights
 from roost.imap.responses import Done
+from roost.imap.sequence import SequenceSet
 from roost.imap.session import Session
 from roost.message import ParsedMessage
 from roost.store.api import MessageNotFound
@@ -46,6 +48,14 @@ def reply_items(cmd: c.Fetch) -> tuple[c.FetchItem, ...]:
     if cmd.changedsince is not None and _MODSEQ not in items:
         items.append(_MODSEQ)
     return tuple(items)
+
+
+def seen_items(items: tuple[c.FetchItem, ...], condstore: bool) -> tuple[c.FetchItem, ...]:
+    """The items of a reply whose \\Seen this FETCH set: FLAGS too (RFC 9051
+    §6.4.5), and after a CONDSTORE enabling command UID and MODSEQ
+    (RFC 7162 §3.2.4)."""
+    extra = (_FLAGS, _UID, _MODSEQ) if condstore else (_FLAGS,)
+    return (*items, *(item for item in extra if item not in items))
 
 
 async def _mark_seen(s: Session, uids: list[int]) -> set[int]:
@@ -105,16 +115,25 @@ async def fetch(s: Session, cmd: c.Fetch) -> Done:
     # UIDs that do not exist are simply not there (§6.4.9).
     if not cmd.uid and not view.seq_range_valid(cmd.sequence):
         raise BadCommand(None, "Message number out of range")
-    if cmd.vanished:
-        # RFC 7162 §3.2.6: VANISHED needs QRESYNC, which is not offered.
-        raise BadCommand(None, "VANISHED requires QRESYNC")
+    if cmd.vanished and not s.qresync:
+        raise BadCommand(None, "VANISHED needs ENABLE QRESYNC first")  # RFC 7162 §3.2.6
     check_items(cmd.items)
     items = reply_items(cmd)
+    if cmd.changedsince is not None or _MODSEQ in items:
+        condstore.enable(s)  # RFC 7162 §3.1: a CONDSTORE enabling command
     needs = needs_of(items)
     uids = view.select_uids(cmd.sequence, cmd.uid, s.saved_search)
     if cmd.changedsince is not None:
-        uids = [u for u in uids if view.records[u].modseq > cmd.changedsince]
+        since = cmd.changedsince
+        if cmd.vanished:
+            # RFC 7162 §3.2.6: VANISHED (EARLIER) before any FETCH reply.
+            asked = cmd.sequence.with_saved(SequenceSet.from_ids(s.saved_search))
+            gone = await condstore.vanished_among(s, view, since, asked)
+            if gone:
+                s.untagged(condstore.vanished_earlier(gone))
+        uids = [u for u in uids if view.records[u].modseq > since]
     seen_now = await _mark_seen(s, uids) if needs.sets_seen else set()
+    with_seen = seen_items(items, s.condstore) if seen_now else items
     missing = False
     pending = 0
     batch = _Batch()
@@ -134,7 +153,7 @@ async def fetch(s: Session, cmd: c.Fetch) -> Done:
         except MessageNotFound:
             missing = True  # expunged by another session, announced or not
             continue
-        shown = items if uid not in seen_now or _FLAGS in items else (*items, _FLAGS)
+        shown = with_seen if uid in seen_now else items
         if streamed is not None:
             index, name = streamed
             parts: list[bytes | None] = [

@@ -4,6 +4,7 @@ UNSUBSCRIBE, STATUS (RFC 9051 §6.3)."""
 from __future__ import annotations
 
 from roost.imap import commands as c
+from roost.imap import condstore
 from roost.imap.errors import BadCommand, No
 from roost.imap.handlers.names import (
     external_name,
@@ -22,7 +23,11 @@ from roost.store.names import user_inbox
 
 
 async def select(s: Session, cmd: c.Select) -> Done:
-    """RFC 9051 §6.3.2 (SELECT) and §6.3.3 (EXAMINE)."""
+    """RFC 9051 §6.3.2 (SELECT) and §6.3.3 (EXAMINE), RFC 7162 §3.1.8 and
+    §3.2.5 (CONDSTORE and QRESYNC parameters)."""
+    if cmd.qresync is not None and not s.qresync:
+        # RFC 7162 §3.2.5: BAD, and the mailbox selected stays so (as a parse error).
+        raise BadCommand(None, "QRESYNC needs ENABLE QRESYNC first")
     if s.selected is not None:
         s.unselect()
         s.untagged(b"OK [CLOSED] Previous mailbox is now closed")
@@ -42,8 +47,15 @@ async def select(s: Session, cmd: c.Select) -> Done:
         s.untagged(line)
     s.untagged(b"OK [UIDVALIDITY %d] UIDs valid" % view.uidvalidity)
     s.untagged(b"OK [UIDNEXT %d] Predicted next UID" % view.uidnext)
+    # RFC 7162 §3.1.2.1: every mailbox keeps MODSEQs, so never NOMODSEQ;
+    # sent on every SELECT, as Cyrus does, enabled or not.
+    s.untagged(condstore.highestmodseq_line(view))
     if s.rev2:
         s.untagged(b'LIST () "' + s.ns.sep.encode() + b'" ' + mailbox_name(external))
+    if cmd.condstore:
+        s.enabled.add("CONDSTORE")
+    if cmd.qresync is not None:
+        await condstore.resync(s, view, cmd.qresync)
     s.selected = view
     s.state = State.SELECTED
     s.saved_search = []  # RFC 5182 §2.1: a new selection empties `$`
@@ -127,11 +139,14 @@ async def unsubscribe(s: Session, cmd: c.Unsubscribe) -> None:
     await s.store.unsubscribe(s.user, internal_name(s, cmd.mailbox))
 
 
-STATUS_ITEMS = ("MESSAGES", "UIDNEXT", "UIDVALIDITY", "UNSEEN", "DELETED", "SIZE", "RECENT")
+STATUS_ITEMS = ("MESSAGES", "UIDNEXT", "UIDVALIDITY", "UNSEEN", "DELETED", "SIZE", "RECENT",
+                "HIGHESTMODSEQ")
 
 
 async def status_items(s: Session, mailbox_id: int, items: tuple[str, ...]) -> bytes:
     """`(MESSAGES n UIDNEXT n ...)` for STATUS and LIST RETURN (STATUS)."""
+    if "HIGHESTMODSEQ" in items:
+        condstore.enable(s)  # RFC 7162 §3.1: STATUS (HIGHESTMODSEQ) enables CONDSTORE
     st = await s.store.status(mailbox_id, s.store_user())
     recent = st.recent
     if s.selected is not None and s.selected.mailbox_id == mailbox_id:
@@ -144,7 +159,8 @@ async def status_items(s: Session, mailbox_id: int, items: tuple[str, ...]) -> b
 
 
 async def status(s: Session, cmd: c.Status) -> None:
-    """RFC 9051 §6.3.11 (SIZE: RFC 8438; DELETED: RFC 9051)."""
+    """RFC 9051 §6.3.11 (SIZE: RFC 8438; DELETED: RFC 9051; HIGHESTMODSEQ:
+    RFC 7162 §3.1.7)."""
     unknown = [item for item in cmd.items if item not in STATUS_ITEMS]
     if unknown:
         raise BadCommand(None, f"Unknown STATUS item {unknown[0]}")

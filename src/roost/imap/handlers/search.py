@@ -16,6 +16,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from roost.imap import commands as c
+from roost.imap import condstore
 from roost.imap.selected import SelectedMailbox
 from roost.imap.sequence import SequenceSet
 from roost.imap.session import Session
@@ -93,8 +94,11 @@ async def search(s: Session, cmd: c.Search) -> None:
     returns = cmd.returns
     if returns is not None and "SAVE" in returns:
         s.saved_search = []  # RFC 5182 §2.1: a failed SEARCH leaves $ empty
+    with_modseq = ev.any_key(cmd.query, (q.ModSeq,))
+    if with_modseq:
+        condstore.enable(s)  # RFC 7162 §3.1: a CONDSTORE enabling command
     uids = await matching_uids(s, cmd.query)
-    modseq = _highest_modseq(view, uids) if uids and ev.any_key(cmd.query, (q.ModSeq,)) else None
+    modseq = _highest_modseq(view, uids) if uids and with_modseq else None
     numbers = uids if cmd.uid else [view.seq_of(u) for u in uids]
     if returns is None and not s.rev2:
         line = b" ".join([b"SEARCH", *(b"%d" % n for n in numbers)])

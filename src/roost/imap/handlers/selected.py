@@ -30,7 +30,8 @@ async def unselect(s: Session, cmd: c.Unselect) -> None:
 
 
 async def expunge(s: Session, cmd: c.Expunge) -> Done:
-    """RFC 9051 §6.4.3, UID EXPUNGE (RFC 4315 §2.1); dispatch sends the EXPUNGEs."""
+    """RFC 9051 §6.4.3, UID EXPUNGE (RFC 4315 §2.1); dispatch sends the
+    EXPUNGEs (VANISHED under QRESYNC, sent here: see `announced`)."""
     view = s.mailbox
     if view.readonly:
         raise No("READ-ONLY", "Mailbox is read-only")
@@ -38,8 +39,17 @@ async def expunge(s: Session, cmd: c.Expunge) -> Done:
     uids = None if cmd.uids is None else view.select_uids(cmd.uids, by_uid=True)
     if uids == []:
         return Done("Completed")
-    await s.store.expunge(view.mailbox_id, uids)
-    return Done("Completed")
+    return await announced(s, bool(await s.store.expunge(view.mailbox_id, uids)))
+
+
+async def announced(s: Session, expunged: bool) -> Done:
+    """RFC 7162 §3.2.7, §3.2.9, RFC 6851 §4.4: once messages went, a QRESYNC
+    client is told the VANISHED and then the HIGHESTMODSEQ they reach, in
+    the tagged OK."""
+    if not (expunged and s.qresync):
+        return Done("Completed")
+    await announce(s, allow_expunge=True, with_uid=True)
+    return Done("Completed", f"HIGHESTMODSEQ {s.mailbox.announced_modseq}")
 
 
 async def idle(s: Session, cmd: c.Idle) -> Done:

@@ -9,7 +9,7 @@ tombstones included, so `changes_since` sees everything.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from roost.store.api import AppendResult, CopyResult, FlagOp, MailboxInfo, MessageRecord
@@ -100,17 +100,30 @@ def deliver(tx: WriteTx, body: NewBody, targets: Sequence[Target],
     return results
 
 
+def _untouched(op: FlagOp, flags: frozenset[str], now: frozenset[str],
+               known: frozenset[str] | None) -> bool:
+    """RFC 7162 §3.1.12: an add or remove whose flags each stand as the
+    caller last saw them (system flags canonical in both, keywords as the
+    mailbox spells them); a replace touches every flag, so never."""
+    return (op != "replace" and known is not None
+            and all((flag in now) == (flag in known) for flag in flags))
+
+
 def store_flags(tx: WriteTx, mailbox_id: int, uids: Sequence[int], op: FlagOp,
-                flags: frozenset[str], user: str | None,
-                unchanged_since: int | None) -> tuple[list[MessageRecord], list[int]]:
-    """STORE (RFC 9051 §6.4.6, RFC 7162 §3.2): only records whose flags change
-    get a new MODSEQ and are returned; UNCHANGEDSINCE failures are listed."""
+                flags: frozenset[str], user: str | None, unchanged_since: int | None,
+                known_flags: Mapping[int, frozenset[str]] | None = None
+                ) -> tuple[list[MessageRecord], list[int]]:
+    """STORE (RFC 9051 §6.4.6, RFC 7162 §3.1.3): only records whose flags
+    change get a new MODSEQ and are returned; UNCHANGEDSINCE failures are
+    listed (see `Store.store_flags` for `known_flags`)."""
     info = load_mailbox_id(tx.db, mailbox_id)
     per_user = seen_is_per_user(info, user)
     refused: list[int] = []
     changes: list[tuple[MessageRecord, frozenset[str]]] = []
+    known = known_flags or {}
     for rec in live_records(tx.db, info.id, uids, user):
-        if unchanged_since is not None and rec.modseq > unchanged_since:
+        if (unchanged_since is not None and rec.modseq > unchanged_since
+                and not _untouched(op, flags, rec.flags, known.get(rec.uid))):
             refused.append(rec.uid)
             continue
         new = flagbits.apply(op, rec.flags, flags)

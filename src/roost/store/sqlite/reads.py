@@ -136,11 +136,25 @@ def changes_since(db: sqlite3.Connection, mailbox_id: int, modseq: int,
         changed = [record(row) for row in db.execute(
             RECORD_SELECT + " WHERE m.mailbox_id = :id AND m.modseq > :since"
             " AND m.expunged = 0 ORDER BY m.uid", params)]
-        expunged = [row[0] for row in db.execute(
-            "SELECT uid FROM messages WHERE mailbox_id = :id AND modseq > :since"
-            " AND expunged != 0 ORDER BY uid", params)]
+        expunged = vanished_since(db, mailbox_id, modseq)
         mailbox = _mailbox_changes(db, mailbox_id, modseq)
-    return Changes(row[0], tuple(changed), tuple(expunged), tuple(mailbox))
+    return Changes(row[0], tuple(changed), expunged, tuple(mailbox))
+
+
+def vanished_since(db: sqlite3.Connection, mailbox_id: int, modseq: int) -> tuple[int, ...]:
+    """UIDs of the tombstones stamped after `modseq` (index messages_modseq).
+
+    A tombstone is never removed while its mailbox exists: every path that
+    expunges (EXPUNGE, MOVE, ipurge, reconstruct, repair) marks the record
+    and stamps the MODSEQ of the expunge; `cyr_expire -X` and `unexpunge`
+    only let a held tombstone's body go (HELD -> GONE), the row and its
+    MODSEQ stay; only deleting the mailbox drops records (a name made again
+    gets a new UIDVALIDITY, RFC 9051 §2.3.1.1). So this answer is exact for
+    every MODSEQ a client can hold.
+    """
+    return tuple(row[0] for row in db.execute(
+        "SELECT uid FROM messages WHERE mailbox_id = ? AND modseq > ? AND expunged != 0"
+        " ORDER BY uid", (mailbox_id, modseq)))
 
 
 _STATUS = f"""

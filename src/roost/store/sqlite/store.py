@@ -304,6 +304,11 @@ class SqliteStore:
                                     modseq: int) -> tuple[MailboxChange, ...]:
         return reads.mailbox_changes_since(self._db, mailbox_id, modseq)
 
+    async def vanished_since(self, mailbox_id: int, modseq: int) -> tuple[int, ...]:
+        """Tombstones are kept as long as their mailbox (see reads.vanished_since)."""
+        return await self._read(lambda db: reads.vanished_since(db, mailbox_id, modseq),
+                                self._is_big(mailbox_id))
+
     async def body(self, blob: str) -> bytes:
         location = reads.blob_location(self._db, blob)
         if location is None:
@@ -422,11 +427,12 @@ class SqliteStore:
     # -- changing
     async def store_flags(self, mailbox_id: int, uids: Sequence[int], op: FlagOp,
                           flags: Sequence[str], *, user: str | None = None,
-                          unchanged_since: int | None = None
+                          unchanged_since: int | None = None,
+                          known_flags: Mapping[int, frozenset[str]] | None = None
                           ) -> tuple[list[MessageRecord], list[int]]:
         wanted = flagbits.normalize(flags)
         return await self._writer.run(lambda tx: message_ops.store_flags(
-            tx, mailbox_id, uids, op, wanted, user, unchanged_since))
+            tx, mailbox_id, uids, op, wanted, user, unchanged_since, known_flags))
 
     async def expunge(self, mailbox_id: int, uids: Sequence[int] | None = None) -> list[int]:
         return await self._writer.run(
