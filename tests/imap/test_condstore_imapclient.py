@@ -27,7 +27,7 @@ def condstore_session(port: int) -> int:
     client = _login(port)
     try:
         assert {b"CONDSTORE", b"QRESYNC"} <= set(client.capabilities())
-        assert client.enable("CONDSTORE", "QRESYNC") == [b"CONDSTORE", b"QRESYNC"]
+        assert client.enable("QRESYNC", "CONDSTORE") == [b"CONDSTORE", b"QRESYNC"]
         selected = client.select_folder("INBOX")
         assert selected[b"HIGHESTMODSEQ"] == 3
         assert client.folder_status("INBOX", ["HIGHESTMODSEQ"]) == {b"HIGHESTMODSEQ": 3}

@@ -21,7 +21,7 @@ async def test_enable_qresync_implies_condstore(imap: ImapTranscript) -> None:
     """RFC 7162 §3.2.3: ENABLE QRESYNC and ENABLE QRESYNC CONDSTORE."""
     await imap.play(r"""
         C: a1 ENABLE QRESYNC CONDSTORE
-        S: * ENABLED QRESYNC CONDSTORE
+        S: * ENABLED CONDSTORE QRESYNC
         S: a1 OK {…}
         C: a2 ENABLE QRESYNC
         S: * ENABLED
@@ -49,7 +49,7 @@ async def test_qresync_needs_enable(imap: ImapTranscript) -> None:
         S: a3 OK {…}
         C: a4 ENABLE QRESYNC
         S: * OK [HIGHESTMODSEQ 3] {…}
-        S: * ENABLED QRESYNC
+        S: * ENABLED CONDSTORE QRESYNC
         S: a4 OK {…}
         C: a5 FETCH 1:* (FLAGS) (CHANGEDSINCE 1 VANISHED)
         S: a5 BAD {…}

@@ -122,9 +122,12 @@ async def enable(s: Session, cmd: c.Enable) -> None:
     """RFC 5161 §3.1: reply ENABLED with what was newly switched on.
 
     RFC 7162 §3.2.3: QRESYNC implies CONDSTORE, and either is a CONDSTORE
-    enabling command (§3.1), which may announce HIGHESTMODSEQ first.
+    enabling command (§3.1), which may announce HIGHESTMODSEQ first. A
+    CONDSTORE that QRESYNC switched on is listed too, as Cyrus lists it.
     """
-    newly = list(dict.fromkeys(cap for cap in cmd.capabilities
+    asked = [implied for cap in cmd.capabilities
+             for implied in (("CONDSTORE", cap) if cap == "QRESYNC" else (cap,))]
+    newly = list(dict.fromkeys(cap for cap in asked
                                if cap in ENABLEABLE and cap not in s.enabled))
     if "CONDSTORE" in newly or "QRESYNC" in newly:
         condstore.enable(s)
