@@ -33,6 +33,7 @@ from collections.abc import Callable
 
 from bench.cyrus_side import ADMIN, CyrusSide
 from bench.imap_client import ImapClient, quote
+from bench.in_turn import ratio_table, run_in_turn
 from bench.mboxgen import messages
 from bench.roost_side import RoostSide
 from bench.sides import Side
@@ -143,28 +144,11 @@ async def measure(side: Side, admin: str, args: argparse.Namespace) -> dict[str,
 
 
 def run_side(side: Side, admin: str, args: argparse.Namespace) -> dict[str, float]:
-    print(f"== {side.name}", flush=True)
-    try:
-        side.start()
-        return asyncio.run(measure(side, admin, args))
-    except Exception as err:  # noqa: BLE001 -- a failure is a finding: print it, go on
-        print(f"  {side.name} failed: {err!r}\n{side.log_tail()}", flush=True)
-        return {}
-    finally:
-        side.stop()
+    return run_in_turn(side, lambda started: measure(started, admin, args))
 
 
 def report(results: dict[str, dict[str, float]]) -> str:
-    names = list(results)
-    rows = [f"{'measure (median ms)':<28}" + "".join(f"{n:>10}" for n in names)
-            + ("" if len(names) < 2 else f"{'roost/' + names[1]:>15}")]
-    for label in dict.fromkeys(k for figures in results.values() for k in figures):
-        values = [results[n].get(label, 0.0) for n in names]
-        row = f"{label:<28}" + "".join(f"{v * 1000:>10.0f}" for v in values)
-        if len(values) > 1 and values[0] and values[1]:
-            row += f"{values[0] / values[1]:>15.2f}"
-        rows.append(row)
-    return "\n".join(rows)
+    return ratio_table(results, "measure (median ms)", scale=1000)
 
 
 def main(argv: list[str] | None = None) -> int:

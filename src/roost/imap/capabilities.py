@@ -45,6 +45,7 @@ CAPABILITIES: tuple[tuple[str, str, str], ...] = (
     ("QUOTASET", "RFC 9208 §4.1", "always"),
     ("CONDSTORE", "RFC 7162 §3.1", "always"),
     ("QRESYNC", "RFC 7162 §3.2", "always"),
+    ("WITHIN", "RFC 5032", "always"),
 )
 
 

@@ -138,11 +138,13 @@ def _sent_day(parsed: ParsedMessage, record: MessageRecord) -> date:
     return parsed.sent_date.date()
 
 
-def _age(record: MessageRecord, now: datetime) -> float:
+def _age(record: MessageRecord, now: datetime) -> int:
+    """Whole seconds from the internal date to now: RFC 5032 §2 matches
+    "exact to the resolution of a second", so both are cut to the second."""
     when = record.internaldate
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
-    return (now - when).total_seconds()
+    return int(now.timestamp() // 1) - int(when.timestamp() // 1)
 
 
 def evaluate(key: q.Key, facts: Facts, box: Mailbox) -> Verdict:
@@ -196,9 +198,9 @@ def evaluate(key: q.Key, facts: Facts, box: Mailbox) -> Verdict:
             return record.uid in box.sets[key]
         case q.ModSeq(modseq):
             return record.modseq >= modseq
-        case q.Older(seconds):
-            return _age(record, box.now) > seconds
-        case q.Younger(seconds):
+        case q.Older(seconds):  # RFC 5032 §2: at or before now - seconds
+            return _age(record, box.now) >= seconds
+        case q.Younger(seconds):  # at or after now - seconds
             return _age(record, box.now) <= seconds
         case q.SentBefore() | q.SentOn() | q.SentSince():
             return None if facts.parsed is None else _on_day(_sent_day(facts.parsed, record), key)
