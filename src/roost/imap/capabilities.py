@@ -46,6 +46,7 @@ CAPABILITIES: tuple[tuple[str, str, str], ...] = (
     ("CONDSTORE", "RFC 7162 §3.1", "always"),
     ("QRESYNC", "RFC 7162 §3.2", "always"),
     ("WITHIN", "RFC 5032", "always"),
+    ("UNAUTHENTICATE", "RFC 8437", "post-auth"),
 )
 
 

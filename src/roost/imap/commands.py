@@ -39,6 +39,13 @@ class Logout:
 
 
 @dataclass(frozen=True, slots=True)
+class Unauthenticate:
+    """UNAUTHENTICATE. RFC 8437 §3."""
+
+    tag: str
+
+
+@dataclass(frozen=True, slots=True)
 class StartTls:
     """STARTTLS. RFC 9051 §6.2.1."""
 
@@ -482,7 +489,7 @@ class SetMetadata:
 
 
 Command = (
-    Capability | Noop | Logout | StartTls | Authenticate | Login | Enable | Id
+    Capability | Noop | Logout | Unauthenticate | StartTls | Authenticate | Login | Enable | Id
     | Select | Create | Delete | Rename | Subscribe | Unsubscribe | List | Lsub
     | Namespace | Status | Append | Idle | Check | Close | Unselect | Expunge
     | Search | MultiSearch | Fetch | Store | Copy | Move | GetQuota | GetQuotaRoot | SetQuota

@@ -61,6 +61,7 @@ TABLE: dict[type, Spec] = {
     c.Authenticate: Spec(auth.authenticate, NOAUTH),
     c.Login: Spec(auth.login, NOAUTH),
     c.Enable: Spec(auth.enable, AUTHED),
+    c.Unauthenticate: Spec(auth.unauthenticate, AUTHED),
     c.Select: Spec(mailbox.select, AUTHED),
     c.Create: Spec(mailbox.create, AUTHED),
     c.Delete: Spec(mailbox.delete, AUTHED),

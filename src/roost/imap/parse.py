@@ -26,7 +26,7 @@ _NO_ARGS: dict[str, Callable[[str], c.Command]] = {
     "CAPABILITY": c.Capability, "NOOP": c.Noop, "LOGOUT": c.Logout,
     "STARTTLS": c.StartTls, "NAMESPACE": c.Namespace, "IDLE": c.Idle,
     "CHECK": c.Check, "CLOSE": c.Close, "UNSELECT": c.Unselect,
-    "EXPUNGE": c.Expunge,
+    "EXPUNGE": c.Expunge, "UNAUTHENTICATE": c.Unauthenticate,
 }
 
 

@@ -125,6 +125,8 @@ class ImapProtocol:
         await dispatch.run(self.s, cmd)
         if not self._authenticated and self.s.state & (State.AUTHENTICATED | State.SELECTED):
             self._logged_in()
+        elif self._authenticated and self.s.state is State.NOT_AUTHENTICATED:
+            await self._logged_out()
         if self.s.after_reply is not None:
             after, self.s.after_reply = self.s.after_reply, None
             await self.s.flush()
@@ -142,6 +144,15 @@ class ImapProtocol:
             return message_max if _APPEND.match(first_chunk) else other_max
 
         self.wire.set_limits(conf.maxlinelength, max(message_max, other_max), literal_limit)
+
+    async def _logged_out(self) -> None:
+        """RFC 8437 §3 UNAUTHENTICATE: the pre-login bounds and clock again,
+        and the session no longer counts as the user's (maxlogins_per_user)."""
+        self._authenticated = False
+        self.conn.logged_out()
+        self.wire.set_limits(min(self.ctx.conf.maxlinelength, PRELOGIN_INPUT), PRELOGIN_INPUT)
+        if self.s.session_key is not None:
+            await asyncio.to_thread(self.ctx.shared.log_out, self.s.session_key)
 
     # -- the session's side
     async def read_raw_line(self) -> bytes:

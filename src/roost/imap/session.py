@@ -111,6 +111,18 @@ class Session:
         self.names = Namespace(self.conf, identity.user, identity.is_admin)
         self.state = State.AUTHENTICATED
 
+    def log_out(self) -> None:
+        """RFC 8437 §3, §4.1: back to NOT_AUTHENTICATED with every piece of
+        connection state but TLS reset: no identity, nothing selected (and
+        no expunge for it), nothing ENABLEd, no saved search."""
+        self.identity = ANONYMOUS
+        self.names = None
+        self.selected = None
+        self.enabled = set()
+        self.saved_search = []
+        self.quota_alerted = {}
+        self.state = State.NOT_AUTHENTICATED
+
     @property
     def ns(self) -> Namespace:
         if self.names is None:

@@ -81,6 +81,11 @@ class Connection:
         """The client authenticated: the pre-login clock stops."""
         self._login_deadline = None
 
+    def logged_out(self) -> None:
+        """The client left its login (IMAP UNAUTHENTICATE): the clock starts again."""
+        login = self.timeouts.login
+        self._login_deadline = time.monotonic() + login if login else None
+
     def _deadline(self, mid_command: bool) -> tuple[float, str]:
         now = time.monotonic()
         if not mid_command:

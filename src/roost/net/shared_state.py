@@ -156,6 +156,10 @@ class SharedState:
             self._db.execute("UPDATE sessions SET user = ? WHERE id = ?", (user, session))
             return None
 
+    def log_out(self, session: int) -> None:
+        """`session` is connected but no longer logged in (IMAP UNAUTHENTICATE)."""
+        self._write("UPDATE sessions SET user = NULL WHERE id = ?", (session,))
+
     def close_session(self, session: int) -> None:
         """Forget the connection; a maildrop it held is free again."""
         with self._transaction():

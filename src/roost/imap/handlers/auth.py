@@ -1,10 +1,11 @@
 """Any-state and not-authenticated commands: CAPABILITY, NOOP, LOGOUT, ID,
-STARTTLS, LOGIN, AUTHENTICATE, ENABLE."""
+STARTTLS, LOGIN, AUTHENTICATE, ENABLE, UNAUTHENTICATE."""
 
 from __future__ import annotations
 
 import base64
 import binascii
+import logging
 import platform
 
 from roost import __version__
@@ -17,6 +18,8 @@ from roost.imap.capabilities import capability_list
 from roost.imap.errors import BadCommand, No
 from roost.imap.responses import Done, nstring, plist, string
 from roost.imap.session import Session, State
+
+log = logging.getLogger(__name__)
 
 # RFC 5161 §3.1 / RFC 9051 §6.3.1: what ENABLE can switch on.
 ENABLEABLE = frozenset({"IMAP4REV2", "CONDSTORE", "QRESYNC"})
@@ -55,6 +58,14 @@ async def id_(s: Session, cmd: c.Id) -> None:
     if s.conf.serverinfo == "on":
         fields += [("version", __version__), ("os", platform.system())]
     s.untagged(b"ID " + plist(item for k, v in fields for item in (string(k), nstring(v))))
+
+
+async def unauthenticate(s: Session, cmd: c.Unauthenticate) -> Done:
+    """RFC 8437 §3: never NO; the server (`ImapProtocol`) also puts the
+    pre-login bounds back and stops counting the session as the user's."""
+    log.info("logout: %s %s (UNAUTHENTICATE)", s.peer, s.user)
+    s.log_out()
+    return Done("Completed, now in not authenticated state")
 
 
 async def starttls(s: Session, cmd: c.StartTls) -> Done:
