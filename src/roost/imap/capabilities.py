@@ -47,6 +47,7 @@ CAPABILITIES: tuple[tuple[str, str, str], ...] = (
     ("QRESYNC", "RFC 7162 §3.2", "always"),
     ("WITHIN", "RFC 5032", "always"),
     ("UNAUTHENTICATE", "RFC 8437", "post-auth"),
+    ("SAVEDATE", "RFC 8514", "always"),
 )
 
 

@@ -17,10 +17,11 @@ _SECTION_TEXT = re.compile(rb"[A-Za-z.]+")
 _PART = re.compile(rb"[1-9][0-9]*(?:\.[1-9][0-9]*)*")
 _STORE_ATT = re.compile(rb"[+-]?[A-Za-z.]+")
 #: Fetch items that take no section (RFC 9051 §6.4.5, RFC 7162 §3.1.4.1,
-#: RFC 8474 §5 EMAILID/THREADID).
+#: RFC 8474 §5 EMAILID/THREADID, RFC 8514 §4.2 SAVEDATE).
 SIMPLE_ATTS = frozenset({
     "ENVELOPE", "FLAGS", "INTERNALDATE", "RFC822", "RFC822.HEADER", "RFC822.TEXT",
     "RFC822.SIZE", "BODY", "BODYSTRUCTURE", "UID", "MODSEQ", "EMAILID", "THREADID",
+    "SAVEDATE",
 })
 #: RFC 9051 §6.4.5 macros.
 MACROS: dict[str, tuple[str, ...]] = {

@@ -2,7 +2,7 @@
 
 RFC 9051 §6.4.4 and §9 ``search``, RFC 3501 §6.4.4 (RECENT, NEW, OLD),
 RFC 4731 §3.1 (RETURN), RFC 7162 §3.1.5 (MODSEQ), RFC 5032 (OLDER,
-YOUNGER). Search strings are decoded with the CHARSET (UTF-8 when absent,
+YOUNGER), RFC 8514 §4.3 (SAVEDBEFORE, SAVEDON, SAVEDSINCE, SAVEDATESUPPORTED). Search strings are decoded with the CHARSET (UTF-8 when absent,
 RFC 9051 §6.4.4), so the query holds text.
 """
 
@@ -12,6 +12,7 @@ import re
 
 from roost.imap import commands as c
 from roost.imap.parse_lexer import NUMBER64_MAX, Bad, Cursor
+from roost.search import evaluate as ev
 from roost.search import query as q
 from roost.search.evaluate import any_key
 
@@ -37,9 +38,10 @@ MAX_KEYS = 1000
 _KEY_NAME = re.compile(rb"[A-Za-z]+")
 _ENTRY_TYPES = ("PRIV", "SHARED", "ALL")
 _HEADER_SHORTCUTS = {"FROM": "From", "TO": "To", "CC": "Cc", "BCC": "Bcc", "SUBJECT": "Subject"}
-_DATES: dict[str, type[q.Before | q.On | q.Since | q.SentBefore | q.SentOn | q.SentSince]] = {
+_DATES: dict[str, type[ev.DateKey]] = {
     "BEFORE": q.Before, "ON": q.On, "SINCE": q.Since,
     "SENTBEFORE": q.SentBefore, "SENTON": q.SentOn, "SENTSINCE": q.SentSince,
+    "SAVEDBEFORE": q.SavedBefore, "SAVEDON": q.SavedOn, "SAVEDSINCE": q.SavedSince,
 }
 
 
@@ -134,6 +136,8 @@ class _SearchParser:
             return q.All()
         if name in q.FLAG_KEYS:
             return q.Flag(*q.FLAG_KEYS[name])
+        if name == "SAVEDATESUPPORTED":  # RFC 8514 §4.3
+            return q.SaveDateSupported()
         if name == "NEW":  # RFC 3501 §6.4.4: RECENT UNSEEN
             return q.And((q.Flag("\\Recent"), q.Flag("\\Seen", False)))
         cur.sp()

@@ -20,6 +20,7 @@ import asyncio
 import bisect
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from roost.imap.sequence import STAR, SequenceSet
 from roost.message.imapstr import plist
@@ -66,6 +67,9 @@ class SelectedMailbox:
     pending_since: int = 0  # the MODSEQ before the first pending expunge was learnt
     keywords: set[str] = field(default_factory=set)
     show_recent: bool = True  # RFC 9051 Appendix E: IMAP4rev2 has no \Recent
+    savedates: dict[int, datetime | None] = field(default_factory=dict)
+    """RFC 8514 save dates read so far (FETCH SAVEDATE, SEARCH SAVED*): one
+    never changes while its message stays, so they are read once."""
 
     @classmethod
     async def open(cls, store: Store, info: MailboxInfo, external: str, user: str,
@@ -85,6 +89,12 @@ class SelectedMailbox:
             view.recent.update(r.uid for r in chunk if r.uid > recent_mark)
             view.learn_keywords(chunk)
         return view
+
+    async def load_savedates(self, store: Store, uids: Iterable[int]) -> None:
+        """Read the save dates of `uids` not read yet (one store query)."""
+        missing = [u for u in uids if u not in self.savedates]
+        if missing:
+            self.savedates.update(await store.savedates(self.info.id, missing))
 
     def flags_lines(self) -> list[bytes]:
         """FLAGS and PERMANENTFLAGS as SELECT sends them (RFC 9051 §6.3.2)."""
@@ -205,6 +215,7 @@ class SelectedMailbox:
         for uid in doomed:
             del self.records[uid]
             self.recent.discard(uid)
+            self.savedates.pop(uid, None)
         self.pending_expunge = set()
         return lines
 

@@ -33,7 +33,9 @@ from roost.search import query as q
 from roost.store.api import MessageRecord
 
 Verdict = bool | None
-DateKey = q.Before | q.On | q.Since | q.SentBefore | q.SentOn | q.SentSince
+DateKey = (q.Before | q.On | q.Since | q.SentBefore | q.SentOn | q.SentSince
+           | q.SavedBefore | q.SavedOn | q.SavedSince)
+SAVED_KEYS = (q.SavedBefore, q.SavedOn, q.SavedSince)
 
 
 def fold(text: str) -> str:
@@ -73,6 +75,9 @@ class Mailbox:
 
     now: datetime
     sets: dict[q.Uid | q.SeqSet, frozenset[int]] = field(default_factory=dict)
+    saved_days: dict[int, date] = field(default_factory=dict)
+    """Save dates' days by UID, loaded by the caller for SAVED* keys (RFC
+    8514); a message without one is dated by its internal date (§4.3)."""
     needles: dict[str, str] = field(default_factory=dict)  # search strings, folded once
 
 
@@ -124,9 +129,9 @@ def _header(facts: Facts, parsed: ParsedMessage, box: Mailbox, name: str, value:
 
 
 def _on_day(day: date, key: DateKey) -> bool:
-    if isinstance(key, q.Before | q.SentBefore):
+    if isinstance(key, q.Before | q.SentBefore | q.SavedBefore):
         return day < key.day
-    if isinstance(key, q.On | q.SentOn):
+    if isinstance(key, q.On | q.SentOn | q.SavedOn):
         return day == key.day
     return day >= key.day
 
@@ -198,6 +203,10 @@ def evaluate(key: q.Key, facts: Facts, box: Mailbox) -> Verdict:
             return record.uid in box.sets[key]
         case q.ModSeq(modseq):
             return record.modseq >= modseq
+        case q.SavedBefore() | q.SavedOn() | q.SavedSince():
+            return _on_day(box.saved_days.get(record.uid) or record.internaldate.date(), key)
+        case q.SaveDateSupported():
+            return True
         case q.Older(seconds):  # RFC 5032 §2: at or before now - seconds
             return _age(record, box.now) >= seconds
         case q.Younger(seconds):  # at or after now - seconds

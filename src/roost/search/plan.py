@@ -4,7 +4,8 @@ Evaluating every key of a query once per message costs keys x messages
 interpreted steps: a client sending a thousand sequence-set or OR keys over
 a few thousand messages would pin a worker for minutes. Here every subtree
 that depends only on the cached record (sequence and UID sets, flags and
-keywords, internal dates, sizes, MODSEQ, OLDER/YOUNGER) becomes one
+keywords, internal dates, sizes, MODSEQ, OLDER/YOUNGER, and save dates
+the caller loaded into the mailbox context) becomes one
 ``Matched`` set of UIDs, computed by set arithmetic: flags through one
 index of the mailbox, equal keys once, AND / OR / NOT as intersection,
 union and complement. What is left to decide per message is only the keys
@@ -26,7 +27,8 @@ from roost.search.evaluate import Facts, Mailbox, evaluate
 
 #: Keys decided by the cached record alone.
 RECORD_KEYS = (q.All, q.Flag, q.Keyword, q.Before, q.On, q.Since, q.Larger, q.Smaller,
-               q.Uid, q.SeqSet, q.ModSeq, q.Older, q.Younger)
+               q.Uid, q.SeqSet, q.ModSeq, q.Older, q.Younger, q.SavedBefore, q.SavedOn,
+               q.SavedSince, q.SaveDateSupported)
 
 
 class _Mailbox:

@@ -112,6 +112,33 @@ class SentSince:
 
 
 @dataclass(frozen=True, slots=True)
+class SavedBefore:
+    """Save date earlier than ``day`` (SAVEDBEFORE). RFC 8514 §4.3."""
+
+    day: date
+
+
+@dataclass(frozen=True, slots=True)
+class SavedOn:
+    """Save date within ``day`` (SAVEDON). RFC 8514 §4.3."""
+
+    day: date
+
+
+@dataclass(frozen=True, slots=True)
+class SavedSince:
+    """Save date within or later than ``day`` (SAVEDSINCE). RFC 8514 §4.3."""
+
+    day: date
+
+
+@dataclass(frozen=True, slots=True)
+class SaveDateSupported:
+    """SAVEDATESUPPORTED: every message where the mailbox keeps save dates
+    (every Roost mailbox). RFC 8514 §4.3."""
+
+
+@dataclass(frozen=True, slots=True)
 class Header:
     """HEADER field value: substring match; empty ``value`` = field present."""
 
@@ -194,8 +221,8 @@ class Matched:
 
 Key = (
     All | And | Or | Not | Fuzzy | Flag | Keyword | Before | On | Since | SentBefore | SentOn
-    | SentSince | Header | Body | Text | Larger | Smaller | Uid | SeqSet | ModSeq
-    | Older | Younger | Matched
+    | SentSince | SavedBefore | SavedOn | SavedSince | SaveDateSupported | Header | Body
+    | Text | Larger | Smaller | Uid | SeqSet | ModSeq | Older | Younger | Matched
 )
 
 #: IMAP names of the system-flag keys: name -> (flag, present).
@@ -211,6 +238,7 @@ _FLAG_NAMES = {v: k for k, v in FLAG_KEYS.items()}
 _DATE_KEYS: dict[type, str] = {
     Before: "BEFORE", On: "ON", Since: "SINCE",
     SentBefore: "SENTBEFORE", SentOn: "SENTON", SentSince: "SENTSINCE",
+    SavedBefore: "SAVEDBEFORE", SavedOn: "SAVEDON", SavedSince: "SAVEDSINCE",
 }
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
@@ -232,8 +260,11 @@ def render(key: Key) -> str:
             return _FLAG_NAMES[(flag, present)]
         case Keyword(keyword, present):
             return f"{'KEYWORD' if present else 'UNKEYWORD'} {keyword}"
-        case Before(day) | On(day) | Since(day) | SentBefore(day) | SentOn(day) | SentSince(day):
+        case (Before(day) | On(day) | Since(day) | SentBefore(day) | SentOn(day) | SentSince(day)
+              | SavedBefore(day) | SavedOn(day) | SavedSince(day)):
             return f"{_DATE_KEYS[type(key)]} {day.day}-{_MONTHS[day.month - 1]}-{day.year:04d}"
+        case SaveDateSupported():
+            return "SAVEDATESUPPORTED"
         case Header(field, value):
             return f"HEADER {_quote(field)} {_quote(value)}"
         case Body(text):

@@ -392,6 +392,13 @@ class Store(Protocol):
         (QRESYNC, RFC 7162 §3.2.5-6). Exact for as long as the store keeps
         expunged records; a backend that forgets some must return every UID
         it cannot vouch for (RFC 7162 §3.2.6: as if all were expunged)."""
+    async def savedates(self, mailbox_id: int,
+                        uids: Sequence[int]) -> dict[int, datetime | None]:
+        """RFC 8514 save dates (when each was saved into this mailbox, by
+        APPEND, delivery, COPY or MOVE) of those `uids` the mailbox holds or
+        held; None for a record saved before Roost recorded them. Read on
+        demand, not with `messages`: few commands ask, and it never changes
+        while the message stays (RFC 8514 §3)."""
     async def body(self, blob: str) -> bytes:
         """The raw RFC 5322 bytes of a message body."""
     async def body_stream(self, blob: str) -> BodyStream:

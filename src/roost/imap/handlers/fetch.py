@@ -34,6 +34,7 @@ FLUSH_AT = 1 << 20
 _FLAGS = c.FetchAttr("FLAGS")
 _UID = c.FetchAttr("UID")
 _MODSEQ = c.FetchAttr("MODSEQ")
+_SAVEDATE = c.FetchAttr("SAVEDATE")
 
 
 def reply_items(cmd: c.Fetch) -> tuple[c.FetchItem, ...]:
@@ -132,6 +133,8 @@ async def fetch(s: Session, cmd: c.Fetch) -> Done:
             if gone:
                 s.untagged(condstore.vanished_earlier(gone))
         uids = [u for u in uids if view.records[u].modseq > since]
+    if _SAVEDATE in items:
+        await view.load_savedates(s.store, uids)
     seen_now = await _mark_seen(s, uids) if needs.sets_seen else set()
     with_seen = seen_items(items, s.condstore) if seen_now else items
     missing = False

@@ -1,4 +1,5 @@
-"""FETCH data items -> reply bytes (RFC 9051 §7.5.2, RFC 3516 §4.2, RFC 7162 §3.1.4.1).
+"""FETCH data items -> reply bytes (RFC 9051 §7.5.2, RFC 3516 §4.2, RFC 7162 §3.1.4.1,
+RFC 8514 §4.2).
 
 One function per kind of item, each given only what that item needs: the
 cached record, the parse-once summary, or the raw body. `Needs` says which
@@ -193,6 +194,9 @@ def attr_item(name: str, view: SelectedMailbox, record: MessageRecord,
         return b"RFC822.SIZE %d" % record.size
     if name == "MODSEQ":
         return b"MODSEQ (%d)" % record.modseq  # RFC 7162 §3.1.4.1
+    if name == "SAVEDATE":  # RFC 8514 §4.2: NIL where none was recorded
+        saved = view.savedates.get(record.uid)
+        return b"SAVEDATE " + (NIL if saved is None else internaldate(saved))
     if name in PARSED_ATTS:
         assert parsed is not None, "needs_of asks for the parsed message"
         value = {"ENVELOPE": parsed.envelope, "BODY": parsed.body,

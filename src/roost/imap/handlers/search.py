@@ -1,6 +1,6 @@
 """SEARCH / UID SEARCH (RFC 9051 §6.4.4, RFC 3501 §6.4.4), with ESEARCH
-(RFC 4731), SEARCHRES (RFC 5182), the MODSEQ key (RFC 7162 §3.1.5) and
-FUZZY with RELEVANCY (RFC 6203).
+(RFC 4731), SEARCHRES (RFC 5182), the MODSEQ key (RFC 7162 §3.1.5), the
+SAVED* keys (RFC 8514 §4.3) and FUZZY with RELEVANCY (RFC 6203).
 
 Evaluation is `roost.search.mailbox` (the full-text index's candidates,
 then a plan decided by set arithmetic, then batches); this module
@@ -43,8 +43,13 @@ async def matching_uids(s: Session, key: q.Key) -> list[int]:
     """The UIDs of the messages `key` matches, ascending (through the
     full-text index when there is one: roost.search.mailbox)."""
     view = s.mailbox
+    box = scope(s, key)
+    if ev.any_key(key, ev.SAVED_KEYS):  # RFC 8514 §4.3
+        await view.load_savedates(s.store, view.uids)
+        box.saved_days = {uid: saved.date() for uid, saved in view.savedates.items()
+                          if saved is not None}
     return await search_mailbox(s.store, s.ctx.search, view.info, view.records, view.uids,
-                                key, scope(s, key), view.recent)
+                                key, box, view.recent)
 
 
 def saved_result(uids: list[int], returns: frozenset[str]) -> list[int]:

@@ -57,10 +57,12 @@ def _insert(tx: WriteTx, info: MailboxInfo, uid: int, modseq: int, flags: frozen
             tx.db.execute("INSERT OR IGNORE INTO seen (user, mailbox_id, uid) VALUES (?, ?, ?)",
                           (user, info.id, uid))
         bits &= ~flagbits.SEEN
+    # RFC 8514 §3: the save date is now, whatever the internal date (COPY
+    # and MOVE included: a copy is saved anew).
     tx.db.execute(
         "INSERT INTO messages (mailbox_id, uid, modseq, sysflags, keywords, internaldate,"
-        " size, blob, partition) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (info.id, uid, modseq, bits, keywords, internaldate, size, key, partition))
+        " size, blob, partition, savedate) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (info.id, uid, modseq, bits, keywords, internaldate, size, key, partition, time.time()))
 
 
 def _add(tx: WriteTx, info: MailboxInfo, uid: int, modseq: int, body: NewBody,

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable, Sequence
+from datetime import datetime
 from typing import TypeVar
 
 from roost.store import names
@@ -28,6 +29,8 @@ from roost.store.sqlite.rows import (
     MAILBOX_COLUMNS,
     RECORD_SELECT,
     SEEN_VIEW,
+    chunks,
+    from_epoch,
     load_mailbox_id,
     mailbox_info,
     record,
@@ -264,6 +267,20 @@ def by_message_id(db: sqlite3.Connection, message_id: str) -> list[tuple[int, Me
     messages.blob): never a scan of the messages."""
     rows = db.execute(_BY_MESSAGE_ID, {"user": None, "mid": message_id})
     return [(row[0], record(row[1:])) for row in rows]
+
+
+def savedates(db: sqlite3.Connection, mailbox_id: int,
+              uids: Sequence[int]) -> dict[int, datetime | None]:
+    """RFC 8514 save dates of those `uids` the mailbox has (tombstones too:
+    a session may still show an expunged message); None where unrecorded."""
+    found: dict[int, datetime | None] = {}
+    for chunk in chunks(sorted(set(uids))):
+        marks = ",".join("?" * len(chunk))
+        for uid, saved in db.execute(
+                f"SELECT uid, savedate FROM messages WHERE mailbox_id = ? AND uid IN ({marks})",
+                (mailbox_id, *chunk)):
+            found[uid] = None if saved is None else from_epoch(saved)
+    return found
 
 
 def uidnext(db: sqlite3.Connection, mailbox_id: int) -> int:

@@ -188,7 +188,17 @@ def _v7(db: sqlite3.Connection) -> None:
     """)
 
 
-MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_v1, _v2, _v3, _v4, _v5, _v6, _v7)
+def _v8(db: sqlite3.Connection) -> None:
+    """The save date of each record (RFC 8514: when it was saved into its
+    mailbox, epoch seconds). Records from before stay NULL: their save
+    date was never recorded, and is not guessed."""
+    columns = {row[1] for row in db.execute("PRAGMA table_info(messages)")}
+    if "savedate" not in columns:  # a store rewound by hand may have it
+        _run(db, "ALTER TABLE messages ADD COLUMN savedate REAL")
+
+
+MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
+    _v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8)
 """Ordered upgrades; MIGRATIONS[n] takes a version-n database to n+1. Append only."""
 
 

@@ -309,6 +309,11 @@ class SqliteStore:
         return await self._read(lambda db: reads.vanished_since(db, mailbox_id, modseq),
                                 self._is_big(mailbox_id))
 
+    async def savedates(self, mailbox_id: int,
+                        uids: Sequence[int]) -> dict[int, datetime | None]:
+        return await self._read(lambda db: reads.savedates(db, mailbox_id, uids),
+                                len(uids) > THREAD_ABOVE)
+
     async def body(self, blob: str) -> bytes:
         location = reads.blob_location(self._db, blob)
         if location is None:
