@@ -106,7 +106,7 @@ async def test_malformed_fetch_is_bad_and_connection_lives(imap: ImapTranscript)
         S: a4 BAD {…}
         C: a5 FETCH 1 BODY[1.MIME]<5>
         S: a5 BAD {…}
-        C: a6 FETCH 1 EMAILID
+        C: a6 FETCH 1 EMAILIDS
         S: a6 BAD {…}
         C: a7 FETCH 1 UID
         S: * 1 FETCH (UID 1)

@@ -145,6 +145,7 @@ async def test_close_expunges_silently_examine_does_not(imap: ImapTranscript) ->
         S: * OK [UIDVALIDITY {…}] {…}
         S: * OK [UIDNEXT 3] {…}
         S: * OK [HIGHESTMODSEQ {…}] {…}
+        S: * OK [MAILBOXID ({…})] {…}
         S: a3 OK [READ-ONLY] {…}
         C: a4 STORE 1 +FLAGS (\Seen)
         S: a4 NO [READ-ONLY] {…}
@@ -178,6 +179,7 @@ async def test_enable_imap4rev2_changes_select(imap: ImapTranscript) -> None:
         S: * OK [UIDVALIDITY {…}] {…}
         S: * OK [UIDNEXT 3] {…}
         S: * OK [HIGHESTMODSEQ {…}] {…}
+        S: * OK [MAILBOXID ({…})] {…}
         S: * LIST () "/" "INBOX"
         S: a2 OK [READ-WRITE] {…}
     """)
@@ -237,6 +239,7 @@ async def test_check_unselect_and_closed(imap: ImapTranscript) -> None:
         S: * OK [UIDVALIDITY {…}] {…}
         S: * OK [UIDNEXT 3] {…}
         S: * OK [HIGHESTMODSEQ {…}] {…}
+        S: * OK [MAILBOXID ({…})] {…}
         S: a3 OK [READ-WRITE] {…}
         C: a4 UNSELECT
         S: a4 OK {…}

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from tests.harness.imap import ImapTranscript, RunningImap, sample_message
 
-_SELECT_LINES = 8
-"""Untagged lines of a SELECT of the fixture's INBOX up to HIGHESTMODSEQ (rev1)."""
+_SELECT_LINES = 9
+"""Untagged lines of a SELECT of the fixture's INBOX up to MAILBOXID (rev1)."""
 
 
 async def uidvalidity(imap: ImapTranscript) -> int:
@@ -238,6 +238,7 @@ async def test_select_qresync_resynchronises(imap: ImapTranscript,
         S: * OK [UIDVALIDITY {uv}] {{…}}
         S: * OK [UIDNEXT 3] {{…}}
         S: * OK [HIGHESTMODSEQ 6] {{…}}
+        S: * OK [MAILBOXID ({{…}})] {{…}}
         S: * VANISHED (EARLIER) 1
         S: * 1 FETCH (FLAGS (\Flagged) UID 2 MODSEQ (6))
         S: a1 OK [READ-WRITE] {{…}}

@@ -48,6 +48,7 @@ CAPABILITIES: tuple[tuple[str, str, str], ...] = (
     ("WITHIN", "RFC 5032", "always"),
     ("UNAUTHENTICATE", "RFC 8437", "post-auth"),
     ("SAVEDATE", "RFC 8514", "always"),
+    ("OBJECTID", "RFC 8474", "always"),
 )
 
 

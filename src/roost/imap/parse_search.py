@@ -2,7 +2,8 @@
 
 RFC 9051 §6.4.4 and §9 ``search``, RFC 3501 §6.4.4 (RECENT, NEW, OLD),
 RFC 4731 §3.1 (RETURN), RFC 7162 §3.1.5 (MODSEQ), RFC 5032 (OLDER,
-YOUNGER), RFC 8514 §4.3 (SAVEDBEFORE, SAVEDON, SAVEDSINCE, SAVEDATESUPPORTED). Search strings are decoded with the CHARSET (UTF-8 when absent,
+YOUNGER), RFC 8514 §4.3 (SAVEDBEFORE, SAVEDON, SAVEDSINCE, SAVEDATESUPPORTED),
+RFC 8474 §6 (EMAILID, THREADID). Search strings are decoded with the CHARSET (UTF-8 when absent,
 RFC 9051 §6.4.4), so the query holds text.
 """
 
@@ -36,6 +37,7 @@ MAX_DEPTH = 64
 #: few dozen at most). More is BAD before anything is evaluated.
 MAX_KEYS = 1000
 _KEY_NAME = re.compile(rb"[A-Za-z]+")
+_OBJECTID = re.compile(rb"[A-Za-z0-9_-]{1,255}(?![A-Za-z0-9_-])")  # RFC 8474 §7
 _ENTRY_TYPES = ("PRIV", "SHARED", "ALL")
 _HEADER_SHORTCUTS = {"FROM": "From", "TO": "To", "CC": "Cc", "BCC": "Bcc", "SUBJECT": "Subject"}
 _DATES: dict[str, type[ev.DateKey]] = {
@@ -175,6 +177,9 @@ class _SearchParser:
             return q.Younger(cur.nz_number())
         if name == "MODSEQ":
             return self._modseq()
+        if name in ("EMAILID", "THREADID"):  # RFC 8474 §6
+            objectid = cur.token(_OBJECTID, "objectid").decode("ascii")
+            return q.EmailId(objectid) if name == "EMAILID" else q.ThreadId(objectid)
         raise cur.bad(f"unknown search key {name}")
 
     def _modseq(self) -> q.ModSeq:

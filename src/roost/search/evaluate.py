@@ -28,6 +28,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
+from roost.imap.objectid import email_objectid
 from roost.message import ParsedMessage
 from roost.search import query as q
 from roost.store.api import MessageRecord
@@ -207,6 +208,10 @@ def evaluate(key: q.Key, facts: Facts, box: Mailbox) -> Verdict:
             return _on_day(box.saved_days.get(record.uid) or record.internaldate.date(), key)
         case q.SaveDateSupported():
             return True
+        case q.EmailId(objectid):
+            return email_objectid(record.blob) == objectid
+        case q.ThreadId():
+            return False  # RFC 8474 §5.2: no THREADIDs, so no message matches
         case q.Older(seconds):  # RFC 5032 §2: at or before now - seconds
             return _age(record, box.now) >= seconds
         case q.Younger(seconds):  # at or after now - seconds

@@ -212,6 +212,20 @@ class Younger:
 
 
 @dataclass(frozen=True, slots=True)
+class EmailId:
+    """EMAILID objectid: the message's EMAILID is exactly that. RFC 8474 §6."""
+
+    objectid: str
+
+
+@dataclass(frozen=True, slots=True)
+class ThreadId:
+    """THREADID objectid. RFC 8474 §6."""
+
+    objectid: str
+
+
+@dataclass(frozen=True, slots=True)
 class Matched:
     """The messages of these UIDs: a part of a query already decided for the
     whole mailbox (``roost.search.plan``); no parser produces it."""
@@ -222,7 +236,8 @@ class Matched:
 Key = (
     All | And | Or | Not | Fuzzy | Flag | Keyword | Before | On | Since | SentBefore | SentOn
     | SentSince | SavedBefore | SavedOn | SavedSince | SaveDateSupported | Header | Body
-    | Text | Larger | Smaller | Uid | SeqSet | ModSeq | Older | Younger | Matched
+    | Text | Larger | Smaller | Uid | SeqSet | ModSeq | Older | Younger | EmailId | ThreadId
+    | Matched
 )
 
 #: IMAP names of the system-flag keys: name -> (flag, present).
@@ -283,6 +298,10 @@ def render(key: Key) -> str:
             if entry is None:
                 return f"MODSEQ {modseq}"
             return f"MODSEQ {_quote(entry)} {entry_type} {modseq}"
+        case EmailId(objectid):
+            return f"EMAILID {objectid}"
+        case ThreadId(objectid):
+            return f"THREADID {objectid}"
         case Older(seconds):
             return f"OLDER {seconds}"
         case Younger(seconds):

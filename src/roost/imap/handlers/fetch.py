@@ -20,7 +20,7 @@ from __future__ import annotations
 from roost.imap import commands as c
 from roost.imap import condstore
 from roost.imap.errors import BadCommand, No
-from roost.imap.handlers.fetch_items import Needs, check_items, needs_of, render_item
+from roost.imap.handlers.fetch_items import Needs, needs_of, render_item
 from roost.imap.handlers.fetch_stream import STREAM_ABOVE, send_streamed, streamable, without_body
 from roost.imap.handlers.names import selected_rights
 from roost.imap.responses import Done
@@ -118,7 +118,6 @@ async def fetch(s: Session, cmd: c.Fetch) -> Done:
         raise BadCommand(None, "Message number out of range")
     if cmd.vanished and not s.qresync:
         raise BadCommand(None, "VANISHED needs ENABLE QRESYNC first")  # RFC 7162 §3.2.6
-    check_items(cmd.items)
     items = reply_items(cmd)
     if cmd.changedsince is not None or _MODSEQ in items:
         condstore.enable(s)  # RFC 7162 §3.1: a CONDSTORE enabling command

@@ -1,5 +1,5 @@
 """FETCH data items -> reply bytes (RFC 9051 §7.5.2, RFC 3516 §4.2, RFC 7162 §3.1.4.1,
-RFC 8514 §4.2).
+RFC 8474 §5.3, RFC 8514 §4.2).
 
 One function per kind of item, each given only what that item needs: the
 cached record, the parse-once summary, or the raw body. `Needs` says which
@@ -25,7 +25,8 @@ from datetime import UTC, datetime
 from functools import lru_cache
 
 from roost.imap import commands as c
-from roost.imap.errors import BadCommand, No
+from roost.imap.errors import No
+from roost.imap.objectid import email_objectid
 from roost.imap.selected import SelectedMailbox
 from roost.message import ParsedMessage, binary_size, fetch_binary, fetch_section
 from roost.message.imapstr import NIL, string
@@ -43,8 +44,6 @@ RFC822_SECTIONS = {
     "RFC822.HEADER": (c.Section(text="HEADER"), True),
     "RFC822.TEXT": (c.Section(text="TEXT"), False),
 }
-#: RFC 8474 items: parsed, but OBJECTID is not advertised.
-UNSUPPORTED_ATTS = frozenset({"EMAILID", "THREADID"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,13 +88,6 @@ def needs_of(items: tuple[c.FetchItem, ...]) -> Needs:
     if body and not whole:
         return Needs(parsed, body=True, sets_seen=seen, header_only=True)
     return Needs(parsed, body, seen)
-
-
-def check_items(items: tuple[c.FetchItem, ...]) -> None:
-    """Refuse, before touching anything, items this server does not offer."""
-    for item in items:
-        if isinstance(item, c.FetchAttr) and item.name in UNSUPPORTED_ATTS:
-            raise BadCommand(None, f"{item.name} is not supported")
 
 
 def internaldate(when: datetime) -> bytes:
@@ -194,6 +186,10 @@ def attr_item(name: str, view: SelectedMailbox, record: MessageRecord,
         return b"RFC822.SIZE %d" % record.size
     if name == "MODSEQ":
         return b"MODSEQ (%d)" % record.modseq  # RFC 7162 §3.1.4.1
+    if name == "EMAILID":  # RFC 8474 §5.3
+        return b"EMAILID (" + email_objectid(record.blob).encode("ascii") + b")"
+    if name == "THREADID":  # RFC 8474 §5.2: no threading, so NIL
+        return b"THREADID " + NIL
     if name == "SAVEDATE":  # RFC 8514 §4.2: NIL where none was recorded
         saved = view.savedates.get(record.uid)
         return b"SAVEDATE " + (NIL if saved is None else internaldate(saved))

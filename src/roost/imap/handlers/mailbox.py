@@ -15,6 +15,7 @@ from roost.imap.handlers.names import (
 )
 from roost.imap.handlers.quota import alert_on_select
 from roost.imap.handlers.user_rename import rename_user_inbox
+from roost.imap.objectid import mailbox_objectid
 from roost.imap.responses import Done, mailbox_name, plist
 from roost.imap.selected import SelectedMailbox
 from roost.imap.session import Session, State
@@ -50,6 +51,7 @@ async def select(s: Session, cmd: c.Select) -> Done:
     # RFC 7162 §3.1.2.1: every mailbox keeps MODSEQs, so never NOMODSEQ;
     # sent on every SELECT, as Cyrus does, enabled or not.
     s.untagged(condstore.highestmodseq_line(view))
+    s.untagged(b"OK [MAILBOXID (%s)] Ok" % mailbox_objectid(info).encode())  # RFC 8474 §4.2
     if s.rev2:
         s.untagged(b'LIST () "' + s.ns.sep.encode() + b'" ' + mailbox_name(external))
     if cmd.condstore:
@@ -62,7 +64,7 @@ async def select(s: Session, cmd: c.Select) -> Done:
     return Done("Completed", "READ-ONLY" if cmd.readonly else "READ-WRITE")
 
 
-async def create(s: Session, cmd: c.Create) -> None:
+async def create(s: Session, cmd: c.Create) -> Done:
     """RFC 9051 §6.3.4: a trailing separator is dropped; INBOX cannot be created."""
     raw = external_name(s, cmd.mailbox).rstrip(s.ns.sep)
     if s.ns.is_inbox(raw) and not s.is_admin:
@@ -78,14 +80,15 @@ async def create(s: Session, cmd: c.Create) -> None:
         except MailboxNotFound:
             raise No("NONEXISTENT", "Your INBOX does not exist") from None
     try:
-        await s.store.create_mailbox(name, special_use=cmd.special_use,
-                                     default_acl=s.access.default_acl)
+        made = await s.store.create_mailbox(name, special_use=cmd.special_use,
+                                            default_acl=s.access.default_acl)
     except MailboxExists:
         # Cyrus: a taken name the identity may not look up answers as a refusal.
         taken = await s.store.get_mailbox(name)
         if "l" not in await s.access.rights(s.identity, taken):
             raise PermissionDenied() from None
         raise
+    return Done("Completed", f"MAILBOXID ({mailbox_objectid(made)})")  # RFC 8474 §4.1
 
 
 async def delete(s: Session, cmd: c.Delete) -> None:
@@ -140,7 +143,7 @@ async def unsubscribe(s: Session, cmd: c.Unsubscribe) -> None:
 
 
 STATUS_ITEMS = ("MESSAGES", "UIDNEXT", "UIDVALIDITY", "UNSEEN", "DELETED", "SIZE", "RECENT",
-                "HIGHESTMODSEQ")
+                "HIGHESTMODSEQ", "MAILBOXID")
 
 
 async def status_items(s: Session, mailbox_id: int, items: tuple[str, ...]) -> bytes:
@@ -155,7 +158,11 @@ async def status_items(s: Session, mailbox_id: int, items: tuple[str, ...]) -> b
     values = {"MESSAGES": st.messages, "UIDNEXT": st.uidnext, "UIDVALIDITY": st.uidvalidity,
               "UNSEEN": st.unseen, "DELETED": st.deleted, "SIZE": st.size,
               "RECENT": recent, "HIGHESTMODSEQ": st.highestmodseq}
-    return plist(b"%s %d" % (item.encode(), values[item]) for item in items)
+    shown = {item: b"%d" % value for item, value in values.items()}
+    if "MAILBOXID" in items:  # RFC 8474 §4.3
+        info = await s.store.mailbox_by_id(mailbox_id)
+        shown["MAILBOXID"] = b"(" + mailbox_objectid(info).encode() + b")"
+    return plist(item.encode() + b" " + shown[item] for item in items)
 
 
 async def status(s: Session, cmd: c.Status) -> None:
