@@ -6,6 +6,8 @@ The fixture's INBOX holds UIDs 1 and 2 at MODSEQs 2 and 3 (HIGHESTMODSEQ
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 from tests.harness.imap import ImapTranscript, RunningImap, sample_message
 
 _SELECT_LINES = 9
@@ -314,3 +316,22 @@ async def test_vanished_earlier_names_only_expunged_known_uids(
     assert not any("VANISHED" in line for line in lines), lines
     lines = await imap.command(f"EXAMINE INBOX (QRESYNC ({uv} 4 1:*))")
     assert "* VANISHED (EARLIER) 1" in lines, lines
+
+
+async def test_vanished_stays_exact_after_cyr_expire_and_unexpunge(
+        imap_server: RunningImap, imap: ImapTranscript) -> None:
+    """Letting a tombstone's body go (cyr_expire -X) or restoring it
+    (unexpunge, at a new UID) keeps the tombstone and its MODSEQ: a
+    client's resync from before still learns exactly what went."""
+    store = imap_server.ctx.store
+    box = await imap_server.mailbox_id("user.bob")
+    await store.store_flags(box, [1, 2], "add", ["\\Deleted"])
+    await store.expunge(box)  # MODSEQ 5; delayed: both bodies held
+    await store.unexpunge(box, [2])  # back as UID 3, MODSEQ 6
+    await store.expire_expunged(datetime.now(UTC) + timedelta(days=1))
+    uv = await uidvalidity(imap)
+    await imap.command("ENABLE QRESYNC")
+    lines = await imap.command(f"EXAMINE INBOX (QRESYNC ({uv} 3))")
+    assert "* VANISHED (EARLIER) 1:2" in lines, lines
+    assert any(line.startswith("* 1 FETCH (FLAGS (\\Deleted) UID 3 MODSEQ (6))")
+               for line in lines), lines

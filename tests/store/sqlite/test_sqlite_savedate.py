@@ -51,3 +51,14 @@ async def test_a_version_5_store_gains_the_column(tmp_path: Path, partitions: di
         assert store.check() == []
     finally:
         await store.close()
+
+
+async def test_unexpunge_brings_the_save_date_back(store: SqliteStore,
+                                                   make_message: Callable[..., bytes]) -> None:
+    inbox = (await store.create_mailbox("user.bob")).id
+    await store.append(inbox, make_message(1), flags=["\\Deleted"])
+    saved = (await store.savedates(inbox, [1]))[1]
+    await store.expunge(inbox)
+    [(old, new)] = await store.unexpunge(inbox)
+    assert (old, new) == (1, 2)
+    assert (await store.savedates(inbox, [2]))[2] == saved

@@ -38,7 +38,8 @@ def unexpunge(tx: WriteTx, mailbox_id: int, uids: Sequence[int] | None, since: f
     """Held tombstones back as new records at one new MODSEQ and new UIDs."""
     info = load_mailbox_id(tx.db, mailbox_id)
     rows = tx.db.execute(
-        "SELECT uid, sysflags, keywords, internaldate, size, blob, partition FROM messages"
+        "SELECT uid, sysflags, keywords, internaldate, size, blob, partition, savedate"
+        " FROM messages"
         " WHERE mailbox_id = ? AND expunged = ? AND coalesce(expunged_at, 0) >= ? ORDER BY uid",
         (mailbox_id, HELD, since or 0)).fetchall()
     if uids is not None:
@@ -49,17 +50,18 @@ def unexpunge(tx: WriteTx, mailbox_id: int, uids: Sequence[int] | None, since: f
     quota.charge(tx, [(info.name, sum(row[4] for row in rows), len(rows))])
     modseq = bump_modseq(tx, mailbox_id)
     restored = []
-    for new_uid, (uid, bits, keywords, internaldate, size, blob, partition) in enumerate(
+    for new_uid, (uid, bits, keywords, internaldate, size, blob, partition, saved) in enumerate(
             rows, start=info.uidnext):
         flags = set(flagbits.decode(bits, keywords)) | set(flagbits.normalize(add_flags))
         if clear_deleted:
             flags.discard("\\Deleted")
         new_bits, new_keywords = flagbits.encode(frozenset(flags))
+        # RFC 8514 §3: back in the mailbox it was saved to, with that save date.
         tx.db.execute(
             "INSERT INTO messages (mailbox_id, uid, modseq, sysflags, keywords, internaldate,"
-            " size, blob, partition) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " size, blob, partition, savedate) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (mailbox_id, new_uid, modseq, new_bits, new_keywords, internaldate, size, blob,
-             partition))
+             partition, saved))
         tx.db.execute("UPDATE messages SET expunged = ? WHERE mailbox_id = ? AND uid = ?",
                       (GONE, mailbox_id, uid))  # the new record holds the body now
         restored.append((uid, new_uid))
