@@ -68,8 +68,8 @@ async def store(s: Session, cmd: c.Store) -> Done:
         s.untagged(line)
     surprised = set()  # the client cannot tell these messages' flags from its STORE
     for record in changed:
-        if {f.lower() for f in record.flags} != expected(cmd.mode, view.records[record.uid].flags,
-                                                         flags):
+        if cmd.silent and s.condstore and {f.lower() for f in record.flags} != expected(
+                cmd.mode, view.records[record.uid].flags, flags):
             surprised.add(record.uid)
         view.records[record.uid] = record
     _reply(s, cmd, [u for u in live if u not in set(refused)], surprised)
