@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from tests.harness.imap import ImapTranscript
+from tests.harness.imap import ImapTranscript, RunningImap, connect
 
 from roost.imap.parse import Bad, parse_command
 from roost.imap.wire import Line
@@ -48,6 +48,25 @@ async def test_mailboxid(imap: ImapTranscript) -> None:
     await imap.command("DELETE bar")
     bar_again = objectid((await imap.command("CREATE bar"))[-1], "MAILBOXID")
     assert len({foo, bar, again, bar_again}) == 4
+
+
+async def test_a_deleted_mailbox_brought_back_keeps_it(imap: ImapTranscript,
+                                                        imap_server: RunningImap) -> None:
+    """delete_mode: delayed keeps the mailbox (same UIDVALIDITY, same
+    messages) for an administrator to RENAME back: the same mailbox, so
+    the same MAILBOXID (§4), and a new mailbox of that name has another."""
+    trash = objectid((await imap.command("CREATE Trash"))[-1], "MAILBOXID")
+    await imap.command("DELETE Trash")
+    admin = await connect(imap_server, user="admin")
+    try:
+        kept = (await admin.command('LIST "" "DELETED/*"'))[0].rpartition(" ")[2]
+        again = objectid((await imap.command("CREATE Trash"))[-1], "MAILBOXID")
+        assert again != trash
+        await imap.command("DELETE Trash")
+        await admin.command(f"RENAME {kept} user/bob/Trash")
+    finally:
+        await admin.close()
+    assert objectid((await imap.command("STATUS Trash (MAILBOXID)"))[0], "MAILBOXID") == trash
 
 
 async def test_rename_inbox_makes_a_new_mailbox(imap: ImapTranscript) -> None:

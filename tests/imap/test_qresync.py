@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from tests.harness.imap import ImapTranscript, RunningImap, sample_message
+from tests.harness.imap import ImapTranscript, RunningImap, connect, sample_message
 
 _SELECT_LINES = 9
 """Untagged lines of a SELECT of the fixture's INBOX up to MAILBOXID (rev1)."""
@@ -335,3 +335,30 @@ async def test_vanished_stays_exact_after_cyr_expire_and_unexpunge(
     assert "* VANISHED (EARLIER) 1:2" in lines, lines
     assert any(line.startswith("* 1 FETCH (FLAGS (\\Deleted) UID 3 MODSEQ (6))")
                for line in lines), lines
+
+
+async def test_a_deleted_mailbox_brought_back_resyncs_exactly(
+        imap_server: RunningImap, imap: ImapTranscript) -> None:
+    """delete_mode: delayed moves records and tombstones together, with
+    UIDVALIDITY and MODSEQ: once an administrator renames the mailbox back,
+    a client's QRESYNC from before the DELETE is still exact."""
+    await imap.command("ENABLE QRESYNC")
+    await imap.command("CREATE Work")
+    for n in (1, 2):
+        await imap.command(f"APPEND Work {{15+}}\r\nSubject: {n}\r\n\r\nc")
+    lines = await imap.command("SELECT Work")
+    uv = next(x for x in lines if "UIDVALIDITY" in x).split("UIDVALIDITY ")[1].split("]")[0]
+    await imap.command(r"UID STORE 1 +FLAGS.SILENT (\Deleted)")
+    await imap.command("UID EXPUNGE 1")  # MODSEQ 5
+    await imap.command("UNSELECT")
+    await imap.command("DELETE Work")
+    admin = await connect(imap_server, user="admin")
+    try:
+        kept = (await admin.command('LIST "" "DELETED/*"'))[0].rpartition(" ")[2]
+        await admin.command(f"RENAME {kept} user/bob/Work")
+    finally:
+        await admin.close()
+    lines = await imap.command(f"SELECT Work (QRESYNC ({uv} 3))")
+    assert f"* OK [UIDVALIDITY {uv}] UIDs valid" in lines, lines
+    assert "* VANISHED (EARLIER) 1" in lines, lines
+    assert not any(" FETCH " in line for line in lines), lines

@@ -1,10 +1,13 @@
 """OBJECTID (RFC 8474): MAILBOXID, EMAILID and THREADID, derived from what
 the store already keeps stable, so nothing new is stored.
 
-- MAILBOXID: the mailbox's store id, which RENAME keeps and which is never
-  given out twice, with its UIDVALIDITY (RFC 8474 §4: the same for the
-  same name and UIDVALIDITY, never reused). RENAME INBOX makes a new
-  mailbox, so a new id, as §4 asks.
+- MAILBOXID: the mailbox's UIDVALIDITY. The store gives every mailbox it
+  makes a UIDVALIDITY never given before (a counter), and only RENAME and
+  delayed delete's keeping and restoring carry one over, with the same
+  messages, so it names exactly one mailbox with its invariants at a time
+  (RFC 8474 §4: the same for the same name and UIDVALIDITY, never reused;
+  the store id would not do: delayed delete keeps a mailbox under a new
+  one). RENAME INBOX makes a new mailbox, so a new id, as §4 asks.
 - EMAILID: the body's content key (SHA-256), as Cyrus derives its own from
   the message GUID: every COPY and MOVE shares the body, so the copy has
   the source's EMAILID (§5.1), and an identical APPEND may share it (§5.1
@@ -29,7 +32,7 @@ EMAILID_HEX = 24
 
 def mailbox_objectid(info: MailboxInfo) -> str:
     """RFC 8474 §4."""
-    return f"M{info.uidvalidity:x}-{info.id:x}"
+    return f"M{info.uidvalidity:x}"
 
 
 def email_objectid(blob: str) -> str:
