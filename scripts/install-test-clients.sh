@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs the Debian packages of the real mail clients the end-to-end tests
 # drive (imtest, cyradm, sieveshell, sieve-connect, mbsync, swaks, tin under tmux,
-# fetchmail, getmail, saslauthd, PostgreSQL), when they are missing.
+# fetchmail, getmail, saslauthd, PostgreSQL), and the Cyrus server the
+# differential tests start on loopback (cyrus-imapd with saslpasswd2; Debian's
+# own Cyrus service is stopped), when they are missing.
 set -euo pipefail
 need=()
 { command -v imtest || [ -x /usr/lib/cyrus/bin/imtest ]; } >/dev/null || need+=(cyrus-clients)
@@ -19,7 +21,10 @@ ls /usr/lib/*/libnss_wrapper.so >/dev/null 2>&1 || need+=(libnss-wrapper)
 command -v openssl >/dev/null || need+=(openssl)
 # initdb and pg_ctl for the throwaway cluster of the sql auxprop tests
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
+[ -x /usr/lib/cyrus/bin/master ] || need+=(cyrus-imapd)
 [ ${#need[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" -eq 0 ]; then sudo=""; else sudo="sudo"; fi
 $sudo apt-get update -qq
 DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${need[@]}" >/dev/null
+# The tests start their own Cyrus in a temp directory; Debian's must not run.
+{ [ -x /usr/lib/cyrus/bin/master ] && $sudo service cyrus-imapd stop; } >/dev/null 2>&1 || true
