@@ -86,7 +86,7 @@ async def test_a_copy_is_saved_anew_and_the_original_keeps_its_date(
 
 async def test_a_record_from_before_save_dates_answers_nil(imap_server: RunningImap,
                                                             imap: ImapTranscript) -> None:
-    """A record saved before Roost kept save dates (schema 6) has none:
+    """A record saved before Roost kept save dates (schema 7) has none:
     FETCH says NIL and the SAVED* keys use its internal date (§4.3)."""
     box = await imap_server.mailbox_id("user.bob")
     await imap.command(f"APPEND INBOX {OLD} {{15+}}\r\nSubject: 3\r\n\r\nc")

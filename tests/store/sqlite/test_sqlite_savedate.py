@@ -1,5 +1,5 @@
 """Save dates (RFC 8514) in the store: set on every way in, kept through
-flag changes, absent (None) on records from before schema 6."""
+flag changes, absent (None) on records from before schema 7."""
 
 from __future__ import annotations
 
@@ -32,15 +32,15 @@ async def test_every_way_in_records_a_save_date(store: SqliteStore,
     assert (await store.savedates(inbox, [1]))[1] == first
 
 
-async def test_a_version_5_store_gains_the_column(tmp_path: Path, partitions: dict[str, Path],
+async def test_a_version_6_store_gains_the_column(tmp_path: Path, partitions: dict[str, Path],
                                                   make_message: Callable[..., bytes]) -> None:
     path = tmp_path / "mailstore.db"
     db = sqlite3.connect(path, isolation_level=None)
     db.execute("BEGIN")
-    for migration in MIGRATIONS[:5]:
+    for migration in MIGRATIONS[:6]:
         migration(db)
     db.execute("CREATE TABLE schema_version (version INTEGER NOT NULL)")
-    db.execute("INSERT INTO schema_version (version) VALUES (5)")
+    db.execute("INSERT INTO schema_version (version) VALUES (6)")
     db.execute("COMMIT")
     db.close()
     store = SqliteStore(path, partitions)
