@@ -15,6 +15,7 @@ from typing import Literal
 
 from roost.imap.sequence import SequenceSet
 from roost.search.query import Key
+from roost.search.sort import Criterion
 
 
 @dataclass(frozen=True, slots=True)
@@ -291,6 +292,30 @@ class Search:
 
 
 @dataclass(frozen=True, slots=True)
+class Sort:
+    """[UID] SORT [RETURN (opts)] (criteria) charset keys. RFC 5256 §3,
+    RFC 5267 §3 (ESORT: ``returns`` among MIN MAX ALL COUNT, else None)."""
+
+    tag: str
+    uid: bool
+    criteria: tuple[Criterion, ...]
+    charset: str
+    query: Key
+    returns: frozenset[str] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Thread:
+    """[UID] THREAD algorithm charset keys. RFC 5256 §3."""
+
+    tag: str
+    uid: bool
+    algorithm: str  # ORDEREDSUBJECT | REFERENCES
+    charset: str
+    query: Key
+
+
+@dataclass(frozen=True, slots=True)
 class Section:
     """A BODY[] section spec. RFC 9051 §6.4.5.
 
@@ -492,6 +517,7 @@ Command = (
     Capability | Noop | Logout | Unauthenticate | StartTls | Authenticate | Login | Enable | Id
     | Select | Create | Delete | Rename | Subscribe | Unsubscribe | List | Lsub
     | Namespace | Status | Append | Idle | Check | Close | Unselect | Expunge
-    | Search | MultiSearch | Fetch | Store | Copy | Move | GetQuota | GetQuotaRoot | SetQuota
+    | Search | MultiSearch | Sort | Thread | Fetch | Store | Copy | Move | GetQuota
+    | GetQuotaRoot | SetQuota
     | GetAcl | SetAcl | DeleteAcl | ListRights | MyRights | GetMetadata | SetMetadata
 )

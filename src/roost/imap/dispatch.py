@@ -29,6 +29,8 @@ from roost.imap.handlers import (
     quota,
     search,
     selected,
+    sort,
+    thread,
 )
 from roost.imap.responses import Done, tagged
 from roost.imap.session import ConnectionClosed, Session, State
@@ -81,6 +83,8 @@ TABLE: dict[type, Spec] = {
     c.Fetch: Spec(fetch.fetch, SELECTED),
     c.Search: Spec(search.search, SELECTED),
     c.MultiSearch: Spec(multisearch.multisearch, AUTHED),
+    c.Sort: Spec(sort.sort, SELECTED),
+    c.Thread: Spec(thread.thread, SELECTED),
     c.Store: Spec(flags.store, SELECTED),
     c.Copy: Spec(copy.copy, SELECTED),
     c.Move: Spec(copy.move, SELECTED),
@@ -96,7 +100,7 @@ TABLE: dict[type, Spec] = {
 
 # RFC 9051 §7.5.1: no EXPUNGE replies during FETCH, STORE or SEARCH
 # (their UID forms excepted), since the client may be counting on numbers.
-_NO_EXPUNGE = (c.Fetch, c.Store, c.Search)
+_NO_EXPUNGE = (c.Fetch, c.Store, c.Search, c.Sort, c.Thread)  # RFC 5256 §3 too
 
 
 def expunge_allowed(cmd: object) -> bool:

@@ -1,7 +1,7 @@
 """``parse_command(line) -> Command``: tag, name, then the command's grammar.
 
 Each command family has its own module (parse_mailbox, parse_fetch,
-parse_search, parse_admin); this one holds the entry point, the commands
+parse_search, parse_sort, parse_admin); this one holds the entry point, the commands
 without arguments and the session commands (RFC 9051 §6.1-6.2).
 """
 
@@ -13,7 +13,14 @@ import re
 from collections.abc import Callable
 
 from roost.imap import commands as c
-from roost.imap import parse_admin, parse_fetch, parse_mailbox, parse_multisearch, parse_search
+from roost.imap import (
+    parse_admin,
+    parse_fetch,
+    parse_mailbox,
+    parse_multisearch,
+    parse_search,
+    parse_sort,
+)
 from roost.imap.parse_lexer import Bad, Cursor
 from roost.imap.wire import Line
 
@@ -125,4 +132,5 @@ _ARGS: dict[str, Callable[[Cursor], c.Command]] = {
 _SETS: dict[str, Callable[[Cursor, bool], c.Command]] = {
     **parse_fetch.PARSERS,
     "SEARCH": parse_search.parse_search,
+    **parse_sort.PARSERS,
 }

@@ -81,15 +81,27 @@ def search_program(cur: Cursor) -> tuple[frozenset[str] | None, str | None, q.Ke
     charset: str | None = None
     if cur.skip_word(b"CHARSET"):
         cur.sp()
-        charset = cur.astring().upper()
-        if charset not in CHARSETS:
-            raise UnknownCharset(cur.tag, charset)
+        charset = parse_charset(cur)
         cur.sp()
-    keys = _SearchParser(cur, charset or "UTF-8").key_list(0)
-    query = keys[0] if len(keys) == 1 else q.And(tuple(keys))
+    query = parse_keys(cur, charset or "UTF-8")
     if returns is not None and "RELEVANCY" in returns and not any_key(query, (q.Fuzzy,)):
         raise cur.bad("RELEVANCY needs a FUZZY search key")  # RFC 6203 §4: MUST NOT
     return returns, charset, query
+
+
+def parse_charset(cur: Cursor) -> str:
+    """A CHARSET name this server decodes, upper-cased (SEARCH, and the
+    mandatory charset of SORT and THREAD, RFC 5256 §3)."""
+    charset = cur.astring().upper()
+    if charset not in CHARSETS:
+        raise UnknownCharset(cur.tag, charset)
+    return charset
+
+
+def parse_keys(cur: Cursor, charset: str) -> q.Key:
+    """``1*(SP search-key)`` (the first SP already read) as one key."""
+    keys = _SearchParser(cur, charset).key_list(0)
+    return keys[0] if len(keys) == 1 else q.And(tuple(keys))
 
 
 class _SearchParser:

@@ -9,9 +9,10 @@ Public API:
 - `parse_message(raw: bytes) -> ParsedMessage` (frozen, slots): `size`,
   `header_size`, `body_size`, `envelope`, `bodystructure`, `body` (IMAP
   syntax bytes), `sent_date`, `headers_for_search`, `sort_subject`,
-  `sort_from`, `sort_to`, `sort_cc`, `message_id`, `in_reply_to`,
-  `references`, `preview`, `has_attachment`, `body_lines`,
-  `summary_fields` (raw Subject, From, Date, Message-ID, References); `.to_json()` /
+  `subject_is_reply`, `sort_from`, `sort_to`, `sort_cc`, `display_from`,
+  `display_to`, `message_id`, `in_reply_to`, `references`, `preview`,
+  `has_attachment`, `body_lines`, `summary_fields` (raw Subject, From,
+  Date, Message-ID, References); `.to_json()` /
   `ParsedMessage.from_json(text)`.
 - `body_text(raw) -> str`, `header_text(raw) -> str`: decoded text for
   SEARCH BODY / TEXT / HEADER.

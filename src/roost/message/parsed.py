@@ -22,7 +22,7 @@ from roost.message.mime import Entity, parse_entity
 from roost.message.params import decode_rfc2231, raw_params, split_value
 from roost.message.text import leaves, preview_of
 
-SCHEMA = 4  # bump when a field is added or its meaning changes
+SCHEMA = 5  # bump when a field is added or its meaning changes
 _PARAM_FIELDS = (b"content-type", b"content-disposition")
 #: Fields a list of messages shows, kept as sent in `summary_fields`
 #: (RFC 3977 §8.4 overview; any client-side list view).
@@ -42,9 +42,12 @@ class ParsedMessage:
     sent_date: datetime | None
     headers_for_search: tuple[tuple[str, str], ...]
     sort_subject: str
+    subject_is_reply: bool
     sort_from: str
     sort_to: str
     sort_cc: str
+    display_from: str
+    display_to: str
     message_id: str
     in_reply_to: str
     references: tuple[str, ...]
@@ -141,6 +144,7 @@ def parse_message(raw: bytes) -> ParsedMessage:
     header = top.header
     message_ids = sortkeys.msg_ids(header(b"message-id"))
     reply_ids = sortkeys.msg_ids(header(b"in-reply-to"))
+    subject, subject_is_reply = sortkeys.subject_parts(_str(header(b"subject")))
     return ParsedMessage(
         size=len(raw),
         header_size=top.body_start,
@@ -150,10 +154,13 @@ def parse_message(raw: bytes) -> ParsedMessage:
         body=bodystructure.render(raw, top, extended=False),
         sent_date=parse_date(header(b"date")),
         headers_for_search=tuple((f.lname.decode("latin-1"), _search_value(f)) for f in top.fields),
-        sort_subject=sortkeys.base_subject(_str(header(b"subject"))),
+        sort_subject=subject,
+        subject_is_reply=subject_is_reply,
         sort_from=sortkeys.first_mailbox(header(b"from")),
         sort_to=sortkeys.first_mailbox(header(b"to")),
         sort_cc=sortkeys.first_mailbox(header(b"cc")),
+        display_from=sortkeys.first_display(header(b"from")),
+        display_to=sortkeys.first_display(header(b"to")),
         message_id=message_ids[0] if message_ids else _str(clean_value(header(b"message-id"))),
         in_reply_to=reply_ids[0] if reply_ids else "",
         references=sortkeys.msg_ids(header(b"references")),
