@@ -71,7 +71,10 @@ def test_address_and_id_keys() -> None:
         b"References: <r1@x>\r\n <r2@x> <p1@x>\r\n\r\n"
     )
     parsed = parse_message(raw)
-    assert (parsed.sort_from, parsed.sort_to, parsed.sort_cc) == ("JSmith", "a", "cc")
+    # A group's first ENVELOPE address is its start, addr-mailbox the group
+    # name (RFC 5256 §3 SORT TO, as Cyrus sorts: tests/e2e/test_sort_thread_cyrus.py).
+    assert (parsed.sort_from, parsed.sort_to, parsed.sort_cc) == ("JSmith", "list", "cc")
+    assert (parsed.display_from, parsed.display_to) == ("Smith, J", "list")
     assert parsed.message_id == "m1@x"
     assert parsed.in_reply_to == "p1@x"
     assert parsed.references == ("r1@x", "r2@x", "p1@x")

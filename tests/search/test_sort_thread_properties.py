@@ -11,8 +11,8 @@ from datetime import UTC, datetime, timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from roost.message import parse_message
-from roost.search.sort import SORT_KEYS, Criterion, casemap, sort_uids
+from roost.message import ParsedMessage, parse_message
+from roost.search.sort import SORT_KEYS, Criterion, casemap, sort_keys, sort_uids
 from roost.search.thread import Item, Node, ordered_subject, references, render
 from roost.store.api import MessageRecord
 
@@ -48,14 +48,19 @@ def _raw(fields: dict[str, object]) -> bytes:
     return ("\r\n".join(head) + "\r\n\r\n" + "x" * int(fields["size"])).encode()  # type: ignore[call-overload]
 
 
+PARSED: dict[str, ParsedMessage] = {}
+
+
 def _mailbox(drawn: list[dict[str, object]]):  # type: ignore[no-untyped-def]
-    records, parses = {}, {}
+    """Records and `SortKeys` by blob; the parses stay in PARSED."""
+    records, keys = {}, {}
     for uid, fields in enumerate(drawn, start=1):
         raw = _raw(fields)
         when = datetime(2024, 1, 1, tzinfo=UTC) + timedelta(hours=int(fields["arrival"]))  # type: ignore[call-overload]
         records[uid] = MessageRecord(uid, 1, frozenset(), when, len(raw), f"blob{uid}")
-        parses[f"blob{uid}"] = parse_message(raw)
-    return records, parses
+        PARSED[f"blob{uid}"] = parse_message(raw)
+        keys[f"blob{uid}"] = sort_keys(PARSED[f"blob{uid}"])
+    return records, keys
 
 
 criteria = st.lists(st.builds(Criterion, st.sampled_from(sorted(SORT_KEYS)), st.booleans()),
@@ -89,7 +94,8 @@ def test_reverse_reverses_except_ties_in_sequence_order(drawn, key) -> None:  # 
 
 
 def _key(key: str, uid: int, records, parses) -> object:  # type: ignore[no-untyped-def]
-    record, parsed = records[uid], parses[records[uid].blob]
+    """The key straight from the parse: the reference SORT must agree with."""
+    record, parsed = records[uid], PARSED[records[uid].blob]
     if key == "ARRIVAL":
         return record.internaldate
     if key == "SIZE":

@@ -110,27 +110,29 @@ def subject_parts(decoded: str) -> tuple[str, bool]:
 
 
 def first_mailbox(value: bytes | None) -> str:
-    """addr-mailbox of the first real address (group markers skipped)."""
+    """[IMAP] addr-mailbox of the first address as ENVELOPE lists it
+    (RFC 5256 §3): for a group that is the group start, whose
+    addr-mailbox is the group's name (RFC 9051 §7.5.2), as Cyrus sorts."""
     if value is None:
         return ""
-    for _name, _adl, mailbox, host in parse_addresses(value):
-        if mailbox is not None and host is not None:
-            return charsets.header_bytes_to_str(mailbox)
+    for _name, _adl, mailbox, _host in parse_addresses(value):
+        return "" if mailbox is None else charsets.header_bytes_to_str(mailbox)
     return ""
 
 
 def first_display(value: bytes | None) -> str:
-    """RFC 5957 §3: the RFC 2047-decoded display name of the first real
-    address, or its addr-spec `mailbox@host` when it has no (or an empty)
-    name; "" when there is no address."""
+    """RFC 5957 §3: the RFC 2047-decoded display name of the first address,
+    else its addr-spec `mailbox@host`; for a group start, the group's name
+    (Cyrus's reading); "" when there is no address."""
     if value is None:
         return ""
     for name, _adl, mailbox, host in parse_addresses(value):
-        if mailbox is not None and host is not None:
-            display = decode_header_value(name).strip() if name is not None else ""
-            if display:
-                return display
-            return charsets.header_bytes_to_str(mailbox + b"@" + host)
+        display = decode_header_value(name).strip() if name is not None else ""
+        if display or mailbox is None:
+            return display
+        if host is None:
+            return decode_header_value(mailbox).strip()
+        return charsets.header_bytes_to_str(mailbox + b"@" + host)
     return ""
 
 

@@ -2,8 +2,8 @@
 DISPLAYFROM / DISPLAYTO keys (RFC 5957 §3).
 
 The search part is SEARCH's (``handlers.search.matching_uids``); the order
-is ``roost.search.sort`` over the parse cache, loaded a batch at a time
-and, for big mailboxes, computed on a thread so that other sessions of the
+is ``roost.search.sort`` over `SortKeys` (the worker's `KEYS`, else the
+parse cache a batch at a time) and, for big mailboxes, computed on a thread so that other sessions of the
 worker keep being served.
 """
 
@@ -15,25 +15,38 @@ from collections.abc import Sequence
 from roost.imap import commands as c
 from roost.imap.handlers.search import esearch, matching_uids
 from roost.imap.session import Session
-from roost.message import ParsedMessage
-from roost.search.sort import needs_parse, sort_uids
+from roost.search.sort import KeyCache, SortKeys, needs_parse, sort_keys, sort_uids
 
 LOAD_BATCH = 2000
 """Parses loaded per store call; the loop is yielded to between calls."""
 SORT_OFF_LOOP = 5000
-"""Above this many messages the ordering runs on a thread: casemapping and
-sorting 100,000 keys takes ~0.3 s, far beyond a thread hop's cost."""
+"""Above this many messages the ordering runs on a thread: sorting 100,000
+keys takes ~0.3 s, far beyond a thread hop's cost."""
+KEYS = KeyCache(200_000)
+"""The worker's `SortKeys` by blob (a few hundred bytes each)."""
 
 
-async def load_parses(s: Session, uids: Sequence[int]) -> dict[str, ParsedMessage]:
-    """The parse-once summaries of `uids` in the selected mailbox, by blob."""
+async def load_keys(s: Session, uids: Sequence[int]) -> dict[str, SortKeys]:
+    """The `SortKeys` of `uids` in the selected mailbox, by blob: from the
+    cache, else from the parse cache a batch at a time (a message gone
+    meanwhile is left out)."""
     view = s.mailbox
-    parses: dict[str, ParsedMessage] = {}
-    for start in range(0, len(uids), LOAD_BATCH):
-        blobs = [view.records[u].blob for u in uids[start:start + LOAD_BATCH]]
-        parses.update(await s.store.parsed_many(blobs))
+    found: dict[str, SortKeys] = {}
+    missing: list[str] = []
+    for uid in uids:
+        blob = view.records[uid].blob
+        cached = KEYS.get(blob)
+        if cached is None:
+            missing.append(blob)
+        else:
+            found[blob] = cached
+    for start in range(0, len(missing), LOAD_BATCH):
+        parses = await s.store.parsed_many(missing[start:start + LOAD_BATCH])
+        for blob, parsed in parses.items():
+            found[blob] = keys = sort_keys(parsed)
+            KEYS.put(blob, keys)
         await asyncio.sleep(0)
-    return parses
+    return found
 
 
 def render_sorted_set(numbers: Sequence[int]) -> str:
@@ -63,12 +76,12 @@ def esort(tag: str, uid: bool, numbers: list[int], returns: frozenset[str]) -> b
 async def sort(s: Session, cmd: c.Sort) -> None:
     view = s.mailbox
     uids = await matching_uids(s, cmd.query)
-    parses = await load_parses(s, uids) if needs_parse(cmd.criteria) else {}
+    keys = await load_keys(s, uids) if needs_parse(cmd.criteria) else {}
     records = {u: view.records[u] for u in uids}
     if len(uids) > SORT_OFF_LOOP:
-        ordered = await asyncio.to_thread(sort_uids, uids, records, parses, cmd.criteria)
+        ordered = await asyncio.to_thread(sort_uids, uids, records, keys, cmd.criteria)
     else:
-        ordered = sort_uids(uids, records, parses, cmd.criteria)
+        ordered = sort_uids(uids, records, keys, cmd.criteria)
     numbers = ordered if cmd.uid else [view.seq_of(u) for u in ordered]
     if cmd.returns is None:
         s.untagged(b" ".join([b"SORT", *(b"%d" % n for n in numbers)]))
