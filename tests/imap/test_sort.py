@@ -168,3 +168,18 @@ async def test_sort_needs_a_selected_mailbox(imap: ImapTranscript) -> None:
         C: a1 SORT (DATE) UTF-8 ALL
         S: a1 BAD {…}
     """)
+
+
+async def test_modseq_key_reports_the_highest_modseq(box: ImapTranscript) -> None:
+    # RFC 7162 §3.1.5: SORT with MODSEQ ends with "(MODSEQ n)"; ESORT as ESEARCH.
+    lines = await box.play(r"""
+        C: a1 STORE 2 +FLAGS.SILENT (\Flagged)
+        S: a1 OK {…}
+        C: a2 SORT (SUBJECT) UTF-8 MODSEQ 1
+        S: * SORT 4 2 5 1 3 (MODSEQ {…})
+        S: a2 OK {…}
+        C: a3 SORT RETURN (COUNT) (SUBJECT) UTF-8 MODSEQ 1
+        S: * ESEARCH (TAG "a3") COUNT 5 MODSEQ {…}
+        S: a3 OK {…}
+    """)
+    assert lines[1].split("MODSEQ ")[1].rstrip(")") == lines[3].split("MODSEQ ")[1]

@@ -15,6 +15,8 @@ from collections.abc import Sequence
 from roost.imap import commands as c
 from roost.imap.handlers.search import esearch, matching_uids
 from roost.imap.session import Session
+from roost.search import evaluate as ev
+from roost.search import query as q
 from roost.search.sort import KeyCache, SortKeys, needs_parse, sort_keys, sort_uids
 
 LOAD_BATCH = 2000
@@ -63,13 +65,16 @@ def render_sorted_set(numbers: Sequence[int]) -> str:
     return ",".join(parts)
 
 
-def esort(tag: str, uid: bool, numbers: list[int], returns: frozenset[str]) -> bytes:
+def esort(tag: str, uid: bool, numbers: list[int], returns: frozenset[str],
+          modseq: int | None) -> bytes:
     """SEARCH's ESEARCH reply with ESORT's meanings (RFC 5267 §3.1): MIN
     and MAX are the first and last in sort order, which is what the
     ESEARCH renderer reads them as; ALL keeps the sort order."""
     line = esearch(tag, uid, numbers, returns - {"ALL"}, None)
     if numbers and "ALL" in returns:
         line += b" ALL " + render_sorted_set(numbers).encode("ascii")
+    if modseq is not None:
+        line += b" MODSEQ %d" % modseq
     return line
 
 
@@ -83,7 +88,11 @@ async def sort(s: Session, cmd: c.Sort) -> None:
     else:
         ordered = sort_uids(uids, records, keys, cmd.criteria)
     numbers = ordered if cmd.uid else [view.seq_of(u) for u in ordered]
-    if cmd.returns is None:
-        s.untagged(b" ".join([b"SORT", *(b"%d" % n for n in numbers)]))
-    else:
-        s.untagged(esort(cmd.tag, cmd.uid, numbers, cmd.returns))
+    # RFC 7162 §3.1.5: with a MODSEQ key, SORT tells the highest mod-sequence.
+    modseq = (max(view.records[u].modseq for u in ordered)
+              if ordered and ev.any_key(cmd.query, (q.ModSeq,)) else None)
+    if cmd.returns is not None:
+        s.untagged(esort(cmd.tag, cmd.uid, numbers, cmd.returns, modseq))
+        return
+    line = b" ".join([b"SORT", *(b"%d" % n for n in numbers)])
+    s.untagged(line if modseq is None else line + b" (MODSEQ %d)" % modseq)
