@@ -218,7 +218,10 @@ def references(items: Sequence[Item]) -> list[Node]:
     table = _build(items)
     roots = [node for node in table.nodes if node.parent is None]  # step 2
     roots = _prune(roots)  # step 3
-    _sort_all(roots)  # step 4 (children sorted too, for dummies' first child)
+    for root in roots:  # step 4: a dummy stands for its first child by date
+        if root.item is None:
+            root.children.sort(key=_order)
+    roots.sort(key=_order)
     roots = _merge_subjects(roots)  # step 5
     _sort_all(roots)  # step 6
     return roots
