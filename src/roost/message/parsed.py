@@ -42,12 +42,9 @@ class ParsedMessage:
     sent_date: datetime | None
     headers_for_search: tuple[tuple[str, str], ...]
     sort_subject: str
-    subject_is_reply: bool
     sort_from: str
     sort_to: str
     sort_cc: str
-    display_from: str
-    display_to: str
     message_id: str
     in_reply_to: str
     references: tuple[str, ...]
@@ -56,6 +53,9 @@ class ParsedMessage:
     # New fields go last: the index finds `message_id` by its position.
     body_lines: int
     summary_fields: tuple[tuple[str, str], ...]
+    subject_is_reply: bool  # RFC 5256 §3: a reply or forward by its subject
+    display_from: str  # RFC 5957 §3 DISPLAYFROM / DISPLAYTO
+    display_to: str
 
     def to_json(self) -> str:
         """Compact JSON text for the index (see `from_json`)."""
