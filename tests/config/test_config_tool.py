@@ -9,12 +9,12 @@ from roost.tools.config import main
 
 def test_lists_values_partitions_and_marks(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     conf = tmp_path / "imapd.conf"
-    conf.write_text("partition-spool2: /srv/spool2\ntimeout: 45\npostuser: bb\n")
+    conf.write_text("partition-spool2: /srv/spool2\ntimeout: 45\nimapmagicplus: yes\n")
     assert main(["-C", str(conf)]) == 0
     lines = {line[2:].split()[0]: line for line in capsys.readouterr().out.splitlines()}
     assert lines["partition-spool2"][2:].split()[1] == "/srv/spool2"
     assert lines["timeout"].startswith("* timeout") and " 45 " in lines["timeout"]
-    assert "not yet acted on" in lines["postuser"]
+    assert "not yet acted on" in lines["imapmagicplus"]
     assert "not yet acted on" not in lines["timeout"]
 
 
