@@ -157,7 +157,7 @@ BAD = [
     (b'a APPEND x "abc"', "a"),
     (b'a APPEND x "32-Jan-2024 00:00:00 +0000" {1}\r\nz', "a"),
     (b"a SETQUOTA x (STORAGE)", "a"),
-    (b"a GETMETADATA x /shared/*", "a"),
+    (b'a SETMETADATA x (/shared/* "v")', "a"),
     (b"a GETMETADATA (DEPTH 2) x /shared/a", "a"),
     (b"a GETMETADATA (FROB 1) x /shared/a", "a"),
     (b"a SETMETADATA x ()", "a"),

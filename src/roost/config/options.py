@@ -77,6 +77,10 @@ class Options:
     implicit_owner_rights = Str("lkxa", "Rights the owner of a personal mailbox always holds, whatever its ACL.")
     defaultacl = Str("anyone lrs", "ACL (identifier rights pairs) of a new mailbox that has no parent and no owner.")
     anyoneuseracl = Bool(True, "Let non-administrators grant rights to `anyone` on their mailboxes.")
+    # -- annotations (RFC 5464 METADATA)
+    annotation_allow_undefined = Bool(False, "Let clients set annotations that neither Cyrus nor Roost defines.")
+    annotation_definitions = Str("", "File of third-party annotation definitions.", NOT_YET)
+    annotation_enable_legacy_commands = Bool(False, "Offer the draft GETANNOTATION/SETANNOTATION commands.", NOT_YET)
     # -- TLS
     tls_server_cert = Str("", "PEM file of the server certificate.")
     tls_server_key = Str("", "PEM file of the server private key.")

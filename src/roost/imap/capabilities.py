@@ -54,6 +54,9 @@ CAPABILITIES: tuple[tuple[str, str, str], ...] = (
     ("UNAUTHENTICATE", "RFC 8437", "post-auth"),
     ("SAVEDATE", "RFC 8514", "always"),
     ("OBJECTID", "RFC 8474", "always"),
+    # RFC 5464 §1: METADATA is mailbox and server annotations both (so no
+    # METADATA-SERVER beside it, as Cyrus advertises it).
+    ("METADATA", "RFC 5464", "always"),
 )
 
 

@@ -25,6 +25,7 @@ from roost.imap.handlers import (
     flags,
     listing,
     mailbox,
+    metadata,
     multisearch,
     quota,
     search,
@@ -96,6 +97,8 @@ TABLE: dict[type, Spec] = {
     c.GetQuota: Spec(quota.getquota, AUTHED),
     c.GetQuotaRoot: Spec(quota.getquotaroot, AUTHED),
     c.SetQuota: Spec(quota.setquota, AUTHED),
+    c.GetMetadata: Spec(metadata.getmetadata, AUTHED),
+    c.SetMetadata: Spec(metadata.setmetadata, AUTHED),
 }
 
 # RFC 9051 §7.5.1: no EXPUNGE replies during FETCH, STORE or SEARCH

@@ -1,11 +1,12 @@
 """Administration commands cyradm uses: QUOTA (RFC 9208), ACL (RFC 4314)
-and METADATA (RFC 5464)."""
+and METADATA (RFC 5464, in parse_metadata)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
 from roost.imap import commands as c
+from roost.imap import parse_metadata
 from roost.imap.parse_lexer import NUMBER64_MAX, Bad, Cursor
 
 
@@ -55,65 +56,6 @@ def _with_identifier(
     return parse
 
 
-def _entry(cur: Cursor) -> str:
-    entry = cur.astring()
-    # RFC 5464 §5: an entry name MUST NOT contain "*" or "%".
-    if "*" in entry or "%" in entry or not entry.startswith("/"):
-        raise cur.bad(f"bad metadata entry name {entry!r}")
-    return entry
-
-
-def _getmetadata(cur: Cursor) -> c.GetMetadata:
-    """GETMETADATA [options] mailbox entries. RFC 5464 §4.2, §5."""
-    cur.sp()
-    maxsize: int | None = None
-    depth = "0"
-
-    def option() -> None:
-        nonlocal maxsize, depth
-        if cur.skip_word(b"MAXSIZE"):
-            cur.sp()
-            maxsize = cur.number()
-        elif cur.skip_word(b"DEPTH"):
-            cur.sp()
-            depth = cur.atom().lower()
-            if depth not in ("0", "1", "infinity"):
-                raise cur.bad("bad DEPTH")
-        else:
-            raise cur.bad("unknown GETMETADATA option")
-
-    if cur.peek(b"("):
-        cur.paren_list(option)
-        cur.sp()
-    mailbox = cur.mailbox()
-    cur.sp()
-    if cur.peek(b"("):
-        entries = tuple(cur.paren_list(lambda: _entry(cur)))
-    else:
-        entries = (_entry(cur),)
-    return c.GetMetadata(cur.tag, mailbox, entries, maxsize, depth)
-
-
-def _setmetadata(cur: Cursor) -> c.SetMetadata:
-    """SETMETADATA mailbox ((entry (nstring / literal8))...). RFC 5464 §4.3, §5."""
-    mailbox = _mailbox(cur)
-    cur.sp()
-
-    def entry_value() -> tuple[str, bytes | None]:
-        entry = _entry(cur)
-        cur.sp()
-        if cur.skip_word(b"NIL"):
-            return entry, None
-        if cur.peek(b'"'):
-            return entry, cur.string_bytes()
-        return entry, cur.literal()[0]
-
-    values = cur.paren_list(entry_value)
-    if not values:
-        raise cur.bad("SETMETADATA needs an entry")
-    return c.SetMetadata(cur.tag, mailbox, tuple(values))
-
-
 PARSERS: dict[str, Callable[[Cursor], c.Command]] = {
     "GETQUOTA": lambda cur: c.GetQuota(cur.tag, _arg(cur)),
     "GETQUOTAROOT": lambda cur: c.GetQuotaRoot(cur.tag, _mailbox(cur)),
@@ -123,6 +65,5 @@ PARSERS: dict[str, Callable[[Cursor], c.Command]] = {
     "DELETEACL": _with_identifier(c.DeleteAcl),
     "LISTRIGHTS": _with_identifier(c.ListRights),
     "MYRIGHTS": lambda cur: c.MyRights(cur.tag, _mailbox(cur)),
-    "GETMETADATA": _getmetadata,
-    "SETMETADATA": _setmetadata,
+    **parse_metadata.PARSERS,
 }

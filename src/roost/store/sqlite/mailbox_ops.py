@@ -132,12 +132,15 @@ def drop(tx: WriteTx, info: MailboxInfo) -> None:
     tx.db.execute("DELETE FROM seen WHERE mailbox_id = ?", (info.id,))
     # RFC 4314 §4: DELETE MUST delete the mailbox's ACL.
     tx.db.execute("DELETE FROM acl WHERE mailbox_id = ?", (info.id,))
+    # RFC 5464 §4.1: a deleted mailbox's annotations go with it.
+    tx.db.execute("DELETE FROM metadata WHERE mailbox_id = ?", (info.id,))
     _forget(tx, info, was_root)
 
 
 def retire(tx: WriteTx, info: MailboxInfo, prefix: str) -> None:
     """Delayed delete (Cyrus's delete_mode: delayed): the mailbox leaves
-    every client as DELETE says, but its messages, seen state and ACL move,
+    every client as DELETE says, but its messages, seen state, ACL and
+    annotations move,
     under a new id, to `deleted_name` under `prefix`, for an administrator
     to RENAME back or `cyr_expire -D` to drop. Its usage leaves its root."""
     stamp = int(time.time())
@@ -152,7 +155,7 @@ def retire(tx: WriteTx, info: MailboxInfo, prefix: str) -> None:
         " partition, NULL, recentuid, '', created FROM mailboxes WHERE id = ?",
         (kept_id, kept, info.id))
     was_root = _leave_quota(tx, info)
-    for table in ("messages", "seen", "acl"):
+    for table in ("messages", "seen", "acl", "metadata"):
         tx.db.execute(f"UPDATE {table} SET mailbox_id = ? WHERE mailbox_id = ?", (kept_id, info.id))
     _forget(tx, info, was_root)
     quota.recount(tx.db, quota.root_of(tx.db, kept))

@@ -199,8 +199,22 @@ def _v8(db: sqlite3.Connection) -> None:
         _run(db, "ALTER TABLE messages ADD COLUMN savedate REAL")
 
 
+def _v9(db: sqlite3.Connection) -> None:
+    """Annotations (RFC 5464 METADATA) of mailboxes and, under mailbox_id 0,
+    of the server: `owner` '' for /shared entries, the user for /private."""
+    _run(db, """
+        CREATE TABLE IF NOT EXISTS metadata (
+            mailbox_id INTEGER NOT NULL,
+            entry      TEXT NOT NULL,
+            owner      TEXT NOT NULL,
+            value      BLOB NOT NULL,
+            PRIMARY KEY (mailbox_id, entry, owner)
+        ) WITHOUT ROWID
+    """)
+
+
 MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
-    _v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8)
+    _v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8, _v9)
 """Ordered upgrades; MIGRATIONS[n] takes a version-n database to n+1. Append only."""
 
 

@@ -60,6 +60,7 @@ from roost.store.sqlite import flags as flagbits
 from roost.store.sqlite import repair as rebuild
 from roost.store.sqlite.blobs import BlobFiles, Pending
 from roost.store.sqlite.message_ops import NewBody, NewMessage, Target
+from roost.store.sqlite.metadata import SqliteMetadata
 from roost.store.sqlite.notify import ChangeNotifier
 from roost.store.sqlite.parsedcache import ParsedLRU, deserialize, serialize
 from roost.store.sqlite.readpool import THREAD_ABOVE, ReadPool
@@ -74,7 +75,7 @@ PARSES_ABOVE = THREAD_ABOVE // 4
 loop: one costs about 16 µs, four times a record."""
 
 
-class SqliteStore:
+class SqliteStore(SqliteMetadata):
     """The embedded mail store; one per process (several may share a database)."""
 
     def __init__(self, database: Path, partitions: dict[str, Path],
