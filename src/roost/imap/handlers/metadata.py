@@ -60,11 +60,12 @@ async def _visible(s: Session, info: MailboxInfo | None) -> dict[str, bytes | No
 
 def _select(values: dict[str, bytes | None], cmd: c.GetMetadata) -> list[tuple[str, bytes | None]]:
     """The requested entries in request order (RFC 5464 §4.2.2 DEPTH; Cyrus's
-    `*`/`%` globs, which cyradm sends); an explicit entry with no value is NIL."""
+    `*`/`%` globs, which cyradm sends, matched in Cyrus's order, descending);
+    an explicit entry with no value is NIL."""
     chosen: dict[str, bytes | None] = {}
     for requested in cmd.entries:
         if "*" in requested or "%" in requested:
-            chosen.update((n, v) for n, v in sorted(values.items())
+            chosen.update((n, v) for n, v in sorted(values.items(), reverse=True)
                           if defs.glob_match(requested, n))
             continue
         below = [(n, v) for n, v in sorted(values.items())
