@@ -9,8 +9,10 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from tests.harness.imap import ImapTranscript, connect, running_imap
+from tests.harness.imap import ImapTranscript, RunningImap, connect, running_imap
 from tests.harness.site import make_site
+
+from roost.imap.metadata_entries import MAX_ENTRIES
 
 VENDOR = "/shared/vendor/cmu/cyrus-imapd"
 
@@ -72,7 +74,8 @@ async def test_rfc5464_examples(undefined_ok: ImapTranscript) -> None:
     """)
 
 
-async def test_private_is_per_user_shared_is_not(imap: ImapTranscript, imap_server) -> None:  # type: ignore[no-untyped-def]
+async def test_private_is_per_user_shared_is_not(imap: ImapTranscript,
+                                                 imap_server: RunningImap) -> None:
     await imap.play(r"""
         C: a1 CREATE Box
         S: a1 OK {…}
@@ -169,7 +172,6 @@ async def test_maxsize_code(imap: ImapTranscript) -> None:
 
 
 async def test_toomany_code_leaves_all_unchanged(undefined_ok: ImapTranscript) -> None:
-    from roost.imap.metadata_entries import MAX_ENTRIES  # noqa: PLC0415
     first = " ".join(f'/shared/e{n} "v"' for n in range(MAX_ENTRIES))
     await undefined_ok.play(rf"""
         C: a1 SETMETADATA INBOX ({first})

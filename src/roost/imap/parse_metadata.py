@@ -32,7 +32,7 @@ def _entry(cur: Cursor, wildcards: bool) -> str:
 def _options(cur: Cursor, command: dict[str, object]) -> None:
     """`(MAXSIZE n DEPTH d)` in any order (RFC 5464 §4.2.1-4.2.2)."""
 
-    def option() -> None:
+    def option() -> bool:
         if cur.skip_word(b"MAXSIZE"):
             cur.sp()
             command["maxsize"] = cur.number()
@@ -44,8 +44,10 @@ def _options(cur: Cursor, command: dict[str, object]) -> None:
             command["depth"] = depth
         else:
             raise cur.bad("unknown GETMETADATA option")
+        return True
 
-    cur.paren_list(option)
+    if not cur.paren_list(option):
+        raise cur.bad("empty GETMETADATA options")  # RFC 5464 §5: one at least
     cur.sp()
 
 
