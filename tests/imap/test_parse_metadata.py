@@ -7,11 +7,11 @@ from __future__ import annotations
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from tests.harness.imap import ImapTranscript
+from tests.imap.test_parse import parse
 
 from roost.imap import commands as c
 from roost.imap.parse import Bad
-from tests.harness.imap import ImapTranscript
-from tests.imap.test_parse import parse
 
 GOOD = [
     (b'a GETMETADATA "" /shared/comment', c.GetMetadata("a", "", ("/shared/comment",))),
