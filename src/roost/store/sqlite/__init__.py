@@ -22,6 +22,9 @@ Invariants:
 - A mailbox's ACL rows (`acl`) come with every read of its row, change
   in one transaction with a `mailbox_changes` row of kind `acl`, and go
   in the transaction that deletes the mailbox.
+- A mailbox's annotations (`metadata`, keyed by its id; the server's
+  under id 0) are dropped in the transaction that drops the mailbox and
+  move with it when delayed delete keeps it.
 - A quota root's kept usage (`quota_roots`: bytes and messages of the
   live records of the mailboxes it covers) changes in the savepoint of
   the write that changes those records; a write that would pass a limit
