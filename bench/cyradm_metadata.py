@@ -47,9 +47,8 @@ CYRUS_ONLY = {
     "search-fuzzy-always", "sortorder", "synccrcs", "uniqueid", "freespace", "most", "total",
     "usercounters", "usermodseq",
 }
-# Cyrus lists these under private too (and specialuse under shared): not Roost's entries.
-CYRUS_ONLY_IN = {"private": {"expire", "news2mail", "sieve", "squat", "admin"},
-                 "shared": {"specialuse"}}
+# Cyrus lists these under private too: not Roost's entries.
+CYRUS_ONLY_IN = {"private": {"expire", "news2mail", "sieve", "squat", "admin"}}
 
 
 def _keep(scope: str, line: str) -> bool:

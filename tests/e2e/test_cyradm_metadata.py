@@ -39,6 +39,7 @@ MAILBOX_INFO = """{user/carol}:
     checkperiod: NIL 
     comment: hello world
     sort: NIL 
+    specialuse: NIL 
     thread: NIL 
     duplicatedeliver: false
     expire: 30
@@ -85,3 +86,15 @@ def test_setinfo_and_server_info(master: Master) -> None:  # noqa: F811
         "{Server Wide}", "  private:", "    comment: NIL", "  shared:",
         "    admin: mailto:postmaster@example.com", "    comment: servercomment",
         "    motd: hi", "    expire: NIL ", "    shutdown: NIL ", "    squat: NIL "], out
+
+
+def test_cm_with_specialuse(master: Master) -> None:  # noqa: F811
+    """cyradm's `cm --specialuse` sends CREATE ... (USE (...)) once the server
+    says CREATE-SPECIAL-USE (RFC 6154 §3); `lm --specialuse` lists them."""
+    out = cyradm(master, "cm user/carol\ncm --specialuse \\\\Junk user/carol/Spam\n"
+                 "cm --specialuse \\\\Junk user/carol/Spam2\ncm user/carol/Plain\n"
+                 "lm --specialuse user/carol/*\n")
+    assert "createmailbox: [USEATTR] SPECIAL-USE flag conflict" in out, out
+    listed = _block(out, "lm --specialuse user/carol/*")
+    assert any("user/carol/Spam" in line and "\\Junk" in line for line in listed), out
+    assert not any("Plain" in line or "Spam2" in line for line in listed), out

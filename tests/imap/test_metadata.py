@@ -138,7 +138,7 @@ async def test_globs_as_cyradm_sends_them(imap: ImapTranscript) -> None:
         C: a1 SETMETADATA INBOX (/shared/comment "c")
         S: a1 OK {…}
         C: a2 GETMETADATA INBOX /shared/%
-        S: * METADATA "INBOX" ("/shared/thread" NIL "/shared/sort" NIL "/shared/comment" "c" "/shared/checkperiod" NIL "/shared/check" NIL)
+        S: * METADATA "INBOX" ("/shared/thread" NIL "/shared/specialuse" NIL "/shared/sort" NIL "/shared/comment" "c" "/shared/checkperiod" NIL "/shared/check" NIL)
         S: a2 OK {…}
         C: a3 GETMETADATA INBOX "/private/*"
         S: * METADATA "INBOX" ("/private/thread" NIL "/private/specialuse" NIL "/private/sort" NIL "/private/comment" NIL "/private/checkperiod" NIL "/private/check" NIL)

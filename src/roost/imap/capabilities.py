@@ -28,6 +28,7 @@ CAPABILITIES: tuple[tuple[str, str, str], ...] = (
     ("LIST-EXTENDED", "RFC 5258", "always"),
     ("LIST-STATUS", "RFC 5819", "always"),
     ("SPECIAL-USE", "RFC 6154", "always"),
+    ("CREATE-SPECIAL-USE", "RFC 6154 §3", "always"),
     ("ESEARCH", "RFC 4731", "always"),
     ("SEARCHRES", "RFC 5182", "always"),
     ("SEARCH=FUZZY", "RFC 6203", "always"),

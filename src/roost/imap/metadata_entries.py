@@ -7,7 +7,8 @@ sets there. Three kinds of entry:
 - stored: kept as given (after Cyrus's type check: `boolean` takes
   true/false in any case and keeps it lowercased, `uint` digits only);
 - computed: read-only, made from the mailbox (`partition`, `size`,
-  `/private/specialuse`);
+  and `/private/specialuse`, the mailbox's special use, set through
+  `roost.imap.specialuse`; Cyrus's `/shared/specialuse` is always NIL);
 - a Cyrus mailbox option with a default (`sharedseen`, `duplicatedeliver`,
   `pop3newuidl`): stored, shown with Cyrus's default while unset.
 
@@ -41,7 +42,7 @@ class Entry:
 
     name: str
     scopes: tuple[str, ...] = BOTH
-    kind: str = "string"  # "string" | "boolean" | "uint"
+    kind: str = "string"  # "string" | "boolean" | "uint" | "specialuse"
     admin: bool = False
     computed: bool = False
     default: bytes | None = None
@@ -56,7 +57,7 @@ MAILBOX_ENTRIES: tuple[Entry, ...] = (
     Entry("/comment"),  # RFC 5464 §3.2.1.2
     Entry("/check", kind="boolean"), Entry("/checkperiod", kind="uint"),  # ANNOTATEMORE drafts
     Entry("/sort"), Entry("/thread"),
-    Entry("/specialuse", (PRIVATE,), computed=True),  # RFC 6154 §4
+    Entry("/specialuse", kind="specialuse"),  # RFC 6154 §4; Cyrus: /shared always NIL
     _vendor("duplicatedeliver", "boolean", default=b"false"),
     _vendor("expire", "uint"),
     _vendor("news2mail"),

@@ -16,10 +16,10 @@ leaves every other entry of the call unchanged (RFC 5464 §4.3).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Protocol, runtime_checkable
 
-from roost.store.api import StoreError
+from roost.store.api import MailboxInfo, StoreError
 
 SHARED = "/shared"
 PRIVATE = "/private"
@@ -45,3 +45,7 @@ class MetadataStore(Protocol):
         ones as `user`'s, all or none. MetadataTooMany when new entries
         would leave the mailbox (the server) with more than `max_entries`
         in that scope (shared, or this user's private ones)."""
+
+    async def set_special_use(self, mailbox_id: int, special_use: Sequence[str]) -> MailboxInfo:
+        """Replace the mailbox's special-use attributes (RFC 6154; Cyrus's
+        `/private/specialuse`, which is one value for every user)."""

@@ -4,7 +4,7 @@ UNSUBSCRIBE, STATUS (RFC 9051 §6.3)."""
 from __future__ import annotations
 
 from roost.imap import commands as c
-from roost.imap import condstore
+from roost.imap import condstore, specialuse
 from roost.imap.errors import BadCommand, No
 from roost.imap.handlers.names import (
     external_name,
@@ -79,8 +79,9 @@ async def create(s: Session, cmd: c.Create) -> Done:
             await s.store.get_mailbox(s.ns.inbox)
         except MailboxNotFound:
             raise No("NONEXISTENT", "Your INBOX does not exist") from None
+    uses = await specialuse.for_create(s, name, cmd.special_use)
     try:
-        made = await s.store.create_mailbox(name, special_use=cmd.special_use,
+        made = await s.store.create_mailbox(name, special_use=uses,
                                             default_acl=s.access.default_acl)
     except MailboxExists:
         # Cyrus: a taken name the identity may not look up answers as a refusal.

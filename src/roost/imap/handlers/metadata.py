@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from roost.imap import commands as c
 from roost.imap import metadata_entries as defs
+from roost.imap import specialuse
 from roost.imap.errors import No
 from roost.imap.handlers.names import external_name, open_mailbox
 from roost.imap.responses import Done, mailbox_name, string
@@ -100,6 +101,8 @@ def _may_set(s: Session, info: MailboxInfo | None, name: str, rights: str) -> de
     entry = defs.defined(info is None).get(name)
     if entry is None and not s.conf.annotation_allow_undefined:
         raise PermissionDenied()  # Cyrus's answer to an undefined entry
+    if name == SHARED + "/specialuse":
+        raise PermissionDenied()  # Cyrus keeps special use as /private only
     if s.is_admin:
         if entry is not None and entry.computed:
             raise PermissionDenied()
@@ -109,6 +112,9 @@ def _may_set(s: Session, info: MailboxInfo | None, name: str, rights: str) -> de
         raise PermissionDenied()  # RFC 5464 §3.3: server entries are the admins'
     if entry is not None and (entry.computed or (entry.admin and "a" not in rights)):
         raise PermissionDenied()
+    if entry is not None and entry.kind == "specialuse" and (
+            info is None or info.owner != s.user):
+        raise PermissionDenied()  # what every user's LIST shows: the owner's to set
     return entry
 
 
@@ -128,8 +134,24 @@ async def setmetadata(s: Session, cmd: c.SetMetadata) -> None:
             except defs.InvalidValue:
                 raise No(None, "Invalid annotation value") from None  # Cyrus's words
         changes[name] = value or None
+    uses = await _special_use(s, info, changes.pop(PRIVATE + "/specialuse", b""))
     try:
         await _store(s).set_metadata(None if info is None else info.id, s.user, changes,
                                      defs.MAX_ENTRIES)
     except MetadataTooMany:
         raise No("METADATA TOOMANY", "Too many annotations") from None
+    if info is not None and uses is not None:
+        await _store(s).set_special_use(info.id, uses)
+
+
+async def _special_use(s: Session, info: MailboxInfo | None,
+                       value: bytes | None) -> tuple[str, ...] | None:
+    """The special use `/private/specialuse` asks for (None: not asked; NIL:
+    none), checked before anything is written (Cyrus's words on refusal)."""
+    if info is None or value == b"":
+        return None
+    try:
+        return await specialuse.checked(s, info.name, (value or b"").decode("utf-8", "replace")
+                                        .split(), info.id)
+    except specialuse.UseRefused as err:
+        raise No(None, err.text) from None

@@ -10,8 +10,9 @@ Rows go with the mailbox in `mailbox_ops.drop` and move with it in
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
+from roost.store.api import MailboxInfo
 from roost.store.metadata import PRIVATE, SHARED, MetadataTooMany
 from roost.store.sqlite.rows import load_mailbox_id
 from roost.store.sqlite.writer import Writer, WriteTx
@@ -61,6 +62,13 @@ def write(tx: WriteTx, mailbox_id: int | None, user: str,
             raise MetadataTooMany()  # the writer undoes this operation's savepoint
 
 
+def set_special_use(tx: WriteTx, mailbox_id: int, special_use: Sequence[str]) -> MailboxInfo:
+    load_mailbox_id(tx.db, mailbox_id)
+    tx.db.execute("UPDATE mailboxes SET special_use = ? WHERE id = ?",
+                  (" ".join(special_use), mailbox_id))
+    return load_mailbox_id(tx.db, mailbox_id)
+
+
 class SqliteMetadata:
     """`MetadataStore` for `SqliteStore` (which inherits it)."""
 
@@ -73,3 +81,6 @@ class SqliteMetadata:
     async def set_metadata(self, mailbox_id: int | None, user: str,
                            values: Mapping[str, bytes | None], max_entries: int) -> None:
         await self._writer.run(lambda tx: write(tx, mailbox_id, user, values, max_entries))
+
+    async def set_special_use(self, mailbox_id: int, special_use: Sequence[str]) -> MailboxInfo:
+        return await self._writer.run(lambda tx: set_special_use(tx, mailbox_id, special_use))
