@@ -59,7 +59,7 @@ async def test_a_store_from_before_the_index_is_upgraded(tmp_path: Path,
     db = sqlite3.connect(path, isolation_level=None)
     db.execute("DROP TABLE message_summaries")
     db.execute("DROP INDEX messages_blob")
-    db.execute("DROP TABLE metadata")  # v7, which comes after
+    db.execute("DROP TABLE metadata")  # v9, which comes after
     db.execute("UPDATE schema_version SET version = 5")
     db.close()
     assert len(MIGRATIONS) >= 6
