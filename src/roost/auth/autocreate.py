@@ -11,7 +11,11 @@ them, with Cyrus 3's options (imapoptions, `autocreate_*`):
   lmtpd asks);
 - `autocreate_inbox_folders` (`Junk | Trash`, levels split on the
   separator users see) are created with it, and the user is subscribed to
-  those of them `autocreate_subscribe_folders` names.
+  those of them `autocreate_subscribe_folders` names;
+- `autocreate_sieve_script` (a file) becomes the new user's active Sieve
+  script, named after the file without its extension, as Cyrus's
+  autosieve does; a file that cannot be read or compiled is logged and
+  the user is made without it.
 
 All of it is one store call (`Store.create_user`), so a user is never
 left half made; two workers creating the same user race harmlessly (one
@@ -20,10 +24,18 @@ creates, the other finds it made).
 
 from __future__ import annotations
 
+import asyncio
+import logging
+from pathlib import Path
+
 from roost.auth.identity import Identity
 from roost.config import Config
+from roost.sieve import SieveCompileError, SieveOptions, compile_script, dump_compiled
 from roost.store.api import QUOTA_RESOURCES, MailboxExists, MailboxInfo, MailboxNotFound, Store
 from roost.store.names import encode_level, user_inbox
+from roost.store.open import open_scripts
+
+log = logging.getLogger(__name__)
 
 
 def _folders(text: str) -> list[str]:
@@ -58,7 +70,27 @@ async def autocreate_user(store: Store, conf: Config, who: Identity) -> MailboxI
               zip(QUOTA_RESOURCES, (conf.autocreate_quota, conf.autocreate_quota_messages))
               if value > 0}
     try:
-        return await store.create_user(who.user, folders=list(subfolders.values()),
+        made = await store.create_user(who.user, folders=list(subfolders.values()),
                                        limits=limits or None, subscriptions=subscribed)
     except MailboxExists:
         return None
+    if conf.autocreate_sieve_script:
+        await give_default_script(conf, who.user)
+    return made
+
+
+async def give_default_script(conf: Config, user: str) -> None:
+    """Install `autocreate_sieve_script` as `user`'s active script."""
+    path = Path(conf.autocreate_sieve_script)
+    name = path.name.removesuffix(path.suffix) if path.suffix in (".script", ".sieve", ".siv") \
+        else path.name
+    try:
+        source = await asyncio.to_thread(path.read_bytes)
+        options = SieveOptions.from_config(conf)
+        program = await asyncio.to_thread(compile_script, source, options)
+    except (OSError, SieveCompileError) as err:
+        log.error("autocreate_sieve_script %s: not given to %s: %s", path, user, err)
+        return
+    scripts = open_scripts(conf)
+    await scripts.put_script(user, name, source, dump_compiled(program, source, options))
+    await scripts.set_active(user, name)

@@ -121,6 +121,7 @@ class Options:
     autocreate_inbox_folders = Str("", "Folders created with an autocreated INBOX, separated by bars.")
     autocreate_subscribe_folders = Str("", "Of those folders, the ones the user is subscribed to (bars between).")
     autocreate_users = Words(("anyone",), "Users and group:NAMEs whose INBOX may be autocreated.")
+    autocreate_sieve_script = Str("", "Sieve script file every autocreated user gets as their active script.")
     duplicatesuppression = Bool(True, "Store a message once per mailbox: a second delivery of the same Message-ID is dropped.")
     postmaster = Str("postmaster", "Sender (From) of Sieve rejections; a bare name gets @servername.")
     sendmail = Str("/usr/sbin/sendmail", "Program that sends redirects, vacation replies, notifications and rejections.")

@@ -18,9 +18,8 @@ from roost.net.tls import server_context
 from roost.search.index.api import FullTextIndex
 from roost.search.index.open import open_index
 from roost.store.api import Store
-from roost.store.open import open_store
+from roost.store.open import open_scripts, open_store
 from roost.store.scripts import ScriptStore
-from roost.store.sievedir import SievedirScripts
 
 
 @dataclass
@@ -45,7 +44,7 @@ class ServerContext:
 
     def __post_init__(self) -> None:
         self.access = Access(self.store, self.conf)  # the one rights decision over this store
-        self.scripts = SievedirScripts.from_config(self.conf)
+        self.scripts = open_scripts(self.conf)
         self.shared = open_shared_state(self.conf.configdirectory)
         self.logins = LoginFlow(self.conf, self.creds, self.shared, self.store)
         self.search = open_index(self.conf)  # SEARCH's candidates (roost.search.index)

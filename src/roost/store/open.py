@@ -1,4 +1,5 @@
-"""Open the configured mail store: `open_store(conf)`.
+"""Open the configured mail store (`open_store(conf)`) and Sieve script
+store (`open_scripts(conf)`).
 
 The index is `<configdirectory>/mailstore.db`; bodies live under each
 `partition-NAME` path. Directories are created if missing so that `roost
@@ -10,6 +11,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from roost.config import Config, ConfigError
+from roost.store.scripts import ScriptStore
+from roost.store.sievedir import SievedirScripts
 from roost.store.sqlite import SqliteStore
 
 DATABASE = "mailstore.db"
@@ -29,3 +32,8 @@ def open_store(conf: Config) -> SqliteStore:
     return SqliteStore(configdir / DATABASE, partitions, conf.defaultpartition, bool(conf.fsync),
                        expunge_mode=conf.expunge_mode, delete_mode=conf.delete_mode,
                        deleted_prefix=conf.deletedprefix)
+
+
+def open_scripts(conf: Config) -> ScriptStore:
+    """The configured Sieve script store: Cyrus's sievedir layout on files."""
+    return SievedirScripts.from_config(conf)
