@@ -10,13 +10,12 @@ from tests.harness.imap import play_as, running_imap
 from tests.harness.site import PASSWORD, make_site
 
 from roost.auth.sqlite_credentials import open_credential_store
+from roost.config import Config
 from roost.store.open import open_scripts
 
 
-async def test_an_autocreated_user_gets_the_default_script(tmp_path: Path,
-                                                           cert_dir: Path) -> None:
-    script = tmp_path / "default.script"
-    script.write_bytes(b'require "fileinto";\r\nif header :contains "subject" "spam" { discard; }\r\n')
+async def first_login(tmp_path: Path, cert_dir: Path, script: Path) -> Config:
+    """erin logs in for the first time on a site with `script` as its default."""
     site = make_site(tmp_path / "site", cert_dir,
                      f"autocreate_quota: 0\nautocreate_sieve_script: {script}\n")
     creds = open_credential_store(site.conf)
@@ -28,7 +27,14 @@ async def test_an_autocreated_user_gets_the_default_script(tmp_path: Path,
             S: * LIST ({…}) "/" "INBOX"
             S: a1 OK {…}
         """)
-    scripts = open_scripts(site.conf)
+    return site.conf
+
+
+async def test_an_autocreated_user_gets_the_default_script(tmp_path: Path,
+                                                           cert_dir: Path) -> None:
+    script = tmp_path / "default.script"
+    script.write_bytes(b'require "fileinto";\r\nif header :contains "subject" "spam" { discard; }\r\n')
+    scripts = open_scripts(await first_login(tmp_path, cert_dir, script))
     assert await scripts.active_script("erin") == "default"
     assert await scripts.get_script("erin", "default") == script.read_bytes()
     assert await scripts.get_compiled("erin", "default") is not None
@@ -37,16 +43,5 @@ async def test_an_autocreated_user_gets_the_default_script(tmp_path: Path,
 async def test_a_broken_default_script_is_left_out(tmp_path: Path, cert_dir: Path) -> None:
     script = tmp_path / "broken.sieve"
     script.write_bytes(b"if nonsense {")
-    site = make_site(tmp_path / "site", cert_dir,
-                     f"autocreate_quota: 0\nautocreate_sieve_script: {script}\n")
-    creds = open_credential_store(site.conf)
-    creds.set_password("erin", PASSWORD)
-    creds.close()
-    async with running_imap(site) as server:
-        await play_as(server, "erin", """
-            C: a1 LIST "" "INBOX"
-            S: * LIST ({…}) "/" "INBOX"
-            S: a1 OK {…}
-        """)
-    scripts = open_scripts(site.conf)
+    scripts = open_scripts(await first_login(tmp_path, cert_dir, script))
     assert await scripts.list_scripts("erin") == []
