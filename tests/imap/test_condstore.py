@@ -308,6 +308,35 @@ async def test_search_modseq(imap: ImapTranscript) -> None:
     """)
 
 
+async def test_esearch_min_max_tell_their_own_modseq(imap: ImapTranscript) -> None:
+    """RFC 4731 §3.2: RETURN (MIN) or (MAX) alone gives the found message's
+    mod-sequence, MIN and MAX the higher of the two; ALL or COUNT the
+    highest of all. Message 1 changes last, so the two differ."""
+    await imap.select("INBOX")
+    await imap.play(r"""
+        C: a1 STORE 2 +FLAGS.SILENT (\Seen)
+        S: a1 OK {…}
+        C: a2 STORE 1 +FLAGS.SILENT (\Seen)
+        S: a2 OK {…}
+        C: a3 SEARCH RETURN (MAX) MODSEQ "/flags/\\seen" all 1
+        S: * OK [HIGHESTMODSEQ 5] {…}
+        S: * ESEARCH (TAG "a3") MAX 2 MODSEQ 4
+        S: a3 OK {…}
+        C: a4 SEARCH RETURN (MIN) MODSEQ 1
+        S: * ESEARCH (TAG "a4") MIN 1 MODSEQ 5
+        S: a4 OK {…}
+        C: a5 UID SEARCH RETURN (MIN MAX) 2 MODSEQ 1
+        S: * ESEARCH (TAG "a5") UID MIN 2 MAX 2 MODSEQ 4
+        S: a5 OK {…}
+        C: a6 SEARCH RETURN (MAX COUNT) MODSEQ 1
+        S: * ESEARCH (TAG "a6") MAX 2 COUNT 2 MODSEQ 5
+        S: a6 OK {…}
+        C: a7 SORT RETURN (MAX) (ARRIVAL) UTF-8 MODSEQ 1
+        S: * ESEARCH (TAG "a7") MAX 2 MODSEQ 4
+        S: a7 OK {…}
+    """)
+
+
 async def test_an_expunge_waiting_holds_highestmodseq_back(imap: ImapTranscript,
                                                           imap2: ImapTranscript) -> None:
     """RFC 7162 §3.2 and the example of §6: while an expunge cannot be told

@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from roost.imap import commands as c
 from roost.imap.errors import BadCommand
 from roost.imap.handlers.names import internal_name, wire_name
-from roost.imap.handlers.search import esearch, matching_uids, saved_result
+from roost.imap.handlers.search import esearch, matching_uids, returned_uids
 from roost.imap.responses import mailbox_name
 from roost.imap.sequence import SequenceSet
 from roost.imap.session import Session, State
@@ -100,7 +100,7 @@ async def multisearch(s: Session, cmd: c.MultiSearch) -> None:
             uids = await search_mailbox(s.store, s.ctx.search, info, records, order,
                                         cmd.query, scope(cmd.query, order))
         if "SAVE" in cmd.returns:
-            s.saved_search = saved_result(uids, cmd.returns)
+            s.saved_search = returned_uids(uids, cmd.returns)
         if not uids:
             continue  # RFC 7377 §2.1: no response for a mailbox without matches
         scores = None

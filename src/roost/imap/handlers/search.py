@@ -52,9 +52,11 @@ async def matching_uids(s: Session, key: q.Key) -> list[int]:
                                 key, box, view.recent)
 
 
-def saved_result(uids: list[int], returns: frozenset[str]) -> list[int]:
-    """RFC 5182 §2.4: with MIN and/or MAX but neither ALL nor COUNT, only
-    those messages are saved."""
+def returned_uids(uids: list[int], returns: frozenset[str]) -> list[int]:
+    """The messages a RETURN option list gives back: with MIN and/or MAX but
+    neither ALL nor COUNT, only those. SAVE keeps these (RFC 5182 §2.4) and
+    the MODSEQ result option is theirs (RFC 4731 §3.2). For ESORT, `uids`
+    is in sort order, so MIN and MAX are its first and last (RFC 5267 §3.1)."""
     if not uids or returns & {"ALL", "COUNT"} or not returns & {"MIN", "MAX"}:
         return uids
     kept = {uids[0]} if "MIN" in returns else set()
@@ -90,7 +92,8 @@ def esearch(tag: str, uid: bool, numbers: list[int], returns: frozenset[str],
     return b" ".join(parts)
 
 
-def _highest_modseq(view: SelectedMailbox, uids: list[int]) -> int:
+def highest_modseq(view: SelectedMailbox, uids: list[int]) -> int:
+    """The highest mod-sequence of `uids` (RFC 7162 §3.1.5)."""
     return max(view.records[u].modseq for u in uids)
 
 
@@ -103,18 +106,19 @@ async def search(s: Session, cmd: c.Search) -> None:
     if with_modseq:
         condstore.enable(s)  # RFC 7162 §3.1: a CONDSTORE enabling command
     uids = await matching_uids(s, cmd.query)
-    modseq = _highest_modseq(view, uids) if uids and with_modseq else None
     numbers = uids if cmd.uid else [view.seq_of(u) for u in uids]
     if returns is None and not s.rev2:
         line = b" ".join([b"SEARCH", *(b"%d" % n for n in numbers)])
-        if modseq is not None:
-            line += b" (MODSEQ %d)" % modseq  # RFC 7162 §3.1.5
+        if uids and with_modseq:
+            line += b" (MODSEQ %d)" % highest_modseq(view, uids)  # RFC 7162 §3.1.5
         s.untagged(line)
         return
     # RFC 9051 §6.4.4: under IMAP4rev2 a plain SEARCH is RETURN (ALL).
     returns = returns if returns is not None else frozenset({"ALL"})
+    returned = returned_uids(uids, returns)
+    modseq = highest_modseq(view, returned) if returned and with_modseq else None
     if "SAVE" in returns:
-        s.saved_search = saved_result(uids, returns)
+        s.saved_search = returned
         if returns == {"SAVE"}:
             return  # RFC 5182 §2.4: SAVE alone sends no ESEARCH
     scores = None

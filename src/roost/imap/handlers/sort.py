@@ -13,7 +13,7 @@ import asyncio
 from collections.abc import Sequence
 
 from roost.imap import commands as c
-from roost.imap.handlers.search import esearch, matching_uids
+from roost.imap.handlers.search import esearch, highest_modseq, matching_uids, returned_uids
 from roost.imap.session import Session
 from roost.search import evaluate as ev
 from roost.search import query as q
@@ -88,11 +88,14 @@ async def sort(s: Session, cmd: c.Sort) -> None:
     else:
         ordered = sort_uids(uids, records, keys, cmd.criteria)
     numbers = ordered if cmd.uid else [view.seq_of(u) for u in ordered]
-    # RFC 7162 §3.1.5: with a MODSEQ key, SORT tells the highest mod-sequence.
-    modseq = (max(view.records[u].modseq for u in ordered)
-              if ordered and ev.any_key(cmd.query, (q.ModSeq,)) else None)
+    # RFC 7162 §3.1.5: with a MODSEQ key, SORT tells the highest mod-sequence
+    # of the messages it returns (RFC 4731 §3.2 for ESORT's MIN and MAX).
+    with_modseq = bool(ordered) and ev.any_key(cmd.query, (q.ModSeq,))
     if cmd.returns is not None:
+        returned = returned_uids(ordered, cmd.returns)
+        modseq = highest_modseq(view, returned) if with_modseq and returned else None
         s.untagged(esort(cmd.tag, cmd.uid, numbers, cmd.returns, modseq))
         return
+    modseq = highest_modseq(view, ordered) if with_modseq else None
     line = b" ".join([b"SORT", *(b"%d" % n for n in numbers)])
     s.untagged(line if modseq is None else line + b" (MODSEQ %d)" % modseq)
