@@ -163,6 +163,15 @@ class Options:
     delete_mode = Choice(("immediate", "delayed"), "delayed", "delayed: DELETE keeps mailboxes under deletedprefix, seen by admins only, until cyr_expire -D; immediate: removes them at once.")
     deletedprefix = Str("DELETED", "Hierarchy where delete_mode: delayed keeps deleted mailboxes.")
     expunge_mode = Choice(("immediate", "semidelayed", "delayed"), "delayed", "delayed: expunged bodies stay for unexpunge until cyr_expire -X; immediate, semidelayed: released at EXPUNGE (the record stays as a tombstone for QRESYNC either way).")
+    # -- where bodies live (docs/scaling.md)
+    blob_store = Choice(("files", "s3"), "files", "Where message bodies live: files under each partition-NAME, or an S3-compatible bucket (one prefix per partition).")
+    s3_endpoint = Str("", "URL of the S3-compatible service (empty: AWS S3 of s3_region).")
+    s3_bucket = Str("", "Bucket holding the bodies with blob_store: s3.")
+    s3_region = Str("us-east-1", "Region of the bucket.")
+    s3_access_key_id = Str("", "Access key (empty: AWS_ACCESS_KEY_ID from the environment).")
+    s3_secret_access_key = Str("", "Secret key (empty: AWS_SECRET_ACCESS_KEY from the environment).")
+    s3_prefix = Str("", "Key prefix inside the bucket, so several sites can share one.")
+    s3_cache_size = Size(1 << 30, "Bytes of bodies kept in the local read cache under configdirectory/blobcache (0: no cache).")
 
 
 OPTIONS: tuple[Declared, ...] = tuple(v for v in vars(Options).values() if isinstance(v, Declared))

@@ -2,8 +2,9 @@
 store (`open_scripts(conf)`).
 
 The index is `<configdirectory>/mailstore.db`; bodies live under each
-`partition-NAME` path. Directories are created if missing so that `roost
-serve` works on a fresh machine.
+`partition-NAME` path, or in an S3 bucket with `blob_store: s3`
+(`open_blobs`). Directories are created if missing so that `roost serve`
+works on a fresh machine.
 """
 
 from __future__ import annotations
@@ -11,9 +12,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from roost.config import Config, ConfigError
+from roost.store.blobstore import BlobStore
+from roost.store.s3blobs import S3Blobs
 from roost.store.scripts import ScriptStore
 from roost.store.sievedir import SievedirScripts
 from roost.store.sqlite import SqliteStore
+from roost.store.sqlite.blobs import BlobFiles
 
 DATABASE = "mailstore.db"
 
@@ -27,11 +31,19 @@ def open_store(conf: Config) -> SqliteStore:
     configdir = Path(conf.configdirectory)
     configdir.mkdir(parents=True, exist_ok=True)
     partitions = {name: Path(path) for name, path in conf.partitions.items()}
-    for path in partitions.values():
-        path.mkdir(parents=True, exist_ok=True)
     return SqliteStore(configdir / DATABASE, partitions, conf.defaultpartition, bool(conf.fsync),
                        expunge_mode=conf.expunge_mode, delete_mode=conf.delete_mode,
-                       deleted_prefix=conf.deletedprefix)
+                       deleted_prefix=conf.deletedprefix, blobs=open_blobs(conf, partitions))
+
+
+def open_blobs(conf: Config, partitions: dict[str, Path]) -> BlobStore:
+    """Where bodies live (`blob_store`): files under the partitions (made if
+    missing), or the S3 bucket of the s3_* options."""
+    if conf.blob_store == "s3":
+        return S3Blobs.from_config(conf)
+    for path in partitions.values():
+        path.mkdir(parents=True, exist_ok=True)
+    return BlobFiles(partitions, bool(conf.fsync))
 
 
 def open_scripts(conf: Config) -> ScriptStore:

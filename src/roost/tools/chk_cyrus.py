@@ -27,7 +27,7 @@ async def chosen(conf: Config, store: SqliteStore, args: argparse.Namespace) -> 
         return [(await storetool.find(store, conf, args.mailbox)).id]
     every = await store.list_mailboxes()
     if args.partition:
-        store.partition_path(args.partition)  # an unknown partition is an error
+        store.partition_location(args.partition)  # an unknown partition is an error
     return [m.id for m in every if not args.partition or m.partition == args.partition]
 
 

@@ -28,10 +28,10 @@ async def show(conf: Config, store: SqliteStore, args: argparse.Namespace) -> in
             print(f"roost mbpath: {err}")
             status = storetool.DAMAGED
             continue
-        print(store.database if args.metadata else store.partition_path(info.partition))
+        print(store.database if args.metadata else store.partition_location(info.partition))
         if args.list:
             for message in await store.message_files(info.id):
-                print(f"{message.uid}\t{message.path}")
+                print(f"{message.uid}\t{message.location}")
     return status
 
 

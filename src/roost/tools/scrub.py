@@ -26,8 +26,8 @@ async def scan(conf: Config, store: SqliteStore, verify: bool) -> int:
         found = await store.damage(ids, verify, step)
     lines = [f"{storetool.shown_name(conf, name)}: {problem}"
              for name, problems in sorted(found.items()) for problem in problems]
-    lines += [f"partition {part}: body file {path} is not in the index"
-              for part, _, path in await store.orphans()]
+    lines += [f"partition {body.partition}: body file {body.location} is not in the index"
+              for body in await store.orphans()]
     lines += store.check()
     for line in lines:
         print(line)

@@ -165,7 +165,7 @@ async def test_copy_shares_bodies(store: SqliteStore, make_message: Message) -> 
     assert [c.blob for c in copies[1:]] == [originals[0].blob, originals[2].blob]
     assert copies[1].flags == {"\\Flagged"}
     assert copies[1].internaldate == originals[0].internaldate
-    assert len(list(store._blobs.all_files("default"))) == 4
+    assert len(list(store._blobs.stored("default"))) == 4
     assert store.check() == []
 
 

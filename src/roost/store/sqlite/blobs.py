@@ -30,24 +30,17 @@ import sqlite3
 import time
 from collections.abc import AsyncGenerator, Callable, Iterable, Iterator
 from pathlib import Path
-from typing import NamedTuple
 
 from roost.store.api import StorageFull, StoreCorrupt, StoreError
+from roost.store.blobstore import STREAM_CHUNK, Pending, StoredBody, content_key
 
 log = logging.getLogger(__name__)
 
 FULL_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT})
 TEMP_PREFIX = ".tmp-"
-#: Bytes read from a body file per step when it is streamed out.
-STREAM_CHUNK = 256 * 1024
 STALE_TEMP_AGE = 3600.0
 """A temp file this old is a crash's leftover even if its pid is alive again
 (reused): no body takes an hour to write."""
-
-
-def content_key(raw: bytes) -> str:
-    """The blob key of a body: its SHA-256, hex."""
-    return hashlib.sha256(raw).hexdigest()
 
 
 def _load_syncfs() -> Callable[[int], int] | None:
@@ -60,14 +53,6 @@ def _load_syncfs() -> Callable[[int], int] | None:
 
 
 _SYNCFS = _load_syncfs()
-
-class Pending(NamedTuple):
-    """A body staged in `partition`, and the directories whose entries changed."""
-
-    partition: str
-    key: str
-    dirs: tuple[Path, ...]
-
 
 def is_full(err: BaseException) -> bool:
     """True for a full file system or quota: ENOSPC, EDQUOT, SQLite's SQLITE_FULL."""
@@ -113,7 +98,8 @@ def _fsync_dir(path: Path) -> None:
 
 
 class BlobFiles:
-    """The body files of every partition; thread-safe (no shared state)."""
+    """The body files of every partition (a `roost.store.blobstore.BlobStore`);
+    thread-safe (no shared state)."""
 
     def __init__(self, partitions: dict[str, Path], fsync: bool = True) -> None:
         self.partitions = partitions
@@ -129,6 +115,26 @@ class BlobFiles:
 
     def path(self, partition: str, key: str) -> Path:
         return self.root(partition) / key[0:2] / key[2:4] / key
+
+    def partition_names(self) -> list[str]:
+        return list(self.partitions)
+
+    def partition_location(self, partition: str) -> str:
+        return str(self.root(partition))
+
+    def location(self, partition: str, key: str) -> str:
+        return str(self.path(partition, key))
+
+    def size(self, partition: str, key: str) -> int:
+        return self.path(partition, key).stat().st_size
+
+    def digest(self, partition: str, key: str) -> str:
+        """SHA-256 hex of the file, read in chunks (bodies can be large)."""
+        digest = hashlib.sha256()
+        with open(self.path(partition, key), "rb") as body:
+            while chunk := body.read(STREAM_CHUNK):
+                digest.update(chunk)
+        return digest.hexdigest()
 
     def present(self, partition: str, key: str, size: int) -> bool:
         """True if the body file exists with the expected size."""
@@ -185,6 +191,7 @@ class BlobFiles:
                 _syncfs(root)
             return
         for directory in {d for staged in pending for d in staged.dirs}:
+            assert isinstance(directory, Path)
             _fsync_dir(directory)
 
     def _make_dirs(self, directory: Path) -> tuple[Path, ...]:
@@ -237,12 +244,16 @@ class BlobFiles:
                 if len(second.name) == 2 and second.is_dir():
                     yield second
 
-    def all_files(self, partition: str) -> Iterator[tuple[str, Path]]:
-        """(key, path) of every body file of a partition, temp files excluded."""
+    def stored(self, partition: str) -> Iterator[StoredBody]:
+        """Every body file of a partition, temp files excluded."""
         for directory in self._hash_dirs(partition):
             for entry in directory.iterdir():
                 if len(entry.name) == 64 and not entry.name.startswith("."):
-                    yield entry.name, entry
+                    try:
+                        mtime = entry.stat().st_mtime
+                    except FileNotFoundError:
+                        continue  # removed meanwhile
+                    yield StoredBody(partition, entry.name, str(entry), mtime)
 
     def remove_stale_temps(self) -> int:
         """Delete the temp files a crash left in every partition; return how many.

@@ -16,8 +16,8 @@ from __future__ import annotations
 import sqlite3
 import time
 
+from roost.store.blobstore import BlobStore
 from roost.store.sqlite import quota
-from roost.store.sqlite.blobs import BlobFiles
 from roost.store.sqlite.reads import ReadTx
 
 ORPHAN_AGE = 3600.0
@@ -49,7 +49,7 @@ _IDS = """
 """
 
 
-def check(db: sqlite3.Connection, blobs: BlobFiles) -> list[str]:
+def check(db: sqlite3.Connection, blobs: BlobStore) -> list[str]:
     """Problem lines; empty when the store is sound."""
     problems: list[str] = []
     with ReadTx(db):
@@ -70,7 +70,7 @@ def check(db: sqlite3.Connection, blobs: BlobFiles) -> list[str]:
     return problems
 
 
-def repair(db: sqlite3.Connection, blobs: BlobFiles) -> list[str]:
+def repair(db: sqlite3.Connection, blobs: BlobStore) -> list[str]:
     """Fix what `check` finds, in one write transaction; return what was done.
 
     Records whose body file is gone cannot be recovered: they are expunged
@@ -126,16 +126,17 @@ def repair(db: sqlite3.Connection, blobs: BlobFiles) -> list[str]:
     return done
 
 
-def _remove_orphans(blobs: BlobFiles, referenced: set[tuple[str, str]]) -> list[str]:
+def _remove_orphans(blobs: BlobStore, referenced: set[tuple[str, str]]) -> list[str]:
     """Delete old body files the index does not reference.
 
     Called under the write lock: no process can reference a file meanwhile.
     """
     done: list[str] = []
     cutoff = time.time() - ORPHAN_AGE
-    for partition in blobs.partitions:
-        for key, path in blobs.all_files(partition):
-            if (key, partition) not in referenced and path.stat().st_mtime < cutoff:
+    for partition in blobs.partition_names():
+        for body in blobs.stored(partition):
+            key = body.key
+            if (key, partition) not in referenced and body.mtime < cutoff:
                 blobs.remove(partition, key)
                 done.append(f"removed orphan body {key} from partition {partition}")
     return done

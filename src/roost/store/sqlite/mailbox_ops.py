@@ -36,7 +36,7 @@ def create_mailbox(tx: WriteTx, name: str, partition: str, special_use: Sequence
     RFC 9051 §2.3.1.1: a re-created name must not reuse an old UIDVALIDITY;
     likewise its id is new, so a session holding the old id is not fooled.
     """
-    tx.blobs.root(partition)  # an unknown partition is refused before it is recorded
+    tx.blobs.partition_location(partition)  # an unknown partition is refused before it is recorded
     exists = tx.db.execute("SELECT 1 FROM mailboxes WHERE name = ?", (name,)).fetchone()
     if exists:
         raise MailboxExists(name)

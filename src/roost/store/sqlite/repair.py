@@ -13,16 +13,13 @@ only listed (or adopted by `reconstruct -f`).
 
 from __future__ import annotations
 
-import hashlib
-import os
 import sqlite3
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
+from roost.store.blobstore import BlobStore, StoredBody, content_key
 from roost.store.sqlite import quota
-from roost.store.sqlite.blobs import BlobFiles
 from roost.store.sqlite.check import UIDS
 from roost.store.sqlite.message_ops import NewBody, NewMessage, append
 from roost.store.sqlite.parsedcache import serialize
@@ -31,7 +28,6 @@ from roost.store.sqlite.refs import bump_modseq, release_blob
 from roost.store.sqlite.rows import load_mailbox_id
 from roost.store.sqlite.writer import WriteTx
 
-HASH_CHUNK = 1 << 20
 ADOPT_AGE = 60.0
 """`reconstruct -f` adopts only body files at least this old: a younger one
 may be an append staged and still on its way to its commit, which would
@@ -44,7 +40,7 @@ class MessageFile:
 
     uid: int
     blob: str
-    path: Path
+    location: str
 
 
 class DryRun(Exception):
@@ -55,33 +51,24 @@ class DryRun(Exception):
         self.report = report
 
 
-def file_hash(path: Path) -> str:
-    """SHA-256 hex of a file, read in chunks (bodies can be large)."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as body:
-        while chunk := body.read(HASH_CHUNK):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
-def body_problem(blobs: BlobFiles, partition: str, key: str, size: int,
+def body_problem(blobs: BlobStore, partition: str, key: str, size: int,
                  verify: bool) -> str | None:
     """Why a body cannot be served as indexed, or None when it can."""
     if not blobs.present(partition, key, size):
         return f"body {key} missing or truncated in partition {partition}"
-    if verify and file_hash(blobs.path(partition, key)) != key:
+    if verify and blobs.digest(partition, key) != key:
         return f"body {key} in partition {partition} does not match its SHA-256"
     return None
 
 
-def message_files(db: sqlite3.Connection, blobs: BlobFiles, mailbox_id: int) -> list[MessageFile]:
-    """Every live message of the mailbox with the path of its body, by UID."""
+def message_files(db: sqlite3.Connection, blobs: BlobStore, mailbox_id: int) -> list[MessageFile]:
+    """Every live message of the mailbox with where its body is, by UID."""
     rows = db.execute("SELECT uid, blob, partition FROM messages WHERE mailbox_id = ?"
                       " AND expunged = 0 ORDER BY uid", (mailbox_id,)).fetchall()
-    return [MessageFile(uid, key, blobs.path(part, key)) for uid, key, part in rows]
+    return [MessageFile(uid, key, blobs.location(part, key)) for uid, key, part in rows]
 
 
-def damage(db: sqlite3.Connection, blobs: BlobFiles, mailbox_ids: Sequence[int],
+def damage(db: sqlite3.Connection, blobs: BlobStore, mailbox_ids: Sequence[int],
            verify: bool, step: Callable[[], None] | None = None) -> dict[str, list[str]]:
     """Problem lines by mailbox name, for the mailboxes that have any;
     `step` is called after each mailbox (a tool's progress bar).
@@ -119,9 +106,9 @@ def damage(db: sqlite3.Connection, blobs: BlobFiles, mailbox_ids: Sequence[int],
     return found
 
 
-def orphans(db: sqlite3.Connection, blobs: BlobFiles,
-            partitions: Iterable[str] | None = None) -> list[tuple[str, str, Path]]:
-    """(partition, key, path) of body files no index row references.
+def orphans(db: sqlite3.Connection, blobs: BlobStore,
+            partitions: Iterable[str] | None = None) -> list[StoredBody]:
+    """The stored bodies no index row references.
 
     A file written by an append whose commit is still on its way is listed
     too: it is harmless to list, and nothing here removes it.
@@ -130,12 +117,12 @@ def orphans(db: sqlite3.Connection, blobs: BlobFiles,
         return _unreferenced(db, blobs, partitions)
 
 
-def _unreferenced(db: sqlite3.Connection, blobs: BlobFiles,
-                  partitions: Iterable[str] | None) -> list[tuple[str, str, Path]]:
+def _unreferenced(db: sqlite3.Connection, blobs: BlobStore,
+                  partitions: Iterable[str] | None) -> list[StoredBody]:
     """`orphans` inside the caller's transaction."""
     referenced = set(db.execute("SELECT sha256, partition FROM blobs").fetchall())
-    return [(part, key, path) for part in (partitions or blobs.partitions)
-            for key, path in blobs.all_files(part) if (key, part) not in referenced]
+    return [body for part in (partitions or blobs.partition_names())
+            for body in blobs.stored(part) if (body.key, part) not in referenced]
 
 
 _MAILBOX_REFS = """
@@ -195,18 +182,18 @@ def _drop_lost(tx: WriteTx, mailbox_id: int) -> list[str]:
     return done
 
 
-def _adopt(tx: WriteTx, mailbox_id: int, files: Sequence[tuple[str, str, Path]]) -> list[str]:
-    """Index body files no record references, at new UIDs, dated by their mtime."""
+def _adopt(tx: WriteTx, mailbox_id: int, bodies: Sequence[StoredBody]) -> list[str]:
+    """Index bodies no record references, at new UIDs, dated by their mtime."""
     batch = []
     cutoff = time.time() - ADOPT_AGE
-    for part, key, path in files:
-        if os.stat(path).st_mtime > cutoff:
+    for body in bodies:
+        if body.mtime > cutoff:
             continue
-        raw = path.read_bytes()
-        if hashlib.sha256(raw).hexdigest() != key:
+        raw = tx.blobs.read(body.partition, body.key)
+        if content_key(raw) != body.key:
             continue  # a corrupt orphan is scrub's to report, not ours to index
-        batch.append(NewMessage(NewBody(key, part, raw, serialize(raw)), frozenset(),
-                                os.stat(path).st_mtime))
+        batch.append(NewMessage(NewBody(body.key, body.partition, raw, serialize(raw)),
+                                frozenset(), body.mtime))
     if not batch:
         return []
     return [f"uid {r.uid}: adopted body {m.body.key}"

@@ -43,6 +43,7 @@ from roost.store.api import (
     StoreCorrupt,
     StoreError,
 )
+from roost.store.blobstore import BlobStore, Pending, StoredBody
 from roost.store.duplicates import DuplicateRecord
 from roost.store.retention import ExpungedMessage
 from roost.store.sqlite import check as checks
@@ -58,7 +59,7 @@ from roost.store.sqlite import (
 )
 from roost.store.sqlite import flags as flagbits
 from roost.store.sqlite import repair as rebuild
-from roost.store.sqlite.blobs import BlobFiles, Pending
+from roost.store.sqlite.blobs import BlobFiles
 from roost.store.sqlite.message_ops import NewBody, NewMessage, Target
 from roost.store.sqlite.metadata import SqliteMetadata
 from roost.store.sqlite.notify import ChangeNotifier
@@ -81,18 +82,19 @@ class SqliteStore(SqliteMetadata):
     def __init__(self, database: Path, partitions: dict[str, Path],
                  defaultpartition: str = "default", fsync: bool = True, *,
                  expunge_mode: str = "delayed", delete_mode: str = "delayed",
-                 deleted_prefix: str = "DELETED") -> None:
+                 deleted_prefix: str = "DELETED", blobs: BlobStore | None = None) -> None:
         """`expunge_mode` (imapd.conf's): `delayed` keeps expunged bodies for
         unexpunge until `expire_expunged`; the others release them at once.
         `delete_mode: delayed` keeps deleted mailboxes under `deleted_prefix`
-        until `expire_deleted`; `immediate` drops them at once."""
+        until `expire_deleted`; `immediate` drops them at once. `blobs` holds
+        the bodies (default: files under `partitions`)."""
         self.database = database
         self.defaultpartition = defaultpartition
         self._fsync = fsync
         self._hold = expunge_mode == "delayed"
         self.deleted_prefix = deleted_prefix
         self._retire_to = deleted_prefix if delete_mode == "delayed" else None
-        self._blobs = BlobFiles(partitions, fsync)
+        self._blobs: BlobStore = blobs or BlobFiles(partitions, fsync)
         self._db = connect(database, fsync)
         migrate(self._db)
         self._parsed = ParsedLRU()
@@ -330,7 +332,7 @@ class SqliteStore(SqliteMetadata):
             raise MessageNotFound(f"no message body {blob}")
         partition = location[0]
         try:
-            size = (await asyncio.to_thread(self._blobs.path(partition, blob).stat)).st_size
+            size = await asyncio.to_thread(self._blobs.size, partition, blob)
         except FileNotFoundError:
             raise StoreCorrupt(f"body {blob} missing from partition {partition}") from None
         return BodyStream(size, self._blobs.chunks(partition, blob, size))
@@ -511,16 +513,17 @@ class SqliteStore(SqliteMetadata):
         return await self._reads.run(
             lambda db: rebuild.damage(db, self._blobs, mailbox_ids, verify, step))
 
-    async def orphans(self) -> list[tuple[str, str, Path]]:
-        """(partition, key, path) of body files no index row references."""
+    async def orphans(self) -> list[StoredBody]:
+        """The stored bodies no index row references."""
         return await self._reads.run(lambda db: rebuild.orphans(db, self._blobs))
 
     async def message_files(self, mailbox_id: int) -> list[rebuild.MessageFile]:
         return await self._reads.run(
             lambda db: rebuild.message_files(db, self._blobs, mailbox_id))
 
-    def partition_path(self, partition: str) -> Path:
-        return self._blobs.root(partition)
+    def partition_location(self, partition: str) -> str:
+        """Where a partition's bodies are (a directory, or a bucket URL)."""
+        return self._blobs.partition_location(partition)
 
     async def reconstruct(self, mailbox_id: int, *, adopt: bool = False,
                           dry_run: bool = False) -> list[str]:

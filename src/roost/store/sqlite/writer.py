@@ -9,7 +9,7 @@ arrive while a commit is syncing wait for the next one, so the number of
 fsyncs grows with commits, not with writers.
 
 Before its first commit the thread removes the temp body files a crash
-left behind (`BlobFiles.remove_stale_temps`).
+left behind (`BlobStore.remove_stale_temps`).
 
 A full disk (ENOSPC, EDQUOT, SQLITE_FULL) fails the operations it hits
 with `StorageFull`; bodies staged for failed operations are removed like
@@ -35,7 +35,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
-from roost.store.sqlite.blobs import BlobFiles, Pending, storage_error
+from roost.store.blobstore import BlobStore, Pending
+from roost.store.sqlite.blobs import storage_error
 
 log = logging.getLogger(__name__)
 
@@ -49,7 +50,7 @@ class WriteTx:
     """What an operation gets: the connection, inside an open transaction."""
 
     db: sqlite3.Connection
-    blobs: BlobFiles
+    blobs: BlobStore
     released: set[tuple[str, str]] = field(default_factory=set)
     """(key, partition) of bodies whose last reference went away."""
 
@@ -78,7 +79,7 @@ def connect(path: Path, fsync: bool) -> sqlite3.Connection:
 class Writer:
     """Owns the writer thread and its connection."""
 
-    def __init__(self, path: Path, blobs: BlobFiles, fsync: bool,
+    def __init__(self, path: Path, blobs: BlobStore, fsync: bool,
                  after_commit: Callable[[], None]) -> None:
         self._path = path
         self._lock_path = path.with_name(path.name + ".writelock")
