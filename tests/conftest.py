@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import logging
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
 
 from tests.harness.imap import ImapTranscript, RunningImap, connect, running_imap
+from tests.harness.s3 import Bucket, new_bucket, running_s3
 from tests.harness.site import Site, make_site
 
 
@@ -49,3 +51,17 @@ async def imap_anon(imap_server: RunningImap) -> AsyncIterator[ImapTranscript]:
     client = await connect(imap_server, user=None)
     yield client
     await client.close()
+
+
+@pytest.fixture(scope="session")
+def s3_endpoint() -> Iterator[str]:
+    """An S3-compatible server on loopback (moto), for the whole run."""
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
+    with running_s3() as endpoint:
+        yield endpoint
+
+
+@pytest.fixture
+def bucket(s3_endpoint: str) -> Bucket:
+    """A fresh, empty bucket on that server."""
+    return new_bucket(s3_endpoint)

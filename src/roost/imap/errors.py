@@ -45,6 +45,7 @@ STORE_ERRORS: dict[type[api.StoreError], No] = {
     # disk under the store. Not OVERQUOTA (deleting the user's own mail may
     # not help) nor LIMIT (an implementation limit: retrying cannot help).
     api.StorageFull: No("UNAVAILABLE", "Server storage is full, try again later"),
+    api.StoreUnavailable: No("UNAVAILABLE", "Message store unavailable, try again later"),
     api.StoreCorrupt: No("SERVERBUG", "Mailbox is damaged; run reconstruct"),
 }
 

@@ -80,6 +80,11 @@ class StorageFull(StoreError):
     change was kept."""
 
 
+class StoreUnavailable(StoreError):
+    """A service the store depends on (the body bucket) cannot be reached:
+    temporary, nothing of the change was kept."""
+
+
 class StoreCorrupt(StoreError):
     """The on-disk store is inconsistent; `check()` says how."""
 

@@ -34,12 +34,14 @@ class BlobCache:
         self._lock = threading.Lock()
         self._used: int | None = None  # counted at the first put
 
-    def path(self, key: str) -> Path:
-        return self.root / key[0:2] / key
+    def path(self, partition: str, key: str) -> Path:
+        """Copies are kept per partition, as the bodies are: a copy says its
+        body is stored in that partition."""
+        return self.root / partition / key[0:2] / key
 
-    def get(self, key: str) -> bytes | None:
+    def get(self, partition: str, key: str) -> bytes | None:
         """The cached body, or None; a hit counts as a recent use."""
-        path = self.path(key)
+        path = self.path(partition, key)
         try:
             raw = path.read_bytes()
             os.utime(path)
@@ -47,16 +49,16 @@ class BlobCache:
             return None
         return raw
 
-    def has(self, key: str, size: int) -> bool:
+    def has(self, partition: str, key: str, size: int) -> bool:
         try:
-            return self.path(key).stat().st_size == size
+            return self.path(partition, key).stat().st_size == size
         except FileNotFoundError:
             return False
 
-    def put(self, key: str, raw: bytes) -> None:
+    def put(self, partition: str, key: str, raw: bytes) -> None:
         """Keep a copy of `raw`; a full cache disk is not an error (the copy
         is only an optimisation)."""
-        path = self.path(key)
+        path = self.path(partition, key)
         tmp = path.with_name(f".tmp-{key[:16]}-{os.getpid()}-{secrets.token_hex(4)}")
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -71,8 +73,8 @@ class BlobCache:
         if over:
             self.evict()
 
-    def discard(self, key: str) -> None:
-        self.path(key).unlink(missing_ok=True)
+    def discard(self, partition: str, key: str) -> None:
+        self.path(partition, key).unlink(missing_ok=True)
 
     def evict(self) -> None:
         """Remove the least recently used copies until under EVICT_TO of the bound."""
@@ -110,9 +112,11 @@ class BlobCache:
         return removed
 
     def _dirs(self) -> list[Path]:
+        """The `<partition>/<h[0:2]>` directories."""
         if not self.root.is_dir():
             return []
-        return [d for d in self.root.iterdir() if d.is_dir()]
+        return [d for part in self.root.iterdir() if part.is_dir()
+                for d in part.iterdir() if d.is_dir()]
 
     def _scan(self) -> int:
         """Bytes in the cache now."""

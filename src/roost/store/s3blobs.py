@@ -16,9 +16,9 @@ Reads go through a local cache (`roost.store.blobcache`, bounded by
 upload also leaves a copy there, since a fresh message is the one most
 likely to be read next.
 
-A bucket that cannot be reached makes the write fail with StoreError
-(IMAP answers NO, LMTP a temporary failure): nothing is acknowledged that
-is not stored.
+A bucket that cannot be reached makes the write fail with StoreUnavailable
+(IMAP answers NO [UNAVAILABLE], LMTP a temporary failure): nothing is
+acknowledged that is not stored.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ import asyncio
 import hashlib
 import logging
 from collections.abc import AsyncGenerator, Iterable, Iterator
+from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -35,16 +36,20 @@ from obstore.exceptions import BaseError, NotFoundError
 from obstore.store import S3Store
 
 from roost.config import Config
-from roost.store.api import StoreCorrupt, StoreError
+from roost.store.api import StoreCorrupt, StoreError, StoreUnavailable
 from roost.store.blobcache import BlobCache
 from roost.store.blobstore import STREAM_CHUNK, Pending, StoredBody, content_key
 
 if TYPE_CHECKING:
-    from obstore.store import ClientConfig  # only in the type stubs
+    from obstore.store import ClientConfig, RetryConfig  # only in the type stubs
 
 log = logging.getLogger(__name__)
 
 CACHE_DIR = "blobcache"
+RETRY_FOR = timedelta(seconds=10)
+"""How long a request is retried (with backoff) before the store gives up:
+short enough that an LMTP client or IMAP APPEND gets its temporary failure
+well inside its own timeout."""
 
 
 def _missing(err: BaseException) -> bool:
@@ -74,8 +79,9 @@ class S3Blobs:
             options["access_key_id"] = conf.s3_access_key_id
             options["secret_access_key"] = conf.s3_secret_access_key
         client: ClientConfig = {"allow_http": conf.s3_endpoint.startswith("http://")}
+        retry: RetryConfig = {"max_retries": 3, "retry_timeout": RETRY_FOR}
         store = S3Store(conf.s3_bucket, prefix=conf.s3_prefix or None, client_options=client,
-                        **options)
+                        retry_config=retry, **options)
         cache = None
         if conf.s3_cache_size > 0:
             cache = BlobCache(Path(conf.configdirectory) / CACHE_DIR, conf.s3_cache_size)
@@ -101,15 +107,15 @@ class S3Blobs:
     def stage(self, partition: str, raw: bytes) -> Pending:
         """Upload `raw` (durable when S3 answers); equal content is one object."""
         key = content_key(raw)
-        if self.cache is not None and self.cache.has(key, len(raw)):
+        if self.cache is not None and self.cache.has(partition, key, len(raw)):
             return Pending(partition, key, ())  # cached copies are of uploaded bodies
         try:
             obstore.put(self._s3, self._object(partition, key), raw)
         except BaseError as err:
             log.error("body upload to %s failed: %s", self.url, err)
-            raise StoreError("the message store is unavailable") from err
+            raise StoreUnavailable("the body store cannot be reached") from err
         if self.cache is not None:
-            self.cache.put(key, raw)
+            self.cache.put(partition, key, raw)
         return Pending(partition, key, ())
 
     def make_durable(self, pending: Iterable[Pending]) -> None:
@@ -120,7 +126,7 @@ class S3Blobs:
 
     def remove(self, partition: str, key: str) -> None:
         if self.cache is not None:
-            self.cache.discard(key)
+            self.cache.discard(partition, key)
         try:
             obstore.delete(self._s3, self._object(partition, key))
         except BaseException as err:
@@ -143,7 +149,7 @@ class S3Blobs:
             raise
 
     def read(self, partition: str, key: str) -> bytes:
-        if self.cache is not None and (raw := self.cache.get(key)) is not None:
+        if self.cache is not None and (raw := self.cache.get(partition, key)) is not None:
             return raw
         try:
             raw = bytes(obstore.get(self._s3, self._object(partition, key)).bytes())
@@ -152,11 +158,11 @@ class S3Blobs:
                 raise FileNotFoundError(self.location(partition, key)) from None
             raise
         if self.cache is not None and content_key(raw) == key:
-            self.cache.put(key, raw)
+            self.cache.put(partition, key, raw)
         return raw
 
     def read_prefix(self, partition: str, key: str, length: int) -> bytes:
-        if self.cache is not None and (raw := self.cache.get(key)) is not None:
+        if self.cache is not None and (raw := self.cache.get(partition, key)) is not None:
             return raw[:length]
         if length <= 0:
             return b""
