@@ -17,7 +17,8 @@ own reply; the flow does, once for all protocols:
   same service, counted as Cyrus counts them, refused with its words;
 - the INBOX of a user logging in for the first time, when the site's
   `autocreate_*` options ask for it (roost.auth.autocreate);
-- one log line per attempt, with client text escaped and truncated.
+- one log line per attempt in Cyrus's words (roost.telemetry.events: `login:`,
+  `badlogin:`), which also starts the user's telemetry.
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ from roost.config import Config
 from roost.net.logtext import clean
 from roost.net.shared_state import SharedState
 from roost.store.api import Store
+from roost.telemetry import events
 
 log = logging.getLogger(__name__)
 
@@ -145,6 +147,7 @@ class LoginFlow:
     async def _conclude(self, client: Client, outcome: Outcome, how: str) -> Success:
         """Throttle, check off the loop, count, log: the Success, or LoginFailed."""
         counted = False
+        user = outcome.user if isinstance(outcome, Verify) else None
         if isinstance(outcome, Verify):
             result = await self.throttle.attempt(client.address, outcome.user, outcome.check)
             if result is None:
@@ -156,7 +159,7 @@ class LoginFlow:
             outcome, counted = result, True
         if not isinstance(outcome, Success):
             reason = outcome.reason if isinstance(outcome, Failure) else "unexpected challenge"
-            log.warning("badlogin: %s %s %s", client.peer, how, clean(reason))
+            events.badlogin(client.service, client.address, how, user, reason)
             if not counted:  # no identity to check (a malformed exchange): the address
                 await self.throttle.count_failure(throttle_keys(client.address, None))
             await self.throttle.pause_after_failure()
@@ -164,8 +167,8 @@ class LoginFlow:
         await self.throttle.succeeded(outcome.authcid)
         if client.session_key is not None:
             await self._check_limits(client, outcome.authzid)
-        log.info("login: %s %s %s%s", client.peer, clean(outcome.authzid), how,
-                 " TLS" if client.tls_active else "")
+        await events.login(self.conf.configdirectory, client.service, client.address,
+                           outcome.authzid, how, client.tls_active)
         return outcome
 
     async def _check_limits(self, client: Client, user: str) -> None:

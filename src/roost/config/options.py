@@ -156,6 +156,12 @@ class Options:
     # -- processes
     workers = Int(0, "Worker processes serving connections (0: one per core).")
     worker_heartbeat_timeout = Int(30, "Seconds a silent worker runs before it is replaced (0: never).")
+    # -- logs, telemetry and metrics (docs/administration.md)
+    syslog_facility = Str("", "Syslog facility of every log line (LOCAL0-7, MAIL, DAEMON, USER); empty: log to stderr instead.")
+    syslog_prefix = Str("", "Put before the service name in syslog lines (`cyrus` gives `cyrus/imap[pid]: ...`).")
+    syslog_socket = Str("/dev/log", "Roost: the syslog socket (a unix datagram socket) when syslog_facility is set.")
+    auditlog = Bool(False, "Log an `auditlog: append` line for every message stored.")
+    metrics_port = Int(0, "Roost: 127.0.0.1 port of the Prometheus metrics endpoint served by the master (0: off).")
     # -- store behaviour
     quotawarn = Int(90, "Percent of quota past which SELECT gives an [ALERT].")
     quotawarnkb = Int(0, "Warn only once fewer than this many KiB of STORAGE remain (0: off).")

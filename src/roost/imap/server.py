@@ -29,6 +29,7 @@ from roost.imap.wire import Line, NeedLiteral, NeedMore, TooBig, TooLong, Wire
 from roost.master.context import ServerContext
 from roost.net.connection import Connection, Timeouts
 from roost.net.listener import LineServer
+from roost.telemetry import events
 
 UNLIMITED_LITERAL = 1 << 30
 #: Bytes of literals (and of one line) a client may send before it logged in.
@@ -122,7 +123,8 @@ class ImapProtocol:
         except Bad as err:
             self.s.out.append(tagged(err.tag, b"BAD", err.text))
             return
-        await dispatch.run(self.s, cmd)
+        with events.command("imap", type(cmd).__name__.upper()):
+            await dispatch.run(self.s, cmd)
         if not self._authenticated and self.s.state & (State.AUTHENTICATED | State.SELECTED):
             self._logged_in()
         elif self._authenticated and self.s.state is State.NOT_AUTHENTICATED:

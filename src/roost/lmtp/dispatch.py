@@ -19,6 +19,7 @@ from roost.lmtp.errors import Reject
 from roost.lmtp.handlers import connection as h
 from roost.lmtp.handlers import transaction as t
 from roost.lmtp.session import ANY, After, Session, State
+from roost.telemetry import events
 
 log = logging.getLogger(__name__)
 
@@ -78,10 +79,11 @@ async def dispatch(s: Session, line: bytes) -> r.Reply:
         spec = COMMANDS.get(verb)
         if spec is None:
             return r.UNRECOGNIZED
-        command = spec.parse(args)
-        if not s.state & spec.states:
-            return sequence_error(s.state, verb)
-        return await spec.handler(s, command)
+        with events.command("lmtp", verb):
+            command = spec.parse(args)
+            if not s.state & spec.states:
+                return sequence_error(s.state, verb)
+            return await spec.handler(s, command)
     except Reject as refusal:
         return refusal.reply
     except Exception:

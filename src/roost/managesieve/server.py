@@ -38,6 +38,7 @@ from roost.managesieve.session import Session, State
 from roost.master.context import ServerContext
 from roost.net.connection import Connection
 from roost.net.listener import LineServer
+from roost.telemetry import events
 
 #: Literal bytes of a command that carries no script: names, a NOOP tag.
 NAMES_BUDGET = 8192
@@ -122,7 +123,8 @@ class ManageSieveProtocol:
             name = command_name(line)
             self.s.out.append(reply(b"NO", f"{name}: {err.text}" if name else err.text))
             return
-        await dispatch.run(self.s, cmd)
+        with events.command("sieve", type(cmd).__name__.upper()):
+            await dispatch.run(self.s, cmd)
         authenticated = self.s.state is State.AUTHENTICATED
         if authenticated != self._limits_lifted:
             self._set_limits(authenticated)

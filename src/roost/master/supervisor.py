@@ -28,6 +28,7 @@ from pathlib import Path
 from roost.config import Config
 from roost.config.cyrusconf import CyrusConf, Entry
 from roost.master.events import EventSchedule, spawn_job, tool_command
+from roost.master.exporter import Exporter, forget_worker, prepare_metrics_dir
 from roost.master.heartbeat import HEARTBEAT_INTERVAL, HeartbeatMonitor
 from roost.master.listen import bind_listener
 from roost.master.services import Service, check_service
@@ -76,6 +77,8 @@ class Supervisor:
         self.selector = selectors.DefaultSelector()
         self.signals = MasterSignals()
         self.heartbeats = HeartbeatMonitor(self.selector, conf.worker_heartbeat_timeout)
+        self.metrics_dir = prepare_metrics_dir(conf)  # before any worker: they inherit it
+        self.exporter: Exporter | None = None
 
     @property
     def stopping(self) -> bool:
@@ -103,6 +106,9 @@ class Supervisor:
             if self.stopping:
                 return
         self.listeners = [(service, bind_listener(service.entry)) for service in self.services]
+        if self.metrics_dir is not None:
+            self.exporter = Exporter(self.conf, self.metrics_dir)
+            self._start_exporter()
         for _ in range(worker_count(self.conf)):
             if self.stopping:
                 return
@@ -112,6 +118,8 @@ class Supervisor:
         """Sleep until something needs doing, then do it."""
         now = time.time()
         waits = [HEARTBEAT_INTERVAL, *(when - time.monotonic() for when in self.replace_at)]
+        if self.exporter is not None and self.exporter.restart_at is not None:
+            waits.append(self.exporter.restart_at - time.monotonic())
         next_event = events.seconds_to_next(now)
         if next_event is not None:
             waits.append(next_event)
@@ -125,6 +133,10 @@ class Supervisor:
         for when in due:
             self.replace_at.remove(when)
             self._fork_worker()
+        exporter = self.exporter
+        if exporter is not None and exporter.restart_at is not None \
+                and exporter.restart_at <= time.monotonic():
+            self._start_exporter()
 
     def _wait(self, timeout: float) -> None:
         """Sleep until a signal, a heartbeat or `timeout`; then reap ended children."""
@@ -149,6 +161,19 @@ class Supervisor:
         self.jobs[pid] = f"{entry.section} entry {entry.name!r}"
         log.info("%s started (pid %d)", self.jobs[pid], pid)
         return pid
+
+    def _start_exporter(self) -> None:
+        assert self.exporter is not None
+
+        def forget_master() -> None:
+            self.heartbeats.close_in_child()
+            self.selector.close()
+            self.signals.uninstall_in_child()
+            for _, sock in self.listeners:
+                sock.close()
+
+        with self.signals.blocked():
+            self.exporter.start(forget_master)
 
     def _fork_worker(self) -> None:
         read_fd, write_fd = os.pipe()
@@ -182,8 +207,12 @@ class Supervisor:
             what = self.jobs.pop(pid)
             level = logging.INFO if status == 0 else logging.WARNING
             log.log(level, "%s (pid %d) %s", what, pid, describe_exit(status))
+        elif self.exporter is not None and self.exporter.ended(pid, self.stopping,
+                                                                describe_exit(status)):
+            pass
         elif pid in self.workers:
             self.workers.discard(pid)
+            forget_worker(self.metrics_dir, pid)
             self.heartbeats.forget(pid)
             lived = time.monotonic() - self.started_at.pop(pid, 0.0)
             if self.stopping:
@@ -213,12 +242,12 @@ class Supervisor:
         if self.signals.stop_signal is not None:
             log.info("%s: stopping", self.signals.stop_signal.name)
         self._close_listeners()
-        for pid in self.workers | set(self.jobs):
+        for pid in self._children():
             os.kill(pid, signal.SIGTERM)
         deadline = time.monotonic() + SHUTDOWN_GRACE
-        while (self.workers or self.jobs) and time.monotonic() < deadline:
+        while self._children() and time.monotonic() < deadline:
             self._wait(deadline - time.monotonic())
-        for pid in self.workers | set(self.jobs):
+        for pid in self._children():
             log.error("pid %d still running %.0f s after SIGTERM: killing it with SIGKILL",
                       pid, SHUTDOWN_GRACE)
             os.kill(pid, signal.SIGKILL)
@@ -226,7 +255,13 @@ class Supervisor:
         self.heartbeats.close()
         self.selector.close()
         self.signals.close()
+        if self.exporter is not None:
+            self.exporter.close()
         log.info("master %d: stopped", os.getpid())
+
+    def _children(self) -> set[int]:
+        exporter = self.exporter.pid if self.exporter is not None else None
+        return self.workers | set(self.jobs) | ({exporter} if exporter else set())
 
     def _close_listeners(self) -> None:
         """New connections are refused from now on (unix sockets disappear)."""

@@ -23,6 +23,7 @@ from roost.master.heartbeat import send_heartbeats
 from roost.master.services import Service
 from roost.master.signals import FORK_BLOCKED, STOP_SIGNALS, ignore_stop_signals
 from roost.net.memory import return_large_buffers
+from roost.telemetry.metrics import probe_loop_lag, watch_store
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +42,8 @@ async def serve_forever(conf: Config, listeners: Listeners, heartbeat_fd: int | 
     if heartbeat_fd is not None:
         beats = asyncio.create_task(send_heartbeats(heartbeat_fd, stop.set))
     ctx = await open_context(conf)
+    watch_store()
+    lag_probe = asyncio.create_task(probe_loop_lag(stop))
     servers = [await service.starter()(ctx, sock, implicit_tls=service.implicit_tls,
                                        maxchild=service.maxchild, **service.modes)
                for service, sock in listeners]
@@ -51,6 +54,7 @@ async def serve_forever(conf: Config, listeners: Listeners, heartbeat_fd: int | 
     ctx.shutdown.begin()
     await ctx.shutdown.sessions_ended()
     await ctx.store.close()
+    await lag_probe
     if beats is not None:
         beats.cancel()
 

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 
 from roost.master.shutdown import Shutdown, ShuttingDown
 from roost.net.output import ConnectionClosed, Output
+from roost.telemetry.session import SessionTelemetry
 
 READ_SIZE = 65536
 
@@ -76,6 +77,14 @@ class Connection:
         self.bytes_read = 0
         #: Its row in the shared sessions table, when connections are counted.
         self.session_key: int | None = None
+        #: Its telemetry (roost.telemetry.session), set by the listener.
+        self.telemetry: SessionTelemetry | None = None
+
+    def attach_telemetry(self, telemetry: SessionTelemetry) -> None:
+        """Every byte both ways goes to `telemetry` from now on (it keeps
+        them only once its user's protocol log is on)."""
+        self.telemetry = telemetry
+        self.output.tap = telemetry.server
 
     def logged_in(self) -> None:
         """The client authenticated: the pre-login clock stops."""
@@ -122,6 +131,8 @@ class Connection:
         if not data:
             raise ConnectionClosed("client closed the connection")
         self.bytes_read += len(data)
+        if self.telemetry is not None:
+            self.telemetry.client(data)
         return data
 
     async def start_tls(self, context: ssl.SSLContext) -> None:
@@ -146,6 +157,8 @@ class Connection:
         """Close the transport. Output the client has not taken is dropped
         (abort): a graceful close would wait for a client that does not read,
         and keep the socket and its buffers alive."""
+        if self.telemetry is not None:
+            await self.telemetry.close()
         self.output.discard()
         transport = self.writer.transport
         if transport.is_closing() and not transport.get_write_buffer_size():

@@ -24,6 +24,7 @@ from roost.master.shutdown import Shutdown
 from roost.net.connection import Connection, Timeouts
 from roost.net.loop import LineProtocol, say_goodbye, serve
 from roost.net.shared_state import SharedState
+from roost.telemetry.session import open_session
 
 log = logging.getLogger(__name__)
 
@@ -89,6 +90,7 @@ class LineServer(asyncio.AbstractServer):
                      tls_active: bool) -> None:
         conn = Connection(reader, writer, timeouts=self.timeouts(), tls_active=tls_active,
                           shutdown=self.shutdown)
+        conn.attach_telemetry(open_session(self.name))
         task = asyncio.current_task()
         if task is not None:
             self.connections[task] = conn

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import ssl
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 #: Bytes the transport may hold before `flush` waits (asyncio's own default
 #: high-water mark is 64 KiB; a little more keeps large FETCHes efficient).
@@ -34,10 +34,14 @@ class Output:
         self.write_timeout = write_timeout
         self._queue: list[bytes] = []
         self._queued = 0
+        #: Sees every byte queued, in order (the session's telemetry).
+        self.tap: Callable[[bytes], None] | None = None
         writer.transport.set_write_buffer_limits(high=TRANSPORT_HIGH_WATER)
 
     def append(self, data: bytes) -> None:
         """Queue `data` behind everything queued before it."""
+        if self.tap is not None:
+            self.tap(data)
         self._queue.append(data)
         self._queued += len(data)
 

@@ -25,6 +25,7 @@ from roost.nntp.handlers import articles, auth, connection, groups, posting
 from roost.nntp.parse import Bad, parse_command
 from roost.nntp.session import Session
 from roost.store.api import StoreError
+from roost.telemetry import events
 
 log = logging.getLogger(__name__)
 
@@ -121,7 +122,8 @@ async def _guarded(s: Session, what: str, work: Awaitable[None]) -> None:
     """`run`, and a bug logged (with the keyword only: AUTHINFO carries
     passwords) and answered 403; a connection that went away goes on up."""
     try:
-        await run(s, work)
+        with events.command("nntp", what):
+            await run(s, work)
     except ConnectionClosed:
         raise
     except Exception:

@@ -23,6 +23,7 @@ from roost.pop3.parse import Bad, parse_command
 from roost.pop3.responses import err
 from roost.pop3.session import PopError, Session, State
 from roost.pop3.wire import Line, NeedMore, TooLong, Wire
+from roost.telemetry import events
 
 #: Longest SASL response line (RFC 5034 §4: longer than commands; IMAP's
 #: pre-login bound).
@@ -94,7 +95,8 @@ class Pop3Protocol:
         except Bad as bad:
             self.s.out.append(err(None, bad.text))
             return
-        await dispatch.run(self.s, cmd)
+        with events.command("pop3", type(cmd).__name__.upper()):
+            await dispatch.run(self.s, cmd)
         if not self._logged_in and self.s.state is not State.AUTHORIZATION:
             self._logged_in = True
             self.conn.logged_in()

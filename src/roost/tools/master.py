@@ -14,6 +14,7 @@ import sys
 from roost.config import ConfigError, load_config
 from roost.config.cyrusconf import load_cyrus_conf
 from roost.master.supervisor import Supervisor
+from roost.telemetry.logsetup import STDERR_FORMAT, configure_logging
 
 NAME = "master"
 SUMMARY = "run the services of cyrus.conf (IMAP, IMAPS, LMTP) until SIGTERM"
@@ -29,9 +30,10 @@ def main(argv: list[str]) -> int:
     parser.add_argument("-v", "--verbose", action="store_true", help="log at debug level")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO,
-                        format="%(asctime)s roost[%(process)d] %(levelname)s %(message)s")
+                        format=STDERR_FORMAT)
     try:
         conf = load_config(args.config)
+        configure_logging(conf, args.verbose)
         supervisor = Supervisor(conf, load_cyrus_conf(args.cyrus_conf))
         return supervisor.run()
     except ConfigError as err:

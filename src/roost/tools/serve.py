@@ -24,6 +24,7 @@ from roost.config import ConfigError, load_config
 from roost.config.cyrusconf import load_cyrus_conf
 from roost.master.supervisor import Supervisor
 from roost.net.tls import make_self_signed
+from roost.telemetry.logsetup import STDERR_FORMAT, configure_logging
 
 NAME = "serve"
 SUMMARY = "create a data directory on first run and serve IMAP/POP3/LMTP/ManageSieve on 127.0.0.1"
@@ -124,9 +125,10 @@ def main(argv: list[str]) -> int:
     if not (root / "imapd.conf").exists():
         password = initialise(root, ports)
     logging.basicConfig(level=logging.INFO,
-                        format="%(asctime)s roost[%(process)d] %(levelname)s %(message)s")
+                        format=STDERR_FORMAT)
     try:
         conf = load_config(str(root / "imapd.conf"))
+        configure_logging(conf, False)
         supervisor = Supervisor(conf, load_cyrus_conf(root / "cyrus.conf"))
         print(banner(root, ports, password), flush=True)
         return supervisor.run()

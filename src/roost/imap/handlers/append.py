@@ -9,6 +9,7 @@ from roost.imap.handlers.names import target_mailbox
 from roost.imap.responses import Done
 from roost.imap.session import Session
 from roost.store.api import AppendMessage
+from roost.telemetry import events
 
 
 def valid_flags(flags: tuple[str, ...]) -> list[str]:
@@ -37,5 +38,6 @@ async def append(s: Session, cmd: c.Append) -> Done:
             flags = list(view.spell(flags))
         batch.append(AppendMessage(message.data, flags, message.internal_date))
     results = await s.store.append_messages(info.id, batch, user=s.store_user())
+    events.appended(s.conf.auditlog, info.name, [(r.uid, r.modseq) for r in results])
     uid_text = ",".join(str(r.uid) for r in results)
     return Done("Completed", f"APPENDUID {results[0].uidvalidity} {uid_text}")

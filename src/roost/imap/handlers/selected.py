@@ -10,6 +10,7 @@ from roost.imap.handlers.names import require_selected, selected_rights
 from roost.imap.responses import Done
 from roost.imap.session import Session, State
 from roost.imap.updates import announce
+from roost.telemetry import events
 
 
 async def check(s: Session, cmd: c.Check) -> None:
@@ -20,7 +21,7 @@ async def close(s: Session, cmd: c.Close) -> None:
     """RFC 9051 §6.4.1: silently expunge (unless read-only), then unselect."""
     view = s.mailbox
     if not view.readonly and "e" in await selected_rights(s):
-        await s.store.expunge(view.mailbox_id)
+        events.expunged(len(await s.store.expunge(view.mailbox_id)), view.name)
     s.unselect()
 
 
@@ -39,7 +40,9 @@ async def expunge(s: Session, cmd: c.Expunge) -> Done:
     uids = None if cmd.uids is None else view.select_uids(cmd.uids, by_uid=True)
     if uids == []:
         return Done("Completed")
-    return await announced(s, bool(await s.store.expunge(view.mailbox_id, uids)))
+    gone = await s.store.expunge(view.mailbox_id, uids)
+    events.expunged(len(gone), view.name)
+    return await announced(s, bool(gone))
 
 
 async def announced(s: Session, expunged: bool) -> Done:

@@ -5,12 +5,14 @@ from __future__ import annotations
 import logging
 
 from roost.delivery import check_recipient, deliver
+from roost.delivery.suppression import message_id_of
 from roost.lmtp import responses as r
 from roost.lmtp.commands import Data, Mail, Rcpt
 from roost.lmtp.errors import Reject, failure_reply
 from roost.lmtp.session import After, Session, State
 from roost.lmtp.trace import trace_headers
 from roost.net.logtext import clean
+from roost.telemetry.delivery import log_deliveries
 
 log = logging.getLogger(__name__)
 
@@ -64,6 +66,7 @@ async def message(s: Session, body: bytes) -> list[r.Reply]:
         log.info("lmtp %s from=<%s> to=<%s> %s", message_id, clean(s.sender),
                  clean(result.recipient),
                  "delivered" if result.ok else result.failure)
+    await log_deliveries(s.store, message_id_of(body) or "<nomsgid>", results)
     s.reset_transaction()
     return replies
 

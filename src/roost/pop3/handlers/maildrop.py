@@ -11,6 +11,7 @@ from roost.pop3.handlers.maildrop_open import next_last_login
 from roost.pop3.responses import err
 from roost.pop3.session import Maildrop, PopError, Session, State
 from roost.store.api import MailboxInfo, MessageRecord
+from roost.telemetry import events
 
 log = logging.getLogger(__name__)
 
@@ -82,7 +83,7 @@ async def _update(s: Session, drop: Maildrop) -> None:
     store, mailbox_id = s.ctx.store, drop.mailbox.id
     uids = [drop.messages[n - 1].uid for n in sorted(drop.deleted)]
     if uids:
-        await store.purge(mailbox_id, uids)
+        events.expunged(len(await store.purge(mailbox_id, uids)), drop.mailbox.name)
     seen = [drop.messages[n - 1].uid for n in sorted(drop.retrieved - drop.deleted)]
     may_see = not s.conf.popuseacl or "s" in drop.rights
     if s.conf.popuseimapflags and may_see and seen:

@@ -30,12 +30,14 @@ import os
 import queue
 import sqlite3
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
 from roost.store.blobstore import BlobStore, Pending
+from roost.store.observe import report_body_sync, report_commit
 from roost.store.sqlite.blobs import storage_error
 
 log = logging.getLogger(__name__)
@@ -163,7 +165,7 @@ class Writer:
         outcomes: list[tuple[bool, Any]] = []
         try:
             # Bodies first: no commit may refer to a file not yet on disk.
-            self._blobs.make_durable(p for request in batch for p in request.pending)
+            self._make_bodies_durable(batch)
             db.execute("BEGIN IMMEDIATE")
             for request in batch:
                 db.execute("SAVEPOINT op")
@@ -176,7 +178,9 @@ class Writer:
                     db.execute("ROLLBACK TO op")
                     db.execute("RELEASE op")
                     outcomes.append((False, storage_error(err)))
+            started = time.perf_counter()
             db.execute("COMMIT")
+            report_commit(len(batch), time.perf_counter() - started)
             self.commits += 1
         except Exception as err:
             if db.in_transaction:
@@ -197,6 +201,14 @@ class Writer:
             _call_soon(loop, self._after_commit)
         for request, (ok, value) in zip(batch, outcomes):
             _call_soon(request.future.get_loop(), _settle, request.future, ok, value)
+
+    def _make_bodies_durable(self, batch: list[_Request]) -> None:
+        pending = [p for request in batch for p in request.pending]
+        if not pending:
+            return
+        started = time.perf_counter()
+        self._blobs.make_durable(pending)
+        report_body_sync(time.perf_counter() - started)
 
     def _remove_unreferenced(self, db: sqlite3.Connection,
                              released: set[tuple[str, str]]) -> None:
