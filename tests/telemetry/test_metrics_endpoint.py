@@ -86,3 +86,30 @@ def _probes_counted(port: int) -> bool:
     return all(value(samples, "roost_connections_total", service=service) >= 1
                and value(samples, "roost_connections_open", service=service) == 0
                for service in ("imap", "lmtp"))
+
+
+def test_a_killed_exporter_comes_back_with_the_counts(tmp_path: Path, cert_dir: Path) -> None:
+    """The values live in the workers' files, not in the exporter: a new
+    exporter shows the same totals."""
+    import os
+    import re
+    import signal
+
+    port = free_port()
+    site = make_site(tmp_path / "site", cert_dir, f"metrics_port: {port}\n")
+    with running_master(site, {"imap": "imapd"}) as master:
+        master.wait_for_log("metrics exporter")
+        first = int(re.findall(r"metrics exporter (\d+) serving", master.log_text)[0])
+        imap_session(master.ports["imap"], 2)
+        assert wait_until(lambda: _noops(port) == 2)
+        os.kill(first, signal.SIGKILL)
+        master.wait_for_log("starting another")
+        assert wait_until(lambda: _noops(port) == 2)
+        assert f"metrics exporter {first} was killed by SIGKILL" in master.log_text
+
+
+def _noops(port: int) -> float:
+    try:
+        return value(scrape(port), "roost_commands_total", service="imap", command="NOOP")
+    except OSError:
+        return -1.0
