@@ -100,6 +100,6 @@ def command(service: str, name: str) -> Iterator[None]:
     try:
         yield
     finally:
-        m = metrics()
-        m.commands.labels(service, name).inc()
-        m.command_seconds.labels(service, name).observe(time.perf_counter() - started)
+        count, latency = metrics().command(service, name)
+        count.inc()
+        latency.observe(time.perf_counter() - started)

@@ -71,6 +71,17 @@ class Metrics:
         self.body_sync_seconds: Histogram = Histogram(
             "roost_store_body_sync_seconds", "Time to make one commit's body files durable",
             buckets=LATENCY_BUCKETS)
+        self._per_command: dict[tuple[str, str], tuple[Counter, Histogram]] = {}
+
+    def command(self, service: str, name: str) -> tuple[Counter, Histogram]:
+        """The counter and histogram of one command, looked up once (labels() locks)."""
+        key = (service, name)
+        found = self._per_command.get(key)
+        if found is None:
+            found = (self.commands.labels(service, name),
+                     self.command_seconds.labels(service, name))
+            self._per_command[key] = found
+        return found
 
 
 @lru_cache(maxsize=1)
