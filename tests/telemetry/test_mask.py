@@ -80,3 +80,11 @@ def test_a_literal_secret_never_comes_out(secret: str) -> None:
     lines = [b"a1 LOGIN bob {%d}\r\n" % len(raw), raw + b"\r\n", b"a2 NOOP\r\n"]
     out = masked(lines)
     assert raw not in out and out.endswith(b"a2 NOOP\r\n")
+
+
+def test_a_long_secret_line_cut_in_pieces_stays_masked() -> None:
+    """A piece without its line end (the log does not wait past 64 KiB):
+    what follows it up to the LF is masked as the start was."""
+    out = masked([b"a1 LOGIN bob sec", b"ret-and-more", b"\r\n", b"a2 NOOP\r\n"])
+    assert out == b"a1 LOGIN ******\r\na2 NOOP\r\n"
+    assert masked([b"a1 SEL", b"ECT INBOX\r\n"]) == b"a1 SELECT INBOX\r\n"

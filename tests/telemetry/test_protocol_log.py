@@ -136,3 +136,16 @@ async def test_pop3_session_is_logged_too(site: Site, imap_server: RunningImap) 
     assert path.name.startswith("pop3-")
     text = path.read_text()
     assert "STAT" in text and "+OK" in text and PASSWORD not in text
+
+
+async def test_a_lone_cr_does_not_split_a_login_line(tmp_path: Path) -> None:
+    """Only LF ends a client line in the log: `bob\\rsecret` stays one line, masked."""
+    from roost.telemetry.protolog import ProtocolLog
+
+    log = ProtocolLog(tmp_path / "imap-1", "bob")
+    log.client(b"a1 LOGIN bob\rsecret\r\na2 NO")
+    log.client(b"OP\r\n")
+    await log.close()
+    text = (tmp_path / "imap-1").read_bytes()
+    assert re.fullmatch(rb"---------- bob .+\n\n<\d+<a1 LOGIN \*\*\*\r\n<\d+<a2 NOOP\r\n",
+                        text), text

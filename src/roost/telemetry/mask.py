@@ -44,17 +44,32 @@ class Masker:
         self._literal = 0           # bytes of a secret literal still to come
         self._in_secret_command = False  # a line after the literal still belongs to it
         self._in_exchange = False   # between a SASL start and the server's final answer
+        self._mid_line: bool | None = None  # after a piece without its line end: was it masked
 
     def client_line(self, line: bytes) -> bytes:
-        """One client line (its CRLF included), as the telemetry file may show it."""
+        """One client line (its CRLF included), or a piece of one too long to
+        wait for its end, as the telemetry file may show it."""
         if self._literal:
-            taken = min(self._literal, len(line))
-            self._literal -= taken
-            rest = line[taken:]
-            masked = MASK if taken else b""
-            if self._literal or not rest:
-                return masked + (b"\r\n" if line.endswith(b"\n") and not rest else b"")
-            return masked + self._continue_secret(rest)
+            return self._in_literal(line)
+        if self._mid_line is not None:
+            masked_before = self._mid_line
+            self._mid_line = None if line.endswith(b"\n") else masked_before
+            return _masked_line(line) if masked_before else line
+        shown = self._line(line)
+        if not line.endswith(b"\n"):
+            self._mid_line = shown != line
+        return shown
+
+    def _in_literal(self, line: bytes) -> bytes:
+        taken = min(self._literal, len(line))
+        self._literal -= taken
+        rest = line[taken:]
+        masked = MASK if taken else b""
+        if self._literal or not rest:
+            return masked + (b"\r\n" if line.endswith(b"\n") and not rest else b"")
+        return masked + self._continue_secret(rest)
+
+    def _line(self, line: bytes) -> bytes:
         if self._in_exchange:
             return _masked_line(line)
         if self._in_secret_command:

@@ -81,7 +81,11 @@ class ProtocolLog:
     def client(self, data: bytes) -> None:
         """Bytes the client sent (decrypted, decompressed)."""
         data = self._partial + data
-        lines = data.splitlines(keepends=True)
+        # Only LF ends a line: a lone CR inside a LOGIN line must not split it.
+        lines = [line + b"\n" for line in data.split(b"\n")]
+        lines[-1] = lines[-1][:-1]
+        if not lines[-1]:
+            lines.pop()
         if lines and not lines[-1].endswith(b"\n") and len(lines[-1]) <= MAX_PARTIAL_LINE:
             self._partial = lines.pop()
         else:
