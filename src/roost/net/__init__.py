@@ -25,6 +25,9 @@ Invariants:
   off and its buffers freed.
 - A connection ends with exactly one log line; a client going away is
   `info`, never a traceback.
+- Every byte both ways, as the protocol sees it (after TLS), reaches the
+  connection's `roost.telemetry` session (`Connection.attach_telemetry`):
+  the per-user protocol log starts there at login.
 - Protocol servers get a ready `ssl.SSLContext` from `tls.py` (never build
   their own); listeners bind only what cyrus.conf or `roost serve` names.
 """
