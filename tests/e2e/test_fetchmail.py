@@ -109,4 +109,4 @@ def test_fetchmail_over_stls(master: Master, site: Site, tmp_path: Path) -> None
                     f'sslproto "tls1.2+" sslcertck sslcertfile "{site.cert}" sslcommonname localhost')
     assert bodies(got) == expected()
     assert remaining(site) == 0
-    assert "bob plaintext TLS" in master.log_text
+    assert "bob plaintext+TLS" in master.log_text

@@ -44,7 +44,7 @@ def test_exec_script_round_trip(master: Master, tmp_path: Path) -> None:
     assert code == 0, out
     assert '"plug" ACTIVE' in out, out
     assert (tmp_path / "back.sieve").read_text() == FILTER
-    assert "bob PLAIN TLS" in master.log_text, master.log_text
+    assert "bob PLAIN+TLS" in master.log_text, master.log_text
 
     commands.write_text("deactivate\ndelete plug\nlist\n")
     code, out = sieve_connect(master, "--exec", str(commands))
