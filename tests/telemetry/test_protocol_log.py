@@ -149,3 +149,47 @@ async def test_a_lone_cr_does_not_split_a_login_line(tmp_path: Path) -> None:
     text = (tmp_path / "imap-1").read_bytes()
     assert re.fullmatch(rb"---------- bob .+\n\n<\d+<a1 LOGIN \*\*\*\r\n<\d+<a2 NOOP\r\n",
                         text), text
+
+
+async def test_managesieve_reauthentication_is_masked(site: Site,
+                                                      imap_server: RunningImap) -> None:
+    """ManageSieve (RFC 5804) through the same hook: `sieve-<sessionid>`, and
+    an AUTHENTICATE after UNAUTHENTICATE (§2.14.1) shows no credentials."""
+    import socket as sockets
+
+    from roost.managesieve.server import start_managesieve
+    from tests.harness.transcript import TranscriptClient
+
+    log_dir(site, "bob").mkdir(parents=True)
+    sock = sockets.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(8)
+    sock.setblocking(False)
+    server = await start_managesieve(imap_server.ctx, sock, implicit_tls=False)
+    token = base64.b64encode(f"\0bob\0{PASSWORD}".encode()).decode()
+    try:
+        reader, writer = await asyncio.open_connection(*sock.getsockname()[:2])
+        client = TranscriptClient(reader, writer)
+        while not (await client.readline()).startswith("OK"):
+            pass
+        await client.play(f"""
+            C: AUTHENTICATE "PLAIN" "{token}"
+            S: OK
+            C: UNAUTHENTICATE
+            S: OK
+            C: AUTHENTICATE "PLAIN" {{{len(token)}+}}
+            C: {token}
+            S: OK
+            C: LISTSCRIPTS
+            S: OK
+            C: LOGOUT
+            S: OK
+        """)
+        await client.close()
+        (path,) = await asyncio.to_thread(written, log_dir(site, "bob"), 1, "LOGOUT")
+    finally:
+        server.close()
+    text = path.read_text()
+    assert path.name.startswith("sieve-")
+    assert token not in text and PASSWORD not in text, text
+    assert 'AUTHENTICATE "PLAIN" ***' in text and "LISTSCRIPTS" in text
