@@ -176,8 +176,9 @@ async def test_ihave_from_others_is_refused(nntp: NntpTranscript) -> None:
 
 
 async def test_a_large_article_streams_back_as_posted(nntp: NntpTranscript) -> None:
-    """Past the store's read chunk (256 KiB), dot-stuffed both ways."""
-    lines = [(f".{n} " if n % 3 == 0 else f"{n} ") + "x" * 70 for n in range(40_000)]
+    """Past the store's read chunk (256 KiB), within the default article
+    limit, dot-stuffed both ways."""
+    lines = [(f".{n} " if n % 3 == 0 else f"{n} ") + "x" * 70 for n in range(10_000)]
     await nntp.play("""
         C: POST
         S: 340 {…}

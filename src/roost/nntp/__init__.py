@@ -10,8 +10,9 @@ Invariants:
   would be allowed (`roost.auth.sasl.plaintext_allowed`).
 - Nothing a client sends breaks the session: over-long lines, bad
   commands, numbers, ranges and message-ids get a 5xx and the session
-  goes on; an article over `maxmessagesize` is dropped as it arrives and
-  refused, and a refused article leaves the store unchanged.
+  goes on; an article over `maxmessagesize` (1,000,000 octets when that
+  is 0) is dropped as it arrives and refused, and a refused article leaves
+  the store unchanged.
 - OVER and HDR read the parse-once cache, never the message files (HDR of
   a field the cache does not keep reads only the header block); article
   text is streamed, dot-stuffed, a chunk at a time.

@@ -1,7 +1,8 @@
 """NNTP on the shared connection loop (`roost.net.loop`): wire -> dispatch -> replies.
 
 Limits: command lines of 512 octets (RFC 3977 §3.1), articles of
-`maxmessagesize` (counted and dropped past the bound, never buffered),
+`maxmessagesize`, or of `DEFAULT_ARTICLE_LIMIT` when it is 0 (counted and
+dropped past the bound, never buffered),
 `nntptimeout` minutes idle (at least 3, as Cyrus), `prelogin_timeout`,
 `command_timeout` and `write_timeout` (roost.net.connection).
 """
@@ -21,8 +22,11 @@ from roost.nntp.newsgroups import Newsgroups
 from roost.nntp.session import After, Session
 from roost.nntp.wire import Body, BodyTooBig, Line, NeedMore, TooLong, nntp_wire
 
-#: The article bound when maxmessagesize is 0 (no limit configured).
-UNLIMITED_ARTICLE = 1 << 30
+#: The article bound when maxmessagesize is 0 (no limit configured): an
+#: article is held in memory until it is stored, so "no limit" must still be
+#: one. INN's default `maxartsize` (1,000,000 octets), which news admins
+#: know; a server carrying binaries sets maxmessagesize.
+DEFAULT_ARTICLE_LIMIT = 1_000_000
 
 
 class NntpProtocol:
@@ -84,7 +88,7 @@ class NntpProtocol:
         after = self.s.after
         if after is After.READ_ARTICLE:
             self.s.after = After.CONTINUE
-            self.wire.start_body(self.s.conf.maxmessagesize or UNLIMITED_ARTICLE)
+            self.wire.start_body(article_limit(self.s))
         elif after is After.START_TLS and self.s.ctx.ssl is not None:
             self.s.after = After.CONTINUE
             # RFC 4642 §2.2.2: nothing pipelined behind STARTTLS is acted on.
@@ -103,6 +107,11 @@ class NntpProtocol:
             if isinstance(event, TooLong):
                 return b"*"  # an answer past the bound cancels
             self.wire.feed(await self.conn.receive(mid_command=True))
+
+
+def article_limit(s: Session) -> int:
+    """The largest article POST or IHAVE accepts (RFC 3977 §6.3: 441 / 437 past it)."""
+    return int(s.conf.maxmessagesize) or DEFAULT_ARTICLE_LIMIT
 
 
 def nntp_timeouts(ctx: ServerContext) -> Timeouts:
