@@ -18,4 +18,7 @@ Invariants:
   text is streamed, dot-stuffed, a chunk at a time.
 - Articles are found by Message-ID through the store's index, never by
   reading every message.
+- LIST ACTIVE, NEWGROUPS and GROUP read each group's count and bounds
+  (`Store.uid_ranges`, one call for all groups), never its articles; a
+  group's articles are read once, by the first command that needs them.
 """

@@ -12,7 +12,7 @@ from roost.master.context import ServerContext
 from roost.net.output import Output
 from roost.nntp.commands import MessageId
 from roost.nntp.newsgroups import Newsgroups
-from roost.store.api import MailboxInfo, MessageRecord
+from roost.store.api import MailboxInfo, MessageRecord, UidRange
 
 
 class After(enum.Enum):
@@ -25,14 +25,11 @@ class After(enum.Enum):
 
 
 @dataclass
-class SelectedGroup:
-    """The current newsgroup (RFC 3977 §6.1.1): its mailbox and its articles
-    as of GROUP, in article-number (UID) order, and the current article."""
+class Articles:
+    """A group's articles in article-number (UID) order, read when a command
+    first needs them (GROUP itself reads only the counts)."""
 
-    name: str
-    info: MailboxInfo
     records: list[MessageRecord]
-    current: int | None = None
     by_number: dict[int, MessageRecord] = field(init=False)
     numbers: list[int] = field(init=False)
 
@@ -40,14 +37,26 @@ class SelectedGroup:
         self.by_number = {rec.uid: rec for rec in self.records}
         self.numbers = [rec.uid for rec in self.records]
 
+
+@dataclass
+class SelectedGroup:
+    """The current newsgroup (RFC 3977 §6.1.1): its mailbox, its count and
+    bounds as of GROUP, its articles once read, and the current article."""
+
+    name: str
+    info: MailboxInfo
+    span: UidRange
+    current: int | None = None
+    articles: Articles | None = None
+
     @property
     def low(self) -> int:
         """RFC 3977 §6.1.1.2: an empty group reports low = high + 1."""
-        return self.records[0].uid if self.records else self.info.uidnext
+        return self.span.lowest if self.span.count else self.info.uidnext
 
     @property
     def high(self) -> int:
-        return self.records[-1].uid if self.records else self.info.uidnext - 1
+        return self.span.highest if self.span.count else self.info.uidnext - 1
 
 
 @dataclass

@@ -295,6 +295,16 @@ class MailboxStatus:
 
 
 @dataclass(frozen=True, slots=True)
+class UidRange:
+    """How many live messages a mailbox holds and its lowest and highest
+    UID (both 0 when it is empty): what a news server's active file shows."""
+
+    count: int
+    lowest: int
+    highest: int
+
+
+@dataclass(frozen=True, slots=True)
 class Delivery:
     """One target of a delivery: a mailbox (by id) and the flags to set there."""
 
@@ -429,6 +439,9 @@ class Store(Protocol):
         through an index, never by reading every message. Flags as no
         particular user sees them."""
     async def status(self, mailbox_id: int, user: str | None = None) -> MailboxStatus: ...
+    async def uid_ranges(self, mailbox_ids: Sequence[int]) -> dict[int, UidRange]:
+        """The UidRange of each of those mailboxes that exists, in a few
+        queries for all of them, without reading their records."""
 
     # -- changing
     async def store_flags(self, mailbox_id: int, uids: Sequence[int], op: FlagOp,

@@ -22,7 +22,7 @@ from roost.nntp.errors import (
     NO_MESSAGE_ID,
     Reply,
 )
-from roost.nntp.handlers.groups import wildmat_argument
+from roost.nntp.handlers.groups import articles, wildmat_argument
 from roost.nntp.session import Session
 from roost.store.api import MailboxNotFound, MessageRecord, MessageSummary, PermissionDenied
 
@@ -64,7 +64,7 @@ async def resolve(s: Session, ref: c.ArticleRef) -> Found:
         if s.group.current is None:
             raise NO_CURRENT
         ref = s.group.current
-    record = s.group.by_number.get(ref)
+    record = (await articles(s, s.group)).by_number.get(ref)
     if record is None:
         raise NO_ARTICLE_NUMBER
     s.group.current = ref
@@ -108,8 +108,12 @@ async def _selection(s: Session, ref: c.RangeRef) -> list[Found]:
     if ref is None:
         if s.group.current is None:
             raise NO_CURRENT
-        return [Found(s.group.current, s.group.by_number[s.group.current])]
-    found = [Found(rec.uid, rec) for rec in s.group.records if rec.uid in ref]
+        record = (await articles(s, s.group)).by_number.get(s.group.current)
+        if record is None:
+            raise NO_CURRENT  # GROUP's first article, gone before it was read
+        return [Found(s.group.current, record)]
+    found = [Found(rec.uid, rec) for rec in (await articles(s, s.group)).records
+             if rec.uid in ref]
     if not found:
         raise NO_ARTICLES
     return found

@@ -16,7 +16,7 @@ from roost.nntp.errors import (
     Reply,
 )
 from roost.nntp.newsgroups import Listed
-from roost.nntp.session import SelectedGroup, Session
+from roost.nntp.session import Articles, SelectedGroup, Session
 from roost.nntp.wildmat import MATCH_ALL, BadWildmat, Wildmat, parse_wildmat
 from roost.store.api import MailboxNotFound, PermissionDenied
 
@@ -26,20 +26,28 @@ OVERVIEW_FMT = ("Subject:", "From:", "Date:", "Message-ID:", "References:")
 
 
 async def select(s: Session, name: str) -> SelectedGroup:
-    """Open group `name` for reading: its articles as of now; 411 when it is
-    missing, not served or not readable (the same answer for all three)."""
+    """Open group `name` for reading, its counts as of now (its articles are
+    read when first needed); 411 when it is missing, not served or not
+    readable (the same answer for all three)."""
     try:
         info = await s.news.open(s.ctx.access, s.identity, name)
     except (MailboxNotFound, PermissionDenied):
         raise NO_GROUP from None
-    records = await s.ctx.store.messages(info.id)
-    group = SelectedGroup(name, info, records)
-    group.current = records[0].uid if records else None
-    return group
+    span = (await s.ctx.store.uid_ranges([info.id])).get(info.id)
+    if span is None:
+        raise NO_GROUP  # deleted since the lookup
+    return SelectedGroup(name, info, span, span.lowest if span.count else None)
+
+
+async def articles(s: Session, group: SelectedGroup) -> Articles:
+    """The group's articles: read once, on the first command that needs them."""
+    if group.articles is None:
+        group.articles = Articles(await s.ctx.store.messages(group.info.id))
+    return group.articles
 
 
 def _summary_line(group: SelectedGroup) -> str:
-    return f"{len(group.records)} {group.low} {group.high} {group.name}"
+    return f"{group.span.count} {group.low} {group.high} {group.name}"
 
 
 async def group(s: Session, cmd: c.Group) -> None:
@@ -57,7 +65,7 @@ async def listgroup(s: Session, cmd: c.ListGroup) -> None:
         raise NO_GROUP_SELECTED
     else:
         s.group = await select(s, s.group.name)
-    numbers = [str(rec.uid) for rec in s.group.records if rec.uid in cmd.range]
+    numbers = [str(uid) for uid in (await articles(s, s.group)).numbers if uid in cmd.range]
     s.send(r.block(211, _summary_line(s.group) + " list follows", numbers))
 
 
@@ -67,13 +75,14 @@ async def _step(s: Session, forward: bool) -> None:
         raise NO_GROUP_SELECTED
     if s.group.current is None:
         raise NO_CURRENT
-    numbers = s.group.numbers
+    read = await articles(s, s.group)
+    numbers = read.numbers
     at = bisect_right(numbers, s.group.current) if forward else bisect_left(
         numbers, s.group.current) - 1
     if not 0 <= at < len(numbers):
         raise Reply(421, "No next article") if forward else Reply(422, "No previous article")
     s.group.current = numbers[at]
-    record = s.group.by_number[s.group.current]
+    record = read.by_number[s.group.current]
     parsed = await s.ctx.store.parsed(record.blob)
     s.send(r.status(223, f"{s.group.current} <{parsed.message_id or '0'}> retrieved"))
 
@@ -99,11 +108,19 @@ async def _visible(s: Session, argument: str | None, needed: str) -> list[Listed
     return [item for item in listed if pattern.matches(item.name)]
 
 
-async def _active_line(s: Session, item: Listed) -> str:
-    """RFC 3977 §7.6.3: name high low status (y: the client may post)."""
-    records = await s.ctx.store.messages(item.info.id)
-    selected = SelectedGroup(item.name, item.info, records)
-    return f"{item.name} {selected.high} {selected.low} {'y' if 'p' in item.rights else 'n'}"
+async def _active_lines(s: Session, listed: list[Listed]) -> list[str]:
+    """RFC 3977 §7.6.3: name high low status (y: the client may post), from
+    the counts alone: one store call for every group."""
+    spans = await s.ctx.store.uid_ranges([item.info.id for item in listed])
+    lines = []
+    for item in listed:
+        span = spans.get(item.info.id)
+        if span is None:
+            continue  # deleted since it was listed
+        selected = SelectedGroup(item.name, item.info, span)
+        lines.append(f"{item.name} {selected.high} {selected.low} "
+                     f"{'y' if 'p' in item.rights else 'n'}")
+    return lines
 
 
 async def list_(s: Session, cmd: c.ListCmd) -> None:
@@ -115,7 +132,7 @@ async def list_(s: Session, cmd: c.ListCmd) -> None:
     if keyword != "ACTIVE" and not s.may_read():
         raise AUTH_REQUIRED
     if keyword == "ACTIVE":
-        lines = [await _active_line(s, item) for item in await _visible(s, cmd.argument, "lr")]
+        lines = await _active_lines(s, await _visible(s, cmd.argument, "lr"))
         s.send(r.block(215, "List of newsgroups follows", lines))
     elif keyword == "ACTIVE.TIMES":
         # UIDVALIDITY is the mailbox's creation time, as Cyrus assigns it.
@@ -139,6 +156,6 @@ async def list_(s: Session, cmd: c.ListCmd) -> None:
 async def newgroups(s: Session, cmd: c.NewGroups) -> None:
     """RFC 3977 §7.3: groups created since then (UIDVALIDITY is the creation time)."""
     since = cmd.since.timestamp()
-    lines = [await _active_line(s, item) for item in await _visible(s, None, "lr")
-             if item.info.uidvalidity >= since]
+    lines = await _active_lines(s, [item for item in await _visible(s, None, "lr")
+                                    if item.info.uidvalidity >= since])
     s.send(r.block(231, "List of new newsgroups follows", lines))

@@ -22,6 +22,7 @@ from roost.store.api import (
     MailboxStatus,
     MessageRecord,
     MessageSummary,
+    UidRange,
 )
 from roost.store.sqlite import flags
 from roost.store.sqlite.parsedcache import PREFIX_CHARS, header_size, summary
@@ -189,6 +190,22 @@ def status(db: sqlite3.Connection, mailbox_id: int, user: str | None) -> Mailbox
     return MailboxStatus(messages=count, recent=recent, uidnext=uidnext,
                          uidvalidity=uidvalidity, unseen=unseen, deleted=deleted,
                          size=size, highestmodseq=highestmodseq)
+
+
+def uid_ranges(db: sqlite3.Connection, mailbox_ids: Sequence[int]) -> dict[int, UidRange]:
+    """Count, lowest and highest live UID per mailbox: aggregates over the
+    primary key (mailbox_id, uid), a few queries for any number of mailboxes."""
+    found: dict[int, UidRange] = {}
+    for start in range(0, len(mailbox_ids), IN_CHUNK):
+        chunk = list(mailbox_ids[start:start + IN_CHUNK])
+        marks = ",".join("?" * len(chunk))
+        for mailbox_id, count, lowest, highest in db.execute(
+                f"SELECT mb.id, count(m.uid), coalesce(min(m.uid), 0), coalesce(max(m.uid), 0)"
+                f" FROM mailboxes mb LEFT JOIN messages m"
+                f" ON m.mailbox_id = mb.id AND m.expunged = 0"
+                f" WHERE mb.id IN ({marks}) GROUP BY mb.id", chunk):
+            found[mailbox_id] = UidRange(count, lowest, highest)
+    return found
 
 
 def subscriptions(db: sqlite3.Connection, user: str) -> list[str]:

@@ -42,6 +42,7 @@ from roost.store.api import (
     QuotaUsage,
     StoreCorrupt,
     StoreError,
+    UidRange,
 )
 from roost.store.blobstore import BlobStore, Pending, StoredBody
 from roost.store.duplicates import DuplicateRecord
@@ -431,6 +432,10 @@ class SqliteStore(SqliteMetadata):
     async def status(self, mailbox_id: int, user: str | None = None) -> MailboxStatus:
         return await self._read(lambda db: reads.status(db, mailbox_id, user),
                                 self._is_big(mailbox_id))
+
+    async def uid_ranges(self, mailbox_ids: Sequence[int]) -> dict[int, UidRange]:
+        ids = list(dict.fromkeys(mailbox_ids))
+        return await self._read(lambda db: reads.uid_ranges(db, ids), len(ids) > 1)
 
     # -- changing
     async def store_flags(self, mailbox_id: int, uids: Sequence[int], op: FlagOp,
