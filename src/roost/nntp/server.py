@@ -19,6 +19,7 @@ from roost.nntp import responses as r
 from roost.nntp.dispatch import dispatch, finish_article
 from roost.nntp.handlers.connection import greeting_text
 from roost.nntp.newsgroups import Newsgroups
+from roost.nntp.overview import OverviewCache
 from roost.nntp.session import After, Session
 from roost.nntp.wire import Body, BodyTooBig, Line, NeedMore, TooLong, nntp_wire
 
@@ -34,12 +35,12 @@ class NntpProtocol:
 
     name = "nntp"
 
-    def __init__(self, ctx: ServerContext, conn: Connection, news: Newsgroups, *,
-                 reader: bool, feeder: bool) -> None:
+    def __init__(self, ctx: ServerContext, conn: Connection, news: Newsgroups,
+                 overviews: OverviewCache, *, reader: bool, feeder: bool) -> None:
         self.conn = conn
         self.wire = nntp_wire()
         self.s = Session(ctx, conn.output, news, conn.peer, conn.peer_ip, conn.tls_active,
-                         conn.session_key, reader=reader, feeder=feeder)
+                         conn.session_key, reader=reader, feeder=feeder, overviews=overviews)
         self.s.exchange = self.exchange
         self._logged_in = False
 
@@ -130,9 +131,10 @@ async def start_nntp(ctx: ServerContext, sock: socket.socket, *, implicit_tls: b
     if implicit_tls and ctx.ssl is None:
         raise RuntimeError("nntpd -s needs tls_server_cert and tls_server_key")
     news = Newsgroups(ctx.conf)
+    overviews = OverviewCache()
 
     async def make(conn: Connection) -> NntpProtocol:
-        return NntpProtocol(ctx, conn, news, reader=reader, feeder=feeder)
+        return NntpProtocol(ctx, conn, news, overviews, reader=reader, feeder=feeder)
 
     conf = ctx.conf
     counted = maxchild > 0 or conf.maxlogins_per_host > 0 or conf.maxlogins_per_user > 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+from bisect import bisect_left, bisect_right
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
@@ -10,8 +11,9 @@ from roost.auth.identity import ANONYMOUS, Identity
 from roost.config import Config
 from roost.master.context import ServerContext
 from roost.net.output import Output
-from roost.nntp.commands import MessageId
+from roost.nntp.commands import MessageId, Range
 from roost.nntp.newsgroups import Newsgroups
+from roost.nntp.overview import OverviewCache
 from roost.store.api import MailboxInfo, MessageRecord, UidRange
 
 
@@ -36,6 +38,13 @@ class Articles:
     def __post_init__(self) -> None:
         self.by_number = {rec.uid: rec for rec in self.records}
         self.numbers = [rec.uid for rec in self.records]
+
+    def within(self, numbers: Range) -> list[MessageRecord]:
+        """The articles numbered in `numbers`, found by bisection (in order)."""
+        start = bisect_left(self.numbers, numbers.low)
+        end = (len(self.numbers) if numbers.high is None
+               else bisect_right(self.numbers, numbers.high))
+        return self.records[start:end]
 
 
 @dataclass
@@ -89,6 +98,8 @@ class Session:
     did_capabilities: bool = False
     #: Sends a 383 challenge and returns the client's answer line (AUTHINFO SASL).
     exchange: Callable[[bytes], Awaitable[bytes]] | None = None
+    #: The worker's overview texts (shared by its sessions).
+    overviews: OverviewCache = field(default_factory=OverviewCache)
 
     @property
     def conf(self) -> Config:

@@ -23,12 +23,11 @@ from roost.nntp.errors import (
     Reply,
 )
 from roost.nntp.handlers.groups import articles, wildmat_argument
+from roost.nntp.overview import FIELDS, SANITIZE
 from roost.nntp.session import Session
 from roost.store.api import MailboxNotFound, MessageRecord, MessageSummary, PermissionDenied
 
 _CODES = {"ARTICLE": 220, "HEAD": 221, "BODY": 222, "STAT": 223}
-_OVER_FIELDS = ("subject", "from", "date", "message-id", "references")
-_SANITIZE = bytes.maketrans(b"\t\r\n", b"   ")
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,8 +111,7 @@ async def _selection(s: Session, ref: c.RangeRef) -> list[Found]:
         if record is None:
             raise NO_CURRENT  # GROUP's first article, gone before it was read
         return [Found(s.group.current, record)]
-    found = [Found(rec.uid, rec) for rec in (await articles(s, s.group)).records
-             if rec.uid in ref]
+    found = [Found(rec.uid, rec) for rec in (await articles(s, s.group)).within(ref)]
     if not found:
         raise NO_ARTICLES
     return found
@@ -121,30 +119,21 @@ async def _selection(s: Session, ref: c.RangeRef) -> list[Found]:
 
 def _fields(summary: MessageSummary) -> dict[str, bytes]:
     """The summary's fields as sent, TABs and line ends made spaces (§8.3.2)."""
-    return {name: value.encode("latin-1").translate(_SANITIZE)
+    return {name: value.encode("latin-1").translate(SANITIZE)
             for name, value in summary.summary_fields}
-
-
-def overview_line(number: int, record: MessageRecord, summary: MessageSummary) -> bytes:
-    """RFC 3977 §8.3.2: number, the five fields, :bytes, :lines, TAB-separated."""
-    fields = _fields(summary)
-    return b"\t".join([str(number).encode(), *(fields.get(name, b"") for name in _OVER_FIELDS),
-                       str(record.size).encode(), str(summary.body_lines).encode()])
 
 
 async def over(s: Session, cmd: c.Over) -> None:
     """224 and one overview line per article (RFC 3977 §8.3)."""
     found = await _selection(s, cmd.ref)
-    summaries = await s.ctx.store.summaries_many([item.record.blob for item in found])
-    lines = [overview_line(item.number, item.record, summaries[item.record.blob])
-             for item in found if item.record.blob in summaries]
+    lines = await s.overviews.lines(s.ctx.store, [(item.number, item.record) for item in found])
     s.send(r.block(224, "Overview information follows", lines))
 
 
 async def _field_values(s: Session, field: str, found: list[Found]) -> list[bytes]:
     """The value of `field` (or metadata item) in each article, "" where absent."""
     blobs = [item.record.blob for item in found]
-    if field in _OVER_FIELDS or field in (":bytes", ":lines"):
+    if field in FIELDS or field in (":bytes", ":lines"):
         summaries = await s.ctx.store.summaries_many(blobs)
         values = []
         for item in found:
@@ -167,7 +156,7 @@ async def _field_values(s: Session, field: str, found: list[Found]) -> list[byte
         match = next((f for f in parse_fields(header, 0, len(header))
                       if f.lname == field.encode("latin-1", "replace")), None)
         values.append(b"" if match is None else
-                      (clean_value(match.value) or b"").translate(_SANITIZE))
+                      (clean_value(match.value) or b"").translate(SANITIZE))
     return values
 
 

@@ -65,7 +65,7 @@ async def listgroup(s: Session, cmd: c.ListGroup) -> None:
         raise NO_GROUP_SELECTED
     else:
         s.group = await select(s, s.group.name)
-    numbers = [str(uid) for uid in (await articles(s, s.group)).numbers if uid in cmd.range]
+    numbers = [str(rec.uid) for rec in (await articles(s, s.group)).within(cmd.range)]
     s.send(r.block(211, _summary_line(s.group) + " list follows", numbers))
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from collections import OrderedDict
+from collections.abc import Iterable
 from dataclasses import fields
 
 from roost.message.parsed import SCHEMA, ParsedMessage, parse_message
@@ -29,11 +30,15 @@ SUMMARY_PATHS = tuple(f"$[{1 + [f.name for f in fields(ParsedMessage)].index(nam
                       for name in ("message_id", "body_lines", "summary_fields"))
 
 
-def summary(body_lines: int | None, pairs: str | None) -> MessageSummary | None:
-    """A `message_summaries` row's summary, None when it has none."""
-    if body_lines is None or pairs is None:
-        return None
-    return MessageSummary(body_lines, tuple((name, value) for name, value in json.loads(pairs)))
+def summaries(rows: Iterable[tuple[str, int | None, str | None]]) -> dict[str, MessageSummary]:
+    """The summaries of `message_summaries` rows (key, body_lines, fields),
+    those with none left out. One JSON parse for all the rows: parsing each
+    on its own costs more than the decoding (an OVER reads thousands)."""
+    kept = [(key, lines, pairs) for key, lines, pairs in rows
+            if lines is not None and pairs is not None]
+    decoded = json.loads("[" + ",".join(pairs for _, _, pairs in kept) + "]")
+    return {key: MessageSummary(lines, tuple(map(tuple, fields)))
+            for (key, lines, _), fields in zip(kept, decoded, strict=True)}
 
 
 def serialize(raw: bytes) -> str:

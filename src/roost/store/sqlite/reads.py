@@ -25,7 +25,7 @@ from roost.store.api import (
     UidRange,
 )
 from roost.store.sqlite import flags
-from roost.store.sqlite.parsedcache import PREFIX_CHARS, header_size, summary
+from roost.store.sqlite.parsedcache import PREFIX_CHARS, header_size, summaries
 from roost.store.sqlite.rows import (
     MAILBOX_COLUMNS,
     RECORD_SELECT,
@@ -240,12 +240,9 @@ def cached_summaries(db: sqlite3.Connection, keys: Sequence[str]
     for start in range(0, len(keys), IN_CHUNK):
         chunk = keys[start:start + IN_CHUNK]
         marks = ",".join("?" * len(chunk))
-        for key, lines, pairs in db.execute(
-                f"SELECT sha256, body_lines, fields FROM message_summaries"
-                f" WHERE sha256 IN ({marks})", chunk):
-            item = summary(lines, pairs)
-            if item is not None:
-                found[key] = item
+        found.update(summaries(db.execute(
+            f"SELECT sha256, body_lines, fields FROM message_summaries"
+            f" WHERE sha256 IN ({marks})", chunk)))
     return found
 
 
