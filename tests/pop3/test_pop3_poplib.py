@@ -1,6 +1,6 @@
 """Python's poplib against the real server (in a thread: poplib blocks):
-USER/PASS, STAT/LIST/UIDL/RETR/TOP/DELE/QUIT, STLS, and SASL PLAIN and
-SCRAM-SHA-256 through poplib's raw command calls (poplib has no AUTH)."""
+USER/PASS, STAT/LIST/UIDL/RETR/TOP/DELE/QUIT, STLS, and SASL PLAIN,
+SCRAM-SHA-256 and SCRAM-SHA-1 (RFC 5034 with initial responses) through poplib's raw command calls (poplib has no AUTH)."""
 
 from __future__ import annotations
 
@@ -71,8 +71,8 @@ def sasl_login(port: int, mechanism: str) -> bytes:
         if mechanism == "PLAIN":
             token = base64.b64encode(b"\0bob\0" + PASSWORD.encode()).decode()
             return pop._shortcmd(f"AUTH PLAIN {token}")
-        client = ScramClient("SHA-256", "bob", PASSWORD)
-        pop._putcmd("AUTH SCRAM-SHA-256 " + base64.b64encode(client.first()).decode())
+        client = ScramClient(mechanism.removeprefix("SCRAM-"), "bob", PASSWORD)
+        pop._putcmd(f"AUTH {mechanism} " + base64.b64encode(client.first()).decode())
         challenge = pop._getline()[0]
         pop._putcmd(base64.b64encode(client.final(base64.b64decode(challenge[2:]))).decode())
         assert client.verify(base64.b64decode(pop._getline()[0][2:]))
@@ -81,7 +81,7 @@ def sasl_login(port: int, mechanism: str) -> bytes:
         pop.quit()
 
 
-@pytest.mark.parametrize("mechanism", ["PLAIN", "SCRAM-SHA-256"])
+@pytest.mark.parametrize("mechanism", ["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-1"])
 async def test_poplib_sasl_over_pop3s(pop3_server: RunningPop3, mechanism: str) -> None:
     reply = await asyncio.to_thread(sasl_login, pop3_server.pop3s_port, mechanism)
     assert reply.startswith(b"+OK")
