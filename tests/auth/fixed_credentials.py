@@ -45,6 +45,13 @@ class FixedCredentials:
     def exists(self, user: str) -> bool:
         return user in self._records
 
+    def rename(self, old: str, new: str) -> bool:
+        record = self._records.pop(old, None)
+        if record is None or new in self._records:
+            return False
+        self._records[new] = record
+        return True
+
     def list_users(self) -> list[str]:
         return sorted(self._records)
 

@@ -91,3 +91,30 @@ def test_canonical_users_are_stable(login: str) -> None:
         return
     assert canonical_user(key, VIRT) == key
     assert not any(ord(ch) < 0x21 for ch in key)
+
+
+ON = parse_config("virtdomains: on\ndefaultdomain: example.com\n")
+CASED = parse_config("virtdomains: userid\nusername_tolower: no\n")
+
+
+@pytest.mark.parametrize(("login", "server_domain", "expected"), [
+    ("bob", "other.org", ("bob", "other.org")),       # the server address's domain
+    ("bob", None, ("bob", None)),                      # no name: the default domain
+    ("bob", "example.com", ("bob", None)),             # the default domain's name
+    ("bob@third.org", "other.org", ("bob", "third.org")),  # a qualified login wins
+    ("bob@example.com", "other.org", ("bob", None)),
+])
+def test_on_takes_the_server_domain(login: str, server_domain: str | None,
+                                    expected: tuple[str, str | None]) -> None:
+    assert split_user(login, ON, server_domain) == expected
+
+
+def test_userid_ignores_the_server_domain() -> None:
+    assert split_user("bob", VIRT, "other.org") == ("bob", None)
+
+
+def test_username_tolower_is_cyrus_default() -> None:
+    """Cyrus 3 `username_tolower: 1`: the whole id, domain included."""
+    assert canonical_user("Bob@Other.ORG", VIRT) == "bob@other.org"
+    assert canonical_user("Bob", NOVIRT) == "bob"
+    assert canonical_user("Bob@Other.ORG", CASED) == "Bob@other.org"

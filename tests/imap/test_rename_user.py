@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from tests.harness.imap import RunningImap, play_as, running_imap
+from tests.harness.imap import RunningImap, connect, play_as, running_imap
 from tests.harness.site import PASSWORD, make_site
 
 from roost.auth.sqlite_credentials import open_credential_store
@@ -215,3 +215,64 @@ async def test_rename_user_within_and_across_domains(domains: RunningImap) -> No
         S: * LIST ({…}) "/" "Sent"
         S: a1 OK {…}
     """)
+
+
+@pytest.fixture
+async def fresh(tmp_path: Path, cert_dir: Path) -> AsyncIterator[RunningImap]:
+    """No record for robert: bob's password is the only one there is."""
+    async with running_imap(make_site(tmp_path / "fresh", cert_dir)) as running:
+        yield running
+
+
+async def test_rename_moves_the_password_and_ends_the_old_sessions(
+        fresh: RunningImap) -> None:
+    """Cyrus kills the renamed user's processes (proc_killuser): bob's
+    sessions say BYE at their next command; bob's password is robert's."""
+    bob = await connect(fresh)
+    await bob.select("INBOX")
+    bob_idle = await connect(fresh)
+    alice = await connect(fresh, user="alice")
+    await play_as(fresh, "admin", """
+        C: a1 RENAME user/bob user/robert
+        S: a1 OK {…}
+    """)
+    await bob.play("""
+        C: b1 FETCH 1 FLAGS
+        S: * BYE Session ended by an administrator
+    """)
+    await bob_idle.play("""
+        C: c1 NOOP
+        S: * BYE Session ended by an administrator
+    """)
+    await alice.play("""
+        C: d1 NOOP
+        S: d1 OK {…}
+    """)
+    for client in (bob, bob_idle, alice):
+        await client.close()
+    late = await connect(fresh, user=None)
+    await late.play(f"""
+        C: e1 LOGIN bob {PASSWORD}
+        S: e1 NO [AUTHENTICATIONFAILED] {{…}}
+        C: e2 LOGIN robert {PASSWORD}
+        S: e2 OK {{…}}
+        C: e3 STATUS INBOX (MESSAGES)
+        S: * STATUS "INBOX" (MESSAGES 2)
+        S: e3 OK {{…}}
+    """)
+    await late.close()
+    creds = open_credential_store(fresh.ctx.conf)
+    assert not creds.exists("bob") and creds.exists("robert")
+    creds.close()
+
+
+async def test_an_existing_record_of_the_new_name_is_kept(server: RunningImap) -> None:
+    """robert had a password of his own: it stays, bob's goes."""
+    creds = open_credential_store(server.ctx.conf)
+    creds.set_password("robert", "robert's own")
+    await play_as(server, "admin", """
+        C: a1 RENAME user/bob user/robert
+        S: a1 OK {…}
+    """)
+    assert creds.verify_password("robert", "robert's own") and not creds.exists("bob")
+    creds.close()

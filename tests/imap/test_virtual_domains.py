@@ -3,18 +3,25 @@ and `bob%example.com`, defaultdomain, domain administrators
 (`admin@example.com` administers example.com only), global administrators
 (every domain, names written `user/bob@example.com`), per-domain shared
 folders, ACL identifiers qualified with the mailbox's domain, and
-`loginrealms` with virtdomains off."""
+`loginrealms` with virtdomains off; and virtdomains: on (the domain of
+a login without one from the server address's name, over IMAP, POP3 and
+ManageSieve; LMTP recipients left in the default domain, as Cyrus)."""
 
 from __future__ import annotations
 
+import base64
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 from tests.harness.imap import RunningImap, connect, play_as, running_imap, sample_message
-from tests.harness.site import PASSWORD, make_site
+from tests.harness.site import PASSWORD, Site, make_site
+from tests.managesieve.conftest import open_client, running_sieve
+from tests.pop3.pop3_client import connect as pop3_connect
+from tests.pop3.pop3_client import running_pop3
 
 from roost.auth.sqlite_credentials import open_credential_store
+from roost.delivery.routing import parse_recipient
 
 DOMAIN_USERS = ("bob@example.com", "alice@example.com", "carol@example.org",
                 "admin@example.com")
@@ -192,3 +199,119 @@ async def test_loginrealms_without_virtdomains(realms: RunningImap) -> None:
         S: a3 OK {{…}}
     """)
     await client.close()
+
+
+# -- virtdomains: on: a login without a domain takes the server address's
+
+DOMAIN_PASSWORD = "in-example-com"
+
+
+def on_site(tmp_path: Path, cert_dir: Path, host_name: str) -> Site:
+    """virtdomains: on, with 127.0.0.1 named `host_name` in the site's hosts
+    file (the lookup's seam: Cyrus asks getnameinfo, Roost that file first);
+    bob@example.com has his own password, so a login as plain `bob` with it
+    proves the domain came from the address."""
+    hosts = tmp_path / "hosts"
+    hosts.write_text(f"# the server's addresses\n127.0.0.1\t{host_name} mailhost\n")
+    site = make_site(tmp_path / "on", cert_dir,
+                     f"virtdomains: on\ndefaultdomain: roost.test\n"
+                     f"virtdomains_hostsfile: {hosts}\n")
+    creds = open_credential_store(site.conf)
+    creds.set_password("bob@example.com", DOMAIN_PASSWORD)
+    creds.close()
+    return site
+
+
+@pytest.fixture
+async def on_example(tmp_path: Path, cert_dir: Path) -> AsyncIterator[RunningImap]:
+    async with running_imap(on_site(tmp_path, cert_dir, "mail.example.com")) as server:
+        inbox = await server.ctx.store.create_mailbox("example.com!user.bob")
+        for n in (1, 2, 3):
+            await server.ctx.store.append(inbox.id, sample_message(n))
+        yield server
+
+
+async def inbox_after_login(server: RunningImap, login: str, messages: int, *,
+                            refused: str | None = None) -> None:
+    """`login` (LOGIN's arguments, or AUTHENTICATE's) succeeds, after
+    `refused` fails when given; the INBOX's size says whose it is."""
+    client = await connect(server, user=None)
+    if refused is not None:
+        await client.play(f"""
+            C: a0 LOGIN {refused}
+            S: a0 NO [AUTHENTICATIONFAILED] {{…}}
+        """)
+    command = login if login.startswith("AUTHENTICATE") else f"LOGIN {login}"
+    await client.play(f"""
+        C: a1 {command}
+        S: a1 OK {{…}}
+        C: a2 STATUS INBOX (MESSAGES)
+        S: * STATUS "INBOX" (MESSAGES {messages})
+        S: a2 OK {{…}}
+    """)
+    await client.close()
+
+
+async def test_on_takes_the_domain_of_the_server_address(on_example: RunningImap) -> None:
+    await inbox_after_login(on_example, f"bob {DOMAIN_PASSWORD}", 3,
+                            refused=f"bob {PASSWORD}")
+
+
+async def test_on_keeps_a_qualified_login(on_example: RunningImap) -> None:
+    """A login naming its domain (here the default one) is not re-homed."""
+    await inbox_after_login(on_example, f"bob@roost.test {PASSWORD}", 2)
+
+
+async def test_on_sasl_login_takes_the_domain(on_example: RunningImap) -> None:
+    token = base64.b64encode(f"\0bob\0{DOMAIN_PASSWORD}".encode()).decode()
+    await inbox_after_login(on_example, f"AUTHENTICATE PLAIN {token}", 3)
+
+
+@pytest.mark.parametrize("host_name", ["mailhost", "mail.roost.test"])
+async def test_on_without_a_domain_name_is_the_default_domain(
+        tmp_path: Path, cert_dir: Path, host_name: str) -> None:
+    """Cyrus: a name without a dot, or in defaultdomain, adds no domain."""
+    async with running_imap(on_site(tmp_path, cert_dir, host_name)) as server:
+        await inbox_after_login(server, f"bob {PASSWORD}", 2,
+                                refused=f"bob {DOMAIN_PASSWORD}")
+
+
+async def test_on_pop3_login_takes_the_domain(tmp_path: Path, cert_dir: Path) -> None:
+    async with running_pop3(on_site(tmp_path, cert_dir, "mail.example.com")) as server:
+        inbox = await server.ctx.store.create_mailbox("example.com!user.bob")
+        await server.ctx.store.append(inbox.id, sample_message(1))
+        client = await pop3_connect(server.port)
+        await client.play(f"""
+            C: USER bob
+            S: +OK{{…}}
+            C: PASS {DOMAIN_PASSWORD}
+            S: +OK{{…}}
+            C: STAT
+            S: +OK 1 {{…}}
+        """)
+        await client.close()
+
+
+async def test_on_managesieve_login_takes_the_domain(tmp_path: Path, cert_dir: Path) -> None:
+    async with running_sieve(on_site(tmp_path, cert_dir, "mail.example.com")) as server:
+        client = await open_client(server, user=None)
+        token = base64.b64encode(f"\0bob\0{DOMAIN_PASSWORD}".encode()).decode()
+        await client.play(f"""
+            C: AUTHENTICATE "PLAIN" "{token}"
+            S: OK{{…}}
+            C: PUTSCRIPT "vacation" "keep;"
+            S: OK{{…}}
+        """)
+        await client.close()
+        assert [s.name for s in await server.ctx.scripts.list_scripts("bob@example.com")] == \
+            ["vacation"]
+
+
+def test_on_leaves_lmtp_recipients_in_the_default_domain(tmp_path: Path,
+                                                         cert_dir: Path) -> None:
+    """Cyrus's mbname_from_recipient: an address without a domain is the
+    default domain's user whatever virtdomains says (the reverse lookup is
+    canonify_userid's, for logins only)."""
+    conf = on_site(tmp_path, cert_dir, "mail.example.com").conf
+    routes = [parse_recipient(conf, address) for address in ("bob", "bob@example.com")]
+    assert [route.userid if route else None for route in routes] == ["bob", "bob@example.com"]

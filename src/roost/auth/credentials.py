@@ -85,6 +85,12 @@ class CredentialStore(CredentialSource, Protocol):
     def exists(self, user: str) -> bool:
         """Whether a record with key `user` exists."""
 
+    def rename(self, old: str, new: str) -> bool:
+        """The record of `old` becomes `new`'s (a RENAME of the user), unless
+        `new` has one already: then that one stays and `old`'s goes, so no
+        password is left for a user who no longer exists. Whether a record
+        moved."""
+
     def list_users(self) -> list[str]:
         """Every record key, sorted (`user` or `user@realm`)."""
 

@@ -72,16 +72,24 @@ class BadUsername(ValueError):
     """A login name that cannot be a user id; the message says why."""
 
 
-def split_user(login: str, conf: Config) -> tuple[str, str | None]:
+def split_user(login: str, conf: Config,
+               server_domain: str | None = None) -> tuple[str, str | None]:
     """(user id, domain or None) of a login name.
 
-    With virtdomains off there are no domains: `bob@REALM` is a
-    cross-realm login, accepted as `bob` when REALM is in `loginrealms`
-    and refused otherwise (Cyrus's "cross-realm login denied"). Otherwise
-    the domain follows the last '@' (or, without one, the last '%', the
-    old source-route form); it is lower-cased, and equal to defaultdomain
-    it is dropped, so `bob` and `bob@defaultdomain` are the same user.
+    With `username_tolower` (Cyrus's default) the whole name is
+    lower-cased first, as Cyrus's auth_canonifyid does. With virtdomains
+    off there are no domains: `bob@REALM` is a cross-realm login, accepted
+    as `bob` when REALM is in `loginrealms` and refused otherwise (Cyrus's
+    "cross-realm login denied"). Otherwise the domain follows the last
+    '@' (or, without one, the last '%', the old source-route form); it is
+    lower-cased, and equal to defaultdomain it is dropped, so `bob` and
+    `bob@defaultdomain` are the same user. A name without a domain takes
+    `server_domain` with `virtdomains: on` (the domain of the server
+    address the client connected to, roost.auth.server_names), as
+    Cyrus's canonify_userid; with `userid` it stays in the default domain.
     """
+    if conf.username_tolower:
+        login = login.lower()
     if conf.virtdomains == "off":
         local, sign, realm = login.rpartition("@")
         if not sign:
@@ -93,7 +101,11 @@ def split_user(login: str, conf: Config) -> tuple[str, str | None]:
     if at < 0:
         at = login.rfind("%")
     if at < 0:
-        return validate_user(login, conf), None
+        user = validate_user(login, conf)
+        if conf.virtdomains == "on" and server_domain and \
+                server_domain != conf.defaultdomain.lower() and _DOMAIN.fullmatch(server_domain):
+            return user, server_domain
+        return user, None
     user, domain = login[:at], login[at + 1:].lower()
     if not _DOMAIN.fullmatch(domain):
         raise BadUsername(f"not a domain name: {domain!r}")
@@ -105,9 +117,9 @@ def split_user(login: str, conf: Config) -> tuple[str, str | None]:
     return user, domain
 
 
-def canonical_user(login: str, conf: Config) -> str:
+def canonical_user(login: str, conf: Config, server_domain: str | None = None) -> str:
     """The record key of a login name: `user` or `user@domain`."""
-    user, domain = split_user(login, conf)
+    user, domain = split_user(login, conf, server_domain)
     return f"{user}@{domain}" if domain else user
 
 

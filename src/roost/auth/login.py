@@ -7,7 +7,8 @@ how to send a challenge and read the answer) and maps `LoginFailed` to its
 own reply; the flow does, once for all protocols:
 
 - canonicalisation of the login name (`identity.canonical_user`, after
-  SASLprep);
+  SASLprep; with `virtdomains: on` a name without a domain takes the one
+  of the server address the client reached, `server_names`);
 - the throttle (`throttle.LoginThrottle`): a wait before the credential is
   checked, failures counted across connections and workers, the pause
   after a failure;
@@ -34,6 +35,7 @@ from roost.auth.identity import Identity, canonical_user, identity_for
 from roost.auth.outcomes import Challenge, Failure, Outcome, Success, Verify
 from roost.auth.plain import password_check
 from roost.auth.sasl import UnknownMechanism, mechanisms_offered, start
+from roost.auth.server_names import AddressNames
 from roost.auth.sources import open_credential_source
 from roost.auth.throttle import LoginThrottle, throttle_keys
 from roost.config import Config
@@ -72,6 +74,7 @@ class Client:
     peer: str  # for log lines
     tls_active: bool
     session_key: int | None  # its `sessions` row, when connections are counted
+    server_address: str | None = None  # the local address it connected to (virtdomains: on)
 
 
 class LoginFlow:
@@ -81,22 +84,31 @@ class LoginFlow:
     in the sources the site's sasl_pwcheck_method / sasl_auxprop_plugin
     name (roost.auth.sources), which include it by default. `store` is
     the mail store, where a first login's INBOX is autocreated.
+    `server_names` names the server's addresses (the context's resolver).
     """
 
     def __init__(self, conf: Config, creds: CredentialStore, shared: SharedState,
-                 store: Store | None = None) -> None:
+                 store: Store | None = None, server_names: AddressNames | None = None) -> None:
         self.conf = conf
         self.creds: CredentialSource = open_credential_source(conf, creds)
         self.shared = shared
         self.store = store
+        self.server_names = server_names or AddressNames(conf)
         self.throttle = LoginThrottle(shared, float(conf.failedloginpause))
 
-    def _canonical(self, name: str) -> str:
-        return canonical_user(name, self.conf)
+    async def _canonicalizer(self, client: Client) -> Callable[[str], str]:
+        """Login name -> record key for this client: with `virtdomains: on`
+        the server address's domain is looked up once, before the exchange
+        (Cyrus's canonify_userid asks getnameinfo at each name)."""
+        domain = None
+        if self.conf.virtdomains == "on":
+            domain = await self.server_names.domain_of(client.server_address)
+        return lambda name: canonical_user(name, self.conf, domain)
 
     async def password(self, client: Client, username: str, password: str) -> Identity:
         """A plain user name and password (IMAP LOGIN, RFC 9051 §6.2.3)."""
-        outcome = password_check(self.creds, self.conf.is_admin, self._canonical,
+        canonical = await self._canonicalizer(client)
+        outcome = password_check(self.creds, self.conf.is_admin, canonical,
                                  username, password, service=client.service)
         success = await self._conclude(client, outcome, "plaintext")
         return await self._identity(success.authzid)
@@ -114,10 +126,11 @@ class LoginFlow:
         popsubfolders, as Cyrus's popd_canon_user)."""
         if mechanism.upper() not in mechanisms_offered(self.conf, client.tls_active):
             raise LoginFailed("mechanism", f"Mechanism {clean(mechanism)} not available")
+        canonical = await self._canonicalizer(client)
         try:
             mech = start(mechanism, self.creds, is_admin=self.conf.is_admin,
-                         canonicalize=self._canonical if login_name is None
-                         else lambda name: self._canonical(login_name(name)),
+                         canonicalize=canonical if login_name is None
+                         else lambda name: canonical(login_name(name)),
                          service=client.service)
         except UnknownMechanism:
             raise LoginFailed("mechanism", f"Mechanism {clean(mechanism)} not available") from None
@@ -136,6 +149,15 @@ class LoginFlow:
             # the tagged OK, but only with SASL-IR, RFC 9051 §6.2.2).
             await exchange(success.final_data)
         return await self._identity(success.authzid)
+
+    async def end_sessions_of(self, user: str) -> int:
+        """End every logged-in session of `user`, in every worker and
+        service, as Cyrus's proc_killuser does when a user is renamed: each
+        says its goodbye (IMAP `* BYE`) at its next command. How many."""
+        ended = await asyncio.to_thread(self.shared.end_sessions_of, user)
+        if ended:
+            log.info("ended %d session(s) of %s", ended, clean(user))
+        return ended
 
     async def _identity(self, user: str) -> Identity:
         """The session's identity; its INBOX made first if autocreate says so."""

@@ -136,6 +136,21 @@ class SqliteCredentialStore:
         if cursor.rowcount == 0:
             raise NoSuchUser(f"no such user: {key}")
 
+    def rename(self, old: str, new: str) -> bool:
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                cursor = self._db.execute(
+                    "UPDATE OR IGNORE credentials SET user = ?,"
+                    " changed = strftime('%s', 'now') WHERE user = ?", (new, old))
+                moved = cursor.rowcount > 0
+                self._db.execute("DELETE FROM credentials WHERE user = ?", (old,))
+                self._db.execute("COMMIT")
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+        return moved
+
     def exists(self, user: str) -> bool:
         with self._lock:
             row = self._db.execute("SELECT 1 FROM credentials WHERE user = ?", (user,)).fetchone()

@@ -114,11 +114,13 @@ class Select:
 
 @dataclass(frozen=True, slots=True)
 class Create:
-    """CREATE name [(USE (attrs))]. RFC 9051 §6.3.4, RFC 6154 §3."""
+    """CREATE name [(USE (attrs) PARTITION p)]. RFC 9051 §6.3.4, RFC 6154
+    §3, RFC 4466 §2.2; `partition` None: the default one."""
 
     tag: str
     mailbox: str
     special_use: tuple[str, ...] = ()
+    partition: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

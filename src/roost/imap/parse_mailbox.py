@@ -82,17 +82,33 @@ def _plain_set(cur: Cursor, *, star: bool) -> SequenceSet:
 
 
 def _create(cur: Cursor) -> c.Create:
-    """CREATE mailbox [(USE (attrs))]. RFC 9051 §6.3.4, RFC 6154 §3."""
+    """CREATE mailbox [create-params]. RFC 9051 §6.3.4; RFC 4466 §2.2
+    `create-params = "(" create-param *(SP create-param) ")"`, of which
+    Cyrus knows `USE (attrs)` (RFC 6154 §3) and `PARTITION name`; RFC
+    4466 §2.2: an unknown parameter is BAD. Also Cyrus's older form
+    `CREATE mailbox partition` (cyradm `cm --partition P` without
+    --specialuse sends it)."""
     mailbox = _mailbox_arg(cur)
     use: tuple[str, ...] = ()
+    partition: str | None = None
     if cur.skip(b" "):
-        cur.expect(b"(")
-        if not cur.skip_word(b"USE"):
-            raise cur.bad("unknown CREATE parameter")
-        cur.sp()
-        use = cur.flag_list()
-        cur.expect(b")")
-    return c.Create(cur.tag, mailbox, use)
+        if not cur.skip(b"("):
+            return c.Create(cur.tag, mailbox, (), cur.astring())
+        seen: set[str] = set()
+        while True:
+            name = cur.atom().upper()
+            if name not in ("USE", "PARTITION") or name in seen:
+                raise cur.bad("unknown or repeated CREATE parameter")
+            seen.add(name)
+            cur.sp()
+            if name == "USE":
+                use = cur.flag_list()
+            else:
+                partition = cur.astring()
+            if cur.skip(b")"):
+                break
+            cur.sp()
+    return c.Create(cur.tag, mailbox, use, partition)
 
 
 def _rename(cur: Cursor) -> c.Rename:

@@ -47,7 +47,8 @@ class ImapProtocol:
         self.conn = conn
         self.wire = Wire(min(ctx.conf.maxlinelength, PRELOGIN_INPUT), PRELOGIN_INPUT)
         self.s = Session(ctx, conn.output, tls_active=conn.tls_active, peer=conn.peer,
-                         peer_ip=conn.peer_ip, session_key=conn.session_key)
+                         peer_ip=conn.peer_ip, session_key=conn.session_key,
+                         local_ip=conn.local_ip)
         self.s.continuation = self.continuation
         self.s.send_continuation = self.send_continuation
         self.s.read_raw_line = self.read_raw_line
@@ -92,6 +93,7 @@ class ImapProtocol:
             "login": "Autologout; no login in time",
             "command": "Command not completed in time",
             "overloaded": "[UNAVAILABLE] Too many connections; try again later",
+            "ended": "Session ended by an administrator",
         }.get(reason, "[UNAVAILABLE] Server shutting down")
         return f"* BYE {text}\r\n".encode()
 
@@ -198,8 +200,9 @@ async def start_imap(ctx: ServerContext, sock: socket.socket, *,
                      implicit_tls: bool, maxchild: int = 0) -> asyncio.AbstractServer:
     """Serve IMAP on a listening socket (IMAPS when `implicit_tls`).
 
-    Connections are counted across workers when a limit needs them:
-    `maxchild` (cyrus.conf), maxlogins_per_host or maxlogins_per_user.
+    Connections are counted across workers, for `maxchild` (cyrus.conf),
+    maxlogins_per_host, maxlogins_per_user, and to end a renamed user's
+    sessions (`LoginFlow.end_sessions_of`).
     """
     if implicit_tls and ctx.ssl is None:
         raise RuntimeError("imapd -s needs tls_server_cert and tls_server_key")
@@ -207,10 +210,8 @@ async def start_imap(ctx: ServerContext, sock: socket.socket, *,
     async def make(conn: Connection) -> ImapProtocol:
         return ImapProtocol(ctx, conn)
 
-    conf = ctx.conf
-    counted = maxchild > 0 or conf.maxlogins_per_host > 0 or conf.maxlogins_per_user > 0
     server = LineServer("imap", make, lambda: imap_timeouts(ctx), ctx.ssl,
-                        shared=ctx.shared if counted else None, maxchild=maxchild,
+                        shared=ctx.shared, maxchild=maxchild,
                         shutdown=ctx.shutdown)
     await server.start_socket(sock, implicit_tls=implicit_tls)
     return server

@@ -35,7 +35,8 @@ class Session:
     """What handlers see of a connection."""
 
     def __init__(self, ctx: ServerContext, out: Output, *, tls_active: bool, peer: str,
-                 peer_ip: str | None = None, session_key: int | None = None) -> None:
+                 peer_ip: str | None = None, session_key: int | None = None,
+                 local_ip: str | None = None) -> None:
         self.ctx = ctx
         self.conf: Config = ctx.conf
         self.store: Store = ctx.store
@@ -45,6 +46,7 @@ class Session:
         self.identity: Identity = ANONYMOUS
         self.access: Access = ctx.access
         self.peer_ip = peer_ip
+        self.local_ip = local_ip  # the server address it reached (virtdomains: on)
         self.session_key = session_key  # its row in the shared sessions table, if counted
         self.names: Namespace | None = None
         self.selected: SelectedMailbox | None = None

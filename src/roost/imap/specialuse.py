@@ -5,8 +5,8 @@
 Cyrus's rules, which Roost keeps: the attributes it can honour are
 `\\Archive \\Drafts \\Important \\Junk \\Sent \\Trash` (RFC 6154 §2, RFC
 8457), in any case, kept in that spelling; `\\All` and `\\Flagged` need
-virtual mailboxes and are refused; one user's mailboxes hold each
-attribute at most once. A refusal is `NO [USEATTR]` on CREATE (RFC 6154
+virtual mailboxes and are refused; only personal mailboxes take them; one
+user's mailboxes hold each attribute at most once. A refusal is `NO [USEATTR]` on CREATE (RFC 6154
 §3) and a plain NO in SETMETADATA, with Cyrus's words.
 """
 
@@ -42,6 +42,10 @@ async def checked(s: Session, name: str, uses: Sequence[str],
         if canonical not in wanted:
             wanted.append(canonical)
     owner = names.owner_of(name)
+    if wanted and owner is None:
+        # Cyrus: special use is for personal mailboxes (a shared one, or a
+        # top-level one without altnamespace, is refused in these words).
+        raise UseRefused("SPECIAL-USE flag conflict")
     if wanted and owner is not None:
         for other in await s.store.list_mailboxes(names.user_inbox(owner)):
             if other.owner == owner and other.id != mailbox_id and set(wanted) & set(other.special_use):

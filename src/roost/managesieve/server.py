@@ -55,7 +55,8 @@ class ManageSieveProtocol:
         self.conn = conn
         self.wire = self._prelogin_wire()
         self.s = Session(ctx, conn.output, tls_active=conn.tls_active, peer=conn.peer,
-                         peer_ip=conn.peer_ip, session_key=conn.session_key)
+                         peer_ip=conn.peer_ip, session_key=conn.session_key,
+                         local_ip=conn.local_ip)
         self.s.read_sasl_response = self.read_sasl_response
         self.s.start_tls = self.start_tls
         self._limits_lifted = False
@@ -94,6 +95,7 @@ class ManageSieveProtocol:
         return reply(b"BYE", {
             "idle": "Disconnecting: idle for too long",
             "login": "Disconnecting: no login in time",
+            "ended": "Disconnecting: session ended by an administrator",
         }.get(reason, "Disconnecting: command not completed in time"))
 
     async def handle(self, event: object) -> None:
@@ -186,7 +188,8 @@ async def start_managesieve(ctx: ServerContext, sock: socket.socket, *,
 
     `implicit_tls` (`timsieved -s`) is not in RFC 5804, but costs nothing
     here and serves sites that wrap 4190 in TLS. Connections are counted
-    across workers when `maxchild` or a maxlogins_per_* limit needs them.
+    across workers (`maxchild`, maxlogins_per_*, and a renamed user's
+    sessions ended: `LoginFlow.end_sessions_of`).
     """
     if implicit_tls and ctx.ssl is None:
         raise RuntimeError("timsieved -s needs tls_server_cert and tls_server_key")
@@ -194,10 +197,8 @@ async def start_managesieve(ctx: ServerContext, sock: socket.socket, *,
     async def make(conn: Connection) -> ManageSieveProtocol:
         return ManageSieveProtocol(ctx, conn)
 
-    conf = ctx.conf
-    counted = maxchild > 0 or conf.maxlogins_per_host > 0 or conf.maxlogins_per_user > 0
     server = LineServer("sieve", make, lambda: imap_timeouts(ctx), ctx.ssl,
-                        shared=ctx.shared if counted else None, maxchild=maxchild,
+                        shared=ctx.shared, maxchild=maxchild,
                         shutdown=ctx.shutdown)
     await server.start_socket(sock, implicit_tls=implicit_tls)
     return server

@@ -33,7 +33,8 @@ class Session:
     """State of one connection; the server wires in the I/O hooks."""
 
     def __init__(self, ctx: ServerContext, out: Output, *, tls_active: bool, peer: str,
-                 peer_ip: str | None, session_key: int | None) -> None:
+                 peer_ip: str | None, session_key: int | None,
+                 local_ip: str | None = None) -> None:
         self.ctx = ctx
         self.conf: Config = ctx.conf
         self.scripts: ScriptStore = ctx.scripts
@@ -42,6 +43,7 @@ class Session:
         self.tls_active = tls_active
         self.peer = peer
         self.peer_ip = peer_ip
+        self.local_ip = local_ip  # the server address it reached (virtdomains: on)
         self.session_key = session_key
         self.state = State.NOT_AUTHENTICATED
         self.identity: Identity = ANONYMOUS

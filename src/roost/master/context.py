@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from roost.auth.credentials import CredentialStore
 from roost.auth.login import LoginFlow
 from roost.auth.rights import Access
+from roost.auth.server_names import AddressNames
 from roost.auth.sqlite_credentials import open_credential_store
 from roost.config import Config
 from roost.master.shutdown import Shutdown
@@ -40,13 +41,16 @@ class ServerContext:
     scripts: ScriptStore = field(init=False)
     shared: SharedState = field(init=False)
     logins: LoginFlow = field(init=False)
+    server_names: AddressNames = field(init=False)
     search: FullTextIndex | None = field(init=False)
 
     def __post_init__(self) -> None:
         self.access = Access(self.store, self.conf)  # the one rights decision over this store
         self.scripts = open_scripts(self.conf)
         self.shared = open_shared_state(self.conf.configdirectory)
-        self.logins = LoginFlow(self.conf, self.creds, self.shared, self.store)
+        self.server_names = AddressNames(self.conf)  # virtdomains: on's reverse lookup
+        self.logins = LoginFlow(self.conf, self.creds, self.shared, self.store,
+                                self.server_names)
         self.search = open_index(self.conf)  # SEARCH's candidates (roost.search.index)
 
 

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 
 from roost.master.shutdown import Shutdown, ShuttingDown
 from roost.net.output import ConnectionClosed, Output
+from roost.net.shared_state import EndWatch
 from roost.telemetry.session import SessionTelemetry
 
 READ_SIZE = 65536
@@ -42,8 +43,8 @@ class Timeouts:
 
 
 class ReadTimeout(ConnectionClosed):
-    """No (complete) input in time; `reason` is "idle", "command", "login" or
-    "shutdown". A ConnectionClosed, so handlers that read (AUTHENTICATE,
+    """No (complete) input in time; `reason` is "idle", "command", "login",
+    "shutdown", or "ended" (an administrator ended the session). A ConnectionClosed, so handlers that read (AUTHENTICATE,
     IDLE) let it through like a hang-up; the loop then says goodbye."""
 
     def __init__(self, reason: str) -> None:
@@ -59,6 +60,13 @@ def peer_of(writer: asyncio.StreamWriter) -> tuple[str | None, str]:
     return None, "local"
 
 
+def local_of(writer: asyncio.StreamWriter) -> str | None:
+    """The server address the client connected to (None on a unix socket):
+    `virtdomains: on` names the login domain after it."""
+    local = writer.get_extra_info("sockname")
+    return str(local[0]) if isinstance(local, tuple) and local else None
+
+
 class Connection:
     """The transport side of one client, shared by every protocol."""
 
@@ -70,6 +78,7 @@ class Connection:
         self.tls_active = tls_active
         self.output = Output(writer, timeouts.write)
         self.peer_ip, self.peer = peer_of(writer)
+        self.local_ip = local_of(writer)
         now = time.monotonic()
         self._login_deadline = now + timeouts.login if timeouts.login else None
         self._command_deadline: float | None = None
@@ -77,6 +86,8 @@ class Connection:
         self.bytes_read = 0
         #: Its row in the shared sessions table, when connections are counted.
         self.session_key: int | None = None
+        #: Whether an administrator ended its session (a renamed user's), then.
+        self.end_watch: EndWatch | None = None
         #: Its telemetry (roost.telemetry.session), set by the listener.
         self.telemetry: SessionTelemetry | None = None
 
@@ -130,6 +141,8 @@ class Connection:
             raise ConnectionClosed(f"read failed: {err!r}") from None
         if not data:
             raise ConnectionClosed("client closed the connection")
+        if self.end_watch is not None and await self.end_watch.ended():
+            raise ReadTimeout("ended")  # its command is not run: the user is gone
         self.bytes_read += len(data)
         if self.telemetry is not None:
             self.telemetry.client(data)

@@ -23,7 +23,7 @@ from collections.abc import Awaitable, Callable
 from roost.master.shutdown import Shutdown
 from roost.net.connection import Connection, Timeouts
 from roost.net.loop import LineProtocol, say_goodbye, serve
-from roost.net.shared_state import SharedState
+from roost.net.shared_state import EndWatch, SharedState
 from roost.telemetry.session import open_session
 
 log = logging.getLogger(__name__)
@@ -98,6 +98,8 @@ class LineServer(asyncio.AbstractServer):
             if self.shared is not None:
                 conn.session_key = await asyncio.to_thread(
                     self.shared.open_session, self.name, conn.peer_ip or "", self.maxchild)
+                if conn.session_key is not None:
+                    conn.end_watch = EndWatch(self.shared, conn.session_key)
             proto = await self.make(conn)
             if self.shared is not None and conn.session_key is None:
                 log.info("%s %s: refused: %d connections (maxchild)", self.name, conn.peer,

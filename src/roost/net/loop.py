@@ -63,7 +63,8 @@ class LineProtocol(Protocol):
 
     def goodbye(self, reason: str) -> bytes:
         """The last reply before the server hangs up; `reason` is a
-        `ReadTimeout` reason ("idle", "command", "login", "shutdown") or
+        `ReadTimeout` reason ("idle", "command", "login", "shutdown",
+        "ended") or
         "overloaded" (the service has maxchild connections)."""
 
 

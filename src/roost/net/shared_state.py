@@ -19,11 +19,16 @@ is the earliest time its next attempt may be checked. A `maildrops` row
 is held (`session` set) by at most one live session: the POP3 exclusive
 lock of RFC 1939 §8; `last_login` is what popminpoll measures from (Cyrus
 keeps it in the mailbox header; here it is lost with this file, which at
-worst lets one early login through).
+worst lets one early login through). An `ended_sessions` row marks a
+session an administrator ended (the user was renamed: Cyrus's
+proc_killuser); `sessions.ends` beside the file grows by one byte at each
+such end, so a connection learns with one stat() per read that it must
+look (`EndWatch`).
 """
 
 from __future__ import annotations
 
+import asyncio
 import os
 import sqlite3
 import threading
@@ -33,6 +38,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 FILENAME = "sessions.db"
+ENDS_FILENAME = "sessions.ends"
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS sessions (
@@ -50,6 +56,7 @@ CREATE TABLE IF NOT EXISTS login_failures (
     next_slot REAL NOT NULL
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS login_failures_by_age ON login_failures (last_failure);
+CREATE TABLE IF NOT EXISTS ended_sessions (id INTEGER PRIMARY KEY);
 CREATE TABLE IF NOT EXISTS maildrops (
     mailbox_id INTEGER PRIMARY KEY,
     session INTEGER,
@@ -81,6 +88,7 @@ class SharedState:
 
     def __init__(self, path: Path) -> None:
         self.path = path
+        self.ends_path = path.with_name(ENDS_FILENAME)
         self._lock = threading.Lock()
         self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None,
                                    timeout=10.0)
@@ -164,7 +172,34 @@ class SharedState:
         """Forget the connection; a maildrop it held is free again."""
         with self._transaction():
             self._db.execute("DELETE FROM sessions WHERE id = ?", (session,))
+            self._db.execute("DELETE FROM ended_sessions WHERE id = ?", (session,))
             self._db.execute("UPDATE maildrops SET session = NULL WHERE session = ?", (session,))
+
+    def end_sessions_of(self, user: str) -> int:
+        """Mark every logged-in session of `user` (any service, any worker)
+        ended; each says its goodbye at its next read. How many."""
+        with self._transaction():
+            cursor = self._db.execute(
+                "INSERT OR IGNORE INTO ended_sessions (id)"
+                " SELECT id FROM sessions WHERE user = ?", (user,))
+            count = cursor.rowcount
+        if count > 0:
+            with open(self.ends_path, "ab") as ends:
+                ends.write(b".")
+        return count
+
+    def ends_generation(self) -> int:
+        """Changes whenever `end_sessions_of` ended a session (a stat only)."""
+        try:
+            return os.stat(self.ends_path).st_size
+        except FileNotFoundError:
+            return 0
+
+    def session_ended(self, session: int) -> bool:
+        with self._lock:
+            row = self._db.execute("SELECT 1 FROM ended_sessions WHERE id = ?",
+                                   (session,)).fetchone()
+        return row is not None
 
     # -- POP3 maildrops
     def lock_maildrop(self, session: int, mailbox_id: int) -> float | None:
@@ -254,6 +289,23 @@ class SharedState:
             row = self._db.execute("SELECT failures, next_slot FROM login_failures"
                                    " WHERE key = ?", (key,)).fetchone()
         return (0, 0.0) if row is None else (int(row[0]), float(row[1]))
+
+
+class EndWatch:
+    """Whether one connection's session was ended: a stat() per call, and
+    a look in the table only after some session somewhere was ended."""
+
+    def __init__(self, shared: SharedState, session: int) -> None:
+        self.shared = shared
+        self.session = session
+        self.seen = shared.ends_generation()
+
+    async def ended(self) -> bool:
+        generation = self.shared.ends_generation()
+        if generation == self.seen:
+            return False
+        self.seen = generation
+        return await asyncio.to_thread(self.shared.session_ended, self.session)
 
 
 def open_shared_state(configdirectory: str) -> SharedState:

@@ -41,7 +41,7 @@ class Pop3Protocol:
         self.wire = Wire()
         self.s = Session(ctx, conn.output, tls_active=conn.tls_active, peer=conn.peer,
                          peer_ip=conn.peer_ip, session_key=conn.session_key,
-                         session_id=secrets.token_urlsafe(9))
+                         session_id=secrets.token_urlsafe(9), local_ip=conn.local_ip)
         self.s.read_line = self.read_line
         self.s.start_tls = self.start_tls
         self._logged_in = False
@@ -80,6 +80,7 @@ class Pop3Protocol:
             "login": "Autologout; no login in time",
             "command": "Command not completed in time",
             "overloaded": "Too many connections; try again later",
+            "ended": "Session ended by an administrator",
         }.get(reason, "Server shutting down")
         return err("SYS/TEMP", text)
 

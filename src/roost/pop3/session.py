@@ -65,13 +65,15 @@ class Session:
     """What handlers see of a connection."""
 
     def __init__(self, ctx: ServerContext, out: Output, *, tls_active: bool, peer: str,
-                 peer_ip: str | None, session_key: int | None, session_id: str) -> None:
+                 peer_ip: str | None, session_key: int | None, session_id: str,
+                 local_ip: str | None = None) -> None:
         self.ctx = ctx
         self.conf = ctx.conf
         self.out = out
         self.tls_active = tls_active
         self.peer = peer
         self.peer_ip = peer_ip
+        self.local_ip = local_ip  # the server address it reached (virtdomains: on)
         self.session_key = session_key
         self.session_id = session_id
         self.state = State.AUTHORIZATION

@@ -88,7 +88,7 @@ _FAILURE_CODES = {
 
 
 def _client(s: Session) -> Client:
-    return Client("imap", s.peer_ip, s.peer, s.tls_active, s.session_key)
+    return Client("imap", s.peer_ip, s.peer, s.tls_active, s.session_key, s.local_ip)
 
 
 def _logged_in(s: Session, identity: Identity) -> Done:

@@ -64,6 +64,24 @@ async def select(s: Session, cmd: c.Select) -> Done:
     return Done("Completed", "READ-ONLY" if cmd.readonly else "READ-WRITE")
 
 
+async def _partition(s: Session, name: str, partition: str | None) -> str | None:
+    """The partition a CREATE names, as Cyrus decides it: administrators
+    only (`NO Permission denied` for others); one without a
+    `partition-NAME` line is `NO Unknown/invalid partition`, unless the
+    mailbox exists, which is said first (Cyrus checks the name first)."""
+    if partition is None:
+        return None
+    if not s.is_admin:
+        raise PermissionDenied()
+    if partition not in s.conf.partitions:
+        try:
+            await s.store.get_mailbox(name)
+        except MailboxNotFound:
+            raise No(None, "Unknown/invalid partition") from None
+        raise MailboxExists()
+    return partition
+
+
 async def create(s: Session, cmd: c.Create) -> Done:
     """RFC 9051 §6.3.4: a trailing separator is dropped; INBOX cannot be created."""
     raw = external_name(s, cmd.mailbox).rstrip(s.ns.sep)
@@ -79,9 +97,10 @@ async def create(s: Session, cmd: c.Create) -> Done:
             await s.store.get_mailbox(s.ns.inbox)
         except MailboxNotFound:
             raise No("NONEXISTENT", "Your INBOX does not exist") from None
+    partition = await _partition(s, name, cmd.partition)
     uses = await specialuse.for_create(s, name, cmd.special_use)
     try:
-        made = await s.store.create_mailbox(name, special_use=uses,
+        made = await s.store.create_mailbox(name, partition=partition, special_use=uses,
                                             default_acl=s.access.default_acl)
     except MailboxExists:
         # Cyrus: a taken name the identity may not look up answers as a refusal.

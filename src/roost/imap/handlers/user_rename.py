@@ -1,6 +1,7 @@
 """RENAME of a user by an administrator (`RENAME user/bob user/robert`, in
 whatever spelling the namespace gives: `user.bob`, `user/bob@example.com`):
-Cyrus's rename of a user, which moves all of them (roost.store.user_rename).
+Cyrus's rename of a user, which moves all of them (roost.store.user_rename),
+the password record included, and ends the old user's open sessions.
 """
 
 from __future__ import annotations
@@ -23,4 +24,5 @@ async def rename_user_inbox(s: Session, info: MailboxInfo, new: str) -> None:
     new_owner = owner_of(new)
     if new_owner is None or new != user_inbox(new_owner):
         raise No("CANNOT", "A user's INBOX can only be renamed to another user's INBOX")
-    await rename_user(s.store, s.ctx.scripts, owner, new_owner)
+    await rename_user(s.store, s.ctx.scripts, owner, new_owner, s.ctx.creds)
+    await s.ctx.logins.end_sessions_of(owner)  # Cyrus kills the old user's processes

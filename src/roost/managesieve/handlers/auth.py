@@ -100,7 +100,7 @@ async def authenticate(s: Session, cmd: c.Authenticate) -> Done:
             raise No(None, "Authentication cancelled")
         return _decode(answer)
 
-    client = Client("sieve", s.peer_ip, s.peer, s.tls_active, s.session_key)
+    client = Client("sieve", s.peer_ip, s.peer, s.tls_active, s.session_key, s.local_ip)
     initial = None if cmd.initial is None else _decode(cmd.initial)
     try:
         identity = await s.ctx.logins.sasl(client, cmd.mechanism, initial, exchange)

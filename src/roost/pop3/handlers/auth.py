@@ -41,7 +41,7 @@ async def stls(s: Session, cmd: c.Stls) -> None:
 
 
 def _client(s: Session) -> Client:
-    return Client("pop3", s.peer_ip, s.peer, s.tls_active, s.session_key)
+    return Client("pop3", s.peer_ip, s.peer, s.tls_active, s.session_key, s.local_ip)
 
 
 async def user(s: Session, cmd: c.User) -> None:
