@@ -19,6 +19,7 @@ is faster).
 
     python -m bench.hot_paths                          # 10,000 and 10,000, 5 runs
     python -m bench.hot_paths --mailboxes 2000 --messages 2000 --servers roost
+    python -m bench.hot_paths --port 21250    # Roost on 21250, Cyrus on 21251
 """
 
 from __future__ import annotations
@@ -32,9 +33,11 @@ import time
 from collections.abc import Callable
 
 from bench.cyrus_side import ADMIN, CyrusSide
+from bench.cyrus_side import IMAP_PORT as CYRUS_PORT
 from bench.imap_client import ImapClient, quote
 from bench.in_turn import ratio_table, run_in_turn
 from bench.mboxgen import messages
+from bench.roost_side import IMAP_PORT as ROOST_PORT
 from bench.roost_side import RoostSide
 from bench.sides import Side
 
@@ -161,10 +164,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--servers", nargs="+", default=["roost", "cyrus"],
                         choices=["roost", "cyrus"])
     parser.add_argument("--json", help="write the medians (seconds) to this file")
+    parser.add_argument("--port", type=int, default=ROOST_PORT,
+                        help="Roost's IMAP port; Cyrus's is the next one (default: "
+                             f"{ROOST_PORT} and {CYRUS_PORT}, where another run may be)")
     args = parser.parse_args(argv)
+    cyrus_port = CYRUS_PORT if args.port == ROOST_PORT else args.port + 1
     sides: dict[str, tuple[Callable[[], Side], str]] = {
-        "roost": (lambda: RoostSide(2, PASSWORD, admin=True), "admin"),
-        "cyrus": (lambda: CyrusSide(2, PASSWORD), ADMIN),
+        "roost": (lambda: RoostSide(2, PASSWORD, imap_port=args.port, admin=True), "admin"),
+        "cyrus": (lambda: CyrusSide(2, PASSWORD, imap_port=cyrus_port), ADMIN),
     }
     results = {name: run_side(make(), admin, args)
                for name, (make, admin) in sides.items() if name in args.servers}

@@ -101,7 +101,7 @@ async def test_subscribe_and_lsub(imap: ImapTranscript) -> None:
         S: * LSUB () "/" "Lists/Python"
         S: a3 OK {…}
         C: a4 LSUB "" %
-        S: * LSUB (\Noselect) "/" "Lists"
+        S: * LSUB (\Noselect \HasChildren) "/" "Lists"
         S: a4 OK {…}
         C: a5 LIST (SUBSCRIBED) "" *
         S: * LIST (\HasNoChildren \Subscribed) "/" "Lists/Python"

@@ -5,12 +5,16 @@ leave everything as it was."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 from tests.harness.imap import RunningImap, connect, play_as, running_imap
 from tests.harness.site import PASSWORD, make_site
+from tests.harness.transcript import TranscriptClient
+from tests.pop3.pop3_client import connect as pop3_connect
+from tests.pop3.pop3_client import running_pop3
 
 from roost.auth.sqlite_credentials import open_credential_store
 
@@ -276,3 +280,29 @@ async def test_an_existing_record_of_the_new_name_is_kept(server: RunningImap) -
     """)
     assert creds.verify_password("robert", "robert's own") and not creds.exists("bob")
     creds.close()
+
+
+async def imap_connect_port(port: int) -> TranscriptClient:
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    client = TranscriptClient(reader, writer)
+    assert (await client.readline()).startswith("* OK")
+    return client
+
+
+async def test_rename_ends_the_old_users_pop3_session(tmp_path: Path, cert_dir: Path) -> None:
+    """The end reaches every service: bob's POP3 session, here."""
+    async with running_pop3(make_site(tmp_path / "pop", cert_dir)) as server:
+        pop = await pop3_connect(server.port, "bob")
+        admin = await imap_connect_port(server.imap_port)
+        await admin.play(f"""
+            C: a1 LOGIN admin {PASSWORD}
+            S: a1 OK {{…}}
+            C: a2 RENAME user/bob user/robert
+            S: a2 OK {{…}}
+        """)
+        await pop.play("""
+            C: STAT
+            S: -ERR [SYS/TEMP] Session ended by an administrator
+        """)
+        await pop.close()
+        await admin.close()

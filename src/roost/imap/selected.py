@@ -70,6 +70,9 @@ class SelectedMailbox:
     savedates: dict[int, datetime | None] = field(default_factory=dict)
     """RFC 8514 save dates read so far (FETCH SAVEDATE, SEARCH SAVED*): one
     never changes while its message stays, so they are read once."""
+    flag_rights: str = "stw"
+    """The session's rights at SELECT: RFC 4314 §4 wants PERMANENTFLAGS to
+    show only the flags they let it set (`s` \\Seen, `t` \\Deleted, `w` the rest)."""
 
     @classmethod
     async def open(cls, store: Store, info: MailboxInfo, external: str, user: str,
@@ -99,8 +102,10 @@ class SelectedMailbox:
     def flags_lines(self) -> list[bytes]:
         """FLAGS and PERMANENTFLAGS as SELECT sends them (RFC 9051 §6.3.2)."""
         defined = sorted(set(SYSTEM_FLAGS) | self.keywords, key=flag_order)
-        permanent = b"()" if self.readonly else plist(
-            [f.encode() for f in defined] + [b"\\*"])
+        settable = [] if self.readonly else [
+            f.encode() for f in defined
+            if {"\\Seen": "s", "\\Deleted": "t"}.get(f, "w") in self.flag_rights]
+        permanent = plist(settable + ([b"\\*"] if settable and "w" in self.flag_rights else []))
         return [b"FLAGS " + render_flags(set(defined)),
                 b"OK [PERMANENTFLAGS " + permanent + b"] Permanent flags"]
 

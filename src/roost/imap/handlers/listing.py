@@ -137,7 +137,8 @@ async def lsub(s: Session, cmd: c.Lsub) -> None:
     names = subscribed if "*" in pattern else subscribed | ancestors(subscribed, sep)
     for name in sorted(names):
         if matcher.matches(name):
-            attrs = [] if name in subscribed else ["\\Noselect"]
+            # Cyrus says \HasChildren too: the `%` stopped above a subscribed child.
+            attrs = [] if name in subscribed else ["\\Noselect", "\\HasChildren"]
             s.untagged(list_line(s, b"LSUB", attrs, name))
 
 

@@ -36,6 +36,7 @@ async def select(s: Session, cmd: c.Select) -> Done:
     external = wire_name(s, info.name)
     await alert_on_select(s, info)
     view = await SelectedMailbox.open(s.store, info, external, s.store_user(), cmd.readonly)
+    view.flag_rights = await s.access.rights(s.identity, info)  # RFC 4314 §4: PERMANENTFLAGS
     view.show_recent = not s.rev2
     s.untagged(b"%d EXISTS" % view.exists)
     if not s.rev2:
