@@ -84,7 +84,14 @@ class LineServer(asyncio.AbstractServer):
     async def handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, *,
                      tls_active: bool) -> None:
         with self.shutdown.session():
-            await self._serve(reader, writer, tls_active)
+            try:
+                await self._serve(reader, writer, tls_active)
+            except asyncio.CancelledError:
+                if not self.shutdown.requested:
+                    raise
+                # The stopping worker's loop cancels what is left (a session
+                # row being written): the connection just closes.
+                writer.close()
 
     async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter,
                      tls_active: bool) -> None:
@@ -115,7 +122,12 @@ class LineServer(asyncio.AbstractServer):
             if task is not None:
                 self.connections.pop(task, None)
             if self.shared is not None and conn.session_key is not None:
-                await asyncio.to_thread(self.shared.close_session, conn.session_key)
+                if self.shutdown.requested:
+                    # No await while the worker stops: the loop's teardown
+                    # cancels what is left, and one small write is quick.
+                    self.shared.close_session(conn.session_key)
+                else:
+                    await asyncio.to_thread(self.shared.close_session, conn.session_key)
 
     def close(self) -> None:
         """Stop listening and tell every connection the server shuts down."""
