@@ -207,13 +207,32 @@ class Status:
 
 
 @dataclass(frozen=True, slots=True)
+class CatText:
+    """A CATENATE ``TEXT`` literal (RFC 4469 §5), or ``UTF8 (~{n})`` (RFC 6855 §4)."""
+
+    data: bytes
+    utf8: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class CatUrl:
+    """A CATENATE ``URL``: an IMAP URL to a message or part (RFC 4469 §3)."""
+
+    url: str
+
+
+@dataclass(frozen=True, slots=True)
 class AppendMessage:
-    """One message of APPEND; ``binary`` when sent as ``~{n}`` (RFC 3516)."""
+    """One message of APPEND; ``binary`` when sent as ``~{n}`` (RFC 3516),
+    ``utf8`` when sent as ``UTF8 (~{n})`` (RFC 6855 §4); with ``catenate``
+    (RFC 4469) the message is those parts joined and ``data`` is empty."""
 
     flags: tuple[str, ...]
     internal_date: datetime | None
     data: bytes
     binary: bool = False
+    catenate: tuple[CatText | CatUrl, ...] = ()
+    utf8: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,7 +10,8 @@ import re
 from collections.abc import Callable
 
 from roost.imap import commands as c
-from roost.imap.parse_lexer import NUMBER64_MAX, Cursor
+from roost.imap.parse_lexer import NUMBER64_MAX, Bad, Cursor
+from roost.imap.wire import Line
 
 _ATT_NAME = re.compile(rb"[A-Za-z0-9.]+")
 _SECTION_TEXT = re.compile(rb"[A-Za-z.]+")
@@ -119,6 +120,18 @@ def _section(cur: Cursor) -> c.Section:
                 raise cur.bad("empty header list")
     cur.expect(b"]")
     return c.Section(part, text, fields)
+
+
+def parse_section(text: bytes) -> c.Section:
+    """A section spec on its own (``1.2.MIME``), as an IMAP URL carries it
+    (RFC 5092 §6 ``enc-section``); ValueError when it is not one."""
+    cur = Cursor(Line((b"[" + text + b"]",), ()))
+    try:
+        section = _section(cur)
+        cur.end()
+    except Bad:
+        raise ValueError("bad section") from None
+    return section
 
 
 def _partial(cur: Cursor) -> c.Partial | None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from roost.imap import commands as c
+from roost.imap.parse_append import append_messages
 from roost.imap.parse_lexer import NUMBER64_MAX, Cursor
 from roost.imap.sequence import STAR, SequenceSet
 
@@ -210,23 +211,9 @@ def _status(cur: Cursor) -> c.Status:
 
 
 def _append(cur: Cursor) -> c.Append:
-    """APPEND mailbox 1*([flags] [date-time] literal). RFC 9051 §6.3.12, RFC 3502."""
+    """APPEND mailbox 1*append-message. RFC 9051 §6.3.12, RFC 3502, RFC 4469."""
     mailbox = _mailbox_arg(cur)
-    messages: list[c.AppendMessage] = []
-    while cur.skip(b" "):
-        flags: tuple[str, ...] = ()
-        when = None
-        if cur.peek(b"("):
-            flags = cur.flag_list()
-            cur.sp()
-        if cur.peek(b'"'):
-            when = cur.date_time()
-            cur.sp()
-        data, binary = cur.literal()
-        messages.append(c.AppendMessage(flags, when, data, binary))
-    if not messages:
-        raise cur.bad("APPEND needs a message literal")
-    return c.Append(cur.tag, mailbox, tuple(messages))
+    return c.Append(cur.tag, mailbox, append_messages(cur))
 
 
 PARSERS: dict[str, Callable[[Cursor], c.Command]] = {

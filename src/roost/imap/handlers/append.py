@@ -1,10 +1,12 @@
-"""APPEND (RFC 9051 §6.3.12), several messages at once (MULTIAPPEND, RFC 3502)."""
+"""APPEND (RFC 9051 §6.3.12), several messages at once (MULTIAPPEND, RFC 3502),
+each a literal or a CATENATE of parts (RFC 4469, `roost.imap.handlers.catenate`)."""
 
 from __future__ import annotations
 
 from roost.auth.acl import flag_right
 from roost.imap import commands as c
 from roost.imap.errors import No
+from roost.imap.handlers.catenate import catenated
 from roost.imap.handlers.names import target_mailbox
 from roost.imap.responses import Done
 from roost.imap.session import Session
@@ -28,15 +30,16 @@ async def append(s: Session, cmd: c.Append) -> Done:
     if any(b"\x00" in m.data and not m.binary for m in cmd.messages):
         raise No(None, "Message contains NUL characters (send it as a literal8, ~{n})")
     info = await target_mailbox(s, cmd.mailbox)
+    raws = [await catenated(s, m.catenate) if m.catenate else m.data for m in cmd.messages]
     view = s.selected if s.selected is not None and s.selected.mailbox_id == info.id else None
     rights = await s.access.rights(s.identity, info)
     batch = []
-    for message in cmd.messages:
+    for message, raw in zip(cmd.messages, raws, strict=True):
         # RFC 4314 §4: only the flags the identity may set are stored; no failure.
         flags = [f for f in valid_flags(message.flags) if flag_right(f) in rights]
         if view is not None:
             flags = list(view.spell(flags))
-        batch.append(AppendMessage(message.data, flags, message.internal_date))
+        batch.append(AppendMessage(raw, flags, message.internal_date))
     results = await s.store.append_messages(info.id, batch, user=s.store_user())
     events.appended(s.conf.auditlog, info.name, [(r.uid, r.modseq) for r in results])
     uid_text = ",".join(str(r.uid) for r in results)

@@ -1,0 +1,60 @@
+"""The octets an IMAP URL names (RFC 5092 §6), as one identity may read them.
+
+CATENATE (RFC 4469 §3) reads them as the session's user; URLFETCH (RFC
+4467 §4) as the URL's owner once its authorization is checked. Either
+way the mailbox is found through `ctx.access` with the `r` right (a
+mailbox the identity may not read is answered as a missing one), the
+message by UID (and UIDVALIDITY when the URL names one), and the part by
+the message package's section extraction, exactly as FETCH BODY.PEEK[]
+would give it: no \\Seen is set (RFC 4469 §3).
+"""
+
+from __future__ import annotations
+
+import bisect
+
+from roost.auth.identity import Identity
+from roost.imap.imapurl import ImapUrl
+from roost.imap.session import Session
+from roost.message import fetch_section
+from roost.store.api import InvalidMailboxName, MailboxInfo, StoreError
+from roost.store.names import Namespace
+
+
+class UrlUnusable(Exception):
+    """The URL names nothing this identity may read."""
+
+
+async def _mailbox(s: Session, url: ImapUrl, who: Identity, names: Namespace) -> MailboxInfo:
+    if url.mailbox is None:
+        if s.selected is None:
+            raise UrlUnusable("no mailbox selected")
+        info = s.selected.info
+        await s.access.require(who, info, "r")
+        return info
+    external = "INBOX" if url.mailbox.upper() == "INBOX" else url.mailbox
+    return await s.access.lookup(who, names.to_internal(external), "r")
+
+
+async def url_octets(s: Session, url: ImapUrl, who: Identity, names: Namespace) -> bytes:
+    """The bytes of the message or part `url` names; UrlUnusable if none."""
+    try:
+        info = await _mailbox(s, url, who, names)
+        if url.uidvalidity is not None and url.uidvalidity != info.uidvalidity:
+            raise UrlUnusable("UIDVALIDITY changed")
+        records = await s.store.messages(info.id, who.user)
+        at = bisect.bisect_left(records, url.uid, key=lambda r: r.uid)
+        if at == len(records) or records[at].uid != url.uid:
+            raise UrlUnusable("no such message")
+        raw = await s.store.body(records[at].blob)
+    except (StoreError, InvalidMailboxName) as err:
+        raise UrlUnusable(type(err).__name__) from None
+    section = url.section
+    data = raw if section is None else fetch_section(raw, section.part, section.text or "",
+                                                     section.fields)
+    if data is None:
+        raise UrlUnusable("no such part")
+    if url.partial is not None:
+        start, length = url.partial
+        data = data[start:] if length is None else data[start:start + length]
+    return data
