@@ -54,6 +54,7 @@ class Options:
     # -- identity and authentication
     admins = Words((), "Users who are administrators.")
     username_tolower = Bool(True, "Lower-case login names and ACL identifiers before login and lookup (Cyrus auth_canonifyid).")
+    submitservers = Words((), "Users and groups that may URLFETCH any valid submit+ URLAUTH URL (the submission server's login, for BURL).")
     allowplaintext = Bool(False, "Allow plaintext passwords (LOGIN, PLAIN) on unencrypted connections.")
     sasl_mech_list = Words((), "SASL mechanisms offered (default: PLAIN LOGIN SCRAM-SHA-1 SCRAM-SHA-256).")
     sasl_pwcheck_method = Words(("auxprop",), "Where passwords are checked, tried in order: auxprop, saslauthd.")

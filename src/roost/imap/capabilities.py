@@ -42,6 +42,7 @@ CAPABILITIES: tuple[tuple[str, str, str], ...] = (
     ("STATUS=SIZE", "RFC 8438", "always"),
     ("MULTIAPPEND", "RFC 3502", "always"),
     ("CATENATE", "RFC 4469", "always"),
+    ("URLAUTH", "RFC 4467", "always"),
     ("ACL", "RFC 4314", "always"),
     ("RIGHTS=kxte", "RFC 4314 §2.2", "always"),
     ("LIST-MYRIGHTS", "RFC 8440", "always"),

@@ -534,6 +534,31 @@ class SetMetadata:
     values: tuple[tuple[str, bytes | None], ...]
 
 
+@dataclass(frozen=True, slots=True)
+class GenUrlAuth:
+    """GENURLAUTH 1*(url-rump mechanism). RFC 4467 §4."""
+
+    tag: str
+    rumps: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ResetKey:
+    """RESETKEY [mailbox *mechanism]; no mailbox: every key. RFC 4467 §4."""
+
+    tag: str
+    mailbox: str | None
+    mechanisms: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class UrlFetch:
+    """URLFETCH 1*url. RFC 4467 §4."""
+
+    tag: str
+    urls: tuple[str, ...]
+
+
 Command = (
     Capability | Noop | Logout | Unauthenticate | StartTls | Authenticate | Login | Enable | Id
     | Select | Create | Delete | Rename | Subscribe | Unsubscribe | List | Lsub
@@ -541,4 +566,5 @@ Command = (
     | Search | MultiSearch | Sort | Thread | Fetch | Store | Copy | Move | GetQuota
     | GetQuotaRoot | SetQuota
     | GetAcl | SetAcl | DeleteAcl | ListRights | MyRights | GetMetadata | SetMetadata
+    | GenUrlAuth | ResetKey | UrlFetch
 )

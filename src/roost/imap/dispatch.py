@@ -32,6 +32,7 @@ from roost.imap.handlers import (
     selected,
     sort,
     thread,
+    urlauth,
 )
 from roost.imap.responses import Done, tagged
 from roost.imap.session import ConnectionClosed, Session, State
@@ -99,6 +100,9 @@ TABLE: dict[type, Spec] = {
     c.SetQuota: Spec(quota.setquota, AUTHED),
     c.GetMetadata: Spec(metadata.getmetadata, AUTHED),
     c.SetMetadata: Spec(metadata.setmetadata, AUTHED),
+    c.GenUrlAuth: Spec(urlauth.genurlauth, AUTHED),
+    c.ResetKey: Spec(urlauth.resetkey, AUTHED),
+    c.UrlFetch: Spec(urlauth.urlfetch, AUTHED),
 }
 
 # RFC 9051 §7.5.1: no EXPUNGE replies during FETCH, STORE or SEARCH

@@ -20,6 +20,7 @@ from roost.imap import (
     parse_multisearch,
     parse_search,
     parse_sort,
+    parse_urlauth,
 )
 from roost.imap.parse_lexer import Bad, Cursor
 from roost.imap.wire import Line
@@ -126,6 +127,7 @@ _ARGS: dict[str, Callable[[Cursor], c.Command]] = {
     "ESEARCH": parse_multisearch.parse_multisearch,
     **parse_mailbox.PARSERS,
     **parse_admin.PARSERS,
+    **parse_urlauth.PARSERS,
 }
 
 #: Commands with a UID form (RFC 9051 §6.4.9); the bool is "came as UID".

@@ -25,29 +25,35 @@ class UrlUnusable(Exception):
     """The URL names nothing this identity may read."""
 
 
-async def _mailbox(s: Session, url: ImapUrl, who: Identity, names: Namespace) -> MailboxInfo:
-    if url.mailbox is None:
-        if s.selected is None:
-            raise UrlUnusable("no mailbox selected")
-        info = s.selected.info
-        await s.access.require(who, info, "r")
-        return info
-    external = "INBOX" if url.mailbox.upper() == "INBOX" else url.mailbox
-    return await s.access.lookup(who, names.to_internal(external), "r")
-
-
-async def url_octets(s: Session, url: ImapUrl, who: Identity, names: Namespace) -> bytes:
-    """The bytes of the message or part `url` names; UrlUnusable if none."""
+async def url_mailbox(s: Session, url: ImapUrl, who: Identity,
+                      names: Namespace) -> MailboxInfo:
+    """The mailbox `url` names in `names`, if `who` may read it (and, when
+    the URL names a UIDVALIDITY, it still holds); UrlUnusable if not."""
     try:
-        info = await _mailbox(s, url, who, names)
-        if url.uidvalidity is not None and url.uidvalidity != info.uidvalidity:
-            raise UrlUnusable("UIDVALIDITY changed")
+        if url.mailbox is None:
+            if s.selected is None:
+                raise UrlUnusable("no mailbox selected")
+            info = s.selected.info
+            await s.access.require(who, info, "r")
+        else:
+            external = "INBOX" if url.mailbox.upper() == "INBOX" else url.mailbox
+            info = await s.access.lookup(who, names.to_internal(external), "r")
+    except (StoreError, InvalidMailboxName) as err:
+        raise UrlUnusable(type(err).__name__) from None
+    if url.uidvalidity is not None and url.uidvalidity != info.uidvalidity:
+        raise UrlUnusable("UIDVALIDITY changed")
+    return info
+
+
+async def part_octets(s: Session, url: ImapUrl, info: MailboxInfo, who: Identity) -> bytes:
+    """The bytes of the message or part `url` names in mailbox `info`."""
+    try:
         records = await s.store.messages(info.id, who.user)
         at = bisect.bisect_left(records, url.uid, key=lambda r: r.uid)
         if at == len(records) or records[at].uid != url.uid:
             raise UrlUnusable("no such message")
         raw = await s.store.body(records[at].blob)
-    except (StoreError, InvalidMailboxName) as err:
+    except StoreError as err:
         raise UrlUnusable(type(err).__name__) from None
     section = url.section
     data = raw if section is None else fetch_section(raw, section.part, section.text or "",
@@ -58,3 +64,8 @@ async def url_octets(s: Session, url: ImapUrl, who: Identity, names: Namespace) 
         start, length = url.partial
         data = data[start:] if length is None else data[start:start + length]
     return data
+
+
+async def url_octets(s: Session, url: ImapUrl, who: Identity, names: Namespace) -> bytes:
+    """The bytes of the message or part `url` names; UrlUnusable if none."""
+    return await part_octets(s, url, await url_mailbox(s, url, who, names), who)

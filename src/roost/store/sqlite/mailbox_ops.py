@@ -134,6 +134,8 @@ def drop(tx: WriteTx, info: MailboxInfo) -> None:
     tx.db.execute("DELETE FROM acl WHERE mailbox_id = ?", (info.id,))
     # RFC 5464 §4.1: a deleted mailbox's annotations go with it.
     tx.db.execute("DELETE FROM metadata WHERE mailbox_id = ?", (info.id,))
+    # RFC 4467 §2.3: its URLAUTH keys too, so old URLs stay invalid.
+    tx.db.execute("DELETE FROM urlauth_keys WHERE mailbox_id = ?", (info.id,))
     _forget(tx, info, was_root)
 
 

@@ -213,8 +213,20 @@ def _v9(db: sqlite3.Connection) -> None:
     """)
 
 
+def _v10(db: sqlite3.Connection) -> None:
+    """URLAUTH mailbox access keys (RFC 4467 §2.3), per user and mailbox id."""
+    _run(db, """
+        CREATE TABLE IF NOT EXISTS urlauth_keys (
+            user       TEXT NOT NULL,
+            mailbox_id INTEGER NOT NULL,
+            key        BLOB NOT NULL,
+            PRIMARY KEY (user, mailbox_id)
+        ) WITHOUT ROWID
+    """)
+
+
 MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
-    _v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8, _v9)
+    _v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8, _v9, _v10)
 """Ordered upgrades; MIGRATIONS[n] takes a version-n database to n+1. Append only."""
 
 

@@ -68,6 +68,7 @@ from roost.store.sqlite.parsedcache import ParsedLRU, deserialize, serialize
 from roost.store.sqlite.readpool import THREAD_ABOVE, ReadPool
 from roost.store.sqlite.rows import from_epoch, load_mailbox, load_mailbox_id, to_epoch
 from roost.store.sqlite.schema import migrate
+from roost.store.sqlite.urlauth import SqliteUrlAuth
 from roost.store.sqlite.writer import Writer, WriteTx, connect
 
 log = logging.getLogger(__name__)
@@ -77,7 +78,7 @@ PARSES_ABOVE = THREAD_ABOVE // 4
 loop: one costs about 16 µs, four times a record."""
 
 
-class SqliteStore(SqliteMetadata):
+class SqliteStore(SqliteMetadata, SqliteUrlAuth):
     """The embedded mail store; one per process (several may share a database)."""
 
     def __init__(self, database: Path, partitions: dict[str, Path],
