@@ -43,6 +43,7 @@ CAPABILITIES: tuple[tuple[str, str, str], ...] = (
     ("MULTIAPPEND", "RFC 3502", "always"),
     ("CATENATE", "RFC 4469", "always"),
     ("URLAUTH", "RFC 4467", "always"),
+    ("UTF8=ACCEPT", "RFC 6855", "always"),
     ("ACL", "RFC 4314", "always"),
     ("RIGHTS=kxte", "RFC 4314 §2.2", "always"),
     ("LIST-MYRIGHTS", "RFC 8440", "always"),

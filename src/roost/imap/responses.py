@@ -16,6 +16,9 @@ __all__ = ["Done", "astring", "mailbox_name", "nstring", "plist", "string", "tag
 
 _ASTRING_CHARS = re.compile(r'[\x21-\x7e]+')
 _ATOM_SPECIALS = re.compile(r'[(){%*"\\]')
+#: What a UTF-8 quoted string may hold (RFC 6855 §3): no CR, LF or NUL;
+#: Net-Unicode names have no other controls either.
+_QUOTABLE_UTF8 = re.compile(r"[^\x00-\x1f\x7f]{0,1024}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,10 +37,15 @@ def tagged(tag: str, status: bytes, text: str, code: str | None = None) -> bytes
     return head + text.encode("utf-8", "replace").replace(b"\r", b" ").replace(b"\n", b" ") + b"\r\n"
 
 
-def mailbox_name(external: str) -> bytes:
-    """A mailbox name on the wire, in modified UTF-7 (RFC 9051 §5.1.3; UTF8=ACCEPT
-    is not offered)."""
-    return string(mutf7_encode(external))
+def mailbox_name(external: str, utf8: bool) -> bytes:
+    """A mailbox name on the wire: modified UTF-7 (RFC 3501 §5.1.3), or
+    with `utf8` (the session's UTF8=ACCEPT or IMAP4rev2) the name itself,
+    in a quoted string when it fits one (RFC 6855 §3 uQUOTED-CHAR)."""
+    if not utf8:
+        return string(mutf7_encode(external))
+    if _QUOTABLE_UTF8.fullmatch(external):
+        return b'"' + external.replace("\\", "\\\\").replace('"', '\\"').encode() + b'"'
+    return string(external)
 
 
 def astring(value: str) -> bytes:

@@ -79,6 +79,13 @@ class Session:
         return "QRESYNC" in self.enabled
 
     @property
+    def utf8(self) -> bool:
+        """RFC 6855 §3: after ENABLE UTF8=ACCEPT mailbox names and quoted
+        strings are UTF-8, never modified UTF-7; RFC 9051 §5.1 and
+        Appendix E (16): so they are for an IMAP4rev2 client."""
+        return "UTF8=ACCEPT" in self.enabled or self.rev2
+
+    @property
     def tls_available(self) -> bool:
         return self.ctx.ssl is not None
 

@@ -50,7 +50,7 @@ def qualified(s: Session, identifier: str, info: MailboxInfo) -> str:
 
 def _reply_name(s: Session, cmd_mailbox: str) -> bytes:
     """The mailbox as the client named it: replies are matched against it."""
-    return mailbox_name(external_name(s, cmd_mailbox))
+    return mailbox_name(external_name(s, cmd_mailbox), s.utf8)
 
 
 async def setacl(s: Session, cmd: c.SetAcl) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from roost.auth.acl import flag_right
 from roost.imap import commands as c
 from roost.imap.errors import No
+from roost.imap.handlers import utf8_append
 from roost.imap.handlers.catenate import catenated
 from roost.imap.handlers.names import target_mailbox
 from roost.imap.responses import Done
@@ -29,8 +30,12 @@ async def append(s: Session, cmd: c.Append) -> Done:
     # RFC 9051 §4.3.1: no NUL outside a literal8 (RFC 3516 §4.4); as Cyrus, NO.
     if any(b"\x00" in m.data and not m.binary for m in cmd.messages):
         raise No(None, "Message contains NUL characters (send it as a literal8, ~{n})")
+    for message in cmd.messages:
+        utf8_append.check_form(s, message)
     info = await target_mailbox(s, cmd.mailbox)
     raws = [await catenated(s, m.catenate) if m.catenate else m.data for m in cmd.messages]
+    for raw in raws:
+        utf8_append.check_headers(s, raw)
     view = s.selected if s.selected is not None and s.selected.mailbox_id == info.id else None
     rights = await s.access.rights(s.identity, info)
     batch = []

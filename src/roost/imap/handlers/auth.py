@@ -22,7 +22,7 @@ from roost.imap.session import Session, State
 log = logging.getLogger(__name__)
 
 # RFC 5161 §3.1 / RFC 9051 §6.3.1: what ENABLE can switch on.
-ENABLEABLE = frozenset({"IMAP4REV2", "CONDSTORE", "QRESYNC"})
+ENABLEABLE = frozenset({"IMAP4REV2", "CONDSTORE", "QRESYNC", "UTF8=ACCEPT"})
 
 
 def caps_line(s: Session) -> str:

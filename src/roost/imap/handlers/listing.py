@@ -56,7 +56,7 @@ def list_line(s: Session, kind: bytes, attrs: list[str], name: str,
               extra: bytes = b"") -> bytes:
     sep = string(s.ns.sep)
     return (kind + b" " + plist(a.encode() for a in attrs) + b" " + sep + b" "
-            + mailbox_name(name) + extra)
+            + mailbox_name(name, s.utf8) + extra)
 
 
 async def list_(s: Session, cmd: c.List) -> None:
@@ -119,11 +119,11 @@ async def list_(s: Session, cmd: c.List) -> None:
             continue
         s.untagged(list_line(s, b"LIST", attrs, name, extra))
         if with_status and info is not None and cmd.return_status is not None:
-            s.untagged(b"STATUS " + mailbox_name(name) + b" "
+            s.untagged(b"STATUS " + mailbox_name(name, s.utf8) + b" "
                        + await status_items(s, info.id, cmd.return_status))
         if cmd.return_myrights and info is not None:
             # RFC 8440 §3: after the mailbox's LIST reply; none for a \NonExistent one.
-            s.untagged(b"MYRIGHTS " + mailbox_name(name) + b" " + astring(shown(rights)))
+            s.untagged(b"MYRIGHTS " + mailbox_name(name, s.utf8) + b" " + astring(shown(rights)))
 
 
 async def lsub(s: Session, cmd: c.Lsub) -> None:

@@ -54,7 +54,7 @@ async def select(s: Session, cmd: c.Select) -> Done:
     s.untagged(condstore.highestmodseq_line(view))
     s.untagged(b"OK [MAILBOXID (%s)] Ok" % mailbox_objectid(info).encode())  # RFC 8474 §4.2
     if s.rev2:
-        s.untagged(b'LIST () "' + s.ns.sep.encode() + b'" ' + mailbox_name(external))
+        s.untagged(b'LIST () "' + s.ns.sep.encode() + b'" ' + mailbox_name(external, s.utf8))
     if cmd.condstore:
         s.enabled.add("CONDSTORE")
     if cmd.qresync is not None:
@@ -194,5 +194,5 @@ async def status(s: Session, cmd: c.Status) -> None:
         raise BadCommand(None, f"Unknown STATUS item {unknown[0]}")
     info = await open_mailbox(s, cmd.mailbox, "r")
     external = wire_name(s, info.name)
-    s.untagged(b"STATUS " + mailbox_name(external) + b" "
+    s.untagged(b"STATUS " + mailbox_name(external, s.utf8) + b" "
                + await status_items(s, info.id, cmd.items))

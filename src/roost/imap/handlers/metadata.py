@@ -91,7 +91,7 @@ async def getmetadata(s: Session, cmd: c.GetMetadata) -> Done:
     if found:
         pairs = b" ".join(string(n) + b" " + (b"NIL" if v is None else _value(v))
                           for n, v in found)
-        s.untagged(b"METADATA " + mailbox_name(external_name(s, cmd.mailbox))
+        s.untagged(b"METADATA " + mailbox_name(external_name(s, cmd.mailbox), s.utf8)
                    + b" (" + pairs + b")")
     return Done(code=f"METADATA LONGENTRIES {longest}" if longest else None)
 

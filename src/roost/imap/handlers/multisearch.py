@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from roost.imap import commands as c
 from roost.imap.errors import BadCommand
 from roost.imap.handlers.names import internal_name, wire_name
-from roost.imap.handlers.search import esearch, matching_uids, returned_uids
+from roost.imap.handlers.search import esearch, matching_uids, refuse_charset, returned_uids
 from roost.imap.responses import mailbox_name
 from roost.imap.sequence import SequenceSet
 from roost.imap.session import Session, State
@@ -86,6 +86,7 @@ def _below(name: str, root: str, kind: str) -> bool:
 
 
 async def multisearch(s: Session, cmd: c.MultiSearch) -> None:
+    refuse_charset(s, cmd.charset)
     if any(kind == "selected" for kind, _ in cmd.sources) and s.state is not State.SELECTED:
         raise BadCommand(None, "ESEARCH of the selected mailbox needs one selected")  # RFC 7377 §2.2
     for info in await sources(s, cmd):
@@ -106,7 +107,7 @@ async def multisearch(s: Session, cmd: c.MultiSearch) -> None:
         scores = None
         if "RELEVANCY" in cmd.returns:
             scores = await relevancy(s.ctx.search, info, cmd.query, uids)
-        correlators = (b" MAILBOX " + mailbox_name(wire_name(s, info.name))
+        correlators = (b" MAILBOX " + mailbox_name(wire_name(s, info.name), s.utf8)
                        + b" UIDVALIDITY %d" % info.uidvalidity)
         if cmd.returns != {"SAVE"}:
             s.untagged(esearch(cmd.tag, True, uids, cmd.returns, None, scores, correlators))

@@ -10,14 +10,27 @@ answers exactly as a missing one (RFC 4314 §4, RFC 9051 §11.5).
 
 from __future__ import annotations
 
+import re
+
 from roost.imap.errors import BadCommand, No
 from roost.imap.mutf7 import decode as mutf7_decode
 from roost.imap.session import Session
 from roost.store.api import InvalidMailboxName, MailboxInfo, MailboxNotFound
 
+#: RFC 6855 §3: Net-Unicode names hold no controls (C0, DEL, C1) and no
+#: line or paragraph separator.
+_NOT_NET_UNICODE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
 
 def external_name(s: Session, raw: str) -> str:
-    """The Unicode name the client means (RFC 9051 §5.1.3: modified UTF-7)."""
+    """The Unicode name the client means: the one point where wire names
+    are decoded. Modified UTF-7 (RFC 3501 §5.1.3), or for a UTF8=ACCEPT
+    or IMAP4rev2 session the name as sent (RFC 6855 §3, RFC 9051 §5.1),
+    which must be Net-Unicode."""
+    if s.utf8:
+        if _NOT_NET_UNICODE.search(raw):
+            raise BadCommand(None, "Mailbox name is not Net-Unicode")
+        return raw
     try:
         return mutf7_decode(raw)
     except ValueError:

@@ -39,7 +39,7 @@ def _quotas(s: Session) -> QuotaStore:
 def _root_name(s: Session, root: str) -> bytes:
     """The root as this client names its mailbox (internal if it has no name here)."""
     external = s.ns.to_external(root)
-    return mailbox_name(root if external is None else external)
+    return mailbox_name(root if external is None else external, s.utf8)
 
 
 def _quota_line(s: Session, root: QuotaRoot) -> bytes:
@@ -69,7 +69,7 @@ async def getquotaroot(s: Session, cmd: c.GetQuotaRoot) -> None:
     if s.is_admin:  # admins skip the rights lookup, not the existence check
         await s.store.get_mailbox(name)
     root = await _quotas(s).quota_root_of(name)
-    shown = mailbox_name(s.ns.to_external(name) or name)
+    shown = mailbox_name(s.ns.to_external(name) or name, s.utf8)
     if root is None:
         s.untagged(b"QUOTAROOT " + shown)
         return

@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 
 from roost.imap import commands as c
 from roost.imap import condstore
+from roost.imap.errors import BadCommand
 from roost.imap.selected import SelectedMailbox
 from roost.imap.sequence import SequenceSet
 from roost.imap.session import Session
@@ -97,7 +98,15 @@ def highest_modseq(view: SelectedMailbox, uids: list[int]) -> int:
     return max(view.records[u].modseq for u in uids)
 
 
+def refuse_charset(s: Session, charset: str | None) -> None:
+    """RFC 6855 §3: after ENABLE UTF8=ACCEPT a SEARCH MUST NOT name a
+    CHARSET (its strings are UTF-8); the server SHOULD answer BAD."""
+    if charset is not None and "UTF8=ACCEPT" in s.enabled:
+        raise BadCommand(None, "No SEARCH CHARSET after ENABLE UTF8=ACCEPT")
+
+
 async def search(s: Session, cmd: c.Search) -> None:
+    refuse_charset(s, cmd.charset)
     view = s.mailbox
     returns = cmd.returns
     if returns is not None and "SAVE" in returns:
