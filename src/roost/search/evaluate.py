@@ -28,7 +28,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
-from roost.imap.objectid import email_objectid
+from roost.imap.objectid import email_objectid, thread_objectid
 from roost.message import ParsedMessage
 from roost.search import query as q
 from roost.store.api import MessageRecord
@@ -95,7 +95,7 @@ def any_key(key: q.Key, wanted: tuple[type, ...]) -> bool:
 
 
 #: Keys that need the parse-once summary / the body file.
-PARSED_KEYS = (q.Header, q.SentBefore, q.SentOn, q.SentSince)
+PARSED_KEYS = (q.Header, q.SentBefore, q.SentOn, q.SentSince, q.ThreadId)
 TEXT_KEYS = (q.Body, q.Text)
 
 
@@ -210,8 +210,10 @@ def evaluate(key: q.Key, facts: Facts, box: Mailbox) -> Verdict:
             return True
         case q.EmailId(objectid):
             return email_objectid(record.blob) == objectid
-        case q.ThreadId():
-            return False  # RFC 8474 §5.2: no THREADIDs, so no message matches
+        case q.ThreadId(objectid):
+            if facts.parsed is None:
+                return None
+            return thread_objectid(facts.parsed, record.blob) == objectid
         case q.Older(seconds):  # RFC 5032 §2: at or before now - seconds
             return _age(record, box.now) >= seconds
         case q.Younger(seconds):  # at or after now - seconds

@@ -28,7 +28,7 @@ from roost.search.evaluate import Facts, Mailbox, evaluate
 #: Keys decided by the cached record alone.
 RECORD_KEYS = (q.All, q.Flag, q.Keyword, q.Before, q.On, q.Since, q.Larger, q.Smaller,
                q.Uid, q.SeqSet, q.ModSeq, q.Older, q.Younger, q.SavedBefore, q.SavedOn,
-               q.SavedSince, q.SaveDateSupported, q.EmailId, q.ThreadId)
+               q.SavedSince, q.SaveDateSupported, q.EmailId)
 
 
 class _Mailbox:

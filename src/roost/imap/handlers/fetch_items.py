@@ -26,7 +26,7 @@ from functools import lru_cache
 
 from roost.imap import commands as c
 from roost.imap.errors import No
-from roost.imap.objectid import email_objectid
+from roost.imap.objectid import email_objectid, thread_objectid
 from roost.imap.selected import SelectedMailbox
 from roost.message import ParsedMessage, binary_size, fetch_binary, fetch_section
 from roost.message.imapstr import NIL, string
@@ -37,7 +37,7 @@ from roost.store.api import MessageRecord
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _ATOM = re.compile(r"[!#$&'+\-.0-9:;<=>?@A-Z^_`a-z|~]+")
 #: Items answered from the parse-once cache.
-PARSED_ATTS = frozenset({"ENVELOPE", "BODY", "BODYSTRUCTURE"})
+PARSED_ATTS = frozenset({"ENVELOPE", "BODY", "BODYSTRUCTURE", "THREADID"})
 #: rev1 items that are BODY[...] under another name (RFC 3501 §6.4.5).
 RFC822_SECTIONS = {
     "RFC822": (c.Section(), False),
@@ -188,8 +188,9 @@ def attr_item(name: str, view: SelectedMailbox, record: MessageRecord,
         return b"MODSEQ (%d)" % record.modseq  # RFC 7162 §3.1.4.1
     if name == "EMAILID":  # RFC 8474 §5.3
         return b"EMAILID (" + email_objectid(record.blob).encode("ascii") + b")"
-    if name == "THREADID":  # RFC 8474 §5.2: no threading, so NIL
-        return b"THREADID " + NIL
+    if name == "THREADID":  # RFC 8474 §5.2
+        assert parsed is not None, "needs_of asks for the parsed message"
+        return b"THREADID (" + thread_objectid(parsed, record.blob).encode("ascii") + b")"
     if name == "SAVEDATE":  # RFC 8514 §4.2: NIL where none was recorded
         saved = view.savedates.get(record.uid)
         return b"SAVEDATE " + (NIL if saved is None else internaldate(saved))
