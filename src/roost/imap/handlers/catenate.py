@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from roost.imap import commands as c
 from roost.imap.errors import No
-from roost.imap.handlers.urlparts import UrlUnusable, url_octets
+from roost.imap.handlers.urlparts import PartReader, UrlUnusable
 from roost.imap.imapurl import ImapUrl, parse_url
 from roost.imap.session import Session
 
@@ -44,6 +44,7 @@ async def catenated(s: Session, parts: tuple[c.CatText | c.CatUrl, ...]) -> byte
     limit = min(s.conf.maxmessagesize or IMAP_MAX_MESSAGE, IMAP_MAX_MESSAGE)
     pieces: list[bytes] = []
     size = 0
+    reader = PartReader(s)
     for part in parts:
         if isinstance(part, c.CatText):
             if b"\x00" in part.data:
@@ -51,7 +52,7 @@ async def catenated(s: Session, parts: tuple[c.CatText | c.CatUrl, ...]) -> byte
             data = part.data
         else:
             try:
-                data = await url_octets(s, _relative(part.url), s.identity, s.ns)
+                data = await reader.url_octets(_relative(part.url), s.identity, s.ns)
             except UrlUnusable:
                 raise _badurl(part.url) from None
         size += len(data)

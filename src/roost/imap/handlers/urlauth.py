@@ -24,7 +24,7 @@ from roost.auth.identity import BadUsername, canonical_user, identity_for
 from roost.imap import commands as c
 from roost.imap.errors import BadCommand, No
 from roost.imap.handlers.names import open_mailbox
-from roost.imap.handlers.urlparts import UrlUnusable, part_octets, url_mailbox
+from roost.imap.handlers.urlparts import PartReader, UrlUnusable, url_mailbox
 from roost.imap.imapurl import ImapUrl, parse_url
 from roost.imap.responses import Done, string
 from roost.imap.session import Session
@@ -68,6 +68,7 @@ async def genurlauth(s: Session, cmd: c.GenUrlAuth) -> None:
     """RFC 4467 §4: sign each rump; a rump that is not the user's own, has
     expired or names nothing they may read fails the command."""
     signed: list[bytes] = []
+    reader = PartReader(s)
     for rump, mechanism in cmd.rumps:
         _mechanisms((mechanism,))
         try:
@@ -82,7 +83,7 @@ async def genurlauth(s: Session, cmd: c.GenUrlAuth) -> None:
             raise No(None, "URL has already expired")
         try:
             info = await url_mailbox(s, url, s.identity, s.ns)
-            await part_octets(s, url, info, s.identity)
+            await reader.octets(url, info)
         except UrlUnusable:
             raise No(None, "URL names no message part you may read") from None
         key = await _store(s).make_access_key(s.user, info.id, secrets.token_bytes(KEY_BYTES))
@@ -115,7 +116,7 @@ def _may_use(s: Session, access: str) -> bool:
     return kind == "submit" and (s.user in servers or bool(servers & s.identity.groups))
 
 
-async def _authorized(s: Session, text: str) -> bytes | None:
+async def _authorized(s: Session, reader: PartReader, text: str) -> bytes | None:
     """The octets of a URLAUTH URL if every check passes, else None."""
     try:
         url = parse_url(text)
@@ -131,15 +132,16 @@ async def _authorized(s: Session, text: str) -> bytes | None:
         key = await _store(s).access_key(owner.user, info.id)
         if key is None or not hmac.compare_digest(_token(key, url.rump), url.token):
             return None
-        return await part_octets(s, url, info, owner)
+        return await reader.octets(url, info)
     except UrlUnusable:
         return None
 
 
 async def urlfetch(s: Session, cmd: c.UrlFetch) -> None:
     """RFC 4467 §4: one `URLFETCH url data` (NIL when unusable) per URL."""
+    reader = PartReader(s)
     for text in cmd.urls:
-        data = await _authorized(s, text)
+        data = await _authorized(s, reader, text)
         if data is None:
             s.untagged(b"URLFETCH " + string(text) + b" NIL")
         else:

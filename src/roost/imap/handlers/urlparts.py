@@ -17,7 +17,7 @@ from roost.auth.identity import Identity
 from roost.imap.imapurl import ImapUrl
 from roost.imap.session import Session
 from roost.message import fetch_section
-from roost.store.api import InvalidMailboxName, MailboxInfo, StoreError
+from roost.store.api import InvalidMailboxName, MailboxInfo, MessageRecord, StoreError
 from roost.store.names import Namespace
 
 
@@ -45,27 +45,41 @@ async def url_mailbox(s: Session, url: ImapUrl, who: Identity,
     return info
 
 
-async def part_octets(s: Session, url: ImapUrl, info: MailboxInfo, who: Identity) -> bytes:
-    """The bytes of the message or part `url` names in mailbox `info`."""
-    try:
-        records = await s.store.messages(info.id, who.user)
-        at = bisect.bisect_left(records, url.uid, key=lambda r: r.uid)
-        if at == len(records) or records[at].uid != url.uid:
+class PartReader:
+    """Reads the parts URLs name for one command: each mailbox's records
+    are read once, however many URLs (up to CATENATE's thousand) point
+    into it."""
+
+    def __init__(self, s: Session) -> None:
+        self.s = s
+        self._records: dict[int, list[MessageRecord]] = {}
+
+    async def _record(self, info: MailboxInfo, uid: int) -> MessageRecord:
+        records = self._records.get(info.id)
+        if records is None:
+            records = self._records[info.id] = await self.s.store.messages(info.id)
+        at = bisect.bisect_left(records, uid, key=lambda r: r.uid)
+        if at == len(records) or records[at].uid != uid:
             raise UrlUnusable("no such message")
-        raw = await s.store.body(records[at].blob)
-    except StoreError as err:
-        raise UrlUnusable(type(err).__name__) from None
-    section = url.section
-    data = raw if section is None else fetch_section(raw, section.part, section.text or "",
-                                                     section.fields)
-    if data is None:
-        raise UrlUnusable("no such part")
-    if url.partial is not None:
-        start, length = url.partial
-        data = data[start:] if length is None else data[start:start + length]
-    return data
+        return records[at]
 
+    async def octets(self, url: ImapUrl, info: MailboxInfo) -> bytes:
+        """The bytes of the message or part `url` names in mailbox `info`
+        (which `url_mailbox` found readable)."""
+        try:
+            raw = await self.s.store.body((await self._record(info, url.uid)).blob)
+        except StoreError as err:
+            raise UrlUnusable(type(err).__name__) from None
+        section = url.section
+        data = raw if section is None else fetch_section(raw, section.part, section.text or "",
+                                                         section.fields)
+        if data is None:
+            raise UrlUnusable("no such part")
+        if url.partial is not None:
+            start, length = url.partial
+            data = data[start:] if length is None else data[start:start + length]
+        return data
 
-async def url_octets(s: Session, url: ImapUrl, who: Identity, names: Namespace) -> bytes:
-    """The bytes of the message or part `url` names; UrlUnusable if none."""
-    return await part_octets(s, url, await url_mailbox(s, url, who, names), who)
+    async def url_octets(self, url: ImapUrl, who: Identity, names: Namespace) -> bytes:
+        """The bytes of the part `url` names, read as `who`; UrlUnusable if none."""
+        return await self.octets(url, await url_mailbox(self.s, url, who, names))
