@@ -61,6 +61,7 @@ CAPABILITIES: tuple[tuple[str, str, str], ...] = (
     # RFC 5464 §1: METADATA is mailbox and server annotations both (so no
     # METADATA-SERVER beside it, as Cyrus advertises it).
     ("METADATA", "RFC 5464", "always"),
+    ("COMPRESS=DEFLATE", "RFC 4978", "always"),
 )
 
 

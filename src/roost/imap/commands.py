@@ -92,6 +92,14 @@ class Id:
 
 
 @dataclass(frozen=True, slots=True)
+class Compress:
+    """COMPRESS mechanism (upper-cased). RFC 4978 §3."""
+
+    tag: str
+    mechanism: str
+
+
+@dataclass(frozen=True, slots=True)
 class QResync:
     """SELECT parameter QRESYNC. RFC 7162 §3.2.5."""
 
@@ -561,6 +569,7 @@ class UrlFetch:
 
 Command = (
     Capability | Noop | Logout | Unauthenticate | StartTls | Authenticate | Login | Enable | Id
+    | Compress
     | Select | Create | Delete | Rename | Subscribe | Unsubscribe | List | Lsub
     | Namespace | Status | Append | Idle | Check | Close | Unselect | Expunge
     | Search | MultiSearch | Sort | Thread | Fetch | Store | Copy | Move | GetQuota

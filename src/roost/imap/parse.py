@@ -119,11 +119,18 @@ def _id(cur: Cursor) -> c.Id:
     return c.Id(cur.tag, tuple(params))
 
 
+def _compress(cur: Cursor) -> c.Compress:
+    """COMPRESS algorithm. RFC 4978 §5."""
+    cur.sp()
+    return c.Compress(cur.tag, cur.atom().upper())
+
+
 _ARGS: dict[str, Callable[[Cursor], c.Command]] = {
     "LOGIN": _login,
     "AUTHENTICATE": _authenticate,
     "ENABLE": _enable,
     "ID": _id,
+    "COMPRESS": _compress,
     "ESEARCH": parse_multisearch.parse_multisearch,
     **parse_mailbox.PARSERS,
     **parse_admin.PARSERS,

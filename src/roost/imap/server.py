@@ -53,6 +53,9 @@ class ImapProtocol:
         self.s.send_continuation = self.send_continuation
         self.s.read_raw_line = self.read_raw_line
         self.s.start_tls = self.start_tls
+        self.s.start_compress = self.start_compress
+        if conn.tls_compression():  # implicit TLS that compresses
+            self.s.compression = "TLS"
         self._authenticated = False
 
     # -- the loop's side
@@ -188,6 +191,15 @@ class ImapProtocol:
         self.wire = Wire(min(self.ctx.conf.maxlinelength, PRELOGIN_INPUT), PRELOGIN_INPUT)
         await self.conn.start_tls(ssl_ctx)
         self.s.tls_active = True
+        if self.conn.tls_compression():
+            self.s.compression = "TLS"
+
+    async def start_compress(self) -> None:
+        """RFC 4978 §3: compress from right after the tagged OK (flushed by
+        `command`). Bytes the client sent after COMPRESS came compressed."""
+        held = self.wire.take_buffered()
+        self.wire.feed(self.conn.start_deflate(held))
+        self.s.compression = "COMPRESS"
 
 
 def imap_timeouts(ctx: ServerContext) -> Timeouts:

@@ -59,7 +59,10 @@ class Session:
         self.send_continuation: Callable[[bytes], Awaitable[None]]
         self.start_tls: Callable[[], Awaitable[None]]
         self.read_raw_line: Callable[[], Awaitable[bytes]]
-        # Run by the server once the tagged reply is written (STARTTLS).
+        self.start_compress: Callable[[], Awaitable[None]]
+        #: The layer that compresses the connection ("COMPRESS", "TLS"), if any.
+        self.compression: str | None = None
+        # Run by the server once the tagged reply is written (STARTTLS, COMPRESS).
         self.after_reply: Callable[[], Awaitable[None]] | None = None
 
     @property

@@ -151,6 +151,14 @@ class Wire:
         """Append bytes read from the connection."""
         self._buf += data
 
+    def take_buffered(self) -> bytes:
+        """Remove and return the bytes not yet framed (between commands only:
+        they are the start of a new layer's stream, RFC 4978 §3 COMPRESS)."""
+        rest = bytes(self._buf)
+        self._buf.clear()
+        self._scan = 0
+        return rest
+
     def next(self) -> Event:
         """The next event; ``NeedMore`` when the buffer holds no further one."""
         while True:

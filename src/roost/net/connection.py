@@ -25,6 +25,7 @@ import time
 from dataclasses import dataclass
 
 from roost.master.shutdown import Shutdown, ShuttingDown
+from roost.net.deflate import Deflate, DeflateError
 from roost.net.output import ConnectionClosed, Output
 from roost.net.shared_state import EndWatch
 from roost.telemetry.session import SessionTelemetry
@@ -91,6 +92,9 @@ class Connection:
         #: Its telemetry (roost.telemetry.session), set by the listener.
         self.telemetry: SessionTelemetry | None = None
 
+        #: The DEFLATE layer once a protocol turned it on (RFC 4978).
+        self.deflate: Deflate | None = None
+
     def attach_telemetry(self, telemetry: SessionTelemetry) -> None:
         """Every byte both ways goes to `telemetry` from now on (it keeps
         them only once its user's protocol log is on)."""
@@ -129,6 +133,23 @@ class Connection:
         is read). ConnectionClosed at EOF or a broken link.
         """
         deadline, reason = self._deadline(mid_command)
+        while True:
+            data = await self._read(deadline, reason, interruptible)
+            if self.deflate is not None:
+                try:
+                    data = self.deflate.inflate(data)
+                except DeflateError as err:
+                    raise ConnectionClosed(str(err)) from None
+                if not data:
+                    continue  # a deflate block may end between reads: read on
+            if self.telemetry is not None:
+                self.telemetry.client(data)  # what the client said, not how it was packed
+            return data
+
+    async def _read(self, deadline: float, reason: str, interruptible: bool) -> bytes:
+        """Bytes held back by the deflate bound, else the next bytes off the transport."""
+        if self.deflate is not None and self.deflate.pending():
+            return b""
         try:
             with self.shutdown.interrupts(when=interruptible):
                 async with asyncio.timeout(max(0.0, deadline - time.monotonic())):
@@ -144,9 +165,26 @@ class Connection:
         if self.end_watch is not None and await self.end_watch.ended():
             raise ReadTimeout("ended")  # its command is not run: the user is gone
         self.bytes_read += len(data)
-        if self.telemetry is not None:
-            self.telemetry.client(data)
         return data
+
+    def tls_compression(self) -> bool:
+        """Whether TLS itself compresses (OpenSSL's default refuses to; a
+        site's build might not)."""
+        ssl_object = self.writer.get_extra_info("ssl_object")
+        return isinstance(ssl_object, ssl.SSLObject) and ssl_object.compression() is not None
+
+    def start_deflate(self, held: bytes = b"") -> bytes:
+        """Compress both ways from now on (RFC 4978 §3: right after the tagged OK,
+        which the caller has flushed). `held`: bytes the client sent after the
+        command that the framer already holds; they came compressed, and are
+        returned inflated (the rest, past the bound, comes from `receive`)."""
+        self.deflate = Deflate(READ_SIZE)
+        self.output.deflate = self.deflate
+        try:
+            return self.deflate.inflate(held) if held else b""
+        except DeflateError as err:
+            raise ConnectionClosed(str(err)) from None
+
 
     async def start_tls(self, context: ssl.SSLContext) -> None:
         """Flush what is queued in clear, then handshake (RFC 9051 §6.2.1, RFC 3207 §4.2).

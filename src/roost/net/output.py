@@ -15,6 +15,8 @@ import asyncio
 import ssl
 from collections.abc import Callable, Iterator
 
+from roost.net.deflate import Deflate
+
 #: Bytes the transport may hold before `flush` waits (asyncio's own default
 #: high-water mark is 64 KiB; a little more keeps large FETCHes efficient).
 TRANSPORT_HIGH_WATER = 256 * 1024
@@ -36,6 +38,8 @@ class Output:
         self._queued = 0
         #: Sees every byte queued, in order (the session's telemetry).
         self.tap: Callable[[bytes], None] | None = None
+        #: Set once compression starts (`Connection.start_deflate`).
+        self.deflate: Deflate | None = None
         writer.transport.set_write_buffer_limits(high=TRANSPORT_HIGH_WATER)
 
     def append(self, data: bytes) -> None:
@@ -63,7 +67,7 @@ class Output:
             raise ConnectionClosed("connection closing")
         queue, self._queue, self._queued = self._queue, [], 0
         try:
-            for chunk in _slices(queue):
+            for chunk in _compressed(_slices(queue), self.deflate):
                 self.writer.write(chunk)
                 # The clock is per slice: a slow client that keeps reading is
                 # served; one that stops is cut off `write_timeout` later.
@@ -79,6 +83,22 @@ class Output:
         """Forget queued output (the connection is being torn down)."""
         self._queue.clear()
         self._queued = 0
+
+
+def _compressed(chunks: Iterator[bytes | memoryview],
+                deflate: Deflate | None) -> Iterator[bytes | memoryview]:
+    """`chunks` through the deflater, with one sync flush at the end of the batch."""
+    if deflate is None:
+        yield from chunks
+        return
+    fed = False
+    for chunk in chunks:
+        fed = True
+        out = deflate.deflate(chunk)
+        if out:
+            yield out
+    if fed:  # an empty batch would still cost a 5-byte empty block
+        yield deflate.sync()
 
 
 def _slices(pieces: list[bytes]) -> Iterator[bytes | memoryview]:
