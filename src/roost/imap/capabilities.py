@@ -62,6 +62,7 @@ CAPABILITIES: tuple[tuple[str, str, str], ...] = (
     # METADATA-SERVER beside it, as Cyrus advertises it).
     ("METADATA", "RFC 5464", "always"),
     ("COMPRESS=DEFLATE", "RFC 4978", "always"),
+    ("PREVIEW", "RFC 8970", "always"),
 )
 
 

@@ -87,7 +87,25 @@ def _fetch_att(cur: Cursor) -> c.FetchItem:
         return c.FetchBinary(part, name == "BINARY.PEEK", _partial(cur))
     if name in SIMPLE_ATTS:
         return c.FetchAttr(name)
+    if name == "PREVIEW":
+        _preview_modifiers(cur)
+        return c.FetchAttr(name)
     raise cur.bad(f"unknown fetch item {name}")
+
+
+def _preview_modifiers(cur: Cursor) -> None:
+    """RFC 8970 §6: ``PREVIEW [SP "(" preview-mod *(SP preview-mod) ")"]``.
+
+    LAZY (§4.1) is the only modifier and changes nothing here: the preview
+    comes from the parse-once cache, never with undue delay, so it is never
+    NIL. A FETCH modifier list after a lone PREVIEW cannot start with LAZY.
+    """
+    if not cur.peek(b" (LAZY"):
+        return
+    cur.sp()
+    for modifier in cur.paren_list(cur.atom):
+        if modifier.upper() != "LAZY":
+            raise cur.bad(f"unknown PREVIEW modifier {modifier}")
 
 
 def _part(cur: Cursor) -> tuple[int, ...]:

@@ -1,5 +1,5 @@
 """FETCH data items -> reply bytes (RFC 9051 §7.5.2, RFC 3516 §4.2, RFC 7162 §3.1.4.1,
-RFC 8474 §5.3, RFC 8514 §4.2).
+RFC 8474 §5.3, RFC 8514 §4.2, RFC 8970 §3.2).
 
 One function per kind of item, each given only what that item needs: the
 cached record, the parse-once summary, or the raw body. `Needs` says which
@@ -37,7 +37,7 @@ from roost.store.api import MessageRecord
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _ATOM = re.compile(r"[!#$&'+\-.0-9:;<=>?@A-Z^_`a-z|~]+")
 #: Items answered from the parse-once cache.
-PARSED_ATTS = frozenset({"ENVELOPE", "BODY", "BODYSTRUCTURE", "THREADID"})
+PARSED_ATTS = frozenset({"ENVELOPE", "BODY", "BODYSTRUCTURE", "THREADID", "PREVIEW"})
 #: rev1 items that are BODY[...] under another name (RFC 3501 §6.4.5).
 RFC822_SECTIONS = {
     "RFC822": (c.Section(), False),
@@ -196,6 +196,8 @@ def attr_item(name: str, view: SelectedMailbox, record: MessageRecord,
         return b"SAVEDATE " + (NIL if saved is None else internaldate(saved))
     if name in PARSED_ATTS:
         assert parsed is not None, "needs_of asks for the parsed message"
+        if name == "PREVIEW":  # RFC 8970 §3.2: "" when there is no text to show
+            return b"PREVIEW " + string(parsed.preview)
         value = {"ENVELOPE": parsed.envelope, "BODY": parsed.body,
                  "BODYSTRUCTURE": parsed.bodystructure}[name]
         return name.encode("ascii") + b" " + value
