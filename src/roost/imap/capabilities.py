@@ -63,6 +63,7 @@ CAPABILITIES: tuple[tuple[str, str, str], ...] = (
     ("METADATA", "RFC 5464", "always"),
     ("COMPRESS=DEFLATE", "RFC 4978", "always"),
     ("PREVIEW", "RFC 8970", "always"),
+    ("PARTIAL", "RFC 9394", "always"),
 )
 
 

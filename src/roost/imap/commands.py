@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
+from roost.imap.partial import PartialRange
 from roost.imap.sequence import SequenceSet
 from roost.search.query import Key
 from roost.search.sort import Criterion
@@ -309,8 +310,9 @@ class Search:
     """[UID] SEARCH. RFC 9051 §6.4.4, RFC 4731 §3.1.
 
     ``returns`` is None for a plain SEARCH (untagged SEARCH reply); otherwise
-    the ESEARCH options among MIN MAX ALL COUNT SAVE, ``RETURN ()`` meaning
-    ``ALL``. Strings in ``query`` were decoded with ``charset``.
+    the ESEARCH options among MIN MAX ALL COUNT SAVE PARTIAL, ``RETURN ()``
+    meaning ``ALL``; ``partial`` is PARTIAL's range (RFC 9394 §3.1). Strings
+    in ``query`` were decoded with ``charset``.
     """
 
     tag: str
@@ -318,6 +320,7 @@ class Search:
     query: Key
     charset: str | None = None
     returns: frozenset[str] | None = None
+    partial: PartialRange | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -400,7 +403,8 @@ FetchItem = FetchAttr | FetchBody | FetchBinary
 
 @dataclass(frozen=True, slots=True)
 class Fetch:
-    """[UID] FETCH set items [(CHANGEDSINCE n [VANISHED])]. RFC 9051 §6.4.5, RFC 7162."""
+    """[UID] FETCH set items [(CHANGEDSINCE n [VANISHED] / PARTIAL range)].
+    RFC 9051 §6.4.5, RFC 7162, RFC 9394 §3.3."""
 
     tag: str
     uid: bool
@@ -408,6 +412,7 @@ class Fetch:
     items: tuple[FetchItem, ...]
     changedsince: int | None = None
     vanished: bool = False
+    partial: PartialRange | None = None
 
 
 #: STORE ``+FLAGS`` adds, ``-FLAGS`` removes, ``FLAGS`` replaces.

@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 from roost.imap import commands as c
 from roost.imap.parse_lexer import NUMBER64_MAX, Bad, Cursor
+from roost.imap.partial import PartialRange, parse_partial_range
 from roost.imap.wire import Line
 
 _ATT_NAME = re.compile(rb"[A-Za-z0-9.]+")
@@ -48,27 +49,36 @@ def _fetch(cur: Cursor, uid: bool) -> c.Fetch:
         items = [c.FetchAttr(a) for a in MACROS[macro]] if macro else [_fetch_att(cur)]
     changedsince: int | None = None
     vanished = False
+    partial: PartialRange | None = None
     if cur.skip(b" "):
         for name in cur.paren_list(lambda: _fetch_modifier(cur)):
             if name == "VANISHED" and not vanished:
                 vanished = True
             elif isinstance(name, int) and changedsince is None:
                 changedsince = name
+            elif isinstance(name, PartialRange) and partial is None:
+                partial = name
             else:
                 raise cur.bad("repeated FETCH modifier")
         # RFC 7162 §3.2.6: VANISHED requires CHANGEDSINCE and UID FETCH.
         if vanished and (changedsince is None or not uid):
             raise cur.bad("VANISHED needs UID FETCH with CHANGEDSINCE")
-    return c.Fetch(cur.tag, uid, sequence, tuple(items), changedsince, vanished)
+        if partial is not None and not uid:
+            raise cur.bad("PARTIAL needs UID FETCH")  # RFC 9394 §3.3
+    return c.Fetch(cur.tag, uid, sequence, tuple(items), changedsince, vanished, partial)
 
 
-def _fetch_modifier(cur: Cursor) -> int | str:
-    """CHANGEDSINCE n (as the int) or VANISHED. RFC 7162 §3.1.4.1, §3.2.6."""
+def _fetch_modifier(cur: Cursor) -> int | str | PartialRange:
+    """CHANGEDSINCE n (as the int), VANISHED, or PARTIAL range.
+    RFC 7162 §3.1.4.1, §3.2.6; RFC 9394 §3.3."""
     if cur.skip_word(b"CHANGEDSINCE"):
         cur.sp()
         return cur.nz_number(NUMBER64_MAX)
     if cur.skip_word(b"VANISHED"):
         return "VANISHED"
+    if cur.skip_word(b"PARTIAL"):
+        cur.sp()
+        return parse_partial_range(cur)
     raise cur.bad("unknown FETCH modifier")
 
 

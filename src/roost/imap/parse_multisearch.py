@@ -30,7 +30,9 @@ def parse_multisearch(cur: Cursor) -> c.MultiSearch:
             sources.append(_filter(cur))
         cur.expect(b")")
         cur.sp()
-    returns, charset, query = search_program(cur)
+    returns, partial, charset, query = search_program(cur)
+    if partial is not None:
+        raise cur.bad("PARTIAL is for SEARCH in the selected mailbox")  # RFC 9394 §3.1
     sources = sources or [("selected", ())]
     if returns is not None and "SAVE" in returns and sources != [("selected", ())]:
         raise cur.bad("SAVE needs the selected mailbox as the only source")  # RFC 7377 §2.2

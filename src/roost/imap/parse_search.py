@@ -13,6 +13,7 @@ import re
 
 from roost.imap import commands as c
 from roost.imap.parse_lexer import NUMBER64_MAX, Bad, Cursor
+from roost.imap.partial import PartialRange, parse_return_options
 from roost.search import evaluate as ev
 from roost.search import query as q
 from roost.search.evaluate import any_key
@@ -63,20 +64,20 @@ class UnknownCharset(Bad):
 def parse_search(cur: Cursor, uid: bool) -> c.Search:
     """The arguments of [UID] SEARCH, after the command name."""
     cur.sp()
-    returns, charset, query = search_program(cur)
-    return c.Search(cur.tag, uid, query, charset, returns)
+    returns, partial, charset, query = search_program(cur)
+    return c.Search(cur.tag, uid, query, charset, returns, partial)
 
 
-def search_program(cur: Cursor) -> tuple[frozenset[str] | None, str | None, q.Key]:
+def search_program(cur: Cursor) -> tuple[frozenset[str] | None, PartialRange | None,
+                                         str | None, q.Key]:
     """``[RETURN (opts) SP] [CHARSET cs SP] keys``: what SEARCH and ESEARCH
-    (RFC 7377) share."""
+    (RFC 7377) share; the range of a PARTIAL option (RFC 9394 §3.1) apart."""
     returns: frozenset[str] | None = None
+    partial: PartialRange | None = None
     if cur.skip_word(b"RETURN"):
         cur.sp()
-        opts = cur.paren_list(lambda: cur.atom().upper())
-        if not set(opts) <= RETURN_OPTIONS:
-            raise cur.bad("unknown SEARCH return option")
-        returns = frozenset(opts) or frozenset({"ALL"})  # RFC 4731 §3.1: () is ALL
+        opts, partial = parse_return_options(cur, RETURN_OPTIONS)
+        returns = opts or frozenset({"ALL"})  # RFC 4731 §3.1: () is ALL
         cur.sp()
     charset: str | None = None
     if cur.skip_word(b"CHARSET"):
@@ -86,7 +87,7 @@ def search_program(cur: Cursor) -> tuple[frozenset[str] | None, str | None, q.Ke
     query = parse_keys(cur, charset or "UTF-8")
     if returns is not None and "RELEVANCY" in returns and not any_key(query, (q.Fuzzy,)):
         raise cur.bad("RELEVANCY needs a FUZZY search key")  # RFC 6203 §4: MUST NOT
-    return returns, charset, query
+    return returns, partial, charset, query
 
 
 def parse_charset(cur: Cursor) -> str:

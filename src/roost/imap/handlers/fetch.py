@@ -132,6 +132,9 @@ async def fetch(s: Session, cmd: c.Fetch) -> Done:
             if gone:
                 s.untagged(condstore.vanished_earlier(gone))
         uids = [u for u in uids if view.records[u].modseq > since]
+    if cmd.partial is not None:
+        # RFC 9394 §3.3: the page among the messages the set (and CHANGEDSINCE) named.
+        uids = cmd.partial.pick(uids)
     if _SAVEDATE in items:
         await view.load_savedates(s.store, uids)
     seen_now = await _mark_seen(s, uids) if needs.sets_seen else set()

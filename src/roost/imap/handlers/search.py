@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 from roost.imap import commands as c
 from roost.imap import condstore
 from roost.imap.errors import BadCommand
+from roost.imap.partial import PartialRange
 from roost.imap.selected import SelectedMailbox
 from roost.imap.sequence import SequenceSet
 from roost.imap.session import Session
@@ -53,11 +54,15 @@ async def matching_uids(s: Session, key: q.Key) -> list[int]:
                                 key, box, view.recent)
 
 
-def returned_uids(uids: list[int], returns: frozenset[str]) -> list[int]:
+def returned_uids(uids: list[int], returns: frozenset[str],
+                  partial: PartialRange | None = None) -> list[int]:
     """The messages a RETURN option list gives back: with MIN and/or MAX but
-    neither ALL nor COUNT, only those. SAVE keeps these (RFC 5182 §2.4) and
+    neither ALL nor COUNT, only those; with PARTIAL (and neither MIN nor
+    MAX), its page (RFC 9394 §3.2). SAVE keeps these (RFC 5182 §2.4) and
     the MODSEQ result option is theirs (RFC 4731 §3.2). For ESORT, `uids`
     is in sort order, so MIN and MAX are its first and last (RFC 5267 §3.1)."""
+    if partial is not None and not returns & {"MIN", "MAX"}:
+        return partial.pick(uids)
     if not uids or returns & {"ALL", "COUNT"} or not returns & {"MIN", "MAX"}:
         return uids
     kept = {uids[0]} if "MIN" in returns else set()
@@ -68,9 +73,11 @@ def returned_uids(uids: list[int], returns: frozenset[str]) -> list[int]:
 
 def esearch(tag: str, uid: bool, numbers: list[int], returns: frozenset[str],
             modseq: int | None, scores: list[int] | None = None,
-            correlators: bytes = b"") -> bytes:
+            correlators: bytes = b"", partial: PartialRange | None = None) -> bytes:
     """`ESEARCH (TAG "t") [UID] MIN.. MAX.. COUNT.. ALL..` (RFC 4731 §3.1),
-    `RELEVANCY (..)` one score per match in ALL's order (RFC 6203 §4).
+    `RELEVANCY (..)` one score per match in ALL's order (RFC 6203 §4),
+    `PARTIAL (range set-or-NIL)` (RFC 9394 §3.1: MIN, MAX and COUNT are
+    still of every match).
 
     With no match, MIN, MAX, ALL and RELEVANCY are left out; COUNT 0 stays.
     `correlators` follow the tag (RFC 7377 §2.1: MAILBOX and UIDVALIDITY).
@@ -86,6 +93,10 @@ def esearch(tag: str, uid: bool, numbers: list[int], returns: frozenset[str],
         parts.append(b"COUNT %d" % len(numbers))
     if numbers and "ALL" in returns:
         parts.append(b"ALL " + SequenceSet.from_ids(numbers).render().encode("ascii"))
+    if partial is not None:
+        page = partial.pick(numbers)
+        found = SequenceSet.from_ids(page).render().encode("ascii") if page else b"NIL"
+        parts.append(b"PARTIAL (" + partial.render() + b" " + found + b")")
     if modseq is not None and numbers:
         parts.append(b"MODSEQ %d" % modseq)
     if scores:
@@ -124,7 +135,7 @@ async def search(s: Session, cmd: c.Search) -> None:
         return
     # RFC 9051 §6.4.4: under IMAP4rev2 a plain SEARCH is RETURN (ALL).
     returns = returns if returns is not None else frozenset({"ALL"})
-    returned = returned_uids(uids, returns)
+    returned = returned_uids(uids, returns, cmd.partial)
     modseq = highest_modseq(view, returned) if returned and with_modseq else None
     if "SAVE" in returns:
         s.saved_search = returned
@@ -133,4 +144,5 @@ async def search(s: Session, cmd: c.Search) -> None:
     scores = None
     if "RELEVANCY" in returns:
         scores = await relevancy(s.ctx.search, view.info, cmd.query, uids)
-    s.untagged(esearch(cmd.tag, cmd.uid, numbers, returns, modseq, scores))
+    s.untagged(esearch(cmd.tag, cmd.uid, numbers, returns, modseq, scores,
+                       partial=cmd.partial))
