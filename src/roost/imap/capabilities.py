@@ -64,6 +64,7 @@ CAPABILITIES: tuple[tuple[str, str, str], ...] = (
     ("COMPRESS=DEFLATE", "RFC 4978", "always"),
     ("PREVIEW", "RFC 8970", "always"),
     ("PARTIAL", "RFC 9394", "always"),
+    ("INPROGRESS", "RFC 9585", "always"),
 )
 
 

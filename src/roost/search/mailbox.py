@@ -18,7 +18,7 @@ from roost.search import query as q
 from roost.search.index.api import FullTextIndex, Needle, Ranked
 from roost.search.index.feed import owner_of
 from roost.search.indexed import narrow, needles
-from roost.search.run import search_uids
+from roost.search.run import Progress, search_uids
 from roost.store.api import MailboxInfo, MessageNotFound, MessageRecord, Store
 
 TEXT_OFF_LOOP = 1 << 20
@@ -70,7 +70,8 @@ async def relevancy(index: FullTextIndex | None, info: MailboxInfo, key: q.Key,
 async def search_mailbox(store: Store, index: FullTextIndex | None, info: MailboxInfo,
                          records: Mapping[int, MessageRecord], uids: Sequence[int],
                          key: q.Key, box: ev.Mailbox,
-                         recent: Collection[int] = ()) -> list[int]:
+                         recent: Collection[int] = (), progress: Progress | None = None
+                         ) -> list[int]:
     """The UIDs among `uids` (ascending, keys of `records`) that `key`
     matches, ascending; the same whatever state the index is in."""
     with_header = ev.any_key(key, (q.Text,))
@@ -89,4 +90,4 @@ async def search_mailbox(store: Store, index: FullTextIndex | None, info: Mailbo
         return message_text(raw, with_header)
 
     facts = {uid: ev.Facts(records[uid], uid in recent) for uid in uids}
-    return await search_uids(key, facts, box, load_parsed, load_text)
+    return await search_uids(key, facts, box, load_parsed, load_text, progress)

@@ -27,13 +27,17 @@ BATCH = 500  # messages decided between two yields to the event loop
 ParsedManyLoader = Callable[[Sequence[MessageRecord]], Awaitable[Mapping[str, ParsedMessage]]]
 #: Body text of one record; None when the message is gone.
 TextLoader = Callable[[MessageRecord], Awaitable[MessageText | None]]
+#: Told (messages decided, messages to decide) between batches.
+Progress = Callable[[int, int], Awaitable[None]]
 
 
 async def search_uids(key: q.Key, facts: Mapping[int, Facts], box: Mailbox,
-                      load_parsed: ParsedManyLoader, load_text: TextLoader) -> list[int]:
+                      load_parsed: ParsedManyLoader, load_text: TextLoader,
+                      progress: Progress | None = None) -> list[int]:
     """The UIDs among `facts` (ascending keys) that `key` matches, ascending.
 
     A message whose parse or body is gone (expunged meanwhile) does not match.
+    `progress(done, goal)` is awaited after each batch (IMAP INPROGRESS).
     """
     sure, rest = certain(plan(key, facts, box))
     if rest is None:
@@ -59,6 +63,8 @@ async def search_uids(key: q.Key, facts: Mapping[int, Facts], box: Mailbox,
             f.text = await load_text(f.record)
             if f.text is not None and evaluate(planned, f, box) is True:
                 found.append(f.record.uid)
+        if progress is not None:
+            await progress(min(start + BATCH, len(uids)), len(uids))
         await asyncio.sleep(0)  # let the worker's other sessions in
     return sorted(found)
 

@@ -9,6 +9,7 @@ from roost.imap import commands as c
 from roost.imap.errors import BadCommand, No
 from roost.imap.handlers.names import require_selected, target_mailbox
 from roost.imap.handlers.selected import announced
+from roost.imap.progress import for_command
 from roost.imap.responses import Done
 from roost.imap.sequence import SequenceSet
 from roost.imap.session import Session
@@ -42,8 +43,10 @@ async def copy(s: Session, cmd: c.Copy) -> Done:
     uids = _uids(s, cmd)
     if not uids:
         return Done("No messages copied")
-    result = await s.store.copy(s.mailbox.mailbox_id, uids, dest.id, s.store_user(),
-                                keep_flag=await settable(s, dest))
+    keep_flag = await settable(s, dest)
+    async with for_command(s, cmd.tag).keepalive():  # RFC 9585: one long transaction
+        result = await s.store.copy(s.mailbox.mailbox_id, uids, dest.id, s.store_user(),
+                                    keep_flag=keep_flag)
     return Done("Completed", copyuid(result))
 
 
@@ -57,7 +60,9 @@ async def move(s: Session, cmd: c.Move) -> Done:
     uids = _uids(s, cmd)
     if not uids:
         return Done("No messages moved")
-    result = await s.store.move(view.mailbox_id, uids, dest.id, s.store_user(),
-                                keep_flag=await settable(s, dest))
+    keep_flag = await settable(s, dest)
+    async with for_command(s, cmd.tag).keepalive():
+        result = await s.store.move(view.mailbox_id, uids, dest.id, s.store_user(),
+                                    keep_flag=keep_flag)
     s.untagged(b"OK [" + copyuid(result).encode() + b"] Moved")
     return await announced(s, bool(result.source_uids))

@@ -19,6 +19,7 @@ from roost.imap import commands as c
 from roost.imap import condstore
 from roost.imap.errors import BadCommand
 from roost.imap.partial import PartialRange
+from roost.imap.progress import Progress, for_command
 from roost.imap.selected import SelectedMailbox
 from roost.imap.sequence import SequenceSet
 from roost.imap.session import Session
@@ -41,9 +42,10 @@ def scope(s: Session, key: q.Key) -> ev.Mailbox:
     return box
 
 
-async def matching_uids(s: Session, key: q.Key) -> list[int]:
+async def matching_uids(s: Session, key: q.Key, progress: Progress | None = None) -> list[int]:
     """The UIDs of the messages `key` matches, ascending (through the
-    full-text index when there is one: roost.search.mailbox)."""
+    full-text index when there is one: roost.search.mailbox); `progress`
+    hears of each batch (RFC 9585 INPROGRESS)."""
     view = s.mailbox
     box = scope(s, key)
     if ev.any_key(key, ev.SAVED_KEYS):  # RFC 8514 §4.3
@@ -51,7 +53,8 @@ async def matching_uids(s: Session, key: q.Key) -> list[int]:
         box.saved_days = {uid: saved.date() for uid, saved in view.savedates.items()
                           if saved is not None}
     return await search_mailbox(s.store, s.ctx.search, view.info, view.records, view.uids,
-                                key, box, view.recent)
+                                key, box, view.recent,
+                                None if progress is None else progress.step)
 
 
 def returned_uids(uids: list[int], returns: frozenset[str],
@@ -125,7 +128,7 @@ async def search(s: Session, cmd: c.Search) -> None:
     with_modseq = ev.any_key(cmd.query, (q.ModSeq,))
     if with_modseq:
         condstore.enable(s)  # RFC 7162 §3.1: a CONDSTORE enabling command
-    uids = await matching_uids(s, cmd.query)
+    uids = await matching_uids(s, cmd.query, for_command(s, cmd.tag))
     numbers = uids if cmd.uid else [view.seq_of(u) for u in uids]
     if returns is None and not s.rev2:
         line = b" ".join([b"SEARCH", *(b"%d" % n for n in numbers)])

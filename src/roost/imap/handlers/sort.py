@@ -14,6 +14,7 @@ from collections.abc import Sequence
 
 from roost.imap import commands as c
 from roost.imap.handlers.search import esearch, highest_modseq, matching_uids, returned_uids
+from roost.imap.progress import Progress, for_command
 from roost.imap.session import Session
 from roost.search import evaluate as ev
 from roost.search import query as q
@@ -28,10 +29,12 @@ KEYS = KeyCache(200_000)
 """The worker's `SortKeys` by blob (a few hundred bytes each)."""
 
 
-async def load_keys(s: Session, uids: Sequence[int]) -> dict[str, SortKeys]:
+async def load_keys(s: Session, uids: Sequence[int],
+                    progress: Progress | None = None) -> dict[str, SortKeys]:
     """The `SortKeys` of `uids` in the selected mailbox, by blob: from the
     cache, else from the parse cache a batch at a time (a message gone
-    meanwhile is left out)."""
+    meanwhile is left out). The first SORT of a big mailbox loads many:
+    `progress` hears of each batch (RFC 9585)."""
     view = s.mailbox
     found: dict[str, SortKeys] = {}
     missing: list[str] = []
@@ -47,6 +50,8 @@ async def load_keys(s: Session, uids: Sequence[int]) -> dict[str, SortKeys]:
         for blob, parsed in parses.items():
             found[blob] = keys = sort_keys(parsed)
             KEYS.put(blob, keys)
+        if progress is not None:
+            await progress.step(start + LOAD_BATCH, len(missing))
         await asyncio.sleep(0)
     return found
 
@@ -80,8 +85,9 @@ def esort(tag: str, uid: bool, numbers: list[int], returns: frozenset[str],
 
 async def sort(s: Session, cmd: c.Sort) -> None:
     view = s.mailbox
-    uids = await matching_uids(s, cmd.query)
-    keys = await load_keys(s, uids) if needs_parse(cmd.criteria) else {}
+    progress = for_command(s, cmd.tag)
+    uids = await matching_uids(s, cmd.query, progress)
+    keys = await load_keys(s, uids, progress) if needs_parse(cmd.criteria) else {}
     records = {u: view.records[u] for u in uids}
     if len(uids) > SORT_OFF_LOOP:
         ordered = await asyncio.to_thread(sort_uids, uids, records, keys, cmd.criteria)
