@@ -75,7 +75,7 @@ class RawSession(ImapClient):
             if self.inflater is not None:
                 chunk = self.inflater.decompress(chunk)
             plain += len(chunk)
-            tail = (tail + chunk)[-512:]
+            tail = (tail + chunk)[-8192:]  # a CAPABILITY line is long
             last = tail[tail.rfind(b"\n", 0, len(tail) - 1) + 1:]
             if tail.endswith(b"\r\n") and last.startswith(TAG + b" "):
                 if not last.startswith(TAG + b" OK"):

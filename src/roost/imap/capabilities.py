@@ -65,6 +65,7 @@ CAPABILITIES: tuple[tuple[str, str, str], ...] = (
     ("PREVIEW", "RFC 8970", "always"),
     ("PARTIAL", "RFC 9394", "always"),
     ("INPROGRESS", "RFC 9585", "always"),
+    ("REPLACE", "RFC 8508", "always"),
 )
 
 

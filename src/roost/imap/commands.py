@@ -254,6 +254,20 @@ class Append:
 
 
 @dataclass(frozen=True, slots=True)
+class Replace:
+    """[UID] REPLACE number mailbox [flags] [date-time] literal. RFC 8508 §3.2-3.3.
+
+    ``number`` is a message number, or a UID when ``uid``.
+    """
+
+    tag: str
+    uid: bool
+    number: int
+    mailbox: str
+    message: AppendMessage
+
+
+@dataclass(frozen=True, slots=True)
 class Idle:
     """IDLE; the server then reads ``DONE`` as a raw line. RFC 2177 §3."""
 
@@ -576,7 +590,7 @@ Command = (
     Capability | Noop | Logout | Unauthenticate | StartTls | Authenticate | Login | Enable | Id
     | Compress
     | Select | Create | Delete | Rename | Subscribe | Unsubscribe | List | Lsub
-    | Namespace | Status | Append | Idle | Check | Close | Unselect | Expunge
+    | Namespace | Status | Append | Replace | Idle | Check | Close | Unselect | Expunge
     | Search | MultiSearch | Sort | Thread | Fetch | Store | Copy | Move | GetQuota
     | GetQuotaRoot | SetQuota
     | GetAcl | SetAcl | DeleteAcl | ListRights | MyRights | GetMetadata | SetMetadata

@@ -29,6 +29,7 @@ from roost.imap.handlers import (
     metadata,
     multisearch,
     quota,
+    replace,
     search,
     selected,
     sort,
@@ -92,6 +93,7 @@ TABLE: dict[type, Spec] = {
     c.Store: Spec(flags.store, SELECTED),
     c.Copy: Spec(copy.copy, SELECTED),
     c.Move: Spec(copy.move, SELECTED),
+    c.Replace: Spec(replace.replace, SELECTED),  # RFC 8508 §3.5: selected state only
     c.SetAcl: Spec(acl.setacl, AUTHED),
     c.DeleteAcl: Spec(acl.deleteacl, AUTHED),
     c.GetAcl: Spec(acl.getacl, AUTHED),

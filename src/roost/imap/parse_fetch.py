@@ -10,6 +10,7 @@ import re
 from collections.abc import Callable
 
 from roost.imap import commands as c
+from roost.imap.parse_append import append_message
 from roost.imap.parse_lexer import NUMBER64_MAX, Bad, Cursor
 from roost.imap.partial import PartialRange, parse_partial_range
 from roost.imap.wire import Line
@@ -222,9 +223,20 @@ def uid_expunge(cur: Cursor) -> c.Expunge:
     return c.Expunge(cur.tag, cur.sequence_set())
 
 
+def _replace(cur: Cursor, uid: bool) -> c.Replace:
+    """[UID] REPLACE (seq-number / uniqueid) SP mailbox SP append-message. RFC 8508 §5."""
+    cur.sp()
+    number = cur.nz_number()
+    cur.sp()
+    mailbox = cur.mailbox()
+    cur.sp()
+    return c.Replace(cur.tag, uid, number, mailbox, append_message(cur))
+
+
 PARSERS: dict[str, Callable[[Cursor, bool], c.Command]] = {
     "FETCH": _fetch,
     "STORE": _store,
     "COPY": _copy_or_move(c.Copy),
     "MOVE": _copy_or_move(c.Move),
+    "REPLACE": _replace,
 }

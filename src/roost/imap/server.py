@@ -34,7 +34,7 @@ from roost.telemetry import events
 UNLIMITED_LITERAL = 1 << 30
 #: Bytes of literals (and of one line) a client may send before it logged in.
 PRELOGIN_INPUT = 8192
-_APPEND = re.compile(rb"[^ ]+ APPEND ", re.IGNORECASE)
+_APPEND = re.compile(rb"[^ ]+ (?:APPEND|(?:UID )?REPLACE) ", re.IGNORECASE)  # RFC 8508
 
 
 class ImapProtocol:

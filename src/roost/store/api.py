@@ -471,6 +471,12 @@ class Store(Protocol):
                    user: str | None = None, *,
                    keep_flag: Callable[[str], bool] | None = None) -> CopyResult:
         """Copy then expunge the sources, in one transaction (RFC 6851)."""
+    async def replace(self, mailbox_id: int, uid: int, target_id: int,
+                      message: AppendMessage, *, user: str | None = None
+                      ) -> AppendResult:
+        """Expunge `uid` from `mailbox_id` and append `message` to `target_id`
+        in one transaction (IMAP REPLACE, RFC 8508 §3.4): quota counts the
+        net change; MessageNotFound (and nothing done) when `uid` is gone."""
 
     # -- \Recent (RFC 3501 §2.3.2): the first session to SELECT claims them
     async def claim_recent(self, mailbox_id: int) -> int:

@@ -11,13 +11,25 @@ from roost.imap.handlers.catenate import catenated
 from roost.imap.handlers.names import target_mailbox
 from roost.imap.responses import Done
 from roost.imap.session import Session
-from roost.store.api import AppendMessage
+from roost.store.api import AppendMessage, MailboxInfo
 from roost.telemetry import events
 
 
 def valid_flags(flags: tuple[str, ...]) -> list[str]:
     """RFC 9051 §2.3.2: \\Recent cannot be set by a client; others pass."""
     return [f for f in flags if f.lower() != "\\recent"]
+
+
+async def stored_flags(s: Session, info: MailboxInfo, flags: tuple[str, ...]) -> list[str]:
+    """The flags of an appended message that are kept: RFC 4314 §4, only
+    those the identity may set (no failure); spelled as the selected
+    mailbox already spells them when it is the target."""
+    rights = await s.access.rights(s.identity, info)
+    kept = [f for f in valid_flags(flags) if flag_right(f) in rights]
+    view = s.selected
+    if view is not None and view.mailbox_id == info.id:
+        kept = list(view.spell(kept))
+    return kept
 
 
 async def append(s: Session, cmd: c.Append) -> Done:
@@ -36,15 +48,8 @@ async def append(s: Session, cmd: c.Append) -> Done:
     raws = [await catenated(s, m.catenate) if m.catenate else m.data for m in cmd.messages]
     for raw in raws:
         utf8_append.check_headers(s, raw)
-    view = s.selected if s.selected is not None and s.selected.mailbox_id == info.id else None
-    rights = await s.access.rights(s.identity, info)
-    batch = []
-    for message, raw in zip(cmd.messages, raws, strict=True):
-        # RFC 4314 §4: only the flags the identity may set are stored; no failure.
-        flags = [f for f in valid_flags(message.flags) if flag_right(f) in rights]
-        if view is not None:
-            flags = list(view.spell(flags))
-        batch.append(AppendMessage(raw, flags, message.internal_date))
+    batch = [AppendMessage(raw, await stored_flags(s, info, message.flags), message.internal_date)
+             for message, raw in zip(cmd.messages, raws, strict=True)]
     results = await s.store.append_messages(info.id, batch, user=s.store_user())
     events.appended(s.conf.auditlog, info.name, [(r.uid, r.modseq) for r in results])
     uid_text = ",".join(str(r.uid) for r in results)

@@ -12,7 +12,14 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
-from roost.store.api import AppendResult, CopyResult, FlagOp, MailboxInfo, MessageRecord
+from roost.store.api import (
+    AppendResult,
+    CopyResult,
+    FlagOp,
+    MailboxInfo,
+    MessageNotFound,
+    MessageRecord,
+)
 from roost.store.sqlite import flags as flagbits
 from roost.store.sqlite import quota
 from roost.store.sqlite.mailbox_ops import create_mailbox
@@ -196,6 +203,17 @@ def purge(tx: WriteTx, mailbox_id: int, uids: Sequence[int], hold: bool) -> list
     """Expunge the records `uids` name, whatever their flags (ipurge)."""
     info = load_mailbox_id(tx.db, mailbox_id)
     return _tombstone(tx, info, live_records(tx.db, info.id, uids, None), hold=hold)
+
+
+def replace(tx: WriteTx, mailbox_id: int, uid: int, target_id: int, new: NewMessage,
+            user: str | None, hold: bool) -> AppendResult:
+    """REPLACE (RFC 8508 §3.4): expunge `uid`, then append `new`, in this one
+    savepoint: the expunge first, so the append's quota charge sees the
+    space it frees (only the net change counts); any failure undoes both."""
+    info = load_mailbox_id(tx.db, mailbox_id)
+    if not _tombstone(tx, info, live_records(tx.db, info.id, [uid], None), hold=hold):
+        raise MessageNotFound(f"{info.name} UID {uid}")
+    return append(tx, target_id, [new], user)[0]
 
 
 def copy(tx: WriteTx, source_id: int, uids: Sequence[int], dest_id: int, user: str | None,

@@ -487,6 +487,18 @@ class SqliteStore(SqliteMetadata, SqliteUrlAuth):
         return await self._writer.run(lambda tx: message_ops.copy(
             tx, source_id, uids, dest_id, user, move=True, keep_flag=keep_flag))
 
+    async def replace(self, mailbox_id: int, uid: int, target_id: int,
+                      message: AppendMessage, *, user: str | None = None) -> AppendResult:
+        """The body is written first, as for APPEND; then one operation
+        purges `uid` and indexes the new message (message_ops.replace)."""
+        if not message.raw:
+            raise InvalidMessage("empty message")
+        info = load_mailbox_id(self._db, target_id)
+        body, pending = await asyncio.to_thread(self._write_body, info.partition, message.raw)
+        new = NewMessage(body, flagbits.normalize(message.flags), to_epoch(message.internaldate))
+        return await self._writer.run(lambda tx: message_ops.replace(
+            tx, mailbox_id, uid, target_id, new, user, self._hold), pending)
+
     async def claim_recent(self, mailbox_id: int) -> int:
         return await self._writer.run(lambda tx: mailbox_ops.claim_recent(tx, mailbox_id))
 
