@@ -170,3 +170,22 @@ def test_pick_is_the_positions_named(a: int, b: int, from_end: bool, count: int)
     text = page.render().decode()
     cmd = parse_command(Line((f"a SEARCH RETURN (PARTIAL {text}) ALL".encode(),), ()))
     assert isinstance(cmd, c.Search) and cmd.partial == page
+
+
+async def test_sort_partial_pages_in_sort_order(box: ImapTranscript) -> None:
+    """RFC 9394 §3.1 updates ESORT (RFC 5267 §4.4): the page is counted in
+    sort order, and its set keeps that order. Subjects "Hello N" sort as
+    text: 1, 10..19, 2, 20..29, 3, 30, 4, 8, 9 (UIDs 5:7 are gone)."""
+    await box.play("""
+        C: e1 UID SORT RETURN (PARTIAL 1:3) (SUBJECT) UTF-8 UNDELETED
+        S: * ESEARCH (TAG "e1") UID PARTIAL (1:3 1,10:11)
+        S: e1 OK {…}
+        C: e2 SORT RETURN (COUNT PARTIAL -1:-2) (SUBJECT) UTF-8 ALL
+        S: * ESEARCH (TAG "e2") COUNT 27 PARTIAL (-1:-2 5:6)
+        S: e2 OK {…}
+        C: e4 UID SORT RETURN (PARTIAL 1:3) (REVERSE SUBJECT) UTF-8 ALL
+        S: * ESEARCH (TAG "e4") UID PARTIAL (1:3 9,8,4)
+        S: e4 OK {…}
+        C: e3 SORT RETURN (ALL PARTIAL 1:2) (ARRIVAL) UTF-8 ALL
+        S: e3 BAD {…}
+    """)

@@ -340,7 +340,8 @@ class Search:
 @dataclass(frozen=True, slots=True)
 class Sort:
     """[UID] SORT [RETURN (opts)] (criteria) charset keys. RFC 5256 §3,
-    RFC 5267 §3 (ESORT: ``returns`` among MIN MAX ALL COUNT, else None)."""
+    RFC 5267 §3 (ESORT: ``returns`` among MIN MAX ALL COUNT PARTIAL, else
+    None; ``partial`` its range, RFC 9394 §3.1)."""
 
     tag: str
     uid: bool
@@ -348,6 +349,7 @@ class Sort:
     charset: str
     query: Key
     returns: frozenset[str] | None = None
+    partial: PartialRange | None = None
 
 
 @dataclass(frozen=True, slots=True)

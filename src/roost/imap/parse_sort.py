@@ -13,6 +13,7 @@ from collections.abc import Callable
 from roost.imap import commands as c
 from roost.imap.parse_lexer import Cursor
 from roost.imap.parse_search import parse_charset, parse_keys
+from roost.imap.partial import PartialRange, parse_return_options
 from roost.search.sort import SORT_KEYS, Criterion
 
 #: RFC 5267 §3.1: ESEARCH's options, SAVE not among them.
@@ -38,12 +39,11 @@ def parse_sort(cur: Cursor, uid: bool) -> c.Sort:
     """The arguments of [UID] SORT, after the command name."""
     cur.sp()
     returns: frozenset[str] | None = None
+    partial: PartialRange | None = None
     if cur.skip_word(b"RETURN"):
         cur.sp()
-        opts = cur.paren_list(lambda: cur.atom().upper())
-        if not set(opts) <= SORT_RETURNS:
-            raise cur.bad("unknown SORT return option")
-        returns = frozenset(opts) or frozenset({"ALL"})  # RFC 5267 §3.3: () is ALL
+        opts, partial = parse_return_options(cur, SORT_RETURNS)
+        returns = opts or frozenset({"ALL"})  # RFC 5267 §3.3: () is ALL
         cur.sp()
     criteria = cur.paren_list(lambda: _criterion(cur))
     if not criteria:
@@ -53,7 +53,8 @@ def parse_sort(cur: Cursor, uid: bool) -> c.Sort:
     cur.sp()
     charset = parse_charset(cur)
     cur.sp()
-    return c.Sort(cur.tag, uid, tuple(criteria), charset, parse_keys(cur, charset), returns)
+    return c.Sort(cur.tag, uid, tuple(criteria), charset, parse_keys(cur, charset), returns,
+                  partial)
 
 
 def parse_thread(cur: Cursor, uid: bool) -> c.Thread:

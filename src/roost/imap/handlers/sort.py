@@ -14,6 +14,7 @@ from collections.abc import Sequence
 
 from roost.imap import commands as c
 from roost.imap.handlers.search import esearch, highest_modseq, matching_uids, returned_uids
+from roost.imap.partial import PartialRange
 from roost.imap.progress import Progress, for_command
 from roost.imap.session import Session
 from roost.search import evaluate as ev
@@ -71,13 +72,18 @@ def render_sorted_set(numbers: Sequence[int]) -> str:
 
 
 def esort(tag: str, uid: bool, numbers: list[int], returns: frozenset[str],
-          modseq: int | None) -> bytes:
+          modseq: int | None, partial: PartialRange | None = None) -> bytes:
     """SEARCH's ESEARCH reply with ESORT's meanings (RFC 5267 §3.1): MIN
     and MAX are the first and last in sort order, which is what the
-    ESEARCH renderer reads them as; ALL keeps the sort order."""
+    ESEARCH renderer reads them as; ALL keeps the sort order, and so does
+    PARTIAL's page, counted in sort order (RFC 9394 §3.1, RFC 5267 §4.4)."""
     line = esearch(tag, uid, numbers, returns - {"ALL"}, None)
     if numbers and "ALL" in returns:
         line += b" ALL " + render_sorted_set(numbers).encode("ascii")
+    if partial is not None:
+        page = partial.pick(numbers)
+        found = render_sorted_set(page).encode("ascii") if page else b"NIL"
+        line += b" PARTIAL (" + partial.render() + b" " + found + b")"
     if modseq is not None:
         line += b" MODSEQ %d" % modseq
     return line
@@ -98,9 +104,9 @@ async def sort(s: Session, cmd: c.Sort) -> None:
     # of the messages it returns (RFC 4731 §3.2 for ESORT's MIN and MAX).
     with_modseq = bool(ordered) and ev.any_key(cmd.query, (q.ModSeq,))
     if cmd.returns is not None:
-        returned = returned_uids(ordered, cmd.returns)
+        returned = returned_uids(ordered, cmd.returns, cmd.partial)
         modseq = highest_modseq(view, returned) if with_modseq and returned else None
-        s.untagged(esort(cmd.tag, cmd.uid, numbers, cmd.returns, modseq))
+        s.untagged(esort(cmd.tag, cmd.uid, numbers, cmd.returns, modseq, cmd.partial))
         return
     modseq = highest_modseq(view, ordered) if with_modseq else None
     line = b" ".join([b"SORT", *(b"%d" % n for n in numbers)])
