@@ -13,6 +13,7 @@ from roost.imap.handlers.selected import announced
 from roost.imap.responses import Done
 from roost.imap.session import Session
 from roost.store.api import AppendMessage
+from roost.telemetry import events
 
 
 def _uid(s: Session, cmd: c.Replace) -> int:
@@ -47,6 +48,8 @@ async def replace(s: Session, cmd: c.Replace) -> Done:
     result = await s.store.replace(view.mailbox_id, uid, info.id,
                                    AppendMessage(message.data, flags, message.internal_date),
                                    user=s.store_user())
+    events.appended(s.conf.auditlog, info.name, [(result.uid, result.modseq)])
+    events.expunged(1, view.name)
     # §3.2 example: APPENDUID untagged, then EXISTS / EXPUNGE; no STORE reply.
     s.untagged(b"OK [APPENDUID %d %d] Replacement Message ready"
                % (result.uidvalidity, result.uid))
