@@ -218,3 +218,28 @@ def test_parsed_replace() -> None:
     assert isinstance(cmd, c.Replace)
     assert (cmd.uid, cmd.number, cmd.mailbox, cmd.message.flags, cmd.message.data) == (
         True, 7, "Sent", ("\\Seen",), b"x")
+
+
+async def test_replace_takes_catenate(drafts: ImapTranscript) -> None:
+    """RFC 8508 §4.2: with CATENATE advertised too, REPLACE takes its syntax;
+    the new message is the old one's text after a new header."""
+    await drafts.play(r"""
+        C: a1 UID FETCH 4 UID
+        S: * 4 FETCH (UID 4)
+        S: a1 OK {…}
+        C: a2 REPLACE 4 Drafts CATENATE (TEXT {22+}
+        C: Subject: catenated
+        C: 
+        C:  URL "/Drafts/;UID=4/;SECTION=TEXT")
+        S: * OK [APPENDUID {…} 5] Replacement Message ready
+        S: * 4 EXPUNGE
+        S: * 4 EXISTS
+        S: * 4 RECENT
+        S: a2 OK Replace completed
+        C: a3 FETCH 4 (UID BODY.PEEK[HEADER.FIELDS (SUBJECT)])
+        S: * 4 FETCH (UID 5 BODY[HEADER.FIELDS (SUBJECT)] {22}
+        S: Subject: catenated
+        S: 
+        S: )
+        S: a3 OK {…}
+    """)

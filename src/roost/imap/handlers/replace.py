@@ -7,7 +7,9 @@ from __future__ import annotations
 
 from roost.imap import commands as c
 from roost.imap.errors import BadCommand, No
+from roost.imap.handlers import utf8_append
 from roost.imap.handlers.append import stored_flags
+from roost.imap.handlers.catenate import catenated
 from roost.imap.handlers.names import require_selected, target_mailbox
 from roost.imap.handlers.selected import announced
 from roost.imap.responses import Done
@@ -41,12 +43,16 @@ async def replace(s: Session, cmd: c.Replace) -> Done:
     message = cmd.message
     if b"\x00" in message.data and not message.binary:  # as APPEND: RFC 3516 §4.4
         raise No(None, "Message contains NUL characters (send it as a literal8, ~{n})")
+    utf8_append.check_form(s, message)
     uid = _uid(s, cmd)
     await require_selected(s, "te")
     info = await target_mailbox(s, cmd.mailbox)
+    # RFC 8508 §4.2: with CATENATE advertised, REPLACE takes its syntax too.
+    raw = await catenated(s, message.catenate) if message.catenate else message.data
+    utf8_append.check_headers(s, raw)
     flags = await stored_flags(s, info, message.flags)
     result = await s.store.replace(view.mailbox_id, uid, info.id,
-                                   AppendMessage(message.data, flags, message.internal_date),
+                                   AppendMessage(raw, flags, message.internal_date),
                                    user=s.store_user())
     events.appended(s.conf.auditlog, info.name, [(result.uid, result.modseq)])
     events.expunged(1, view.name)
