@@ -91,10 +91,12 @@ STRUCTURES = [
         id="multipart-without-boundary-is-text-plain",
     ),
     pytest.param(
+        # As Cyrus and Dovecot: the body is all preamble, one empty part follows.
         b"Content-Type: multipart/mixed; boundary=zz\r\n\r\nno delimiter here\r\n",
-        b'("TEXT" "PLAIN" ("CHARSET" "us-ascii") NIL NIL "7BIT" 19 1 NIL NIL NIL NIL)',
-        b'("TEXT" "PLAIN" ("CHARSET" "us-ascii") NIL NIL "7BIT" 19 1)',
-        id="multipart-without-delimiter-is-text-plain",
+        b'(("TEXT" "PLAIN" ("CHARSET" "us-ascii") NIL NIL "7BIT" 0 0 NIL NIL NIL NIL)'
+        b' "MIXED" ("BOUNDARY" "zz") NIL NIL NIL)',
+        b'(("TEXT" "PLAIN" ("CHARSET" "us-ascii") NIL NIL "7BIT" 0 0) "MIXED")',
+        id="multipart-without-delimiter-has-one-empty-part",
     ),
     pytest.param(
         b"Content-Type: multipart/mixed; boundary=zz\n\n--zz\nContent-Type: text/plain\n\n"
@@ -223,8 +225,9 @@ ENVELOPES = [
     ),
     pytest.param(
         b"From: <>\r\n\r\n",
-        b'(NIL NIL ((NIL NIL "" "")) ((NIL NIL "" "")) ((NIL NIL "" "")) NIL NIL NIL NIL NIL)',
-        id="null-address",
+        b'(NIL NIL ((NIL NIL "" "unspecified-domain")) ((NIL NIL "" "unspecified-domain"))'
+        b' ((NIL NIL "" "unspecified-domain")) NIL NIL NIL NIL NIL)',
+        id="null-address-as-cyrus",
     ),
     pytest.param(
         b"To: (team) john@x.test (John Doe)\r\n\r\n",

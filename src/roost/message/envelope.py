@@ -20,10 +20,15 @@ _STRING_FIELDS_TAIL = (b"in-reply-to", b"message-id")
 
 
 def clean_value(value: bytes | None) -> bytes | None:
-    """Unfold and trim a raw header value; None stays None."""
+    """Trim and unfold a raw header value; None stays None.
+
+    White space is trimmed before unfolding, as Cyrus and Dovecot do, so a
+    value that starts on a continuation line (`Message-ID:` CRLF SP `<id>`)
+    keeps the space of its fold: ` <id>`.
+    """
     if value is None:
         return None
-    return unfold(value).strip(b" \t")
+    return unfold(value.lstrip(b" \t")).rstrip(b" \t")
 
 
 def render_address_list(addresses: list[Address]) -> bytes:

@@ -6,8 +6,12 @@ repairs, so that any input yields a tree:
 - no or unparsable Content-Type -> text/plain; charset=us-ascii
   (RFC 2045 §5.2), or message/rfc822 inside multipart/digest (RFC 2046
   §5.1.5);
-- a multipart without a usable boundary, or whose body holds no delimiter
-  line, is treated as that same default text/plain leaf;
+- a multipart without a boundary parameter is treated as that same
+  default text/plain leaf (RFC 2045 §5.2: an invalid Content-Type reads as
+  the default), so its body stays readable;
+- a multipart whose body holds no delimiter line has one empty part (its
+  body is all preamble), as Cyrus and Dovecot both show it; an empty
+  `boundary=""` is a boundary (the delimiter line is `--`), as on both;
 - a missing close delimiter ends the last part at the end of the enclosing
   body (RFC 2046 §5.1.1 says the CRLF before a delimiter belongs to it);
 - nesting deeper than MAX_DEPTH is not descended: such a multipart or
@@ -125,7 +129,7 @@ def _split_multipart(raw: bytes, start: int, end: int, params: RawParams) -> lis
     belongs to it, so it is not part of the preceding body part.
     """
     boundary_str = param(decode_rfc2231(params), "boundary")
-    if not boundary_str:
+    if boundary_str is None:
         return []
     delim = b"--" + boundary_str.encode("utf-8", "surrogateescape")
     spans: list[tuple[int, int]] = []
@@ -156,7 +160,7 @@ def _split_multipart(raw: bytes, start: int, end: int, params: RawParams) -> lis
         part_start = pos = line_end
     if part_start >= 0:
         spans.append((part_start, end))  # no close delimiter
-    return spans
+    return spans or [(end, end)]  # no delimiter: one empty part after the preamble
 
 
 def resolve(top: Entity, part: tuple[int, ...]) -> Entity | None:

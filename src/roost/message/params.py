@@ -70,14 +70,38 @@ def _quoted(data: bytes, pos: int) -> tuple[bytes, int]:
     return bytes(out), pos
 
 
+def without_comments(value: bytes) -> bytes:
+    """`value` with its RFC 5322 §3.2.2 comments removed (quoted strings
+    kept whole), white space trimmed: `(x) Text/HTML (y)` is `Text/HTML`,
+    and `BASE64 (note)` is `BASE64`, as Cyrus and Dovecot read them."""
+    if b"(" not in value:
+        return value.strip()
+    out = bytearray()
+    pos, n = 0, len(value)
+    while pos < n:
+        c = value[pos]
+        if c == 0x28:
+            end = _skip_ws(value, pos)
+            out += b" "
+            pos = max(end, pos + 1)
+        elif c == 0x22:
+            end = _quoted(value, pos + 1)[1]
+            out += value[pos:end]
+            pos = end
+        else:
+            out.append(c)
+            pos += 1
+    return bytes(out).strip()
+
+
 def split_value(value: bytes) -> tuple[bytes, int]:
-    """Return the leading value (before the first `;`) stripped, and where
-    the parameters start."""
+    """Return the leading value (before the first `;`), comments removed,
+    and where the parameters start."""
     value = unfold(value)
     semi = value.find(b";")
     if semi < 0:
-        return value.strip(), len(value)
-    return value[:semi].strip(), semi
+        return without_comments(value), len(value)
+    return without_comments(value[:semi]), semi
 
 
 def raw_params(value: bytes) -> RawParams:
@@ -93,7 +117,7 @@ def raw_params(value: bytes) -> RawParams:
         start = pos
         while pos < n and value[pos] not in _TSPECIAL_STOP:
             pos += 1
-        name = value[start:pos].strip()
+        name = without_comments(value[start:pos])
         if pos >= n or value[pos] == 0x3B:
             continue  # a bare word without "=": not a parameter
         pos = _skip_ws(value, pos + 1)
@@ -105,7 +129,7 @@ def raw_params(value: bytes) -> RawParams:
             start = pos
             while pos < n and value[pos] != 0x3B:
                 pos += 1
-            param = value[start:pos].strip()
+            param = without_comments(value[start:pos])
         if name:
             out.append((name, param))
     return tuple(out)

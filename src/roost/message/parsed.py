@@ -22,7 +22,7 @@ from roost.message.mime import Entity, parse_entity
 from roost.message.params import decode_rfc2231, raw_params, split_value
 from roost.message.text import leaves, preview_of
 
-SCHEMA = 5  # bump when a field is added or its meaning changes
+SCHEMA = 6  # bump when a field is added or its meaning (or its parse) changes
 _PARAM_FIELDS = (b"content-type", b"content-disposition")
 #: Fields a list of messages shows, kept as sent in `summary_fields`
 #: (RFC 3977 §8.4 overview; any client-side list view).

@@ -150,9 +150,9 @@ def _v6(db: sqlite3.Connection) -> None:
     messages are found by it without a scan) and what a list view shows
     (`body_lines`, `summary_fields` as JSON): thousands are read without
     touching the parses, a few KB each. Bodies already stored get the id
-    from their stored parse (item 13 of its JSON array in schemas 3 to
-    5); the summary only from a schema-4 or -5 parse (schema 5 put its new fields
-    after these), else it stays NULL and is made from the body when asked. An index from a body to its records
+    from their stored parse (item 13 of its JSON array from schema 3
+    on); the summary only from a schema-4 parse or later (later schemas put
+    their new fields after these), else it stays NULL and is made from the body when asked. An index from a body to its records
     finds the messages of an id."""
     _run(db, """
         CREATE TABLE message_summaries (
@@ -163,12 +163,12 @@ def _v6(db: sqlite3.Connection) -> None:
         ) WITHOUT ROWID;
         INSERT INTO message_summaries (sha256, message_id, body_lines, fields)
             SELECT sha256, nullif(json_extract(parsed, '$[13]'), ''),
-                   CASE WHEN json_extract(parsed, '$[0]') IN (4, 5)
+                   CASE WHEN json_extract(parsed, '$[0]') >= 4
                         THEN json_extract(parsed, '$[18]') END,
-                   CASE WHEN json_extract(parsed, '$[0]') IN (4, 5)
+                   CASE WHEN json_extract(parsed, '$[0]') >= 4
                         THEN json_extract(parsed, '$[19]') END
             FROM message_cache
-            WHERE json_valid(parsed) AND json_extract(parsed, '$[0]') IN (3, 4, 5);
+            WHERE json_valid(parsed) AND json_extract(parsed, '$[0]') >= 3;
         CREATE INDEX message_summaries_message_id ON message_summaries (message_id)
             WHERE message_id IS NOT NULL;
         CREATE INDEX messages_blob ON messages (blob) WHERE expunged = 0
