@@ -25,7 +25,7 @@ RETURN_OPTIONS = frozenset({"MIN", "MAX", "ALL", "COUNT", "SAVE", "RELEVANCY"})
 #: rot13 and unicode_escape that are not charsets.
 CHARSETS = frozenset({
     "US-ASCII", "UTF-8", "UTF-16", "UTF-16BE", "UTF-16LE", "UTF-7",
-    *(f"ISO-8859-{n}" for n in (1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 13, 14, 15, 16)),
+    *(f"ISO-8859-{n}" for n in (1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 14, 15, 16)),
     *(f"WINDOWS-{n}" for n in range(1250, 1259)),
     "KOI8-R", "KOI8-U", "ISO-2022-JP", "SHIFT_JIS", "EUC-JP", "EUC-KR",
     "GB2312", "GBK", "GB18030", "BIG5",

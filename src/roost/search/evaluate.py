@@ -13,9 +13,9 @@ of an undeleted message. ``roost.search.run`` loads the stages in batches.
 
 Invariants:
 - Nothing here touches the store; the caller passes loaders.
-- Strings match as case-insensitive substrings after NFKC and Unicode
-  casefolding (in the spirit of RFC 5051 i;unicode-casemap, which RFC 9051
-  §6.4.4 leaves to the server).
+- Strings match as substrings under i;unicode-casemap, as RFC 9051 §6.4.4
+  asks (RFC 5051 §2: case mapped, then NFKD): "cafe" finds "CAFÉ", "file"
+  finds "ﬁle", "strasse" finds "Straße".
 - Dates compare by calendar day in the date's own zone, ignoring time and
   zone as RFC 9051 §6.4.4 says; a message without a usable Date: header
   is dated by its internal date for SENT* keys, as Cyrus does and as
@@ -40,10 +40,12 @@ SAVED_KEYS = (q.SavedBefore, q.SavedOn, q.SavedSince)
 
 
 def fold(text: str) -> str:
-    """The matching form of a string: NFKC, then Unicode casefolding."""
+    """The matching form of a string (RFC 5051 §2 i;unicode-casemap):
+    Unicode casefolding, whose closure equals the titlecase mapping's for
+    matching, then NFKD, as Sieve's comparator (roost.sieve.compare)."""
     if text.isascii():
         return text.lower()  # the same result, several times faster on bodies
-    return unicodedata.normalize("NFKC", text).casefold()
+    return unicodedata.normalize("NFKD", text.casefold())
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,142 @@
+"""SEARCH CHARSET (RFC 9051 §6.4.4): the search string is decoded from the
+charset the client names, through Python's codecs, and matched, under
+i;unicode-casemap, against header fields decoded from RFC 2047 words and
+bodies decoded from base64 / quoted-printable and their own charset. An
+unknown charset is `NO [BADCHARSET (...)]`, and the session carries on."""
+
+from __future__ import annotations
+
+import base64
+import quopri
+import unicodedata
+
+import pytest
+from tests.harness.imap import ImapTranscript, RunningImap
+
+from roost.imap.parse_search import CHARSETS
+from roost.store.names import user_inbox
+
+#: Words in the charsets that are not single-octet ones.
+MULTI_OCTET = {
+    "UTF-8": "Überraschung", "GB2312": "中文邮件测试", "GBK": "中文郵件測試",
+    "GB18030": "中文邮件测试", "BIG5": "中文郵件測試", "SHIFT_JIS": "日本語のメール",
+    "EUC-JP": "日本語のメール", "ISO-2022-JP": "日本語のメール", "EUC-KR": "한국어메일",
+    "UTF-16": "Überraschung", "UTF-16BE": "Überraschung", "UTF-16LE": "Überraschung",
+    "UTF-7": "Überraschung", "US-ASCII": "Surprise",
+}
+#: Charsets whose octets can go in a MIME body and an RFC 2047 word (the
+#: UTF-16 forms and UTF-7 are for search strings only: a text/plain body
+#: in them is not 8-bit text, RFC 2152 §1, RFC 2781 §3).
+BODY_CHARSETS = sorted(CHARSETS - {"UTF-16", "UTF-16BE", "UTF-16LE", "UTF-7"})
+
+
+def word_of(charset: str) -> str:
+    """A word the charset holds: its letters from octets 0xC0 up (cased
+    ones first, so case matters), or a fixed word for the others."""
+    if charset in MULTI_OCTET:
+        return MULTI_OCTET[charset]
+    letters = [ch for ch in bytes(range(0xC0, 0x100)).decode(charset, "ignore") if ch.isalpha()]
+    cased = [ch for ch in letters if ch.lower() != ch.upper() and len(ch.upper()) == 1]
+    return "".join((cased or letters)[:6]).lower()
+
+
+def message(charset: str, word: str, encoding: str) -> bytes:
+    """Subject and body hold `word` in `charset`, the body in `encoding`."""
+    octets = f"before {word} after\r\n".encode(charset)
+    body = (base64.encodebytes(octets) if encoding == "base64"
+            else quopri.encodestring(octets)).replace(b"\n", b"\r\n")
+    subject = base64.b64encode(word.encode(charset)).decode("ascii")
+    return (f"From: a@example.com\r\nSubject: =?{charset}?B?{subject}?=\r\n"
+            f"MIME-Version: 1.0\r\nContent-Type: text/plain; charset={charset}\r\n"
+            f"Content-Transfer-Encoding: {encoding}\r\n\r\n").encode("ascii") + body
+
+
+async def search(box: ImapTranscript, tag: str, charset: str, key: str,
+                 needle: bytes) -> set[int]:
+    """`tag SEARCH CHARSET charset key {n+}needle`: the numbers found."""
+    await box.send(f"{tag} SEARCH CHARSET {charset} {key} {{{len(needle)}+}}\r\n".encode()
+                   + needle + b"\r\n")
+    found = await box.expect("* SEARCH{…}")
+    await box.expect(f"{tag} OK {{…}}")
+    return {int(n) for n in found.split()[2:]}
+
+
+@pytest.fixture
+async def box(imap: ImapTranscript, imap_server: RunningImap) -> ImapTranscript:
+    """bob's INBOX: 2 plain messages, then each body charset's message."""
+    inbox = await imap_server.mailbox_id(user_inbox("bob"))
+    for index, charset in enumerate(BODY_CHARSETS):
+        encoding = ("base64", "quoted-printable")[index % 2]
+        await imap_server.ctx.store.append(inbox, message(charset, word_of(charset), encoding))
+    await imap.select("INBOX")
+    return imap
+
+
+def number_of(charset: str) -> int:
+    return 3 + BODY_CHARSETS.index(charset)
+
+
+@pytest.mark.parametrize("charset", BODY_CHARSETS)
+async def test_body_and_subject_in_the_charset(box: ImapTranscript, charset: str) -> None:
+    word = word_of(charset)
+    mine = number_of(charset)
+    part = word[1:5]  # a piece of the word: a substring match, in the charset's octets
+    assert mine in await search(box, "a1", charset, "BODY", part.encode(charset))
+    assert mine in await search(box, "a2", charset, "SUBJECT", part.encode(charset))
+    # The same text sent in UTF-8 finds it: the charsets meet as text.
+    assert mine in await search(box, "a3", "UTF-8", "TEXT", part.encode("utf-8"))
+    assert mine not in await search(box, "a4", charset, "BODY", b"nowhere")
+
+
+@pytest.mark.parametrize("charset", [c for c in BODY_CHARSETS if word_of(c) != word_of(c).upper()])
+async def test_case_does_not_matter_in_any_charset(box: ImapTranscript, charset: str) -> None:
+    upper = word_of(charset).upper()
+    try:
+        needle = upper.encode(charset)
+    except UnicodeEncodeError:  # an upper-case letter the charset lacks
+        pytest.skip(f"{charset} cannot write {upper!r}")
+    assert number_of(charset) in await search(box, "a1", charset, "BODY", needle)
+
+
+async def test_a_search_string_in_utf_7(box: ImapTranscript) -> None:
+    """(A UTF-16 string holds NUL, which no IMAP literal may: RFC 9051 §4.3.)"""
+    needle = "überraschung".encode("utf-7")
+    assert await search(box, "a1", "UTF-7", "BODY", needle) == {number_of("UTF-8")}
+
+
+async def test_an_unknown_charset_is_no_badcharset(box: ImapTranscript) -> None:
+    known = " ".join(sorted(CHARSETS))
+    await box.play(f"""
+        C: a1 SEARCH CHARSET X-NO-SUCH ALL
+        S: a1 NO [BADCHARSET ({known})] {{…}}
+        C: a2 SEARCH CHARSET "utf-8" SUBJECT "hello"
+        S: * SEARCH 1 2
+        S: a2 OK {{…}}
+    """)
+
+
+async def test_a_string_that_is_not_in_the_charset_is_bad(box: ImapTranscript) -> None:
+    await box.send(b"a1 SEARCH CHARSET UTF-8 BODY {2+}\r\n\xc3\x28\r\n")
+    await box.expect("a1 BAD {…}")
+    await box.play("""
+        C: a2 NOOP
+        S: a2 OK {…}
+    """)
+
+
+@pytest.mark.parametrize(("stored", "asked"), [
+    ("CAFÉ", "café"), ("café", "cafe"), ("ﬁle", "FILE"), ("Straße", "STRASSE"),
+    ("ΣΊΣΥΦΟΣ", "σίσυφος"), ("Ǆemal", "ǆemal"), ("Ａｂｃ", "abc"),
+])
+async def test_unicode_casemap(imap: ImapTranscript, imap_server: RunningImap,
+                               stored: str, asked: str) -> None:
+    """RFC 9051 §6.4.4 i;unicode-casemap (RFC 5051 §2): case mapped, then
+    NFKD, both sides, so accents decompose, ligatures and full-width forms
+    compatibility-map."""
+    inbox = await imap_server.mailbox_id(user_inbox("bob"))
+    text = unicodedata.normalize("NFC", stored)
+    await imap_server.ctx.store.append(inbox, (
+        "Subject: x\r\nContent-Type: text/plain; charset=utf-8\r\n"
+        f"Content-Transfer-Encoding: 8bit\r\n\r\n{text}\r\n").encode())
+    await imap.select("INBOX")
+    assert await search(imap, "a1", "UTF-8", "BODY", asked.encode()) == {3}
