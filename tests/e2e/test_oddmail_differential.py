@@ -20,24 +20,18 @@ Each anchor is skipped, saying why, where it cannot start here.
 from __future__ import annotations
 
 import asyncio
-import socket
 from collections.abc import Callable, Iterator
 
 import pytest
+from tests.harness.master import free_port
 from tests.harness.site import PASSWORD
 from tests.message import corpus
 
 CASES = [corpus.load(name) for name in corpus.names()]
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def _answers_of(make_side: Callable[[int], object], what: str) -> dict[str, dict[str, bytes]]:
-    side = make_side(_free_port())
+    side = make_side(free_port())
     try:
         side.start()  # type: ignore[attr-defined]
     except Exception as err:  # noqa: BLE001 -- any failure to start means: skip, saying why

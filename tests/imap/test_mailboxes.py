@@ -130,7 +130,7 @@ async def test_non_ascii_names_in_modified_utf7(imap: ImapTranscript) -> None:
         S: * LIST (\HasNoChildren) "/" "&BB4EQgQ,BEAEMAQyBDsENQQ9BD0ESwQ1-"
         S: a2 OK {…}
         C: a3 CREATE "&Jjo"
-        S: a3 BAD {…}
+        S: a3 NO [CANNOT] {…}
     """)
 
 

@@ -78,7 +78,8 @@ class SelectedMailbox:
     async def open(cls, store: Store, info: MailboxInfo, external: str, user: str,
                    readonly: bool) -> SelectedMailbox:
         records = await store.messages(info.id, user)
-        recent_mark = info.uidnext - 1 if readonly else await store.claim_recent(info.id)
+        # RFC 3501 §2.3.2: EXAMINE shows \Recent without claiming it.
+        recent_mark = await store.claim_recent(info.id, 0 if readonly else None)
         view = cls(info, info.name, external, readonly, info.uidvalidity,
                    info.highestmodseq, info.uidnext)
         # 100,000 records take ~25 ms to index: in slices, other sessions
@@ -172,12 +173,19 @@ class SelectedMailbox:
         exists = len(self.uids)
         return all(max(lo, hi) <= exists for lo, hi in seqset.ranges if STAR not in (lo, hi))
 
+    def arrivals(self, changes: Changes) -> list[MessageRecord]:
+        """The records in `changes` that are new to this view."""
+        return [r for r in changes.changed if r.uid not in self.records and r.uid >= self.uidnext]
+
     def apply(self, changes: Changes, *, allow_expunge: bool, rev2: bool,
-              with_uid: bool, condstore: bool = False, qresync: bool = False) -> list[bytes]:
+              with_uid: bool, condstore: bool = False, qresync: bool = False,
+              recent_mark: int = 0) -> list[bytes]:
         """Take in `changes`; return the untagged replies to send now.
 
         `condstore`: FETCH replies carry UID and MODSEQ (RFC 7162 §3.2.4);
-        `qresync`: expunges go out as one VANISHED (§3.2.10.2).
+        `qresync`: expunges go out as one VANISHED (§3.2.10.2);
+        `recent_mark`: the new messages above it are \\Recent to this
+        session (it claimed them, `Store.claim_recent`).
         """
         lines = self.learn_keywords(changes.changed)
         gone = [u for u in changes.expunged if u in self.records]
@@ -186,7 +194,7 @@ class SelectedMailbox:
         self.pending_expunge.update(gone)
         if allow_expunge and self.pending_expunge:
             lines += self._announce_expunges(qresync)
-        new = [r for r in changes.changed if r.uid not in self.records and r.uid >= self.uidnext]
+        new = self.arrivals(changes)
         for record in changes.changed:
             old = self.records.get(record.uid)
             if old is None or record.uid in self.pending_expunge:
@@ -198,7 +206,8 @@ class SelectedMailbox:
             for record in new:
                 self.uids.append(record.uid)
                 self.records[record.uid] = record
-                self.recent.add(record.uid)
+                if record.uid > recent_mark:
+                    self.recent.add(record.uid)
             self.uidnext = max(r.uid for r in new) + 1
             lines.append(b"%d EXISTS" % len(self.uids))
             if not rev2:

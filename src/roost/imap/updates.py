@@ -105,8 +105,14 @@ async def announce(s: Session, *, allow_expunge: bool, with_uid: bool) -> None:
     await reread_acl(s, changes.mailbox)
     if not follow(s, changes.mailbox):
         return
+    arrived = view.arrivals(changes)
+    # RFC 3501 §2.3.2: a new message is \Recent to the first session told of
+    # it; a read-write session claims what it sees, a read-only one only looks.
+    recent_mark = 0 if not arrived else await s.store.claim_recent(
+        view.mailbox_id, 0 if view.readonly else max(r.uid for r in arrived))
     for line in view.apply(changes, allow_expunge=allow_expunge, rev2=s.rev2,
-                           with_uid=with_uid, condstore=s.condstore, qresync=s.qresync):
+                           with_uid=with_uid, condstore=s.condstore, qresync=s.qresync,
+                           recent_mark=recent_mark):
         s.untagged(line)
     if view.pending_expunge and s.condstore:
         # RFC 7162 §3.2, §6: MODSEQs sent while an expunge waits must not

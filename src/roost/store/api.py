@@ -479,8 +479,10 @@ class Store(Protocol):
         net change; MessageNotFound (and nothing done) when `uid` is gone."""
 
     # -- \Recent (RFC 3501 §2.3.2): the first session to SELECT claims them
-    async def claim_recent(self, mailbox_id: int) -> int:
-        """Return the old recent-UID mark and move it to UIDNEXT-1."""
+    async def claim_recent(self, mailbox_id: int, upto: int | None = None) -> int:
+        """Return the old recent-UID mark and move it up to `upto` (UIDNEXT-1
+        when None), never down: a session claims what it has seen, and
+        `upto=0` only reads the mark (a read-only session's view)."""
 
     # -- change notification (IDLE, untagged updates of other sessions)
     async def wait_for_change(self, mailbox_id: int, modseq: int, timeout: float) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from roost.auth.acl import shown
 from roost.imap import commands as c
-from roost.imap.errors import BadCommand
+from roost.imap.errors import BadCommand, No
 from roost.imap.handlers.mailbox import STATUS_ITEMS, status_items
 from roost.imap.handlers.names import external_name
 from roost.imap.responses import astring, mailbox_name, plist, string
@@ -59,6 +59,15 @@ def list_line(s: Session, kind: bytes, attrs: list[str], name: str,
             + mailbox_name(name, s.utf8) + extra)
 
 
+def _pattern(s: Session, reference: str, pattern: str) -> str | None:
+    """The decoded full pattern; None where reference or pattern is not
+    modified UTF-7, which then matches no mailbox (OK, as on Cyrus)."""
+    try:
+        return full_pattern(external_name(s, reference), external_name(s, pattern), s.ns.sep)
+    except No:
+        return None
+
+
 async def list_(s: Session, cmd: c.List) -> None:
     """LIST, basic and extended (RFC 5258 §3), RETURN (STATUS) (RFC 5819)."""
     sep = s.ns.sep
@@ -76,8 +85,7 @@ async def list_(s: Session, cmd: c.List) -> None:
     mailboxes = await visible(s)
     subscribed = {n for n in (s.ns.to_external(i) for i in await s.store.subscriptions(s.user))
                   if n is not None}
-    patterns = [full_pattern(external_name(s, cmd.reference), external_name(s, p), sep)
-                for p in cmd.patterns]
+    patterns = [p for p in (_pattern(s, cmd.reference, p) for p in cmd.patterns) if p is not None]
     matchers = [NamePattern(p, sep) for p in patterns]
     existing = set(mailboxes)
     parents = ancestors(existing, sep)
@@ -114,6 +122,12 @@ async def list_(s: Session, cmd: c.List) -> None:
             attrs.append("\\Subscribed")
         extra = b""
         if cmd.select_recursive and cmd.select_subscribed and name in subscribed_parents:
+            # RFC 5258 §3.5: a name that is not subscribed itself comes only
+            # for a subscribed descendant this LIST does not return anyway.
+            if name not in subscribed and all(
+                    any(m.matches(d) for m in matchers)
+                    for d in subscribed if d.startswith(name + sep)):
+                continue
             extra = b' ("CHILDINFO" ("SUBSCRIBED"))'
         elif cmd.select_subscribed and name not in subscribed:
             continue
@@ -129,7 +143,9 @@ async def list_(s: Session, cmd: c.List) -> None:
 async def lsub(s: Session, cmd: c.Lsub) -> None:
     """RFC 3501 §6.3.9: subscribed names; a `%` over a deeper one gives \\Noselect."""
     sep = s.ns.sep
-    pattern = full_pattern(external_name(s, cmd.reference), external_name(s, cmd.pattern), sep)
+    pattern = _pattern(s, cmd.reference, cmd.pattern)
+    if pattern is None:
+        return
     matcher = NamePattern(pattern, sep)
     subscribed = {n for n in (s.ns.to_external(i) for i in await s.store.subscriptions(s.user))
                   if n is not None}

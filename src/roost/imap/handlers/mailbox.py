@@ -85,7 +85,7 @@ async def _partition(s: Session, name: str, partition: str | None) -> str | None
 
 async def create(s: Session, cmd: c.Create) -> Done:
     """RFC 9051 §6.3.4: a trailing separator is dropped; INBOX cannot be created."""
-    raw = external_name(s, cmd.mailbox).rstrip(s.ns.sep)
+    raw = external_name(s, cmd.mailbox, creating=True).rstrip(s.ns.sep)
     if s.ns.is_inbox(raw) and not s.is_admin:
         raise No("ALREADYEXISTS", "INBOX always exists")
     name = internal_of(s, raw)
@@ -139,7 +139,7 @@ async def rename(s: Session, cmd: c.Rename) -> None:
     """RFC 9051 §6.3.6: RENAME INBOX moves its messages and leaves it empty;
     an administrator's RENAME of a user's INBOX renames the user."""
     info = await s.access.renamable(s.identity, internal_name(s, cmd.old))
-    new = internal_name(s, cmd.new)
+    new = internal_name(s, cmd.new, creating=True)
     if is_user_inbox(info) and not s.ns.is_inbox(external_name(s, cmd.old)):
         await rename_user_inbox(s, info, new)
         return

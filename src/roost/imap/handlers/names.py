@@ -22,11 +22,15 @@ from roost.store.api import InvalidMailboxName, MailboxInfo, MailboxNotFound
 _NOT_NET_UNICODE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
-def external_name(s: Session, raw: str) -> str:
+def external_name(s: Session, raw: str, creating: bool = False) -> str:
     """The Unicode name the client means: the one point where wire names
     are decoded. Modified UTF-7 (RFC 3501 §5.1.3), or for a UTF8=ACCEPT
     or IMAP4rev2 session the name as sent (RFC 6855 §3, RFC 9051 §5.1),
-    which must be Net-Unicode."""
+    which must be Net-Unicode.
+
+    A name that is not valid modified UTF-7 is a well-formed command naming
+    no mailbox there can be: NO, as Cyrus answers, not BAD; NO [CANNOT]
+    when `creating` it (CREATE, RENAME's new name)."""
     if s.utf8:
         if _NOT_NET_UNICODE.search(raw):
             raise BadCommand(None, "Mailbox name is not Net-Unicode")
@@ -34,12 +38,14 @@ def external_name(s: Session, raw: str) -> str:
     try:
         return mutf7_decode(raw)
     except ValueError:
-        raise BadCommand(None, "Mailbox name is not valid modified UTF-7") from None
+        if creating:
+            raise No("CANNOT", "Invalid mailbox name: not modified UTF-7") from None
+        raise No("NONEXISTENT", "No such mailbox") from None
 
 
-def internal_name(s: Session, raw: str) -> str:
+def internal_name(s: Session, raw: str, creating: bool = False) -> str:
     """The internal name of a mailbox name as it came over the wire."""
-    return internal_of(s, external_name(s, raw))
+    return internal_of(s, external_name(s, raw, creating))
 
 
 def internal_of(s: Session, external: str) -> str:

@@ -219,10 +219,12 @@ def unsubscribe(tx: WriteTx, user: str, name: str) -> None:
     tx.db.execute("DELETE FROM subscriptions WHERE user = ? AND name = ?", (user, name))
 
 
-def claim_recent(tx: WriteTx, mailbox_id: int) -> int:
+def claim_recent(tx: WriteTx, mailbox_id: int, upto: int | None = None) -> int:
     """RFC 3501 §2.3.2: the first session to see a message gets \\Recent for it."""
     info = load_mailbox_id(tx.db, mailbox_id)
     old: int = tx.db.execute("SELECT recentuid FROM mailboxes WHERE id = ?",
                              (info.id,)).fetchone()[0]
-    tx.db.execute("UPDATE mailboxes SET recentuid = ? WHERE id = ?", (info.uidnext - 1, info.id))
+    mark = info.uidnext - 1 if upto is None else upto
+    if mark > old:
+        tx.db.execute("UPDATE mailboxes SET recentuid = ? WHERE id = ?", (mark, info.id))
     return old

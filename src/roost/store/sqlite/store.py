@@ -499,8 +499,8 @@ class SqliteStore(SqliteMetadata, SqliteUrlAuth):
         return await self._writer.run(lambda tx: message_ops.replace(
             tx, mailbox_id, uid, target_id, new, user, self._hold), pending)
 
-    async def claim_recent(self, mailbox_id: int) -> int:
-        return await self._writer.run(lambda tx: mailbox_ops.claim_recent(tx, mailbox_id))
+    async def claim_recent(self, mailbox_id: int, upto: int | None = None) -> int:
+        return await self._writer.run(lambda tx: mailbox_ops.claim_recent(tx, mailbox_id, upto))
 
     # -- change notification
     async def wait_for_change(self, mailbox_id: int, modseq: int, timeout: float) -> bool:
