@@ -241,9 +241,9 @@ async def test_examine_does_not_set_seen(imap: ImapTranscript) -> None:
         S: From)
         S: a1 OK {…}
         C: a2 FETCH 1 FLAGS
-        S: * 1 FETCH (FLAGS ())
+        S: * 1 FETCH (FLAGS (\Recent))
         S: a2 OK {…}
-    """)
+    """)  # \Recent: nobody claimed it, and EXAMINE shows it (RFC 3501 §2.3.2)
 
 
 async def test_header_sections_of_many_messages(multi: ImapTranscript) -> None:

@@ -333,7 +333,7 @@ async def test_vanished_stays_exact_after_cyr_expire_and_unexpunge(
     await imap.command("ENABLE QRESYNC")
     lines = await imap.command(f"EXAMINE INBOX (QRESYNC ({uv} 3))")
     assert "* VANISHED (EARLIER) 1:2" in lines, lines
-    assert any(line.startswith("* 1 FETCH (FLAGS (\\Deleted) UID 3 MODSEQ (6))")
+    assert any(line.startswith("* 1 FETCH (FLAGS (\\Recent \\Deleted) UID 3 MODSEQ (6))")
                for line in lines), lines
 
 
