@@ -140,3 +140,42 @@ async def test_unicode_casemap(imap: ImapTranscript, imap_server: RunningImap,
         f"Content-Transfer-Encoding: 8bit\r\n\r\n{text}\r\n").encode())
     await imap.select("INBOX")
     assert await search(imap, "a1", "UTF-8", "BODY", asked.encode()) == {3}
+
+
+ADDRESSED = [
+    "From: Ann Smith <ann@example.com>",
+    "From: =?UTF-8?Q?Jos=C3=A9_P=C3=A9rez?= <jose@beispiel.de>",
+    'From: "Bob, Jr." <bob.jr@sub.example.org>',
+    "From: carl@example.net (Carl Comment)",
+    "From: Undisclosed",
+    "From: group: dan@x.test, eve@y.test;",
+    ("To: Zoe <zoe@example.com>\r\nCc: =?ISO-8859-1?Q?M=FCller?= <mueller@example.com>\r\n"
+     "Bcc: hidden@bcc.test"),
+]
+
+
+@pytest.mark.parametrize(("key", "found"), [
+    ('FROM ann', {3}), ('FROM "Ann Smith"', {3}), ('FROM smith', {3}), ('FROM example.com', {1, 2, 3}),
+    ('FROM "<ann@example.com>"', {3}), ('FROM "Smith <ann"', {3}), ('FROM josé', {4}),
+    ('FROM PÉREZ', {4}), ('FROM "=?UTF-8?Q?"', set()), ('FROM beispiel', {4}),
+    ('FROM "Bob, Jr."', {5}), ('FROM "bob.jr"', {5}), ('FROM sub.example', {5}),
+    ('FROM "Carl Comment"', {6}), ('FROM carl', {6}), ('FROM Undisclosed', {7}),
+    ('FROM group', {8}), ('FROM eve', {8}), ('TO zoe', {9}), ('CC müller', {9}),
+    ('CC MÜLLER', {9}), ('CC mueller', {9}), ('BCC hidden', {9}), ('BCC bcc.test', {9}),
+])
+async def test_address_keys(imap: ImapTranscript, imap_server: RunningImap, key: str,
+                            found: set[int]) -> None:
+    """FROM, TO, CC, BCC match display names (RFC 2047-decoded: an
+    encoded-word's text, never its wire form), local parts, domains, comments
+    and group names, as substrings of the field (1 and 2 are from
+    alice@example.com): each answer here is what
+    Debian's Cyrus 3.6 and Dovecot 2.3 gave on the same messages (Dovecot
+    alone misses "Smith <ann"; both also find `From: Undisclosed` for "@",
+    through the domain they invent for it, which Roost does not)."""
+    inbox = await imap_server.mailbox_id(user_inbox("bob"))
+    for field in ADDRESSED:
+        await imap_server.ctx.store.append(inbox, f"{field}\r\nSubject: s\r\n\r\nbody\r\n".encode())
+    await imap.select("INBOX")
+    verb, _, text = key.partition(" ")
+    needle = text.strip('"').encode()
+    assert await search(imap, "a1", "UTF-8", verb, needle) == found
