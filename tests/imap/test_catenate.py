@@ -243,7 +243,8 @@ async def test_a_mailbox_the_user_cannot_read_is_a_badurl(imap_server: RunningIm
 
 
 async def test_the_source_stays_unseen(imap: ImapTranscript) -> None:
-    """RFC 4469 §3: catenating a part does not set \\Seen on its message."""
+    """RFC 4469 §3: catenating a part does not set \\Seen on its message
+    (EXAMINE shows it \\Recent: no session has claimed it)."""
     await imap.play(r"""
         C: a1 APPEND INBOX CATENATE (URL "/INBOX/;UID=2")
         S: a1 OK {…}
@@ -251,7 +252,7 @@ async def test_the_source_stays_unseen(imap: ImapTranscript) -> None:
     await imap.command("EXAMINE INBOX")
     await imap.play(r"""
         C: a3 FETCH 2 FLAGS
-        S: * 2 FETCH (FLAGS ())
+        S: * 2 FETCH (FLAGS (\Recent))
         S: a3 OK {…}
     """)
 

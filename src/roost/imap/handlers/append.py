@@ -46,8 +46,6 @@ async def append(s: Session, cmd: c.Append) -> Done:
         utf8_append.check_form(s, message)
     info = await target_mailbox(s, cmd.mailbox)
     raws = [await catenated(s, m.catenate) if m.catenate else m.data for m in cmd.messages]
-    for raw in raws:
-        utf8_append.check_headers(s, raw)
     batch = [AppendMessage(raw, await stored_flags(s, info, message.flags), message.internal_date)
              for message, raw in zip(cmd.messages, raws, strict=True)]
     results = await s.store.append_messages(info.id, batch, user=s.store_user())

@@ -49,7 +49,6 @@ async def replace(s: Session, cmd: c.Replace) -> Done:
     info = await target_mailbox(s, cmd.mailbox)
     # RFC 8508 §4.2: with CATENATE advertised, REPLACE takes its syntax too.
     raw = await catenated(s, message.catenate) if message.catenate else message.data
-    utf8_append.check_headers(s, raw)
     flags = await stored_flags(s, info, message.flags)
     result = await s.store.replace(view.mailbox_id, uid, info.id,
                                    AppendMessage(raw, flags, message.internal_date),
