@@ -38,7 +38,7 @@ from roost.imap.handlers import (
 )
 from roost.imap.responses import Done, tagged
 from roost.imap.session import ConnectionClosed, Session, State
-from roost.imap.updates import announce, still_selected
+from roost.imap.updates import announce, announce_before, still_selected
 from roost.search.evaluate import any_key
 from roost.search.query import SeqSet
 from roost.store.api import StoreError
@@ -150,7 +150,9 @@ async def run(s: Session, cmd: Any) -> None:
         s.out.append(tagged(tag, b"BAD", f"{type(cmd).__name__.upper()} not valid in this state"))
         return
     try:
-        if spec.states == SELECTED and not await still_selected(s):
+        if spec.states == SELECTED and not (
+                await still_selected(s)
+                and await announce_before(s, cmd)):
             # Another session deleted it: BYE is said, this command cannot run.
             raise No("NONEXISTENT", "Selected mailbox was deleted")
         done = await spec.handler(s, cmd) or Done()

@@ -202,17 +202,34 @@ class SelectedMailbox:
             self.records[record.uid] = record
             if old.flags != record.flags:
                 lines.append(self.fetch_flags_line(record.uid, with_uid or condstore, condstore))
-        if new:
-            for record in new:
-                self.uids.append(record.uid)
-                self.records[record.uid] = record
-                if record.uid > recent_mark:
-                    self.recent.add(record.uid)
-            self.uidnext = max(r.uid for r in new) + 1
-            lines.append(b"%d EXISTS" % len(self.uids))
-            if not rev2:
-                lines.append(b"%d RECENT" % len(self.recent))
+        lines += self._add_new(new, rev2, recent_mark)
         self.modseq = max(self.modseq, changes.highestmodseq)
+        return lines
+
+    def take_new(self, changes: Changes, rev2: bool, recent_mark: int) -> list[bytes]:
+        """Take in only the messages that arrived; their EXISTS (and RECENT).
+
+        The rest of `changes` (flags, expunges) is left for `apply`: `modseq`
+        stays, so the next look reads them again, and finds these already here.
+        """
+        gone = set(changes.expunged)
+        new = [r for r in changes.changed
+               if r.uid not in self.records and r.uid >= self.uidnext and r.uid not in gone]
+        return self.learn_keywords(new) + self._add_new(new, rev2, recent_mark)
+
+    def _add_new(self, new: list[MessageRecord], rev2: bool, recent_mark: int) -> list[bytes]:
+        """Append the arrivals; those above `recent_mark` are \\Recent here."""
+        if not new:
+            return []
+        for record in new:
+            self.uids.append(record.uid)
+            self.records[record.uid] = record
+            if record.uid > recent_mark:
+                self.recent.add(record.uid)
+        self.uidnext = max(r.uid for r in new) + 1
+        lines = [b"%d EXISTS" % len(self.uids)]
+        if not rev2:
+            lines.append(b"%d RECENT" % len(self.recent))
         return lines
 
     def _announce_expunges(self, qresync: bool) -> list[bytes]:

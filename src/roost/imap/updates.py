@@ -35,9 +35,10 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from roost.imap.condstore import highestmodseq_line
-from roost.imap.selected import poll
+from roost.imap.selected import SelectedMailbox, poll
 from roost.imap.session import Session, State
 from roost.store.api import (
+    Changes,
     MailboxAclChanged,
     MailboxChange,
     MailboxDeleted,
@@ -96,6 +97,40 @@ async def still_selected(s: Session) -> bool:
     return follow(s, changes)
 
 
+async def announce_before(s: Session, cmd: object) -> bool:
+    """Before a UID command: announce the messages that arrived since the last look.
+
+    RFC 9051 §7.5.1 / RFC 3501 §7.4.1: a FETCH must not name a message the
+    client was not told exists, so a `UID FETCH` (or UID STORE, UID SEARCH)
+    of a UID delivered since would otherwise answer nothing. A UID command
+    does not rely on message numbers, and EXISTS may be sent at any time,
+    so the new messages are announced first and everything else after the
+    command as before. Cyrus does the same (`* 3 EXISTS`, `* 3 RECENT`,
+    then `* 3 FETCH`); Dovecot answers nothing and announces afterwards.
+    False when the look found the mailbox gone (BYE is said).
+    """
+    view = s.selected
+    if view is None or not getattr(cmd, "uid", False):
+        return view is not None
+    changes = await poll(s.store, view, s.store_user())
+    if not follow(s, changes.mailbox):
+        return False
+    for line in view.take_new(changes, s.rev2, await claim_arrivals(s, view, changes)):
+        s.untagged(line)
+    return True
+
+
+async def claim_arrivals(s: Session, view: SelectedMailbox, changes: Changes) -> int:
+    """RFC 3501 §2.3.2: a new message is \\Recent to the first session told of
+    it; a read-write session claims what it sees, a read-only one only looks.
+    The mark above which this session's arrivals are \\Recent."""
+    arrived = view.arrivals(changes)
+    if not arrived:
+        return 0
+    return await s.store.claim_recent(
+        view.mailbox_id, 0 if view.readonly else max(r.uid for r in arrived))
+
+
 async def announce(s: Session, *, allow_expunge: bool, with_uid: bool) -> None:
     """Tell the client what changed in its selected mailbox since it last looked."""
     view = s.selected
@@ -105,11 +140,7 @@ async def announce(s: Session, *, allow_expunge: bool, with_uid: bool) -> None:
     await reread_acl(s, changes.mailbox)
     if not follow(s, changes.mailbox):
         return
-    arrived = view.arrivals(changes)
-    # RFC 3501 §2.3.2: a new message is \Recent to the first session told of
-    # it; a read-write session claims what it sees, a read-only one only looks.
-    recent_mark = 0 if not arrived else await s.store.claim_recent(
-        view.mailbox_id, 0 if view.readonly else max(r.uid for r in arrived))
+    recent_mark = await claim_arrivals(s, view, changes)
     for line in view.apply(changes, allow_expunge=allow_expunge, rev2=s.rev2,
                            with_uid=with_uid, condstore=s.condstore, qresync=s.qresync,
                            recent_mark=recent_mark):
