@@ -431,6 +431,28 @@ class Fetch:
     partial: PartialRange | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class NotifyGroup:
+    """One event-group of NOTIFY SET (RFC 5465 §8): a mailbox filter
+    (SELECTED, SELECTED-DELAYED, INBOXES, PERSONAL, SUBSCRIBED, SUBTREE,
+    MAILBOXES; the last two with `mailboxes`, as sent), its events in
+    upper case (empty for NONE) and MessageNew's fetch-atts."""
+
+    filter: str
+    mailboxes: tuple[str, ...]
+    events: tuple[str, ...]
+    fetch: tuple[FetchItem, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Notify:
+    """NOTIFY SET [STATUS] groups / NOTIFY NONE (`groups` None). RFC 5465 §3.1."""
+
+    tag: str
+    groups: tuple[NotifyGroup, ...] | None
+    status: bool = False
+
+
 #: STORE ``+FLAGS`` adds, ``-FLAGS`` removes, ``FLAGS`` replaces.
 StoreMode = Literal["+", "-", ""]
 
@@ -597,4 +619,5 @@ Command = (
     | GetQuotaRoot | SetQuota
     | GetAcl | SetAcl | DeleteAcl | ListRights | MyRights | GetMetadata | SetMetadata
     | GenUrlAuth | ResetKey | UrlFetch
+    | Notify
 )

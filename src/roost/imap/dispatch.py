@@ -28,6 +28,7 @@ from roost.imap.handlers import (
     mailbox,
     metadata,
     multisearch,
+    notify,
     quota,
     replace,
     search,
@@ -36,6 +37,7 @@ from roost.imap.handlers import (
     thread,
     urlauth,
 )
+from roost.imap.notify_push import fetch_new
 from roost.imap.responses import Done, tagged
 from roost.imap.session import ConnectionClosed, Session, State
 from roost.imap.updates import announce, announce_before, still_selected
@@ -107,6 +109,7 @@ TABLE: dict[type, Spec] = {
     c.GenUrlAuth: Spec(urlauth.genurlauth, AUTHED),
     c.ResetKey: Spec(urlauth.resetkey, AUTHED),
     c.UrlFetch: Spec(urlauth.urlfetch, AUTHED),
+    c.Notify: Spec(notify.notify, AUTHED),
 }
 
 # RFC 9051 §7.5.1: no EXPUNGE replies during FETCH, STORE or SEARCH
@@ -123,9 +126,12 @@ def expunge_allowed(cmd: object) -> bool:
 
 
 async def send_updates(s: Session, cmd: object) -> None:
-    """Announce what other sessions changed in the selected mailbox."""
-    await announce(s, allow_expunge=expunge_allowed(cmd),
-                   with_uid=bool(getattr(cmd, "uid", False)))
+    """Announce what other sessions changed in the selected mailbox (and
+    RFC 5465 §5.2: what NOTIFY's MessageNew asks of others' new messages)."""
+    new = await announce(s, allow_expunge=expunge_allowed(cmd),
+                         with_uid=bool(getattr(cmd, "uid", False)))
+    if not isinstance(cmd, (c.Append, c.Copy, c.Move)):
+        await fetch_new(s, new)
 
 
 def _error_reply(tag: str, err: Exception, cmd: object) -> bytes:
@@ -140,7 +146,13 @@ def _error_reply(tag: str, err: Exception, cmd: object) -> bytes:
 
 
 async def run(s: Session, cmd: Any) -> None:
-    """Run one parsed command, leaving every reply line in `s.out`."""
+    """Run one parsed command, leaving every reply line in `s.out`; NOTIFY
+    events wait for it (`s.busy`)."""
+    async with s.busy:
+        await _run(s, cmd)
+
+
+async def _run(s: Session, cmd: Any) -> None:
     spec = TABLE.get(type(cmd))
     tag: str = cmd.tag
     if spec is None:

@@ -18,6 +18,7 @@ from roost.imap import (
     parse_fetch,
     parse_mailbox,
     parse_multisearch,
+    parse_notify,
     parse_search,
     parse_sort,
     parse_urlauth,
@@ -135,6 +136,7 @@ _ARGS: dict[str, Callable[[Cursor], c.Command]] = {
     **parse_mailbox.PARSERS,
     **parse_admin.PARSERS,
     **parse_urlauth.PARSERS,
+    **parse_notify.PARSERS,
 }
 
 #: Commands with a UID form (RFC 9051 §6.4.9); the bool is "came as UID".

@@ -179,13 +179,14 @@ class SelectedMailbox:
 
     def apply(self, changes: Changes, *, allow_expunge: bool, rev2: bool,
               with_uid: bool, condstore: bool = False, qresync: bool = False,
-              recent_mark: int = 0) -> list[bytes]:
+              recent_mark: int = 0, flags: bool = True) -> list[bytes]:
         """Take in `changes`; return the untagged replies to send now.
 
         `condstore`: FETCH replies carry UID and MODSEQ (RFC 7162 §3.2.4);
         `qresync`: expunges go out as one VANISHED (§3.2.10.2);
         `recent_mark`: the new messages above it are \\Recent to this
-        session (it claimed them, `Store.claim_recent`).
+        session (it claimed them, `Store.claim_recent`); not `flags`:
+        flag changes are taken in unannounced (NOTIFY without FlagChange).
         """
         lines = self.learn_keywords(changes.changed)
         gone = [u for u in changes.expunged if u in self.records]
@@ -200,7 +201,7 @@ class SelectedMailbox:
             if old is None or record.uid in self.pending_expunge:
                 continue
             self.records[record.uid] = record
-            if old.flags != record.flags:
+            if old.flags != record.flags and flags:
                 lines.append(self.fetch_flags_line(record.uid, with_uid or condstore, condstore))
         lines += self._add_new(new, rev2, recent_mark)
         self.modseq = max(self.modseq, changes.highestmodseq)

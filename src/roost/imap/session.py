@@ -9,12 +9,14 @@ order they were made (RFC 9051 §5.5).
 
 from __future__ import annotations
 
+import asyncio
 import enum
 from collections.abc import Awaitable, Callable, Sequence
 
 from roost.auth.identity import ANONYMOUS, Identity
 from roost.auth.rights import Access
 from roost.config import Config
+from roost.imap.notify_state import NotifyState
 from roost.imap.selected import SelectedMailbox
 from roost.master.context import ServerContext
 from roost.net.output import ConnectionClosed, Output
@@ -54,6 +56,9 @@ class Session:
         self.out = out
         self.saved_search: list[int] = []  # RFC 5182 `$`, as UIDs
         self.quota_alerted: dict[str, float] = {}  # quota root -> when SELECT last alerted
+        self.notify: NotifyState | None = None  # RFC 5465 NOTIFY SET in effect
+        self.pusher: asyncio.Task[None] | None = None  # sends NOTIFY events between commands
+        self.busy = asyncio.Lock()  # held while a command runs (or NOTIFY events go out)
         # Set by the server: send a continuation and read the client's raw line.
         self.continuation: Callable[[bytes], Awaitable[bytes]]
         self.send_continuation: Callable[[bytes], Awaitable[None]]
@@ -133,6 +138,7 @@ class Session:
         self.enabled = set()
         self.saved_search = []
         self.quota_alerted = {}
+        self.notify = None
         self.state = State.NOT_AUTHENTICATED
 
     @property

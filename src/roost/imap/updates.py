@@ -31,6 +31,7 @@ session itself; nothing here waits for a `MailboxNotFound` from a re-read.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Sequence
 from dataclasses import replace
 
@@ -131,21 +132,30 @@ async def claim_arrivals(s: Session, view: SelectedMailbox, changes: Changes) ->
         view.mailbox_id, 0 if view.readonly else max(r.uid for r in arrived))
 
 
-async def announce(s: Session, *, allow_expunge: bool, with_uid: bool) -> None:
-    """Tell the client what changed in its selected mailbox since it last looked."""
+async def announce(s: Session, *, allow_expunge: bool, with_uid: bool) -> list[int]:
+    """Tell the client what changed in its selected mailbox since it last looked;
+    the UIDs of the messages it learnt of.
+
+    Under NOTIFY (RFC 5465 §5.1) a flag change is announced only when the
+    client asked for FlagChange on the selected mailbox, and with its UID.
+    """
     view = s.selected
     if view is None:
-        return
+        return []
     changes = await poll(s.store, view, s.store_user())
     await reread_acl(s, changes.mailbox)
     if not follow(s, changes.mailbox):
-        return
+        return []
     recent_mark = await claim_arrivals(s, view, changes)
+    uidnext = view.uidnext
+    notify = s.notify
+    flags = notify is None or "FLAGCHANGE" in notify.selected_events
     for line in view.apply(changes, allow_expunge=allow_expunge, rev2=s.rev2,
-                           with_uid=with_uid, condstore=s.condstore, qresync=s.qresync,
-                           recent_mark=recent_mark):
+                           with_uid=with_uid or notify is not None, condstore=s.condstore,
+                           qresync=s.qresync, recent_mark=recent_mark, flags=flags):
         s.untagged(line)
     if view.pending_expunge and s.condstore:
         # RFC 7162 §3.2, §6: MODSEQs sent while an expunge waits must not
         # let the client believe it is synchronised past that expunge.
         s.untagged(highestmodseq_line(view))
+    return view.uids[bisect.bisect_left(view.uids, uidnext):]

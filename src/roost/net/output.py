@@ -40,6 +40,7 @@ class Output:
         self.tap: Callable[[bytes], None] | None = None
         #: Set once compression starts (`Connection.start_deflate`).
         self.deflate: Deflate | None = None
+        self._writing = asyncio.Lock()
         writer.transport.set_write_buffer_limits(high=TRANSPORT_HIGH_WATER)
 
     def append(self, data: bytes) -> None:
@@ -63,6 +64,10 @@ class Output:
         between slices, so the transport never holds much more than its
         high-water mark whatever one reply weighs.
         """
+        async with self._writing:  # two flushers (IMAP NOTIFY's pusher) never interleave
+            await self._flush()
+
+    async def _flush(self) -> None:
         if self.writer.is_closing():
             raise ConnectionClosed("connection closing")
         queue, self._queue, self._queued = self._queue, [], 0

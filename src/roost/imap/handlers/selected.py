@@ -7,6 +7,7 @@ import asyncio
 from roost.imap import commands as c
 from roost.imap.errors import BadCommand, No
 from roost.imap.handlers.names import require_selected, selected_rights
+from roost.imap.notify_push import notify_idle
 from roost.imap.responses import Done
 from roost.imap.session import Session, State
 from roost.imap.updates import announce
@@ -67,7 +68,10 @@ async def idle(s: Session, cmd: c.Idle) -> Done:
     try:
         while not done.done():
             view = s.selected
-            if view is not None:
+            if s.notify is not None:
+                # RFC 5465 §4: in IDLE, exactly the events NOTIFY asked for.
+                await notify_idle(s, done)
+            elif view is not None:
                 await announce(s, allow_expunge=True, with_uid=False)
                 await s.flush()
                 if s.state is State.LOGOUT:

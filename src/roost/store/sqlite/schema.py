@@ -225,8 +225,52 @@ def _v10(db: sqlite3.Connection) -> None:
     """)
 
 
+def _v11(db: sqlite3.Connection) -> None:
+    """The change feed across mailboxes (`store/sqlite/feed.py`, RFC 5465
+    NOTIFY): one row per change, written by triggers in the changing
+    transaction, the oldest pruned past 65,536 rows. (Trigger bodies hold
+    `;`, so each statement is run on its own, not through `_run`.)"""
+    feed = "INSERT INTO change_feed (kind, mailbox_id, name, owner, old_name, entry) VALUES"
+    mailbox_name = "coalesce((SELECT name FROM mailboxes WHERE id = {0}.mailbox_id), '')"
+    triggers = {
+        "feed_messages": "AFTER UPDATE OF highestmodseq ON mailboxes"
+                         " WHEN NEW.highestmodseq > OLD.highestmodseq"
+                         f" BEGIN {feed} ('messages', NEW.id, NEW.name, NEW.owner, NULL, NULL)",
+        "feed_create": "AFTER INSERT ON mailboxes"
+                       f" BEGIN {feed} ('create', NEW.id, NEW.name, NEW.owner, NULL, NULL)",
+        "feed_delete": "AFTER DELETE ON mailboxes"
+                       f" BEGIN {feed} ('delete', OLD.id, OLD.name, OLD.owner, NULL, NULL)",
+        "feed_rename": "AFTER UPDATE OF name ON mailboxes WHEN NEW.name <> OLD.name"
+                       f" BEGIN {feed} ('rename', NEW.id, NEW.name, NEW.owner, OLD.name, NULL)",
+        "feed_subscribe": "AFTER INSERT ON subscriptions"
+                          f" BEGIN {feed} ('subscribe', 0, NEW.name, NEW.user, NULL, NULL)",
+        "feed_unsubscribe": "AFTER DELETE ON subscriptions"
+                            f" BEGIN {feed} ('unsubscribe', 0, OLD.name, OLD.user, NULL, NULL)",
+        "feed_metadata_set": "AFTER INSERT ON metadata"
+                             f" BEGIN {feed} ('metadata', NEW.mailbox_id,"
+                             f" {mailbox_name.format('NEW')}, NEW.owner, NULL, NEW.entry)",
+        "feed_metadata_unset": "AFTER DELETE ON metadata"
+                               f" BEGIN {feed} ('metadata', OLD.mailbox_id,"
+                               f" {mailbox_name.format('OLD')}, OLD.owner, NULL, OLD.entry)",
+        "feed_prune": "AFTER INSERT ON change_feed WHEN NEW.seq % 1024 = 0"
+                      " BEGIN DELETE FROM change_feed WHERE seq <= NEW.seq - 65536",
+    }
+    db.execute("""
+        CREATE TABLE IF NOT EXISTS change_feed (
+            seq        INTEGER PRIMARY KEY,
+            kind       TEXT NOT NULL,
+            mailbox_id INTEGER NOT NULL,
+            name       TEXT NOT NULL,
+            owner      TEXT,
+            old_name   TEXT,
+            entry      TEXT
+        )""")
+    for name, body in triggers.items():
+        db.execute(f"CREATE TRIGGER IF NOT EXISTS {name} {body}; END")
+
+
 MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
-    _v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8, _v9, _v10)
+    _v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8, _v9, _v10, _v11)
 """Ordered upgrades; MIGRATIONS[n] takes a version-n database to n+1. Append only."""
 
 

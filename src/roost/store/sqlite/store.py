@@ -61,6 +61,7 @@ from roost.store.sqlite import (
 from roost.store.sqlite import flags as flagbits
 from roost.store.sqlite import repair as rebuild
 from roost.store.sqlite.blobs import BlobFiles
+from roost.store.sqlite.feed import SqliteFeed
 from roost.store.sqlite.message_ops import NewBody, NewMessage, Target
 from roost.store.sqlite.metadata import SqliteMetadata
 from roost.store.sqlite.notify import ChangeNotifier
@@ -78,7 +79,7 @@ PARSES_ABOVE = THREAD_ABOVE // 4
 loop: one costs about 16 µs, four times a record."""
 
 
-class SqliteStore(SqliteMetadata, SqliteUrlAuth):
+class SqliteStore(SqliteMetadata, SqliteUrlAuth, SqliteFeed):
     """The embedded mail store; one per process (several may share a database)."""
 
     def __init__(self, database: Path, partitions: dict[str, Path],
