@@ -225,3 +225,33 @@ async def test_too_many_changes_at_once_overflow(imap: ImapTranscript,
         C: a1 NOOP
         S: a1 OK {…}
     """)
+
+
+async def test_granting_and_revoking_lookup_is_creation_and_deletion(
+        imap: ImapTranscript, imap_server: RunningImap) -> None:
+    """RFC 5465 §5.4: `l` granted on a watched mailbox reads as its creation,
+    revoked as its deletion; its message events follow the rights (§5.9)."""
+    from tests.harness.imap import connect
+    alice = await connect(imap_server, user="alice")
+    await alice.command("CREATE Shared")
+    await imap.command('NOTIFY SET (mailboxes "Other Users/alice/Shared" '
+                       "(MailboxName MessageNew MessageExpunge))")
+    await alice.command("SETACL Shared bob lr")
+    await imap.play("""
+        S: * LIST () "/" "Other Users/alice/Shared"
+        S: * STATUS "Other Users/alice/Shared" (MESSAGES 0 UIDNEXT 1 UIDVALIDITY {…})
+    """)
+    await alice.command("APPEND Shared {15+}\r\nSubject: x\r\n\r\ny")
+    await imap.play("""
+        S: * STATUS "Other Users/alice/Shared" (MESSAGES 1 UIDNEXT 2 UIDVALIDITY {…})
+    """)
+    await alice.command("DELETEACL Shared bob")
+    await imap.play(r"""
+        S: * LIST (\NonExistent) "/" "Other Users/alice/Shared"
+    """)
+    await alice.command("APPEND Shared {15+}\r\nSubject: x\r\n\r\ny")
+    await imap.play("""
+        C: a1 NOOP
+        S: a1 OK {…}
+    """)
+    await alice.close()

@@ -23,16 +23,11 @@ import asyncio
 from roost.imap import commands as c
 from roost.imap.errors import ImapError, No
 from roost.imap.handlers import fetch
-from roost.imap.handlers.listing import list_line
-from roost.imap.handlers.mailbox import status_items
-from roost.imap.notify_state import NotifyState
-from roost.imap.responses import mailbox_name
+from roost.imap.notify_events import Wakeup
 from roost.imap.sequence import SequenceSet
 from roost.imap.session import ConnectionClosed, Session, State
 from roost.imap.updates import announce
-from roost.store.api import MailboxNotFound
-from roost.store.feed import FeedEvent, FeedStore
-from roost.store.names import owner_of
+from roost.store.feed import FeedStore
 
 OVERFLOW_AT = 2000
 """Events of one wake-up beyond which a session is told NOTIFICATIONOVERFLOW."""
@@ -109,127 +104,10 @@ async def deliver(s: Session, *, in_idle: bool) -> None:
         overflow(s)
         return
     state.position = batch.position
-    view = s.selected
-    selected_moved = False
-    touched: dict[int, FeedEvent] = {}
-    metadata: dict[str, list[str]] = {}
-    renamed: list[str] = []
+    wakeup = Wakeup(s, state)
     for event in batch.events:
-        if view is not None and event.mailbox_id == view.mailbox_id and event.kind == "messages":
-            selected_moved = True
-        elif event.kind == "messages":
-            touched[event.mailbox_id] = event
-        elif event.kind in ("subscribe", "unsubscribe"):
-            await _subscription(s, state, event)
-        elif event.kind == "metadata":
-            await _metadata(s, state, event, metadata)
-        else:
-            await _mailbox_name(s, state, event, renamed)
-    if selected_moved and state.selected_events:
+        await wakeup.take(event)
+    if wakeup.selected_moved and state.selected_events:
         new = await announce(s, allow_expunge=in_idle or not state.delayed, with_uid=True)
         await fetch_new(s, new)
-    for event in touched.values():
-        await _status(s, state, event)
-    for name, entries in metadata.items():
-        s.untagged(b"METADATA " + name.encode() + b" " + " ".join(entries).encode())
-
-
-async def _status(s: Session, state: NotifyState, event: FeedEvent) -> None:
-    """RFC 5465 §5.1-5.3: a STATUS for another mailbox, when what the client
-    asked for changed (a flag change without FlagChange says nothing)."""
-    events = state.events_for(event.name, event.owner) & {"MESSAGENEW", "FLAGCHANGE"}
-    if not events or not await _readable(s, event.mailbox_id):
-        return
-    line = await status_line(s, event.mailbox_id, event.name, events)
-    if line is not None and state.last_status.get(event.mailbox_id) != line:
-        state.last_status[event.mailbox_id] = line
-        s.untagged(line)
-
-
-async def status_line(s: Session, mailbox_id: int, name: str,
-                      events: frozenset[str] | set[str]) -> bytes | None:
-    """`STATUS name (...)` with the items §3.1 and §5 ask for these events."""
-    external = s.ns.to_external(name)
-    if external is None:
-        return None
-    items = ["MESSAGES", "UIDNEXT", "UIDVALIDITY"]
-    if "FLAGCHANGE" in events and not s.condstore:
-        items.append("UNSEEN")  # §5.1: without CONDSTORE, UNSEEN is the flag news
-    if s.condstore:
-        items.append("HIGHESTMODSEQ")
-    try:
-        values = await status_items(s, mailbox_id, tuple(items))
-    except MailboxNotFound:
-        return None
-    return b"STATUS " + mailbox_name(external) + b" " + values
-
-
-async def _readable(s: Session, mailbox_id: int) -> bool:
-    """RFC 5465 §5: every event needs `l` and `r` on the mailbox."""
-    try:
-        info = await s.store.mailbox_by_id(mailbox_id)
-    except MailboxNotFound:
-        return False
-    rights = await s.access.rights(s.identity, info)
-    return "l" in rights and "r" in rights
-
-
-async def _subscription(s: Session, state: NotifyState, event: FeedEvent) -> None:
-    """RFC 5465 §5.5 (and §6.4: the SUBSCRIBED filter follows the list)."""
-    if event.owner != s.user:
-        return
-    was = state.events_for(event.name, owner_of(event.name))
-    if event.kind == "subscribe":
-        state.subscribed.add(event.name)
-    else:
-        state.subscribed.discard(event.name)
-    now = state.events_for(event.name, owner_of(event.name))
-    external = s.ns.to_external(event.name)
-    if "SUBSCRIPTIONCHANGE" in was | now and external is not None:
-        attrs = ["\\Subscribed"] if event.kind == "subscribe" else []
-        s.untagged(list_line(s, b"LIST", attrs, external))
-
-
-async def _metadata(s: Session, state: NotifyState, event: FeedEvent,
-                    out: dict[str, list[str]]) -> None:
-    """RFC 5465 §5.6-5.7: `* METADATA "name" entry...`, changed entries only."""
-    if event.owner not in ("", s.user) or event.entry is None:
-        return  # another user's /private entry
-    entry = ("/shared" if event.owner == "" else "/private") + event.entry
-    if event.mailbox_id == 0:
-        if state.wants("SERVERMETADATACHANGE"):
-            out.setdefault('""', []).append(entry)
-        return
-    external = s.ns.to_external(event.name)
-    if external is None or "MAILBOXMETADATACHANGE" not in state.events_for(
-            event.name, owner_of(event.name)):
-        return
-    if await _readable(s, event.mailbox_id):
-        out.setdefault(mailbox_name(external).decode(), []).append(entry)
-
-
-async def _mailbox_name(s: Session, state: NotifyState, event: FeedEvent,
-                        renamed: list[str]) -> None:
-    """RFC 5465 §5.4: LIST for a created, deleted or renamed mailbox; a
-    rename's children (renamed with it) are not announced again."""
-    old = event.old_name
-    if old is not None and any(old.startswith(top + ".") for top in renamed):
-        return
-    if old is not None:
-        renamed.append(old)
-    names = [event.name] + ([old] if old is not None else [])
-    if not any("MAILBOXNAME" in state.events_for(n, owner_of(n)) for n in names):
-        return
-    external = s.ns.to_external(event.name)
-    before = s.ns.to_external(old) if old is not None else None
-    if event.kind == "delete" or (event.kind == "rename" and external is None):
-        if (gone := external if event.kind == "delete" else before) is not None:
-            s.untagged(list_line(s, b"LIST", ["\\NonExistent"], gone))
-        return
-    if external is None or not await _readable(s, event.mailbox_id):
-        return
-    if before is None:
-        s.untagged(list_line(s, b"LIST", ["\\HasNoChildren"], external))
-    else:
-        s.untagged(list_line(s, b"LIST", [], external,
-                             b' ("OLDNAME" (' + mailbox_name(before) + b"))"))
+    await wakeup.finish()

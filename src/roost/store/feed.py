@@ -19,15 +19,16 @@ from dataclasses import dataclass
 from typing import Literal, Protocol, runtime_checkable
 
 FeedKind = Literal["messages", "create", "delete", "rename", "subscribe", "unsubscribe",
-                   "metadata"]
+                   "metadata", "acl"]
 
 
 @dataclass(frozen=True, slots=True)
 class FeedEvent:
     """One change. `mailbox_id` is 0 for a subscription (it names no mailbox
     id) and for a server annotation; `owner` is the mailbox's owner, the
-    subscribing user, or an annotation's owner ('' for /shared); `entry`
-    the annotation's entry without its scope (`/comment`)."""
+    subscribing user, an annotation's owner ('' for /shared) or the ACL
+    entry's identifier (`bob`, `-bob`, `group:staff`); `entry` the
+    annotation's entry without its scope (`/comment`)."""
 
     seq: int
     kind: FeedKind

@@ -13,7 +13,8 @@ from roost.imap import commands as c
 from roost.imap.errors import ImapError, No
 from roost.imap.handlers.listing import list_line
 from roost.imap.handlers.names import internal_name
-from roost.imap.notify_push import feed_of, start, status_line
+from roost.imap.notify_events import status_line
+from roost.imap.notify_push import feed_of, start
 from roost.imap.notify_state import MESSAGE_EVENTS, SUPPORTED_EVENTS, NotifyState, Watch
 from roost.imap.parse_notify import SELECTED_FILTERS
 from roost.imap.session import Session

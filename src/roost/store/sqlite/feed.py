@@ -1,6 +1,6 @@
 """`FeedStore` for `SqliteStore`: the `change_feed` table (schema v11).
 
-Triggers on `mailboxes`, `subscriptions` and `metadata` write the rows, in
+Triggers on `mailboxes`, `subscriptions`, `metadata` and `acl` write the rows, in
 the transaction of the change itself, so every writer (this process,
 another worker, an admin tool) feeds it and nothing can commit a change
 without its event. The table keeps its last FEED_KEEP rows (a trigger

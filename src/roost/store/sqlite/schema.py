@@ -252,6 +252,12 @@ def _v11(db: sqlite3.Connection) -> None:
         "feed_metadata_unset": "AFTER DELETE ON metadata"
                                f" BEGIN {feed} ('metadata', OLD.mailbox_id,"
                                f" {mailbox_name.format('OLD')}, OLD.owner, NULL, OLD.entry)",
+        "feed_acl_set": "AFTER INSERT ON acl"
+                        f" BEGIN {feed} ('acl', NEW.mailbox_id,"
+                        f" {mailbox_name.format('NEW')}, NEW.identifier, NULL, NULL)",
+        "feed_acl_unset": "AFTER DELETE ON acl"
+                          f" BEGIN {feed} ('acl', OLD.mailbox_id,"
+                          f" {mailbox_name.format('OLD')}, OLD.identifier, NULL, NULL)",
         "feed_prune": "AFTER INSERT ON change_feed WHEN NEW.seq % 1024 = 0"
                       " BEGIN DELETE FROM change_feed WHERE seq <= NEW.seq - 65536",
     }
