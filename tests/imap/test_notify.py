@@ -151,6 +151,28 @@ async def test_mailbox_name_and_subscription_events(imap: ImapTranscript,
     """)
 
 
+async def test_the_parent_of_a_created_or_deleted_mailbox_is_affected(
+        imap: ImapTranscript, imap2: ImapTranscript) -> None:
+    """RFC 5465 §5.4: the mailbox and its direct parent, existing or not."""
+    await imap2.command("CREATE Lists")
+    await imap.command("NOTIFY SET (personal (MailboxName))")
+    await imap2.command("CREATE Lists/New")
+    await imap.play(r"""
+        S: * LIST (\HasNoChildren) "/" "Lists/New"
+        S: * LIST (\HasChildren) "/" "Lists"
+    """)
+    await imap2.command("DELETE Lists/New")
+    await imap.play(r"""
+        S: * LIST (\NonExistent) "/" "Lists/New"
+        S: * LIST (\HasNoChildren) "/" "Lists"
+    """)
+    await imap2.command("CREATE Ghost/Child")
+    await imap.play(r"""
+        S: * LIST (\HasNoChildren) "/" "Ghost/Child"
+        S: * LIST (\NonExistent \HasChildren) "/" "Ghost"
+    """)
+
+
 async def test_metadata_events(imap: ImapTranscript, imap2: ImapTranscript) -> None:
     """RFC 5465 §5.6-5.7: the names of the changed entries only."""
     await imap.command("NOTIFY SET (personal (MailboxMetadataChange ServerMetadataChange))")

@@ -66,6 +66,7 @@ CAPABILITIES: tuple[tuple[str, str, str], ...] = (
     ("PARTIAL", "RFC 9394", "always"),
     ("INPROGRESS", "RFC 9585", "always"),
     ("REPLACE", "RFC 8508", "always"),
+    ("NOTIFY", "RFC 5465", "always"),
 )
 
 

@@ -17,7 +17,7 @@ from roost.imap.handlers.mailbox import status_items
 from roost.imap.notify_state import NotifyState
 from roost.imap.responses import mailbox_name
 from roost.imap.session import Session
-from roost.store.api import MailboxNotFound
+from roost.store.api import InvalidMailboxName, MailboxNotFound
 from roost.store.feed import FeedEvent
 from roost.store.names import owner_of
 
@@ -139,12 +139,35 @@ class Wakeup:
             gone = external if event.kind == "delete" else before
             if gone is not None:
                 s.untagged(list_line(s, b"LIST", ["\\NonExistent"], gone))
+                await self._parent(gone)
         elif external is not None and await readable(s, event.mailbox_id):
             if before is None:
                 s.untagged(list_line(s, b"LIST", ["\\HasNoChildren"], external))
+                await self._parent(external)
             else:
                 s.untagged(list_line(s, b"LIST", [], external,
                                      b' ("OLDNAME" (' + mailbox_name(before) + b"))"))
+
+
+    async def _parent(self, external: str) -> None:
+        """§5.4: a created or deleted mailbox's direct parent is affected too,
+        existing or not: its LIST with the children it has now."""
+        s = self.s
+        parent = external.rpartition(s.ns.sep)[0]
+        if not parent:
+            return
+        try:
+            internal = s.ns.to_internal(parent)
+        except InvalidMailboxName:
+            return
+        try:
+            info = await s.store.get_mailbox(internal)
+            attrs = [] if "l" in await s.access.rights(s.identity, info) else ["\\NonExistent"]
+        except MailboxNotFound:
+            attrs = ["\\NonExistent"]  # RFC 5258 §3.4: a name with children, no mailbox
+        below = await s.store.list_mailboxes(internal + ".")
+        attrs.append("\\HasChildren" if below else "\\HasNoChildren")
+        s.untagged(list_line(s, b"LIST", attrs, parent))
 
 
 async def status_line(s: Session, mailbox_id: int, name: str,
