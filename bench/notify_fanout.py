@@ -139,7 +139,8 @@ def run_side(side: Side, folders: int, args: argparse.Namespace) -> dict[str, fl
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--mailboxes", type=int, nargs="+", default=[100, 10_000])
-    parser.add_argument("--watchers", type=int, default=20)
+    parser.add_argument("--watchers", type=int, default=8,
+                        help="sessions of the one user (Dovecot allows 10 per user and IP)")
     parser.add_argument("--deliveries", type=int, default=40)
     parser.add_argument("--servers", nargs="+", default=["roost"])
     args = parser.parse_args()

@@ -31,6 +31,9 @@ from roost.store.feed import FeedStore
 
 OVERFLOW_AT = 2000
 """Events of one wake-up beyond which a session is told NOTIFICATIONOVERFLOW."""
+PUSHER_WAKE = 1.0
+"""Seconds a pusher waits before it looks again whether its client went
+(nothing tells it when the connection drops)."""
 
 
 def feed_of(s: Session) -> FeedStore:
@@ -51,7 +54,7 @@ async def pusher(s: Session) -> None:
     try:
         while (state := s.notify) is not None and s.state is not State.LOGOUT \
                 and not s.out.writer.is_closing():
-            if not await feed_of(s).wait_for_feed(state.position, s.conf.imapidlepoll):
+            if not await feed_of(s).wait_for_feed(state.position, PUSHER_WAKE):
                 continue
             async with s.busy:
                 if s.notify is state:
