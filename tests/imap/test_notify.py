@@ -277,3 +277,24 @@ async def test_granting_and_revoking_lookup_is_creation_and_deletion(
         S: a1 OK {…}
     """)
     await alice.close()
+
+
+async def test_with_condstore_the_status_carries_highestmodseq(
+        imap: ImapTranscript, imap2: ImapTranscript) -> None:
+    """RFC 5465 §5.1-5.2: with CONDSTORE enabled, HIGHESTMODSEQ is in the
+    STATUS of another mailbox (and UNSEEN is not needed for flag news)."""
+    await imap2.command("CREATE Work")
+    await imap2.command("APPEND Work {15+}\r\nSubject: x\r\n\r\ny")
+    await imap.play("""
+        C: a1 ENABLE CONDSTORE
+        S: * ENABLED CONDSTORE
+        S: a1 OK {…}
+        C: a2 NOTIFY SET STATUS (mailboxes Work (MessageNew MessageExpunge FlagChange))
+        S: * STATUS "Work" (MESSAGES 1 UIDNEXT 2 UIDVALIDITY {…} HIGHESTMODSEQ {…})
+        S: a2 OK {…}
+    """)
+    await imap2.select("Work")
+    await imap2.command(r"STORE 1 +FLAGS.SILENT (\Flagged)")
+    await imap.play("""
+        S: * STATUS "Work" (MESSAGES 1 UIDNEXT 2 UIDVALIDITY {…} HIGHESTMODSEQ {…})
+    """)
