@@ -33,13 +33,23 @@ class Wakeup:
     metadata: dict[bytes, list[bytes]] = field(default_factory=dict)
     renamed: list[str] = field(default_factory=list)
     made_or_gone: set[int] = field(default_factory=set)
+    said: int = 0
+
+    @property
+    def matched(self) -> int:
+        """Replies made or due: what NOTIFICATIONOVERFLOW is counted on."""
+        return self.said + len(self.touched) + sum(map(len, self.metadata.values()))
+
+    def _say(self, line: bytes) -> None:
+        self.said += 1
+        self.s.untagged(line)
 
     async def take(self, event: FeedEvent) -> None:
         view = self.s.selected
         if event.kind == "messages":
             if view is not None and event.mailbox_id == view.mailbox_id:
                 self.selected_moved = True
-            else:
+            elif self.state.events_for(event.name, event.owner) & {"MESSAGENEW", "FLAGCHANGE"}:
                 self.touched[event.mailbox_id] = event
         elif event.kind in ("subscribe", "unsubscribe"):
             self._subscription(event)
@@ -55,7 +65,7 @@ class Wakeup:
         for event in self.touched.values():
             await self._status(event)
         for name, entries in self.metadata.items():
-            self.s.untagged(b"METADATA " + name + b" " + b" ".join(entries))
+            self._say(b"METADATA " + name + b" " + b" ".join(entries))
 
     def _asked(self, name: str, event: str) -> bool:
         return event in self.state.events_for(name, owner_of(name))
@@ -64,12 +74,12 @@ class Wakeup:
         """§5.1-5.3: STATUS of another mailbox, when what was asked for
         changed (a flag change without FlagChange says nothing new)."""
         events = self.state.events_for(event.name, event.owner) & {"MESSAGENEW", "FLAGCHANGE"}
-        if not events or not await readable(self.s, event.mailbox_id):
+        if not await readable(self.s, event.mailbox_id):
             return
         line = await status_line(self.s, event.mailbox_id, event.name, events)
         if line is not None and self.state.last_status.get(event.mailbox_id) != line:
             self.state.last_status[event.mailbox_id] = line
-            self.s.untagged(line)
+            self._say(line)
 
     def _subscription(self, event: FeedEvent) -> None:
         """§5.5, and §6.4: the SUBSCRIBED filter follows the list."""
@@ -83,7 +93,7 @@ class Wakeup:
         external = self.s.ns.to_external(event.name)
         if (was or self._asked(event.name, "SUBSCRIPTIONCHANGE")) and external is not None:
             attrs = ["\\Subscribed"] if event.kind == "subscribe" else []
-            self.s.untagged(list_line(self.s, b"LIST", attrs, external))
+            self._say(list_line(self.s, b"LIST", attrs, external))
 
     async def _metadata(self, event: FeedEvent) -> None:
         """§5.6-5.7: `* METADATA "name" entry...`, the changed entries only."""
@@ -116,7 +126,7 @@ class Wakeup:
             visible = "l" in await self.s.access.rights(self.s.identity, info)
         except MailboxNotFound:
             visible = False
-        self.s.untagged(list_line(self.s, b"LIST", [] if visible else ["\\NonExistent"],
+        self._say(list_line(self.s, b"LIST", [] if visible else ["\\NonExistent"],
                                   external))
 
     async def _mailbox_name(self, event: FeedEvent) -> None:
@@ -138,14 +148,14 @@ class Wakeup:
             # A delayed DELETE is a rename into DELETED.*, out of the user's view.
             gone = external if event.kind == "delete" else before
             if gone is not None:
-                s.untagged(list_line(s, b"LIST", ["\\NonExistent"], gone))
+                self._say(list_line(s, b"LIST", ["\\NonExistent"], gone))
                 await self._parent(gone)
         elif external is not None and await readable(s, event.mailbox_id):
             if before is None:
-                s.untagged(list_line(s, b"LIST", ["\\HasNoChildren"], external))
+                self._say(list_line(s, b"LIST", ["\\HasNoChildren"], external))
                 await self._parent(external)
             else:
-                s.untagged(list_line(s, b"LIST", [], external,
+                self._say(list_line(s, b"LIST", [], external,
                                      b' ("OLDNAME" (' + mailbox_name(before) + b"))"))
 
 
@@ -167,7 +177,7 @@ class Wakeup:
             attrs = ["\\NonExistent"]  # RFC 5258 §3.4: a name with children, no mailbox
         below = await s.store.list_mailboxes(internal + ".")
         attrs.append("\\HasChildren" if below else "\\HasNoChildren")
-        s.untagged(list_line(s, b"LIST", attrs, parent))
+        self._say(list_line(s, b"LIST", attrs, parent))
 
 
 async def status_line(s: Session, mailbox_id: int, name: str,

@@ -11,8 +11,8 @@ what the feed holds for it (`deliver`). IDLE calls `deliver` itself
 Per wake-up a session reads the feed once from its position (one index
 range scan, returning only what changed) and matches each event against
 its few filters (`NotifyState.events_for`); only a matching event costs a
-store read (rights, STATUS). More than OVERFLOW_AT events in one wake-up,
-or a position the feed no longer holds, end NOTIFY with
+store read (rights, STATUS). More than OVERFLOW_AT replies due in one
+wake-up, or a position the feed no longer holds, end NOTIFY with
 `* OK [NOTIFICATIONOVERFLOW]` (§5.8).
 """
 
@@ -30,7 +30,13 @@ from roost.imap.updates import announce
 from roost.store.feed import FeedStore
 
 OVERFLOW_AT = 2000
-"""Events of one wake-up beyond which a session is told NOTIFICATIONOVERFLOW."""
+"""Replies of one wake-up beyond which a session is told NOTIFICATIONOVERFLOW
+(changes it does not watch do not count: another user's mass change
+overflows no one)."""
+FEED_PAGE = 1000
+"""Feed events read per query."""
+FEED_PAGES = 100
+"""Queries per wake-up at most; the rest waits for the next one."""
 PUSHER_WAKE = 1.0
 """Seconds a pusher waits before it looks again whether its client went
 (nothing tells it when the connection drops)."""
@@ -102,14 +108,20 @@ async def deliver(s: Session, *, in_idle: bool) -> None:
     state = s.notify
     if state is None:
         return
-    batch = await feed_of(s).feed_since(state.position, OVERFLOW_AT + 1)
-    if batch.lost or len(batch.events) > OVERFLOW_AT:
-        overflow(s)
-        return
-    state.position = batch.position
     wakeup = Wakeup(s, state)
-    for event in batch.events:
-        await wakeup.take(event)
+    for _ in range(FEED_PAGES):
+        batch = await feed_of(s).feed_since(state.position, FEED_PAGE)
+        if batch.lost:
+            overflow(s)
+            return
+        state.position = batch.position
+        for event in batch.events:
+            await wakeup.take(event)
+        if wakeup.matched > OVERFLOW_AT:
+            overflow(s)
+            return
+        if len(batch.events) < FEED_PAGE:
+            break
     if wakeup.selected_moved and state.selected_events:
         new = await announce(s, allow_expunge=in_idle or not state.delayed, with_uid=True)
         await fetch_new(s, new)
