@@ -298,3 +298,23 @@ async def test_with_condstore_the_status_carries_highestmodseq(
     await imap.play("""
         S: * STATUS "Work" (MESSAGES 1 UIDNEXT 2 UIDVALIDITY {…} HIGHESTMODSEQ {…})
     """)
+
+
+async def test_changes_it_does_not_watch_overflow_no_one(imap: ImapTranscript,
+                                                         imap_server: RunningImap,
+                                                         monkeypatch: object) -> None:
+    """Another user's many changes are read past (in pages), not counted."""
+    from roost.imap import notify_push
+    from roost.store.api import Delivery
+    setattr_ = monkeypatch.setattr  # type: ignore[attr-defined]
+    setattr_(notify_push, "OVERFLOW_AT", 1)
+    setattr_(notify_push, "FEED_PAGE", 2)
+    store = imap_server.ctx.store
+    folders = [await store.create_mailbox(f"user.alice.f{n}") for n in range(5)]
+    await imap.command("NOTIFY SET (personal (MessageNew MessageExpunge MailboxName))")
+    # One transaction: five events in one wake-up, all of them alice's.
+    await store.deliver([Delivery(f.id) for f in folders], sample_message(1))
+    await store.append(await imap_server.mailbox_id("user.bob"), sample_message(9))
+    await imap.play("""
+        S: * STATUS "INBOX" (MESSAGES 3 UIDNEXT 4 UIDVALIDITY {…})
+    """)
