@@ -186,6 +186,15 @@ async def test_metadata_events(imap: ImapTranscript, imap2: ImapTranscript) -> N
     """)
 
 
+async def test_server_metadata_event(imap: ImapTranscript, imap_server: RunningImap) -> None:
+    """RFC 5465 §5.7: a server annotation set (by an admin) is `* METADATA ""`."""
+    await imap.command("NOTIFY SET (personal (ServerMetadataChange))")
+    await imap_server.ctx.store.set_metadata(None, "admin", {"/shared/motd": b"hi"}, 10)
+    await imap.play("""
+        S: * METADATA "" /shared/motd
+    """)
+
+
 async def test_unsupported_and_malformed_requests(imap: ImapTranscript) -> None:
     """RFC 5465 §3.1 BADEVENT lists what is supported; §5, §6.1 rules are BAD."""
     await imap.play("""
