@@ -107,7 +107,7 @@ class Wakeup:
         external = self.s.ns.to_external(event.name)
         if external is not None and self._asked(event.name, "MAILBOXMETADATACHANGE") \
                 and await readable(self.s, event.mailbox_id):
-            self.metadata.setdefault(mailbox_name(external), []).append(entry)
+            self.metadata.setdefault(mailbox_name(external, self.s.utf8), []).append(entry)
 
     async def _acl(self, event: FeedEvent) -> None:
         """§5.4: `l` granted to this user is a creation, revoked a deletion
@@ -156,7 +156,7 @@ class Wakeup:
                 await self._parent(external)
             else:
                 self._say(list_line(s, b"LIST", [], external,
-                                     b' ("OLDNAME" (' + mailbox_name(before) + b"))"))
+                                     b' ("OLDNAME" (' + mailbox_name(before, s.utf8) + b"))"))
 
 
     async def _parent(self, external: str) -> None:
@@ -195,7 +195,7 @@ async def status_line(s: Session, mailbox_id: int, name: str,
         values = await status_items(s, mailbox_id, tuple(items))
     except MailboxNotFound:
         return None
-    return b"STATUS " + mailbox_name(external) + b" " + values
+    return b"STATUS " + mailbox_name(external, s.utf8) + b" " + values
 
 
 async def readable(s: Session, mailbox_id: int) -> bool:
