@@ -12,12 +12,15 @@ Invariants:
 - VANISHED (EARLIER) names only UIDs the view does not hold: a message
   the client still sees (an expunge not yet announced among them) is
   never reported as long gone.
-- Roost keeps every tombstone as long as its mailbox, so VANISHED is
-  exact; the only shortening is the client's own seq-match data.
+- VANISHED (EARLIER) is never short: tombstones are kept until
+  `cyr_expire -X` purges them, and for a MODSEQ older than the newest
+  purged one (the mailbox's `deletedmodseq`) it is computed from the live
+  UIDs instead. The only shortening is the client's own seq-match data.
 """
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterator
 
 from roost.imap import commands as c
@@ -47,19 +50,50 @@ def enable(s: Session) -> None:
         s.untagged(highestmodseq_line(s.selected))
 
 
-def vanished_earlier(uids: list[int]) -> bytes:
-    """`VANISHED (EARLIER) set` (RFC 7162 §3.2.10.1) of ascending `uids`."""
-    return b"VANISHED (EARLIER) " + SequenceSet.from_ids(uids).render().encode("ascii")
+def vanished_earlier(gone: SequenceSet) -> bytes:
+    """`VANISHED (EARLIER) set` (RFC 7162 §3.2.10.1)."""
+    return b"VANISHED (EARLIER) " + gone.render().encode("ascii")
 
 
 async def vanished_among(s: Session, view: SelectedMailbox, since: int,
-                         within: SequenceSet, floor: int = 0) -> list[int]:
+                         within: SequenceSet, floor: int = 0) -> SequenceSet | None:
     """UIDs of `within`, above `floor`, expunged after `since` and no longer
-    in the view (RFC 7162 §3.2.6). A `*` in `within` reaches the highest
-    of them: `1:*` asks about every UID the client may hold."""
-    gone = [uid for uid in await s.store.vanished_since(view.mailbox_id, since)
-            if uid > floor and uid not in view.records]
-    return list(within.members(gone)) if gone else []
+    in the view (RFC 7162 §3.2.6); None when there are none.
+
+    While the store remembers every expunge after `since`, these are its
+    tombstones; a `*` in `within` reaches the highest of them (`1:*` asks
+    about every UID the client may hold). Once `cyr_expire -X` purged some
+    (`Vanished.complete` False), RFC 7162 §3.2.6 has the server report every
+    UID of `within` that is not in the mailbox: below the view's UIDNEXT
+    (`*` is UIDNEXT-1) and not in the view, never a UID the client may
+    still see.
+    """
+    vanished = await s.store.vanished_since(view.mailbox_id, since)
+    if vanished.complete:
+        gone = [uid for uid in vanished.uids if uid > floor and uid not in view.records]
+        asked = list(within.members(gone)) if gone else []
+        return SequenceSet.from_ids(asked) if asked else None
+    spans = [(max(lo, floor + 1), min(hi, view.uidnext - 1))
+             for lo, hi in within.resolve(view.uidnext - 1)]
+    absent = list(_absent([(lo, hi) for lo, hi in spans if lo <= hi], view.uids))
+    return SequenceSet(tuple(absent)) if absent else None
+
+
+def _absent(spans: list[tuple[int, int]], present: list[int]) -> Iterator[tuple[int, int]]:
+    """The parts of ascending disjoint `spans` holding no member of ascending
+    `present`, as ranges: a mailbox that held millions of UIDs costs a
+    walk of its live ones, never a list of every number."""
+    for lo, hi in spans:
+        at = bisect.bisect_left(present, lo)
+        while lo <= hi:
+            if at < len(present) and present[at] <= hi:
+                if present[at] > lo:
+                    yield lo, present[at] - 1
+                lo = present[at] + 1
+                at += 1
+            else:
+                yield lo, hi
+                break
 
 
 def _numbers(seqset: SequenceSet) -> Iterator[int]:

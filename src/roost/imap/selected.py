@@ -190,6 +190,9 @@ class SelectedMailbox:
         """
         lines = self.learn_keywords(changes.changed)
         gone = [u for u in changes.expunged if u in self.records]
+        if changes.live is not None:  # the store purged some of its feed: compare
+            live = set(changes.live)
+            gone = [u for u in self.uids if u not in live]
         if gone and not self.pending_expunge:
             self.pending_since = self.modseq  # all before this was announced
         self.pending_expunge.update(gone)

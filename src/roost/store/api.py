@@ -230,6 +230,24 @@ class Changes:
     changed: tuple[MessageRecord, ...]
     expunged: tuple[int, ...]
     mailbox: tuple[MailboxChange, ...] = ()
+    live: tuple[int, ...] | None = None
+    """None when `expunged` is complete. Otherwise the store purged part of
+    its change feed after since (`cyr_expire -X`) and these are the UIDs of
+    every live message: any other UID the caller holds is gone too."""
+
+
+@dataclass(frozen=True, slots=True)
+class Vanished:
+    """The UIDs expunged after a MODSEQ, ascending (RFC 7162 §3.2.6).
+
+    `complete` is False when the store no longer remembers every expunge
+    after that MODSEQ (its tombstones were purged, `cyr_expire -X`); RFC 7162
+    §3.2.6 then has the caller treat every UID it asks about and cannot
+    see as expunged.
+    """
+
+    uids: tuple[int, ...]
+    complete: bool = True
 
 
 QUOTA_RESOURCES = ("STORAGE", "MESSAGE", "MAILBOX")
@@ -402,11 +420,9 @@ class Store(Protocol):
     async def mailbox_changes_since(self, mailbox_id: int,
                                     modseq: int) -> tuple[MailboxChange, ...]:
         """Only `Changes.mailbox`: cheap enough to ask before every command."""
-    async def vanished_since(self, mailbox_id: int, modseq: int) -> tuple[int, ...]:
-        """Only `Changes.expunged`: the UIDs expunged after `modseq`, ascending
-        (QRESYNC, RFC 7162 §3.2.5-6). Exact for as long as the store keeps
-        expunged records; a backend that forgets some must return every UID
-        it cannot vouch for (RFC 7162 §3.2.6: as if all were expunged)."""
+    async def vanished_since(self, mailbox_id: int, modseq: int) -> Vanished:
+        """Only `Changes.expunged`: the UIDs expunged after `modseq` (QRESYNC,
+        RFC 7162 §3.2.5-6), and whether the store still knows all of them."""
     async def savedates(self, mailbox_id: int,
                         uids: Sequence[int]) -> dict[int, datetime | None]:
         """RFC 8514 save dates (when each was saved into this mailbox, by

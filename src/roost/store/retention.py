@@ -37,6 +37,15 @@ class ExpungedMessage:
     restorable: bool  # its body is still held
 
 
+@dataclass(frozen=True, slots=True)
+class ExpungePurge:
+    """What `cyr_expire -X` let go of."""
+
+    bodies: int  # held bodies released: unexpunge can no longer restore them
+    tombstones: int  # expunged records removed
+    changes: int  # mailbox-level change records (rename, ACL, deletion) removed
+
+
 @runtime_checkable
 class RetentionStore(Protocol):
     """Delayed expunge, beside the base `Store`."""
@@ -57,8 +66,10 @@ class RetentionStore(Protocol):
         that were deleted before `before` and whose name before deletion
         starts with `prefix` (`cyr_expire -D`, `-p`); their names."""
 
-    async def expire_expunged(self, before: datetime, prefix: str = "") -> int:
-        """Let go of the bodies held by messages expunged before `before`
-        in the mailboxes whose internal name starts with `prefix`
-        (`cyr_expire -X`, `-p`); how many. Their tombstones stay, so
-        sessions and QRESYNC still learn of the expunge."""
+    async def expire_expunged(self, before: datetime, prefix: str = "") -> ExpungePurge:
+        """Purge what expunges left behind before `before` in the mailboxes
+        whose internal name starts with `prefix` (`cyr_expire -X`, `-p`), as
+        Cyrus does: the held bodies, the tombstones themselves and the
+        mailbox-level change records. Each mailbox remembers the highest
+        MODSEQ purged (Cyrus's `deletedmodseq`), and below it QRESYNC and
+        sessions are answered from the live UIDs (`Vanished.complete`)."""

@@ -104,9 +104,7 @@ async def purge_one(conf: Config, store: SqliteStore, info: MailboxInfo, rule: R
     records = await store.messages(info.id)
     sent: dict[str, float] = {}
     if rule.age is not None and not args.delivery_time:
-        parses = await store.parsed_many([r.blob for r in records])
-        sent = {blob: parsed.sent_date.timestamp() for blob, parsed in parses.items()
-                if parsed.sent_date is not None}
+        sent = await storetool.sent_dates(store, records)
     doomed = [r for r in records
               if rule.doomed(r, sent.get(r.blob, r.internaldate.timestamp()), now)]
     shown = storetool.shown_name(conf, info.name)

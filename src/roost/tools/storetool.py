@@ -12,7 +12,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import timedelta
 
@@ -20,7 +20,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from roost.config import Config, ConfigError, load_config
-from roost.store.api import MailboxInfo, MailboxNotFound, StoreError
+from roost.store.api import MailboxInfo, MailboxNotFound, MessageRecord, StoreError
 from roost.store.names import Namespace
 from roost.store.open import open_store
 from roost.store.sqlite import SqliteStore
@@ -92,6 +92,14 @@ async def find(store: SqliteStore, conf: Config, name: str) -> MailboxInfo:
         return await store.get_mailbox(internal_name(conf, name))
     except MailboxNotFound:
         raise ToolFailed(f"{name}: Mailbox does not exist") from None
+
+
+async def sent_dates(store: SqliteStore, records: Sequence[MessageRecord]) -> dict[str, float]:
+    """Each body's Date: header as epoch seconds (Cyrus's sent date), for
+    the bodies that have one: ipurge and cyr_expire age messages by it."""
+    parses = await store.parsed_many([r.blob for r in records])
+    return {blob: parsed.sent_date.timestamp() for blob, parsed in parses.items()
+            if parsed.sent_date is not None}
 
 
 async def with_children(store: SqliteStore, info: MailboxInfo) -> list[MailboxInfo]:

@@ -60,7 +60,7 @@ async def test_same_content_appended_twice_is_one_file(store: SqliteStore,
     await store.expunge(bob)
     assert len(body_files(partitions["default"])) == 1  # held for unexpunge (delayed)
     assert store.check() == []
-    assert await store.expire_expunged(datetime.now(UTC) + timedelta(seconds=1)) == 2
+    assert (await store.expire_expunged(datetime.now(UTC) + timedelta(seconds=1))).bodies == 2
     assert body_files(partitions["default"]) == []
     assert store.check() == []
 

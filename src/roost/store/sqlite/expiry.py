@@ -1,9 +1,13 @@
 """Delayed expunge and delete on the index: held tombstones listed,
-restored, let go; mailboxes kept by delayed delete dropped when old.
+restored, let go; tombstones and change rows purged when old; mailboxes
+kept by delayed delete dropped when old.
 
 A held tombstone (`expunged = HELD`) keeps its reference to its body, so
 restoring one hands that reference to the new record and letting go of one
-releases it; refcounts stay equal to the rows that are not GONE.
+releases it; refcounts stay equal to the rows that are not GONE. Every
+purge of a mailbox's change feed raises its `deletedmodseq` to the highest
+MODSEQ it removed, in the same transaction, so no reader ever takes a
+shortened feed for a complete one.
 """
 
 from __future__ import annotations
@@ -12,7 +16,7 @@ import sqlite3
 from collections.abc import Sequence
 
 from roost.store import names
-from roost.store.retention import ExpungedMessage
+from roost.store.retention import ExpungedMessage, ExpungePurge
 from roost.store.sqlite import flags as flagbits
 from roost.store.sqlite import quota
 from roost.store.sqlite.mailbox_ops import drop
@@ -70,18 +74,43 @@ def unexpunge(tx: WriteTx, mailbox_id: int, uids: Sequence[int] | None, since: f
     return restored
 
 
-def expire_expunged(tx: WriteTx, before: float, prefix: str) -> int:
-    """Release the bodies of messages expunged before `before` in the
-    mailboxes named `prefix...` (cyr_expire -X, -p)."""
-    where = ("expunged = ? AND coalesce(expunged_at, 0) < ? AND mailbox_id IN"
-             " (SELECT id FROM mailboxes WHERE substr(name, 1, ?) = ?)")
-    params = (HELD, before, len(prefix), prefix)
-    rows = tx.db.execute(f"SELECT blob, partition, count(*) FROM messages WHERE {where}"
-                         " GROUP BY blob, partition", params).fetchall()
-    for key, partition, count in rows:
+_IN_SCOPE = "mailbox_id IN (SELECT id FROM mailboxes WHERE substr(name, 1, ?) = ?)"
+
+
+def expire_expunged(tx: WriteTx, before: float, prefix: str) -> ExpungePurge:
+    """Purge what expunges left behind before `before` in the mailboxes named
+    `prefix...` (cyr_expire -X, -p): tombstones (held bodies released) and
+    mailbox-level change rows, each mailbox's `deletedmodseq` raised to the
+    highest MODSEQ purged from it so the change feed says where it is no
+    longer complete. Change rows of mailboxes already gone (whose rows told
+    sessions so) go by the name they had."""
+    scope = (len(prefix), prefix)
+    old = f"expunged != 0 AND coalesce(expunged_at, 0) < ? AND {_IN_SCOPE}"
+    bodies = tx.db.execute(f"SELECT blob, partition, count(*) FROM messages WHERE {old}"
+                           f" AND expunged = {HELD} GROUP BY blob, partition",
+                           (before, *scope)).fetchall()
+    for key, partition, count in bodies:
         release_blob(tx, key, partition, count)
-    tx.db.execute(f"UPDATE messages SET expunged = {GONE} WHERE {where}", params)
-    return sum(row[2] for row in rows)
+    tombstones = _purge(tx, "messages", old, (before, *scope))
+    changes = _purge(tx, "mailbox_changes", f"coalesce(at, 0) < ? AND {_IN_SCOPE}",
+                     (before, *scope))
+    gone = tx.db.execute(
+        "DELETE FROM mailbox_changes WHERE coalesce(at, 0) < ? AND substr(name, 1, ?) = ?"
+        " AND mailbox_id NOT IN (SELECT id FROM mailboxes)", (before, *scope)).rowcount
+    return ExpungePurge(sum(row[2] for row in bodies), tombstones, changes + gone)
+
+
+def _purge(tx: WriteTx, table: str, where: str, params: tuple[object, ...]) -> int:
+    """Delete the rows of `table` (messages or mailbox_changes) matching
+    `where`, raising each mailbox's `deletedmodseq` past them; how many."""
+    highest = tx.db.execute(f"SELECT mailbox_id, max(modseq), count(*) FROM {table}"
+                            f" WHERE {where} GROUP BY mailbox_id", params).fetchall()
+    if not highest:
+        return 0
+    tx.db.execute(f"DELETE FROM {table} WHERE {where}", params)
+    tx.db.executemany("UPDATE mailboxes SET deletedmodseq = max(deletedmodseq, ?) WHERE id = ?",
+                      [(modseq, mailbox_id) for mailbox_id, modseq, _ in highest])
+    return sum(row[2] for row in highest)
 
 
 def expire_deleted(tx: WriteTx, before: float, deleted_prefix: str, prefix: str) -> list[str]:

@@ -113,8 +113,9 @@ def _leave_quota(tx: WriteTx, info: MailboxInfo) -> bool:
 def _forget(tx: WriteTx, info: MailboxInfo, was_root: bool) -> None:
     """Remove the mailbox row and tell sessions holding its id it is gone."""
     tx.db.execute("DELETE FROM mailboxes WHERE id = ?", (info.id,))
-    tx.db.execute("INSERT INTO mailbox_changes (mailbox_id, modseq, kind, name)"
-                  " VALUES (?, ?, 'deleted', ?)", (info.id, info.highestmodseq + 1, info.name))
+    tx.db.execute("INSERT INTO mailbox_changes (mailbox_id, modseq, kind, name, at)"
+                  " VALUES (?, ?, 'deleted', ?, ?)",
+                  (info.id, info.highestmodseq + 1, info.name, time.time()))
     if was_root:  # children left behind fall to the root above, if any
         quota.recount(tx.db, quota.root_of(tx.db, info.name))
 
@@ -207,8 +208,8 @@ def rename_mailbox(tx: WriteTx, mailbox_id: int, new: str) -> MailboxInfo:
 def record_change(tx: WriteTx, mailbox_id: int, kind: str, name: str) -> None:
     """Note a mailbox-level change (`renamed`, `acl`) at a new MODSEQ of the mailbox."""
     modseq = bump_modseq(tx, mailbox_id)
-    tx.db.execute("INSERT INTO mailbox_changes (mailbox_id, modseq, kind, name)"
-                  " VALUES (?, ?, ?, ?)", (mailbox_id, modseq, kind, name))
+    tx.db.execute("INSERT INTO mailbox_changes (mailbox_id, modseq, kind, name, at)"
+                  " VALUES (?, ?, ?, ?, ?)", (mailbox_id, modseq, kind, name, time.time()))
 
 
 def subscribe(tx: WriteTx, user: str, name: str) -> None:

@@ -23,6 +23,7 @@ from roost.store.api import (
     MessageRecord,
     MessageSummary,
     UidRange,
+    Vanished,
 )
 from roost.store.sqlite import flags
 from roost.store.sqlite.parsedcache import PREFIX_CHARS, header_size, summaries
@@ -90,19 +91,34 @@ def _mailbox_change(mailbox_id: int, kind: str, name: str) -> MailboxChange:
 
 def _deletion(db: sqlite3.Connection, mailbox_id: int) -> tuple[int, MailboxDeleted]:
     """(MODSEQ, change) of a mailbox that is gone; MailboxNotFound for an id
-    this store never gave out."""
+    this store never gave out. Ids are never reused, so one given out and
+    not in the list was deleted even when `cyr_expire -X` purged the row
+    that said so (its name and MODSEQ are then unknown: '' and 0)."""
     row = db.execute("SELECT modseq, name FROM mailbox_changes WHERE mailbox_id = ?"
                      " AND kind = 'deleted'", (mailbox_id,)).fetchone()
-    if row is None:
+    if row is not None:
+        return row[0], MailboxDeleted(mailbox_id, row[1])
+    counter = db.execute("SELECT value FROM meta WHERE key = 'mailboxid'").fetchone()
+    if counter is None or not 0 < mailbox_id <= counter[0]:
         raise MailboxNotFound()
-    return row[0], MailboxDeleted(mailbox_id, row[1])
+    return 0, MailboxDeleted(mailbox_id, "")
 
 
 def _mailbox_changes(db: sqlite3.Connection, mailbox_id: int,
                      modseq: int) -> list[MailboxChange]:
-    return [_mailbox_change(mailbox_id, kind, name) for kind, name in db.execute(
+    """The mailbox-level changes after `modseq`, oldest first. Below the
+    mailbox's `deletedmodseq` some rows were purged (`cyr_expire -X`), so
+    the answer starts with what they could have said, as things now are:
+    its name (a rename to the name it has is a no-op) and its ACL."""
+    row = db.execute("SELECT name, deletedmodseq FROM mailboxes WHERE id = ?",
+                     (mailbox_id,)).fetchone()
+    kept = [_mailbox_change(mailbox_id, kind, name) for kind, name in db.execute(
         "SELECT kind, name FROM mailbox_changes WHERE mailbox_id = ? AND modseq > ?"
         " ORDER BY modseq", (mailbox_id, modseq))]
+    if row is None or modseq >= row[1]:
+        return kept
+    return [MailboxRenamed(mailbox_id, row[0], names.owner_of(row[0])),
+            MailboxAclChanged(mailbox_id), *kept]
 
 
 def mailbox_changes_since(db: sqlite3.Connection, mailbox_id: int,
@@ -140,25 +156,29 @@ def changes_since(db: sqlite3.Connection, mailbox_id: int, modseq: int,
         changed = [record(row) for row in db.execute(
             RECORD_SELECT + " WHERE m.mailbox_id = :id AND m.modseq > :since"
             " AND m.expunged = 0 ORDER BY m.uid", params)]
-        expunged = vanished_since(db, mailbox_id, modseq)
+        vanished = vanished_since(db, mailbox_id, modseq)
         mailbox = _mailbox_changes(db, mailbox_id, modseq)
-    return Changes(row[0], tuple(changed), expunged, tuple(mailbox))
+        live = None if vanished.complete else tuple(row[0] for row in db.execute(
+            "SELECT uid FROM messages WHERE mailbox_id = ? AND expunged = 0 ORDER BY uid",
+            (mailbox_id,)))
+    return Changes(row[0], tuple(changed), vanished.uids, tuple(mailbox), live)
 
 
-def vanished_since(db: sqlite3.Connection, mailbox_id: int, modseq: int) -> tuple[int, ...]:
+def vanished_since(db: sqlite3.Connection, mailbox_id: int, modseq: int) -> Vanished:
     """UIDs of the tombstones stamped after `modseq` (index messages_modseq).
 
-    A tombstone is never removed while its mailbox exists: every path that
-    expunges (EXPUNGE, MOVE, ipurge, reconstruct, repair) marks the record
-    and stamps the MODSEQ of the expunge; `cyr_expire -X` and `unexpunge`
-    only let a held tombstone's body go (HELD -> GONE), the row and its
-    MODSEQ stay; only deleting the mailbox drops records (a name made again
-    gets a new UIDVALIDITY, RFC 9051 §2.3.1.1). So this answer is exact for
-    every MODSEQ a client can hold.
+    Every path that expunges (EXPUNGE, MOVE, ipurge, reconstruct, repair)
+    marks the record and stamps the MODSEQ of the expunge; `unexpunge` only
+    lets a held tombstone's body go (HELD -> GONE). Only `cyr_expire -X`
+    removes tombstones, and it raises the mailbox's `deletedmodseq` to the
+    highest MODSEQ it removed: for a `modseq` at or above that the answer
+    is exact, below it incomplete (and said to be).
     """
-    return tuple(row[0] for row in db.execute(
+    uids = tuple(row[0] for row in db.execute(
         "SELECT uid FROM messages WHERE mailbox_id = ? AND modseq > ? AND expunged != 0"
         " ORDER BY uid", (mailbox_id, modseq)))
+    row = db.execute("SELECT deletedmodseq FROM mailboxes WHERE id = ?", (mailbox_id,)).fetchone()
+    return Vanished(uids, row is None or modseq >= row[0])
 
 
 _STATUS = f"""

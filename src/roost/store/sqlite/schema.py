@@ -275,8 +275,23 @@ def _v11(db: sqlite3.Connection) -> None:
         db.execute(f"CREATE TRIGGER IF NOT EXISTS {name} {body}; END")
 
 
+def _v12(db: sqlite3.Connection) -> None:
+    """Tombstones and mailbox-level change rows become purgeable (`cyr_expire
+    -X`): `mailboxes.deletedmodseq` (Cyrus's name) is the highest MODSEQ of
+    anything purged from a mailbox's change feed, below which the feed is
+    no longer complete (0: nothing purged); `mailbox_changes.at` is when a
+    change was made (epoch seconds; NULL for rows from before, which count
+    as made long ago)."""
+    mailbox_columns = {row[1] for row in db.execute("PRAGMA table_info(mailboxes)")}
+    if "deletedmodseq" not in mailbox_columns:
+        _run(db, "ALTER TABLE mailboxes ADD COLUMN deletedmodseq INTEGER NOT NULL DEFAULT 0")
+    change_columns = {row[1] for row in db.execute("PRAGMA table_info(mailbox_changes)")}
+    if "at" not in change_columns:
+        _run(db, "ALTER TABLE mailbox_changes ADD COLUMN at REAL")
+
+
 MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
-    _v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8, _v9, _v10, _v11)
+    _v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8, _v9, _v10, _v11, _v12)
 """Ordered upgrades; MIGRATIONS[n] takes a version-n database to n+1. Append only."""
 
 

@@ -43,10 +43,11 @@ from roost.store.api import (
     StoreCorrupt,
     StoreError,
     UidRange,
+    Vanished,
 )
 from roost.store.blobstore import BlobStore, Pending, StoredBody
 from roost.store.duplicates import DuplicateRecord
-from roost.store.retention import ExpungedMessage
+from roost.store.retention import ExpungedMessage, ExpungePurge
 from roost.store.sqlite import check as checks
 from roost.store.sqlite import (
     duplicates,
@@ -310,8 +311,8 @@ class SqliteStore(SqliteMetadata, SqliteUrlAuth, SqliteFeed):
                                     modseq: int) -> tuple[MailboxChange, ...]:
         return reads.mailbox_changes_since(self._db, mailbox_id, modseq)
 
-    async def vanished_since(self, mailbox_id: int, modseq: int) -> tuple[int, ...]:
-        """Tombstones are kept as long as their mailbox (see reads.vanished_since)."""
+    async def vanished_since(self, mailbox_id: int, modseq: int) -> Vanished:
+        """Complete down to the mailbox's `deletedmodseq` (see reads.vanished_since)."""
         return await self._read(lambda db: reads.vanished_since(db, mailbox_id, modseq),
                                 self._is_big(mailbox_id))
 
@@ -472,7 +473,7 @@ class SqliteStore(SqliteMetadata, SqliteUrlAuth, SqliteFeed):
         return await self._writer.run(lambda tx: expiry.expire_deleted(
             tx, to_epoch(before), self.deleted_prefix, prefix))
 
-    async def expire_expunged(self, before: datetime, prefix: str = "") -> int:
+    async def expire_expunged(self, before: datetime, prefix: str = "") -> ExpungePurge:
         return await self._writer.run(
             lambda tx: expiry.expire_expunged(tx, to_epoch(before), prefix))
 
