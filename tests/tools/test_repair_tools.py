@@ -139,3 +139,13 @@ async def test_usage_errors_exit_2(filled: Site) -> None:
         assert status == 2 and "usage: roost" in err
     status, out, _ = await tool(filled, "reconstruct", "--help")
     assert status == 0 and "-f" in out
+
+
+async def test_reconstruct_m_is_refused_as_in_cyrus(filled: Site) -> None:
+    """Cyrus 3 answers `reconstruct -m` "currently not supported", exit 64
+    (EX_USAGE); so does Roost, saying why and what to use instead."""
+    status, out, err = await tool(filled, "reconstruct", "-m")
+    assert (status, out) == (64, "")
+    assert "not supported" in err and "ctl_mboxlist -d" in err
+    status, _, err = await tool(filled, "reconstruct")
+    assert status == 2 and "name at least one mailbox" in err

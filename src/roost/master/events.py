@@ -1,13 +1,19 @@
 """START and EVENTS entries: Roost tools run once at start-up or on a schedule.
 
 An entry's program is looked up among `roost` tools (`squatter`,
-`ctl_cyrusdb`, ...); one Roost does not have is logged and skipped, since a
-Cyrus cyrus.conf lists housekeeping that Roost's store does not need (e.g.
-`ctl_cyrusdb -r`: SQLite recovers by itself).
+`cyr_expire`, ...). Cyrus's own housekeeping that has nothing to act on
+here (`HOUSEKEEPING`: `ctl_cyrusdb -r` / `-c`, the usual START `recover`
+and EVENTS `checkpoint`, and `tlsprune`) is accepted, logged once as
+nothing to do, and skipped; any other program Roost does not have is
+logged as an error naming the entry, and skipped, so the rest of the
+file still runs.
 
 EVENTS are scheduled as Cyrus's master does (cyrus.conf(5)): `period=N`
 runs at start and then every N minutes, `at=HHMM` daily at that local
 time, and an entry with neither (`period=0`, the default) once at start.
+An entry still running when it is due again is not started a second
+time (overlap protection): that run is skipped, with a warning, and the
+entry waits for its next time.
 
 Invariants: a job is a separate program (posix_spawn), never a fork of
 the master, so it inherits no listening socket or pipe (Python opens them
@@ -21,12 +27,25 @@ import logging
 import os
 import posixpath
 import sys
+from collections.abc import Collection
 from datetime import datetime, timedelta
 
 from roost.config import Config
 from roost.config.cyrusconf import Entry
 
 log = logging.getLogger(__name__)
+
+
+HOUSEKEEPING = {
+    "ctl_cyrusdb": "the store is SQLite in WAL mode, which recovers and checkpoints itself",
+    "tlsprune": "Roost keeps no TLS session cache to prune",
+}
+"""Cyrus programs of a usual cyrus.conf that have nothing to do here, and why."""
+
+
+def job_label(entry: Entry) -> str:
+    """How the log names an entry's job: `EVENTS entry 'checkpoint'`."""
+    return f"{entry.section} entry {entry.name!r}"
 
 
 def tool_command(entry: Entry, conf: Config) -> list[str] | None:
@@ -38,7 +57,11 @@ def tool_command(entry: Entry, conf: Config) -> list[str] | None:
         return None
     program = posixpath.basename(words[0])
     if program not in tool_modules():
-        log.warning("%s: %s: Roost has no tool %r; skipped", entry.where(), entry.name, program)
+        if program in HOUSEKEEPING:
+            log.info("%s: %s: nothing to do for %r (%s); skipped", entry.where(), entry.name,
+                     program, HOUSEKEEPING[program])
+        else:
+            log.error("%s: %s: Roost has no tool %r; skipped", entry.where(), entry.name, program)
         return None
     extra = ["-C", str(conf.path)] if conf.path and "-C" not in words else []
     return [sys.executable, "-m", "roost.cli", program, *extra, *words[1:]]
@@ -68,8 +91,10 @@ class EventSchedule:
             self._daily[index] = hhmm
             self._due[index] = _next_daily(hhmm, now)
 
-    def take_due(self, now: float) -> list[Entry]:
-        """The entries due at `now`, each rescheduled (or dropped if it ran once)."""
+    def take_due(self, now: float, running: Collection[str] = ()) -> list[Entry]:
+        """The entries due at `now`, each rescheduled (or dropped if it ran
+        once); those whose job (`job_label`) is among `running` are
+        rescheduled without being returned."""
         due = [index for index, when in self._due.items() if when <= now]
         for index in due:
             period = _minutes(self._entries[index].args.get("period", "0"))
@@ -79,7 +104,15 @@ class EventSchedule:
                 self._due[index] = now + period * 60
             else:
                 del self._due[index]
-        return [self._entries[index] for index in due]
+        started = []
+        for index in due:
+            entry = self._entries[index]
+            if job_label(entry) in running:
+                log.warning("%s: %s is still running from its last time; not started again",
+                            entry.where(), entry.name)
+            else:
+                started.append(entry)
+        return started
 
     def seconds_to_next(self, now: float) -> float | None:
         """How long until the next entry is due; None when none will be."""

@@ -27,7 +27,7 @@ from pathlib import Path
 
 from roost.config import Config
 from roost.config.cyrusconf import CyrusConf, Entry
-from roost.master.events import EventSchedule, spawn_job, tool_command
+from roost.master.events import EventSchedule, job_label, spawn_job, tool_command
 from roost.master.exporter import Exporter, forget_worker, prepare_metrics_dir
 from roost.master.heartbeat import HEARTBEAT_INTERVAL, HeartbeatMonitor
 from roost.master.listen import bind_listener
@@ -126,7 +126,7 @@ class Supervisor:
         self._wait(max(0.0, min(waits)))
         if self.stopping:
             return
-        for entry in events.take_due(time.time()):
+        for entry in events.take_due(time.time(), set(self.jobs.values())):
             self._spawn(entry)
         self._kill_silent_workers()
         due = [when for when in self.replace_at if when <= time.monotonic()]
@@ -158,7 +158,7 @@ class Supervisor:
             log.error("%s: %s %r could not start: %s", entry.where(), entry.section, entry.name,
                       err.strerror)
             return None
-        self.jobs[pid] = f"{entry.section} entry {entry.name!r}"
+        self.jobs[pid] = job_label(entry)
         log.info("%s started (pid %d)", self.jobs[pid], pid)
         return pid
 

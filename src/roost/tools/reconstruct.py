@@ -10,12 +10,18 @@ the first mailbox named, at new UIDs. `-n` reports what would be done and change
 if there is anything to do). `-x` creates a named mailbox that is not in
 the list (on `-p` partition) instead of failing. One writer transaction
 per mailbox, so the server keeps serving meanwhile.
-Not yet: `-m` (rebuild the mailbox list from the partitions).
+
+`-m` (rebuild the mailbox list from the partitions) is refused, as Cyrus 3
+refuses it ("reconstructing mailboxes.db currently not supported", exit
+64): here there is nothing to rebuild it from, since the mailbox list and
+the indexes are one database and the partitions hold only bodies named by
+their hash. `ctl_mboxlist -d` keeps a copy of the list, `-u` loads it back.
 """
 
 from __future__ import annotations
 
 import argparse
+import sys
 
 from roost.config import Config
 from roost.store.api import MailboxInfo
@@ -23,6 +29,8 @@ from roost.store.sqlite import SqliteStore
 from roost.tools import storetool
 
 NAME = "reconstruct"
+EX_USAGE = 64
+"""sysexits.h EX_USAGE: Cyrus's exit status for `-m`."""
 SUMMARY = "rebuild mailbox indexes (-r recursive, -f adopt lost bodies, -n report only)"
 
 
@@ -74,6 +82,16 @@ def main(argv: list[str]) -> int:
                         help="create a named mailbox that is not in the list")
     parser.add_argument("-n", dest="dry_run", action="store_true",
                         help="report what would be done; change nothing")
-    parser.add_argument("mailbox", nargs="+", help="mailbox names (user.bob or user/bob)")
+    parser.add_argument("-m", dest="mailbox_list", action="store_true",
+                        help="rebuild the mailbox list (refused, as in Cyrus 3)")
+    parser.add_argument("mailbox", nargs="*", help="mailbox names (user.bob or user/bob)")
     args = parser.parse_args(argv)
+    if args.mailbox_list:
+        print("roost reconstruct: reconstructing the mailbox list is not supported: the list"
+              " and the indexes are one database and the partitions hold only bodies;"
+              " keep a copy with `ctl_mboxlist -d`, load it with `ctl_mboxlist -u`",
+              file=sys.stderr)
+        return EX_USAGE
+    if not args.mailbox:
+        parser.error("name at least one mailbox")
     return storetool.run(NAME, args, lambda conf, store: rebuild(conf, store, args))
