@@ -320,9 +320,9 @@ async def test_vanished_earlier_names_only_expunged_known_uids(
 
 async def test_vanished_stays_exact_after_cyr_expire_and_unexpunge(
         imap_server: RunningImap, imap: ImapTranscript) -> None:
-    """Letting a tombstone's body go (cyr_expire -X) or restoring it
-    (unexpunge, at a new UID) keeps the tombstone and its MODSEQ: a
-    client's resync from before still learns exactly what went."""
+    """Restoring a message (unexpunge, at a new UID) keeps its tombstone;
+    cyr_expire -X then purges the tombstones, and a client's resync from
+    before, now answered from the live UIDs, still learns exactly what went."""
     store = imap_server.ctx.store
     box = await imap_server.mailbox_id("user.bob")
     await store.store_flags(box, [1, 2], "add", ["\\Deleted"])
