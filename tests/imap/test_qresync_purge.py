@@ -13,10 +13,15 @@ from __future__ import annotations
 
 import random
 from datetime import UTC, datetime, timedelta
+from itertools import pairwise
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from tests.harness.imap import ImapTranscript, RunningImap, connect, sample_message
 from tests.imap.test_qresync_resync import highestmodseq, vanished
 
+from roost.imap.condstore import absent_spans
+from roost.imap.sequence import SequenceSet
 from roost.store.api import MailboxRenamed
 
 MESSAGES = 60
@@ -136,3 +141,18 @@ async def test_mailbox_changes_purged_still_reach_a_session(
     await imap2.command("DELETE Moved")
     await _purge(imap_server)
     assert "* BYE Selected mailbox was deleted, have to disconnect" in await imap.command("NOOP")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.integers(1, 200), st.integers(0, 30)), max_size=6),
+       st.sets(st.integers(1, 240)))
+def test_absent_ranges_are_the_set_difference(spans: list[tuple[int, int]],
+                                              present: set[int]) -> None:
+    """What a purged mailbox reports: the members of the asked ranges not
+    live, as disjoint ascending ranges, never a live UID."""
+    merged = SequenceSet(tuple((lo, lo + width) for lo, width in spans) or ((1, 1),)).resolve(0)
+    got = list(absent_spans(merged, sorted(present)))
+    asked = {n for lo, hi in merged for n in range(lo, hi + 1)}
+    assert {n for lo, hi in got for n in range(lo, hi + 1)} == asked - present
+    assert all(lo <= hi for lo, hi in got)
+    assert all(a[1] < b[0] for a, b in pairwise(got))

@@ -75,11 +75,11 @@ async def vanished_among(s: Session, view: SelectedMailbox, since: int,
         return SequenceSet.from_ids(asked) if asked else None
     spans = [(max(lo, floor + 1), min(hi, view.uidnext - 1))
              for lo, hi in within.resolve(view.uidnext - 1)]
-    absent = list(_absent([(lo, hi) for lo, hi in spans if lo <= hi], view.uids))
+    absent = list(absent_spans([(lo, hi) for lo, hi in spans if lo <= hi], view.uids))
     return SequenceSet(tuple(absent)) if absent else None
 
 
-def _absent(spans: list[tuple[int, int]], present: list[int]) -> Iterator[tuple[int, int]]:
+def absent_spans(spans: list[tuple[int, int]], present: list[int]) -> Iterator[tuple[int, int]]:
     """The parts of ascending disjoint `spans` holding no member of ascending
     `present`, as ranges: a mailbox that held millions of UIDs costs a
     walk of its live ones, never a list of every number."""
