@@ -165,7 +165,7 @@ async def test_semidelayed_releases_at_expunge(tmp_path: Path, partitions: dict[
 
 async def test_a_version_9_store_gains_deletedmodseq_and_change_times(
         tmp_path: Path, partitions: dict[str, Path]) -> None:
-    """Schema v10 upgrades in place: mailboxes get deletedmodseq 0 (nothing
+    """Schema v12 upgrades in place: mailboxes get deletedmodseq 0 (nothing
     purged yet), and change records from before, which have no time, count
     as made long ago: the first -X purges them and raises deletedmodseq."""
     path = tmp_path / "mailstore.db"
