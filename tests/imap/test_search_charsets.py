@@ -151,6 +151,7 @@ ADDRESSED = [
     "From: group: dan@x.test, eve@y.test;",
     ("To: Zoe <zoe@example.com>\r\nCc: =?ISO-8859-1?Q?M=FCller?= <mueller@example.com>\r\n"
      "Bcc: hidden@bcc.test"),
+    "From: <fay (a comment)@ (another) example.org>",
 ]
 
 
@@ -162,12 +163,15 @@ ADDRESSED = [
     ('FROM "Carl Comment"', {6}), ('FROM carl', {6}), ('FROM Undisclosed', {7}),
     ('FROM group', {8}), ('FROM eve', {8}), ('TO zoe', {9}), ('CC müller', {9}),
     ('CC MÜLLER', {9}), ('CC mueller', {9}), ('BCC hidden', {9}), ('BCC bcc.test', {9}),
+    ('FROM fay@example.org', {10}), ('FROM "carl@example.net"', {6}), ('FROM "a comment"', {10}),
 ])
 async def test_address_keys(imap: ImapTranscript, imap_server: RunningImap, key: str,
                             found: set[int]) -> None:
     """FROM, TO, CC, BCC match display names (RFC 2047-decoded: an
     encoded-word's text, never its wire form), local parts, domains, comments
-    and group names, as substrings of the field (1 and 2 are from
+    and group names, as substrings of the field or of its parsed addresses
+    (`fay@example.org` in a field with comments inside it: imaptest's
+    search-addresses), (1 and 2 are from
     alice@example.com): each answer here is what
     Debian's Cyrus 3.6 and Dovecot 2.3 gave on the same messages (Dovecot
     alone misses "Smith <ann"; both also find `From: Undisclosed` for "@",

@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from roost.message import bodystructure, sortkeys
+from roost.message.address import parse_addresses
 from roost.message.dates import parse_date
 from roost.message.encoded_words import decode_header_value
 from roost.message.envelope import clean_value, envelope
@@ -22,7 +23,7 @@ from roost.message.mime import Entity, parse_entity
 from roost.message.params import decode_rfc2231, raw_params, split_value
 from roost.message.text import leaves, preview_of
 
-SCHEMA = 6  # bump when a field is added or its meaning (or its parse) changes
+SCHEMA = 7  # bump when a field is added or its meaning (or its parse) changes
 _PARAM_FIELDS = (b"content-type", b"content-disposition")
 #: Fields a list of messages shows, kept as sent in `summary_fields`
 #: (RFC 3977 §8.4 overview; any client-side list view).
@@ -92,13 +93,35 @@ class ParsedMessage:
 
 def _search_value(field: Field) -> str:
     """Decoded value: RFC 2047 words, and RFC 2231 parameters for the
-    Content-Type/-Disposition fields when they use the `name*` forms."""
+    Content-Type/-Disposition fields when they use the `name*` forms;
+    address fields also as their parsed addresses (`_address_forms`)."""
+    if field.lname in _ADDRESS_FIELDS:
+        value = decode_header_value(field.value).strip()
+        forms = _address_forms(field.value)
+        return value if not forms or forms in value else f"{value}\n{forms}"
     params = raw_params(field.value) if field.lname in _PARAM_FIELDS else ()
     if not any(b"*" in name for name, _ in params):
         return decode_header_value(field.value).strip()
     head = decode_header_value(split_value(field.value)[0]).strip()
     rendered = "".join(f'; {name}="{value}"' for name, value in decode_rfc2231(params))
     return head + rendered
+
+
+_ADDRESS_FIELDS = frozenset({b"from", b"sender", b"reply-to", b"to", b"cc", b"bcc"})
+
+
+def _address_forms(value: bytes) -> str:
+    """`Name <local@domain>` for each address of a field, so that SEARCH FROM
+    "user@example.org" finds `<user (comment)@ (comment) example.org>` and
+    `user@example.org (Name)` too, as Cyrus and Dovecot match addresses
+    (RFC 9051 §6.4.4 leaves the matching of address keys to the server)."""
+    forms = []
+    for name, _, mailbox, host in parse_addresses(value):
+        if mailbox is None or host is None:
+            continue  # group markers: the group name is in the raw value
+        spec = (mailbox + b"@" + host).decode("utf-8", "replace")
+        forms.append(f"{decode_header_value(name).strip()} <{spec}>" if name else spec)
+    return ", ".join(forms)
 
 
 def _has_attachment(top: Entity) -> bool:

@@ -25,7 +25,7 @@ from roost.message import ParsedMessage, body_text, header_text
 from roost.search.evaluate import fold
 from roost.search.index.api import Document
 
-TEXT_VERSION = 2
+TEXT_VERSION = 3
 """Version of the text the index holds; stored with every index. 2: folded
 by i;unicode-casemap (NFKD, was NFKC), quoted-printable decoded per RFC 2045
 §6.7 (trailing white space dropped, hard line breaks as CRLF)."""
