@@ -88,13 +88,21 @@ async def test_body_and_subject_in_the_charset(box: ImapTranscript, charset: str
     assert mine not in await search(box, "a4", charset, "BODY", b"nowhere")
 
 
-@pytest.mark.parametrize("charset", [c for c in BODY_CHARSETS if word_of(c) != word_of(c).upper()])
+def upper_in(charset: str) -> str:
+    """The charset's word with every letter upper-cased that the charset can
+    write in upper case (windows-1256 has no capital À, say)."""
+    def writable(text: str) -> bool:
+        try:
+            text.encode(charset)
+        except UnicodeEncodeError:
+            return False
+        return True
+    return "".join(ch.upper() if writable(ch.upper()) else ch for ch in word_of(charset))
+
+
+@pytest.mark.parametrize("charset", [c for c in BODY_CHARSETS if upper_in(c) != word_of(c)])
 async def test_case_does_not_matter_in_any_charset(box: ImapTranscript, charset: str) -> None:
-    upper = word_of(charset).upper()
-    try:
-        needle = upper.encode(charset)
-    except UnicodeEncodeError:  # an upper-case letter the charset lacks
-        pytest.skip(f"{charset} cannot write {upper!r}")
+    needle = upper_in(charset).encode(charset)
     assert number_of(charset) in await search(box, "a1", charset, "BODY", needle)
 
 
