@@ -328,3 +328,11 @@ def highestmodseq(db: sqlite3.Connection, mailbox_id: int) -> int | None:
     row = db.execute("SELECT highestmodseq FROM mailboxes WHERE id = ?",
                      (mailbox_id,)).fetchone()
     return int(row[0]) if row else None
+
+
+def recent_mark(db: sqlite3.Connection, mailbox_id: int) -> int:
+    """The UID up to which a session has claimed \\Recent (`claim_recent`)."""
+    row = db.execute("SELECT recentuid FROM mailboxes WHERE id = ?", (mailbox_id,)).fetchone()
+    if row is None:
+        raise MailboxNotFound(str(mailbox_id))
+    return int(row[0])

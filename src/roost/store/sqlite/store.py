@@ -502,6 +502,8 @@ class SqliteStore(SqliteMetadata, SqliteUrlAuth, SqliteFeed):
             tx, mailbox_id, uid, target_id, new, user, self._hold), pending)
 
     async def claim_recent(self, mailbox_id: int, upto: int | None = None) -> int:
+        if upto == 0:  # a read-only look raises no mark: an indexed read, no write
+            return reads.recent_mark(self._db, mailbox_id)
         return await self._writer.run(lambda tx: mailbox_ops.claim_recent(tx, mailbox_id, upto))
 
     # -- change notification
