@@ -18,13 +18,13 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import socket
 import statistics
 import sys
 import time
 import zlib
 from collections.abc import Callable
 
+from bench.cli import free_port, side_parser
 from bench.cyrus_side import CyrusSide
 from bench.hot_paths import USER, _login, _spread
 from bench.imap_client import ImapClient
@@ -123,21 +123,9 @@ async def measure(side: Side, args: argparse.Namespace) -> dict[str, float]:
     return figures
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = side_parser(__doc__, runs=3, seed=4978)
     parser.add_argument("--messages", type=int, default=1000)
-    parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--seed", type=int, default=4978)
-    parser.add_argument("--servers", nargs="+", default=["roost", "cyrus"],
-                        choices=["roost", "cyrus"])
-    parser.add_argument("--json", help="write the medians to this file")
     args = parser.parse_args(argv)
     # Ports of their own: other benchmarks may hold the sides' default ports.
     sides: dict[str, Callable[[], Side]] = {

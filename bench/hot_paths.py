@@ -32,6 +32,7 @@ import sys
 import time
 from collections.abc import Callable
 
+from bench.cli import side_parser
 from bench.cyrus_side import ADMIN, CyrusSide
 from bench.cyrus_side import IMAP_PORT as CYRUS_PORT
 from bench.imap_client import ImapClient, quote
@@ -155,15 +156,10 @@ def report(results: dict[str, dict[str, float]]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = side_parser(__doc__, runs=5, seed=1,
+                         json_help="write the medians (seconds) to this file")
     parser.add_argument("--mailboxes", type=int, default=10_000)
     parser.add_argument("--messages", type=int, default=10_000)
-    parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--servers", nargs="+", default=["roost", "cyrus"],
-                        choices=["roost", "cyrus"])
-    parser.add_argument("--json", help="write the medians (seconds) to this file")
     parser.add_argument("--port", type=int, default=ROOST_PORT,
                         help="Roost's IMAP port; Cyrus's is the next one (default: "
                              f"{ROOST_PORT} and {CYRUS_PORT}, where another run may be)")

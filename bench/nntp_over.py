@@ -30,6 +30,7 @@ import time
 from collections.abc import Callable
 
 from bench import cyrus_side
+from bench.cli import side_parser
 from bench.cyrus_side import ADMIN, CyrusSide
 from bench.hot_paths import report
 from bench.imap_client import ImapClient, quote
@@ -180,13 +181,8 @@ def run_side(side: Side, admin: str, nntp_port: int,
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = side_parser(__doc__, runs=5, seed=1, json_help=None)
     parser.add_argument("--articles", type=int, default=10_000)
-    parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--servers", nargs="+", default=["roost", "cyrus"],
-                        choices=["roost", "cyrus"])
     args = parser.parse_args(argv)
     sides: dict[str, Callable[[], tuple[Side, str, int]]] = {
         "roost": lambda: (RoostNews(), "admin", ROOST_NNTP),

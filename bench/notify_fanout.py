@@ -17,11 +17,11 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import socket
 import statistics
 import time
 from pathlib import Path
 
+from bench.cli import free_port
 from bench.imap_client import ImapClient
 from bench.lmtp_client import LmtpClient
 from bench.memory import process_tree
@@ -32,13 +32,6 @@ PASSWORD = "secret"
 MESSAGE = b"From: a@example.org\r\nTo: user1@example.org\r\nSubject: ping\r\n\r\nhello\r\n"
 NOTIFY = "NOTIFY SET (personal (MessageNew MessageExpunge))"
 TICKS = os.sysconf("SC_CLK_TCK")
-
-
-def free_port() -> int:
-    """A loopback port nobody listens on (other benchmarks may hold the usual ones)."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def tree_cpu_seconds(root: int) -> float:

@@ -38,6 +38,7 @@ import time
 from collections.abc import Callable
 
 from bench import hot_paths
+from bench.cli import side_parser
 from bench.cyrus_side import CyrusSide
 from bench.mboxgen import messages
 from bench.populate import fill_user
@@ -259,15 +260,10 @@ def report(results: dict[str, dict[str, float]]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = side_parser(__doc__, runs=5, seed=1,
+                         json_help="write the medians (seconds) to this file")
     parser.add_argument("--messages", type=int, default=1000)
-    parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--window", type=int, default=50)
-    parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--servers", nargs="+", default=["roost", "cyrus"],
-                        choices=["roost", "cyrus"])
-    parser.add_argument("--json", help="write the medians (seconds) to this file")
     args = parser.parse_args(argv)
     sides: dict[str, Callable[[], RoostPop3 | CyrusPop3]] = {
         "roost": RoostPop3,

@@ -31,6 +31,7 @@ import sys
 import time
 from collections.abc import Callable
 
+from bench.cli import side_parser
 from bench.cyrus_side import CyrusSide
 from bench.hot_paths import USER, _login, _spread
 from bench.imap_client import Reply
@@ -128,14 +129,8 @@ async def measure(side: Side, args: argparse.Namespace) -> dict[str, float]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = side_parser(__doc__, runs=5, seed=7162)
     parser.add_argument("--messages", type=int, default=10_000)
-    parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--seed", type=int, default=7162)
-    parser.add_argument("--servers", nargs="+", default=["roost", "cyrus"],
-                        choices=["roost", "cyrus"])
-    parser.add_argument("--json", help="write the medians to this file")
     args = parser.parse_args(argv)
     sides: dict[str, Callable[[], Side]] = {
         "roost": lambda: RoostSide(1, PASSWORD),

@@ -26,6 +26,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench.cli import free_port
 from bench.lmtp_client import LmtpClient
 from bench.sides import wait_for_port
 
@@ -257,15 +258,6 @@ async def managesieve_put(port: int, user: str, script: str) -> None:
         writer.write(command)
         await response()
     writer.close()
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 def main() -> None:

@@ -32,6 +32,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 
+from bench.cli import side_parser
 from bench.cyrus_side import CyrusSide
 from bench.hot_paths import PASSWORD, USER, _login, _spread, report
 from bench.roost_side import RoostSide
@@ -153,13 +154,8 @@ def run_side(side: Side, args: argparse.Namespace) -> dict[str, float]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = side_parser(__doc__, runs=3, seed=1, json_help=None)
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
-    parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--servers", nargs="+", default=["roost", "cyrus"],
-                        choices=["roost", "cyrus"])
     args = parser.parse_args(argv)
     sides: dict[str, Callable[[], Side]] = {
         "roost": lambda: RoostSide(2, PASSWORD),
