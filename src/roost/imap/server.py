@@ -27,8 +27,9 @@ from roost.imap.responses import tagged
 from roost.imap.session import Session, State
 from roost.imap.wire import Line, NeedLiteral, NeedMore, TooBig, TooLong, Wire
 from roost.master.context import ServerContext
+from roost.master.line_service import session_timeouts, start_line_service
 from roost.net.connection import Connection, Timeouts
-from roost.net.listener import LineServer
+from roost.net.framed import Framed
 from roost.telemetry import events
 
 UNLIMITED_LITERAL = 1 << 30
@@ -37,10 +38,12 @@ PRELOGIN_INPUT = 8192
 _APPEND = re.compile(rb"[^ ]+ (?:APPEND|(?:UID )?REPLACE) ", re.IGNORECASE)  # RFC 8508
 
 
-class ImapProtocol:
+class ImapProtocol(Framed):
     """IMAP's part of the shared loop; also the session's line and TLS hooks."""
 
     name = "imap"
+    need_more = NeedMore
+    wire: Wire
 
     def __init__(self, ctx: ServerContext, conn: Connection) -> None:
         self.ctx = ctx
@@ -72,19 +75,6 @@ class ImapProtocol:
         else:
             who = "server ready"
         return f"* OK [CAPABILITY {caps}] {who}\r\n".encode()
-
-    def feed(self, data: bytes) -> None:
-        self.wire.feed(data)
-
-    def next_event(self) -> object | None:
-        event = self.wire.next()
-        return None if isinstance(event, NeedMore) else event
-
-    def mid_command(self) -> bool:
-        return self.wire.mid_command
-
-    def interruptible(self) -> bool:
-        return True
 
     def finished(self) -> bool:
         return self.s.state is State.LOGOUT
@@ -203,9 +193,8 @@ class ImapProtocol:
 
 
 def imap_timeouts(ctx: ServerContext) -> Timeouts:
-    conf = ctx.conf
-    return Timeouts(idle=max(conf.timeout, 30) * 60.0, command=float(conf.command_timeout),
-                    login=float(conf.prelogin_timeout), write=float(conf.write_timeout))
+    """`timeout` minutes idle, never under RFC 9051 §5.4's 30."""
+    return session_timeouts(ctx.conf, max(ctx.conf.timeout, 30))
 
 
 async def start_imap(ctx: ServerContext, sock: socket.socket, *,
@@ -216,14 +205,9 @@ async def start_imap(ctx: ServerContext, sock: socket.socket, *,
     maxlogins_per_host, maxlogins_per_user, and to end a renamed user's
     sessions (`LoginFlow.end_sessions_of`).
     """
-    if implicit_tls and ctx.ssl is None:
-        raise RuntimeError("imapd -s needs tls_server_cert and tls_server_key")
-
     async def make(conn: Connection) -> ImapProtocol:
         return ImapProtocol(ctx, conn)
 
-    server = LineServer("imap", make, lambda: imap_timeouts(ctx), ctx.ssl,
-                        shared=ctx.shared, maxchild=maxchild,
-                        shutdown=ctx.shutdown)
-    await server.start_socket(sock, implicit_tls=implicit_tls)
-    return server
+    return await start_line_service(ctx, sock, name="imap", program="imapd", make=make,
+                                    timeouts=lambda: imap_timeouts(ctx),
+                                    implicit_tls=implicit_tls, maxchild=maxchild)

@@ -22,6 +22,7 @@ from roost.lmtp.session import After, Session
 from roost.lmtp.wire import Body, BodyTooBig, Line, NeedMore, TooLong, Wire
 from roost.master.shutdown import Shutdown
 from roost.net.connection import Connection, Timeouts
+from roost.net.framed import Framed
 from roost.net.listener import LineServer
 from roost.net.shared_state import SharedState
 from roost.store.api import Store
@@ -130,10 +131,12 @@ async def start_lmtp(ctx: ServerContext, sock: socket.socket, *,
     return service.server
 
 
-class LmtpProtocol:
+class LmtpProtocol(Framed):
     """LMTP's part of the shared loop: the wire's events and their replies."""
 
     name = "lmtp"
+    need_more = NeedMore
+    wire: Wire
 
     def __init__(self, session: Session, conn: Connection) -> None:
         self.s = session
@@ -145,16 +148,6 @@ class LmtpProtocol:
         greeting = f"{self.s.servername} LMTP" + (
             " Roost ready" if self.s.conf.serverinfo != "off" else " ready")
         return r.reply(220, "", greeting).render()
-
-    def feed(self, data: bytes) -> None:
-        self.wire.feed(data)
-
-    def next_event(self) -> object | None:
-        event = self.wire.next()
-        return None if isinstance(event, NeedMore) else event
-
-    def mid_command(self) -> bool:
-        return self.wire.mid_command
 
     def interruptible(self) -> bool:
         # A DATA body being read is a delivery in flight: it finishes.

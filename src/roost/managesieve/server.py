@@ -36,8 +36,9 @@ from roost.managesieve.parse import Bad, command_name, parse_command, sasl_respo
 from roost.managesieve.responses import reply
 from roost.managesieve.session import Session, State
 from roost.master.context import ServerContext
+from roost.master.line_service import start_line_service
 from roost.net.connection import Connection
-from roost.net.listener import LineServer
+from roost.net.framed import Framed
 from roost.telemetry import events
 
 #: Literal bytes of a command that carries no script: names, a NOOP tag.
@@ -45,10 +46,12 @@ NAMES_BUDGET = 8192
 _CARRIES_SCRIPT = re.compile(rb"\s*(PUTSCRIPT|CHECKSCRIPT)\b", re.IGNORECASE)
 
 
-class ManageSieveProtocol:
+class ManageSieveProtocol(Framed):
     """ManageSieve's part of the shared loop; also the session's I/O hooks."""
 
     name = "sieve"
+    need_more = NeedMore
+    wire: Wire
 
     def __init__(self, ctx: ServerContext, conn: Connection) -> None:
         self.ctx = ctx
@@ -69,19 +72,6 @@ class ManageSieveProtocol:
         """RFC 5804 §1.7: the capabilities, then a bare OK (Cyrus's
         sieveshell takes nothing after the OK of a capability list)."""
         return capabilities(self.s) + reply(b"OK")
-
-    def feed(self, data: bytes) -> None:
-        self.wire.feed(data)
-
-    def next_event(self) -> object | None:
-        event = self.wire.next()
-        return None if isinstance(event, NeedMore) else event
-
-    def mid_command(self) -> bool:
-        return self.wire.mid_command
-
-    def interruptible(self) -> bool:
-        return True
 
     def finished(self) -> bool:
         return self.s.state is State.LOGOUT
@@ -191,14 +181,9 @@ async def start_managesieve(ctx: ServerContext, sock: socket.socket, *,
     across workers (`maxchild`, maxlogins_per_*, and a renamed user's
     sessions ended: `LoginFlow.end_sessions_of`).
     """
-    if implicit_tls and ctx.ssl is None:
-        raise RuntimeError("timsieved -s needs tls_server_cert and tls_server_key")
-
     async def make(conn: Connection) -> ManageSieveProtocol:
         return ManageSieveProtocol(ctx, conn)
 
-    server = LineServer("sieve", make, lambda: imap_timeouts(ctx), ctx.ssl,
-                        shared=ctx.shared, maxchild=maxchild,
-                        shutdown=ctx.shutdown)
-    await server.start_socket(sock, implicit_tls=implicit_tls)
-    return server
+    return await start_line_service(ctx, sock, name="sieve", program="timsieved", make=make,
+                                    timeouts=lambda: imap_timeouts(ctx),
+                                    implicit_tls=implicit_tls, maxchild=maxchild)

@@ -13,15 +13,16 @@ import asyncio
 import socket
 
 from roost.master.context import ServerContext
+from roost.master.line_service import session_timeouts, start_line_service
 from roost.net.connection import Connection, Timeouts
-from roost.net.listener import LineServer
+from roost.net.framed import Framed
 from roost.nntp import responses as r
 from roost.nntp.dispatch import dispatch, finish_article
 from roost.nntp.handlers.connection import greeting_text
 from roost.nntp.newsgroups import Newsgroups
 from roost.nntp.overview import OverviewCache
 from roost.nntp.session import After, Session
-from roost.nntp.wire import Body, BodyTooBig, Line, NeedMore, TooLong, nntp_wire
+from roost.nntp.wire import Body, BodyTooBig, Line, NeedMore, TooLong, Wire, nntp_wire
 
 #: The article bound when maxmessagesize is 0 (no limit configured): an
 #: article is held in memory until it is stored, so "no limit" must still be
@@ -30,10 +31,12 @@ from roost.nntp.wire import Body, BodyTooBig, Line, NeedMore, TooLong, nntp_wire
 DEFAULT_ARTICLE_LIMIT = 1_000_000
 
 
-class NntpProtocol:
+class NntpProtocol(Framed):
     """NNTP's part of the shared loop; also the session's SASL exchange."""
 
     name = "nntp"
+    need_more = NeedMore
+    wire: Wire
 
     def __init__(self, ctx: ServerContext, conn: Connection, news: Newsgroups,
                  overviews: OverviewCache, *, reader: bool, feeder: bool) -> None:
@@ -46,16 +49,6 @@ class NntpProtocol:
 
     def greeting(self) -> bytes:
         return r.status(*greeting_text(self.s))
-
-    def feed(self, data: bytes) -> None:
-        self.wire.feed(data)
-
-    def next_event(self) -> object | None:
-        event = self.wire.next()
-        return None if isinstance(event, NeedMore) else event
-
-    def mid_command(self) -> bool:
-        return self.wire.mid_command
 
     def interruptible(self) -> bool:
         return not self.wire.in_body
@@ -116,9 +109,8 @@ def article_limit(s: Session) -> int:
 
 
 def nntp_timeouts(ctx: ServerContext) -> Timeouts:
-    conf = ctx.conf
-    return Timeouts(idle=max(conf.nntptimeout, 3) * 60.0, command=float(conf.command_timeout),
-                    login=float(conf.prelogin_timeout), write=float(conf.write_timeout))
+    """`nntptimeout` minutes idle, never under Cyrus's 3."""
+    return session_timeouts(ctx.conf, max(ctx.conf.nntptimeout, 3))
 
 
 async def start_nntp(ctx: ServerContext, sock: socket.socket, *, implicit_tls: bool,
@@ -128,8 +120,6 @@ async def start_nntp(ctx: ServerContext, sock: socket.socket, *, implicit_tls: b
 
     `reader` / `feeder` as Cyrus's `nntpd -r` / `-f` (both by default).
     """
-    if implicit_tls and ctx.ssl is None:
-        raise RuntimeError("nntpd -s needs tls_server_cert and tls_server_key")
     news = Newsgroups(ctx.conf)
     overviews = OverviewCache()
 
@@ -138,8 +128,7 @@ async def start_nntp(ctx: ServerContext, sock: socket.socket, *, implicit_tls: b
 
     conf = ctx.conf
     counted = maxchild > 0 or conf.maxlogins_per_host > 0 or conf.maxlogins_per_user > 0
-    server = LineServer("nntp", make, lambda: nntp_timeouts(ctx), ctx.ssl,
-                        shared=ctx.shared if counted else None, maxchild=maxchild,
-                        shutdown=ctx.shutdown)
-    await server.start_socket(sock, implicit_tls=implicit_tls)
-    return server
+    return await start_line_service(ctx, sock, name="nntp", program="nntpd", make=make,
+                                    timeouts=lambda: nntp_timeouts(ctx),
+                                    implicit_tls=implicit_tls, maxchild=maxchild,
+                                    counted=counted)

@@ -16,8 +16,9 @@ import socket
 
 from roost import __version__
 from roost.master.context import ServerContext
+from roost.master.line_service import session_timeouts, start_line_service
 from roost.net.connection import Connection, Timeouts
-from roost.net.listener import LineServer
+from roost.net.framed import Framed
 from roost.pop3 import dispatch
 from roost.pop3.parse import Bad, parse_command
 from roost.pop3.responses import err
@@ -30,10 +31,12 @@ from roost.telemetry import events
 SASL_LINE = 8192
 
 
-class Pop3Protocol:
+class Pop3Protocol(Framed):
     """POP3's part of the shared loop; also the session's line and TLS hooks."""
 
     name = "pop3"
+    need_more = NeedMore
+    wire: Wire
 
     def __init__(self, ctx: ServerContext, conn: Connection) -> None:
         self.ctx = ctx
@@ -56,19 +59,6 @@ class Pop3Protocol:
         else:
             who = "server ready"
         return f"+OK {who}\r\n".encode()
-
-    def feed(self, data: bytes) -> None:
-        self.wire.feed(data)
-
-    def next_event(self) -> object | None:
-        event = self.wire.next()
-        return None if isinstance(event, NeedMore) else event
-
-    def mid_command(self) -> bool:
-        return self.wire.mid_command
-
-    def interruptible(self) -> bool:
-        return True
 
     def finished(self) -> bool:
         return self.s.finished
@@ -129,21 +119,16 @@ class Pop3Protocol:
 
 
 def pop3_timeouts(ctx: ServerContext) -> Timeouts:
-    conf = ctx.conf
-    return Timeouts(idle=max(conf.poptimeout, 10) * 60.0, command=float(conf.command_timeout),
-                    login=float(conf.prelogin_timeout), write=float(conf.write_timeout))
+    """`poptimeout` minutes idle, never under Cyrus's 10."""
+    return session_timeouts(ctx.conf, max(ctx.conf.poptimeout, 10))
 
 
 async def start_pop3(ctx: ServerContext, sock: socket.socket, *,
                      implicit_tls: bool, maxchild: int = 0) -> asyncio.AbstractServer:
     """Serve POP3 on a listening socket (POP3S, cyrus.conf `pop3d -s`, when `implicit_tls`)."""
-    if implicit_tls and ctx.ssl is None:
-        raise RuntimeError("pop3d -s needs tls_server_cert and tls_server_key")
-
     async def make(conn: Connection) -> Pop3Protocol:
         return Pop3Protocol(ctx, conn)
 
-    server = LineServer("pop3", make, lambda: pop3_timeouts(ctx), ctx.ssl, shared=ctx.shared,
-                        maxchild=maxchild, shutdown=ctx.shutdown)
-    await server.start_socket(sock, implicit_tls=implicit_tls)
-    return server
+    return await start_line_service(ctx, sock, name="pop3", program="pop3d", make=make,
+                                    timeouts=lambda: pop3_timeouts(ctx),
+                                    implicit_tls=implicit_tls, maxchild=maxchild)
