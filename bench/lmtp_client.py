@@ -3,7 +3,9 @@
 It frames commands and replies only (RFC 5321 §4.2 multi-line replies,
 RFC 2033 §4.2 one reply per recipient after DATA) and pipelines each
 transaction (RFC 2920): MAIL, every RCPT and DATA in one write, then the
-body. Standard library only, so the same client measures Roost and Cyrus.
+body; or, with `lock_step`, one command at a time, each after the reply
+to the one before, as Postfix's smtp-source does. Standard library only,
+so the same client measures Roost, Cyrus and Dovecot.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ class LmtpClient:
     def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         self.reader = reader
         self.writer = writer
+        self.lock_step = False
         self.size_param = False  # RFC 1870: SIZE= only where LHLO advertised SIZE
 
     @classmethod
@@ -68,13 +71,18 @@ class LmtpClient:
         lines = [f"MAIL FROM:<{sender}>{size}"]
         lines += [f"RCPT TO:<{rcpt}>" for rcpt in recipients]
         lines.append("DATA")
-        self.writer.write("".join(line + "\r\n" for line in lines).encode())
-        await self.expect(250)
-        accepted = 0
-        for _ in recipients:
-            code, _text = await self.reply()
-            accepted += code == 250
-        code, text = await self.reply()
+        codes: list[tuple[int, str]] = []
+        if self.lock_step:
+            for line in lines:
+                self.writer.write(line.encode() + b"\r\n")
+                codes.append(await self.reply())
+        else:
+            self.writer.write("".join(line + "\r\n" for line in lines).encode())
+            codes = [await self.reply() for _ in lines]
+        if codes[0][0] != 250:
+            raise LmtpError(f"expected 250, got {codes[0][1]!r}")
+        accepted = sum(code == 250 for code, _ in codes[1:-1])
+        code, text = codes[-1]
         if code != 354:
             raise LmtpError(f"DATA refused: {text!r}")
         self.writer.write(dot_stuff(message) + b".\r\n")

@@ -8,7 +8,9 @@ Without --port a throwaway Roost site (store, users user1..userN with an
 INBOX) is made in a temp directory and its LMTP service runs in a
 subprocess on uvloop (`serve`), so client and server never share a loop.
 Each round sends a bounded number of messages over several connections;
-the figures are medians over the rounds. Loopback only.
+the figures are medians over the rounds. Loopback only. `--lock-step`
+sends one command at a time as Postfix's smtp-source does
+(bench/lmtp_smtp_source.py; docs/benchmarks.md says how the two agree).
 """
 
 from __future__ import annotations
@@ -52,6 +54,7 @@ async def one_round(args: argparse.Namespace, recipients: int, counter: itertool
     async def worker(slot: int) -> None:
         nonlocal failures
         client = await LmtpClient.connect(args.host, args.port, args.unix)
+        client.lock_step = getattr(args, "lock_step", False)
         for _ in range(per_connection):
             n = next(counter)
             rcpts = [f"user{(n + i) % args.users + 1}{args.domain}" for i in range(recipients)]
@@ -126,6 +129,8 @@ def main() -> None:
     parser.add_argument("--size", type=int, default=4096, help="message size in bytes")
     parser.add_argument("--recipients", type=int, nargs="+", default=[1, 10])
     parser.add_argument("--no-fsync", action="store_true", help="Roost side: fsync: no")
+    parser.add_argument("--lock-step", action="store_true",
+                        help="one command per reply, as smtp-source (default: pipelined)")
     sub = parser.add_subparsers(dest="command")
     serve_cmd = sub.add_parser("serve", help="(internal) run the Roost side")
     serve_cmd.add_argument("site", type=Path)

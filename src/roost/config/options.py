@@ -169,6 +169,8 @@ class Options:
     quotawarn = Int(90, "Percent of quota past which SELECT gives an [ALERT].")
     quotawarnkb = Int(0, "Warn only once fewer than this many KiB of STORAGE remain (0: off).")
     fsync = Bool(True, "Sync message files and the index before acknowledging (keep on).")
+    flag_sync_delay = Int(1, "Roost: flag changes and expunges are answered once committed (they survive any process crash at once) and reach the disk within this many seconds; 0: synced before their OK.")
+    body_sync = Choice(("syncfs", "file"), "syncfs", "Roost: how body files are made durable before their index commit: syncfs (one syncfs of the partition's file system per group commit, Linux) or file (fdatasync each body and fsync the directories it changed, in the delivering thread; better when other programs keep the file system busy).")
     delete_mode = Choice(("immediate", "delayed"), "delayed", "delayed: DELETE keeps mailboxes under deletedprefix, seen by admins only, until cyr_expire -D; immediate: removes them at once.")
     deletedprefix = Str("DELETED", "Hierarchy where delete_mode: delayed keeps deleted mailboxes.")
     expunge_mode = Choice(("immediate", "semidelayed", "delayed"), "delayed", "delayed: expunged bodies stay for unexpunge until cyr_expire -X; immediate, semidelayed: released at EXPUNGE (the record stays as a tombstone for QRESYNC either way).")

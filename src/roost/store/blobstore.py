@@ -32,12 +32,11 @@ def content_key(raw: bytes) -> str:
 
 
 class Pending(NamedTuple):
-    """A body staged in `partition`, and what `make_durable` must still flush
-    for it (for files: the directories whose entries changed)."""
+    """A body staged in `partition` under `key`, for `make_durable` (which
+    may have nothing left to do: see each backend)."""
 
     partition: str
     key: str
-    dirs: tuple[object, ...]
 
 
 class StoredBody(NamedTuple):

@@ -33,7 +33,8 @@ def open_store(conf: Config) -> SqliteStore:
     partitions = {name: Path(path) for name, path in conf.partitions.items()}
     return SqliteStore(configdir / DATABASE, partitions, conf.defaultpartition, bool(conf.fsync),
                        expunge_mode=conf.expunge_mode, delete_mode=conf.delete_mode,
-                       deleted_prefix=conf.deletedprefix, blobs=open_blobs(conf, partitions))
+                       deleted_prefix=conf.deletedprefix, blobs=open_blobs(conf, partitions),
+                       flag_sync_delay=conf.flag_sync_delay)
 
 
 def open_blobs(conf: Config, partitions: dict[str, Path]) -> BlobStore:
@@ -43,7 +44,7 @@ def open_blobs(conf: Config, partitions: dict[str, Path]) -> BlobStore:
         return S3Blobs.from_config(conf)
     for path in partitions.values():
         path.mkdir(parents=True, exist_ok=True)
-    return BlobFiles(partitions, bool(conf.fsync))
+    return BlobFiles(partitions, bool(conf.fsync), conf.body_sync)
 
 
 def open_scripts(conf: Config) -> ScriptStore:

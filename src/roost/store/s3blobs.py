@@ -108,7 +108,7 @@ class S3Blobs:
         """Upload `raw` (durable when S3 answers); equal content is one object."""
         key = content_key(raw)
         if self.cache is not None and self.cache.has(partition, key, len(raw)):
-            return Pending(partition, key, ())  # cached copies are of uploaded bodies
+            return Pending(partition, key)  # cached copies are of uploaded bodies
         try:
             obstore.put(self._s3, self._object(partition, key), raw)
         except BaseError as err:
@@ -116,7 +116,7 @@ class S3Blobs:
             raise StoreUnavailable("the body store cannot be reached") from err
         if self.cache is not None:
             self.cache.put(partition, key, raw)
-        return Pending(partition, key, ())
+        return Pending(partition, key)
 
     def make_durable(self, pending: Iterable[Pending]) -> None:
         """Nothing left: an upload is durable once S3 has answered it."""

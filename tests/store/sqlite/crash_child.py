@@ -1,6 +1,8 @@
 """Run by test_sqlite_crash: append forever, printing each acknowledged append.
 
-argv: database, partition directory, run number. Lines printed: `uid sha256`
+argv: database, partition directory, run number, flag_sync_delay (0: flag
+changes and expunges synced before their OK; more: committed unsynced,
+which must survive a kill -9 all the same). Lines printed: `uid sha256`
 for an append whose await returned (acknowledged as durable),
 `expunging uid` before an expunge is asked for, `expunged uid` after it
 is acknowledged; `batch TAG` once a MULTIAPPEND-style batch of BATCH
@@ -66,7 +68,7 @@ async def trees(store: SqliteStore, run: str) -> None:
 
 async def main() -> None:
     database, spool, run = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3]
-    store = SqliteStore(database, {"default": spool})
+    store = SqliteStore(database, {"default": spool}, flag_sync_delay=float(sys.argv[4]))
     try:
         bob = (await store.get_mailbox("user.bob")).id
     except MailboxNotFound:

@@ -9,6 +9,8 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
+
 from roost.store.api import Delivery
 from roost.store.sqlite import SqliteStore
 from roost.store.sqlite.blobs import content_key
@@ -122,18 +124,49 @@ async def test_repair_removes_only_old_orphans(store: SqliteStore,
     assert store._blobs.path("default", young).exists()
 
 
-def test_bodies_durable_with_and_without_syncfs(tmp_path: Path) -> None:
-    """Both ways of making staged bodies durable leave complete files and no temp files."""
-    from roost.store.sqlite.blobs import BlobFiles
+def test_body_sync_file_syncs_each_body_and_its_directories_in_stage(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`body_sync: file`: the body is fdatasynced before its rename, and the
+    directories that gained an entry are fsynced, all before `stage` returns
+    (in the delivering thread); `make_durable` has nothing left to flush."""
+    from roost.store.sqlite import blobs as blobfiles
 
-    for by_syncfs in (True, False):
-        root = tmp_path / str(by_syncfs)
-        root.mkdir()
-        blobs = BlobFiles({"default": root})
-        blobs.by_syncfs = by_syncfs and blobs.by_syncfs
-        staged = [blobs.stage("default", b"Subject: %d\r\n\r\nbody\r\n" % n) for n in range(5)]
-        blobs.make_durable(staged)
-        for n, (_, key, dirs) in enumerate(staged):
-            assert dirs and all(d.is_dir() for d in dirs)
-            assert blobs.read("default", key) == b"Subject: %d\r\n\r\nbody\r\n" % n
-        assert not [p for p in root.rglob(".tmp-*")]
+    syncs: list[str] = []
+    real_fdatasync, real_replace = os.fdatasync, os.replace
+    monkeypatch.setattr(os, "fdatasync", lambda fd: (syncs.append("file"), real_fdatasync(fd)))
+    monkeypatch.setattr(os, "replace", lambda a, b: (syncs.append("rename"), real_replace(a, b)))
+    monkeypatch.setattr(blobfiles, "_fsync_dir", lambda d: syncs.append(f"dir {d.name}"))
+    monkeypatch.setattr(blobfiles, "_syncfs", lambda root: syncs.append("syncfs"))
+    files = blobfiles.BlobFiles({"default": tmp_path}, body_sync="file")
+    raw = b"Subject: one\r\n\r\nbody\r\n"
+    key = content_key(raw)
+    staged = files.stage("default", raw)
+    assert syncs == ["file", "rename", f"dir {key[2:4]}", f"dir {tmp_path.name}", f"dir {key[:2]}"]
+    syncs.clear()
+    files.make_durable([staged])
+    assert syncs == []
+    files.stage("default", raw)  # already there: its directory is synced again
+    assert syncs == [f"dir {key[2:4]}"]
+    assert files.read("default", key) == raw
+
+
+def test_body_sync_syncfs_leaves_it_to_one_syncfs_per_batch(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`body_sync: syncfs`: `stage` syncs nothing; `make_durable` calls one
+    syncfs for the whole batch (one file system)."""
+    from roost.store.sqlite import blobs as blobfiles
+
+    if blobfiles._SYNCFS is None:
+        pytest.skip("no syncfs(2) here")
+    syncs: list[str] = []
+    monkeypatch.setattr(os, "fdatasync", lambda fd: syncs.append("file"))
+    monkeypatch.setattr(blobfiles, "_fsync_dir", lambda d: syncs.append("dir"))
+    monkeypatch.setattr(blobfiles, "_syncfs", lambda root: syncs.append(f"syncfs {root.name}"))
+    files = blobfiles.BlobFiles({"default": tmp_path}, body_sync="syncfs")
+    staged = [files.stage("default", b"Subject: %d\r\n\r\nbody\r\n" % n) for n in range(5)]
+    assert syncs == []
+    files.make_durable(staged)
+    assert syncs == [f"syncfs {tmp_path.name}"]
+    for n, (_, key) in enumerate(staged):
+        assert files.read("default", key) == b"Subject: %d\r\n\r\nbody\r\n" % n
+    assert not [p for p in tmp_path.rglob(".tmp-*")]

@@ -1,11 +1,13 @@
 """A full disk under the bodies or under the index: StorageFull, nothing left
 half-written, and the store works again once there is room.
 
-Also: temp files a crash left in a partition go when the store opens.
+Also: temp files a crash left in a partition go when the store opens (once
+per SWEEP_INTERVAL for the site, whichever process opens it first).
 """
 
 from __future__ import annotations
 
+import fcntl
 import logging
 import os
 from pathlib import Path
@@ -15,6 +17,7 @@ from tests.harness.fullfs import files_under, fill, tiny_filesystem
 
 from roost.store.api import AppendMessage, StorageFull
 from roost.store.sqlite import SqliteStore
+from roost.store.sqlite.writer import SWEEP_INTERVAL
 
 BIG = 64 * 1024
 
@@ -97,3 +100,44 @@ async def test_leftover_temp_files_are_removed_at_open(
         await store.close()  # the writer thread swept before it stopped
     assert sorted(p.name for p in hashdir.iterdir()) == sorted([body.name, live.name])
     assert "removed 2 temporary body files left by a crash" in caplog.text
+
+
+async def test_temp_files_are_swept_once_per_interval_not_per_open(tmp_path: Path) -> None:
+    """Every worker process opens the store: only the first opener in
+    SWEEP_INTERVAL walks the 65,536 hash directories; the rest skip."""
+    spool = tmp_path / "spool"
+    hashdir = spool / "ab" / "cd"
+    hashdir.mkdir(parents=True)
+    database = tmp_path / "mailstore.db"
+    await SqliteStore(database, {"default": spool}).close()  # the first open sweeps
+    marker = tmp_path / "mailstore.db.swept"
+    assert marker.stat().st_size > 0
+    leftover = hashdir / ".tmp-abcd000000000000-999999999-0a1b2c3d"  # a crash's, dead pid
+    leftover.write_bytes(b"Subject: half")
+    await SqliteStore(database, {"default": spool}).close()  # a second worker: no walk
+    assert leftover.exists()
+    an_hour_ago = marker.stat().st_mtime - SWEEP_INTERVAL - 1
+    os.utime(marker, (an_hour_ago, an_hour_ago))
+    await SqliteStore(database, {"default": spool}).close()  # the interval is over
+    assert not leftover.exists()
+    assert marker.stat().st_mtime > an_hour_ago
+
+
+async def test_a_sweep_in_progress_elsewhere_is_not_repeated(tmp_path: Path) -> None:
+    """The marker's flock held by another process (here: another open file
+    description) means someone is sweeping: this opener leaves it to them."""
+    spool = tmp_path / "spool"
+    hashdir = spool / "ab" / "cd"
+    hashdir.mkdir(parents=True)
+    leftover = hashdir / ".tmp-abcd000000000000-999999999-0a1b2c3d"
+    leftover.write_bytes(b"Subject: half")
+    database = tmp_path / "mailstore.db"
+    held = os.open(tmp_path / "mailstore.db.swept", os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        await SqliteStore(database, {"default": spool}).close()
+        assert leftover.exists()
+    finally:
+        os.close(held)
+    await SqliteStore(database, {"default": spool}).close()  # lock free, marker empty
+    assert not leftover.exists()

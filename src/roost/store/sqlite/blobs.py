@@ -5,16 +5,25 @@ hex of its bytes: plain RFC 5322, readable by an admin. Files appear whole
 or not at all (temp file in the same directory, written, renamed), so a
 file that exists is complete. `make_durable` then puts the files and their
 directory entries on disk, and the writer calls it for a whole batch before
-the index commit that refers to them: on Linux one syncfs(2) per file
-system covers every body of the batch (two disk flushes per group commit
-instead of three per message); elsewhere each file is fsynced as it is
-written and each directory at `make_durable`. Equal content is one file,
-whatever `singleinstancestore` says: sharing is free here and harmless.
+the index commit that refers to them. How (`body_sync`): `syncfs` (the
+default, Linux) leaves `stage` unsynced and has `make_durable` call one
+syncfs(2) per file system for the whole batch: one disk flush. `file`
+(and where there is no syncfs) fdatasyncs each body and fsyncs the
+directories that gained an entry as `stage` writes it, in the caller's
+thread, so concurrent deliveries sync in parallel and `make_durable` has
+nothing left to do; that is two flushes or more per body (each fsync
+flushes the disk cache, even of a directory already committed), which
+measured twice as slow here, but does not depend on how much dirty data
+other programs leave on the file system, as syncfs does
+(docs/benchmarks.md, "Where one LMTP delivery's time goes"). Equal
+content is one file, whatever `singleinstancestore` says: sharing is
+free here and harmless.
 
 A full file system (ENOSPC, EDQUOT) while writing a body is the store's
 `StorageFull`, with the temp file removed. Temp files that a crash left
 behind are removed when the store opens (`remove_stale_temps`, run by
-the writer thread before its first commit).
+the writer thread before its first commit, once an hour at most for the
+whole site: see `writer`).
 """
 
 from __future__ import annotations
@@ -101,10 +110,12 @@ class BlobFiles:
     """The body files of every partition (a `roost.store.blobstore.BlobStore`);
     thread-safe (no shared state)."""
 
-    def __init__(self, partitions: dict[str, Path], fsync: bool = True) -> None:
+    def __init__(self, partitions: dict[str, Path], fsync: bool = True,
+                 body_sync: str = "syncfs") -> None:
         self.partitions = partitions
         self.fsync = fsync
-        self.by_syncfs = fsync and _SYNCFS is not None
+        self.by_syncfs = fsync and body_sync == "syncfs" and _SYNCFS is not None
+        self.by_file = fsync and not self.by_syncfs
 
     def root(self, partition: str) -> Path:
         """The directory of a partition; StoreError if the config has no such partition."""
@@ -150,49 +161,52 @@ class BlobFiles:
         return staged.key
 
     def stage(self, partition: str, raw: bytes) -> Pending:
-        """Write the body file of `raw` under its final name, not yet durable.
+        """Write the body file of `raw` under its final name.
 
-        Returns its key and the directories whose entries changed, for
+        With `body_sync: file` it is durable on return (file, then the
+        directories that gained an entry); with `syncfs` it waits for
         `make_durable`. An existing complete file is kept (same name, same
-        bytes). StorageFull if the file system is full; no temp file stays.
+        bytes; its directory is synced again, since the process that wrote
+        it may not have got that far). StorageFull if the file system is
+        full; no temp file stays.
         """
         key = content_key(raw)
-        if self.present(partition, key, len(raw)):
-            return Pending(partition, key, ())
         final = self.path(partition, key)
-        tmp = final.parent / f"{TEMP_PREFIX}{key[:16]}-{os.getpid()}-{secrets.token_hex(4)}"
         try:
+            if self.present(partition, key, len(raw)):
+                if self.by_file:
+                    _fsync_dir(final.parent)
+                return Pending(partition, key)
+            tmp = final.parent / f"{TEMP_PREFIX}{key[:16]}-{os.getpid()}-{secrets.token_hex(4)}"
             dirs = self._make_dirs(final.parent)
             try:
                 with open(tmp, "wb") as out:
                     out.write(raw)
                     out.flush()
-                    if self.fsync and not self.by_syncfs:
-                        os.fsync(out.fileno())
+                    if self.by_file:
+                        os.fdatasync(out.fileno())
                 os.replace(tmp, final)
             except BaseException:
                 tmp.unlink(missing_ok=True)
                 raise
+            if self.by_file:
+                for directory in (final.parent, *dirs):
+                    _fsync_dir(directory)
         except OSError as err:
             raise storage_error(err)  # the cause is kept
-        return Pending(partition, key, (*dirs, final.parent))
+        return Pending(partition, key)
 
     def make_durable(self, pending: Iterable[Pending]) -> None:
-        """Put staged bodies and their directory entries on disk."""
-        pending = list(pending)
-        if not self.fsync or not pending:
+        """Put staged bodies and their directory entries on disk: one syncfs
+        per file system with `body_sync: syncfs`; `stage` did it otherwise."""
+        if not self.by_syncfs:
             return
-        if self.by_syncfs:
-            devices: dict[int, Path] = {}
-            for staged in pending:
-                root = self.root(staged.partition)
-                devices.setdefault(root.stat().st_dev, root)
-            for root in devices.values():
-                _syncfs(root)
-            return
-        for directory in {d for staged in pending for d in staged.dirs}:
-            assert isinstance(directory, Path)
-            _fsync_dir(directory)
+        devices: dict[int, Path] = {}
+        for staged in pending:
+            root = self.root(staged.partition)
+            devices.setdefault(root.stat().st_dev, root)
+        for root in devices.values():
+            _syncfs(root)
 
     def _make_dirs(self, directory: Path) -> tuple[Path, ...]:
         """Create the hash directories; return the parents that gained an entry."""

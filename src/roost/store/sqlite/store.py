@@ -86,7 +86,8 @@ class SqliteStore(SqliteMetadata, SqliteUrlAuth, SqliteFeed):
     def __init__(self, database: Path, partitions: dict[str, Path],
                  defaultpartition: str = "default", fsync: bool = True, *,
                  expunge_mode: str = "delayed", delete_mode: str = "delayed",
-                 deleted_prefix: str = "DELETED", blobs: BlobStore | None = None) -> None:
+                 deleted_prefix: str = "DELETED", blobs: BlobStore | None = None,
+                 flag_sync_delay: float = 0.0) -> None:
         """`expunge_mode` (imapd.conf's): `delayed` keeps expunged bodies for
         unexpunge until `expire_expunged`; the others release them at once.
         `delete_mode: delayed` keeps deleted mailboxes under `deleted_prefix`
@@ -103,7 +104,8 @@ class SqliteStore(SqliteMetadata, SqliteUrlAuth, SqliteFeed):
         migrate(self._db)
         self._parsed = ParsedLRU()
         self._notifier = ChangeNotifier(self._data_version)
-        self._writer = Writer(database, self._blobs, fsync, self._notifier.pulse)
+        self._writer = Writer(database, self._blobs, fsync, self._notifier.pulse,
+                              flag_sync_delay)
         self._reads = ReadPool(database, fsync)
         self._background: set[asyncio.Future[None]] = set()  # parses being stored
 
@@ -448,11 +450,11 @@ class SqliteStore(SqliteMetadata, SqliteUrlAuth, SqliteFeed):
                           ) -> tuple[list[MessageRecord], list[int]]:
         wanted = flagbits.normalize(flags)
         return await self._writer.run(lambda tx: message_ops.store_flags(
-            tx, mailbox_id, uids, op, wanted, user, unchanged_since, known_flags))
+            tx, mailbox_id, uids, op, wanted, user, unchanged_since, known_flags), lazy=True)
 
     async def expunge(self, mailbox_id: int, uids: Sequence[int] | None = None) -> list[int]:
         return await self._writer.run(
-            lambda tx: message_ops.expunge(tx, mailbox_id, uids, self._hold))
+            lambda tx: message_ops.expunge(tx, mailbox_id, uids, self._hold), lazy=True)
 
     async def purge(self, mailbox_id: int, uids: Sequence[int]) -> list[int]:
         return await self._writer.run(
