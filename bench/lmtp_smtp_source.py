@@ -32,8 +32,10 @@ import asyncio
 import contextlib
 import os
 import shutil
+import signal
 import statistics
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -210,9 +212,11 @@ def main() -> None:
     print(f"smtp-source -L -d{' to one mailbox' if args.one_mailbox else ''}, "
           f"{args.deliveries} deliveries per run, {args.size} octets, {args.rounds} rounds, "
           f"medians; load {os.getloadavg()[0]:.2f}", flush=True)
-    wanted = [(f"roost-{mode}" if len(args.body_sync) > 1 else name, name,
-               f"body_sync: {mode}\n") for name in args.servers
-              for mode in (args.body_sync if name == "roost" else [""])]
+    wanted = [(f"roost-{mode}" if len(args.body_sync) > 1 else "roost", "roost",
+               f"body_sync: {mode}\n") for mode in args.body_sync if "roost" in args.servers]
+    wanted += [(name, name, "") for name in args.servers if name != "roost"]
+    # SIGTERM too stops the sides (each runs in a session of its own)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
     sides: dict[str, Side] = {}
     try:
         for n, (label, name, roost_conf) in enumerate(wanted):
