@@ -22,6 +22,7 @@ import asyncio
 import statistics
 import time
 
+from bench.cli import free_port
 from bench.imap_client import ImapClient
 from bench.sides import Side
 
@@ -77,15 +78,14 @@ def main() -> None:
     parser.add_argument("--stores", type=int, default=300, help="STOREs per client")
     parser.add_argument("--delay", type=int, default=1, help="the lazy flag_sync_delay")
     parser.add_argument("--no-dovecot", action="store_true")
-    parser.add_argument("--port", type=int, default=21148)
     args = parser.parse_args()
     users = max(args.clients)
     sides: list[tuple[str, Side]] = [
-        (f"roost delay {delay}", RoostSide(users, PASSWORD, imap_port=args.port,
+        (f"roost delay {delay}", RoostSide(users, PASSWORD, imap_port=free_port(),
                                            extra_conf=f"flag_sync_delay: {delay}\n"))
         for delay in (0, args.delay)]
     if not args.no_dovecot:
-        sides.append(("dovecot", DovecotSide(users, PASSWORD, imap_port=args.port)))
+        sides.append(("dovecot", DovecotSide(users, PASSWORD, imap_port=free_port())))
     for label, side in sides:
         print(f"== {label}", flush=True)
         try:

@@ -39,6 +39,7 @@ import sys
 import time
 from pathlib import Path
 
+from bench.cli import free_port
 from bench.memory import process_tree
 from bench.sides import Side
 
@@ -203,8 +204,6 @@ def main() -> None:
                         help="Roost's body_sync; several: one Roost for each")
     parser.add_argument("--one-mailbox", action="store_true",
                         help="one smtp-source -s S, every message to user1")
-    parser.add_argument("--port", type=int, default=21146,
-                        help="IMAP port of the first side (the next ones count up)")
     args = parser.parse_args()
     if shutil.which("smtp-source") is None:
         raise SystemExit("smtp-source is missing: apt-get install postfix (it is not started)")
@@ -219,8 +218,8 @@ def main() -> None:
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
     sides: dict[str, Side] = {}
     try:
-        for n, (label, name, roost_conf) in enumerate(wanted):
-            side = make_side(name, args.users, args.port + n, roost_conf)
+        for label, name, roost_conf in wanted:
+            side = make_side(name, args.users, free_port(), roost_conf)
             sides[label] = side
             side.start()
             ADD_USERS[name](side, recipient_names(max(args.recipients), max(args.sessions)))
