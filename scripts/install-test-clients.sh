@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the Debian packages of the real mail clients the end-to-end tests
-# drive (imtest, cyradm, sieveshell, sieve-connect, mbsync, swaks, tin under tmux,
+# drive (imtest, cyradm, sieveshell, sieve-connect, mbsync, offlineimap, swaks, tin under tmux,
 # fetchmail, getmail, saslauthd, PostgreSQL), and the Cyrus server the
 # differential tests start on loopback (cyrus-imapd with saslpasswd2; Debian's
 # own Cyrus service is stopped), when they are missing.
@@ -9,6 +9,7 @@ need=()
 { command -v imtest || [ -x /usr/lib/cyrus/bin/imtest ]; } >/dev/null || need+=(cyrus-clients)
 command -v cyradm >/dev/null || need+=(cyrus-admin)
 command -v mbsync >/dev/null || need+=(isync)
+command -v offlineimap >/dev/null || need+=(offlineimap3)
 command -v swaks >/dev/null || need+=(swaks)
 command -v sieve-connect >/dev/null || need+=(sieve-connect)
 command -v tin >/dev/null || need+=(tin)
