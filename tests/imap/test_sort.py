@@ -29,7 +29,7 @@ async def box(imap: ImapTranscript, imap_server: RunningImap) -> ImapTranscript:
 async def test_capabilities_advertised(imap: ImapTranscript) -> None:
     await imap.play(r"""
         C: a1 CAPABILITY
-        S: * CAPABILITY {…} SORT SORT=DISPLAY ESORT THREAD=ORDEREDSUBJECT THREAD=REFERENCES {…}
+        S: * CAPABILITY {…} SORT SORT=DISPLAY ESORT CONTEXT=SEARCH CONTEXT=SORT THREAD=ORDEREDSUBJECT THREAD=REFERENCES {…}
         S: a1 OK {…}
     """)
 

@@ -36,6 +36,8 @@ CAPABILITIES: tuple[tuple[str, str, str], ...] = (
     ("SORT", "RFC 5256", "always"),
     ("SORT=DISPLAY", "RFC 5957", "always"),
     ("ESORT", "RFC 5267 §3", "always"),
+    ("CONTEXT=SEARCH", "RFC 5267 §4", "always"),
+    ("CONTEXT=SORT", "RFC 5267 §4", "always"),
     ("THREAD=ORDEREDSUBJECT", "RFC 5256", "always"),
     ("THREAD=REFERENCES", "RFC 5256", "always"),
     ("BINARY", "RFC 3516", "always"),

@@ -289,6 +289,14 @@ class Close:
 
 
 @dataclass(frozen=True, slots=True)
+class CancelUpdate:
+    """CANCELUPDATE "tag" ... RFC 5267 §4.3.5."""
+
+    tag: str
+    tags: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class Unselect:
     """UNSELECT. RFC 3691 §2, RFC 9051 §6.4.2."""
 
@@ -615,7 +623,7 @@ Command = (
     | Compress
     | Select | Create | Delete | Rename | Subscribe | Unsubscribe | List | Lsub
     | Namespace | Status | Append | Replace | Idle | Check | Close | Unselect | Expunge
-    | Search | MultiSearch | Sort | Thread | Fetch | Store | Copy | Move | GetQuota
+    | Search | MultiSearch | Sort | Thread | CancelUpdate | Fetch | Store | Copy | Move | GetQuota
     | GetQuotaRoot | SetQuota
     | GetAcl | SetAcl | DeleteAcl | ListRights | MyRights | GetMetadata | SetMetadata
     | GenUrlAuth | ResetKey | UrlFetch

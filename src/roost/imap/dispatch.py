@@ -91,6 +91,7 @@ TABLE: dict[type, Spec] = {
     c.Search: Spec(search.search, SELECTED),
     c.MultiSearch: Spec(multisearch.multisearch, AUTHED),
     c.Sort: Spec(sort.sort, SELECTED),
+    c.CancelUpdate: Spec(search.cancelupdate, SELECTED),
     c.Thread: Spec(thread.thread, SELECTED),
     c.Store: Spec(flags.store, SELECTED),
     c.Copy: Spec(copy.copy, SELECTED),

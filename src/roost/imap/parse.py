@@ -133,6 +133,7 @@ _ARGS: dict[str, Callable[[Cursor], c.Command]] = {
     "ID": _id,
     "COMPRESS": _compress,
     "ESEARCH": parse_multisearch.parse_multisearch,
+    "CANCELUPDATE": parse_sort.parse_cancelupdate,
     **parse_mailbox.PARSERS,
     **parse_admin.PARSERS,
     **parse_urlauth.PARSERS,

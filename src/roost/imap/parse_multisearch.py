@@ -36,6 +36,10 @@ def parse_multisearch(cur: Cursor) -> c.MultiSearch:
     sources = sources or [("selected", ())]
     if returns is not None and "SAVE" in returns and sources != [("selected", ())]:
         raise cur.bad("SAVE needs the selected mailbox as the only source")  # RFC 7377 §2.2
+    if returns is not None and "UPDATE" in returns:
+        # RFC 7377 §2.2 lets UPDATE follow the selected mailbox only; that
+        # is SEARCH RETURN (UPDATE), which this server offers instead.
+        raise cur.bad("UPDATE is for SEARCH in the selected mailbox")
     return c.MultiSearch(cur.tag, tuple(sources), query, charset,
                          returns if returns is not None else frozenset({"ALL"}))
 

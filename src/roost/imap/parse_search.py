@@ -18,8 +18,17 @@ from roost.search import evaluate as ev
 from roost.search import query as q
 from roost.search.evaluate import any_key
 
-#: RFC 4731 §3.1 return options, and RELEVANCY (RFC 6203 §4).
-RETURN_OPTIONS = frozenset({"MIN", "MAX", "ALL", "COUNT", "SAVE", "RELEVANCY"})
+#: RFC 4731 §3.1 return options, RELEVANCY (RFC 6203 §4), CONTEXT and UPDATE
+#: (RFC 5267 §4.2, §4.3).
+RETURN_OPTIONS = frozenset({"MIN", "MAX", "ALL", "COUNT", "SAVE", "RELEVANCY", "CONTEXT", "UPDATE"})
+#: RFC 5267 §4: options that ask for no result of their own.
+NO_RESULT_OPTIONS = frozenset({"CONTEXT", "UPDATE"})
+
+
+def with_default(opts: frozenset[str]) -> frozenset[str]:
+    """RFC 4731 §3.1: ``RETURN ()`` is ALL; so is a list of only CONTEXT
+    and UPDATE, which return nothing themselves (Dovecot does the same)."""
+    return opts if opts - NO_RESULT_OPTIONS else opts | {"ALL"}
 #: IANA charsets accepted by SEARCH CHARSET, all known to Python's codecs.
 #: A list rather than codecs.lookup(): Python also knows codecs such as
 #: rot13 and unicode_escape that are not charsets.
@@ -77,7 +86,7 @@ def search_program(cur: Cursor) -> tuple[frozenset[str] | None, PartialRange | N
     if cur.skip_word(b"RETURN"):
         cur.sp()
         opts, partial = parse_return_options(cur, RETURN_OPTIONS)
-        returns = opts or frozenset({"ALL"})  # RFC 4731 §3.1: () is ALL
+        returns = with_default(opts)
         cur.sp()
     charset: str | None = None
     if cur.skip_word(b"CHARSET"):

@@ -12,12 +12,13 @@ from collections.abc import Callable
 
 from roost.imap import commands as c
 from roost.imap.parse_lexer import Cursor
-from roost.imap.parse_search import parse_charset, parse_keys
+from roost.imap.parse_search import parse_charset, parse_keys, with_default
 from roost.imap.partial import PartialRange, parse_return_options
 from roost.search.sort import SORT_KEYS, Criterion
 
-#: RFC 5267 §3.1: ESEARCH's options, SAVE not among them.
-SORT_RETURNS = frozenset({"MIN", "MAX", "ALL", "COUNT"})
+#: RFC 5267 §3.1: ESEARCH's options, SAVE not among them; CONTEXT and
+#: UPDATE (§4.2, §4.3).
+SORT_RETURNS = frozenset({"MIN", "MAX", "ALL", "COUNT", "CONTEXT", "UPDATE"})
 #: RFC 5256 §3 thread-alg values this server implements.
 THREAD_ALGORITHMS = frozenset({"ORDEREDSUBJECT", "REFERENCES"})
 #: More criteria than keys exist cannot mean more; a bound on the list.
@@ -43,7 +44,7 @@ def parse_sort(cur: Cursor, uid: bool) -> c.Sort:
     if cur.skip_word(b"RETURN"):
         cur.sp()
         opts, partial = parse_return_options(cur, SORT_RETURNS)
-        returns = opts or frozenset({"ALL"})  # RFC 5267 §3.3: () is ALL
+        returns = with_default(opts)  # RFC 5267 §3.3: () is ALL
         cur.sp()
     criteria = cur.paren_list(lambda: _criterion(cur))
     if not criteria:
@@ -67,6 +68,18 @@ def parse_thread(cur: Cursor, uid: bool) -> c.Thread:
     charset = parse_charset(cur)
     cur.sp()
     return c.Thread(cur.tag, uid, algorithm, charset, parse_keys(cur, charset))
+
+
+def parse_cancelupdate(cur: Cursor) -> c.CancelUpdate:
+    """RFC 5267 §5: ``"CANCELUPDATE" 1*(SP quoted)``."""
+    tags = []
+    while cur.skip(b" "):
+        if not cur.peek(b'"'):
+            raise cur.bad("CANCELUPDATE takes quoted tags")
+        tags.append(cur.string())
+    if not tags:
+        raise cur.bad("CANCELUPDATE needs a tag")
+    return c.CancelUpdate(cur.tag, tuple(tags))
 
 
 PARSERS: dict[str, Callable[[Cursor, bool], c.Command]] = {"SORT": parse_sort, "THREAD": parse_thread}

@@ -132,3 +132,17 @@ def _bound(text: str) -> int:
 
 def _show(n: int) -> str:
     return "*" if n == STAR else str(n)
+
+
+def render_in_order(numbers: Sequence[int]) -> str:
+    """RFC 5267 §3.2: a sequence-set in sort order, ranges only where the
+    numbers rise by one (10:12, never 12:10)."""
+    parts: list[str] = []
+    start = 0
+    for index in range(1, len(numbers) + 1):
+        if index < len(numbers) and numbers[index] == numbers[index - 1] + 1:
+            continue
+        first, last = numbers[start], numbers[index - 1]
+        parts.append(str(first) if first == last else f"{first}:{last}")
+        start = index
+    return ",".join(parts)

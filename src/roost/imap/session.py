@@ -16,6 +16,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from roost.auth.identity import ANONYMOUS, Identity
 from roost.auth.rights import Access
 from roost.config import Config
+from roost.imap.contexts import UpdateContext
 from roost.imap.notify_state import NotifyState
 from roost.imap.selected import SelectedMailbox
 from roost.master.context import ServerContext
@@ -55,6 +56,8 @@ class Session:
         self.enabled: set[str] = set()
         self.out = out
         self.saved_search: list[int] = []  # RFC 5182 `$`, as UIDs
+        #: RFC 5267 §4.3 update contexts by tag, while their mailbox stays selected.
+        self.contexts: dict[str, UpdateContext] = {}
         self.quota_alerted: dict[str, float] = {}  # quota root -> when SELECT last alerted
         self.notify: NotifyState | None = None  # RFC 5465 NOTIFY SET in effect
         self.pusher: asyncio.Task[None] | None = None  # sends NOTIFY events between commands
@@ -135,6 +138,7 @@ class Session:
         self.identity = ANONYMOUS
         self.names = None
         self.selected = None
+        self.contexts = {}
         self.enabled = set()
         self.saved_search = []
         self.quota_alerted = {}
@@ -159,4 +163,5 @@ class Session:
 
     def unselect(self) -> None:
         self.selected = None
+        self.contexts = {}  # RFC 5267 §4.3: updates cease with the selection
         self.state = State.AUTHENTICATED

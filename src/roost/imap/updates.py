@@ -35,6 +35,7 @@ import bisect
 from collections.abc import Sequence
 from dataclasses import replace
 
+from roost.imap import contexts
 from roost.imap.condstore import highestmodseq_line
 from roost.imap.selected import SelectedMailbox, poll
 from roost.imap.session import Session, State
@@ -150,9 +151,15 @@ async def announce(s: Session, *, allow_expunge: bool, with_uid: bool) -> list[i
     uidnext = view.uidnext
     notify = s.notify
     flags = notify is None or "FLAGCHANGE" in notify.selected_events
-    for line in view.apply(changes, allow_expunge=allow_expunge, rev2=s.rev2,
-                           with_uid=with_uid or notify is not None, condstore=s.condstore,
-                           qresync=s.qresync, recent_mark=recent_mark, flags=flags):
+    before = list(view.uids) if s.contexts else []
+    lines = view.apply(changes, allow_expunge=allow_expunge, rev2=s.rev2,
+                       with_uid=with_uid or notify is not None, condstore=s.condstore,
+                       qresync=s.qresync, recent_mark=recent_mark, flags=flags)
+    if s.contexts:  # RFC 5267 §4.3.3-4: REMOVEFROM before EXPUNGE, ADDTO after EXISTS
+        first, after = await contexts.refresh(s.contexts, view, before,
+                                              {r.uid for r in changes.changed})
+        lines = first + lines + after
+    for line in lines:
         s.untagged(line)
     if view.pending_expunge and s.condstore:
         # RFC 7162 §3.2, §6: MODSEQs sent while an expunge waits must not

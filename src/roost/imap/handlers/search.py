@@ -16,7 +16,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from roost.imap import commands as c
-from roost.imap import condstore
+from roost.imap import condstore, contexts
 from roost.imap.errors import BadCommand
 from roost.imap.partial import PartialRange
 from roost.imap.progress import Progress, for_command
@@ -42,19 +42,44 @@ def scope(s: Session, key: q.Key) -> ev.Mailbox:
     return box
 
 
-async def matching_uids(s: Session, key: q.Key, progress: Progress | None = None) -> list[int]:
+async def matching_uids(s: Session, key: q.Key, progress: Progress | None = None,
+                        box: ev.Mailbox | None = None, among: list[int] | None = None
+                        ) -> list[int]:
     """The UIDs of the messages `key` matches, ascending (through the
     full-text index when there is one: roost.search.mailbox); `progress`
-    hears of each batch (RFC 9585 INPROGRESS)."""
+    hears of each batch (RFC 9585 INPROGRESS). `box` holds the sets the
+    key names as resolved earlier (an update context keeps them, RFC 5267
+    §4.3), `among` the UIDs to look at (all by default)."""
     view = s.mailbox
-    box = scope(s, key)
+    box = scope(s, key) if box is None else box
+    among = view.uids if among is None else among
     if ev.any_key(key, ev.SAVED_KEYS):  # RFC 8514 §4.3
-        await view.load_savedates(s.store, view.uids)
+        await view.load_savedates(s.store, among)
         box.saved_days = {uid: saved.date() for uid, saved in view.savedates.items()
                           if saved is not None}
-    return await search_mailbox(s.store, s.ctx.search, view.info, view.records, view.uids,
+    return await search_mailbox(s.store, s.ctx.search, view.info, view.records, among,
                                 key, box, view.recent,
                                 None if progress is None else progress.step)
+
+
+def follow_up(s: Session, key: q.Key) -> tuple[ev.Mailbox, contexts.Matcher]:
+    """The sets `key` names, resolved now, and the matcher an update
+    context calls on the messages a later change names (RFC 5267 §4.3:
+    sequence numbers mean what they meant when the command ran)."""
+    box = scope(s, key)
+
+    async def matches(among: list[int]) -> list[int]:
+        box.now = datetime.now(UTC)  # WITHIN keys (RFC 5032) are relative to now
+        return await matching_uids(s, key, box=box, among=among)
+
+    return box, matches
+
+
+def start_updates(s: Session, context: contexts.UpdateContext) -> None:
+    """Follow `context`, or say NOUPDATE (RFC 5267 §4.3.1)."""
+    refused = contexts.register(s.contexts, context)
+    if refused is not None:
+        s.untagged(refused)
 
 
 def returned_uids(uids: list[int], returns: frozenset[str],
@@ -121,14 +146,26 @@ def refuse_charset(s: Session, charset: str | None) -> None:
 
 async def search(s: Session, cmd: c.Search) -> None:
     refuse_charset(s, cmd.charset)
-    view = s.mailbox
     returns = cmd.returns
     if returns is not None and "SAVE" in returns:
         s.saved_search = []  # RFC 5182 §2.1: a failed SEARCH leaves $ empty
     with_modseq = ev.any_key(cmd.query, (q.ModSeq,))
     if with_modseq:
         condstore.enable(s)  # RFC 7162 §3.1: a CONDSTORE enabling command
-    uids = await matching_uids(s, cmd.query, for_command(s, cmd.tag))
+    update = returns is not None and "UPDATE" in returns
+    if update:
+        contexts.refuse_reused_tag(s.contexts, cmd.tag)
+    box, matches = follow_up(s, cmd.query)
+    uids = await matching_uids(s, cmd.query, for_command(s, cmd.tag), box)
+    await reply(s, cmd, uids, with_modseq)
+    if update:  # RFC 5267 §4.3.1: NOUPDATE follows the results
+        start_updates(s, contexts.UpdateContext(cmd.tag, cmd.uid, matches, None, list(uids)))
+
+
+async def reply(s: Session, cmd: c.Search, uids: list[int], with_modseq: bool) -> None:
+    """The untagged SEARCH or ESEARCH reply of `uids`, the matches."""
+    view = s.mailbox
+    returns = cmd.returns
     numbers = uids if cmd.uid else [view.seq_of(u) for u in uids]
     if returns is None and not s.rev2:
         line = b" ".join([b"SEARCH", *(b"%d" % n for n in numbers)])
@@ -149,3 +186,10 @@ async def search(s: Session, cmd: c.Search) -> None:
         scores = await relevancy(s.ctx.search, view.info, cmd.query, uids)
     s.untagged(esearch(cmd.tag, cmd.uid, numbers, returns, modseq, scores,
                        partial=cmd.partial))
+
+
+async def cancelupdate(s: Session, cmd: c.CancelUpdate) -> None:
+    """RFC 5267 §4.3.5: no more updates for the contexts of these tags (a
+    tag that names none is let be: there is nothing left to stop)."""
+    for tag in cmd.tags:
+        s.contexts.pop(tag, None)

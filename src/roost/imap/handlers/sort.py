@@ -13,13 +13,22 @@ import asyncio
 from collections.abc import Sequence
 
 from roost.imap import commands as c
-from roost.imap.handlers.search import esearch, highest_modseq, matching_uids, returned_uids
+from roost.imap import contexts
+from roost.imap.handlers.search import (
+    esearch,
+    follow_up,
+    highest_modseq,
+    matching_uids,
+    returned_uids,
+    start_updates,
+)
 from roost.imap.partial import PartialRange
 from roost.imap.progress import Progress, for_command
+from roost.imap.sequence import render_in_order
 from roost.imap.session import Session
 from roost.search import evaluate as ev
 from roost.search import query as q
-from roost.search.sort import KeyCache, SortKeys, needs_parse, sort_keys, sort_uids
+from roost.search.sort import Criterion, KeyCache, SortKeys, needs_parse, sort_keys, sort_uids
 
 LOAD_BATCH = 2000
 """Parses loaded per store call; the loop is yielded to between calls."""
@@ -57,20 +66,6 @@ async def load_keys(s: Session, uids: Sequence[int],
     return found
 
 
-def render_sorted_set(numbers: Sequence[int]) -> str:
-    """RFC 5267 §3.2: a sequence-set in sort order, ranges only where the
-    numbers rise by one (10:12, never 12:10)."""
-    parts: list[str] = []
-    start = 0
-    for index in range(1, len(numbers) + 1):
-        if index < len(numbers) and numbers[index] == numbers[index - 1] + 1:
-            continue
-        first, last = numbers[start], numbers[index - 1]
-        parts.append(str(first) if first == last else f"{first}:{last}")
-        start = index
-    return ",".join(parts)
-
-
 def esort(tag: str, uid: bool, numbers: list[int], returns: frozenset[str],
           modseq: int | None, partial: PartialRange | None = None) -> bytes:
     """SEARCH's ESEARCH reply with ESORT's meanings (RFC 5267 §3.1): MIN
@@ -79,26 +74,47 @@ def esort(tag: str, uid: bool, numbers: list[int], returns: frozenset[str],
     PARTIAL's page, counted in sort order (RFC 9394 §3.1, RFC 5267 §4.4)."""
     line = esearch(tag, uid, numbers, returns - {"ALL"}, None)
     if numbers and "ALL" in returns:
-        line += b" ALL " + render_sorted_set(numbers).encode("ascii")
+        line += b" ALL " + render_in_order(numbers).encode("ascii")
     if partial is not None:
         page = partial.pick(numbers)
-        found = render_sorted_set(page).encode("ascii") if page else b"NIL"
+        found = render_in_order(page).encode("ascii") if page else b"NIL"
         line += b" PARTIAL (" + partial.render() + b" " + found + b")"
     if modseq is not None:
         line += b" MODSEQ %d" % modseq
     return line
 
 
-async def sort(s: Session, cmd: c.Sort) -> None:
+async def in_order(s: Session, criteria: tuple[Criterion, ...], uids: list[int],
+                   progress: Progress | None = None) -> list[int]:
+    """`uids` (ascending) in the order `criteria` give (RFC 5256 §3)."""
     view = s.mailbox
-    progress = for_command(s, cmd.tag)
-    uids = await matching_uids(s, cmd.query, progress)
-    keys = await load_keys(s, uids, progress) if needs_parse(cmd.criteria) else {}
+    keys = await load_keys(s, uids, progress) if needs_parse(criteria) else {}
     records = {u: view.records[u] for u in uids}
     if len(uids) > SORT_OFF_LOOP:
-        ordered = await asyncio.to_thread(sort_uids, uids, records, keys, cmd.criteria)
-    else:
-        ordered = sort_uids(uids, records, keys, cmd.criteria)
+        return await asyncio.to_thread(sort_uids, uids, records, keys, criteria)
+    return sort_uids(uids, records, keys, criteria)
+
+
+async def sort(s: Session, cmd: c.Sort) -> None:
+    progress = for_command(s, cmd.tag)
+    update = cmd.returns is not None and "UPDATE" in cmd.returns
+    if update:
+        contexts.refuse_reused_tag(s.contexts, cmd.tag)
+    box, matches = follow_up(s, cmd.query)
+    uids = await matching_uids(s, cmd.query, progress, box)
+    ordered = await in_order(s, cmd.criteria, uids, progress)
+    reply(s, cmd, ordered)
+    if update:  # RFC 5267 §4.3.1: NOUPDATE follows the results
+
+        async def order(among: list[int]) -> list[int]:
+            return await in_order(s, cmd.criteria, sorted(among))
+
+        start_updates(s, contexts.UpdateContext(cmd.tag, cmd.uid, matches, order, ordered))
+
+
+def reply(s: Session, cmd: c.Sort, ordered: list[int]) -> None:
+    """The untagged SORT or ESEARCH reply of `ordered`, the sorted matches."""
+    view = s.mailbox
     numbers = ordered if cmd.uid else [view.seq_of(u) for u in ordered]
     # RFC 7162 §3.1.5: with a MODSEQ key, SORT tells the highest mod-sequence
     # of the messages it returns (RFC 4731 §3.2 for ESORT's MIN and MAX).
