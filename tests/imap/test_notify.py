@@ -79,19 +79,22 @@ async def test_selected_expunge_is_sent_at_once(imap: ImapTranscript,
 
 
 async def test_selected_delayed_keeps_the_expunge_for_noop(imap: ImapTranscript,
-                                                           imap2: ImapTranscript) -> None:
+                                                           imap2: ImapTranscript,
+                                                           imap_server: RunningImap) -> None:
     """RFC 5465 §6.1.2 SELECTED-DELAYED: the EXPUNGE waits for a command that
-    allows it; a new message is announced at once, numbers kept (it is not
-    \\Recent here: the appending session, which has INBOX selected, claimed it)."""
+    allows it; a new message is announced at once, numbers kept. It is
+    delivered (not appended by `imap2`, which would race `imap` to claim
+    it as \\Recent), so it is recent here: 3 counting the one expunged."""
     await imap.select("INBOX")
     await imap.command("NOTIFY SET (selected-delayed (MessageNew MessageExpunge))")
     await imap2.select("INBOX")
     await imap2.command(r"STORE 1 +FLAGS.SILENT (\Deleted)")
     await imap2.command("EXPUNGE")
-    await imap2.command("APPEND INBOX {15+}\r\nSubject: x\r\n\r\ny")
+    await imap_server.ctx.store.append(await imap_server.mailbox_id("user.bob"),
+                                       b"Subject: x\r\n\r\ny")
     await imap.play("""
         S: * 3 EXISTS
-        S: * 2 RECENT
+        S: * 3 RECENT
         C: a1 FETCH 1 (UID)
         S: * 1 FETCH (UID 1)
         S: a1 OK {…}

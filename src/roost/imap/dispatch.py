@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from roost.imap import commands as c
+from roost.imap import notify_own
 from roost.imap.errors import ImapError, No, from_store_error
 from roost.imap.handlers import (
     acl,
@@ -169,6 +170,8 @@ async def _run(s: Session, cmd: Any) -> None:
             # Another session deleted it: BYE is said, this command cannot run.
             raise No("NONEXISTENT", "Selected mailbox was deleted")
         done = await spec.handler(s, cmd) or Done()
+        if s.notify is not None:  # RFC 5465 §5: its own changes are not news to it
+            await notify_own.expect(s, cmd, s.notify.own)
         reply = tagged(tag, b"OK", done.text, done.code)
     except ConnectionClosed:
         raise

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from roost.auth.acl import identifiers_of
 from roost.imap.handlers.listing import list_line
 from roost.imap.handlers.mailbox import status_items
+from roost.imap.notify_own import consume
 from roost.imap.notify_state import NotifyState
 from roost.imap.responses import mailbox_name
 from roost.imap.session import Session
@@ -46,7 +47,9 @@ class Wakeup:
 
     async def take(self, event: FeedEvent) -> None:
         view = self.s.selected
-        if event.kind == "messages":
+        if event.kind != "messages" and consume(self.state.own, event):
+            self._own(event)
+        elif event.kind == "messages":
             if view is not None and event.mailbox_id == view.mailbox_id:
                 self.selected_moved = True
             elif self.state.events_for(event.name, event.owner) & {"MESSAGENEW", "FLAGCHANGE"}:
@@ -59,6 +62,18 @@ class Wakeup:
             await self._acl(event)
         else:
             await self._mailbox_name(event)
+
+    def _own(self, event: FeedEvent) -> None:
+        """The session's own change (RFC 5465 §5): unannounced, but what it
+        changes about the session's filters is still taken in."""
+        if event.kind in ("create", "delete", "rename"):
+            self.made_or_gone.add(event.mailbox_id)  # its ACL rows are its own too
+            if event.old_name is not None:
+                self.renamed.append(event.old_name)  # and its children's renames
+        elif event.kind == "subscribe":
+            self.state.subscribed.add(event.name)
+        elif event.kind == "unsubscribe":
+            self.state.subscribed.discard(event.name)
 
     async def finish(self) -> None:
         """The STATUS and METADATA replies gathered (one per mailbox)."""

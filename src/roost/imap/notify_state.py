@@ -10,8 +10,12 @@ few names the client gave. Names here are internal (`user.bob.Lists`).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from roost.imap import commands as c
+
+if TYPE_CHECKING:
+    from roost.imap.notify_own import OwnChange
 
 SUPPORTED_EVENTS = {
     "MESSAGENEW": "MessageNew", "MESSAGEEXPUNGE": "MessageExpunge",
@@ -60,6 +64,7 @@ class NotifyState:
     subscribed: set[str]
     position: int
     last_status: dict[int, bytes] = field(default_factory=dict)
+    own: list[OwnChange] = field(default_factory=list)  # RFC 5465 §5: see notify_own
 
     def events_for(self, name: str, owner: str | None) -> frozenset[str]:
         """The events asked for on a mailbox that is not the selected one."""
