@@ -49,6 +49,7 @@ async def test_alice_shares_a_folder_with_bob(imap_server: RunningImap) -> None:
             S: {…}
             S: {…}
             S: * OK [HIGHESTMODSEQ {…}] {…}
+            S: * OK [URLMECH INTERNAL] Ok
             S: * OK [MAILBOXID ({…})] {…}
             S: b2 OK [READ-WRITE] {…}
             C: b3 APPEND "Other Users/alice/Project" {7+}

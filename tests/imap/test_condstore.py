@@ -30,6 +30,7 @@ async def test_capability_and_select_report_highestmodseq(imap: ImapTranscript) 
         S: * OK [UIDVALIDITY {…}] {…}
         S: * OK [UIDNEXT 3] {…}
         S: * OK [HIGHESTMODSEQ 3] {…}
+        S: * OK [URLMECH INTERNAL] Ok
         S: * OK [MAILBOXID ({…})] {…}
         S: a1 OK [READ-WRITE] {…}
         C: a2 EXAMINE INBOX
@@ -42,6 +43,7 @@ async def test_capability_and_select_report_highestmodseq(imap: ImapTranscript) 
         S: * OK [UIDVALIDITY {…}] {…}
         S: * OK [UIDNEXT 3] {…}
         S: * OK [HIGHESTMODSEQ 3] {…}
+        S: * OK [URLMECH INTERNAL] Ok
         S: * OK [MAILBOXID ({…})] {…}
         S: a2 OK [READ-ONLY] {…}
         C: a3 STORE 1 (UNCHANGEDSINCE 5) +FLAGS (\Seen)

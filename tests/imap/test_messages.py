@@ -145,6 +145,7 @@ async def test_close_expunges_silently_examine_does_not(imap: ImapTranscript) ->
         S: * OK [UIDVALIDITY {…}] {…}
         S: * OK [UIDNEXT 3] {…}
         S: * OK [HIGHESTMODSEQ {…}] {…}
+        S: * OK [URLMECH INTERNAL] Ok
         S: * OK [MAILBOXID ({…})] {…}
         S: a3 OK [READ-ONLY] {…}
         C: a4 STORE 1 +FLAGS (\Seen)
@@ -179,6 +180,7 @@ async def test_enable_imap4rev2_changes_select(imap: ImapTranscript) -> None:
         S: * OK [UIDVALIDITY {…}] {…}
         S: * OK [UIDNEXT 3] {…}
         S: * OK [HIGHESTMODSEQ {…}] {…}
+        S: * OK [URLMECH INTERNAL] Ok
         S: * OK [MAILBOXID ({…})] {…}
         S: * LIST () "/" "INBOX"
         S: a2 OK [READ-WRITE] {…}
@@ -239,6 +241,7 @@ async def test_check_unselect_and_closed(imap: ImapTranscript) -> None:
         S: * OK [UIDVALIDITY {…}] {…}
         S: * OK [UIDNEXT 3] {…}
         S: * OK [HIGHESTMODSEQ {…}] {…}
+        S: * OK [URLMECH INTERNAL] Ok
         S: * OK [MAILBOXID ({…})] {…}
         S: a3 OK [READ-WRITE] {…}
         C: a4 UNSELECT

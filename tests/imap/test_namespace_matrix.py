@@ -152,6 +152,7 @@ async def test_subscribe_lsub_select(site: tuple[RunningImap, Spelling]) -> None
         S: * OK [UIDVALIDITY {{…}}
         S: * OK [UIDNEXT 1] {{…}}
         S: * OK [HIGHESTMODSEQ {{…}}
+        S: * OK [URLMECH INTERNAL] Ok
         S: * OK [MAILBOXID {{…}}
         S: s{n} OK [READ-WRITE] {{…}}
         C: c{n} CLOSE

@@ -10,8 +10,8 @@ from datetime import UTC, datetime, timedelta
 
 from tests.harness.imap import ImapTranscript, RunningImap, connect, sample_message
 
-_SELECT_LINES = 9
-"""Untagged lines of a SELECT of the fixture's INBOX up to MAILBOXID (rev1)."""
+_SELECT_LINES = 10
+"""Untagged lines of a SELECT of the fixture's INBOX up to MAILBOXID (rev1), URLMECH among them."""
 
 
 async def uidvalidity(imap: ImapTranscript) -> int:
@@ -240,6 +240,7 @@ async def test_select_qresync_resynchronises(imap: ImapTranscript,
         S: * OK [UIDVALIDITY {uv}] {{…}}
         S: * OK [UIDNEXT 3] {{…}}
         S: * OK [HIGHESTMODSEQ 6] {{…}}
+        S: * OK [URLMECH INTERNAL] Ok
         S: * OK [MAILBOXID ({{…}})] {{…}}
         S: * VANISHED (EARLIER) 1
         S: * 1 FETCH (FLAGS (\Flagged) UID 2 MODSEQ (6))

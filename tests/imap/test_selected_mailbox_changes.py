@@ -163,6 +163,7 @@ async def test_own_delete_of_the_selected_mailbox_just_unselects(imap: ImapTrans
         S: {…}
         S: {…}
         S: * OK [HIGHESTMODSEQ {…}] {…}
+        S: * OK [URLMECH INTERNAL] Ok
         S: * OK [MAILBOXID ({…})] {…}
         S: a2 OK [READ-WRITE] {…}
         C: a3 DELETE Work

@@ -24,6 +24,7 @@ async def test_login_then_select_inbox(imap_anon: ImapTranscript) -> None:
         S: * OK [UIDVALIDITY {…}] {…}
         S: * OK [UIDNEXT 3] {…}
         S: * OK [HIGHESTMODSEQ {…}] {…}
+        S: * OK [URLMECH INTERNAL] Ok
         S: * OK [MAILBOXID ({…})] {…}
         S: a2 OK [READ-WRITE] {…}
         C: a3 LOGOUT

@@ -245,3 +245,13 @@ def test_parse_url_takes_any_text(text: str) -> None:
     except ValueError:
         return
     assert url.uid >= 1 and url.text == text
+
+
+async def test_select_and_examine_name_the_mechanism(imap: ImapTranscript) -> None:
+    """URLAUTH advertised: SELECT and EXAMINE say `[URLMECH INTERNAL]`, the
+    mechanism the mailbox's URLs are signed with (Cyrus says it there too)."""
+    for command in ("SELECT", "EXAMINE"):
+        lines = await imap.command(f"{command} INBOX")
+        assert "* OK [URLMECH INTERNAL] Ok" in lines, lines
+        highest = next(i for i, line in enumerate(lines) if "[HIGHESTMODSEQ" in line)
+        assert lines[highest + 1] == "* OK [URLMECH INTERNAL] Ok", lines

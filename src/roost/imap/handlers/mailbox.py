@@ -14,6 +14,7 @@ from roost.imap.handlers.names import (
     wire_name,
 )
 from roost.imap.handlers.quota import alert_on_select
+from roost.imap.handlers.urlauth import MECHANISM
 from roost.imap.handlers.user_rename import rename_user_inbox
 from roost.imap.objectid import mailbox_objectid
 from roost.imap.responses import Done, mailbox_name, plist
@@ -21,6 +22,7 @@ from roost.imap.selected import SelectedMailbox
 from roost.imap.session import Session, State
 from roost.store.api import MailboxExists, MailboxInfo, MailboxNotFound, PermissionDenied
 from roost.store.names import user_inbox
+from roost.store.urlauth import UrlAuthStore
 
 
 async def select(s: Session, cmd: c.Select) -> Done:
@@ -52,6 +54,10 @@ async def select(s: Session, cmd: c.Select) -> Done:
     # RFC 7162 §3.1.2.1: every mailbox keeps MODSEQs, so never NOMODSEQ;
     # sent on every SELECT, as Cyrus does, enabled or not.
     s.untagged(condstore.highestmodseq_line(view))
+    if isinstance(s.store, UrlAuthStore):
+        # RFC 4467 (the URLMECH response code): URLAUTH URLs can name this
+        # mailbox, and INTERNAL is how they are signed; where Cyrus says it.
+        s.untagged(b"OK [URLMECH %s] Ok" % MECHANISM.encode())
     s.untagged(b"OK [MAILBOXID (%s)] Ok" % mailbox_objectid(info).encode())  # RFC 8474 §4.2
     if s.rev2:
         s.untagged(b'LIST () "' + s.ns.sep.encode() + b'" ' + mailbox_name(external, s.utf8))
