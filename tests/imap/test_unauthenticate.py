@@ -63,6 +63,7 @@ async def test_state_is_reset_and_another_user_logs_in(imap: ImapTranscript) -> 
         S: {{…}}
         S: {{…}}
         S: {{…}}
+        S: {{…}}
         S: b2 OK {{…}}
         C: b3 FETCH $ UID
         S: b3 OK {{…}}
