@@ -235,11 +235,38 @@ async def test_noupdate_past_the_limit(box: ImapTranscript) -> None:
     """)
 
 
-async def test_multimailbox_esearch_refuses_update(box: ImapTranscript) -> None:
+async def test_multimailbox_esearch_updates_the_selected_mailbox(
+        box: ImapTranscript, other: ImapTranscript) -> None:
+    """RFC 7377 §2.2: UPDATE on a multi-mailbox ESEARCH follows the
+    selected mailbox only; its updates name the tag as SEARCH's do."""
+    await box.command('CREATE "Later"')
     await box.play("""
-        C: F01 ESEARCH IN (personal) RETURN (UPDATE) ALL
-        S: F01 BAD {…}
+        C: F01 ESEARCH IN (personal) RETURN (UPDATE COUNT) UNFLAGGED
+        S: * ESEARCH (TAG "F01" MAILBOX "INBOX" UIDVALIDITY {…}) UID COUNT 5
+        S: F01 OK {…}
     """)
+    await other.command(r"UID STORE 5 +FLAGS.SILENT (\Flagged)")
+    await box.play(r"""
+        C: F02 NOOP
+        S: * 5 FETCH (FLAGS (\Recent \Flagged))
+        S: * ESEARCH (TAG "F01") UID REMOVEFROM (0 5)
+        S: F02 OK {…}
+    """)
+
+
+async def test_multimailbox_esearch_update_needs_a_selected_mailbox(
+        server: RunningImap) -> None:
+    """RFC 7377 §2.2: UPDATE with no mailbox selected is BAD."""
+    client = await connect(server)
+    try:
+        await client.play("""
+            C: F01 ESEARCH IN (personal) RETURN (UPDATE) ALL
+            S: F01 BAD {…}
+            C: F02 NOOP
+            S: F02 OK {…}
+        """)
+    finally:
+        await client.close()
 
 
 def test_position_pairs_apply_in_turn() -> None:

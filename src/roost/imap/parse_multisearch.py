@@ -3,7 +3,8 @@
 ``ESEARCH [IN (filter *(SP filter))] [RETURN (opts)] [CHARSET cs] keys``,
 the filters of RFC 5465 §6 less ``selected-delayed``, plus
 ``subtree-one`` (RFC 7377 §2.2). No scope options are defined, so any is
-refused; SAVE is valid only when the one source is ``selected``.
+refused; SAVE is valid only when the one source is ``selected``; UPDATE
+(RFC 5267 §4.3) follows the selected mailbox only (RFC 7377 §2.2).
 """
 
 from __future__ import annotations
@@ -36,10 +37,6 @@ def parse_multisearch(cur: Cursor) -> c.MultiSearch:
     sources = sources or [("selected", ())]
     if returns is not None and "SAVE" in returns and sources != [("selected", ())]:
         raise cur.bad("SAVE needs the selected mailbox as the only source")  # RFC 7377 §2.2
-    if returns is not None and "UPDATE" in returns:
-        # RFC 7377 §2.2 lets UPDATE follow the selected mailbox only; that
-        # is SEARCH RETURN (UPDATE), which this server offers instead.
-        raise cur.bad("UPDATE is for SEARCH in the selected mailbox")
     return c.MultiSearch(cur.tag, tuple(sources), query, charset,
                          returns if returns is not None else frozenset({"ALL"}))
 

@@ -7,7 +7,9 @@ through its owner's full-text index), and gets one ESEARCH response with
 MAILBOX and UIDVALIDITY when something matched (§2.1). The selected
 mailbox is searched through the session's view. Message numbers in the
 keys are positions in each mailbox; ``$`` is the saved result of the
-selected mailbox only.
+selected mailbox only. RETURN (UPDATE) keeps the selected mailbox's result
+current as SEARCH RETURN (UPDATE) does (RFC 7377 §2.2, RFC 5267 §4.3); the
+other mailboxes are searched once.
 """
 
 from __future__ import annotations
@@ -15,9 +17,17 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from roost.imap import commands as c
+from roost.imap import contexts
 from roost.imap.errors import BadCommand
 from roost.imap.handlers.names import internal_name, wire_name
-from roost.imap.handlers.search import esearch, matching_uids, refuse_charset, returned_uids
+from roost.imap.handlers.search import (
+    esearch,
+    follow_up,
+    matching_uids,
+    refuse_charset,
+    returned_uids,
+    start_updates,
+)
 from roost.imap.responses import mailbox_name
 from roost.imap.sequence import SequenceSet
 from roost.imap.session import Session, State
@@ -87,14 +97,22 @@ def _below(name: str, root: str, kind: str) -> bool:
 
 async def multisearch(s: Session, cmd: c.MultiSearch) -> None:
     refuse_charset(s, cmd.charset)
-    if any(kind == "selected" for kind, _ in cmd.sources) and s.state is not State.SELECTED:
+    update = "UPDATE" in cmd.returns
+    if (update or any(kind == "selected" for kind, _ in cmd.sources)) \
+            and s.state is not State.SELECTED:
         raise BadCommand(None, "ESEARCH of the selected mailbox needs one selected")  # RFC 7377 §2.2
+    if update:
+        contexts.refuse_reused_tag(s.contexts, cmd.tag)
+    following: contexts.UpdateContext | None = None
     for info in await sources(s, cmd):
         if "r" not in await s.access.rights(s.identity, info):
             continue
         selected = s.selected is not None and info.id == s.mailbox.mailbox_id
         if selected:
-            uids = await matching_uids(s, cmd.query)
+            box, matches = follow_up(s, cmd.query)
+            uids = await matching_uids(s, cmd.query, box=box)
+            if update:
+                following = contexts.UpdateContext(cmd.tag, True, matches, None, list(uids))
         else:
             records = {r.uid: r for r in await s.store.messages(info.id, s.store_user())}
             order = sorted(records)
@@ -111,3 +129,5 @@ async def multisearch(s: Session, cmd: c.MultiSearch) -> None:
                        + b" UIDVALIDITY %d" % info.uidvalidity)
         if cmd.returns != {"SAVE"}:
             s.untagged(esearch(cmd.tag, True, uids, cmd.returns, None, scores, correlators))
+    if following is not None:  # RFC 5267 §4.3.1: NOUPDATE follows the results
+        start_updates(s, following)
