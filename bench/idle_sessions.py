@@ -21,6 +21,7 @@ from bench.memory import tree_pss_mib
 
 OPEN_CONCURRENCY = 20
 SETTLE_SECONDS = 2.0
+OPEN_TIMEOUT = 30.0  # a server that takes no more sessions (Cyrus at its limit) fails them
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,7 +60,8 @@ async def measure_idle(host: str, port: int, pid: int, sessions: int, users: int
 
     async def one(i: int) -> ImapClient:
         async with gate:
-            return await _open(host, port, user_format.format(n=i % users + 1), password)
+            return await asyncio.wait_for(
+                _open(host, port, user_format.format(n=i % users + 1), password), OPEN_TIMEOUT)
 
     results = await asyncio.gather(*(one(i) for i in range(sessions)), return_exceptions=True)
     clients = [r for r in results if isinstance(r, ImapClient)]

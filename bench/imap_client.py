@@ -32,6 +32,27 @@ class Reply:
     untagged: list[bytes]
 
 
+async def read_response(reader: asyncio.StreamReader) -> bytes:
+    """One response line with its literals inlined."""
+    parts = []
+    while True:
+        line = await reader.readuntil(b"\r\n")
+        parts.append(line)
+        literal = _LITERAL.search(line)
+        if literal is None:
+            return b"".join(parts)
+        parts.append(await reader.readexactly(int(literal.group(1))))
+
+
+def track_exists(line: bytes, exists: int) -> int:
+    """The message count after an untagged `line` (EXISTS sets it, EXPUNGE lowers it)."""
+    if (m := _EXISTS.match(line)) is not None:
+        return int(m.group(1))
+    if _EXPUNGE.match(line) is not None:
+        return max(0, exists - 1)
+    return exists
+
+
 def quote(value: str) -> str:
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
@@ -55,21 +76,10 @@ class ImapClient:
         return client
 
     async def _read_response(self) -> bytes:
-        """One response line with its literals inlined."""
-        parts = []
-        while True:
-            line = await self.reader.readuntil(b"\r\n")
-            parts.append(line)
-            literal = _LITERAL.search(line)
-            if literal is None:
-                return b"".join(parts)
-            parts.append(await self.reader.readexactly(int(literal.group(1))))
+        return await read_response(self.reader)
 
     def _track(self, line: bytes) -> None:
-        if (m := _EXISTS.match(line)) is not None:
-            self.exists = int(m.group(1))
-        elif _EXPUNGE.match(line) is not None:
-            self.exists = max(0, self.exists - 1)
+        self.exists = track_exists(line, self.exists)
 
     async def command(self, text: str, literal: bytes | None = None) -> Reply:
         """Send `TAG text` (with a synchronizing literal when given) and wait for the tag."""

@@ -1,4 +1,4 @@
-"""Memory of a server as the machine pays for it: PSS summed over its processes.
+"""Memory and CPU of a server as the machine pays for them, over its process tree.
 
 RSS double-counts pages shared between a master and its forked children
 (Cyrus forks one imapd per session, Roost a few workers), so the comparison
@@ -8,7 +8,10 @@ the processes mapping it.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
+
+TICKS = os.sysconf("SC_CLK_TCK")
 
 
 def children(pid: int) -> list[int]:
@@ -48,3 +51,18 @@ def tree_pss_mib(root: int) -> tuple[float, int]:
     """PSS in MiB summed over `root`'s process tree, and how many processes it has."""
     pids = process_tree(root)
     return sum(pss_kib(pid) for pid in pids) / 1024, len(pids)
+
+
+def tree_cpu_seconds(root: int) -> float:
+    """CPU seconds (user + system) of `root`'s process tree: every live
+    process's own time plus what its reaped children used (cutime, cstime),
+    so a server that forks a process per session (Dovecot, Cyrus) is
+    charged for the sessions that have ended too."""
+    total = 0
+    for pid in process_tree(root):
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += sum(int(value) for value in fields[11:15])
+    return total / TICKS

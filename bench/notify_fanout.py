@@ -6,7 +6,7 @@ O(mailboxes). One user with `--mailboxes` folders (100, then 10,000);
 `--watchers` sessions of theirs each `NOTIFY SET (personal (MessageNew
 MessageExpunge))`; `--deliveries` LMTP deliveries to INBOX one at a time.
 Per delivery: the time from LMTP's 250 to the last watcher's `* STATUS
-"INBOX"`, and the server's CPU time (utime+stime of its process tree,
+"INBOX"`, and the server's CPU time (`bench.memory.tree_cpu_seconds`: its process tree,
 from /proc) per delivery, against the same deliveries with the sessions
 logged in but not watching. Roost, then Dovecot (which has NOTIFY;
 Debian's Cyrus 3.6 does not advertise it) with `--servers`.
@@ -16,34 +16,21 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import statistics
 import time
-from pathlib import Path
 
 from bench.cli import free_port
 from bench.imap_client import ImapClient
 from bench.lmtp_client import LmtpClient
-from bench.memory import process_tree
+from bench.memory import tree_cpu_seconds
 from bench.roost_side import RoostSide
 from bench.sides import Side
 
 PASSWORD = "secret"
 MESSAGE = b"From: a@example.org\r\nTo: user1@example.org\r\nSubject: ping\r\n\r\nhello\r\n"
 NOTIFY = "NOTIFY SET (personal (MessageNew MessageExpunge))"
-TICKS = os.sysconf("SC_CLK_TCK")
 
 
-def tree_cpu_seconds(root: int) -> float:
-    """utime + stime of `root` and its descendants alive now."""
-    total = 0
-    for pid in process_tree(root):
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        total += int(fields[11]) + int(fields[12])
-    return total / TICKS
 
 
 class RoostWithFolders(RoostSide):

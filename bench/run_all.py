@@ -46,6 +46,7 @@ class SideResult:
 
     name: str
     load: dict[str, float] = field(default_factory=dict)  # "churn/10" -> median ops/s
+    cpu: dict[str, float] = field(default_factory=dict)  # "churn/10" -> CPU s per 1,000 ops
     load_detail: dict[str, object] = field(default_factory=dict)
     lmtp: list[LmtpResult] = field(default_factory=list)
     lmtp_note: str = ""
@@ -57,19 +58,22 @@ def run_loads(side: Side, args: argparse.Namespace, result: SideResult) -> None:
     for mode in args.modes:
         for clients in args.clients:
             key = f"{mode}/{clients}"
-            rates = []
+            rates, cpus = [], []
             for _ in range(args.repeat):
                 cfg = LoadConfig(port=side.imap_port, clients=clients, users=USERS,
                                  password=PASSWORD, seconds=args.seconds,
                                  persistent=mode == "persistent")
-                stats = asyncio.run(run_load(cfg))
+                stats = asyncio.run(run_load(cfg, side.pid))
                 rates.append(stats.ops_per_second())
+                cpus.append((stats.server_cpu or 0.0) * 1000 / max(1, stats.total_ops))
                 result.load_detail[key] = stats.summary()
                 for name, op in stats.ops.items():
                     result.errors += [f"{key} {name}: {sample} (x{sum(op.errors.values())})"
                                       for sample in op.samples]
             result.load[key] = statistics.median(rates)
-            print(f"  {side.name} {key}: {result.load[key]:.0f} ops/s "
+            result.cpu[key] = statistics.median(cpus)
+            print(f"  {side.name} {key}: {result.load[key]:.0f} ops/s, "
+                  f"{result.cpu[key]:.3f} CPU s per 1,000 ops "
                   f"(runs: {', '.join(f'{r:.0f}' for r in rates)})", flush=True)
             if not side.alive():
                 result.errors.append(f"{key}: server died\n{side.log_tail()}")
@@ -98,7 +102,8 @@ def run_side(side: Side, args: argparse.Namespace) -> SideResult:
         asyncio.run(populate("127.0.0.1", side.imap_port, USERS, "user{n}", PASSWORD,
                              args.messages))
         run_loads(side, args, result)
-        run_lmtp(side, args, result)
+        if args.lmtp_rounds:
+            run_lmtp(side, args, result)
         for line in (f"  {side.name} LMTP {r.recipients} rcpt: {r.deliveries_per_s:.0f} "
                      f"deliveries/s, {r.failed} failed" for r in result.lmtp):
             print(line, flush=True)
@@ -134,6 +139,7 @@ def report(roost: SideResult, others: list[SideResult]) -> str:
             + "".join(f"{'roost/' + s.name:>15}" for s in others)]
     for key in dict.fromkeys(k for s in sides for k in s.load):
         rows.append(row(f"IMAP ops/s {key}", [s.load.get(key, 0.0) for s in sides], 0))
+        rows.append(row(f"CPU s/1,000 ops {key}", [s.cpu.get(key, 0.0) for s in sides], 3))
     lmtp = [{r.recipients: r.deliveries_per_s for r in s.lmtp} for s in sides]
     for count in dict.fromkeys(n for by_count in lmtp for n in by_count):
         rows.append(row(f"LMTP deliveries/s {count} rcpt",

@@ -42,6 +42,8 @@ class RunStats:
 
     ops: dict[str, OpStats] = field(default_factory=dict)
     seconds: float = 0.0
+    #: CPU seconds the server's process tree used during the run, when measured.
+    server_cpu: float | None = None
 
     def op(self, name: str) -> OpStats:
         return self.ops.setdefault(name, OpStats())
@@ -72,8 +74,11 @@ class RunStats:
                            "error_samples": op.samples}
                     for name, op in sorted(self.ops.items())}
         every = [lat for op in self.ops.values() for lat in op.latencies]
+        cpu = {} if self.server_cpu is None else {
+            "server_cpu_s": round(self.server_cpu, 2),
+            "cpu_s_per_1000_ops": round(self.server_cpu * 1000 / max(1, self.total_ops), 3)}
         return {"seconds": round(self.seconds, 2), "total": figures(every),
-                "errors": self.total_errors, "commands": commands}
+                "errors": self.total_errors, **cpu, "commands": commands}
 
     def table(self) -> str:
         """The summary as aligned text for a terminal."""
@@ -85,6 +90,9 @@ class RunStats:
             errors = sum(fig.get("errors", {}).values()) if name != "TOTAL" else summary["errors"]
             rows.append(f"{name:<10} {fig['ops_per_s']:>9} {fig['p50_ms']:>8} "
                         f"{fig['p90_ms']:>8} {fig['p99_ms']:>8} {errors}")
+        if "cpu_s_per_1000_ops" in summary:
+            rows.append(f"server CPU {summary['server_cpu_s']} s, "
+                        f"{summary['cpu_s_per_1000_ops']} s per 1,000 operations")
         for name, fig in commands.items():
             for sample in fig["error_samples"]:  # type: ignore[attr-defined]
                 rows.append(f"  {name} error: {sample}")
