@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian packages of the real mail clients the end-to-end tests
 # drive (imtest, cyradm, sieveshell, sieve-connect, mbsync, offlineimap, swaks, tin under tmux,
-# fetchmail, getmail, saslauthd, PostgreSQL), and the Cyrus server the
+# fetchmail, getmail, saslauthd), PostgreSQL (initdb, pg_ctl) for the throwaway
+# clusters of the store and sql auxprop tests, and the Cyrus server the
 # differential tests start on loopback (cyrus-imapd with saslpasswd2; Debian's
 # own Cyrus service is stopped), when they are missing.
 set -euo pipefail
@@ -20,7 +21,7 @@ command -v getmail >/dev/null || need+=(getmail6)
 { command -v saslauthd || [ -x /usr/sbin/saslauthd ]; } >/dev/null || need+=(sasl2-bin)
 ls /usr/lib/*/libnss_wrapper.so >/dev/null 2>&1 || need+=(libnss-wrapper)
 command -v openssl >/dev/null || need+=(openssl)
-# initdb and pg_ctl for the throwaway cluster of the sql auxprop tests
+# tests/harness/postgres.py: as root, its clusters run as the postgres user the package creates
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
 [ -x /usr/lib/cyrus/bin/master ] || need+=(cyrus-imapd)
 [ ${#need[@]} -eq 0 ] && exit 0

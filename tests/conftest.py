@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.harness.imap import ImapTranscript, RunningImap, connect, running_imap
+from tests.harness.postgres import Postgres, running_postgres
 from tests.harness.s3 import Bucket, new_bucket, running_s3
 from tests.harness.site import Site, make_site
 
@@ -65,3 +66,12 @@ def s3_endpoint() -> Iterator[str]:
 def bucket(s3_endpoint: str) -> Bucket:
     """A fresh, empty bucket on that server."""
     return new_bucket(s3_endpoint)
+
+
+@pytest.fixture(scope="session")
+def postgres(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Postgres]:
+    """A throwaway PostgreSQL cluster on a unix socket, started the first time
+    a test asks for it and stopped at the end of the run; the tests FAIL,
+    never skip, when it cannot start (tests/harness/postgres.py)."""
+    with running_postgres(tmp_path_factory.mktemp("pg")) as cluster:
+        yield cluster

@@ -4,32 +4,11 @@ flag changes, absent (None) on records from before schema 7."""
 from __future__ import annotations
 
 import sqlite3
-import time
 from collections.abc import Callable
 from pathlib import Path
 
-from roost.store.api import AppendMessage, Delivery
 from roost.store.sqlite import SqliteStore
 from roost.store.sqlite.schema import MIGRATIONS
-
-
-async def test_every_way_in_records_a_save_date(store: SqliteStore,
-                                                make_message: Callable[..., bytes]) -> None:
-    inbox = (await store.create_mailbox("user.bob")).id
-    other = (await store.create_mailbox("user.bob.Other")).id
-    start = time.time()
-    await store.append_messages(inbox, [AppendMessage(make_message(1)),
-                                        AppendMessage(make_message(2))])
-    await store.deliver([Delivery(inbox)], make_message(3))
-    await store.copy(inbox, [1], other)
-    await store.move(inbox, [2], other)
-    saved = {**await store.savedates(inbox, [1, 2, 3, 9]),
-             **{10 + uid: when for uid, when in (await store.savedates(other, [1, 2])).items()}}
-    assert sorted(saved) == [1, 2, 3, 11, 12]  # UID 2 is a tombstone now: still there
-    assert all(when is not None and when.timestamp() >= start - 1 for when in saved.values())
-    first = (await store.savedates(inbox, [1]))[1]
-    await store.store_flags(inbox, [1], "add", ["\\Seen"])
-    assert (await store.savedates(inbox, [1]))[1] == first
 
 
 async def test_a_version_6_store_gains_the_column(tmp_path: Path, partitions: dict[str, Path],

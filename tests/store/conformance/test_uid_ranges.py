@@ -8,10 +8,11 @@ import random
 from collections.abc import Callable
 
 from roost.store.api import AppendMessage, UidRange
-from roost.store.sqlite import SqliteStore
+
+from .conftest import AnyStore
 
 
-async def test_uid_ranges_match_the_records(store: SqliteStore,
+async def test_uid_ranges_match_the_records(store: AnyStore,
                                             make_message: Callable[..., bytes]) -> None:
     rng = random.Random(7)
     ids = []

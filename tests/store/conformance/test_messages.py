@@ -1,4 +1,4 @@
-"""SqliteStore: append, reading, flags, expunge, copy/move, status, \\Recent."""
+"""AnyStore: append, reading, flags, expunge, copy/move, status, \\Recent."""
 
 from __future__ import annotations
 
@@ -8,12 +8,12 @@ from datetime import UTC, datetime
 import pytest
 
 from roost.store.api import MailboxNotFound, MessageNotFound
-from roost.store.sqlite import SqliteStore
+
+from .conftest import AnyStore
 
 Message = Callable[..., bytes]
 
-
-async def test_append_then_read_back(store: SqliteStore, make_message: Message) -> None:
+async def test_append_then_read_back(store: AnyStore, make_message: Message) -> None:
     info = await store.create_mailbox("user.bob")
     bob = info.id
     raw = make_message(1)
@@ -31,7 +31,7 @@ async def test_append_then_read_back(store: SqliteStore, make_message: Message) 
     assert (await store.get_mailbox("user.bob")).uidnext == 2
 
 
-async def test_parsed_comes_from_the_index(store: SqliteStore, make_message: Message) -> None:
+async def test_parsed_comes_from_the_index(store: AnyStore, make_message: Message) -> None:
     bob = (await store.create_mailbox("user.bob")).id
     await store.append(bob, make_message(7))
     [rec] = await store.messages(bob)
@@ -41,23 +41,23 @@ async def test_parsed_comes_from_the_index(store: SqliteStore, make_message: Mes
     assert await store.parsed(rec.blob) is parsed  # the LRU
 
 
-async def test_append_to_missing_mailbox(store: SqliteStore, make_message: Message) -> None:
+async def test_append_to_missing_mailbox(store: AnyStore, make_message: Message) -> None:
     with pytest.raises(MailboxNotFound):
         await store.append(999999, make_message())
 
 
-async def test_unknown_blob(store: SqliteStore) -> None:
+async def test_unknown_blob(store: AnyStore) -> None:
     with pytest.raises(MessageNotFound):
         await store.body("0" * 64)
 
 
-async def test_uids_ascend(store: SqliteStore, make_message: Message) -> None:
+async def test_uids_ascend(store: AnyStore, make_message: Message) -> None:
     bob = (await store.create_mailbox("user.bob")).id
     uids = [(await store.append(bob, make_message(i))).uid for i in range(5)]
     assert uids == [1, 2, 3, 4, 5]
 
 
-async def test_flag_operations(store: SqliteStore, make_message: Message) -> None:
+async def test_flag_operations(store: AnyStore, make_message: Message) -> None:
     bob = (await store.create_mailbox("user.bob")).id
     for i in range(3):
         await store.append(bob, make_message(i))
@@ -72,7 +72,7 @@ async def test_flag_operations(store: SqliteStore, make_message: Message) -> Non
     assert flags == {1: {"\\Flagged"}, 2: {"\\Flagged"}, 3: {"\\Answered"}}
 
 
-async def test_unchanged_flags_keep_modseq(store: SqliteStore, make_message: Message) -> None:
+async def test_unchanged_flags_keep_modseq(store: AnyStore, make_message: Message) -> None:
     bob = (await store.create_mailbox("user.bob")).id
     await store.append(bob, make_message(), flags=["\\Seen"])
     before = (await store.get_mailbox("user.bob")).highestmodseq
@@ -81,7 +81,7 @@ async def test_unchanged_flags_keep_modseq(store: SqliteStore, make_message: Mes
     assert (await store.get_mailbox("user.bob")).highestmodseq == before
 
 
-async def test_unchanged_since(store: SqliteStore, make_message: Message) -> None:
+async def test_unchanged_since(store: AnyStore, make_message: Message) -> None:
     bob = (await store.create_mailbox("user.bob")).id
     first = await store.append(bob, make_message(1))
     await store.append(bob, make_message(2))
@@ -92,7 +92,7 @@ async def test_unchanged_since(store: SqliteStore, make_message: Message) -> Non
     assert refused == [2]
 
 
-async def test_seen_is_per_user_outside_own_mailboxes(store: SqliteStore,
+async def test_seen_is_per_user_outside_own_mailboxes(store: AnyStore,
                                                       make_message: Message) -> None:
     news = (await store.create_mailbox("shared.news")).id
     await store.append(news, make_message(), flags=["\\Seen"], user="alice")
@@ -111,7 +111,7 @@ async def test_seen_is_per_user_outside_own_mailboxes(store: SqliteStore,
     assert (await store.messages(news, "bob"))[0].flags == {"\\Seen", "\\Flagged"}
 
 
-async def test_owner_seen_lives_in_the_message(store: SqliteStore,
+async def test_owner_seen_lives_in_the_message(store: AnyStore,
                                                make_message: Message) -> None:
     bob = (await store.create_mailbox("user.bob")).id
     await store.append(bob, make_message())
@@ -120,7 +120,7 @@ async def test_owner_seen_lives_in_the_message(store: SqliteStore,
     assert (await store.messages(bob, "alice"))[0].flags == frozenset()
 
 
-async def test_expunge_leaves_tombstones(store: SqliteStore, make_message: Message) -> None:
+async def test_expunge_leaves_tombstones(store: AnyStore, make_message: Message) -> None:
     bob = (await store.create_mailbox("user.bob")).id
     for i in range(4):
         await store.append(bob, make_message(i))
@@ -136,7 +136,7 @@ async def test_expunge_leaves_tombstones(store: SqliteStore, make_message: Messa
     assert await store.expunge(bob) == []
 
 
-async def test_changes_since_reports_new_and_changed(store: SqliteStore,
+async def test_changes_since_reports_new_and_changed(store: AnyStore,
                                                      make_message: Message) -> None:
     bob = (await store.create_mailbox("user.bob")).id
     await store.append(bob, make_message(1))
@@ -150,7 +150,7 @@ async def test_changes_since_reports_new_and_changed(store: SqliteStore,
     assert (await store.changes_since(bob, changes.highestmodseq)).changed == ()
 
 
-async def test_copy_shares_bodies(store: SqliteStore, make_message: Message) -> None:
+async def test_copy_shares_bodies(store: AnyStore, make_message: Message) -> None:
     bob = (await store.create_mailbox("user.bob")).id
     dest = await store.create_mailbox("user.bob.Archive")
     archive = dest.id
@@ -169,7 +169,7 @@ async def test_copy_shares_bodies(store: SqliteStore, make_message: Message) -> 
     assert store.check() == []
 
 
-async def test_move_expunges_sources(store: SqliteStore, make_message: Message) -> None:
+async def test_move_expunges_sources(store: AnyStore, make_message: Message) -> None:
     bob = (await store.create_mailbox("user.bob")).id
     trash = (await store.create_mailbox("user.bob.Trash")).id
     for i in range(3):
@@ -183,7 +183,7 @@ async def test_move_expunges_sources(store: SqliteStore, make_message: Message) 
     assert store.check() == []
 
 
-async def test_status(store: SqliteStore, make_message: Message) -> None:
+async def test_status(store: AnyStore, make_message: Message) -> None:
     info = await store.create_mailbox("user.bob")
     bob = info.id
     empty = await store.status(bob)
@@ -201,7 +201,7 @@ async def test_status(store: SqliteStore, make_message: Message) -> None:
         await store.status(999999)
 
 
-async def test_claim_recent(store: SqliteStore, make_message: Message) -> None:
+async def test_claim_recent(store: AnyStore, make_message: Message) -> None:
     bob = (await store.create_mailbox("user.bob")).id
     await store.append(bob, make_message(1))
     await store.append(bob, make_message(2))
@@ -212,7 +212,7 @@ async def test_claim_recent(store: SqliteStore, make_message: Message) -> None:
     assert (await store.status(bob)).recent == 1
 
 
-async def test_parsed_many_matches_parsed(store: SqliteStore) -> None:
+async def test_parsed_many_matches_parsed(store: AnyStore) -> None:
     """Many parses at once equal one-by-one parses, duplicates and all."""
     bob = (await store.create_mailbox("user.bob")).id
     blobs = []

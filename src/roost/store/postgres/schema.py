@@ -1,0 +1,135 @@
+"""The PostgreSQL index schema and its in-place upgrades.
+
+Same shape as the SQLite schema (`store/sqlite/schema.py`) as of its
+version 12, less what this backend does not keep yet (delayed expunge,
+metadata, URLAUTH keys, the change feed, duplicates, the search index).
+`schema_version` holds the number of migrations applied; every process
+upgrades under one advisory lock, so two opening at once migrate once,
+and a database newer than the code is refused.
+"""
+
+from __future__ import annotations
+
+from psycopg import AsyncConnection
+
+from roost.store.api import StoreCorrupt
+
+MIGRATE_LOCK = 0x526F6F7374  # "Roost": the advisory lock key of migrations
+
+_V1 = """
+    CREATE TABLE meta (
+        key   TEXT PRIMARY KEY,
+        value BIGINT NOT NULL
+    );
+    INSERT INTO meta (key, value) VALUES ('mailboxid', 0), ('uidvalidity', 0);
+    CREATE TABLE mailboxes (
+        id            BIGINT PRIMARY KEY,
+        name          TEXT NOT NULL UNIQUE,
+        uidvalidity   BIGINT NOT NULL,
+        uidnext       BIGINT NOT NULL DEFAULT 1,
+        highestmodseq BIGINT NOT NULL DEFAULT 1,
+        partition     TEXT NOT NULL,
+        owner         TEXT,
+        recentuid     BIGINT NOT NULL DEFAULT 0,
+        special_use   TEXT NOT NULL DEFAULT '',
+        created       BIGINT NOT NULL,
+        deletedmodseq BIGINT NOT NULL DEFAULT 0
+    );
+    CREATE INDEX mailboxes_owner ON mailboxes (owner);
+    CREATE INDEX mailboxes_name_prefix ON mailboxes (name text_pattern_ops);
+    CREATE TABLE messages (
+        mailbox_id   BIGINT NOT NULL,
+        uid          BIGINT NOT NULL,
+        modseq       BIGINT NOT NULL,
+        sysflags     INTEGER NOT NULL DEFAULT 0,
+        keywords     TEXT NOT NULL DEFAULT '',
+        internaldate DOUBLE PRECISION NOT NULL,
+        size         BIGINT NOT NULL,
+        blob         TEXT NOT NULL,
+        partition    TEXT NOT NULL,
+        expunged     SMALLINT NOT NULL DEFAULT 0,
+        expunged_at  DOUBLE PRECISION,
+        savedate     DOUBLE PRECISION,
+        PRIMARY KEY (mailbox_id, uid)
+    );
+    CREATE INDEX messages_modseq ON messages (mailbox_id, modseq);
+    CREATE INDEX messages_blob ON messages (blob) WHERE expunged = 0;
+    CREATE TABLE seen (
+        "user"     TEXT NOT NULL,
+        mailbox_id BIGINT NOT NULL,
+        uid        BIGINT NOT NULL,
+        PRIMARY KEY (mailbox_id, "user", uid)
+    );
+    CREATE TABLE subscriptions (
+        "user" TEXT NOT NULL,
+        name   TEXT NOT NULL,
+        PRIMARY KEY ("user", name)
+    );
+    CREATE TABLE blobs (
+        sha256    TEXT NOT NULL,
+        partition TEXT NOT NULL,
+        size      BIGINT NOT NULL,
+        refcount  BIGINT NOT NULL,
+        PRIMARY KEY (sha256, partition)
+    );
+    CREATE TABLE message_cache (
+        sha256 TEXT PRIMARY KEY,
+        parsed TEXT NOT NULL
+    );
+    CREATE TABLE message_summaries (
+        sha256     TEXT PRIMARY KEY,
+        message_id TEXT,
+        body_lines INTEGER,
+        fields     TEXT
+    );
+    CREATE INDEX message_summaries_message_id ON message_summaries (message_id)
+        WHERE message_id IS NOT NULL;
+    CREATE TABLE mailbox_changes (
+        mailbox_id BIGINT NOT NULL,
+        modseq     BIGINT NOT NULL,
+        kind       TEXT NOT NULL,
+        name       TEXT NOT NULL,
+        at         DOUBLE PRECISION,
+        PRIMARY KEY (mailbox_id, modseq)
+    );
+    CREATE TABLE acl (
+        mailbox_id BIGINT NOT NULL,
+        identifier TEXT NOT NULL,
+        position   INTEGER NOT NULL,
+        rights     TEXT NOT NULL,
+        PRIMARY KEY (mailbox_id, identifier)
+    );
+    CREATE INDEX acl_identifier ON acl (identifier, mailbox_id);
+    CREATE TABLE quota_roots (
+        root          TEXT PRIMARY KEY,
+        storage_limit BIGINT,
+        message_limit BIGINT,
+        mailbox_limit BIGINT,
+        storage_used  BIGINT NOT NULL DEFAULT 0,
+        messages_used BIGINT NOT NULL DEFAULT 0
+    )
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1,)
+"""Ordered upgrades; MIGRATIONS[n] takes a version-n database to n+1. Append only."""
+
+
+async def migrate(db: AsyncConnection[tuple[object, ...]]) -> int:
+    """Bring the database (the connection's search_path) to the newest
+    schema, each step in its own transaction; the version it ends at."""
+    async with db.transaction():
+        await db.execute("SELECT pg_advisory_xact_lock(%s)", (MIGRATE_LOCK,))
+        await db.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
+        row = await (await db.execute("SELECT version FROM schema_version")).fetchone()
+        version = int(str(row[0])) if row else 0
+        if version > len(MIGRATIONS):
+            raise StoreCorrupt(
+                f"mail store schema version {version} is newer than this Roost "
+                f"understands ({len(MIGRATIONS)}); upgrade Roost")
+        for step in MIGRATIONS[version:]:
+            for statement in step.split(";"):
+                if statement.strip():
+                    await db.execute(statement.encode())
+        await db.execute("DELETE FROM schema_version")
+        await db.execute("INSERT INTO schema_version (version) VALUES (%s)", (len(MIGRATIONS),))
+    return len(MIGRATIONS)

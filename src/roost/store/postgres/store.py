@@ -1,0 +1,376 @@
+"""PostgresStore: the `Store`, `AclStore` and `QuotaStore` protocols over a
+PostgreSQL index, bodies through a `BlobStore` (files or S3).
+
+Bodies are staged and parsed in a worker thread and made durable before
+the transaction that indexes them (the same rule as SQLite's writer);
+if that transaction fails, the staged bodies no row references go again.
+Writes are one transaction each (tx.py), reads one snapshot each.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Mapping, Sequence
+from datetime import datetime
+
+from roost.message.parsed import ParsedMessage, parse_message
+from roost.store import names
+from roost.store.api import (
+    AclEntry,
+    AppendMessage,
+    AppendResult,
+    BodyStream,
+    Changes,
+    CopyResult,
+    Delivery,
+    FlagOp,
+    InvalidMessage,
+    MailboxChange,
+    MailboxInfo,
+    MailboxStatus,
+    MessageNotFound,
+    MessageRecord,
+    MessageSummary,
+    QuotaCorrection,
+    QuotaRoot,
+    QuotaUsage,
+    StoreCorrupt,
+    UidRange,
+    Vanished,
+)
+from roost.store.blobstore import BlobStore, Pending
+from roost.store.duplicates import DuplicateRecord
+from roost.store.postgres import mailbox_ops, message_ops, quota, reads, user_ops
+from roost.store.postgres.check import check as check_index
+from roost.store.postgres.message_ops import NewBody, NewMessage
+from roost.store.postgres.notify import Listener
+from roost.store.postgres.refs import save_parse
+from roost.store.postgres.rows import load_mailbox, load_mailbox_id
+from roost.store.postgres.tx import Database
+from roost.store.sqlite import flags as flagbits
+from roost.store.sqlite.parsedcache import ParsedLRU, deserialize
+from roost.store.sqlite.rows import to_epoch
+
+
+class PostgresStore:
+    """The shared mail store: any number of processes on any nodes over one database."""
+
+    def __init__(self, dsn: str, blobs: BlobStore, defaultpartition: str = "default") -> None:
+        """The pool opens, and the schema is brought up to date, at the first call."""
+        self.dsn = dsn
+        self.defaultpartition = defaultpartition
+        self._blobs = blobs
+        self._db = Database(dsn, blobs)
+        self._listener = Listener(dsn)
+        self._parsed = ParsedLRU()
+
+    # -- mailbox list
+    async def create_mailbox(self, name: str, *, partition: str | None = None,
+                             special_use: Sequence[str] = (),
+                             default_acl: Sequence[AclEntry] = ()) -> MailboxInfo:
+        names.validate_internal(name)
+        where = partition or self.defaultpartition
+        return await self._db.write(lambda tx: mailbox_ops.create_mailbox(
+            tx, name, where, special_use, default_acl))
+
+    async def delete_mailbox(self, mailbox_id: int, *,
+                             children: bool = False) -> list[MailboxInfo]:
+        return await self._db.write(
+            lambda tx: mailbox_ops.delete_mailbox(tx, mailbox_id, children))
+
+    async def rename_mailbox(self, mailbox_id: int, new: str) -> MailboxInfo:
+        names.validate_internal(new)
+        return await self._db.write(lambda tx: mailbox_ops.rename_mailbox(tx, mailbox_id, new))
+
+    async def create_user(self, userid: str, *, folders: Sequence[str] = (),
+                          limits: Mapping[str, int] | None = None,
+                          subscriptions: Sequence[str] = ()) -> MailboxInfo:
+        for name in folders:
+            names.validate_internal(name)
+        return await self._db.write(lambda tx: user_ops.create_user(
+            tx, userid, self.defaultpartition, folders, limits, subscriptions))
+
+    async def rename_user(self, old: str, new: str) -> MailboxInfo:
+        return await self._db.write(lambda tx: user_ops.rename_user(tx, old, new))
+
+    async def move_all(self, mailbox_id: int, new: str, *,
+                       user: str | None = None) -> MailboxInfo:
+        names.validate_internal(new)
+        return await self._db.write(lambda tx: message_ops.move_all(
+            tx, mailbox_id, new, self.defaultpartition, user))
+
+    async def get_mailbox(self, name: str) -> MailboxInfo:
+        return await self._db.read(lambda db: load_mailbox(db, name))
+
+    async def mailbox_by_id(self, mailbox_id: int) -> MailboxInfo:
+        return await self._db.read(lambda db: load_mailbox_id(db, mailbox_id))
+
+    async def list_mailboxes(self, prefix: str = "") -> list[MailboxInfo]:
+        return await self._db.read(lambda db: reads.list_mailboxes(db, prefix))
+
+    # -- access control lists (AclStore)
+    async def set_acl(self, mailbox_id: int, identifier: str, rights: str, *,
+                      mode: FlagOp = "replace") -> MailboxInfo:
+        return await self._db.write(
+            lambda tx: mailbox_ops.set_acl(tx, mailbox_id, identifier, rights, mode))
+
+    async def mailboxes_naming(self, identifiers: Sequence[str],
+                               owner: str | None) -> list[MailboxInfo]:
+        return await self._db.read(lambda db: reads.mailboxes_naming(db, identifiers, owner))
+
+    # -- quota roots (QuotaStore)
+    async def set_quota(self, root: str, limits: Mapping[str, int]) -> QuotaRoot:
+        return await self._db.write(lambda tx: quota.set_quota(tx, root, limits))
+
+    async def get_quota(self, root: str) -> QuotaRoot:
+        return await self._db.read(lambda db: quota.load(db, root))
+
+    async def quota_root_of(self, name: str) -> QuotaRoot | None:
+        return await self._db.read(lambda db: quota.load_root_of(db, name))
+
+    async def quota_roots(self, prefix: str = "") -> list[QuotaUsage]:
+        return await self._db.read(lambda db: quota.usages(db, prefix))
+
+    async def recount_quotas(self, prefix: str = "", *,
+                             dry_run: bool = False) -> list[QuotaCorrection]:
+        return await self._db.write(lambda tx: quota.recount_under(tx.db, prefix, dry_run))
+
+    # -- subscriptions
+    async def subscribe(self, user: str, name: str) -> None:
+        names.validate_internal(name)
+        await self._db.write(lambda tx: mailbox_ops.subscribe(tx, user, name))
+
+    async def unsubscribe(self, user: str, name: str) -> None:
+        await self._db.write(lambda tx: mailbox_ops.unsubscribe(tx, user, name))
+
+    async def subscriptions(self, user: str) -> list[str]:
+        return await self._db.read(lambda db: reads.subscriptions(db, user))
+
+    # -- messages in
+    def _stage(self, partition: str, raws: Sequence[bytes],
+               pending: list[Pending]) -> list[NewBody]:
+        """Worker thread: stage and parse every body, then make them durable."""
+        bodies = []
+        for raw in raws:
+            staged = self._blobs.stage(partition, raw)
+            pending.append(staged)
+            bodies.append(NewBody(staged.key, partition, raw, parse_message(raw)))
+        self._blobs.make_durable(pending)
+        return bodies
+
+    async def _bodies(self, partition: str, raws: Sequence[bytes]) -> tuple[list[NewBody],
+                                                                             set[tuple[str, str]]]:
+        """Durable bodies, and their (key, partition) to remove should the index fail."""
+        pending: list[Pending] = []
+        try:
+            bodies = await asyncio.to_thread(self._stage, partition, raws, pending)
+        except BaseException:
+            await self._db.remove_unreferenced({(p.key, p.partition) for p in pending})
+            raise
+        return bodies, {(p.key, p.partition) for p in pending}
+
+    async def append_messages(self, mailbox_id: int, messages: Sequence[AppendMessage], *,
+                              user: str | None = None) -> list[AppendResult]:
+        if not messages:
+            return []
+        if any(not message.raw for message in messages):
+            raise InvalidMessage("empty message")
+        info = await self.mailbox_by_id(mailbox_id)
+        bodies, staged = await self._bodies(info.partition, [m.raw for m in messages])
+        batch = [NewMessage(body, flagbits.normalize(m.flags), to_epoch(m.internaldate))
+                 for body, m in zip(bodies, messages)]
+        try:
+            return await self._db.write(lambda tx: message_ops.append(tx, mailbox_id, batch, user))
+        except BaseException:
+            await self._db.remove_unreferenced(staged)
+            raise
+
+    async def append(self, mailbox_id: int, raw: bytes, *, flags: Sequence[str] = (),
+                     internaldate: datetime | None = None,
+                     user: str | None = None) -> AppendResult:
+        results = await self.append_messages(
+            mailbox_id, [AppendMessage(raw, flags, internaldate)], user=user)
+        return results[0]
+
+    async def deliver(self, targets: Sequence[Delivery], raw: bytes,
+                      internaldate: datetime | None = None, *,
+                      records: Sequence[DuplicateRecord] = ()) -> list[AppendResult]:
+        """One body in the first target's partition, shared by every target.
+        Duplicate records are not kept on PostgreSQL yet: `records` must be empty."""
+        if records:
+            raise NotImplementedError("duplicate records are not on PostgreSQL yet")
+        if not targets:
+            return []
+        if not raw:
+            raise InvalidMessage("empty message")
+        first = await self.mailbox_by_id(targets[0].mailbox_id)
+        bodies, staged = await self._bodies(first.partition, [raw])
+        rows = [(t.mailbox_id, flagbits.normalize(t.flags)) for t in targets]
+        when = to_epoch(internaldate)
+        try:
+            return await self._db.write(lambda tx: message_ops.deliver(tx, bodies[0], rows, when))
+        except BaseException:
+            await self._db.remove_unreferenced(staged)
+            raise
+
+    # -- reading
+    async def messages(self, mailbox_id: int, user: str | None = None) -> list[MessageRecord]:
+        return await self._db.read(lambda db: reads.messages(db, mailbox_id, user))
+
+    async def changes_since(self, mailbox_id: int, modseq: int,
+                            user: str | None = None) -> Changes:
+        return await self._db.read(lambda db: reads.changes_since(db, mailbox_id, modseq, user))
+
+    async def mailbox_changes_since(self, mailbox_id: int,
+                                    modseq: int) -> tuple[MailboxChange, ...]:
+        return await self._db.read(
+            lambda db: reads.mailbox_changes_since(db, mailbox_id, modseq))
+
+    async def vanished_since(self, mailbox_id: int, modseq: int) -> Vanished:
+        return await self._db.read(lambda db: reads.vanished_since(db, mailbox_id, modseq))
+
+    async def savedates(self, mailbox_id: int,
+                        uids: Sequence[int]) -> dict[int, datetime | None]:
+        return await self._db.read(lambda db: reads.savedates(db, mailbox_id, uids))
+
+    async def _location(self, blob: str) -> tuple[str, str | None]:
+        found = await self._db.read(lambda db: reads.blob_locations(db, [blob]))
+        if blob not in found:
+            raise MessageNotFound(f"no message body {blob}")
+        return found[blob]
+
+    async def body(self, blob: str) -> bytes:
+        partition, _ = await self._location(blob)
+        try:
+            return await asyncio.to_thread(self._blobs.read, partition, blob)
+        except FileNotFoundError:
+            raise StoreCorrupt(f"body {blob} missing from partition {partition}") from None
+
+    async def body_stream(self, blob: str) -> BodyStream:
+        partition, _ = await self._location(blob)
+        try:
+            size = await asyncio.to_thread(self._blobs.size, partition, blob)
+        except FileNotFoundError:
+            raise StoreCorrupt(f"body {blob} missing from partition {partition}") from None
+        return BodyStream(size, self._blobs.chunks(partition, blob, size))
+
+    async def parsed(self, blob: str) -> ParsedMessage:
+        """From the LRU, the stored parse, or (stale or missing) the body again,
+        then stored so it is parsed once."""
+        cached = self._parsed.get(blob)
+        if cached is not None:
+            return cached
+        _, text = await self._location(blob)
+        parsed = deserialize(text)
+        if parsed is None:
+            parsed = await asyncio.to_thread(parse_message, await self.body(blob))
+            fresh = parsed
+            await self._db.write(lambda tx: save_parse(tx, blob, fresh, replace=True))
+        self._parsed.put(blob, parsed)
+        return parsed
+
+    async def parsed_many(self, blobs: Sequence[str]) -> dict[str, ParsedMessage]:
+        found: dict[str, ParsedMessage] = {}
+        for blob in dict.fromkeys(blobs):
+            try:
+                found[blob] = await self.parsed(blob)
+            except MessageNotFound:
+                pass  # gone with its last copy: left out, as the API says
+        return found
+
+    async def summaries_many(self, blobs: Sequence[str]) -> dict[str, MessageSummary]:
+        keys = list(dict.fromkeys(blobs))
+        found = await self._db.read(lambda db: reads.cached_summaries(db, keys))
+        for blob, parsed in (await self.parsed_many([k for k in keys if k not in found])).items():
+            found[blob] = MessageSummary(parsed.body_lines, parsed.summary_fields)
+        return found
+
+    async def headers_many(self, blobs: Sequence[str]) -> dict[str, bytes]:
+        parses = await self.parsed_many(blobs)
+        located = await self._db.read(lambda db: reads.blob_locations(db, list(parses)))
+
+        def read_all() -> dict[str, bytes]:
+            found = {}
+            for blob, (partition, _) in located.items():
+                try:
+                    found[blob] = self._blobs.read_prefix(partition, blob,
+                                                          parses[blob].header_size)
+                except FileNotFoundError:
+                    raise StoreCorrupt(f"body {blob} missing from partition {partition}") from None
+            return found
+
+        return await asyncio.to_thread(read_all)
+
+    async def messages_with_message_id(self, message_id: str) -> list[tuple[int, MessageRecord]]:
+        return await self._db.read(lambda db: reads.by_message_id(db, message_id))
+
+    async def status(self, mailbox_id: int, user: str | None = None) -> MailboxStatus:
+        return await self._db.read(lambda db: reads.status(db, mailbox_id, user))
+
+    async def uid_ranges(self, mailbox_ids: Sequence[int]) -> dict[int, UidRange]:
+        return await self._db.read(lambda db: reads.uid_ranges(db, mailbox_ids))
+
+    # -- changing
+    async def store_flags(self, mailbox_id: int, uids: Sequence[int], op: FlagOp,
+                          flags: Sequence[str], *, user: str | None = None,
+                          unchanged_since: int | None = None,
+                          known_flags: Mapping[int, frozenset[str]] | None = None
+                          ) -> tuple[list[MessageRecord], list[int]]:
+        wanted = flagbits.normalize(flags)
+        return await self._db.write(lambda tx: message_ops.store_flags(
+            tx, mailbox_id, uids, op, wanted, user, unchanged_since, known_flags))
+
+    async def expunge(self, mailbox_id: int, uids: Sequence[int] | None = None) -> list[int]:
+        return await self._db.write(lambda tx: message_ops.expunge(tx, mailbox_id, uids))
+
+    async def purge(self, mailbox_id: int, uids: Sequence[int]) -> list[int]:
+        return await self._db.write(lambda tx: message_ops.purge(tx, mailbox_id, uids))
+
+    async def copy(self, source_id: int, uids: Sequence[int], dest_id: int,
+                   user: str | None = None, *,
+                   keep_flag: Callable[[str], bool] | None = None) -> CopyResult:
+        return await self._db.write(lambda tx: message_ops.copy(
+            tx, source_id, uids, dest_id, user, move=False, keep_flag=keep_flag))
+
+    async def move(self, source_id: int, uids: Sequence[int], dest_id: int,
+                   user: str | None = None, *,
+                   keep_flag: Callable[[str], bool] | None = None) -> CopyResult:
+        return await self._db.write(lambda tx: message_ops.copy(
+            tx, source_id, uids, dest_id, user, move=True, keep_flag=keep_flag))
+
+    async def replace(self, mailbox_id: int, uid: int, target_id: int,
+                      message: AppendMessage, *, user: str | None = None) -> AppendResult:
+        if not message.raw:
+            raise InvalidMessage("empty message")
+        info = await self.mailbox_by_id(target_id)
+        bodies, staged = await self._bodies(info.partition, [message.raw])
+        new = NewMessage(bodies[0], flagbits.normalize(message.flags),
+                         to_epoch(message.internaldate))
+        try:
+            return await self._db.write(lambda tx: message_ops.replace(
+                tx, mailbox_id, uid, target_id, new, user))
+        except BaseException:
+            await self._db.remove_unreferenced(staged)
+            raise
+
+    async def claim_recent(self, mailbox_id: int, upto: int | None = None) -> int:
+        if upto == 0:  # a read-only look raises no mark
+            return await self._db.read(lambda db: reads.recent_mark(db, mailbox_id))
+        return await self._db.write(lambda tx: mailbox_ops.claim_recent(tx, mailbox_id, upto))
+
+    # -- change notification
+    async def wait_for_change(self, mailbox_id: int, modseq: int, timeout: float) -> bool:
+        """True once MODSEQ passes `modseq` or the mailbox is gone, in any process."""
+        async def changed() -> bool:
+            now = await self._db.read(lambda db: reads.highestmodseq(db, mailbox_id))
+            return now is None or now > modseq
+        return await self._listener.wait(changed, timeout)
+
+    # -- upkeep
+    def check(self) -> list[str]:
+        return check_index(self.dsn)
+
+    async def close(self) -> None:
+        await self._listener.close()
+        await self._db.close()
+
