@@ -9,17 +9,14 @@ Writes are one transaction each (tx.py), reads one snapshot each.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 
-from roost.message.parsed import ParsedMessage, parse_message
 from roost.store import names
 from roost.store.api import (
     AclEntry,
     AppendMessage,
     AppendResult,
-    BodyStream,
     Changes,
     CopyResult,
     Delivery,
@@ -28,41 +25,35 @@ from roost.store.api import (
     MailboxChange,
     MailboxInfo,
     MailboxStatus,
-    MessageNotFound,
     MessageRecord,
-    MessageSummary,
     QuotaCorrection,
     QuotaRoot,
     QuotaUsage,
-    StoreCorrupt,
     UidRange,
     Vanished,
 )
-from roost.store.blobstore import BlobStore, Pending
+from roost.store.blobstore import BlobStore
 from roost.store.duplicates import DuplicateRecord
 from roost.store.postgres import mailbox_ops, message_ops, quota, reads, user_ops
+from roost.store.postgres.bodies import PostgresBodies
 from roost.store.postgres.check import check as check_index
-from roost.store.postgres.message_ops import NewBody, NewMessage
+from roost.store.postgres.message_ops import NewMessage
 from roost.store.postgres.notify import Listener
-from roost.store.postgres.refs import save_parse
 from roost.store.postgres.rows import load_mailbox, load_mailbox_id
 from roost.store.postgres.tx import Database
 from roost.store.sqlite import flags as flagbits
-from roost.store.sqlite.parsedcache import ParsedLRU, deserialize
 from roost.store.sqlite.rows import to_epoch
 
 
-class PostgresStore:
+class PostgresStore(PostgresBodies):
     """The shared mail store: any number of processes on any nodes over one database."""
 
     def __init__(self, dsn: str, blobs: BlobStore, defaultpartition: str = "default") -> None:
         """The pool opens, and the schema is brought up to date, at the first call."""
+        super().__init__(Database(dsn, blobs), blobs)
         self.dsn = dsn
         self.defaultpartition = defaultpartition
-        self._blobs = blobs
-        self._db = Database(dsn, blobs)
         self._listener = Listener(dsn)
-        self._parsed = ParsedLRU()
 
     # -- mailbox list
     async def create_mailbox(self, name: str, *, partition: str | None = None,
@@ -100,13 +91,13 @@ class PostgresStore:
             tx, mailbox_id, new, self.defaultpartition, user))
 
     async def get_mailbox(self, name: str) -> MailboxInfo:
-        return await self._db.read(lambda db: load_mailbox(db, name))
+        return await self._db.read(lambda db: load_mailbox(db, name), snapshot=False)
 
     async def mailbox_by_id(self, mailbox_id: int) -> MailboxInfo:
-        return await self._db.read(lambda db: load_mailbox_id(db, mailbox_id))
+        return await self._db.read(lambda db: load_mailbox_id(db, mailbox_id), snapshot=False)
 
     async def list_mailboxes(self, prefix: str = "") -> list[MailboxInfo]:
-        return await self._db.read(lambda db: reads.list_mailboxes(db, prefix))
+        return await self._db.read(lambda db: reads.list_mailboxes(db, prefix), snapshot=False)
 
     # -- access control lists (AclStore)
     async def set_acl(self, mailbox_id: int, identifier: str, rights: str, *,
@@ -116,7 +107,7 @@ class PostgresStore:
 
     async def mailboxes_naming(self, identifiers: Sequence[str],
                                owner: str | None) -> list[MailboxInfo]:
-        return await self._db.read(lambda db: reads.mailboxes_naming(db, identifiers, owner))
+        return await self._db.read(lambda db: reads.mailboxes_naming(db, identifiers, owner), snapshot=False)
 
     # -- quota roots (QuotaStore)
     async def set_quota(self, root: str, limits: Mapping[str, int]) -> QuotaRoot:
@@ -144,31 +135,9 @@ class PostgresStore:
         await self._db.write(lambda tx: mailbox_ops.unsubscribe(tx, user, name))
 
     async def subscriptions(self, user: str) -> list[str]:
-        return await self._db.read(lambda db: reads.subscriptions(db, user))
+        return await self._db.read(lambda db: reads.subscriptions(db, user), snapshot=False)
 
     # -- messages in
-    def _stage(self, partition: str, raws: Sequence[bytes],
-               pending: list[Pending]) -> list[NewBody]:
-        """Worker thread: stage and parse every body, then make them durable."""
-        bodies = []
-        for raw in raws:
-            staged = self._blobs.stage(partition, raw)
-            pending.append(staged)
-            bodies.append(NewBody(staged.key, partition, raw, parse_message(raw)))
-        self._blobs.make_durable(pending)
-        return bodies
-
-    async def _bodies(self, partition: str, raws: Sequence[bytes]) -> tuple[list[NewBody],
-                                                                             set[tuple[str, str]]]:
-        """Durable bodies, and their (key, partition) to remove should the index fail."""
-        pending: list[Pending] = []
-        try:
-            bodies = await asyncio.to_thread(self._stage, partition, raws, pending)
-        except BaseException:
-            await self._db.remove_unreferenced({(p.key, p.partition) for p in pending})
-            raise
-        return bodies, {(p.key, p.partition) for p in pending}
-
     async def append_messages(self, mailbox_id: int, messages: Sequence[AppendMessage], *,
                               user: str | None = None) -> list[AppendResult]:
         if not messages:
@@ -231,84 +200,16 @@ class PostgresStore:
 
     async def savedates(self, mailbox_id: int,
                         uids: Sequence[int]) -> dict[int, datetime | None]:
-        return await self._db.read(lambda db: reads.savedates(db, mailbox_id, uids))
-
-    async def _location(self, blob: str) -> tuple[str, str | None]:
-        found = await self._db.read(lambda db: reads.blob_locations(db, [blob]))
-        if blob not in found:
-            raise MessageNotFound(f"no message body {blob}")
-        return found[blob]
-
-    async def body(self, blob: str) -> bytes:
-        partition, _ = await self._location(blob)
-        try:
-            return await asyncio.to_thread(self._blobs.read, partition, blob)
-        except FileNotFoundError:
-            raise StoreCorrupt(f"body {blob} missing from partition {partition}") from None
-
-    async def body_stream(self, blob: str) -> BodyStream:
-        partition, _ = await self._location(blob)
-        try:
-            size = await asyncio.to_thread(self._blobs.size, partition, blob)
-        except FileNotFoundError:
-            raise StoreCorrupt(f"body {blob} missing from partition {partition}") from None
-        return BodyStream(size, self._blobs.chunks(partition, blob, size))
-
-    async def parsed(self, blob: str) -> ParsedMessage:
-        """From the LRU, the stored parse, or (stale or missing) the body again,
-        then stored so it is parsed once."""
-        cached = self._parsed.get(blob)
-        if cached is not None:
-            return cached
-        _, text = await self._location(blob)
-        parsed = deserialize(text)
-        if parsed is None:
-            parsed = await asyncio.to_thread(parse_message, await self.body(blob))
-            fresh = parsed
-            await self._db.write(lambda tx: save_parse(tx, blob, fresh, replace=True))
-        self._parsed.put(blob, parsed)
-        return parsed
-
-    async def parsed_many(self, blobs: Sequence[str]) -> dict[str, ParsedMessage]:
-        found: dict[str, ParsedMessage] = {}
-        for blob in dict.fromkeys(blobs):
-            try:
-                found[blob] = await self.parsed(blob)
-            except MessageNotFound:
-                pass  # gone with its last copy: left out, as the API says
-        return found
-
-    async def summaries_many(self, blobs: Sequence[str]) -> dict[str, MessageSummary]:
-        keys = list(dict.fromkeys(blobs))
-        found = await self._db.read(lambda db: reads.cached_summaries(db, keys))
-        for blob, parsed in (await self.parsed_many([k for k in keys if k not in found])).items():
-            found[blob] = MessageSummary(parsed.body_lines, parsed.summary_fields)
-        return found
-
-    async def headers_many(self, blobs: Sequence[str]) -> dict[str, bytes]:
-        parses = await self.parsed_many(blobs)
-        located = await self._db.read(lambda db: reads.blob_locations(db, list(parses)))
-
-        def read_all() -> dict[str, bytes]:
-            found = {}
-            for blob, (partition, _) in located.items():
-                try:
-                    found[blob] = self._blobs.read_prefix(partition, blob,
-                                                          parses[blob].header_size)
-                except FileNotFoundError:
-                    raise StoreCorrupt(f"body {blob} missing from partition {partition}") from None
-            return found
-
-        return await asyncio.to_thread(read_all)
+        return await self._db.read(lambda db: reads.savedates(db, mailbox_id, uids), snapshot=False)
 
     async def messages_with_message_id(self, message_id: str) -> list[tuple[int, MessageRecord]]:
-        return await self._db.read(lambda db: reads.by_message_id(db, message_id))
+        return await self._db.read(lambda db: reads.by_message_id(db, message_id), snapshot=False)
 
     async def status(self, mailbox_id: int, user: str | None = None) -> MailboxStatus:
-        return await self._db.read(lambda db: reads.status(db, mailbox_id, user))
+        return await self._db.read(lambda db: reads.status(db, mailbox_id, user), snapshot=False)
 
     async def uid_ranges(self, mailbox_ids: Sequence[int]) -> dict[int, UidRange]:
-        return await self._db.read(lambda db: reads.uid_ranges(db, mailbox_ids))
+        return await self._db.read(lambda db: reads.uid_ranges(db, mailbox_ids), snapshot=False)
 
     # -- changing
     async def store_flags(self, mailbox_id: int, uids: Sequence[int], op: FlagOp,
@@ -355,14 +256,14 @@ class PostgresStore:
 
     async def claim_recent(self, mailbox_id: int, upto: int | None = None) -> int:
         if upto == 0:  # a read-only look raises no mark
-            return await self._db.read(lambda db: reads.recent_mark(db, mailbox_id))
+            return await self._db.read(lambda db: reads.recent_mark(db, mailbox_id), snapshot=False)
         return await self._db.write(lambda tx: mailbox_ops.claim_recent(tx, mailbox_id, upto))
 
     # -- change notification
     async def wait_for_change(self, mailbox_id: int, modseq: int, timeout: float) -> bool:
         """True once MODSEQ passes `modseq` or the mailbox is gone, in any process."""
         async def changed() -> bool:
-            now = await self._db.read(lambda db: reads.highestmodseq(db, mailbox_id))
+            now = await self._db.read(lambda db: reads.highestmodseq(db, mailbox_id), snapshot=False)
             return now is None or now > modseq
         return await self._listener.wait(changed, timeout)
 

@@ -16,14 +16,15 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 import psycopg
 from psycopg import AsyncConnection, errors
 from psycopg.rows import TupleRow
-from psycopg_pool import AsyncConnectionPool
+from psycopg_pool import AsyncConnectionPool, PoolTimeout
 
 from roost.store.api import StoreUnavailable
 from roost.store.blobstore import BlobStore
@@ -38,6 +39,17 @@ failures; each waits a little longer (random, up to ~50 ms)."""
 CHANNEL = "roost_changes"
 """NOTIFY channel: the payload is the id of a mailbox whose MODSEQ moved."""
 RETRYABLE = (errors.SerializationFailure, errors.DeadlockDetected)
+
+
+@contextmanager
+def reachable() -> Iterator[None]:
+    """A lost or unreachable database is the store's StoreUnavailable
+    (temporary; the transaction it cut off did not commit, or committed
+    whole: PostgreSQL commits are atomic)."""
+    try:
+        yield
+    except (psycopg.OperationalError, PoolTimeout) as err:
+        raise StoreUnavailable(f"the index database cannot be reached: {err}") from err
 
 
 class Db:
@@ -108,17 +120,32 @@ class Database:
                 self._open = True
         return self._pool
 
-    async def read(self, query: Callable[[Db], Awaitable[T]]) -> T:
-        """Run a read; several queries in it see one snapshot."""
+    async def read(self, query: Callable[[Db], Awaitable[T]], *, snapshot: bool = True) -> T:
+        """Run a read; with `snapshot` its queries see one snapshot (REPEATABLE
+        READ), without it (a read of one statement) it saves the three round
+        trips of a transaction."""
         pool = await self.opened()
-        async with pool.connection() as conn, conn.transaction():
-            await conn.execute(b"SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
-            return await query(Db(conn))
+        with reachable():
+            return await self._read(pool, query, snapshot)
+
+    async def _read(self, pool: AsyncConnectionPool[AsyncConnection[TupleRow]],
+                    query: Callable[[Db], Awaitable[T]], snapshot: bool) -> T:
+        async with pool.connection() as conn:
+            if not snapshot:
+                return await query(Db(conn))
+            async with conn.transaction():
+                await conn.execute(b"SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+                return await query(Db(conn))
 
     async def write(self, op: Callable[[WriteTx], Awaitable[T]]) -> T:
         """Run `op` in one transaction, retried on deadlock or serialization
         failure; return its result once committed."""
         pool = await self.opened()
+        with reachable():
+            return await self._write(pool, op)
+
+    async def _write(self, pool: AsyncConnectionPool[AsyncConnection[TupleRow]],
+                     op: Callable[[WriteTx], Awaitable[T]]) -> T:
         for attempt in range(RETRIES):
             async with pool.connection() as conn:
                 tx = WriteTx(Db(conn), self.blobs)
