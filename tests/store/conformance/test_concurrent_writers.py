@@ -1,7 +1,8 @@
-"""Several processes appending to one mailbox at once (worker processes of
-one node, or nodes over one PostgreSQL): every UID is given once, UIDs
-and MODSEQs follow the order of the commits, and the quota usage adds up
-exactly."""
+"""Several processes writing to the same mailboxes at once (worker
+processes of one node, or nodes over one PostgreSQL): every UID is given
+once, UIDs and MODSEQs follow the order of the commits, moves in opposite
+directions neither deadlock nor lose a message, and the quota usage adds
+up exactly."""
 
 from __future__ import annotations
 
@@ -10,23 +11,22 @@ import sys
 from collections import Counter
 from pathlib import Path
 
+from tests.store.conftest import message
+
 from .conftest import AnyStore
 
-CHILD = Path(__file__).with_name("append_child.py")
+CHILD = Path(__file__).with_name("writer_child.py")
 PROCESSES, APPENDS = 3, 24
 PER_CHILD = APPENDS + APPENDS // 2  # odd appends carry two messages
 
 
-async def test_processes_appending_at_once_never_reuse_a_uid(
-        store: AnyStore, backend: str, index_location: str, partitions: dict[str, Path],
-        tmp_path: Path) -> None:
-    inbox = await store.create_mailbox("user.bob")
-    await store.set_quota("user.bob", {"MESSAGE": 10_000})
-    go = tmp_path / "go"
+async def run_children(index: tuple[str, str, Path], go: Path,
+                       jobs: list[list[str]]) -> list[str]:
+    """Start one child per job, start them all at once, return their outputs."""
+    backend, location, spool = index
     children = [await asyncio.create_subprocess_exec(
-        sys.executable, str(CHILD), backend, index_location, str(partitions["default"]),
-        str(inbox.id), str(lane), str(APPENDS), str(go), stdout=asyncio.subprocess.PIPE)
-        for lane in range(PROCESSES)]
+        sys.executable, str(CHILD), backend, location, str(spool), str(go), *job,
+        stdout=asyncio.subprocess.PIPE) for job in jobs]
     try:
         for child in children:
             assert child.stdout is not None
@@ -38,9 +38,19 @@ async def test_processes_appending_at_once_never_reuse_a_uid(
             if child.returncode is None:
                 child.kill()
                 await child.wait()
-    assert [child.returncode for child in children] == [0] * PROCESSES
-    acked = [tuple(map(int, line.split())) for out in outputs
-             for line in out.decode().splitlines()]
+    assert [child.returncode for child in children] == [0] * len(jobs)
+    return [out.decode() for out in outputs]
+
+
+async def test_processes_appending_at_once_never_reuse_a_uid(
+        store: AnyStore, backend: str, index_location: str, partitions: dict[str, Path],
+        tmp_path: Path) -> None:
+    inbox = await store.create_mailbox("user.bob")
+    await store.set_quota("user.bob", {"MESSAGE": 10_000})
+    outputs = await run_children(
+        (backend, index_location, partitions["default"]), tmp_path / "go",
+        [["append", str(inbox.id), str(lane), str(APPENDS)] for lane in range(PROCESSES)])
+    acked = [tuple(map(int, line.split())) for out in outputs for line in out.splitlines()]
     uids = [uid for uid, _ in acked]
     assert len(uids) == PROCESSES * PER_CHILD
     assert [uid for uid, n in Counter(uids).items() if n > 1] == []
@@ -57,4 +67,29 @@ async def test_processes_appending_at_once_never_reuse_a_uid(
     assert after.highestmodseq == max(modseqs)
     quota = await store.get_quota("user.bob")
     assert [(r.name, r.usage) for r in quota.resources] == [("MESSAGE", len(uids))]
+    assert store.check() == []
+
+
+async def test_moves_in_opposite_directions_lose_nothing(
+        store: AnyStore, backend: str, index_location: str, partitions: dict[str, Path],
+        tmp_path: Path) -> None:
+    left = await store.create_mailbox("user.bob.Left")
+    right = await store.create_mailbox("user.bob.Right")
+    await store.set_quota("user.bob.Left", {"MESSAGE": 100})
+    for n in range(10):
+        await store.append(left.id, message(n))
+        await store.append(right.id, message(100 + n))
+    outputs = await run_children(
+        (backend, index_location, partitions["default"]), tmp_path / "go",
+        [["move", str(left.id), str(right.id), "15"], ["move", str(right.id), str(left.id), "15"],
+         ["append", str(left.id), "7", "6"]])
+    assert [out.split()[0] for out in outputs[:2]] == ["moved", "moved"]
+    blobs = [r.blob for box in (left, right) for r in await store.messages(box.id)]
+    assert len(blobs) == len(set(blobs)) == 20 + 9  # each message in exactly one of the two
+    for box in (left, right):
+        records = await store.messages(box.id)
+        assert len({r.uid for r in records}) == len(records)
+        assert (await store.mailbox_by_id(box.id)).uidnext > max(r.uid for r in records)
+    counted = len(await store.messages(left.id))
+    assert [r.usage for r in (await store.get_quota("user.bob.Left")).resources] == [counted]
     assert store.check() == []
