@@ -2,7 +2,7 @@
 
 Same shape as the SQLite schema (`store/sqlite/schema.py`) as of its
 version 12, less what this backend does not keep yet (delayed expunge,
-metadata, URLAUTH keys, the change feed, duplicates, the search index).
+metadata, URLAUTH keys, the change feed, the search index).
 `schema_version` holds the number of migrations applied; every process
 upgrades under one advisory lock, so two opening at once migrate once,
 and a database newer than the code is refused.
@@ -107,7 +107,15 @@ _V1 = """
         mailbox_limit BIGINT,
         storage_used  BIGINT NOT NULL DEFAULT 0,
         messages_used BIGINT NOT NULL DEFAULT 0
-    )
+    );
+    CREATE TABLE duplicates (
+        id         TEXT NOT NULL,
+        scope      TEXT NOT NULL,
+        seen       DOUBLE PRECISION NOT NULL,
+        keep_until DOUBLE PRECISION NOT NULL,
+        PRIMARY KEY (id, scope)
+    );
+    CREATE INDEX duplicates_seen ON duplicates (seen)
 """
 
 MIGRATIONS: tuple[str, ...] = (_V1,)
@@ -116,7 +124,7 @@ MIGRATIONS: tuple[str, ...] = (_V1,)
 
 async def migrate(db: AsyncConnection[tuple[object, ...]]) -> int:
     """Bring the database (the connection's search_path) to the newest
-    schema, each step in its own transaction; the version it ends at."""
+    schema in one transaction; the version it ends at."""
     async with db.transaction():
         await db.execute("SELECT pg_advisory_xact_lock(%s)", (MIGRATE_LOCK,))
         await db.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")

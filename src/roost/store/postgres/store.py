@@ -1,5 +1,5 @@
-"""PostgresStore: the `Store`, `AclStore` and `QuotaStore` protocols over a
-PostgreSQL index, bodies through a `BlobStore` (files or S3).
+"""PostgresStore: the `Store`, `AclStore`, `QuotaStore` and `DuplicateStore`
+protocols over a PostgreSQL index, bodies through a `BlobStore` (files or S3).
 
 Bodies are staged and parsed in a worker thread and made durable before
 the transaction that indexes them (the same rule as SQLite's writer);
@@ -34,15 +34,15 @@ from roost.store.api import (
 )
 from roost.store.blobstore import BlobStore
 from roost.store.duplicates import DuplicateRecord
-from roost.store.postgres import mailbox_ops, message_ops, quota, reads, user_ops
+from roost.store.postgres import duplicates, mailbox_ops, message_ops, quota, reads, user_ops
 from roost.store.postgres.bodies import PostgresBodies
 from roost.store.postgres.check import check as check_index
 from roost.store.postgres.message_ops import NewMessage
 from roost.store.postgres.notify import Listener
 from roost.store.postgres.rows import load_mailbox, load_mailbox_id
-from roost.store.postgres.tx import Database
+from roost.store.postgres.tx import Database, WriteTx
 from roost.store.sqlite import flags as flagbits
-from roost.store.sqlite.rows import to_epoch
+from roost.store.sqlite.rows import from_epoch, to_epoch
 
 
 class PostgresStore(PostgresBodies):
@@ -126,6 +126,19 @@ class PostgresStore(PostgresBodies):
                              dry_run: bool = False) -> list[QuotaCorrection]:
         return await self._db.write(lambda tx: quota.recount_under(tx.db, prefix, dry_run))
 
+    # -- duplicate-delivery records (DuplicateStore)
+    async def duplicate_seen(self, id: str, scope: str) -> datetime | None:
+        when = await self._db.read(lambda db: duplicates.seen(db, id, scope), snapshot=False)
+        return None if when is None else from_epoch(when)
+
+    async def record_duplicates(self, records: Sequence[DuplicateRecord]) -> None:
+        if records:
+            await self._db.write(lambda tx: duplicates.record(tx, records))
+
+    async def expire_duplicates(self, seen_before: datetime, now: datetime) -> int:
+        return await self._db.write(
+            lambda tx: duplicates.expire(tx, to_epoch(seen_before), to_epoch(now)))
+
     # -- subscriptions
     async def subscribe(self, user: str, name: str) -> None:
         names.validate_internal(name)
@@ -164,10 +177,8 @@ class PostgresStore(PostgresBodies):
     async def deliver(self, targets: Sequence[Delivery], raw: bytes,
                       internaldate: datetime | None = None, *,
                       records: Sequence[DuplicateRecord] = ()) -> list[AppendResult]:
-        """One body in the first target's partition, shared by every target.
-        Duplicate records are not kept on PostgreSQL yet: `records` must be empty."""
-        if records:
-            raise NotImplementedError("duplicate records are not on PostgreSQL yet")
+        """One body in the first target's partition, shared by every target;
+        `records` in the same transaction."""
         if not targets:
             return []
         if not raw:
@@ -176,8 +187,12 @@ class PostgresStore(PostgresBodies):
         bodies, staged = await self._bodies(first.partition, [raw])
         rows = [(t.mailbox_id, flagbits.normalize(t.flags)) for t in targets]
         when = to_epoch(internaldate)
+
+        async def write(tx: WriteTx) -> list[AppendResult]:
+            await duplicates.record(tx, records)
+            return await message_ops.deliver(tx, bodies[0], rows, when)
         try:
-            return await self._db.write(lambda tx: message_ops.deliver(tx, bodies[0], rows, when))
+            return await self._db.write(write)
         except BaseException:
             await self._db.remove_unreferenced(staged)
             raise
