@@ -102,7 +102,8 @@ async def subtree(tx: WriteTx, name: str) -> list[MailboxInfo]:
 
 
 async def drop(tx: WriteTx, info: MailboxInfo) -> None:
-    """Drop one mailbox, its records, tombstones, seen state and ACL;
+    """Drop one mailbox, its records, tombstones, seen state, ACL,
+    annotations and URLAUTH keys;
     release its bodies, free its quota (or drop the root it is)."""
     for key, partition, count in await tx.db.all(
             "SELECT blob, partition, count(*) FROM messages WHERE mailbox_id = %s"
@@ -114,8 +115,9 @@ async def drop(tx: WriteTx, info: MailboxInfo) -> None:
                               " WHERE mailbox_id = %s AND expunged = 0", (info.id,))
         if row is not None:
             await quota.charge(tx, [(info.name, -int(row[0]), -int(row[1]))])
-    # RFC 4314 §4: DELETE MUST delete the mailbox's ACL.
-    for table in ("messages", "seen", "acl"):
+    # RFC 4314 §4: DELETE MUST delete the mailbox's ACL; RFC 5464 §4.1 its
+    # annotations; RFC 4467 §2.3 its URLAUTH keys, so old URLs stay invalid.
+    for table in ("messages", "seen", "acl", "metadata", "urlauth_keys"):
         await tx.db.run(f"DELETE FROM {table} WHERE mailbox_id = %s", (info.id,))
     await tx.db.run("DELETE FROM mailboxes WHERE id = %s", (info.id,))
     await tx.db.run("INSERT INTO mailbox_changes (mailbox_id, modseq, kind, name, at)"

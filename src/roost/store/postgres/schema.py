@@ -2,7 +2,7 @@
 
 Same shape as the SQLite schema (`store/sqlite/schema.py`) as of its
 version 12, less what this backend does not keep yet (delayed expunge,
-metadata, URLAUTH keys, the change feed, the search index).
+the change feed, the search index).
 `schema_version` holds the number of migrations applied; every process
 upgrades under one advisory lock, so two opening at once migrate once,
 and a database newer than the code is refused.
@@ -115,7 +115,20 @@ _V1 = """
         keep_until DOUBLE PRECISION NOT NULL,
         PRIMARY KEY (id, scope)
     );
-    CREATE INDEX duplicates_seen ON duplicates (seen)
+    CREATE INDEX duplicates_seen ON duplicates (seen);
+    CREATE TABLE metadata (
+        mailbox_id BIGINT NOT NULL,
+        entry      TEXT NOT NULL,
+        owner      TEXT NOT NULL,
+        value      BYTEA NOT NULL,
+        PRIMARY KEY (mailbox_id, entry, owner)
+    );
+    CREATE TABLE urlauth_keys (
+        "user"     TEXT NOT NULL,
+        mailbox_id BIGINT NOT NULL,
+        key        BYTEA NOT NULL,
+        PRIMARY KEY ("user", mailbox_id)
+    )
 """
 
 MIGRATIONS: tuple[str, ...] = (_V1,)

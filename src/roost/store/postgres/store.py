@@ -1,5 +1,6 @@
-"""PostgresStore: the `Store`, `AclStore`, `QuotaStore` and `DuplicateStore`
-protocols over a PostgreSQL index, bodies through a `BlobStore` (files or S3).
+"""PostgresStore: the `Store`, `AclStore`, `QuotaStore`, `DuplicateStore`,
+`MetadataStore` and `UrlAuthStore` protocols over a PostgreSQL index,
+bodies through a `BlobStore` (files or S3).
 
 Bodies are staged and parsed in a worker thread and made durable before
 the transaction that indexes them (the same rule as SQLite's writer);
@@ -35,6 +36,7 @@ from roost.store.api import (
 from roost.store.blobstore import BlobStore
 from roost.store.duplicates import DuplicateRecord
 from roost.store.postgres import duplicates, mailbox_ops, message_ops, quota, reads, user_ops
+from roost.store.postgres.annotations import PostgresAnnotations
 from roost.store.postgres.bodies import PostgresBodies
 from roost.store.postgres.check import check as check_index
 from roost.store.postgres.message_ops import NewMessage
@@ -45,7 +47,7 @@ from roost.store.sqlite import flags as flagbits
 from roost.store.sqlite.rows import from_epoch, to_epoch
 
 
-class PostgresStore(PostgresBodies):
+class PostgresStore(PostgresBodies, PostgresAnnotations):
     """The shared mail store: any number of processes on any nodes over one database."""
 
     def __init__(self, dsn: str, blobs: BlobStore, defaultpartition: str = "default") -> None:

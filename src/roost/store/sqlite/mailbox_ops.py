@@ -160,6 +160,8 @@ def retire(tx: WriteTx, info: MailboxInfo, prefix: str) -> None:
     was_root = _leave_quota(tx, info)
     for table in ("messages", "seen", "acl", "metadata"):
         tx.db.execute(f"UPDATE {table} SET mailbox_id = ? WHERE mailbox_id = ?", (kept_id, info.id))
+    # RFC 4467 §2.3: URLAUTH keys go with the mailbox as DELETE shows it to clients.
+    tx.db.execute("DELETE FROM urlauth_keys WHERE mailbox_id = ?", (info.id,))
     _forget(tx, info, was_root)
     quota.recount(tx.db, quota.root_of(tx.db, kept))
 
