@@ -1,6 +1,6 @@
 """Stored ACLs: kept in the order first set, inherited by new children as
 Cyrus does, changed in one transaction each with a MailboxAclChanged in the
-feed, dropped with the mailbox, and given to an older store's owners."""
+feed, dropped with the mailbox; on every backend."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Mailbox ids, the mailbox-level change feed, and the store's atomic units."""
+"""Mailbox ids, the mailbox-level changes, and the store's atomic units, on
+every backend."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""AnyStore.headers_many: the header blocks of many bodies, read without
+"""`headers_many` on every backend: the header blocks of many bodies, read without
 the rest of their files (FETCH 1:* BODY.PEEK[HEADER.FIELDS (...)])."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""AnyStore: the mailbox list, subscriptions, schema versions, open_store."""
+"""The mailbox list and subscriptions, on every backend."""
 
 from __future__ import annotations
 

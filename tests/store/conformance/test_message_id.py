@@ -1,5 +1,5 @@
 """Messages found by their Message-ID header: through an index, copies and
-expunges followed, and stores from before the index upgraded in place."""
+expunges followed; on every backend."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""AnyStore: append, reading, flags, expunge, copy/move, status, \\Recent."""
+"""Append, reading, flags, expunge, copy/move, status, \\Recent, on every backend."""
 
 from __future__ import annotations
 

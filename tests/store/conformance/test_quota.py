@@ -1,6 +1,7 @@
 """Quota roots in the store: usage kept exact by every write in its own
 transaction, limits refusing whole operations, roots nesting as Cyrus's do,
-and two stores on one database (two worker processes) keeping one count."""
+and two stores on one index (two worker processes) keeping one count; on
+every backend."""
 
 from __future__ import annotations
 

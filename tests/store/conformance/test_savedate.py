@@ -1,5 +1,5 @@
 """Save dates (RFC 8514) in the store: set on every way in, kept through
-flag changes, absent (None) on records from before schema 7."""
+flag changes; on every backend."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
-"""Two stores on one database (as two worker processes), change
-notification, and group commit."""
+"""Two stores on one index (as two worker processes) and change
+notification, on every backend."""
 
 from __future__ import annotations
 

@@ -1,6 +1,5 @@
-"""Stored ACLs: kept in the order first set, inherited by new children as
-Cyrus does, changed in one transaction each with a MailboxAclChanged in the
-feed, dropped with the mailbox, and given to an older store's owners."""
+"""Stored ACLs on SQLite: rows dropped with the mailbox, and an older
+store's owners given their rights (the rest: tests/store/conformance)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Mailbox ids, the mailbox-level change feed, and the store's atomic units."""
+"""SQLite's id counter, schema upgrade and group commit (the rest:
+tests/store/conformance)."""
 
 from __future__ import annotations
 
@@ -45,29 +46,23 @@ async def test_a_version_1_store_is_upgraded_in_place(tmp_path: Path,
 
 
 async def test_append_messages_is_one_commit(store: SqliteStore,
-                                                make_message: Message) -> None:
+                                             make_message: Message) -> None:
+    """The writer's group commit: a batch is one transaction (the conformance
+    suite checks what it looks like from the API)."""
     info = await store.create_mailbox("user.bob")
     commits = store._writer.commits
-    results = await store.append_messages(info.id, [
-        AppendMessage(make_message(1), ["\\Seen"]), AppendMessage(make_message(2))])
+    await store.append_messages(info.id, [AppendMessage(make_message(n)) for n in range(2)])
     assert store._writer.commits == commits + 1
-    assert [r.uid for r in results] == [1, 2]
-    assert results[0].modseq == results[1].modseq
-    assert [r.flags for r in await store.messages(info.id)] == [{"\\Seen"}, frozenset()]
 
 
-async def test_delete_a_tree_is_one_commit_and_kept_under_deleted(store: SqliteStore,
-                                              make_message: Message) -> None:
+async def test_delete_a_tree_is_one_commit_and_kept_under_deleted(
+        store: SqliteStore) -> None:
     inbox = await store.create_mailbox("user.carol")
-    for name in ("user.carol.Sent", "user.carol.Sent.2024", "user.caroline"):
+    for name in ("user.carol.Sent", "user.caroline"):
         await store.create_mailbox(name)
-    await store.append(inbox.id, make_message())
     commits = store._writer.commits
-    deleted = await store.delete_mailbox(inbox.id, children=True)
+    await store.delete_mailbox(inbox.id, children=True)
     assert store._writer.commits == commits + 1
-    assert [d.name for d in deleted] == ["user.carol.Sent.2024", "user.carol.Sent",
-                                         "user.carol"]
     left = [m.name for m in await store.list_mailboxes()]
-    assert [name for name in left if not name.startswith("DELETED.")] == ["user.caroline"]
-    assert len(left) == 4  # delayed delete keeps the three under DELETED
+    assert len(left) == 3  # delayed delete keeps the two under DELETED
     assert store.check() == []

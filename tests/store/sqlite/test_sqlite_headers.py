@@ -1,5 +1,5 @@
-"""SqliteStore.headers_many: the header blocks of many bodies, read without
-the rest of their files (FETCH 1:* BODY.PEEK[HEADER.FIELDS (...)])."""
+"""SqliteStore.headers_many: the header length read from the start of the
+stored parse, and a parse of another schema made again."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""SqliteStore: the mailbox list, subscriptions, schema versions, open_store."""
+"""SqliteStore: schema versions and open_store."""
 
 from __future__ import annotations
 

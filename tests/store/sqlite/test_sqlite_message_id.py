@@ -1,5 +1,5 @@
-"""Messages found by their Message-ID header: through an index, copies and
-expunges followed, and stores from before the index upgraded in place."""
+"""Message-ID lookups on SQLite: the query plan uses the indexes, stores
+from before the index are upgraded in place, summaries come from the parse."""
 
 from __future__ import annotations
 

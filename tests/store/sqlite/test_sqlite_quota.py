@@ -1,6 +1,4 @@
-"""Quota roots in the store: usage kept exact by every write in its own
-transaction, limits refusing whole operations, roots nesting as Cyrus's do,
-and two stores on one database (two worker processes) keeping one count."""
+"""Quota on SQLite: `check` reports a drifted usage and `repair` recounts it."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
-"""Save dates (RFC 8514) in the store: set on every way in, kept through
-flag changes, absent (None) on records from before schema 7."""
+"""Save dates (RFC 8514) on SQLite: absent (None) on records from before
+schema 7, and brought back by unexpunge."""
 
 from __future__ import annotations
 

@@ -1,5 +1,4 @@
-"""Two stores on one database (as two worker processes), change
-notification, and group commit."""
+"""SQLite's group commit of concurrent appends."""
 
 from __future__ import annotations
 
