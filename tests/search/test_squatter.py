@@ -132,3 +132,22 @@ async def test_fuzzy_search_ranks_stemmed_words(site: Site, imap: ImapTranscript
     """)
     scores = [int(n) for n in seen[2].rpartition("(")[2].rstrip(")").split()]
     assert len(scores) == 3 and max(scores) == 100 and min(scores) >= 1
+
+
+async def test_incremental_run_reclaims_what_expunges_left(site: Site) -> None:
+    await fill(site, {"user.bob": ["hello", "yellow", "mellow"]})
+    assert (await tool(site, "squatter", "user.bob"))[0] == 0
+    store = open_store(site.conf)
+    try:
+        inbox = await store.get_mailbox("user.bob")
+        await store.store_flags(inbox.id, [2], "add", ["\\Deleted"])
+        await store.expunge(inbox.id)
+    finally:
+        await store.close()
+    status, out, err = await tool(site, "squatter", "-i", "-v")
+    assert (status, err) == (0, "")
+    assert "reclaimed 1 bodies no message holds" in out
+    assert await tool(site, "search", "-x", "user.bob", 'BODY "ell"') == (
+        0, "1 3\n# 2 of 2 messages; indexed up to UID 3 of 3\n", "")
+    status, out, _ = await tool(site, "squatter", "-i", "-v")
+    assert status == 0 and "reclaimed 0 bodies" in out  # nothing left to take out

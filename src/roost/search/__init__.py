@@ -3,7 +3,9 @@
 ``query`` (keys as values) -> ``plan`` (the record-only parts decided for
 the whole mailbox by set arithmetic) -> ``run`` (the rest decided a batch
 of messages at a time, through ``evaluate``'s three-valued logic).
-``index`` is the full-text index (interface, text extraction, the
+``text`` is what BODY and TEXT compare with, for the scan and the index
+alike (``html``: a text/html part as a reader sees it). ``index`` is the
+full-text index (interface, text extraction, the
 indexer that follows the store); ``indexed`` rewrites a query with an
 index answer into one that means the same; ``mailbox`` puts it together
 for one mailbox of a store (IMAP SEARCH, ESEARCH, ``roost search``).

@@ -12,13 +12,14 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Collection, Mapping, Sequence
 
-from roost.message import ParsedMessage, body_text, header_text
+from roost.message import ParsedMessage
 from roost.search import evaluate as ev
 from roost.search import query as q
 from roost.search.index.api import FullTextIndex, Needle, Ranked
 from roost.search.index.feed import owner_of
 from roost.search.indexed import narrow, needles
-from roost.search.run import Progress, search_uids
+from roost.search.run import LazyFacts, Progress, search_uids
+from roost.search.text import body_text, header_text
 from roost.store.api import MailboxInfo, MessageNotFound, MessageRecord, Store
 
 TEXT_OFF_LOOP = 1 << 20
@@ -89,5 +90,5 @@ async def search_mailbox(store: Store, index: FullTextIndex | None, info: Mailbo
             return await asyncio.to_thread(message_text, raw, with_header)
         return message_text(raw, with_header)
 
-    facts = {uid: ev.Facts(records[uid], uid in recent) for uid in uids}
+    facts = LazyFacts(records, uids, recent)
     return await search_uids(key, facts, box, load_parsed, load_text, progress)

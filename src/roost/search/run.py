@@ -13,7 +13,7 @@ Nothing here touches the store; the caller passes the loaders.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Collection, Iterator, Mapping, Sequence
 
 from roost.message import ParsedMessage
 from roost.search import query as q
@@ -29,6 +29,36 @@ ParsedManyLoader = Callable[[Sequence[MessageRecord]], Awaitable[Mapping[str, Pa
 TextLoader = Callable[[MessageRecord], Awaitable[MessageText | None]]
 #: Told (messages decided, messages to decide) between batches.
 Progress = Callable[[int, int], Awaitable[None]]
+
+
+class LazyFacts(Mapping[int, Facts]):
+    """The facts of a mailbox's messages, each made the first time it is
+    asked for (and kept: the run fills in parses and texts). A plan that
+    set arithmetic decides alone, as an index answer makes of BODY and
+    TEXT, never builds one: at 100,000 messages building them all cost
+    150-250 ms, more than the index lookup (docs/search.md, "Speed")."""
+
+    def __init__(self, records: Mapping[int, MessageRecord], uids: Sequence[int],
+                 recent: Collection[int]) -> None:
+        self._records = records
+        self._uids = uids
+        self._recent = recent
+        self._made: dict[int, Facts] = {}
+
+    def __getitem__(self, uid: int) -> Facts:
+        made = self._made.get(uid)
+        if made is None:
+            made = self._made[uid] = Facts(self._records[uid], uid in self._recent)
+        return made
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self._uids)
+
+    def __len__(self) -> int:
+        return len(self._uids)
+
+    def __contains__(self, uid: object) -> bool:
+        return uid in self._records
 
 
 async def search_uids(key: q.Key, facts: Mapping[int, Facts], box: Mailbox,

@@ -6,7 +6,8 @@ in by one transaction when done, so searches meanwhile use the old index
 and never a part of the new one. Mailboxes named on the command line (all
 when none; `-r` and every mailbox below each) choose the owners.
 
-  -i   incremental: add only what is above each mailbox's mark
+  -i   incremental: add only what is above each mailbox's mark, and take out
+       what expunged messages and deleted mailboxes left (no rebuild)
   -s   skip owners whose index is current (every mark at UIDNEXT - 1)
   -R   rolling mode: follow new mail until SIGTERM (a cyrus.conf EVENTS
        entry `squatter cmd="squatter -R"`); -d is accepted (it always
@@ -79,6 +80,11 @@ async def squat(conf: Config, store: SqliteStore, args: argparse.Namespace) -> i
             infos = [i for i in infos if owner_of(i) not in current]
         start = time.perf_counter()
         done = await feeder.mailboxes(infos, rebuild=not args.incremental)
+        if args.incremental:  # a rebuild leaves nothing behind to reclaim
+            gone = await feeder.reclaim(infos)
+            if args.verbose:
+                print(f"reclaimed {gone.bodies} bodies no message holds"
+                      f" ({gone.texts} with their text)")
         if args.verbose:
             took = time.perf_counter() - start
             print(f"{done.messages} messages ({done.bodies} bodies) in {done.mailboxes} "

@@ -9,7 +9,7 @@ same as the one asked.
 
 Invariants:
 - The index text of a body is exactly the text SEARCH confirms on:
-  ``fold(header_text(raw))``, ``fold(body_text(raw))`` (``extract``),
+  ``fold(header_text(raw))``, ``fold(body_text(raw))`` of ``roost.search.text``,
   recorded with ``TEXT_VERSION``; an index of another version is no index.
 - Per mailbox, a mark ``upto``: every UID at or below it has its body's
   document in the index (or was expunged). UIDs above it, and documents

@@ -8,7 +8,7 @@ costs, not the whole site's. Every string here is already folded
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal, Protocol
 
@@ -89,6 +89,19 @@ class FullTextIndex(Protocol):
         """Add documents, record which (UID, body) `places` of the mailbox
         hold indexed bodies, and move its mark to `upto`, in one
         transaction; with `rebuild`, into the index being rebuilt."""
+
+    def drop_places(self, owner: str, mailbox_id: int, live: Collection[int],
+                    below: int | None) -> list[str]:
+        """Forget the mailbox's UIDs under `below` not in `live` (expunged),
+        in one transaction; with `below` None (the mailbox was deleted) all
+        of them and its mark. Returns the bodies no place holds any more,
+        for `forget`."""
+
+    def forget(self, owner: str, blobs: Sequence[str], docs: Sequence[Document]) -> int:
+        """Remove those of `blobs` still held by no place, with their text
+        where `docs` repeats exactly what was indexed (the engine may need
+        it to delete); the others' text stays, unreachable, until a
+        rebuild. Returns how many had their text removed."""
 
     def start_rebuild(self, owner: str) -> None:
         """Begin an index built beside the live one (`add(rebuild=True)`)."""

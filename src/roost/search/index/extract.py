@@ -1,9 +1,9 @@
 """What a message gives the index: the very text SEARCH confirms on.
 
-``header`` and ``body`` are what ``roost.imap.handlers.search`` folds for
+``header`` and ``body`` are what ``roost.search.mailbox`` folds for
 TEXT and BODY (RFC 9051 §6.4.4): the decoded top-level header lines (RFC
 2047) and every text/* part decoded by transfer encoding and charset,
-HTML reduced to its text (``roost.message.body_text``); ``fields`` the
+HTML reduced to what a reader sees (``roost.search.text``); ``fields`` the
 decoded field values HEADER keys match (RFC 2047 and 2231, from the
 parse-once summary). Because the strings are identical, a trigram match
 on ``body`` or ``header`` *is* the substring match, and the index can
@@ -14,21 +14,24 @@ FUZZY: SEARCH BODY does not read attachments, and neither does its index.
 
 Change any of these functions (or those they call) and bump TEXT_VERSION:
 an index of another version is ignored until ``roost squatter`` rebuilds it
-(tests/search/test_extract.py pins the text of a sample message).
+(tests/search/test_fts.py pins the text of a sample message).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from roost.message import ParsedMessage, body_text, header_text
+from roost.message import ParsedMessage
 from roost.search.evaluate import fold
 from roost.search.index.api import Document
+from roost.search.text import body_text, header_text
 
-TEXT_VERSION = 3
+TEXT_VERSION = 4
 """Version of the text the index holds; stored with every index. 2: folded
 by i;unicode-casemap (NFKD, was NFKC), quoted-printable decoded per RFC 2045
-§6.7 (trailing white space dropped, hard line breaks as CRLF)."""
+§6.7 (trailing white space dropped, hard line breaks as CRLF). 3: address
+fields also as parsed addresses. 4: HTML as a reader sees it, through a
+real parser (``roost.search.html``: inline tags join, white space collapsed)."""
 
 MAX_TEXT = 8 << 20
 """Characters of text above which a body is kept as unindexable (searched

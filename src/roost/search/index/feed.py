@@ -19,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -31,6 +32,11 @@ log = logging.getLogger(__name__)
 ROLL_INTERVAL = 1.0
 """Seconds between two looks at the mailbox list in rolling mode: new mail
 is indexed about this long after its 250 (and searched directly till then)."""
+
+RECLAIM_INTERVAL = 300.0
+"""Seconds between two reclaims in rolling mode: each reads every message
+record of the mailboxes, so it is not done every pass; what waits costs
+space, never an answer (lookups meet the mailbox's live UIDs)."""
 
 
 def owner_of(info: MailboxInfo) -> str:
@@ -45,6 +51,15 @@ class Progress:
     mailboxes: int = 0
     messages: int = 0
     bodies: int = 0
+
+
+@dataclass
+class Reclaimed:
+    """What one reclaim took out: bodies no message holds, and of those
+    the ones whose text left the index with them."""
+
+    bodies: int = 0
+    texts: int = 0
 
 
 class Indexer:
@@ -91,7 +106,11 @@ class Indexer:
         are searched directly and fail there as they would unindexed."""
         blobs = list(dict.fromkeys(r.blob for r in records))
         known = await asyncio.to_thread(self.index.known, owner, blobs, rebuild=rebuild)
-        wanted = [b for b in blobs if b not in known]
+        docs, broken = await self._extract([b for b in blobs if b not in known])
+        return docs + [Document(b, "", "", "", exact=False) for b in broken]
+
+    async def _extract(self, wanted: Sequence[str]) -> tuple[list[Document], list[str]]:
+        """Documents of the bodies still in the store, and those it cannot read."""
         try:
             parses = dict(await self.store.parsed_many(wanted))
         except StoreCorrupt:  # one bad body: ask for each, to know which
@@ -115,7 +134,36 @@ class Indexer:
         extractor = self.extractor
         docs = await asyncio.to_thread(
             lambda: [document(b, raw, parses[b], extractor) for b, raw in raws.items()])
-        return docs + [Document(b, "", "", "", exact=False) for b in broken]
+        return docs, broken
+
+    async def reclaim(self, infos: Sequence[MailboxInfo]) -> Reclaimed:
+        """Take out of the owners' indexes what they hold of messages
+        expunged from `infos` and of their owners' deleted mailboxes, with
+        no rebuild (`squatter -i`, and the rolling indexer now and then).
+        A body no message holds any more loses its text too when the store
+        still has it (the engine deletes by repeating it); else its text
+        stays unreachable until a rebuild. Only UIDs below the UIDNEXT read
+        before the messages are dropped: mail arriving meanwhile is never
+        taken for expunged."""
+        done = Reclaimed()
+        alive = {i.id for i in await self.store.list_mailboxes()}
+        for owner in dict.fromkeys(owner_of(i) for i in infos):
+            marks = await asyncio.to_thread(self.index.marks, owner)
+            named = {i.id: i for i in infos if owner_of(i) == owner}
+            orphans: list[str] = []
+            for mailbox_id in marks:
+                if mailbox_id not in alive:
+                    orphans += await asyncio.to_thread(self.index.drop_places, owner,
+                                                       mailbox_id, (), None)
+                elif mailbox_id in named:
+                    below = named[mailbox_id].uidnext
+                    live = {r.uid for r in await self.store.messages(mailbox_id)}
+                    orphans += await asyncio.to_thread(self.index.drop_places, owner,
+                                                       mailbox_id, live, below)
+            docs, _ = await self._extract(list(dict.fromkeys(orphans)))
+            done.bodies += len(set(orphans))
+            done.texts += await asyncio.to_thread(self.index.forget, owner, orphans, docs)
+        return done
 
     async def mailboxes(self, infos: Sequence[MailboxInfo], *, rebuild: bool = False) -> Progress:
         """Index each mailbox in turn. With `rebuild`, the index of each owner
@@ -149,11 +197,17 @@ class Indexer:
 
     async def roll(self, stop: asyncio.Event, prefix: str = "",
                    interval: float = ROLL_INTERVAL) -> None:
-        """Rolling mode: index new mail until `stop` is set."""
+        """Rolling mode: index new mail until `stop` is set; reclaim what
+        expunges left every RECLAIM_INTERVAL seconds."""
+        reclaimed = time.monotonic()
         while not stop.is_set():
             progress = Progress()
             try:
-                await self._pass(await self.store.list_mailboxes(prefix), progress, stop)
+                infos = await self.store.list_mailboxes(prefix)
+                await self._pass(infos, progress, stop)
+                if time.monotonic() - reclaimed >= RECLAIM_INTERVAL:
+                    reclaimed = time.monotonic()
+                    await self.reclaim(infos)
             except Exception:  # the daemon must outlive one bad pass; the next retries
                 log.exception("squatter: indexing pass failed; retrying")
             if progress.messages == 0:
