@@ -183,7 +183,9 @@ class FtsIndex:
                     continue  # the caller searches directly
                 query = f"{_COLUMNS[needle.where]} : {phrase(needle.text)}"
                 matches[needle] = _uids(db.execute(
-                    "SELECT p.uid FROM text JOIN places p ON p.docid = text.rowid"
+                    # CROSS JOIN: the match first; with places_by_mailbox SQLite
+                    # would walk the mailbox's places and MATCH once per row.
+                    "SELECT p.uid FROM text CROSS JOIN places p ON p.docid = text.rowid"
                     " WHERE text MATCH ? AND p.mailbox_id = ?", (query, mailbox_id)))
             db.execute("COMMIT")
         finally:
@@ -200,7 +202,8 @@ class FtsIndex:
         query = fuzzy_query(needle)
         try:
             ranks = [] if query is None else db.execute(
-                "SELECT p.uid, -bm25(fuzzy) FROM fuzzy JOIN places p ON p.docid = fuzzy.rowid"
+                "SELECT p.uid, -bm25(fuzzy) FROM fuzzy CROSS JOIN places p"
+                " ON p.docid = fuzzy.rowid"
                 " WHERE fuzzy MATCH ? AND p.mailbox_id = ?", (query, mailbox_id)).fetchall()
         finally:
             db.close()
