@@ -9,8 +9,9 @@ benchmark may hold the sides' usual ones.
 from __future__ import annotations
 
 import argparse
+import json
 import socket
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 
 def free_port() -> int:
@@ -35,3 +36,10 @@ def side_parser(doc: str | None, *, runs: int, seed: int,
     if json_help is not None:
         parser.add_argument("--json", help=json_help)
     return parser
+
+
+def save_medians(path: str | None, results: Mapping[str, object]) -> None:
+    """Write each server's figures to `path` (--json), if one was given."""
+    if path:
+        with open(path, "w") as f:
+            json.dump(results, f, indent=2)

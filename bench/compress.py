@@ -17,14 +17,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import statistics
 import sys
 import time
 import zlib
 from collections.abc import Callable
 
-from bench.cli import free_port, side_parser
+from bench.cli import free_port, save_medians, side_parser
 from bench.cyrus_side import CyrusSide
 from bench.hot_paths import USER, _login, _spread
 from bench.imap_client import ImapClient
@@ -135,9 +134,7 @@ def main(argv: list[str] | None = None) -> int:
     results = {name: run_in_turn(make(), lambda side: measure(side, args))
                for name, make in sides.items() if name in args.servers}
     print(ratio_table(results, "median", width=22, digits=3))
-    if args.json:
-        with open(args.json, "w") as f:
-            json.dump(results, f, indent=2)
+    save_medians(args.json, results)
     return 0
 
 

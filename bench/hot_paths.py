@@ -26,13 +26,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import statistics
 import sys
 import time
 from collections.abc import Callable
 
-from bench.cli import side_parser
+from bench.cli import save_medians, side_parser
 from bench.cyrus_side import ADMIN, CyrusSide
 from bench.cyrus_side import IMAP_PORT as CYRUS_PORT
 from bench.imap_client import ImapClient, quote
@@ -172,9 +171,7 @@ def main(argv: list[str] | None = None) -> int:
     results = {name: run_side(make(), admin, args)
                for name, (make, admin) in sides.items() if name in args.servers}
     print(report(results))
-    if args.json:
-        with open(args.json, "w") as f:
-            json.dump(results, f, indent=2)
+    save_medians(args.json, results)
     return 0
 
 

@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import socket
 import statistics
 import sys
@@ -38,7 +37,7 @@ import time
 from collections.abc import Callable
 
 from bench import hot_paths
-from bench.cli import side_parser
+from bench.cli import save_medians, side_parser
 from bench.cyrus_side import CyrusSide
 from bench.mboxgen import messages
 from bench.populate import fill_user
@@ -272,9 +271,7 @@ def main(argv: list[str] | None = None) -> int:
     results = {name: run_side(make(), args) for name, make in sides.items()
                if name in args.servers}
     print(report(results))
-    if args.json:
-        with open(args.json, "w") as f:
-            json.dump(results, f, indent=2)
+    save_medians(args.json, results)
     return 0
 
 

@@ -24,14 +24,13 @@ ratios: QRESYNC over full on each server, and Roost over Cyrus.
 from __future__ import annotations
 
 import argparse
-import json
 import random
 import statistics
 import sys
 import time
 from collections.abc import Callable
 
-from bench.cli import side_parser
+from bench.cli import save_medians, side_parser
 from bench.cyrus_side import CyrusSide
 from bench.hot_paths import USER, _login, _spread
 from bench.imap_client import Reply
@@ -139,9 +138,7 @@ def main(argv: list[str] | None = None) -> int:
     results = {name: run_in_turn(make(), lambda side: measure(side, args))
                for name, make in sides.items() if name in args.servers}
     print(ratio_table(results, "median", width=20, digits=2))
-    if args.json:
-        with open(args.json, "w") as f:
-            json.dump(results, f, indent=2)
+    save_medians(args.json, results)
     return 0
 
 
