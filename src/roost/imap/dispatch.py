@@ -171,7 +171,7 @@ async def _run(s: Session, cmd: Any) -> None:
             raise No("NONEXISTENT", "Selected mailbox was deleted")
         done = await spec.handler(s, cmd) or Done()
         if s.notify is not None:  # RFC 5465 §5: its own changes are not news to it
-            await notify_own.expect(s, cmd, s.notify.own)
+            await notify_own.expect(s, cmd, s.notify)
         reply = tagged(tag, b"OK", done.text, done.code)
     except ConnectionClosed:
         raise

@@ -27,6 +27,7 @@ from dataclasses import dataclass, replace
 from roost.imap import commands as c
 from roost.imap.errors import ImapError
 from roost.imap.handlers.names import external_name
+from roost.imap.notify_state import NotifyState
 from roost.imap.session import Session
 from roost.store.api import InvalidMailboxName
 from roost.store.feed import FeedEvent, FeedStore
@@ -95,12 +96,19 @@ def made_by(s: Session, cmd: object) -> list[OwnChange]:
     return []
 
 
-async def expect(s: Session, cmd: object, expected: list[OwnChange]) -> None:
-    """Note the events `cmd` (which succeeded) made, up to the feed's position now."""
+async def expect(s: Session, cmd: object, state: NotifyState) -> None:
+    """Note the events `cmd` (which succeeded) made, up to the feed's position now.
+
+    A note whose events would all be at or below what the session has
+    already read (`state.position`: a command that wrote nothing, such as
+    SUBSCRIBE of a name already subscribed) can fit nothing and is not
+    kept, so a client repeating such commands on a quiet server does not
+    grow the list."""
     made = made_by(s, cmd)
     if made and isinstance(s.store, FeedStore):
         upto = await s.store.feed_position()
-        expected.extend(replace(change, upto=upto) for change in made)
+        if upto > state.position:
+            state.own.extend(replace(change, upto=upto) for change in made)
 
 
 def consume(expected: list[OwnChange], event: FeedEvent) -> bool:
