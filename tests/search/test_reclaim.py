@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 from tests.search.mail import message
 from tests.search.test_index_exact import search
@@ -102,3 +103,49 @@ async def arrival_race(root: Path) -> None:
 
 def test_reclaim_never_drops_what_arrived_after_its_read(tmp_path: Path) -> None:
     asyncio.run(arrival_race(tmp_path))
+
+
+class CountingStore(SqliteStore):
+    """The real store, counting whose messages are read (what a reclaim costs)."""
+
+    read: list[int]
+
+    async def messages(self, mailbox_id: int, *args: Any, **kwargs: Any) -> Any:
+        self.read.append(mailbox_id)
+        return await super().messages(mailbox_id, *args, **kwargs)
+
+
+async def unchanged_passed_over(root: Path) -> None:
+    """The rolling indexer reclaims every RECLAIM_INTERVAL: a mailbox with
+    no change since its last reclaim (same HIGHESTMODSEQ) is not read again;
+    one that expunged is, and loses the expunged message's text."""
+    store = CountingStore(root / "mailstore.db", {"default": root / "spool"}, fsync=False)
+    store.read = []
+    index = FtsIndex(root / "search", TEXT_VERSION)
+    feeder = Indexer(store, index)
+    try:
+        inbox = await store.create_mailbox("user.bob")
+        quiet = await store.create_mailbox("user.bob.Quiet")
+        await store.append(inbox.id, message("s", "alpha unique1", 0))
+        await store.append(quiet.id, message("s", "beta unique2", 0))
+        await feeder.mailboxes(await store.list_mailboxes("user.bob"))
+        store.read.clear()
+        await feeder.reclaim(await store.list_mailboxes("user.bob"))
+        assert sorted(store.read) == sorted([inbox.id, quiet.id])
+
+        store.read.clear()
+        await feeder.reclaim(await store.list_mailboxes("user.bob"))
+        assert store.read == []
+
+        await store.store_flags(inbox.id, [1], "add", ["\\Deleted"])
+        await store.expunge(inbox.id)
+        done = await feeder.reclaim(await store.list_mailboxes("user.bob"))
+        assert store.read == [inbox.id]
+        assert done.bodies == 1 and matching_rows(index, "unique1") == 0
+    finally:
+        index.close()
+        await store.close()
+
+
+def test_reclaim_passes_over_mailboxes_unchanged_since_the_last(tmp_path: Path) -> None:
+    asyncio.run(unchanged_passed_over(tmp_path))

@@ -73,6 +73,10 @@ class Indexer:
         self.batch = max(1, batch)
         self.extractor = extractor
         self.report = report
+        self._reclaimed_at: dict[int, int] = {}
+        """Each mailbox's HIGHESTMODSEQ at its last reclaim: an expunge raises
+        it (RFC 7162 §3.1), so a mailbox still at that value has nothing to
+        reclaim and its messages are not read again."""
 
     async def mailbox(self, info: MailboxInfo, mark: int, progress: Progress, *,
                       rebuild: bool = False) -> None:
@@ -144,7 +148,9 @@ class Indexer:
         still has it (the engine deletes by repeating it); else its text
         stays unreachable until a rebuild. Only UIDs below the UIDNEXT read
         before the messages are dropped: mail arriving meanwhile is never
-        taken for expunged."""
+        taken for expunged. A mailbox unchanged since this indexer last
+        reclaimed it is passed over (the rolling indexer does this every
+        RECLAIM_INTERVAL over every mailbox)."""
         done = Reclaimed()
         alive = {i.id for i in await self.store.list_mailboxes()}
         for owner in dict.fromkeys(owner_of(i) for i in infos):
@@ -155,11 +161,13 @@ class Indexer:
                 if mailbox_id not in alive:
                     orphans += await asyncio.to_thread(self.index.drop_places, owner,
                                                        mailbox_id, (), None)
-                elif mailbox_id in named:
+                elif mailbox_id in named and \
+                        self._reclaimed_at.get(mailbox_id) != named[mailbox_id].highestmodseq:
                     below = named[mailbox_id].uidnext
                     live = {r.uid for r in await self.store.messages(mailbox_id)}
                     orphans += await asyncio.to_thread(self.index.drop_places, owner,
                                                        mailbox_id, live, below)
+                    self._reclaimed_at[mailbox_id] = named[mailbox_id].highestmodseq
             docs, _ = await self._extract(list(dict.fromkeys(orphans)))
             done.bodies += len(set(orphans))
             done.texts += await asyncio.to_thread(self.index.forget, owner, orphans, docs)
