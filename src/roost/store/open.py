@@ -1,10 +1,11 @@
 """Open the configured mail store (`open_store(conf)`) and Sieve script
 store (`open_scripts(conf)`).
 
-The index is `<configdirectory>/mailstore.db`; bodies live under each
-`partition-NAME` path, or in an S3 bucket with `blob_store: s3`
-(`open_blobs`). Directories are created if missing so that `roost serve`
-works on a fresh machine.
+The index is `<configdirectory>/mailstore.db` (`store_backend: sqlite`) or
+the PostgreSQL database of `store_dsn` (`store_backend: postgres`); bodies
+live under each `partition-NAME` path, or in an S3 bucket with
+`blob_store: s3` (`open_blobs`). Directories are created if missing so
+that `roost serve` works on a fresh machine.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from pathlib import Path
 
 from roost.config import Config, ConfigError
 from roost.store.blobstore import BlobStore
+from roost.store.postgres import PostgresStore
 from roost.store.s3blobs import S3Blobs
 from roost.store.scripts import ScriptStore
 from roost.store.sievedir import SievedirScripts
@@ -22,8 +24,8 @@ from roost.store.sqlite.blobs import BlobFiles
 DATABASE = "mailstore.db"
 
 
-def open_store(conf: Config) -> SqliteStore:
-    """The SqliteStore the configuration describes; ConfigError if it cannot be placed."""
+def open_store(conf: Config) -> SqliteStore | PostgresStore:
+    """The store the configuration describes; ConfigError if it cannot be placed."""
     if not conf.configdirectory:
         raise ConfigError("configdirectory is not set")
     if conf.defaultpartition not in conf.partitions:
@@ -31,10 +33,24 @@ def open_store(conf: Config) -> SqliteStore:
     configdir = Path(conf.configdirectory)
     configdir.mkdir(parents=True, exist_ok=True)
     partitions = {name: Path(path) for name, path in conf.partitions.items()}
+    blobs = open_blobs(conf, partitions)
+    if conf.store_backend == "postgres":
+        if not conf.store_dsn:
+            raise ConfigError("store_backend: postgres needs store_dsn")
+        return PostgresStore(conf.store_dsn, blobs, conf.defaultpartition)
     return SqliteStore(configdir / DATABASE, partitions, conf.defaultpartition, bool(conf.fsync),
                        expunge_mode=conf.expunge_mode, delete_mode=conf.delete_mode,
-                       deleted_prefix=conf.deletedprefix, blobs=open_blobs(conf, partitions),
+                       deleted_prefix=conf.deletedprefix, blobs=blobs,
                        flag_sync_delay=conf.flag_sync_delay)
+
+
+def open_sqlite_store(conf: Config) -> SqliteStore:
+    """The store of a tool not yet written against the backend-neutral
+    protocols: ConfigError naming the tool's limit with store_backend: postgres."""
+    store = open_store(conf)
+    if not isinstance(store, SqliteStore):
+        raise ConfigError("this tool does not yet work with store_backend: postgres")
+    return store
 
 
 def open_blobs(conf: Config, partitions: dict[str, Path]) -> BlobStore:

@@ -22,7 +22,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from roost.config import Config, ConfigError, load_config
 from roost.store.api import MailboxInfo, MailboxNotFound, MessageRecord, StoreError
 from roost.store.names import Namespace
-from roost.store.open import open_store
+from roost.store.open import open_sqlite_store
 from roost.store.sqlite import SqliteStore
 
 OK, DAMAGED, USAGE = 0, 1, 2
@@ -112,7 +112,7 @@ def run(name: str, args: argparse.Namespace,
     """Load the config, open the store, run `body`, close; errors are exit 1."""
     try:
         conf = load_config(args.config)
-        store = open_store(conf)
+        store = open_sqlite_store(conf)
     except (ConfigError, StoreError) as err:
         print(f"roost {name}: {err}", file=sys.stderr)
         return DAMAGED
