@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import itertools
-import socket
 import statistics
 import subprocess
 import sys
@@ -26,6 +25,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench.cli import free_port
 from bench.lmtp_client import LmtpClient
 from bench.sides import wait_for_port
 
@@ -90,13 +90,6 @@ async def measure(args: argparse.Namespace) -> None:
 
 
 # -- the Roost side: a throwaway site and its LMTP service in a subprocess ----
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
 
 async def serve(site: Path, port: int, users: int, fsync: bool) -> None:
     """Subprocess: make the site's store and users, serve LMTP until killed."""

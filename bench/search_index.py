@@ -27,10 +27,10 @@ import sys
 import time
 from pathlib import Path
 
+from bench.cli import free_port
 from bench.cyrus_side import CYRUS_BIN, CyrusSide
 from bench.imap_client import ImapClient
 from bench.lmtp_client import LmtpClient
-from bench.lmtp_delivery import free_port
 from bench.roost_side import REPO, RoostSide
 from bench.search_corpus import messages
 from bench.stats import percentile

@@ -22,13 +22,13 @@ from __future__ import annotations
 import asyncio
 import re
 import shutil
-import socket
 from pathlib import Path
 
 import pytest
 from bench.cyrus_side import CYRUS_BIN, CyrusSide
 from bench.imap_client import ImapClient
 from tests.harness.imap import running_imap, sample_message
+from tests.harness.master import free_port
 from tests.harness.site import PASSWORD, make_site
 
 SESSION = [
@@ -111,12 +111,6 @@ async def run_session(port: int, user: str) -> list[str]:
     finally:
         await client.close()
     return out
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 async def roost_session(tmp_path: Path) -> list[str]:
