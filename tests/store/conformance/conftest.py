@@ -2,7 +2,9 @@
 
 `store` is a fresh store of the backend (`sqlite`: SqliteStore on a temp
 database; `postgres`: PostgresStore on a fresh schema of the run's
-throwaway cluster), bodies as files under `partitions` for both.
+throwaway cluster, bodies as files under `partitions` for both;
+`postgres+s3`: the same index, bodies in a fresh bucket of the run's S3
+server).
 `open_another()` opens one more store on the same index and bodies, as
 another worker process (or node) would.
 """
@@ -14,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from tests.harness.postgres import Postgres
+from tests.harness.s3 import Bucket
 
 from .backends import BACKENDS, AnyStore, open_store
 
@@ -35,19 +38,35 @@ def index_location(backend: str, tmp_path: Path, request: pytest.FixtureRequest)
 
 
 @pytest.fixture
-async def open_another(backend: str, index_location: str,
-                       partitions: dict[str, Path]) -> AsyncIterator[StoreFactory]:
-    """Open stores on one index, as separate worker processes would."""
+def body_bucket(backend: str, request: pytest.FixtureRequest) -> str:
+    """The imapd.conf lines of a fresh bucket for postgres+s3; empty otherwise."""
+    if backend != "postgres+s3":
+        return ""
+    bucket: Bucket = request.getfixturevalue("bucket")
+    return bucket.config()
+
+
+@pytest.fixture
+async def open_another(backend: str, index_location: str, partitions: dict[str, Path],
+                       body_bucket: str) -> AsyncIterator[StoreFactory]:
+    """Open stores on one index and bodies, as separate worker processes would."""
     opened: list[AnyStore] = []
 
     def factory() -> AnyStore:
-        store = open_store(backend, index_location, partitions)
+        store = open_store(backend, index_location, partitions, body_bucket)
         opened.append(store)
         return store
 
     yield factory
     for store in opened:
         await store.close()
+
+
+@pytest.fixture
+def child_store(backend: str, index_location: str, partitions: dict[str, Path],
+                body_bucket: str) -> list[str]:
+    """The arguments writer_child.py opens the same store with, in another process."""
+    return [backend, index_location, str(partitions["default"]), body_bucket]
 
 
 @pytest.fixture

@@ -20,12 +20,11 @@ PROCESSES, APPENDS = 3, 24
 PER_CHILD = APPENDS + APPENDS // 2  # odd appends carry two messages
 
 
-async def run_children(index: tuple[str, str, Path], go: Path,
-                       jobs: list[list[str]]) -> list[str]:
-    """Start one child per job, start them all at once, return their outputs."""
-    backend, location, spool = index
+async def run_children(opened: list[str], go: Path, jobs: list[list[str]]) -> list[str]:
+    """Start one child per job on the store `opened` names (the `child_store`
+    fixture), start them all at once, return their outputs."""
     children = [await asyncio.create_subprocess_exec(
-        sys.executable, str(CHILD), backend, location, str(spool), str(go), *job,
+        sys.executable, str(CHILD), *opened, str(go), *job,
         stdout=asyncio.subprocess.PIPE) for job in jobs]
     try:
         for child in children:
@@ -43,12 +42,11 @@ async def run_children(index: tuple[str, str, Path], go: Path,
 
 
 async def test_processes_appending_at_once_never_reuse_a_uid(
-        store: AnyStore, backend: str, index_location: str, partitions: dict[str, Path],
-        tmp_path: Path) -> None:
+        store: AnyStore, child_store: list[str], tmp_path: Path) -> None:
     inbox = await store.create_mailbox("user.bob")
     await store.set_quota("user.bob", {"MESSAGE": 10_000})
     outputs = await run_children(
-        (backend, index_location, partitions["default"]), tmp_path / "go",
+        child_store, tmp_path / "go",
         [["append", str(inbox.id), str(lane), str(APPENDS)] for lane in range(PROCESSES)])
     acked = [tuple(map(int, line.split())) for out in outputs for line in out.splitlines()]
     uids = [uid for uid, _ in acked]
@@ -71,8 +69,7 @@ async def test_processes_appending_at_once_never_reuse_a_uid(
 
 
 async def test_moves_in_opposite_directions_lose_nothing(
-        store: AnyStore, backend: str, index_location: str, partitions: dict[str, Path],
-        tmp_path: Path) -> None:
+        store: AnyStore, child_store: list[str], tmp_path: Path) -> None:
     left = await store.create_mailbox("user.bob.Left")
     right = await store.create_mailbox("user.bob.Right")
     await store.set_quota("user.bob.Left", {"MESSAGE": 100})
@@ -80,7 +77,7 @@ async def test_moves_in_opposite_directions_lose_nothing(
         await store.append(left.id, message(n))
         await store.append(right.id, message(100 + n))
     outputs = await run_children(
-        (backend, index_location, partitions["default"]), tmp_path / "go",
+        child_store, tmp_path / "go",
         [["move", str(left.id), str(right.id), "15"], ["move", str(right.id), str(left.id), "15"],
          ["append", str(left.id), "7", "6"]])
     assert [out.split()[0] for out in outputs[:2]] == ["moved", "moved"]

@@ -1,6 +1,7 @@
 """Run by test_concurrent_writers: write to the store as fast as it can.
 
-argv: backend, index (file or DSN), partition directory, go-file, mode,
+argv: backend, index (file or DSN), partition directory, bucket (its
+imapd.conf lines, or empty), go-file, mode,
 then the mode's arguments. Opens its store, prints `ready`, waits for
 the go-file (so every child starts at once), then:
 
@@ -45,9 +46,9 @@ async def move(store: AnyStore, source: int, dest: int, count: int) -> None:
     print("moved", moved, flush=True)
 
 
-async def main(backend: str, index: str, spool: str, go: Path, mode: str,
+async def main(backend: str, index: str, spool: str, bucket: str, go: Path, mode: str,
                numbers: list[int]) -> None:
-    store = open_store(backend, index, {"default": Path(spool)})
+    store = open_store(backend, index, {"default": Path(spool)}, bucket)
     await store.mailbox_by_id(numbers[0])  # connected (and migrated) before the start
     print("ready", flush=True)
     deadline = time.monotonic() + 60
@@ -58,5 +59,5 @@ async def main(backend: str, index: str, spool: str, go: Path, mode: str,
 
 
 if __name__ == "__main__":
-    backend, index, spool, go, mode, *numbers = sys.argv[1:]
-    asyncio.run(main(backend, index, spool, Path(go), mode, [int(n) for n in numbers]))
+    backend, index, spool, bucket, go, mode, *numbers = sys.argv[1:]
+    asyncio.run(main(backend, index, spool, bucket, Path(go), mode, [int(n) for n in numbers]))
