@@ -37,7 +37,9 @@ def open_store(conf: Config) -> SqliteStore | PostgresStore:
     if conf.store_backend == "postgres":
         if not conf.store_dsn:
             raise ConfigError("store_backend: postgres needs store_dsn")
-        return PostgresStore(conf.store_dsn, blobs, conf.defaultpartition)
+        return PostgresStore(conf.store_dsn, blobs, conf.defaultpartition,
+                             expunge_mode=conf.expunge_mode, delete_mode=conf.delete_mode,
+                             deleted_prefix=conf.deletedprefix)
     return SqliteStore(configdir / DATABASE, partitions, conf.defaultpartition, bool(conf.fsync),
                        expunge_mode=conf.expunge_mode, delete_mode=conf.delete_mode,
                        deleted_prefix=conf.deletedprefix, blobs=blobs,

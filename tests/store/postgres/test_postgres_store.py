@@ -59,7 +59,8 @@ async def test_an_unreachable_database_is_unavailable(tmp_path: Path,
 
 async def test_a_body_goes_with_its_last_reference(dsn: str,
                                                    partitions: dict[str, Path]) -> None:
-    store = PostgresStore(dsn, BlobFiles(partitions, True))
+    store = PostgresStore(dsn, BlobFiles(partitions, True), expunge_mode="immediate",
+                          delete_mode="immediate")
     bob = await store.create_mailbox("user.bob")
     other = await store.create_mailbox("user.bob.Other")
     first = await store.append(bob.id, message(1))

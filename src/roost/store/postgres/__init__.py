@@ -14,9 +14,13 @@ Invariants (the SQLite backend's, kept across processes by PostgreSQL):
   inserts one, and the removal after the commit that dropped the last
   reference, hold the key's advisory lock, so a body is never removed
   under a new reference from another process.
-- Expunged records stay as tombstones (expunged=1) with the MODSEQ of the
-  expunge, so `changes_since` and `vanished_since` report them; their
-  bodies are released at once (no delayed expunge here yet).
+- Expunged records stay as tombstones with the MODSEQ of the expunge, so
+  `changes_since` and `vanished_since` report them; their bodies are
+  released at once, or held (expunge_mode: delayed) until `unexpunge`
+  restores them or `cyr_expire -X` purges them (expiry.py). Delayed delete
+  keeps a mailbox under `deletedprefix` until `cyr_expire -D`.
+- The change feed (feed.py) is read below a transaction-id watermark, so
+  a reader never passes an event that commits later.
 - Mailbox ids and UIDVALIDITY come from `meta` counters (row-locked) and
   are never reused; a deletion, rename or ACL change leaves a
   `mailbox_changes` row at a new MODSEQ of the mailbox.

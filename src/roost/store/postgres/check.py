@@ -10,13 +10,13 @@ import psycopg
 _PROBLEMS = (
     (("SELECT b.sha256, b.partition, b.refcount, count(m.uid) FROM blobs b"
      " LEFT JOIN messages m ON m.blob = b.sha256 AND m.partition = b.partition"
-     " AND m.expunged = 0 GROUP BY b.sha256, b.partition, b.refcount"
+     " AND m.expunged != 1 GROUP BY b.sha256, b.partition, b.refcount"
      " HAVING count(m.uid) != b.refcount"),
      "body {0} in {1}: refcount {2}, {3} records"),
     (("SELECT m.mailbox_id, m.uid, mb.uidnext FROM messages m JOIN mailboxes mb"
      " ON mb.id = m.mailbox_id WHERE m.uid >= mb.uidnext"),
      "mailbox {0}: UID {1} not below UIDNEXT {2}"),
-    (("SELECT DISTINCT m.blob, m.partition FROM messages m WHERE m.expunged = 0 AND NOT EXISTS"
+    (("SELECT DISTINCT m.blob, m.partition FROM messages m WHERE m.expunged != 1 AND NOT EXISTS"
      " (SELECT 1 FROM blobs b WHERE b.sha256 = m.blob AND b.partition = m.partition)"),
      "body {0} in {1}: records but no blobs row"),
 )

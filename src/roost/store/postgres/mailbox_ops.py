@@ -5,7 +5,8 @@ The SQLite backend's rules (`store/sqlite/mailbox_ops.py`): ids and
 UIDVALIDITY never reused (RFC 9051 §2.3.1.1), Cyrus's ACL inheritance, a
 deletion or rename recorded in `mailbox_changes` at a new MODSEQ. Here
 every operation locks the rows of the mailboxes it changes first.
-Deletion is immediate (delete_mode: delayed is not built on PostgreSQL).
+Deletion is immediate, or with delete_mode: delayed a move under
+`deletedprefix` (`retire`), as on SQLite.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from roost.store import names
 from roost.store.api import OWNER_RIGHTS, AclEntry, FlagOp, MailboxExists, MailboxInfo
 from roost.store.postgres import quota
 from roost.store.postgres.refs import bump_modseq, release_blob
-from roost.store.postgres.rows import MAILBOX_COLUMNS, load_mailbox_id, mailbox_info
+from roost.store.postgres.rows import GONE, MAILBOX_COLUMNS, load_mailbox_id, mailbox_info
 from roost.store.postgres.tx import WriteTx
 from roost.store.sqlite.quota import moved_name
 
@@ -101,24 +102,20 @@ async def subtree(tx: WriteTx, name: str) -> list[MailboxInfo]:
     return sorted(map(mailbox_info, rows), key=lambda info: info.name, reverse=True)
 
 
-async def drop(tx: WriteTx, info: MailboxInfo) -> None:
-    """Drop one mailbox, its records, tombstones, seen state, ACL,
-    annotations and URLAUTH keys;
-    release its bodies, free its quota (or drop the root it is)."""
-    for key, partition, count in await tx.db.all(
-            "SELECT blob, partition, count(*) FROM messages WHERE mailbox_id = %s"
-            " AND expunged = 0 GROUP BY blob, partition ORDER BY blob", (info.id,)):
-        await release_blob(tx, key, partition, count)
+async def _leave_quota(tx: WriteTx, info: MailboxInfo) -> bool:
+    """Take the mailbox's live usage off the root covering it, or drop the
+    root if it is one (a root goes with its mailbox, as in Cyrus); True then."""
     was_root = await quota.drop_root(tx, info.name)
     if not was_root:
         row = await tx.db.one("SELECT coalesce(sum(size), 0), count(*) FROM messages"
                               " WHERE mailbox_id = %s AND expunged = 0", (info.id,))
         if row is not None:
             await quota.charge(tx, [(info.name, -int(row[0]), -int(row[1]))])
-    # RFC 4314 §4: DELETE MUST delete the mailbox's ACL; RFC 5464 §4.1 its
-    # annotations; RFC 4467 §2.3 its URLAUTH keys, so old URLs stay invalid.
-    for table in ("messages", "seen", "acl", "metadata", "urlauth_keys"):
-        await tx.db.run(f"DELETE FROM {table} WHERE mailbox_id = %s", (info.id,))
+    return was_root
+
+
+async def _forget(tx: WriteTx, info: MailboxInfo, was_root: bool) -> None:
+    """Remove the mailbox row and tell sessions holding its id it is gone."""
     await tx.db.run("DELETE FROM mailboxes WHERE id = %s", (info.id,))
     await tx.db.run("INSERT INTO mailbox_changes (mailbox_id, modseq, kind, name, at)"
                     " VALUES (%s, %s, 'deleted', %s, %s)",
@@ -128,12 +125,61 @@ async def drop(tx: WriteTx, info: MailboxInfo) -> None:
         await quota.recount(tx.db, await quota.root_of(tx.db, info.name))
 
 
-async def delete_mailbox(tx: WriteTx, mailbox_id: int, children: bool) -> list[MailboxInfo]:
-    """Delete the mailbox (and with `children` its whole subtree) at once."""
+async def drop(tx: WriteTx, info: MailboxInfo) -> None:
+    """Drop one mailbox, its records, tombstones, seen state, ACL,
+    annotations and URLAUTH keys; release its bodies (those held
+    tombstones keep too), free its quota (or drop the root it is)."""
+    for key, partition, count in await tx.db.all(
+            "SELECT blob, partition, count(*) FROM messages WHERE mailbox_id = %s"
+            f" AND expunged != {GONE} GROUP BY blob, partition ORDER BY blob", (info.id,)):
+        await release_blob(tx, key, partition, count)
+    was_root = await _leave_quota(tx, info)
+    # RFC 4314 §4: DELETE MUST delete the mailbox's ACL; RFC 5464 §4.1 its
+    # annotations; RFC 4467 §2.3 its URLAUTH keys, so old URLs stay invalid.
+    for table in ("messages", "seen", "acl", "metadata", "urlauth_keys"):
+        await tx.db.run(f"DELETE FROM {table} WHERE mailbox_id = %s", (info.id,))
+    await _forget(tx, info, was_root)
+
+
+async def retire(tx: WriteTx, info: MailboxInfo, prefix: str) -> None:
+    """Delayed delete (Cyrus's delete_mode: delayed), as SQLite's `retire`:
+    the mailbox leaves every client as DELETE says, but its messages, seen
+    state, ACL and annotations move, under a new id, to `deleted_name`
+    under `prefix`, for an administrator to RENAME back or `cyr_expire -D`
+    to drop. Its usage leaves its root."""
+    stamp = int(time.time())
+    while await tx.db.one("SELECT 1 FROM mailboxes WHERE name = %s",
+                          (names.deleted_name(info.name, prefix, stamp),)):
+        stamp += 1  # deleted twice within a second
+    kept = names.deleted_name(info.name, prefix, stamp)
+    kept_id = await next_counter(tx, "mailboxid", 1)
+    await tx.db.run(
+        "INSERT INTO mailboxes (id, name, uidvalidity, uidnext, highestmodseq, partition, owner,"
+        " recentuid, special_use, created) SELECT %s, %s, uidvalidity, uidnext, highestmodseq,"
+        " partition, NULL, recentuid, '', created FROM mailboxes WHERE id = %s",
+        (kept_id, kept, info.id))
+    was_root = await _leave_quota(tx, info)
+    for table in ("messages", "seen", "acl", "metadata"):
+        await tx.db.run(f"UPDATE {table} SET mailbox_id = %s WHERE mailbox_id = %s",
+                        (kept_id, info.id))
+    # RFC 4467 §2.3: URLAUTH keys go with the mailbox as DELETE shows it to clients.
+    await tx.db.run("DELETE FROM urlauth_keys WHERE mailbox_id = %s", (info.id,))
+    await _forget(tx, info, was_root)
+    await quota.recount(tx.db, await quota.root_of(tx.db, kept))
+
+
+async def delete_mailbox(tx: WriteTx, mailbox_id: int, children: bool,
+                         deleted_prefix: str | None) -> list[MailboxInfo]:
+    """Delete the mailbox (and with `children` its whole subtree) at once;
+    with `deleted_prefix` (delayed delete) keep each under it, unless it is
+    there already."""
     info = await load_mailbox_id(tx.db, mailbox_id, lock=True)
     doomed = [*(await subtree(tx, info.name) if children else []), info]
     for each in doomed:
-        await drop(tx, each)
+        if deleted_prefix and not names.in_deleted_hierarchy(each.name, deleted_prefix):
+            await retire(tx, each, deleted_prefix)
+        else:
+            await drop(tx, each)
     return doomed
 
 

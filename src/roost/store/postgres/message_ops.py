@@ -26,7 +26,7 @@ from roost.store.api import (
 from roost.store.postgres import quota
 from roost.store.postgres.mailbox_ops import create_mailbox
 from roost.store.postgres.refs import add_blob, bump_modseq, release_blob
-from roost.store.postgres.rows import GONE, live_records, load_mailbox_id, lock_mailboxes
+from roost.store.postgres.rows import GONE, HELD, live_records, load_mailbox_id, lock_mailboxes
 from roost.store.postgres.tx import WriteTx
 from roost.store.sqlite import flags as flagbits
 from roost.store.sqlite.message_ops import _untouched as untouched
@@ -149,9 +149,10 @@ async def store_flags(tx: WriteTx, mailbox_id: int, uids: Sequence[int], op: Fla
 
 
 async def _tombstone(tx: WriteTx, info: MailboxInfo, records: Sequence[MessageRecord], *,
-                     charged: bool = True) -> list[int]:
-    """Expunge `records`: tombstones at a new MODSEQ, bodies released, their
-    quota freed unless the caller frees it (`charged=False`)."""
+                     charged: bool = True, hold: bool = False) -> list[int]:
+    """Expunge `records`: tombstones at a new MODSEQ, bodies released (or with
+    `hold` kept for unexpunge, expunge_mode: delayed), their quota freed
+    unless the caller frees it (`charged=False`)."""
     if not records:
         return []
     modseq = await bump_modseq(tx, info.id)
@@ -159,17 +160,19 @@ async def _tombstone(tx: WriteTx, info: MailboxInfo, records: Sequence[MessageRe
     released = await tx.db.all(
         "UPDATE messages SET expunged = %s, expunged_at = %s, modseq = %s"
         " WHERE mailbox_id = %s AND uid = ANY(%s) RETURNING blob, partition",
-        (GONE, time.time(), modseq, info.id, uids))
+        (HELD if hold else GONE, time.time(), modseq, info.id, uids))
     await tx.db.run("DELETE FROM seen WHERE mailbox_id = %s AND uid = ANY(%s)", (info.id, uids))
-    for key, partition in sorted(released):
+    for key, partition in [] if hold else sorted(released):
         await release_blob(tx, key, partition)
     if charged:
         await quota.charge(tx, [(info.name, -sum(rec.size for rec in records), -len(records))])
     return uids
 
 
-async def expunge(tx: WriteTx, mailbox_id: int, uids: Sequence[int] | None) -> list[int]:
-    """EXPUNGE / UID EXPUNGE (RFC 4315 §2.1): remove \\Deleted messages."""
+async def expunge(tx: WriteTx, mailbox_id: int, uids: Sequence[int] | None,
+                  hold: bool) -> list[int]:
+    """EXPUNGE / UID EXPUNGE (RFC 4315 §2.1): remove \\Deleted messages
+    (`hold`: keep their bodies for unexpunge)."""
     info = await load_mailbox_id(tx.db, mailbox_id, lock=True)
     if uids is None:
         uids = [row[0] for row in await tx.db.all(
@@ -177,22 +180,23 @@ async def expunge(tx: WriteTx, mailbox_id: int, uids: Sequence[int] | None) -> l
             " AND sysflags & %s != 0", (info.id, flagbits.DELETED))]
     doomed = [rec for rec in await live_records(tx.db, info.id, uids, None)
               if "\\Deleted" in rec.flags]
-    return await _tombstone(tx, info, doomed)
+    return await _tombstone(tx, info, doomed, hold=hold)
 
 
-async def purge(tx: WriteTx, mailbox_id: int, uids: Sequence[int]) -> list[int]:
+async def purge(tx: WriteTx, mailbox_id: int, uids: Sequence[int], hold: bool) -> list[int]:
     """Expunge the records `uids` name, whatever their flags (ipurge)."""
     info = await load_mailbox_id(tx.db, mailbox_id, lock=True)
-    return await _tombstone(tx, info, await live_records(tx.db, info.id, uids, None))
+    return await _tombstone(tx, info, await live_records(tx.db, info.id, uids, None), hold=hold)
 
 
 async def replace(tx: WriteTx, mailbox_id: int, uid: int, target_id: int, new: NewMessage,
-                  user: str | None) -> AppendResult:
+                  user: str | None, hold: bool) -> AppendResult:
     """REPLACE (RFC 8508 §3.4): expunge first, so the append's quota charge
     sees the space it frees; any failure undoes both."""
     await lock_mailboxes(tx.db, [mailbox_id, target_id])
     info = await load_mailbox_id(tx.db, mailbox_id)
-    if not await _tombstone(tx, info, await live_records(tx.db, info.id, [uid], None)):
+    if not await _tombstone(tx, info, await live_records(tx.db, info.id, [uid], None),
+                            hold=hold):
         raise MessageNotFound(f"{info.name} UID {uid}")
     return (await append(tx, target_id, [new], user))[0]
 

@@ -120,11 +120,13 @@ async def changes_since(db: Db, mailbox_id: int, modseq: int, user: str | None) 
 
 
 async def vanished_since(db: Db, mailbox_id: int, modseq: int) -> Vanished:
-    """UIDs of the tombstones stamped after `modseq`: complete, since this
-    backend never purges tombstones yet (no `cyr_expire -X` here)."""
+    """UIDs of the tombstones stamped after `modseq`: exact at or above the
+    mailbox's `deletedmodseq` (the highest MODSEQ `cyr_expire -X` purged),
+    below it incomplete and said to be (as store/sqlite/reads.py)."""
     rows = await db.all("SELECT uid FROM messages WHERE mailbox_id = %s AND modseq > %s"
                         " AND expunged != 0 ORDER BY uid", (mailbox_id, modseq))
-    return Vanished(tuple(row[0] for row in rows))
+    purged = await db.one("SELECT deletedmodseq FROM mailboxes WHERE id = %s", (mailbox_id,))
+    return Vanished(tuple(row[0] for row in rows), purged is None or modseq >= purged[0])
 
 
 _STATUS = f"""

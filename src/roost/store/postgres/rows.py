@@ -38,8 +38,11 @@ RECORD_SELECT = f"""
 """Select records as `user` sees them; callers add WHERE (on m.) and ORDER BY,
 with named parameters."""
 
-LIVE, GONE = 0, 1
-"""`messages.expunged`: a live record; a tombstone (its body released)."""
+LIVE, GONE, HELD = 0, 1, 2
+"""`messages.expunged`: a live record; a tombstone (its body released); a
+tombstone that still holds its body (expunge_mode: delayed), which
+unexpunge can restore and `cyr_expire -X` purges. Bodies are referenced
+by every row that is not GONE (SQLite's values, store/sqlite/rows.py)."""
 
 
 def mailbox_info(row: Sequence[Any]) -> MailboxInfo:

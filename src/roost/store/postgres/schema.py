@@ -1,8 +1,8 @@
 """The PostgreSQL index schema and its in-place upgrades.
 
 Same shape as the SQLite schema (`store/sqlite/schema.py`) as of its
-version 12, less what this backend does not keep yet (delayed expunge,
-the change feed, the search index).
+version 12, less what this backend does not keep yet (the search index);
+v2 adds the change feed (feed_schema.py).
 `schema_version` holds the number of migrations applied; every process
 upgrades under one advisory lock, so two opening at once migrate once,
 and a database newer than the code is refused.
@@ -13,6 +13,7 @@ from __future__ import annotations
 from psycopg import AsyncConnection
 
 from roost.store.api import StoreCorrupt
+from roost.store.postgres.feed_schema import V2
 
 MIGRATE_LOCK = 0x526F6F7374  # "Roost": the advisory lock key of migrations
 
@@ -131,8 +132,25 @@ _V1 = """
     )
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1,)
+MIGRATIONS: tuple[str, ...] = (_V1, V2)
 """Ordered upgrades; MIGRATIONS[n] takes a version-n database to n+1. Append only."""
+
+
+def statements(step: str) -> list[str]:
+    """The statements of a migration: split at `;` outside `$$` function bodies."""
+    found: list[str] = []
+    current = ""
+    for n, part in enumerate(step.split("$$")):
+        if n % 2:  # inside a body
+            current += "$$" + part + "$$"
+            continue
+        first, *rest = part.split(";")
+        current += first
+        if rest:
+            found.append(current)
+            *done, current = rest
+            found += done
+    return [each for each in [*found, current] if each.strip()]
 
 
 async def migrate(db: AsyncConnection[tuple[object, ...]]) -> int:
@@ -148,9 +166,8 @@ async def migrate(db: AsyncConnection[tuple[object, ...]]) -> int:
                 f"mail store schema version {version} is newer than this Roost "
                 f"understands ({len(MIGRATIONS)}); upgrade Roost")
         for step in MIGRATIONS[version:]:
-            for statement in step.split(";"):
-                if statement.strip():
-                    await db.execute(statement.encode())
+            for statement in statements(step):
+                await db.execute(statement.encode())
         await db.execute("DELETE FROM schema_version")
         await db.execute("INSERT INTO schema_version (version) VALUES (%s)", (len(MIGRATIONS),))
     return len(MIGRATIONS)

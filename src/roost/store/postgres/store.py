@@ -39,6 +39,8 @@ from roost.store.postgres import duplicates, mailbox_ops, message_ops, quota, re
 from roost.store.postgres.annotations import PostgresAnnotations
 from roost.store.postgres.bodies import PostgresBodies
 from roost.store.postgres.check import check as check_index
+from roost.store.postgres.expiry import PostgresRetention
+from roost.store.postgres.feed import PostgresFeed
 from roost.store.postgres.message_ops import NewMessage
 from roost.store.postgres.notify import Listener
 from roost.store.postgres.rows import load_mailbox, load_mailbox_id
@@ -47,14 +49,20 @@ from roost.store.sqlite import flags as flagbits
 from roost.store.sqlite.rows import from_epoch, to_epoch
 
 
-class PostgresStore(PostgresBodies, PostgresAnnotations):
+class PostgresStore(PostgresBodies, PostgresAnnotations, PostgresFeed, PostgresRetention):
     """The shared mail store: any number of processes on any nodes over one database."""
 
-    def __init__(self, dsn: str, blobs: BlobStore, defaultpartition: str = "default") -> None:
-        """The pool opens, and the schema is brought up to date, at the first call."""
+    def __init__(self, dsn: str, blobs: BlobStore, defaultpartition: str = "default", *,
+                 expunge_mode: str = "delayed", delete_mode: str = "delayed",
+                 deleted_prefix: str = "DELETED") -> None:
+        """The pool opens, and the schema is brought up to date, at the first call.
+        `expunge_mode`, `delete_mode`, `deleted_prefix`: as SqliteStore's."""
         super().__init__(Database(dsn, blobs), blobs)
         self.dsn = dsn
         self.defaultpartition = defaultpartition
+        self._hold = expunge_mode == "delayed"
+        self.deleted_prefix = deleted_prefix
+        self._retire_to = deleted_prefix if delete_mode == "delayed" else None
         self._listener = Listener(dsn)
 
     # -- mailbox list
@@ -69,7 +77,7 @@ class PostgresStore(PostgresBodies, PostgresAnnotations):
     async def delete_mailbox(self, mailbox_id: int, *,
                              children: bool = False) -> list[MailboxInfo]:
         return await self._db.write(
-            lambda tx: mailbox_ops.delete_mailbox(tx, mailbox_id, children))
+            lambda tx: mailbox_ops.delete_mailbox(tx, mailbox_id, children, self._retire_to))
 
     async def rename_mailbox(self, mailbox_id: int, new: str) -> MailboxInfo:
         names.validate_internal(new)
@@ -239,10 +247,12 @@ class PostgresStore(PostgresBodies, PostgresAnnotations):
             tx, mailbox_id, uids, op, wanted, user, unchanged_since, known_flags))
 
     async def expunge(self, mailbox_id: int, uids: Sequence[int] | None = None) -> list[int]:
-        return await self._db.write(lambda tx: message_ops.expunge(tx, mailbox_id, uids))
+        return await self._db.write(
+            lambda tx: message_ops.expunge(tx, mailbox_id, uids, self._hold))
 
     async def purge(self, mailbox_id: int, uids: Sequence[int]) -> list[int]:
-        return await self._db.write(lambda tx: message_ops.purge(tx, mailbox_id, uids))
+        return await self._db.write(
+            lambda tx: message_ops.purge(tx, mailbox_id, uids, self._hold))
 
     async def copy(self, source_id: int, uids: Sequence[int], dest_id: int,
                    user: str | None = None, *,
@@ -266,7 +276,7 @@ class PostgresStore(PostgresBodies, PostgresAnnotations):
                          to_epoch(message.internaldate))
         try:
             return await self._db.write(lambda tx: message_ops.replace(
-                tx, mailbox_id, uid, target_id, new, user))
+                tx, mailbox_id, uid, target_id, new, user, self._hold))
         except BaseException:
             await self._db.remove_unreferenced(staged)
             raise
