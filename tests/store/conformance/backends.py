@@ -9,6 +9,7 @@ with no local read cache, so every body read goes to the bucket.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from roost.config import parse_config
 from roost.store.postgres import PostgresStore
@@ -20,14 +21,16 @@ AnyStore = SqliteStore | PostgresStore
 BACKENDS = ("sqlite", "postgres", "postgres+s3")
 
 
-def open_store(backend: str, index: str, partitions: dict[str, Path], bucket: str = "") -> AnyStore:
+def open_store(backend: str, index: str, partitions: dict[str, Path], bucket: str = "",
+               **modes: Any) -> AnyStore:
     """One store of `backend` on `index` (a database file, or a DSN), bodies
     in files under `partitions`, or (postgres+s3) in `bucket`, the
-    imapd.conf lines that name it (tests/harness/s3.py `Bucket.config`)."""
+    imapd.conf lines that name it (tests/harness/s3.py `Bucket.config`);
+    `modes`: expunge_mode, delete_mode (both backends take them)."""
     if backend == "sqlite":
-        return SqliteStore(Path(index), partitions)
+        return SqliteStore(Path(index), partitions, **modes)
     if backend == "postgres":
-        return PostgresStore(index, BlobFiles(partitions, True))
+        return PostgresStore(index, BlobFiles(partitions, True), **modes)
     lines = "".join(f"partition-{name}: {path}\n" for name, path in partitions.items())
     conf = parse_config(f"{bucket}s3_cache_size: 0\n{lines}", Path("conformance.conf"))
-    return PostgresStore(index, S3Blobs.from_config(conf))
+    return PostgresStore(index, S3Blobs.from_config(conf), **modes)

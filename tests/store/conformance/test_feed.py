@@ -94,8 +94,7 @@ async def test_a_reader_behind_the_kept_tail_is_told_lost(
 
 
 async def test_writers_in_several_processes_each_leave_one_event_read_once(
-        store: AnyStore, backend: str, index_location: str, partitions: dict[str, Path],
-        tmp_path: Path) -> None:
+        store: AnyStore, child_store: list[str], tmp_path: Path) -> None:
     """A reader polling while three processes append: every commit's event
     arrives exactly once, seq ascending; a reader that skipped a commit
     numbered before one it had passed would come up short."""
@@ -118,7 +117,7 @@ async def test_writers_in_several_processes_each_leave_one_event_read_once(
                 await store.wait_for_feed(position, 0.05)
 
     reader = asyncio.create_task(follow())
-    await run_children((backend, index_location, partitions["default"]), tmp_path / "go",
+    await run_children(child_store, tmp_path / "go",
                        [["append", str(inbox.id), str(lane), str(APPENDS)]
                         for lane in range(PROCESSES)])
     done.set()
