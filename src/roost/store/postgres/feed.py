@@ -1,4 +1,4 @@
-"""`FeedStore` on PostgreSQL: the `change_feed` table (schema v2,
+"""`FeedStore` on PostgreSQL: the `change_feed` table (its migration is
 feed_schema.py), read up to a watermark.
 
 Why not a plain serial: with writers in many processes, numbers are drawn

@@ -1,5 +1,5 @@
-"""Schema v2 of the PostgreSQL index: the change feed (`feed.py` says why
-it is shaped so).
+"""The change feed's tables, functions and triggers in the PostgreSQL index: one
+migration of schema.py MIGRATIONS (`feed.py` says why it is shaped so).
 
 Triggers on `mailboxes`, `subscriptions`, `metadata` and `acl` write the
 rows in the transaction of the change itself, as SQLite's do (its schema
@@ -64,7 +64,7 @@ def _trigger(name: str, on: str, *event: str) -> str:
             f"CREATE TRIGGER {name} {on}{each} EXECUTE FUNCTION {name}();\n")
 
 
-V2 = f"""
+CHANGE_FEED = f"""
     CREATE TABLE change_feed (
         xid        BIGINT NOT NULL,
         serial     BIGSERIAL NOT NULL,

@@ -13,7 +13,7 @@ from __future__ import annotations
 from psycopg import AsyncConnection
 
 from roost.store.api import StoreCorrupt
-from roost.store.postgres.feed_schema import V2
+from roost.store.postgres.feed_schema import CHANGE_FEED
 
 MIGRATE_LOCK = 0x526F6F7374  # "Roost": the advisory lock key of migrations
 
@@ -132,7 +132,7 @@ _V1 = """
     )
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1, V2)
+MIGRATIONS: tuple[str, ...] = (_V1, CHANGE_FEED)
 """Ordered upgrades; MIGRATIONS[n] takes a version-n database to n+1. Append only."""
 
 
