@@ -127,8 +127,8 @@ async def deliveries(nodes: list[Node], args: argparse.Namespace) -> float:
     return int(share.messages) * len(nodes) / (time.perf_counter() - started)
 
 
-async def mix(nodes: list[Node], args: argparse.Namespace, others: dict[str, int]
-              ) -> dict[str, float]:
+async def mix(config: str, nodes: list[Node], args: argparse.Namespace,
+              others: dict[str, int]) -> dict[str, float]:
     """imaptest's mix, its clients split over the nodes; ops/s and CPU per 1,000 ops."""
     before = {name: tree_cpu_seconds(pid) for name, pid in others.items()}
     runs = await asyncio.gather(*(run_load(LoadConfig(
@@ -137,8 +137,11 @@ async def mix(nodes: list[Node], args: argparse.Namespace, others: dict[str, int
         node.pid) for k, node in enumerate(nodes)))
     ops = sum(run.total_ops for run in runs)
     per = 1000 / max(1, ops)
+    for sample in sorted({f"{name}: {s}" for run in runs for name, op in run.ops.items()
+                          for s in op.samples}):
+        print(f"  {config}: {sample}")
     # NO replies count (EXPUNGEISSUED when two clients of one user race is
-    # correct IMAP), so they are shown, not fatal
+    # correct IMAP), so they are shown (and the first of each kind printed), not fatal
     found = {"mix ops/s": ops / args.seconds,
              "mix NO/BAD replies": float(sum(run.total_errors for run in runs)),
              "roost CPU s/1000 ops": sum(run.server_cpu or 0.0 for run in runs) * per}
@@ -158,7 +161,7 @@ def measure(config: str, extra: str, args: argparse.Namespace,
         for _ in range(args.runs):
             figures = asyncio.run(fetch_latencies(nodes[0], nodes[-1], args))
             figures["LMTP deliveries/s"] = asyncio.run(deliveries(nodes, args))
-            figures.update(asyncio.run(mix(nodes, args, others)))
+            figures.update(asyncio.run(mix(config, nodes, args, others)))
             for key, value in figures.items():
                 results.setdefault(key, []).append(value)
     finally:

@@ -2,7 +2,7 @@
 with a site directory of its own (its own configdirectory: blob cache,
 passwords, local state), over ONE PostgreSQL schema and ONE S3 bucket.
 What one node writes, the others serve; what one node acknowledged survives
-its death (docs/scaling.md, "Consistency across nodes").
+its death (docs/scaling.md, "Several nodes" and "Consistency").
 
 Real sockets on 127.0.0.1, real `roost master` subprocesses, the test run's
 PostgreSQL cluster and moto's S3 server (tests/harness/postgres.py, s3.py).
