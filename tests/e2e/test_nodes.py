@@ -120,9 +120,19 @@ def test_lmtp_delivery_on_one_node_wakes_idle_on_another(
         asyncio.run(check(a, b))
 
 
+async def modseqs(client: ImapTranscript) -> dict[int, int]:
+    """UID -> MODSEQ of every message of the selected mailbox (RFC 7162 §3.1.4)."""
+    lines = await client.command("UID FETCH 1:* (MODSEQ)")
+    pairs = (re.search(r"UID (\d+) MODSEQ \((\d+)\)|MODSEQ \((\d+)\) UID (\d+)", line)
+             for line in lines[:-1])
+    return {int(m[1] or m[4]): int(m[2] or m[3]) for m in pairs if m}
+
+
 def test_two_nodes_appending_to_one_mailbox_never_reuse_a_uid(
         tmp_path: Path, cert_dir: Path, postgres: Postgres, bucket: Bucket) -> None:
+    """UIDs, MODSEQs and quota usage stay exact with both nodes writing at once."""
     clients_per_node, each = 3, 8
+    total = 2 * clients_per_node * each
 
     async def writer(node: Master, label: str) -> list[tuple[int, int, bytes]]:
         client = await session(node)
@@ -134,20 +144,32 @@ def test_two_nodes_appending_to_one_mailbox_never_reuse_a_uid(
         return done
 
     async def check(masters: list[Master]) -> None:
+        admin = await session(masters[0], "admin")
+        await admin.command("SETQUOTA user/bob (STORAGE 100000 MESSAGE 1000)")
+        await admin.close()
         lanes = await asyncio.gather(*(writer(node, f"node{k} client{c}")
                                        for k, node in enumerate(masters)
                                        for c in range(clients_per_node)))
         acked = [entry for lane in lanes for entry in lane]
         assert len({validity for validity, _, _ in acked}) == 1
         uids = [uid for _, uid, _ in acked]
-        assert len(set(uids)) == len(uids) == len(masters) * clients_per_node * each
+        assert len(set(uids)) == len(uids) == total
         for lane in lanes:  # each client's UIDs rise in the order it appended
             assert [uid for _, uid, _ in lane] == sorted(uid for _, uid, _ in lane)
         for node in masters:  # each node serves every message, each under its UID
             reader = await session(node)
             await reader.select("INBOX")
             assert await uids_and_bodies(reader) == {uid: body for _, uid, body in acked}
+            given = await modseqs(reader)
+            assert sorted(given) == sorted(uids)
+            assert [given[uid] for uid in sorted(given)] == sorted(set(given.values()))
             await reader.close()
+        storage = sum(len(body) for _, _, body in acked) // 1024  # RFC 9208 §5.1: KiB
+        for node in masters:  # the usage both nodes charged, each message once
+            admin = await session(node, "admin")
+            assert (await admin.command("GETQUOTA user/bob"))[0] == (
+                f'* QUOTA "user/bob" (STORAGE {storage} 100000 MESSAGE {total} 1000)')
+            await admin.close()
 
     with nodes(tmp_path, cert_dir, postgres, bucket, 2) as masters:
         asyncio.run(check(masters))
