@@ -54,19 +54,28 @@ class PostgresBodies:
             raise MessageNotFound(f"no message body {blob}")
         return found[blob]
 
+    async def _gone(self, blob: str, partition: str) -> MessageNotFound | StoreCorrupt:
+        """Why a body its row named is not in the blob store: expunged since
+        (another session or node removed its last reference: the row goes
+        in that commit, the object after it), or lost."""
+        found = await self._db.read(lambda db: reads.blob_locations(db, [blob]), snapshot=False)
+        if blob not in found:
+            return MessageNotFound(f"no message body {blob}")
+        return StoreCorrupt(f"body {blob} missing from partition {partition}")
+
     async def body(self, blob: str) -> bytes:
         partition, _ = await self._location(blob)
         try:
             return await asyncio.to_thread(self._blobs.read, partition, blob)
         except FileNotFoundError:
-            raise StoreCorrupt(f"body {blob} missing from partition {partition}") from None
+            raise await self._gone(blob, partition) from None
 
     async def body_stream(self, blob: str) -> BodyStream:
         partition, _ = await self._location(blob)
         try:
             size = await asyncio.to_thread(self._blobs.size, partition, blob)
         except FileNotFoundError:
-            raise StoreCorrupt(f"body {blob} missing from partition {partition}") from None
+            raise await self._gone(blob, partition) from None
         return BodyStream(size, self._blobs.chunks(partition, blob, size))
 
     async def parsed(self, blob: str) -> ParsedMessage:
@@ -104,6 +113,8 @@ class PostgresBodies:
         parses = await self.parsed_many(blobs)
         located = await self._db.read(lambda db: reads.blob_locations(db, list(parses)), snapshot=False)
 
+        lost: list[tuple[str, str]] = []
+
         def read_all() -> dict[str, bytes]:
             found = {}
             for blob, (partition, _) in located.items():
@@ -111,7 +122,11 @@ class PostgresBodies:
                     found[blob] = self._blobs.read_prefix(partition, blob,
                                                           parses[blob].header_size)
                 except FileNotFoundError:
-                    raise StoreCorrupt(f"body {blob} missing from partition {partition}") from None
+                    lost.append((blob, partition))
             return found
 
-        return await asyncio.to_thread(read_all)
+        found = await asyncio.to_thread(read_all)
+        for blob, partition in lost:  # expunged meanwhile: left out, as parsed_many does
+            if isinstance(gone := await self._gone(blob, partition), StoreCorrupt):
+                raise gone
+        return found
