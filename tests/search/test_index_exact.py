@@ -2,7 +2,8 @@
 
 Random messages go into a real SqliteStore (two mailboxes, copies between
 them, expunges); random query trees of BODY / TEXT / HEADER and flag keys
-are searched with no index, then with the owner's FTS5 index fresh,
+are searched with no index, then with the owner's index (on each engine:
+FTS5, PostgreSQL pg_trgm) fresh,
 stale (mail arrived and left after indexing), missing, half-built (the
 mark in the middle of the mailbox) and mid-rebuild (a rebuild begun and
 not swapped in). Every answer must be the unindexed one.
@@ -17,17 +18,18 @@ from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from tests.search.engines import Engine
 from tests.search.mail import NEEDLES, message, messages
 
 from roost.imap.sequence import SequenceSet
 from roost.search import evaluate as ev
 from roost.search import query as q
-from roost.search.index.extract import TEXT_VERSION, document
+from roost.search.index.api import FullTextIndex
+from roost.search.index.extract import document
 from roost.search.index.feed import Indexer, owner_of
 from roost.search.mailbox import indexed, search_mailbox
 from roost.store.api import MailboxInfo, MessageRecord, StoreCorrupt
 from roost.store.sqlite import SqliteStore
-from roost.store.sqlite.fts import FtsIndex
 
 needles = st.sampled_from(NEEDLES)
 leaves = st.one_of(
@@ -45,7 +47,7 @@ trees = st.recursive(leaves, lambda inner: st.one_of(
 STATES = ("fresh", "stale", "missing", "half", "rebuilding")
 
 
-async def search(store: SqliteStore, index: FtsIndex | None, info: MailboxInfo,
+async def search(store: SqliteStore, index: FullTextIndex | None, info: MailboxInfo,
                  key: q.Key) -> list[int]:
     records = {r.uid: r for r in await store.messages(info.id)}
     uids = sorted(records)
@@ -55,7 +57,7 @@ async def search(store: SqliteStore, index: FtsIndex | None, info: MailboxInfo,
     return await search_mailbox(store, index, info, records, uids, key, box)
 
 
-async def half_index(store: SqliteStore, index: FtsIndex, info: MailboxInfo,
+async def half_index(store: SqliteStore, index: FullTextIndex, info: MailboxInfo,
                      rebuild: bool = False) -> None:
     """Index the first half of the mailbox, the mark at its last UID (with
     `rebuild`: into the index being rebuilt, not yet swapped in)."""
@@ -70,10 +72,10 @@ async def half_index(store: SqliteStore, index: FtsIndex, info: MailboxInfo,
                                               places, rebuild=rebuild))
 
 
-async def scenario(root: Path, raws: list[bytes], later: list[bytes], state: str,
-                   keys: list[q.Key]) -> None:
+async def scenario(root: Path, engine: Engine, raws: list[bytes], later: list[bytes],
+                   state: str, keys: list[q.Key]) -> None:
     store = SqliteStore(root / "mailstore.db", {"default": root / "spool"}, fsync=False)
-    index = FtsIndex(root / "search", TEXT_VERSION)
+    index = engine.new()
     try:
         inbox = await store.create_mailbox("user.bob")
         other = await store.create_mailbox("user.bob.Other")
@@ -106,19 +108,21 @@ async def scenario(root: Path, raws: list[bytes], later: list[bytes], state: str
         await store.close()
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=60, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(raws=messages, later=messages, state=st.sampled_from(STATES),
        keys=st.lists(trees, min_size=1, max_size=4))
-def test_index_state_never_changes_the_answer(raws: list[bytes], later: list[bytes],
-                                              state: str, keys: list[q.Key]) -> None:
+def test_index_state_never_changes_the_answer(engine: Engine, raws: list[bytes],
+                                              later: list[bytes], state: str,
+                                              keys: list[q.Key]) -> None:
     with tempfile.TemporaryDirectory() as tmp:
-        asyncio.run(scenario(Path(tmp), raws, later, state, keys))
+        asyncio.run(scenario(Path(tmp), engine, raws, later, state, keys))
 
 
-async def answered(root: Path, key: q.Key) -> tuple[q.Key, list[int]]:
+async def answered(root: Path, engine: Engine, key: q.Key) -> tuple[q.Key, list[int]]:
     """A fresh index over three messages: what it makes of `key`, and the UIDs."""
     store = SqliteStore(root / "mailstore.db", {"default": root / "spool"}, fsync=False)
-    index = FtsIndex(root / "search", TEXT_VERSION)
+    index = engine.new()
     try:
         inbox = await store.create_mailbox("user.bob")
         for subject, body in (("hi", "hello world"), ("x", "Yellow CAFÉ"), ("y", "nothing")):
@@ -133,38 +137,39 @@ async def answered(root: Path, key: q.Key) -> tuple[q.Key, list[int]]:
         await store.close()
 
 
-def test_substring_inside_a_word_is_found_by_the_index(tmp_path: Path) -> None:
+def test_substring_inside_a_word_is_found_by_the_index(tmp_path: Path, engine: Engine) -> None:
     """RFC 9051 §6.4.4: BODY "ell" matches "hello" (and "Yellow"), decided
     by the index alone: no body is read."""
-    narrowed, uids = asyncio.run(answered(tmp_path, q.Body("ell")))
+    narrowed, uids = asyncio.run(answered(tmp_path, engine, q.Body("ell")))
     assert narrowed == q.Matched(frozenset({1, 2}))
     assert uids == [1, 2]
 
 
-def test_case_and_accents_fold_as_the_scan_does(tmp_path: Path) -> None:
-    narrowed, uids = asyncio.run(answered(tmp_path, q.Text("café")))
+def test_case_and_accents_fold_as_the_scan_does(tmp_path: Path, engine: Engine) -> None:
+    narrowed, uids = asyncio.run(answered(tmp_path, engine, q.Text("café")))
     assert narrowed == q.Matched(frozenset({2}))
     assert uids == [2]
 
 
-def test_short_needle_falls_back_to_the_scan(tmp_path: Path) -> None:
+def test_short_needle_falls_back_to_the_scan(tmp_path: Path, engine: Engine) -> None:
     """Under three characters there is no trigram: the key is left as it was."""
-    narrowed, uids = asyncio.run(answered(tmp_path, q.Body("lo")))
+    narrowed, uids = asyncio.run(answered(tmp_path, engine, q.Body("lo")))
     assert narrowed == q.Body("lo")
     assert uids == [1, 2]
 
 
-def test_header_key_is_narrowed_then_confirmed(tmp_path: Path) -> None:
-    narrowed, uids = asyncio.run(answered(tmp_path, q.Header("From", "jürgen")))
+def test_header_key_is_narrowed_then_confirmed(tmp_path: Path, engine: Engine) -> None:
+    narrowed, uids = asyncio.run(answered(tmp_path, engine, q.Header("From", "jürgen")))
     assert narrowed == q.And((q.Matched(frozenset({1, 2, 3})), q.Header("From", "jürgen")))
     assert uids == [1, 2, 3]
 
 
-async def lost_body(root: Path) -> tuple[list[int], list[int], frozenset[int]]:
+async def lost_body(root: Path, engine: Engine
+                    ) -> tuple[list[int], list[int], frozenset[int]]:
     """A mailbox whose second body file is gone: UIDs found without and
     with the index, and the UIDs the index keeps as unindexable."""
     store = SqliteStore(root / "mailstore.db", {"default": root / "spool"}, fsync=False)
-    index = FtsIndex(root / "search", TEXT_VERSION)
+    index = engine.new()
     try:
         inbox = await store.create_mailbox("user.bob")
         for body in ("hello one", "hello two", "hello three"):
@@ -188,9 +193,10 @@ async def lost_body(root: Path) -> tuple[list[int], list[int], frozenset[int]]:
         await store.close()
 
 
-def test_unreadable_body_is_searched_directly_not_skipped(tmp_path: Path) -> None:
+def test_unreadable_body_is_searched_directly_not_skipped(tmp_path: Path,
+                                                         engine: Engine) -> None:
     """A body file lost from the spool: the indexer carries on, keeps that
     body as unindexable, and SEARCH fails or answers exactly as unindexed."""
-    plain, with_index, unindexable = asyncio.run(lost_body(tmp_path))
+    plain, with_index, unindexable = asyncio.run(lost_body(tmp_path, engine))
     assert unindexable == {2}
     assert plain == with_index

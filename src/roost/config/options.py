@@ -152,7 +152,7 @@ class Options:
     allownewnews = Bool(False, "Allow the NNTP NEWNEWS command.")
     nntptimeout = Int(3, "Minutes an idle NNTP connection is kept (at least 3).")
     # -- search (roost.search.index; docs/search.md)
-    search_engine = Choice(("none", "sqlite", "squat", "xapian"), "sqlite", "Full-text index SEARCH uses: sqlite (FTS5 trigrams; squat and xapian mean it too) or none (scan; Cyrus's default).")
+    search_engine = Choice(("none", "sqlite", "postgres", "squat", "xapian"), "sqlite", "Full-text index SEARCH uses: the store's engine (SQLite FTS5 trigrams, a file per user; with store_backend: postgres, pg_trgm in the store's database, also named postgres); squat and xapian mean it too; none scans (Cyrus's default).")
     search_batchsize = Int(100, "Messages the indexer adds per index transaction (Cyrus: 20).")
     search_attachment_extractor_url = Str("", "HTTP URL that turns attachments into text for SEARCH FUZZY (Cyrus's extractor protocol: PUT of the part).")
     search_fuzzy_always = Bool(False, "Treat every SEARCH text key as FUZZY (RFC 6203).", NOT_YET)

@@ -1,8 +1,8 @@
 """The PostgreSQL index schema and its in-place upgrades.
 
 Same shape as the SQLite schema (`store/sqlite/schema.py`) as of its
-version 12, less what this backend does not keep yet (the search index);
-v2 adds the change feed (feed_schema.py).
+version 12; v2 adds the change feed (feed_schema.py), v3 the full-text
+index (`fts.py`).
 `schema_version` holds the number of migrations applied; every process
 upgrades under one advisory lock, so two opening at once migrate once,
 and a database newer than the code is refused.
@@ -132,7 +132,56 @@ _V1 = """
     )
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1, CHANGE_FEED)
+# The full-text index (fts.py): pg_trgm (a trusted extension since
+# PostgreSQL 13: the role needs CREATE on the database, or an admin creates
+# it first) gives LIKE its GIN candidates. Its operator classes are found
+# wherever the extension was installed, for this transaction only.
+FULL_TEXT = """
+    CREATE EXTENSION IF NOT EXISTS pg_trgm;
+    SELECT set_config('search_path', current_setting('search_path') || ', '
+                      || quote_ident(n.nspname), true)
+        FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace
+        WHERE e.extname = 'pg_trgm';
+    CREATE TABLE fts_owners (
+        owner        TEXT PRIMARY KEY,
+        text_version INTEGER NOT NULL,
+        live         INTEGER NOT NULL DEFAULT 0,
+        building     INTEGER
+    );
+    CREATE TABLE fts_docs (
+        docid  BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        owner  TEXT NOT NULL,
+        gen    INTEGER NOT NULL,
+        blob   TEXT NOT NULL,
+        exact  BOOLEAN NOT NULL,
+        header TEXT NOT NULL DEFAULT '',
+        body   TEXT NOT NULL DEFAULT '',
+        fields TEXT NOT NULL DEFAULT '',
+        fuzzy  TSVECTOR,
+        UNIQUE (owner, gen, blob)
+    );
+    CREATE INDEX fts_docs_header ON fts_docs USING gin (header gin_trgm_ops);
+    CREATE INDEX fts_docs_body ON fts_docs USING gin (body gin_trgm_ops);
+    CREATE INDEX fts_docs_fields ON fts_docs USING gin (fields gin_trgm_ops);
+    CREATE INDEX fts_docs_fuzzy ON fts_docs USING gin (fuzzy);
+    CREATE INDEX fts_docs_unindexed ON fts_docs (owner, gen) WHERE NOT exact;
+    CREATE TABLE fts_places (
+        docid      BIGINT NOT NULL REFERENCES fts_docs ON DELETE CASCADE,
+        mailbox_id BIGINT NOT NULL,
+        uid        BIGINT NOT NULL,
+        PRIMARY KEY (docid, mailbox_id, uid)
+    );
+    CREATE INDEX fts_places_mailbox ON fts_places (mailbox_id, uid);
+    CREATE TABLE fts_marks (
+        owner      TEXT NOT NULL,
+        gen        INTEGER NOT NULL,
+        mailbox_id BIGINT NOT NULL,
+        upto       BIGINT NOT NULL,
+        PRIMARY KEY (owner, gen, mailbox_id)
+    )
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1, CHANGE_FEED, FULL_TEXT)
 """Ordered upgrades; MIGRATIONS[n] takes a version-n database to n+1. Append only."""
 
 
