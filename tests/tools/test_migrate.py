@@ -1,0 +1,189 @@
+"""`roost migrate`: a site filled over IMAP and LMTP moves from SQLite to
+PostgreSQL and back, and every answer a client saw before (SELECT with
+QRESYNC, STATUS, FETCH, GETACL, GETQUOTAROOT, GETMETADATA, LSUB) is the
+same after; a dry run writes nothing; a non-empty target, or a body
+missing from the blob store, is refused."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import smtplib
+from pathlib import Path
+
+import psycopg
+from tests.harness.imap import ImapTranscript, sample_message
+from tests.harness.master import running_master
+from tests.harness.postgres import Postgres
+from tests.harness.site import Site, make_site
+from tests.tools.damage import delete_body, fill, tool
+
+from roost.config import parse_config
+from roost.store.open import DATABASE
+
+SERVICES = {"imap": "imapd", "lmtp": "lmtpd"}
+DELIVERED = (b"From: carol@example.com\r\nTo: bob@example.com\r\nSubject: once\r\n"
+             b"Message-ID: <once@example.com>\r\n\r\ndelivered once\r\n")
+
+
+def with_backend(site: Site, backend: str) -> Site:
+    """The site with `store_backend` switched in its imapd.conf, as the admin does."""
+    text = re.sub(r"(?m)^store_backend: .*\n", "", site.conf_path.read_text())
+    text += f"store_backend: {backend}\n"
+    site.conf_path.write_text(text)
+    return Site(site.root, parse_config(text, site.conf_path), site.conf_path, site.cert)
+
+
+async def session(port: int, user: str) -> ImapTranscript:
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    client = ImapTranscript(reader, writer)
+    assert (await client.readline()).startswith("* OK")
+    await client.login(user)
+    return client
+
+
+async def append(client: ImapTranscript, mailbox: str, flags: str, raw: bytes) -> list[str]:
+    return await client.command(f"APPEND {mailbox} ({flags}) {{{len(raw)}+}}\r\n"
+                                + raw.decode())
+
+
+def untagged(lines: list[str]) -> list[str]:
+    """A reply without its tagged line (whose tag differs per run)."""
+    return [line for line in lines if line.startswith("*")]
+
+
+async def fill_over_imap(port: int, lmtp_port: int) -> None:
+    admin = await session(port, "admin")
+    await admin.command("CREATE user/bob")
+    await admin.command("SETQUOTA user/bob (STORAGE 1000 MESSAGE 50)")
+    await admin.close()
+    bob = await session(port, "bob")
+    await bob.command("CREATE Work")
+    for n in range(1, 6):
+        await append(bob, "INBOX", "\\Flagged" if n % 2 else "", sample_message(n))
+    await append(bob, "Work", "\\Seen $Label1", sample_message(9))
+    await bob.command("SELECT INBOX")
+    await bob.command("STORE 2 +FLAGS (\\Seen \\Answered)")
+    await bob.command("STORE 3 +FLAGS (\\Deleted)")
+    await bob.command("EXPUNGE")
+    await bob.command("SETACL INBOX alice lrs")
+    await bob.command('SETMETADATA INBOX (/private/comment "mine" /shared/comment "ours")')
+    await bob.command("SUBSCRIBE Work")
+    await bob.close()
+    alice = await session(port, "alice")  # her own seen state in bob's INBOX
+    await alice.command('SELECT "Other Users/bob"')
+    await alice.command("STORE 1,4 +FLAGS (\\Seen)")
+    await alice.close()
+    with smtplib.LMTP("127.0.0.1", lmtp_port) as lmtp:
+        assert lmtp.sendmail("carol@example.com", ["bob"], DELIVERED) == {}
+
+
+async def answers(port: int) -> list[str]:
+    """What bob is told about his mailboxes, every line that must survive a move."""
+    bob = await session(port, "bob")
+    seen = untagged(await bob.command("ENABLE QRESYNC"))
+    status = untagged(await bob.command("STATUS INBOX (UIDVALIDITY)"))
+    uidvalidity = re.search(r"UIDVALIDITY (\d+)", status[0])
+    assert uidvalidity is not None
+    seen += untagged(await bob.command(f"SELECT INBOX (QRESYNC ({uidvalidity[1]} 1))"))
+    seen += untagged(await bob.command("UID FETCH 1:* (UID FLAGS MODSEQ INTERNALDATE"
+                                       " RFC822.SIZE)"))
+    for command in ("STATUS Work (MESSAGES UIDNEXT UIDVALIDITY HIGHESTMODSEQ UNSEEN)",
+                    "GETACL INBOX", "GETQUOTAROOT INBOX",
+                    "GETMETADATA INBOX (/private/comment /shared/comment)", 'LSUB "" "*"'):
+        seen += untagged(await bob.command(command))
+    await bob.close()
+    alice = await session(port, "alice")
+    seen += untagged(await alice.command('EXAMINE "Other Users/bob"'))
+    seen += untagged(await alice.command("FETCH 1:* (UID FLAGS)"))
+    await alice.close()
+    return seen
+
+
+def pg_count(dsn: str, table: str) -> int:
+    with psycopg.connect(dsn) as db:
+        row = db.execute(f"SELECT count(*) FROM {table}".encode()).fetchone()
+    assert row is not None
+    return int(row[0])
+
+
+async def test_a_site_moves_to_postgres_and_back_with_every_answer_the_same(
+        tmp_path: Path, cert_dir: Path, postgres: Postgres) -> None:
+    dsn = postgres.new_schema()
+    site = make_site(tmp_path / "site", cert_dir, f"store_dsn: {dsn}\n")
+    with running_master(site, SERVICES) as master:
+        await fill_over_imap(master.ports["imap"], master.ports["lmtp"])
+        await answers(master.ports["imap"])  # the first SELECT claims \Recent
+        before = await answers(master.ports["imap"])
+    assert any("VANISHED (EARLIER) 3" in line for line in before), before
+
+    status, out, err = await tool(site, "migrate", "--from", "sqlite", "--to", "postgres")
+    assert (status, err) == (0, ""), err
+    assert "messages: 7 rows" in out  # 5 + 1 appended, 1 delivered (one a tombstone)
+    assert "now set 'store_backend: postgres' in imapd.conf" in out
+    assert "mailbox digests match" in out
+
+    site = with_backend(site, "postgres")
+    with running_master(site, SERVICES) as master:
+        assert await answers(master.ports["imap"]) == before
+        with smtplib.LMTP("127.0.0.1", master.ports["lmtp"]) as lmtp:  # a duplicate: dropped
+            assert lmtp.sendmail("carol@example.com", ["bob"], DELIVERED) == {}
+        bob = await session(master.ports["imap"], "bob")  # so the next UID is still 7
+        appended = await append(bob, "INBOX", "", sample_message(20))
+        assert re.search(r"\[APPENDUID \d+ 7\]", appended[-1]), appended  # after UIDs 1-6
+        await bob.command("CREATE Fresh")
+        await bob.close()
+        await answers(master.ports["imap"])  # claims the new message's \Recent
+        after_append = await answers(master.ports["imap"])
+
+    status, out, err = await tool(site, "migrate", "--from", "postgres", "--to", "sqlite")
+    assert status == 1 and "the sqlite index is not empty (mailboxes: 2 rows" in err, err
+    database = Path(site.conf.configdirectory) / DATABASE
+    for leftover in database.parent.glob(DATABASE + "*"):
+        leftover.rename(tmp_path / leftover.name)  # the admin keeps the old index aside
+    status, out, err = await tool(site, "migrate", "--from", "postgres", "--to", "sqlite")
+    assert (status, err) == (0, ""), err
+    assert "now set 'store_backend: sqlite'" in out
+
+    site = with_backend(site, "sqlite")
+    with running_master(site, SERVICES) as master:
+        assert await answers(master.ports["imap"]) == after_append
+        admin = await session(master.ports["imap"], "admin")
+        created = await admin.command("CREATE user/dave")  # a new id past every moved one
+        assert created[-1].split(" ", 1)[1].startswith("OK")
+        await admin.close()
+
+
+async def test_a_dry_run_counts_everything_and_writes_nothing(
+        site: Site, postgres: Postgres) -> None:
+    dsn = postgres.new_schema()
+    site.conf_path.write_text(site.conf_path.read_text() + f"store_dsn: {dsn}\n")
+    await fill(site, {"user.bob": range(1, 4), "user.bob.Sent": range(4, 6)})
+    status, out, err = await tool(site, "migrate", "--from", "sqlite", "--to", "postgres",
+                                  "--dry-run")
+    assert (status, err) == (0, "")
+    assert "mailboxes: 2 rows would move" in out
+    assert "messages: 5 rows would move" in out
+    assert "dry run: nothing written to the postgres index" in out
+    with psycopg.connect(dsn) as db:
+        row = db.execute(b"SELECT to_regclass('schema_version')").fetchone()
+    assert row == (None,)
+
+
+async def test_a_missing_body_stops_the_move_before_anything_is_written(
+        site: Site, postgres: Postgres) -> None:
+    dsn = postgres.new_schema()
+    site.conf_path.write_text(site.conf_path.read_text() + f"store_dsn: {dsn}\n")
+    await fill(site, {"user.bob": range(1, 4)})
+    delete_body(site, 2)
+    status, _, err = await tool(site, "migrate", "--from", "sqlite", "--to", "postgres")
+    assert status == 1
+    assert "1 referenced bodies are not in the blob store: default/" in err
+    assert "nothing was written" in err
+    assert pg_count(dsn, "mailboxes") == 0
+
+
+async def test_the_same_backend_on_both_sides_is_a_usage_error(site: Site) -> None:
+    status, _, err = await tool(site, "migrate", "--from", "sqlite", "--to", "sqlite")
+    assert status == 2 and "name the same backend" in err
+    assert not (Path(site.conf.configdirectory) / DATABASE).exists()
