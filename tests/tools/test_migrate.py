@@ -12,14 +12,18 @@ import smtplib
 from pathlib import Path
 
 import psycopg
+from hypothesis import given
+from hypothesis import strategies as st
 from tests.harness.imap import ImapTranscript, sample_message
 from tests.harness.master import running_master
 from tests.harness.postgres import Postgres
 from tests.harness.site import Site, make_site
 from tests.tools.damage import delete_body, fill, tool
+from tests.tools.test_progress import run_on_terminal
 
 from roost.config import parse_config
 from roost.store.open import DATABASE
+from roost.store.siterows import Annotation, Digest, Mailbox, Message
 
 SERVICES = {"imap": "imapd", "lmtp": "lmtpd"}
 DELIVERED = (b"From: carol@example.com\r\nTo: bob@example.com\r\nSubject: once\r\n"
@@ -187,3 +191,45 @@ async def test_the_same_backend_on_both_sides_is_a_usage_error(site: Site) -> No
     status, _, err = await tool(site, "migrate", "--from", "sqlite", "--to", "sqlite")
     assert status == 2 and "name the same backend" in err
     assert not (Path(site.conf.configdirectory) / DATABASE).exists()
+
+
+def message_row(uid: int, flags: int) -> Message:
+    return Message(7, uid, uid + 1, flags, "", 1.5, 100, "k" * 64, "default", 0, None, None)
+
+
+def test_the_verify_names_the_mailbox_whose_messages_differ() -> None:
+    source, target = Digest(), Digest()
+    inbox = Mailbox(7, "user.bob", 1, 3, 3, "default", "bob", 0, "", 0, 0)
+    source.add([inbox, message_row(1, 0), message_row(2, 1)])
+    target.add([inbox, message_row(1, 1), message_row(2, 0)])  # flags swapped
+    assert source.differences(target) == [
+        "messages: the same 2 rows in number, not in content",
+        "mailbox user.bob (id 7): its messages (UIDs, MODSEQs, flags) differ"]
+    target.add([message_row(3, 0)])
+    assert source.differences(target)[0] == "messages: 2 rows in the source, 3 in the target"
+    assert Digest().differences(Digest()) == []
+
+
+@given(st.integers(0, 2**40), st.integers(0, 2**31), st.floats(0, 2**31, allow_nan=False),
+       st.one_of(st.none(), st.floats(0, 2**31, allow_nan=False)))
+def test_a_row_reads_the_same_whatever_type_the_driver_gave(
+        uid: int, flags: int, date: float, saved: float | None) -> None:
+    """SQLite hands back what a column's affinity kept (an integral REAL as
+    an int, a BLOB written as text); both backends' rows digest alike."""
+    row = (7, uid, uid, flags, "$A", date, 10, "k", "default", 0, None, saved)
+    looser = (7.0, str(uid), uid, flags, "$A", int(date) if date.is_integer() else date,
+              10, "k", "default", 0, None, saved)
+    assert Message.of(row) == Message.of(looser)
+    assert Message.of(row).digest() == Message.of(looser).digest()
+    assert Annotation.of((0, "/shared/x", "", "text")).value == b"text"
+
+
+async def test_the_move_draws_a_bar_per_table_on_a_terminal(
+        site: Site, postgres: Postgres) -> None:
+    site.conf_path.write_text(site.conf_path.read_text()
+                              + f"store_dsn: {postgres.new_schema()}\n")
+    await fill(site, {"user.bob": range(1, 4)})
+    status, out, terminal = run_on_terminal(site, "migrate", "--from", "sqlite",
+                                            "--to", "postgres")
+    assert status == 0 and "messages: 3 rows" in out
+    assert "migrate: messages" in terminal
