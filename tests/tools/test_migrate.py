@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from tests.harness.imap import ImapTranscript, sample_message
 from tests.harness.master import running_master
 from tests.harness.postgres import Postgres
+from tests.harness.s3 import Bucket
 from tests.harness.site import Site, make_site
 from tests.tools.damage import delete_body, fill, tool
 from tests.tools.test_progress import run_on_terminal
@@ -190,6 +191,9 @@ async def test_a_missing_body_stops_the_move_before_anything_is_written(
 async def test_the_same_backend_on_both_sides_is_a_usage_error(site: Site) -> None:
     status, _, err = await tool(site, "migrate", "--from", "sqlite", "--to", "sqlite")
     assert status == 2 and "name the same backend" in err
+    status, _, err = await tool(site, "migrate", "--from", "sqlite", "--to", "postgres",
+                                "--batch", "0")
+    assert status == 2 and "'0' is not a positive number" in err
     assert not (Path(site.conf.configdirectory) / DATABASE).exists()
 
 
@@ -233,3 +237,17 @@ async def test_the_move_draws_a_bar_per_table_on_a_terminal(
                                             "--to", "postgres")
     assert status == 0 and "messages: 3 rows" in out
     assert "migrate: messages" in terminal
+
+
+async def test_bodies_in_a_bucket_are_found_there_and_stay(
+        site: Site, postgres: Postgres, bucket: Bucket) -> None:
+    site.conf_path.write_text(site.conf_path.read_text() + bucket.config()
+                              + f"store_dsn: {postgres.new_schema()}\n")
+    site = with_backend(site, "sqlite")
+    await fill(site, {"user.bob": range(1, 4)})
+    objects = bucket.object_names()
+    assert len(objects) == 3
+    status, out, err = await tool(site, "migrate", "--from", "sqlite", "--to", "postgres")
+    assert (status, err) == (0, ""), err
+    assert "blobs: 3 rows" in out
+    assert bucket.object_names() == objects

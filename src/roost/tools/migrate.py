@@ -27,6 +27,7 @@ sievedir and configdirectory/passwd.db, used by both).
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import sys
 import time
@@ -138,6 +139,10 @@ async def migrate(conf: Config, source: str, target: str, dry_run: bool, batch: 
                                                    counts, batch)
         if missing:
             raise ToolFailed(missing_report(missing) + "; nothing was written")
+        unread = {t: n for t, n in counts.items() if source_digest.counts.get(t, 0) != n}
+        if unread:
+            raise ToolFailed(f"the {source} index changed while being read ({unread});"
+                             " stop the server and run again; nothing was written")
         if dry_run:
             for table, count in counts.items():
                 print(f"{table}: {count} rows would move")
@@ -166,13 +171,19 @@ async def migrate(conf: Config, source: str, target: str, dry_run: bool, batch: 
     return storetool.OK
 
 
+def positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a positive number")
+    return int(text)
+
+
 def main(argv: list[str]) -> int:
     made = storetool.parser(NAME, __doc__)
     made.add_argument("--from", dest="source", choices=BACKENDS, required=True)
     made.add_argument("--to", dest="target", choices=BACKENDS, required=True)
     made.add_argument("--dry-run", action="store_true",
                       help="count what would move and check the bodies; write nothing")
-    made.add_argument("--batch", type=int, default=5000, help="rows per batch (default 5000)")
+    made.add_argument("--batch", type=positive, default=5000, help="rows per batch (default 5000)")
     args = made.parse_args(argv)
     if args.source == args.target:
         made.error("--from and --to name the same backend")
