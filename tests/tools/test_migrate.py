@@ -24,9 +24,10 @@ from tests.tools.test_progress import run_on_terminal
 
 from roost.config import parse_config
 from roost.store.open import DATABASE
-from roost.store.siterows import Annotation, Digest, Mailbox, Message
+from roost.store.siterows import Annotation, Digest, Mailbox, Message, Meta
 
 SERVICES = {"imap": "imapd", "lmtp": "lmtpd"}
+RUMP = "imap://bob@example.com/INBOX/;uid=1/;section=1;urlauth=submit+bob"
 DELIVERED = (b"From: carol@example.com\r\nTo: bob@example.com\r\nSubject: once\r\n"
              b"Message-ID: <once@example.com>\r\n\r\ndelivered once\r\n")
 
@@ -95,7 +96,8 @@ async def answers(port: int) -> list[str]:
                                        " RFC822.SIZE)"))
     for command in ("STATUS Work (MESSAGES UIDNEXT UIDVALIDITY HIGHESTMODSEQ UNSEEN)",
                     "GETACL INBOX", "GETQUOTAROOT INBOX",
-                    "GETMETADATA INBOX (/private/comment /shared/comment)", 'LSUB "" "*"'):
+                    "GETMETADATA INBOX (/private/comment /shared/comment)", 'LSUB "" "*"',
+                    f'GENURLAUTH "{RUMP}" INTERNAL'):  # signed with bob's moved access key
         seen += untagged(await bob.command(command))
     await bob.close()
     alice = await session(port, "alice")
@@ -212,6 +214,16 @@ def test_the_verify_names_the_mailbox_whose_messages_differ() -> None:
     target.add([message_row(3, 0)])
     assert source.differences(target)[0] == "messages: 2 rows in the source, 3 in the target"
     assert Digest().differences(Digest()) == []
+
+
+def test_a_counter_may_be_higher_in_the_target_never_lower() -> None:
+    source, higher, lower = Digest(), Digest(), Digest()
+    source.add([Meta("mailboxid", 5), Meta("uidvalidity", 900)])
+    higher.add([Meta("mailboxid", 6), Meta("uidvalidity", 900), Meta("other", 1)])
+    lower.add([Meta("mailboxid", 4)])
+    assert source.differences(higher) == []
+    assert source.differences(lower) == ["counter mailboxid: 5 in the source, 4 in the target",
+                                         "counter uidvalidity: 900 in the source, none in the target"]
 
 
 @given(st.integers(0, 2**40), st.integers(0, 2**31), st.floats(0, 2**31, allow_nan=False),

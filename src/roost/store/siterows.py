@@ -16,7 +16,8 @@ Invariants:
   read from either backend are equal.
 - A `Digest` is order independent (a sum of row hashes), so neither
   backend's collation matters; messages are digested per mailbox too, so
-  a difference names its mailbox.
+  a difference names its mailbox. The `meta` counters are compared as
+  floors: a loader raises them past the ids it loaded, never lowers them.
 """
 
 from __future__ import annotations
@@ -278,17 +279,22 @@ class SiteLoader(Protocol):
 @dataclass
 class Digest:
     """Counts and order-independent row hashes per table, and per mailbox
-    for messages (mailbox id to (count, hash))."""
+    for messages (mailbox id to (count, hash)); the `meta` counters by
+    value, as a target may hold them higher than its source (never lower)."""
 
     counts: dict[str, int] = field(default_factory=dict)
     sums: dict[str, int] = field(default_factory=dict)
     mailboxes: dict[int, tuple[int, int]] = field(default_factory=dict)
     names: dict[int, str] = field(default_factory=dict)
+    counters: dict[str, int] = field(default_factory=dict)
 
     def add(self, rows: Sequence[Record]) -> None:
         for row in rows:
             table, digest = row.TABLE, row.digest()
             self.counts[table] = self.counts.get(table, 0) + 1
+            if isinstance(row, Meta):  # raised by the loader, so compared as a floor
+                self.counters[row.key] = row.value
+                continue
             self.sums[table] = (self.sums.get(table, 0) + digest) % (1 << 64)
             if isinstance(row, Message):
                 count, total = self.mailboxes.get(row.mailbox_id, (0, 0))
@@ -299,7 +305,12 @@ class Digest:
     def differences(self, other: Digest) -> list[str]:
         """What differs from `other`, one line each; [] when the same."""
         lines = []
-        for table in (t.TABLE for t in TABLES):
+        for key, value in sorted(self.counters.items()):
+            theirs = other.counters.get(key)
+            if theirs is None or theirs < value:
+                lines.append(f"counter {key}: {value} in the source, {theirs or 'none'}"
+                             " in the target")
+        for table in (t.TABLE for t in TABLES if t is not Meta):
             mine, theirs = self.counts.get(table, 0), other.counts.get(table, 0)
             if mine != theirs:
                 lines.append(f"{table}: {mine} rows in the source, {theirs} in the target")

@@ -108,7 +108,8 @@ class PostgresSiteLoader:
             async with conn.cursor() as cursor:
                 await cursor.executemany(
                     b"INSERT INTO meta (key, value) VALUES (%s, %s)"
-                    b" ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value",
+                    b" ON CONFLICT (key) DO UPDATE"
+                    b" SET value = greatest(meta.value, EXCLUDED.value)",
                     [row.values() for row in rows])
             return
         async with conn.cursor() as cursor, cursor.copy(

@@ -86,10 +86,12 @@ class SqliteSiteLoader:
             return
         table = type(rows[0])
         columns = table.columns()
-        verb = "INSERT OR REPLACE" if table is Meta else "INSERT"
+        keep_higher = (" ON CONFLICT (key) DO UPDATE SET value = max(value, excluded.value)"
+                       if table is Meta else "")  # a counter never goes back
         self._open().executemany(
-            f"{verb} INTO {table.TABLE} ({', '.join(columns)})"
-            f" VALUES ({', '.join('?' * len(columns))})", [row.values() for row in rows])
+            f"INSERT INTO {table.TABLE} ({', '.join(columns)})"
+            f" VALUES ({', '.join('?' * len(columns))}){keep_higher}",
+            [row.values() for row in rows])
         await asyncio.sleep(0)
 
     async def commit(self) -> None:
