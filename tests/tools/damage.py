@@ -9,6 +9,7 @@ import sqlite3
 import sys
 from pathlib import Path
 
+import psycopg
 from tests.harness.imap import sample_message
 from tests.harness.site import Site
 
@@ -36,8 +37,17 @@ def corrupt_body(site: Site, n: int) -> None:
     path.write_bytes(bytes(raw))
 
 
+def on_postgres(site: Site) -> bool:
+    return site.conf.store_backend == "postgres"
+
+
 def sql(site: Site, statement: str, *params: object) -> list[tuple[object, ...]]:
-    """Run one statement on the index, as an admin with sqlite3 would."""
+    """Run one statement on the index, as an admin with sqlite3 or psql
+    would (`?` placeholders; the SQL both dialects share)."""
+    if on_postgres(site):
+        with psycopg.connect(site.conf.store_dsn, autocommit=True) as pg:
+            cursor = pg.execute(statement.replace("?", "%s").encode(), params)
+            return cursor.fetchall() if cursor.description else []
     db = sqlite3.connect(Path(site.conf.configdirectory) / DATABASE, isolation_level=None)
     try:
         return db.execute(statement, params).fetchall()

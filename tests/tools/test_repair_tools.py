@@ -1,17 +1,21 @@
-"""chk_cyrus, scrub, reconstruct and mbpath on a store damaged on disk."""
+"""chk_cyrus, scrub, reconstruct and mbpath on a store damaged on disk and in
+its index rows (SQLite's file, or PostgreSQL's tables: `site` is on each)."""
 
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import pytest
-from tests.harness.site import Site
+from tests.harness.postgres import Postgres
+from tests.harness.site import Site, make_site
 from tests.tools.damage import (
     body_path,
     corrupt_body,
     delete_body,
     fill,
     key_of,
+    on_postgres,
     sql,
     tool,
 )
@@ -130,7 +134,19 @@ async def test_mbpath_lists_message_files(filled: Site) -> None:
     assert out == (f"{spool}\n1\t{body_path(filled, key_of(4))}\n2\t{body_path(filled, key_of(5))}\n"
                    "roost mbpath: user.nobody: Mailbox does not exist\n")
     status, out, _ = await tool(filled, "mbpath", "-m", "user.bob")
-    assert status == 0 and out.endswith("mailstore.db\n")
+    index = "dbname=postgres" if on_postgres(filled) else "mailstore.db\n"
+    assert status == 0 and index in out
+
+
+async def test_mbpath_m_hides_the_database_password(tmp_path: Path, cert_dir: Path,
+                                                    postgres: Postgres) -> None:
+    """The DSN is what an admin needs to find the index, less its secret
+    (the test cluster trusts its socket, so the password is never asked)."""
+    dsn = f"{postgres.new_schema()} password=hunter2"
+    site = make_site(tmp_path / "pg", cert_dir, f"store_backend: postgres\nstore_dsn: {dsn}\n")
+    await fill(site, {"user.bob": range(1, 2)})
+    status, out, _ = await tool(site, "mbpath", "-m", "user.bob")
+    assert status == 0 and "search_path" in out and "hunter2" not in out
 
 
 async def test_usage_errors_exit_2(filled: Site) -> None:

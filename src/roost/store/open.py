@@ -14,6 +14,7 @@ from pathlib import Path
 
 from roost.config import Config, ConfigError
 from roost.store.blobstore import BlobStore
+from roost.store.maintenance import SiteStore
 from roost.store.postgres import PostgresStore
 from roost.store.s3blobs import S3Blobs
 from roost.store.scripts import ScriptStore
@@ -24,8 +25,9 @@ from roost.store.sqlite.blobs import BlobFiles
 DATABASE = "mailstore.db"
 
 
-def open_store(conf: Config) -> SqliteStore | PostgresStore:
-    """The store the configuration describes; ConfigError if it cannot be placed."""
+def open_store(conf: Config) -> SiteStore:
+    """The store the configuration describes (either backend is a `SiteStore`:
+    mypy checks both returns); ConfigError if it cannot be placed."""
     if not conf.configdirectory:
         raise ConfigError("configdirectory is not set")
     if conf.defaultpartition not in conf.partitions:

@@ -14,14 +14,14 @@ import argparse
 import sys
 
 from roost.config import Config
-from roost.store.sqlite import SqliteStore
+from roost.store.maintenance import SiteStore
 from roost.tools import storetool
 
 NAME = "chk_cyrus"
 SUMMARY = "print the names of broken mailboxes (details on stderr)"
 
 
-async def chosen(conf: Config, store: SqliteStore, args: argparse.Namespace) -> list[int]:
+async def chosen(conf: Config, store: SiteStore, args: argparse.Namespace) -> list[int]:
     """Ids of the mailboxes to check: -M one, -P one partition's, else all."""
     if args.mailbox:
         return [(await storetool.find(store, conf, args.mailbox)).id]
@@ -31,7 +31,7 @@ async def chosen(conf: Config, store: SqliteStore, args: argparse.Namespace) -> 
     return [m.id for m in every if not args.partition or m.partition == args.partition]
 
 
-async def check(conf: Config, store: SqliteStore, args: argparse.Namespace) -> int:
+async def check(conf: Config, store: SiteStore, args: argparse.Namespace) -> int:
     ids = await chosen(conf, store, args)
     with storetool.progress_bar(len(ids), "chk_cyrus: checking mailboxes") as step:
         found = await store.damage(ids, verify=True, step=step)

@@ -20,7 +20,7 @@ from collections.abc import Sequence
 
 from roost.config import Config
 from roost.store.api import AclEntry, MailboxExists, MailboxInfo, StoreError
-from roost.store.sqlite import SqliteStore
+from roost.store.maintenance import SiteStore
 from roost.tools import scrub, storetool
 
 NAME = "ctl_mboxlist"
@@ -46,13 +46,13 @@ def parse_line(line: str) -> tuple[str, str, list[AclEntry]]:
     return name, fields[1], [AclEntry(i, r) for i, r in zip(pairs[::2], pairs[1::2])]
 
 
-async def dump(store: SqliteStore) -> int:
+async def dump(store: SiteStore) -> int:
     for info in await store.list_mailboxes():
         print(dump_line(info))
     return storetool.OK
 
 
-async def load_one(store: SqliteStore, name: str, partition: str,
+async def load_one(store: SiteStore, name: str, partition: str,
                    acl: Sequence[AclEntry]) -> bool:
     """Create one mailbox with exactly `acl`; False if it existed."""
     try:
@@ -68,7 +68,7 @@ async def load_one(store: SqliteStore, name: str, partition: str,
     return True
 
 
-async def load(store: SqliteStore, lines: Sequence[str]) -> int:
+async def load(store: SiteStore, lines: Sequence[str]) -> int:
     """Every line at once, so the creates share group commits."""
     status = storetool.OK
     jobs = []
@@ -90,7 +90,7 @@ async def load(store: SqliteStore, lines: Sequence[str]) -> int:
     return status
 
 
-async def act(conf: Config, store: SqliteStore, args: argparse.Namespace) -> int:
+async def act(conf: Config, store: SiteStore, args: argparse.Namespace) -> int:
     if args.dump:
         return await dump(store)
     if args.undump:

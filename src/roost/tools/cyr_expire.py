@@ -57,6 +57,7 @@ from datetime import UTC, datetime, timedelta
 from roost.config import Config
 from roost.store import names
 from roost.store.api import MailboxInfo, MailboxNotFound
+from roost.store.open import open_sqlite_store
 from roost.store.sqlite import SqliteStore
 from roost.tools import storetool
 
@@ -188,4 +189,4 @@ def main(argv: list[str]) -> int:
     args = parser.parse_args(argv)
     if args.expire is None and args.expunged is None and args.deleted is None and not args.t:
         parser.error("nothing to do: give -E, -X, -D or -t")
-    return storetool.run(NAME, args, lambda conf, store: expire(conf, store, args))
+    return storetool.run_on(open_sqlite_store, NAME, args, lambda conf, store: expire(conf, store, args))

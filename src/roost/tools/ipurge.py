@@ -30,8 +30,8 @@ from dataclasses import dataclass
 
 from roost.config import Config
 from roost.store.api import MailboxInfo, MessageRecord
+from roost.store.maintenance import SiteStore
 from roost.store.names import NamePattern, owner_of
-from roost.store.sqlite import SqliteStore
 from roost.tools import storetool
 
 NAME = "ipurge"
@@ -99,7 +99,7 @@ def chosen(conf: Config, mailboxes: list[MailboxInfo], args: argparse.Namespace)
     return picked
 
 
-async def purge_one(conf: Config, store: SqliteStore, info: MailboxInfo, rule: Rule,
+async def purge_one(conf: Config, store: SiteStore, info: MailboxInfo, rule: Rule,
                     args: argparse.Namespace, now: float) -> None:
     records = await store.messages(info.id)
     sent: dict[str, float] = {}
@@ -124,7 +124,7 @@ async def purge_one(conf: Config, store: SqliteStore, info: MailboxInfo, rule: R
           f"Remaining bytes   \t\t {total - gone}")
 
 
-async def ipurge(conf: Config, store: SqliteStore, args: argparse.Namespace) -> int:
+async def ipurge(conf: Config, store: SiteStore, args: argparse.Namespace) -> int:
     rule, now = rule_of(args), time.time()
     for info in chosen(conf, await store.list_mailboxes(), args):
         await purge_one(conf, store, info, rule, args, now)

@@ -2,8 +2,10 @@
 
 Roost keeps no directory per mailbox: bodies are content-addressed files
 of the mailbox's partition and the index is one database, so the path of
-a mailbox is its partition's directory, `-l` adds one line per message
-(`UID path`), and `-m` prints the index (Cyrus's metadata) instead.
+a mailbox is its partition's directory (or bucket URL), `-l` adds one
+line per message (`UID path`), and `-m` prints the index (Cyrus's
+metadata) instead: the database file, or with `store_backend: postgres`
+the DSN less its password.
 Exit 1 if a named mailbox does not exist.
 """
 
@@ -12,14 +14,14 @@ from __future__ import annotations
 import argparse
 
 from roost.config import Config
-from roost.store.sqlite import SqliteStore
+from roost.store.maintenance import SiteStore
 from roost.tools import storetool
 
 NAME = "mbpath"
 SUMMARY = "print where a mailbox (-l: and each of its messages) lives"
 
 
-async def show(conf: Config, store: SqliteStore, args: argparse.Namespace) -> int:
+async def show(conf: Config, store: SiteStore, args: argparse.Namespace) -> int:
     status = storetool.OK
     for name in args.mailbox:
         try:
@@ -28,7 +30,7 @@ async def show(conf: Config, store: SqliteStore, args: argparse.Namespace) -> in
             print(f"roost mbpath: {err}")
             status = storetool.DAMAGED
             continue
-        print(store.database if args.metadata else store.partition_location(info.partition))
+        print(store.index_location if args.metadata else store.partition_location(info.partition))
         if args.list:
             for message in await store.message_files(info.id):
                 print(f"{message.uid}\t{message.location}")

@@ -31,8 +31,8 @@ import sys
 
 from roost.config import Config
 from roost.store.api import QuotaCorrection, QuotaUsage
+from roost.store.maintenance import SiteStore
 from roost.store.names import user_inbox
-from roost.store.sqlite import SqliteStore
 from roost.tools import storetool
 
 NAME = "quota"
@@ -93,7 +93,7 @@ def print_corrections(corrections: list[QuotaCorrection]) -> None:
         print(f"{fix.root}: {fix.resource} usage was {fix.was}, now {fix.now}", file=sys.stderr)
 
 
-async def quota(conf: Config, store: SqliteStore, args: argparse.Namespace) -> int:
+async def quota(conf: Config, store: SiteStore, args: argparse.Namespace) -> int:
     roots: list[QuotaUsage] = []
     for prefix in prefixes(conf, args):
         if args.fix:

@@ -25,7 +25,7 @@ import sys
 
 from roost.config import Config
 from roost.store.api import MailboxInfo
-from roost.store.sqlite import SqliteStore
+from roost.store.maintenance import SiteStore
 from roost.tools import storetool
 
 NAME = "reconstruct"
@@ -34,7 +34,7 @@ EX_USAGE = 64
 SUMMARY = "rebuild mailbox indexes (-r recursive, -f adopt lost bodies, -n report only)"
 
 
-async def target(conf: Config, store: SqliteStore, args: argparse.Namespace,
+async def target(conf: Config, store: SiteStore, args: argparse.Namespace,
                  name: str) -> MailboxInfo:
     """The named mailbox; with -x one missing is created on -p's partition."""
     try:
@@ -46,7 +46,7 @@ async def target(conf: Config, store: SqliteStore, args: argparse.Namespace,
                                           partition=args.partition)
 
 
-async def rebuild(conf: Config, store: SqliteStore, args: argparse.Namespace) -> int:
+async def rebuild(conf: Config, store: SiteStore, args: argparse.Namespace) -> int:
     status = storetool.OK
     adopt = args.adopt
     for name in args.mailbox:

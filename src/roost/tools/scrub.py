@@ -12,14 +12,14 @@ problems of `check()`. Exit 0 when nothing was found, 1 otherwise.
 from __future__ import annotations
 
 from roost.config import Config
-from roost.store.sqlite import SqliteStore
+from roost.store.maintenance import SiteStore
 from roost.tools import storetool
 
 NAME = "scrub"
 SUMMARY = "verify every body against its SHA-256 and the index against the bodies"
 
 
-async def scan(conf: Config, store: SqliteStore, verify: bool) -> int:
+async def scan(conf: Config, store: SiteStore, verify: bool) -> int:
     """Print every problem of the whole store; the exit status."""
     ids = [m.id for m in await store.list_mailboxes()]
     with storetool.progress_bar(len(ids), "scrub: hashing bodies") as step:

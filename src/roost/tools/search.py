@@ -25,7 +25,7 @@ from roost.search import evaluate as ev
 from roost.search.index.feed import owner_of
 from roost.search.index.open import open_index
 from roost.search.mailbox import search_mailbox
-from roost.store.sqlite import SqliteStore
+from roost.store.maintenance import SiteStore
 from roost.tools import storetool
 
 NAME = "search"
@@ -43,7 +43,7 @@ def parse_criteria(text: str) -> c.Search:
     return cmd
 
 
-async def search(conf: Config, store: SqliteStore, args: argparse.Namespace) -> int:
+async def search(conf: Config, store: SiteStore, args: argparse.Namespace) -> int:
     cmd = parse_criteria(" ".join(args.criteria))
     info = await storetool.find(store, conf, args.mailbox)
     records = {r.uid: r for r in await store.messages(info.id, args.user or info.owner)}

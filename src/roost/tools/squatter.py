@@ -31,14 +31,14 @@ from roost.search.index.attachments import HttpExtractor
 from roost.search.index.feed import Indexer, owner_of
 from roost.search.index.open import open_index
 from roost.store.api import MailboxInfo
-from roost.store.sqlite import SqliteStore
+from roost.store.maintenance import SiteStore
 from roost.tools import storetool
 
 NAME = "squatter"
 SUMMARY = "build the search index (-i incremental, -R rolling, -r recursive, -s skip current)"
 
 
-async def targets(conf: Config, store: SqliteStore, args: argparse.Namespace) -> list[MailboxInfo]:
+async def targets(conf: Config, store: SiteStore, args: argparse.Namespace) -> list[MailboxInfo]:
     """The mailboxes named (with -r their children), or all; -N filters."""
     if not args.mailbox:
         found = await store.list_mailboxes()
@@ -59,7 +59,7 @@ def current_owners(index: FullTextIndex, infos: list[MailboxInfo]) -> set[str]:
     return owners - stale
 
 
-async def squat(conf: Config, store: SqliteStore, args: argparse.Namespace) -> int:
+async def squat(conf: Config, store: SiteStore, args: argparse.Namespace) -> int:
     index = open_index(conf)
     if index is None:
         raise storetool.ToolFailed("search_engine is none: there is no index to build")

@@ -2,9 +2,11 @@
 names, and the exit codes (0 sound / done, 1 damage found or not found,
 2 usage, argparse's own).
 
-Every tool opens the store as one more process beside the server: reads
-are snapshots of the WAL index, writes go through the store's writer under
-the cross-process write lock, so a tool may run while the server serves.
+Every tool opens the store (a `SiteStore`, on either backend) as one more
+process beside the server: reads are snapshots (of SQLite's WAL index, or
+PostgreSQL's), writes are the store's own transactions (SQLite's writer
+under the cross-process write lock, PostgreSQL's row locks), so a tool
+may run while the server, on any node, serves.
 """
 
 from __future__ import annotations
@@ -15,17 +17,19 @@ import sys
 from collections.abc import Awaitable, Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import timedelta
+from typing import TypeVar
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from roost.config import Config, ConfigError, load_config
-from roost.store.api import MailboxInfo, MailboxNotFound, MessageRecord, StoreError
+from roost.store.api import MailboxInfo, MailboxNotFound, MessageRecord, Store, StoreError
+from roost.store.maintenance import SiteStore
 from roost.store.names import Namespace
-from roost.store.open import open_sqlite_store
-from roost.store.sqlite import SqliteStore
+from roost.store.open import open_store
 
 OK, DAMAGED, USAGE = 0, 1, 2
+S = TypeVar("S", bound=Store)
 
 
 class ToolFailed(Exception):
@@ -86,7 +90,7 @@ def shown_name(conf: Config, internal: str) -> str:
     return Namespace(conf, "", is_admin=True).to_external(internal) or internal
 
 
-async def find(store: SqliteStore, conf: Config, name: str) -> MailboxInfo:
+async def find(store: Store, conf: Config, name: str) -> MailboxInfo:
     """The mailbox a command-line name means; ToolFailed if there is none."""
     try:
         return await store.get_mailbox(internal_name(conf, name))
@@ -94,7 +98,7 @@ async def find(store: SqliteStore, conf: Config, name: str) -> MailboxInfo:
         raise ToolFailed(f"{name}: Mailbox does not exist") from None
 
 
-async def sent_dates(store: SqliteStore, records: Sequence[MessageRecord]) -> dict[str, float]:
+async def sent_dates(store: Store, records: Sequence[MessageRecord]) -> dict[str, float]:
     """Each body's Date: header as epoch seconds (Cyrus's sent date), for
     the bodies that have one: ipurge and cyr_expire age messages by it."""
     parses = await store.parsed_many([r.blob for r in records])
@@ -102,17 +106,23 @@ async def sent_dates(store: SqliteStore, records: Sequence[MessageRecord]) -> di
             if parsed.sent_date is not None}
 
 
-async def with_children(store: SqliteStore, info: MailboxInfo) -> list[MailboxInfo]:
+async def with_children(store: Store, info: MailboxInfo) -> list[MailboxInfo]:
     """The mailbox and every mailbox below it (`-r`), sorted by name."""
     return [info, *await store.list_mailboxes(info.name + ".")]
 
 
 def run(name: str, args: argparse.Namespace,
-        body: Callable[[Config, SqliteStore], Awaitable[int]]) -> int:
+        body: Callable[[Config, SiteStore], Awaitable[int]]) -> int:
     """Load the config, open the store, run `body`, close; errors are exit 1."""
+    return run_on(open_store, name, args, body)
+
+
+def run_on(opener: Callable[[Config], S], name: str, args: argparse.Namespace,
+           body: Callable[[Config, S], Awaitable[int]]) -> int:
+    """`run` with the store `opener` gives (one that refuses some sites)."""
     try:
         conf = load_config(args.config)
-        store = open_sqlite_store(conf)
+        store = opener(conf)
     except (ConfigError, StoreError) as err:
         print(f"roost {name}: {err}", file=sys.stderr)
         return DAMAGED

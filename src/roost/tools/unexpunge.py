@@ -22,6 +22,7 @@ import argparse
 from datetime import UTC, datetime
 
 from roost.config import Config
+from roost.store.open import open_sqlite_store
 from roost.store.retention import ExpungedMessage
 from roost.store.sqlite import SqliteStore
 from roost.tools import storetool
@@ -80,4 +81,4 @@ def main(argv: list[str]) -> int:
         parser.error("-u needs at least one UID")
     if not all(uid.isdigit() for uid in args.uids):
         parser.error("UIDs are numbers")
-    return storetool.run(NAME, args, lambda conf, store: unexpunge(conf, store, args))
+    return storetool.run_on(open_sqlite_store, NAME, args, lambda conf, store: unexpunge(conf, store, args))

@@ -1,6 +1,6 @@
 """PostgresStore: the `Store`, `AclStore`, `QuotaStore`, `DuplicateStore`,
-`MetadataStore` and `UrlAuthStore` protocols over a PostgreSQL index,
-bodies through a `BlobStore` (files or S3).
+`MetadataStore`, `UrlAuthStore` and `MaintenanceStore` protocols over a
+PostgreSQL index, bodies through a `BlobStore` (files or S3).
 
 Bodies are staged and parsed in a worker thread and made durable before
 the transaction that indexes them (the same rule as SQLite's writer);
@@ -41,6 +41,7 @@ from roost.store.postgres.bodies import PostgresBodies
 from roost.store.postgres.check import check as check_index
 from roost.store.postgres.expiry import PostgresRetention
 from roost.store.postgres.feed import PostgresFeed
+from roost.store.postgres.maintenance import PostgresMaintenance
 from roost.store.postgres.message_ops import NewMessage
 from roost.store.postgres.notify import Listener
 from roost.store.postgres.rows import load_mailbox, load_mailbox_id
@@ -49,7 +50,8 @@ from roost.store.sqlite import flags as flagbits
 from roost.store.sqlite.rows import from_epoch, to_epoch
 
 
-class PostgresStore(PostgresBodies, PostgresAnnotations, PostgresFeed, PostgresRetention):
+class PostgresStore(PostgresBodies, PostgresAnnotations, PostgresFeed, PostgresRetention,
+                    PostgresMaintenance):
     """The shared mail store: any number of processes on any nodes over one database."""
 
     def __init__(self, dsn: str, blobs: BlobStore, defaultpartition: str = "default", *,
@@ -296,7 +298,7 @@ class PostgresStore(PostgresBodies, PostgresAnnotations, PostgresFeed, PostgresR
 
     # -- upkeep
     def check(self) -> list[str]:
-        return check_index(self.dsn)
+        return check_index(self.dsn, self._blobs)
 
     async def close(self) -> None:
         await self._listener.close()

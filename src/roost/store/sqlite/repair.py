@@ -16,9 +16,9 @@ from __future__ import annotations
 import sqlite3
 import time
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
 
 from roost.store.blobstore import BlobStore, StoredBody, content_key
+from roost.store.maintenance import ADOPT_AGE, DryRun, MessageFile, body_problem, counters_problem
 from roost.store.sqlite import quota
 from roost.store.sqlite.check import UIDS
 from roost.store.sqlite.message_ops import NewBody, NewMessage, append
@@ -27,38 +27,6 @@ from roost.store.sqlite.reads import ReadTx
 from roost.store.sqlite.refs import bump_modseq, release_blob
 from roost.store.sqlite.rows import load_mailbox_id
 from roost.store.sqlite.writer import WriteTx
-
-ADOPT_AGE = 60.0
-"""`reconstruct -f` adopts only body files at least this old: a younger one
-may be an append staged and still on its way to its commit, which would
-then index it a second time."""
-
-
-@dataclass(frozen=True, slots=True)
-class MessageFile:
-    """Where one live message's body lives (`mbpath -l`)."""
-
-    uid: int
-    blob: str
-    location: str
-
-
-class DryRun(Exception):
-    """Ends a `reconstruct -n` operation so the writer undoes it; carries the report."""
-
-    def __init__(self, report: list[str]) -> None:
-        super().__init__("dry run")
-        self.report = report
-
-
-def body_problem(blobs: BlobStore, partition: str, key: str, size: int,
-                 verify: bool) -> str | None:
-    """Why a body cannot be served as indexed, or None when it can."""
-    if not blobs.present(partition, key, size):
-        return f"body {key} missing or truncated in partition {partition}"
-    if verify and blobs.digest(partition, key) != key:
-        return f"body {key} in partition {partition} does not match its SHA-256"
-    return None
 
 
 def message_files(db: sqlite3.Connection, blobs: BlobStore, mailbox_id: int) -> list[MessageFile]:
@@ -101,8 +69,7 @@ def damage(db: sqlite3.Connection, blobs: BlobStore, mailbox_ids: Sequence[int],
             row = db.execute("SELECT id FROM mailboxes WHERE name = ?", (name,)).fetchone()
             if row and row[0] in wanted:
                 found.setdefault(name, []).append(
-                    f"uid {max_uid} / modseq {max_modseq} past uidnext {uidnext}"
-                    f" / highestmodseq {highest}")
+                    counters_problem(max_uid, uidnext, max_modseq, highest))
     return found
 
 

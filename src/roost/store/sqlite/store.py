@@ -47,6 +47,7 @@ from roost.store.api import (
 )
 from roost.store.blobstore import BlobStore, Pending, StoredBody
 from roost.store.duplicates import DuplicateRecord
+from roost.store.maintenance import DryRun, MessageFile
 from roost.store.retention import ExpungedMessage, ExpungePurge
 from roost.store.sqlite import check as checks
 from roost.store.sqlite import (
@@ -541,13 +542,17 @@ class SqliteStore(SqliteMetadata, SqliteUrlAuth, SqliteFeed):
         """The stored bodies no index row references."""
         return await self._reads.run(lambda db: rebuild.orphans(db, self._blobs))
 
-    async def message_files(self, mailbox_id: int) -> list[rebuild.MessageFile]:
+    async def message_files(self, mailbox_id: int) -> list[MessageFile]:
         return await self._reads.run(
             lambda db: rebuild.message_files(db, self._blobs, mailbox_id))
 
     def partition_location(self, partition: str) -> str:
         """Where a partition's bodies are (a directory, or a bucket URL)."""
         return self._blobs.partition_location(partition)
+
+    @property
+    def index_location(self) -> str:
+        return str(self.database)
 
     async def reconstruct(self, mailbox_id: int, *, adopt: bool = False,
                           dry_run: bool = False) -> list[str]:
@@ -556,7 +561,7 @@ class SqliteStore(SqliteMetadata, SqliteUrlAuth, SqliteFeed):
         try:
             return await self._writer.run(
                 lambda tx: rebuild.reconstruct(tx, mailbox_id, adopt, dry_run))
-        except rebuild.DryRun as undone:
+        except DryRun as undone:
             return undone.report
 
     async def close(self) -> None:
