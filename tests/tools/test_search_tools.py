@@ -5,20 +5,12 @@ open_index gives); the full squatter suite is tests/search/test_squatter.py."""
 from __future__ import annotations
 
 from tests.harness.site import Site
-from tests.search.mail import message
+from tests.search.test_squatter import fill
 from tests.tools.damage import tool
-
-from roost.store.open import open_store
 
 
 async def test_squatter_indexes_and_search_answers_from_it(site: Site) -> None:
-    store = open_store(site.conf)
-    try:
-        bob = await store.create_mailbox("user.bob")
-        for body in ("hello there", "yellow", "nothing"):
-            await store.append(bob.id, message("note", body, 0))
-    finally:
-        await store.close()
+    await fill(site, {"user.bob": ["hello there", "yellow", "nothing"]})
     status, out, err = await tool(site, "squatter", "-v", "user.bob")
     assert (status, err) == (0, "")
     assert "user.bob: indexed 3 messages up to UID 3" in out

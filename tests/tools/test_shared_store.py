@@ -26,10 +26,14 @@ async def test_index_rows_damage_is_found_and_repaired(site: Site) -> None:
         await store.close()
     sql(site, "UPDATE blobs SET refcount = 7 WHERE sha256 = ?", key_of(2))
     sql(site, "UPDATE quota_roots SET messages_used = 9 WHERE root = 'user.bob'")
+    [(counter,)] = sql(site, "SELECT value FROM meta WHERE key = 'mailboxid'")
+    sql(site, "UPDATE meta SET value = 0 WHERE key = 'mailboxid'")
     status, out, err = await tool(site, "chk_cyrus")
     assert (status, out) == (1, "")  # no mailbox broken: store-wide problems, on stderr
     assert f"body {key_of(2)} in partition default: refcount 7, 1 live messages" in err
     assert "quota root user.bob: usage" in err and "9 messages kept" in err
+    assert f"mailbox id {counter} is past the id counter 0" in err
+    sql(site, "UPDATE meta SET value = ? WHERE key = 'mailboxid'", counter)  # no tool sets it
     assert await tool(site, "reconstruct", "user.bob") == (
         0, f"user/bob\n  body {key_of(2)}: refcount 7 -> 1\n", "")
     status, _, err = await tool(site, "quota", "-f", "-q")
