@@ -65,8 +65,10 @@ class PostgresMaintenance:
 
     async def reconstruct(self, mailbox_id: int, *, adopt: bool = False,
                           dry_run: bool = False) -> list[str]:
+        bodies = await self._db.read(partial(repair.held_bodies, mailbox_id=mailbox_id))
+        suspects = await asyncio.to_thread(repair.absent, self._blobs, bodies)
         try:
             return await self._db.write(
-                lambda tx: repair.reconstruct(tx, mailbox_id, adopt, dry_run))
+                lambda tx: repair.reconstruct(tx, mailbox_id, adopt, dry_run, suspects))
         except DryRun as undone:
             return undone.report

@@ -3,7 +3,9 @@ PostgreSQL (the rules of `roost.store.maintenance`, as the SQLite
 backend's `store/sqlite/repair.py` keeps them).
 
 The rebuild is one write transaction that locks the mailbox's row first,
-so every other writer of the mailbox, on any node, waits for it. A
+so every other writer of the mailbox, on any node, waits for it; its
+bodies are scanned before (a long walk of a bucket) and only those found
+missing are looked at again inside, so the wait stays short. A
 reference count is set only under its body's advisory lock and row lock
 and counted after taking them, so an append or expunge of the same body
 elsewhere lands before or after the recount, never inside it. Nothing
@@ -105,26 +107,42 @@ async def _raise_counters(tx: WriteTx, mailbox_id: int, uidnext: int, highest: i
     return [f"uidnext/highestmodseq raised past uid {top[0]} / modseq {top[1]}"]
 
 
-async def _missing(tx: WriteTx, rows: Sequence[Row]) -> list[Row]:
-    """The rows (uid, key, partition, size) whose body is not stored whole."""
-    def absent() -> list[Row]:
-        return [row for row in rows if not tx.blobs.present(row[2], row[1], row[3])]
-    return await asyncio.to_thread(absent)
+async def held_bodies(db: Db, mailbox_id: int) -> list[Row]:
+    """(key, partition, size) of every body the mailbox's records hold."""
+    return await db.all("SELECT DISTINCT blob, partition, size FROM messages"
+                        " WHERE mailbox_id = %s AND expunged != %s", (mailbox_id, GONE))
 
 
-async def _drop_lost(tx: WriteTx, mailbox_id: int, name: str) -> list[str]:
+def absent(blobs: BlobStore, bodies: Sequence[Row]) -> set[tuple[str, str]]:
+    """Worker thread: (key, partition) of the bodies among (key, partition,
+    size) that are not stored whole."""
+    return {(key, part) for key, part, size in bodies if not blobs.present(part, key, size)}
+
+
+async def _missing(tx: WriteTx, rows: Sequence[Row], suspects: set[tuple[str, str]]) -> list[Row]:
+    """The rows (uid, key, partition, size) whose body is a suspect and,
+    checked again now, under the mailbox's lock, still not stored whole."""
+    named = [row for row in rows if (row[1], row[2]) in suspects]
+    gone = await asyncio.to_thread(absent, tx.blobs, [row[1:] for row in named])
+    return [row for row in named if (row[1], row[2]) in gone]
+
+
+async def _drop_lost(tx: WriteTx, mailbox_id: int, name: str,
+                     suspects: set[tuple[str, str]]) -> list[str]:
     """Tombstone the live records whose body is gone (Cyrus drops them too);
     other records still holding a body that is gone hold nothing any more."""
+    if not suspects:
+        return []
     held = await tx.db.all("SELECT uid, blob, partition, size FROM messages WHERE"
                            " mailbox_id = %s AND expunged NOT IN (%s, %s)",
                            (mailbox_id, LIVE, GONE))
-    for uid, key, part, _ in await _missing(tx, held):
+    for uid, key, part, _ in await _missing(tx, held, suspects):
         await tx.db.run("UPDATE messages SET expunged = %s WHERE mailbox_id = %s AND uid = %s",
                         (GONE, mailbox_id, uid))
         await release_blob(tx, key, part)
     lost = await _missing(tx, await tx.db.all(
         "SELECT uid, blob, partition, size FROM messages WHERE mailbox_id = %s"
-        " AND expunged = %s ORDER BY uid", (mailbox_id, LIVE)))
+        " AND expunged = %s ORDER BY uid", (mailbox_id, LIVE)), suspects)
     if not lost:
         return []
     modseq = await bump_modseq(tx, mailbox_id)
@@ -162,14 +180,20 @@ async def _adopt(tx: WriteTx, mailbox_id: int, partition: str) -> list[str]:
             for r, m in zip(await append(tx, mailbox_id, batch, None), batch)]
 
 
-async def reconstruct(tx: WriteTx, mailbox_id: int, adopt: bool, dry_run: bool) -> list[str]:
+async def reconstruct(tx: WriteTx, mailbox_id: int, adopt: bool, dry_run: bool,
+                      suspects: set[tuple[str, str]]) -> list[str]:
     """Rebuild one mailbox's index (`MaintenanceStore.reconstruct`); with
-    `dry_run` raise DryRun with the report, so the transaction is undone."""
+    `dry_run` raise DryRun with the report, so the transaction is undone.
+
+    `suspects` are the bodies found missing before the transaction (a scan
+    of a large mailbox's bodies, in S3 say, is long: other writers of the
+    mailbox would wait all along); only those are checked again under the
+    lock. A body first referenced since was checked by its own writer."""
     info = await load_mailbox_id(tx.db, mailbox_id, lock=True)
     done = await _fix_refcounts(tx, mailbox_id)
     # Counters first: the tombstones of lost records take a MODSEQ past them.
     done += await _raise_counters(tx, mailbox_id, info.uidnext, info.highestmodseq)
-    done += await _drop_lost(tx, mailbox_id, info.name)
+    done += await _drop_lost(tx, mailbox_id, info.name, suspects)
     if adopt:
         done += await _adopt(tx, mailbox_id, info.partition)
     if dry_run:
