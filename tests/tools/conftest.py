@@ -1,7 +1,6 @@
 """The tools' site on each backend: `site` is parameterised, so every tool
 test runs on the embedded SQLite index and on PostgreSQL (the run's
-throwaway cluster, a fresh schema per test); a module whose tool needs
-what only one backend has overrides `site` (see test_unexpunge.py)."""
+throwaway cluster, a fresh schema per test)."""
 
 from __future__ import annotations
 

@@ -6,20 +6,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
-from pathlib import Path
 
-import pytest
-from tests.harness.site import Site, make_site
+from tests.harness.site import Site
 from tests.tools.damage import tool
 
 from roost.store.duplicates import DuplicateRecord
 from roost.store.open import open_store
-
-
-@pytest.fixture
-def site(tmp_path: Path, cert_dir: Path) -> Site:
-    """SQLite only, as test_unexpunge.py says."""
-    return make_site(tmp_path / "site", cert_dir)
 
 
 async def test_expire_drops_old_records_only(site: Site) -> None:

@@ -6,18 +6,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from tests.harness.imap import ImapTranscript, RunningImap
-from tests.harness.postgres import Postgres
-from tests.harness.site import Site, make_site
+from tests.harness.site import Site
 from tests.tools.damage import tool
-
-
-@pytest.fixture
-def site(tmp_path: Path, cert_dir: Path) -> Site:
-    """SQLite only: delayed expunge and delayed delete are not built on
-    PostgreSQL yet, and both tools refuse such a site (the last test)."""
-    return make_site(tmp_path / "site", cert_dir)
 
 
 def body_files(site: Site) -> int:
@@ -120,12 +111,3 @@ async def test_cyr_expire_removes_old_deleted_mailboxes(imap: ImapTranscript,
     assert await tool(site, "cyr_expire", "-D", "0", "-v", "-a") == (
         0, "deleted mailboxes: removed 0\n", "")
 
-
-@pytest.mark.parametrize("argv", [["unexpunge", "-l", "user.bob"], ["cyr_expire", "-X", "1"]])
-async def test_refused_on_postgres_until_delayed_expunge_is_there(
-        tmp_path: Path, cert_dir: Path, postgres: Postgres, argv: list[str]) -> None:
-    site = make_site(tmp_path / "pg", cert_dir,
-                     f"store_backend: postgres\nstore_dsn: {postgres.new_schema()}\n")
-    status, _, err = await tool(site, *argv)
-    assert status == 1
-    assert "this tool does not yet work with store_backend: postgres" in err

@@ -1,6 +1,7 @@
 """What the admin tools need of a store, whatever its backend: `SiteStore`.
 
-`SiteStore` is the base `Store` with ACLs, quotas and the maintenance of
+`SiteStore` is the base `Store` with ACLs, quotas, duplicate records,
+annotations, delayed expunge and the maintenance of
 `MaintenanceStore` (damage per mailbox, unreferenced bodies, the
 per-mailbox rebuild of `reconstruct`, where things are). `open_store`
 returns one; SQLite and PostgreSQL both are one (mypy checks it there).
@@ -25,6 +26,9 @@ from typing import Protocol
 
 from roost.store.api import AclStore, QuotaStore, Store
 from roost.store.blobstore import BlobStore, StoredBody
+from roost.store.duplicates import DuplicateStore
+from roost.store.metadata import MetadataStore
+from roost.store.retention import RetentionStore
 
 ADOPT_AGE = 60.0
 """`reconstruct -f` adopts only body files at least this old: a younger one
@@ -106,5 +110,9 @@ class MaintenanceStore(Protocol):
         ...
 
 
-class SiteStore(Store, AclStore, QuotaStore, MaintenanceStore, Protocol):
+class SiteStore(Store, AclStore, QuotaStore, DuplicateStore, MetadataStore, RetentionStore,
+                MaintenanceStore, Protocol):
     """Everything the admin tools use: what `open_store` returns."""
+
+    deleted_prefix: str
+    """Where delayed delete keeps mailboxes (`deletedprefix`; cyr_expire)."""

@@ -48,15 +48,6 @@ def open_store(conf: Config) -> SiteStore:
                        flag_sync_delay=conf.flag_sync_delay)
 
 
-def open_sqlite_store(conf: Config) -> SqliteStore:
-    """The store of a tool not yet written against the backend-neutral
-    protocols: ConfigError naming the tool's limit with store_backend: postgres."""
-    store = open_store(conf)
-    if not isinstance(store, SqliteStore):
-        raise ConfigError("this tool does not yet work with store_backend: postgres")
-    return store
-
-
 def open_blobs(conf: Config, partitions: dict[str, Path]) -> BlobStore:
     """Where bodies live (`blob_store`): files under the partitions (made if
     missing), or the S3 bucket of the s3_* options."""

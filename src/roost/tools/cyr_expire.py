@@ -57,8 +57,7 @@ from datetime import UTC, datetime, timedelta
 from roost.config import Config
 from roost.store import names
 from roost.store.api import MailboxInfo, MailboxNotFound
-from roost.store.open import open_sqlite_store
-from roost.store.sqlite import SqliteStore
+from roost.store.maintenance import SiteStore
 from roost.tools import storetool
 
 NAME = "cyr_expire"
@@ -73,7 +72,7 @@ class ExpireAnnotations:
     """The expire annotation that applies to each mailbox: its own, else the
     nearest ancestor's, else the server's (Cyrus's get_annotation_value)."""
 
-    def __init__(self, store: SqliteStore, mailboxes: list[MailboxInfo]) -> None:
+    def __init__(self, store: SiteStore, mailboxes: list[MailboxInfo]) -> None:
         self._store = store
         self._ids = {info.name: info.id for info in mailboxes}
         self._read: dict[str | None, bytes | None] = {}
@@ -109,7 +108,7 @@ def _ancestry(name: str) -> list[str | None]:
     return [*(domain + bang + ".".join(levels[:n]) for n in range(len(levels), 0, -1)), None]
 
 
-async def expire_messages(conf: Config, store: SqliteStore, prefix: str, now: datetime,
+async def expire_messages(conf: Config, store: SiteStore, prefix: str, now: datetime,
                           verbose: bool) -> int:
     """Expunge the messages the expire annotations say are too old; how many."""
     every = [info for info in await store.list_mailboxes(prefix)
@@ -135,7 +134,7 @@ async def expire_messages(conf: Config, store: SqliteStore, prefix: str, now: da
     return expired
 
 
-async def expire(conf: Config, store: SqliteStore, args: argparse.Namespace) -> int:
+async def expire(conf: Config, store: SiteStore, args: argparse.Namespace) -> int:
     for dest, flag in NOT_YET.items():
         if getattr(args, dest) is not None:
             print(f"roost cyr_expire: {flag} is not done yet; ignored", file=sys.stderr)
@@ -189,4 +188,4 @@ def main(argv: list[str]) -> int:
     args = parser.parse_args(argv)
     if args.expire is None and args.expunged is None and args.deleted is None and not args.t:
         parser.error("nothing to do: give -E, -X, -D or -t")
-    return storetool.run_on(open_sqlite_store, NAME, args, lambda conf, store: expire(conf, store, args))
+    return storetool.run(NAME, args, lambda conf, store: expire(conf, store, args))

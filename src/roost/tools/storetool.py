@@ -17,7 +17,6 @@ import sys
 from collections.abc import Awaitable, Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import timedelta
-from typing import TypeVar
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
@@ -29,7 +28,6 @@ from roost.store.names import Namespace
 from roost.store.open import open_store
 
 OK, DAMAGED, USAGE = 0, 1, 2
-S = TypeVar("S", bound=Store)
 
 
 class ToolFailed(Exception):
@@ -114,15 +112,9 @@ async def with_children(store: Store, info: MailboxInfo) -> list[MailboxInfo]:
 def run(name: str, args: argparse.Namespace,
         body: Callable[[Config, SiteStore], Awaitable[int]]) -> int:
     """Load the config, open the store, run `body`, close; errors are exit 1."""
-    return run_on(open_store, name, args, body)
-
-
-def run_on(opener: Callable[[Config], S], name: str, args: argparse.Namespace,
-           body: Callable[[Config, S], Awaitable[int]]) -> int:
-    """`run` with the store `opener` gives (one that refuses some sites)."""
     try:
         conf = load_config(args.config)
-        store = opener(conf)
+        store = open_store(conf)
     except (ConfigError, StoreError) as err:
         print(f"roost {name}: {err}", file=sys.stderr)
         return DAMAGED

@@ -22,9 +22,8 @@ import argparse
 from datetime import UTC, datetime
 
 from roost.config import Config
-from roost.store.open import open_sqlite_store
+from roost.store.maintenance import SiteStore
 from roost.store.retention import ExpungedMessage
-from roost.store.sqlite import SqliteStore
 from roost.tools import storetool
 
 NAME = "unexpunge"
@@ -41,7 +40,7 @@ def listing(message: ExpungedMessage) -> str:
             f"\tExpunged: {expunged}\n\tFlags: {flags}\n\t{state}")
 
 
-async def unexpunge(conf: Config, store: SqliteStore, args: argparse.Namespace) -> int:
+async def unexpunge(conf: Config, store: SiteStore, args: argparse.Namespace) -> int:
     info = await storetool.find(store, conf, args.mailbox)
     uids = [int(uid) for uid in args.uids]
     if args.list:
@@ -81,4 +80,4 @@ def main(argv: list[str]) -> int:
         parser.error("-u needs at least one UID")
     if not all(uid.isdigit() for uid in args.uids):
         parser.error("UIDs are numbers")
-    return storetool.run_on(open_sqlite_store, NAME, args, lambda conf, store: unexpunge(conf, store, args))
+    return storetool.run(NAME, args, lambda conf, store: unexpunge(conf, store, args))
