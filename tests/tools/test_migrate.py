@@ -12,6 +12,7 @@ import smtplib
 from pathlib import Path
 
 import psycopg
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from tests.harness.imap import ImapTranscript, sample_message
@@ -30,6 +31,13 @@ SERVICES = {"imap": "imapd", "lmtp": "lmtpd"}
 RUMP = "imap://bob@example.com/INBOX/;uid=1/;section=1;urlauth=submit+bob"
 DELIVERED = (b"From: carol@example.com\r\nTo: bob@example.com\r\nSubject: once\r\n"
              b"Message-ID: <once@example.com>\r\n\r\ndelivered once\r\n")
+
+
+@pytest.fixture
+def site(tmp_path: Path, cert_dir: Path) -> Site:
+    """A SQLite site, the source of the move (the other tool tests run their
+    `site` on both backends, tests/tools/conftest.py)."""
+    return make_site(tmp_path / "site", cert_dir)
 
 
 def with_backend(site: Site, backend: str) -> Site:
