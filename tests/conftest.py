@@ -8,10 +8,50 @@ from pathlib import Path
 
 import pytest
 
+from tests.harness import backend
 from tests.harness.imap import ImapTranscript, RunningImap, connect, running_imap
 from tests.harness.postgres import Postgres, running_postgres
 from tests.harness.s3 import Bucket, new_bucket, running_s3
 from tests.harness.site import Site, make_site
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(backend.OPTION, choices=backend.BACKENDS, default="sqlite",
+                     help="the store backend of every test site (tests/harness/backend.py)")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "sqlite_only(why): about SQLite itself; skipped on"
+                            " --store-backend=postgres")
+    config.addinivalue_line("markers", "pg_pending(feature): needs a PostgreSQL feature not"
+                            f" built yet ({', '.join(backend.PENDING)}); skipped on postgres")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """On PostgreSQL, skip what is about SQLite or waits for a PostgreSQL
+    feature, each with its reason."""
+    if config.getoption(backend.OPTION) != "postgres":
+        return
+    for item in items:
+        if (mark := item.get_closest_marker("sqlite_only")) is not None:
+            item.add_marker(pytest.mark.skip(reason=f"SQLite only: {mark.args[0]}"))
+        elif (mark := item.get_closest_marker("pg_pending")) is not None:
+            feature = mark.args[0]
+            item.add_marker(pytest.mark.skip(
+                reason=f"pending on PostgreSQL: {backend.PENDING[feature]}"))
+
+
+@pytest.fixture(autouse=True)
+def store_backend(request: pytest.FixtureRequest) -> Iterator[str]:
+    """Put this test's sites on the backend of the run (--store-backend)."""
+    chosen: str = request.config.getoption(backend.OPTION)
+    if chosen == "postgres":
+        backend.use_postgres(request.getfixturevalue("postgres"))
+    try:
+        yield chosen
+    finally:
+        backend.use_postgres(None)
+        backend.forget_schemas()
 
 
 @pytest.fixture(scope="session")

@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
 import pytest
+from tests.harness.backend import store_options
 
 from roost.config import Config, parse_config
 from roost.store.open import open_store
@@ -19,7 +20,8 @@ MAILBOXES = ("user.bob", "user.alice", "user.carol", "user.bob.Lists", "user.bob
 def make_conf(tmp_path: Path) -> Callable[[str], Config]:
     def build(extra: str = "") -> Config:
         return parse_config(f"configdirectory: {tmp_path / 'conf'}\n"
-                            f"partition-default: {tmp_path / 'spool'}\n" + extra)
+                            f"partition-default: {tmp_path / 'spool'}\n"
+                            + store_options(tmp_path / "conf") + extra)
     return build
 
 

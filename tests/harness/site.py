@@ -9,6 +9,7 @@ from pathlib import Path
 from roost.auth.sqlite_credentials import open_credential_store
 from roost.config import Config, parse_config
 from roost.net.tls import make_self_signed
+from tests.harness.backend import store_options
 
 PASSWORD = "secret"
 USERS = ("bob", "alice")
@@ -31,7 +32,8 @@ class Site:
 
 
 def make_site(root: Path, cert_dir: Path, extra: str = "") -> Site:
-    """Write imapd.conf for a site under `root` and create its users' passwords."""
+    """Write imapd.conf for a site under `root` (on this run's store backend,
+    tests/harness/backend.py; `extra` may override it) and create its users' passwords."""
     cert, key = _certificate(str(cert_dir))
     text = (
         f"configdirectory: {root / 'config'}\n"
@@ -44,6 +46,7 @@ def make_site(root: Path, cert_dir: Path, extra: str = "") -> Site:
         f"tls_server_cert: {cert}\n"
         f"tls_server_key: {key}\n"
         "workers: 1\n"
+        + store_options(root / "config")
         + extra
     )
     (root / "config").mkdir(parents=True, exist_ok=True)

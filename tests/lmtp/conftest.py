@@ -11,6 +11,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
 
 import pytest
+from tests.harness.backend import store_options
 from tests.lmtp.lmtp_client import ConfFactory, Connect, Serve, Transcript
 from tests.lmtp.sieve_rig import Rig, SmtpSink, write_sendmail
 
@@ -32,7 +33,8 @@ def make_conf(tmp_path: Path) -> ConfFactory:
         return parse_config(
             f"configdirectory: {tmp_path / 'conf'}\n"
             f"partition-default: {tmp_path / 'spool'}\n"
-            "servername: lmtp.test\n" + textwrap.dedent(extra))
+            "servername: lmtp.test\n" + store_options(tmp_path / "conf")
+            + textwrap.dedent(extra))
     return build
 
 

@@ -25,6 +25,17 @@ async def test_records_are_per_scope_and_replace_earlier_ones(store: AnyStore) -
     assert await store.duplicate_seen("<m@x>", "user.alice") is None
 
 
+async def test_ids_with_nul_and_backslash_are_kept_apart(store: AnyStore) -> None:
+    """Vacation's id is handle NUL sender (PostgreSQL TEXT holds no NUL):
+    every id is its own record, however it mixes NUL and backslash."""
+    ids = ["h\0ann@x", "h\\0ann@x", "h\\\0ann@x", "h\\ann@x"]
+    for n, id in enumerate(ids):
+        await store.record_duplicates([DuplicateRecord(id, "vacation\0bob", NOW - n * DAY, NOW)])
+    assert [await store.duplicate_seen(id, "vacation\0bob") for id in ids] \
+        == [NOW - n * DAY for n in range(len(ids))]
+    assert await store.duplicate_seen("h", "vacation\0bob") is None
+
+
 async def test_expiry_keeps_young_records_and_those_still_to_be_kept(
         open_another: StoreFactory) -> None:
     store = open_another()

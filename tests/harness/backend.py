@@ -1,0 +1,68 @@
+"""Which store backend this pytest run puts its test sites on.
+
+`pytest --store-backend=postgres` (`make test` runs the protocol suites so
+once more, after the whole suite on SQLite) gives every site the harness
+builds `store_backend: postgres` and a DSN of its own fresh schema on the
+run's throwaway cluster (tests/harness/postgres.py); the default run keeps
+the embedded SQLite. Every place that writes a test imapd.conf asks
+`store_options(configdirectory)` for those lines, so a test reads the
+same on both backends.
+
+The schema is keyed by configdirectory, as SQLite's mailstore.db is: two
+configurations of one site share one index, two sites have two. The
+conftest sets the cluster for a PostgreSQL run and forgets the schemas
+after each test (`use_postgres`, `forget_schemas`).
+
+Markers (registered in tests/conftest.py), honoured in a PostgreSQL run:
+- `sqlite_only(why)`: the test is about SQLite itself (mailstore.db on
+  disk, WAL, its repair); skipped with `why`.
+- `pg_pending(feature)`: the test needs a feature the PostgreSQL backend
+  does not have yet (one of PENDING); skipped until it lands.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.harness.postgres import Postgres
+
+OPTION = "--store-backend"
+BACKENDS = ("sqlite", "postgres")
+
+#: The PostgreSQL features still being built, by what the marker names.
+PENDING = {
+    "feed": "the LISTEN/NOTIFY change feed",
+    "delayed": "delayed expunge and delete",
+    "scripts": "Sieve scripts in PostgreSQL",
+    "credentials": "passwords in PostgreSQL",
+    "search": "the search index in PostgreSQL",
+    "tools": "the admin tools on PostgreSQL",
+}
+
+_cluster: Postgres | None = None
+_schemas: dict[str, str] = {}
+
+
+def use_postgres(cluster: Postgres | None) -> None:
+    """Put the sites of the following tests on `cluster` (None: SQLite)."""
+    global _cluster
+    _cluster = cluster
+
+
+def forget_schemas() -> None:
+    _schemas.clear()
+
+
+def on_postgres() -> bool:
+    return _cluster is not None
+
+
+def store_options(configdirectory: Path) -> str:
+    """The imapd.conf lines that choose this run's backend for the site whose
+    configdirectory is `configdirectory`: nothing on SQLite (the default)."""
+    if _cluster is None:
+        return ""
+    key = str(configdirectory)
+    if key not in _schemas:
+        _schemas[key] = _cluster.new_schema()
+    return f"store_backend: postgres\nstore_dsn: {_schemas[key]}\n"
