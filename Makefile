@@ -20,8 +20,15 @@ install-test: $(BIN)/python
 serve: install
 	$(BIN)/roost serve --data $(DATA)
 
+# The protocol suites once more with every test site on PostgreSQL
+# (tests/harness/backend.py); the store's own tests run on both backends
+# in the first pass already (tests/store/conformance).
+PG_SUITES := tests/imap tests/lmtp tests/pop3 tests/managesieve tests/sieve tests/delivery \
+	tests/nntp tests/e2e
+
 test: install-test
 	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest --store-backend=postgres $(PG_SUITES)
 
 clean:
 	rm -rf $(VENV) build src/*.egg-info

@@ -50,8 +50,8 @@ def store_backend(request: pytest.FixtureRequest) -> Iterator[str]:
     try:
         yield chosen
     finally:
-        backend.use_postgres(None)
         backend.forget_schemas()
+        backend.use_postgres(None)
 
 
 @pytest.fixture(scope="session")

@@ -10,11 +10,14 @@ import smtplib
 import socket
 from pathlib import Path
 
+import pytest
 from tests.e2e.test_idle_delivery import read_until
 from tests.harness.master import running_master
 from tests.harness.site import PASSWORD, make_site
 
 from roost.store.names import user_inbox
+
+pytestmark = pytest.mark.pg_pending("feed")
 
 SESSIONS = 6  # several connections: some land on each of the two imapd workers
 

@@ -8,6 +8,7 @@ import asyncio
 import smtplib
 from pathlib import Path
 
+import pytest
 from tests.harness.master import running_master, wait_until
 from tests.harness.site import make_site
 from tests.lmtp.sieve_rig import sendmail_outbox, write_sendmail
@@ -31,6 +32,7 @@ def lmtp_send(port: int, sender: str, subject: str) -> dict[str, tuple[int, byte
         return refused
 
 
+@pytest.mark.pg_pending("tools")
 async def test_a_master_worker_runs_the_active_script(tmp_path: Path, cert_dir: Path) -> None:
     program, outbox = write_sendmail(tmp_path / "mta")
     site = make_site(tmp_path / "site", cert_dir, f"sendmail: {program}\n"

@@ -11,7 +11,7 @@ same on both backends.
 The schema is keyed by configdirectory, as SQLite's mailstore.db is: two
 configurations of one site share one index, two sites have two. The
 conftest sets the cluster for a PostgreSQL run and forgets the schemas
-after each test (`use_postgres`, `forget_schemas`).
+after each test, dropping them (`use_postgres`, `forget_schemas`).
 
 Markers (registered in tests/conftest.py), honoured in a PostgreSQL run:
 - `sqlite_only(why)`: the test is about SQLite itself (mailstore.db on
@@ -50,6 +50,9 @@ def use_postgres(cluster: Postgres | None) -> None:
 
 
 def forget_schemas() -> None:
+    """After a test: its schemas go (tests/harness/postgres.py drop_schemas)."""
+    if _cluster is not None and _schemas:
+        _cluster.drop_schemas(_schemas.values())
     _schemas.clear()
 
 

@@ -80,6 +80,7 @@ async def test_rename_inbox_onto_a_taken_name_changes_nothing(imap: ImapTranscri
     """)
 
 
+@pytest.mark.sqlite_only("counts the commits of the SQLite writer")
 async def test_admin_deletes_a_users_tree_and_their_session_is_told(
         imap_server: RunningImap, imap_anon: ImapTranscript) -> None:
     await imap_anon.play(r"""

@@ -6,7 +6,10 @@ announced, their LIST or METADATA lines would come first."""
 
 from __future__ import annotations
 
+import pytest
 from tests.harness.imap import ImapTranscript
+
+pytestmark = pytest.mark.pg_pending("feed")
 
 WATCH = "NOTIFY SET (personal (MailboxName SubscriptionChange MailboxMetadataChange))"
 

@@ -15,6 +15,7 @@ import random
 from datetime import UTC, datetime, timedelta
 from itertools import pairwise
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from tests.harness.imap import ImapTranscript, RunningImap, connect, sample_message
@@ -23,6 +24,8 @@ from tests.imap.test_qresync_resync import highestmodseq, vanished
 from roost.imap.condstore import absent_spans
 from roost.imap.sequence import SequenceSet
 from roost.store.api import MailboxRenamed
+
+pytestmark = pytest.mark.pg_pending("delayed")
 
 MESSAGES = 60
 

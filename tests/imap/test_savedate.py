@@ -84,6 +84,7 @@ async def test_a_copy_is_saved_anew_and_the_original_keeps_its_date(
         assert datetime.strptime(later, parse) > datetime.strptime(before, parse)
 
 
+@pytest.mark.sqlite_only("a record from before SQLite schema 7, made with sqlite3")
 async def test_a_record_from_before_save_dates_answers_nil(imap_server: RunningImap,
                                                             imap: ImapTranscript) -> None:
     """A record saved before Roost kept save dates (schema 7) has none:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from tests.nntp.conftest import NntpTranscript, RunningNntp, article
 
+from roost.store.postgres import PostgresStore
 from roost.store.sqlite import SqliteStore
 
 LINE = ("{n}\tArticle {n}\tAlice <alice@example.com>\tMon, 7 Feb 1994 21:52:25 -0800\t"
@@ -54,7 +55,7 @@ async def test_over_reads_no_message_file(nntp: NntpTranscript,
                                           nntp_server: RunningNntp) -> None:
     """The parse-once cache answers: with the bodies gone, OVER still works."""
     store = nntp_server.ctx.store
-    assert isinstance(store, SqliteStore)
+    assert isinstance(store, SqliteStore | PostgresStore)
     records = await store.messages((await store.get_mailbox("news.test.one")).id)
     await nntp.play("""
         C: GROUP test.one

@@ -10,6 +10,8 @@ What IMAP appends appears at the next POP3 login.
 
 from __future__ import annotations
 
+import pytest
+
 from tests.harness.imap import ImapTranscript, sample_message
 from tests.harness.transcript import TranscriptClient
 from tests.pop3.pop3_client import Pop3Transcript, RunningPop3, connect
@@ -25,6 +27,7 @@ async def imap_session(server: RunningPop3) -> ImapTranscript:
     return client
 
 
+@pytest.mark.pg_pending("delayed")
 async def test_imap_expunge_during_a_pop3_session(bob: Pop3Transcript,
                                                  pop3_server: RunningPop3) -> None:
     imap = await imap_session(pop3_server)
