@@ -21,6 +21,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    backend.choose(config.getoption(backend.OPTION))
     config.addinivalue_line("markers", "sqlite_only(why): about SQLite itself; skipped on"
                             " --store-backend=postgres")
     config.addinivalue_line("markers", "pg_pending(feature): needs a PostgreSQL feature not"

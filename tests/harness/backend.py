@@ -39,8 +39,22 @@ PENDING = {
     "tools": "the admin tools on PostgreSQL",
 }
 
+_chosen = "sqlite"
 _cluster: Postgres | None = None
 _schemas: dict[str, str] = {}
+
+
+def choose(backend: str) -> None:
+    """The run's backend, known before test modules are imported (conftest)."""
+    global _chosen
+    _chosen = backend
+
+
+def examples(count: int) -> int:
+    """How many examples a property test whose every example builds a site
+    runs: `count` on SQLite, a fifth on PostgreSQL, where each such site
+    creates and migrates a schema (the SQLite run covers the full count)."""
+    return count if _chosen == "sqlite" else max(10, count // 5)
 
 
 def use_postgres(cluster: Postgres | None) -> None:

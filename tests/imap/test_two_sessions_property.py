@@ -20,6 +20,7 @@ from pathlib import Path
 
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
+from tests.harness.backend import examples
 from tests.harness.imap import ImapTranscript, RunningImap, connect, running_imap
 from tests.harness.site import make_site
 from tests.imap.test_selected_mailbox_changes import BYE
@@ -142,7 +143,7 @@ async def scenario(cert_dir: Path, first: tuple[str, str],
                     await player.client.close()
 
 
-@settings(max_examples=100, deadline=None, derandomize=True,
+@settings(max_examples=examples(100), deadline=None, derandomize=True,
           suppress_health_check=[HealthCheck.too_slow])
 @given(st.tuples(st.sampled_from(NAMES[:3]), st.sampled_from(NAMES[:3])),
        st.lists(STEP, min_size=4, max_size=24))

@@ -3,7 +3,7 @@
 Everything is async so a backend can do its durable writes off the event
 loop (and batch them); a cheap read may complete synchronously, a read
 that costs milliseconds (a whole large mailbox) must not hold the caller's
-event loop (SqliteStore: its read pool). A full disk is `StorageFull`,
+event loop (SqliteStore: its read pool; PostgresStore: its connection pool). A full disk is `StorageFull`,
 with nothing of the change kept. Names are internal
 (see `roost.store.names`); `user` arguments are canonical user ids
 (`bob` or `bob@example.com`) and matter only for per-user state: `\\Seen`
@@ -345,7 +345,8 @@ FlagOp = Literal["add", "remove", "replace"]
 
 
 class Store(Protocol):
-    """The mail store. Implementations: `roost.store.sqlite.SqliteStore`."""
+    """The mail store. Implementations: `roost.store.sqlite.SqliteStore` and
+    `roost.store.postgres.PostgresStore` (the protocol suites run on both)."""
 
     # -- mailbox list (names here; everything after takes the id)
     async def create_mailbox(self, name: str, *, partition: str | None = None,
