@@ -24,22 +24,15 @@ def pytest_configure(config: pytest.Config) -> None:
     backend.choose(config.getoption(backend.OPTION))
     config.addinivalue_line("markers", "sqlite_only(why): about SQLite itself; skipped on"
                             " --store-backend=postgres")
-    config.addinivalue_line("markers", "pg_pending(feature): needs a PostgreSQL feature not"
-                            f" built yet ({', '.join(backend.PENDING)}); skipped on postgres")
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """On PostgreSQL, skip what is about SQLite or waits for a PostgreSQL
-    feature, each with its reason."""
+    """On PostgreSQL, skip what is about SQLite itself, with its reason."""
     if config.getoption(backend.OPTION) != "postgres":
         return
     for item in items:
         if (mark := item.get_closest_marker("sqlite_only")) is not None:
             item.add_marker(pytest.mark.skip(reason=f"SQLite only: {mark.args[0]}"))
-        elif (mark := item.get_closest_marker("pg_pending")) is not None:
-            feature = mark.args[0]
-            item.add_marker(pytest.mark.skip(
-                reason=f"pending on PostgreSQL: {backend.PENDING[feature]}"))
 
 
 @pytest.fixture(autouse=True)

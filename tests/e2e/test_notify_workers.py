@@ -17,8 +17,6 @@ from tests.harness.site import PASSWORD, make_site
 
 from roost.store.names import user_inbox
 
-pytestmark = pytest.mark.pg_pending("feed")
-
 SESSIONS = 6  # several connections: some land on each of the two imapd workers
 
 

@@ -57,7 +57,6 @@ async def test_imap_serves_bodies_from_the_bucket(tmp_path: Path, cert_dir: Path
         await imap.close()
 
 
-@pytest.mark.pg_pending("tools")
 async def test_scrub_reports_an_object_lost_from_the_bucket(tmp_path: Path, cert_dir: Path,
                                                            bucket: Bucket) -> None:
     site = make_site(tmp_path / "site", cert_dir, bucket.config())

@@ -32,7 +32,6 @@ def lmtp_send(port: int, sender: str, subject: str) -> dict[str, tuple[int, byte
         return refused
 
 
-@pytest.mark.pg_pending("tools")
 async def test_a_master_worker_runs_the_active_script(tmp_path: Path, cert_dir: Path) -> None:
     program, outbox = write_sendmail(tmp_path / "mta")
     site = make_site(tmp_path / "site", cert_dir, f"sendmail: {program}\n"

@@ -13,11 +13,9 @@ configurations of one site share one index, two sites have two. The
 conftest sets the cluster for a PostgreSQL run and forgets the schemas
 after each test, dropping them (`use_postgres`, `forget_schemas`).
 
-Markers (registered in tests/conftest.py), honoured in a PostgreSQL run:
-- `sqlite_only(why)`: the test is about SQLite itself (mailstore.db on
-  disk, WAL, its repair); skipped with `why`.
-- `pg_pending(feature)`: the test needs a feature the PostgreSQL backend
-  does not have yet (one of PENDING); skipped until it lands.
+The marker `sqlite_only(why)` (registered in tests/conftest.py) marks a
+test about SQLite itself (mailstore.db on disk, WAL, its repair): a
+PostgreSQL run skips it with `why`.
 """
 
 from __future__ import annotations
@@ -28,16 +26,6 @@ from tests.harness.postgres import Postgres
 
 OPTION = "--store-backend"
 BACKENDS = ("sqlite", "postgres")
-
-#: The PostgreSQL features still being built, by what the marker names.
-PENDING = {
-    "feed": "the LISTEN/NOTIFY change feed",
-    "delayed": "delayed expunge and delete",
-    "scripts": "Sieve scripts in PostgreSQL",
-    "credentials": "passwords in PostgreSQL",
-    "search": "the search index in PostgreSQL",
-    "tools": "the admin tools on PostgreSQL",
-}
 
 _chosen = "sqlite"
 _cluster: Postgres | None = None

@@ -7,8 +7,6 @@ from __future__ import annotations
 import pytest
 from tests.harness.imap import ImapTranscript, RunningImap, connect
 
-pytestmark = pytest.mark.pg_pending("delayed")
-
 
 async def test_deleted_folder_is_the_admins_to_bring_back(imap: ImapTranscript,
                                                           imap_server: RunningImap) -> None:

@@ -151,8 +151,7 @@ async def test_dollar_without_saved_search_is_empty(imap: ImapTranscript) -> Non
     """)
 
 
-@pytest.fixture(params=[pytest.param("delayed", marks=pytest.mark.pg_pending("delayed")),
-                        "semidelayed"])
+@pytest.fixture(params=["delayed", "semidelayed"])
 async def expunge_mode(request: pytest.FixtureRequest, tmp_path: Path,
                        cert_dir: Path) -> AsyncIterator[tuple[str, RunningImap]]:
     site = make_site(tmp_path / "site", cert_dir, f"expunge_mode: {request.param}\n")

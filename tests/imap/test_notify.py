@@ -11,8 +11,6 @@ from __future__ import annotations
 import pytest
 from tests.harness.imap import ImapTranscript, RunningImap, sample_message
 
-pytestmark = pytest.mark.pg_pending("feed")
-
 HEADERS = "body.peek[header.fields (from to subject)]"
 
 

@@ -9,8 +9,6 @@ from __future__ import annotations
 import pytest
 from tests.harness.imap import ImapTranscript
 
-pytestmark = pytest.mark.pg_pending("feed")
-
 WATCH = "NOTIFY SET (personal (MailboxName SubscriptionChange MailboxMetadataChange))"
 
 

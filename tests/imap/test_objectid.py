@@ -50,7 +50,6 @@ async def test_mailboxid(imap: ImapTranscript) -> None:
     assert len({foo, bar, again, bar_again}) == 4
 
 
-@pytest.mark.pg_pending("delayed")
 async def test_a_deleted_mailbox_brought_back_keeps_it(imap: ImapTranscript,
                                                         imap_server: RunningImap) -> None:
     """delete_mode: delayed keeps the mailbox (same UIDVALIDITY, same

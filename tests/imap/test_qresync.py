@@ -320,7 +320,6 @@ async def test_vanished_earlier_names_only_expunged_known_uids(
     assert "* VANISHED (EARLIER) 1" in lines, lines
 
 
-@pytest.mark.pg_pending("delayed")
 async def test_vanished_stays_exact_after_cyr_expire_and_unexpunge(
         imap_server: RunningImap, imap: ImapTranscript) -> None:
     """Restoring a message (unexpunge, at a new UID) keeps its tombstone;
@@ -340,7 +339,6 @@ async def test_vanished_stays_exact_after_cyr_expire_and_unexpunge(
                for line in lines), lines
 
 
-@pytest.mark.pg_pending("delayed")
 async def test_a_deleted_mailbox_brought_back_resyncs_exactly(
         imap_server: RunningImap, imap: ImapTranscript) -> None:
     """delete_mode: delayed moves records and tombstones together, with

@@ -25,8 +25,6 @@ from roost.imap.condstore import absent_spans
 from roost.imap.sequence import SequenceSet
 from roost.store.api import MailboxRenamed
 
-pytestmark = pytest.mark.pg_pending("delayed")
-
 MESSAGES = 60
 
 

@@ -27,7 +27,6 @@ async def imap_session(server: RunningPop3) -> ImapTranscript:
     return client
 
 
-@pytest.mark.pg_pending("delayed")
 async def test_imap_expunge_during_a_pop3_session(bob: Pop3Transcript,
                                                  pop3_server: RunningPop3) -> None:
     imap = await imap_session(pop3_server)

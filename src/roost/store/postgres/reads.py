@@ -81,10 +81,18 @@ async def _deletion(db: Db, mailbox_id: int) -> tuple[int, MailboxDeleted]:
 
 
 async def _mailbox_changes(db: Db, mailbox_id: int, modseq: int) -> list[MailboxChange]:
-    """The mailbox-level changes after `modseq`, oldest first."""
-    return [_mailbox_change(mailbox_id, kind, name) for kind, name in await db.all(
+    """The mailbox-level changes after `modseq`, oldest first. Below the
+    mailbox's `deletedmodseq` some rows were purged (`cyr_expire -X`), so
+    the answer starts with what they could have said, as things now are:
+    its name (a rename to the name it has is a no-op) and its ACL."""
+    kept = [_mailbox_change(mailbox_id, kind, name) for kind, name in await db.all(
         "SELECT kind, name FROM mailbox_changes WHERE mailbox_id = %s AND modseq > %s"
         " ORDER BY modseq", (mailbox_id, modseq))]
+    row = await db.one("SELECT name, deletedmodseq FROM mailboxes WHERE id = %s", (mailbox_id,))
+    if row is None or modseq >= row[1]:
+        return kept
+    return [MailboxRenamed(mailbox_id, row[0], names.owner_of(row[0])),
+            MailboxAclChanged(mailbox_id), *kept]
 
 
 async def highestmodseq(db: Db, mailbox_id: int) -> int | None:
@@ -115,8 +123,11 @@ async def changes_since(db: Db, mailbox_id: int, modseq: int, user: str | None) 
         RECORD_SELECT + " WHERE m.mailbox_id = %(id)s AND m.modseq > %(since)s"
         " AND m.expunged = 0 ORDER BY m.uid", {"user": user, "id": mailbox_id, "since": modseq})]
     vanished = await vanished_since(db, mailbox_id, modseq)
+    live = None if vanished.complete else tuple(row[0] for row in await db.all(
+        "SELECT uid FROM messages WHERE mailbox_id = %s AND expunged = 0 ORDER BY uid",
+        (mailbox_id,)))
     return Changes(now, tuple(changed), vanished.uids,
-                   tuple(await _mailbox_changes(db, mailbox_id, modseq)))
+                   tuple(await _mailbox_changes(db, mailbox_id, modseq)), live)
 
 
 async def vanished_since(db: Db, mailbox_id: int, modseq: int) -> Vanished:
