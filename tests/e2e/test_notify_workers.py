@@ -10,7 +10,6 @@ import smtplib
 import socket
 from pathlib import Path
 
-import pytest
 from tests.e2e.test_idle_delivery import read_until
 from tests.harness.master import running_master
 from tests.harness.site import PASSWORD, make_site

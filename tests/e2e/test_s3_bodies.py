@@ -9,7 +9,6 @@ import shutil
 import smtplib
 from pathlib import Path
 
-import pytest
 from tests.harness.imap import connect, running_imap
 from tests.harness.master import running_master
 from tests.harness.s3 import Bucket, client

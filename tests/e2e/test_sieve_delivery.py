@@ -8,7 +8,6 @@ import asyncio
 import smtplib
 from pathlib import Path
 
-import pytest
 from tests.harness.master import running_master, wait_until
 from tests.harness.site import make_site
 from tests.lmtp.sieve_rig import sendmail_outbox, write_sendmail

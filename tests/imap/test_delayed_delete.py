@@ -4,7 +4,6 @@ under DELETED and RENAMEs it back, messages and all."""
 
 from __future__ import annotations
 
-import pytest
 from tests.harness.imap import ImapTranscript, RunningImap, connect
 
 

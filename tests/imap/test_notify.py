@@ -8,7 +8,6 @@ arrive with no command in progress: the transcripts read them as a bare
 
 from __future__ import annotations
 
-import pytest
 from tests.harness.imap import ImapTranscript, RunningImap, sample_message
 
 HEADERS = "body.peek[header.fields (from to subject)]"

@@ -6,7 +6,6 @@ announced, their LIST or METADATA lines would come first."""
 
 from __future__ import annotations
 
-import pytest
 from tests.harness.imap import ImapTranscript
 
 WATCH = "NOTIFY SET (personal (MailboxName SubscriptionChange MailboxMetadataChange))"

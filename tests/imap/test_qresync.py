@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-import pytest
 from tests.harness.imap import ImapTranscript, RunningImap, connect, sample_message
 
 _SELECT_LINES = 10

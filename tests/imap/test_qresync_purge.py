@@ -15,7 +15,6 @@ import random
 from datetime import UTC, datetime, timedelta
 from itertools import pairwise
 
-import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from tests.harness.imap import ImapTranscript, RunningImap, connect, sample_message

@@ -10,8 +10,6 @@ What IMAP appends appears at the next POP3 login.
 
 from __future__ import annotations
 
-import pytest
-
 from tests.harness.imap import ImapTranscript, sample_message
 from tests.harness.transcript import TranscriptClient
 from tests.pop3.pop3_client import Pop3Transcript, RunningPop3, connect
