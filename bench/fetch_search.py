@@ -71,7 +71,7 @@ def client_runs(port: int, runs: int, word: str) -> None:
 
 
 async def bench(root: Path, count: int, runs: int, word: str, seed: int) -> None:
-    from roost.auth.sqlite_credentials import open_credential_store
+    from roost.auth.open_credentials import open_credential_store
     from roost.config import parse_config
     from roost.imap.server import start_imap
     from roost.master.context import open_context

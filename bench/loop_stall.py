@@ -62,7 +62,7 @@ def write_conf(root: Path) -> Path:
 
 async def build_site(root: Path, big: int) -> None:
     """Users, passwords and INBOXes through the store API (fsync off: setup only)."""
-    from roost.auth.sqlite_credentials import open_credential_store
+    from roost.auth.open_credentials import open_credential_store
     from roost.config import load_config
     from roost.store.api import AppendMessage
     from roost.store.names import user_inbox

@@ -50,7 +50,7 @@ class RoostSide(MasterProcess):
             "}\n")
 
     async def _create_users(self) -> None:
-        from roost.auth.sqlite_credentials import open_credential_store
+        from roost.auth.open_credentials import open_credential_store
         from roost.config import load_config
         from roost.store.names import user_inbox
         from roost.store.open import open_store

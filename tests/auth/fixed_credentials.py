@@ -56,12 +56,12 @@ class FixedCredentials:
         return sorted(self._records)
 
     def verify_password(self, user: str, password: str) -> bool:
-        secrets = self.scram_secrets(user, "SHA-256")
+        secrets = self._records.get(user, {}).get("SHA-256")
         try:
             prepared = saslprep(password, allow_unassigned=True)
         except SaslprepError:
             return False
         return secrets is not None and password_matches(secrets, prepared)
 
-    def scram_secrets(self, user: str, hash_name: str) -> ScramSecrets | None:
+    async def scram_secrets(self, user: str, hash_name: str) -> ScramSecrets | None:
         return self._records.get(user, {}).get(hash_name)

@@ -53,7 +53,7 @@ async def test_source_checks_through_saslauthd(mux: Path) -> None:
     source = SaslauthdSource(str(mux))
     assert await source.check_password("dave", "d@ve pw", "imap")
     assert not await source.check_password("dave", "d@ve", "imap")
-    assert not source.has_secrets and source.scram_secrets("dave", "SHA-256") is None
+    assert not source.has_secrets and await source.scram_secrets("dave", "SHA-256") is None
 
 
 async def test_imap_login_through_saslauthd(imap_saslauthd: RunningImap) -> None:

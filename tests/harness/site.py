@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from roost.auth.sqlite_credentials import open_credential_store
+from roost.auth.open_credentials import open_credential_store
 from roost.config import Config, parse_config
 from roost.net.tls import make_self_signed
 from tests.harness.backend import store_options

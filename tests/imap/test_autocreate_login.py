@@ -11,7 +11,7 @@ import pytest
 from tests.harness.imap import RunningImap, play_as, running_imap
 from tests.harness.site import PASSWORD, make_site
 
-from roost.auth.sqlite_credentials import open_credential_store
+from roost.auth.open_credentials import open_credential_store
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from pathlib import Path
 from tests.harness.imap import play_as, running_imap
 from tests.harness.site import PASSWORD, make_site
 
-from roost.auth.sqlite_credentials import open_credential_store
+from roost.auth.open_credentials import open_credential_store
 from roost.config import Config
 from roost.store.open import open_scripts
 

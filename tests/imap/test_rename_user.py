@@ -16,7 +16,7 @@ from tests.harness.transcript import TranscriptClient
 from tests.pop3.pop3_client import connect as pop3_connect
 from tests.pop3.pop3_client import running_pop3
 
-from roost.auth.sqlite_credentials import open_credential_store
+from roost.auth.open_credentials import open_credential_store
 
 
 def add_users(server: RunningImap, *users: str) -> None:

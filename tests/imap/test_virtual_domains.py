@@ -20,7 +20,7 @@ from tests.managesieve.conftest import open_client, running_sieve
 from tests.pop3.pop3_client import connect as pop3_connect
 from tests.pop3.pop3_client import running_pop3
 
-from roost.auth.sqlite_credentials import open_credential_store
+from roost.auth.open_credentials import open_credential_store
 from roost.delivery.routing import parse_recipient
 
 DOMAIN_USERS = ("bob@example.com", "alice@example.com", "carol@example.org",

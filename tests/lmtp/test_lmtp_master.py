@@ -8,7 +8,7 @@ from pathlib import Path
 from tests.lmtp.conftest import Bodies
 from tests.lmtp.lmtp_client import Transcript
 
-from roost.auth.sqlite_credentials import open_credential_store
+from roost.auth.open_credentials import open_credential_store
 from roost.config import Config
 from roost.lmtp.server import start_lmtp
 from roost.master.context import ServerContext

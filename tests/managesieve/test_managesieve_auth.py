@@ -22,7 +22,7 @@ from tests.managesieve.conftest import (
     running_sieve,
 )
 
-from roost.auth.sqlite_credentials import open_credential_store
+from roost.auth.open_credentials import open_credential_store
 from roost.store.scripts import GLOBAL
 
 

@@ -30,10 +30,11 @@ from roost.auth.credentials import (
     record_key,
 )
 from roost.auth.identity import BadUsername, canonical_user, split_user, validate_user
+from roost.auth.open_credentials import open_credential_store
 from roost.auth.outcomes import Challenge, Failure, Mechanism, Outcome, Success
 from roost.auth.sasl import UnknownMechanism, mechanisms_offered, start
 from roost.auth.scram import ScramSecrets
-from roost.auth.sqlite_credentials import SqliteCredentialStore, open_credential_store
+from roost.auth.sqlite_credentials import SqliteCredentialStore
 
 __all__ = [
     "BadPassword",

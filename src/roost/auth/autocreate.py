@@ -75,12 +75,13 @@ async def autocreate_user(store: Store, conf: Config, who: Identity) -> MailboxI
     except MailboxExists:
         return None
     if conf.autocreate_sieve_script:
-        await give_default_script(conf, who.user)
+        await give_default_script(conf, who.user, store)
     return made
 
 
-async def give_default_script(conf: Config, user: str) -> None:
-    """Install `autocreate_sieve_script` as `user`'s active script."""
+async def give_default_script(conf: Config, user: str, store: Store) -> None:
+    """Install `autocreate_sieve_script` as `user`'s active script (in
+    `store`'s database with store_backend: postgres)."""
     path = Path(conf.autocreate_sieve_script)
     name = path.name.removesuffix(path.suffix) if path.suffix in (".script", ".sieve", ".siv") \
         else path.name
@@ -91,6 +92,6 @@ async def give_default_script(conf: Config, user: str) -> None:
     except (OSError, SieveCompileError) as err:
         log.error("autocreate_sieve_script %s: not given to %s: %s", path, user, err)
         return
-    scripts = open_scripts(conf)
+    scripts = open_scripts(conf, store)
     await scripts.put_script(user, name, source, dump_compiled(program, source, options))
     await scripts.set_active(user, name)

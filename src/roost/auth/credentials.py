@@ -9,6 +9,16 @@ password; SCRAM secrets where the source keeps them), and every source
 the site chooses with Cyrus's options implements it (roost.auth.sources:
 the embedded store, saslauthd, SQL). `CredentialStore` is the embedded
 store the admin tools write (saslpasswd2): a source that also keeps records.
+
+What runs where: a login runs on a worker's event loop, and the embedded
+store may be across the network (PostgreSQL, with `store_backend:
+postgres`), so everything a login asks (`check_password`,
+`scram_secrets`) is async: a source awaits its query and hands PBKDF2 to
+a thread, and the loop never waits on a round trip. The record keeping
+(`set_password` ... `verify_password`) stays synchronous and may block:
+its callers are the command-line tools, which have no loop, and a user
+RENAME, which runs it in a thread (roost.store.user_rename). Making those
+async would buy nothing and turn every tool into an event loop.
 """
 
 from __future__ import annotations
@@ -66,7 +76,7 @@ class CredentialSource(Protocol):
         """Whether `password` is the password of canonical user `user`;
         `service` is the protocol's SASL service name (`imap`, `pop`...)."""
 
-    def scram_secrets(self, user: str, hash_name: str) -> ScramSecrets | None:
+    async def scram_secrets(self, user: str, hash_name: str) -> ScramSecrets | None:
         """The SCRAM secrets of `user` for "SHA-1" or "SHA-256", or None."""
 
 
@@ -74,6 +84,8 @@ class CredentialStore(CredentialSource, Protocol):
     """The embedded store: a source whose records the admin tools write.
 
     Invariant: no implementation keeps or returns plaintext passwords.
+    The methods below block (see the module docstring): never call them
+    on an event loop.
     """
 
     def set_password(self, user: str, password: str, realm: str | None = None) -> None:

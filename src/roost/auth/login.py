@@ -136,7 +136,7 @@ class LoginFlow:
             raise LoginFailed("mechanism", f"Mechanism {clean(mechanism)} not available") from None
         data = await exchange(b"") if initial is None else initial
         while True:
-            outcome = mech.begin(data)
+            outcome = await mech.begin(data)
             if not isinstance(outcome, Challenge):
                 break
             data = await exchange(outcome.data)

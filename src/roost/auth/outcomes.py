@@ -73,23 +73,26 @@ class Mechanism(Protocol):
 
     name: str
 
-    def begin(self, client_data: bytes) -> Outcome:
+    async def begin(self, client_data: bytes) -> Outcome:
         """Consume the client's next message; a credential check comes back
-        as `Verify`, for the caller to throttle and run."""
+        as `Verify`, for the caller to throttle and run. Async because SCRAM
+        reads the user's secrets here (a query to the credential store,
+        which on PostgreSQL is a network round trip)."""
 
     def step(self, client_data: bytes) -> Challenge | Success | Failure:
         """`begin`, with any credential check run at once (blocking: for
         callers without an event loop, such as tests)."""
 
 
-def resolve(outcome: Outcome) -> Challenge | Success | Failure:
-    """Run the check of a `Verify` to its end (outside any event loop);
-    other outcomes as they are."""
-    return asyncio.run(_run(outcome.check)) if isinstance(outcome, Verify) else outcome
+def resolve(pending: Awaitable[Outcome]) -> Challenge | Success | Failure:
+    """A step's outcome (`begin`'s), with the check of a `Verify` run to its
+    end (outside any event loop)."""
+    return asyncio.run(_settle(pending))
 
 
-async def _run(check: Callable[[], Awaitable[Success | Failure]]) -> Success | Failure:
-    return await check()
+async def _settle(pending: Awaitable[Outcome]) -> Challenge | Success | Failure:
+    outcome = await pending
+    return await outcome.check() if isinstance(outcome, Verify) else outcome
 
 
 def authorize(authcid: str, authzid: str, is_admin: IsAdmin) -> Success | Failure:

@@ -75,7 +75,7 @@ class _PasswordMechanism(ABC):
                               authcid, password, authzid, self._service)
 
     @abstractmethod
-    def begin(self, client_data: bytes) -> Outcome:
+    async def begin(self, client_data: bytes) -> Outcome:
         """The mechanism's own message format (Plain, Login)."""
 
     def step(self, client_data: bytes) -> Challenge | Success | Failure:
@@ -92,7 +92,7 @@ class Plain(_PasswordMechanism):
         super().__init__(creds, is_admin, canonicalize, service)
         self._prompted = False
 
-    def begin(self, client_data: bytes) -> Outcome:
+    async def begin(self, client_data: bytes) -> Outcome:
         if self._done:
             return Failure("exchange already complete")
         if not client_data and not self._prompted:
@@ -127,7 +127,7 @@ class Login(_PasswordMechanism):
         self._started = False
         self._username: str | None = None
 
-    def begin(self, client_data: bytes) -> Outcome:
+    async def begin(self, client_data: bytes) -> Outcome:
         if self._done:
             return Failure("exchange already complete")
         if len(client_data) > MAX_MESSAGE:

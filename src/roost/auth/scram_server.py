@@ -95,7 +95,7 @@ class Scram:
     def step(self, client_data: bytes) -> Challenge | Success | Failure:
         return resolve(self.begin(client_data))
 
-    def begin(self, client_data: bytes) -> Outcome:
+    async def begin(self, client_data: bytes) -> Outcome:
         state, self._state = self._state, "done"
         if state == "first" and not client_data and not self._prompted:
             # RFC 4422 §5 item 2a: client-first, so an empty challenge first.
@@ -108,7 +108,7 @@ class Scram:
         try:
             text = client_data.decode("utf-8")
             if state == "first":
-                challenge = self._client_first(text)
+                challenge = await self._client_first(text)
                 self._state = "final"
                 return challenge
             return self._client_final(text)
@@ -117,7 +117,7 @@ class Scram:
         except ScramFailure as err:
             return Failure(str(err))
 
-    def _client_first(self, text: str) -> Challenge:
+    async def _client_first(self, text: str) -> Challenge:
         """RFC 5802 §7: gs2-header client-first-message-bare."""
         parts = text.split(",", 2)
         if len(parts) != 3:
@@ -143,7 +143,7 @@ class Scram:
         if authzid_field:
             self._authzid = self._identity(decode_saslname(authzid_field[2:]))
         self._first_bare = bare
-        self._secrets = self._creds.scram_secrets(self._authcid, self._hash_name)
+        self._secrets = await self._creds.scram_secrets(self._authcid, self._hash_name)
         salt, iterations = self._salt_and_iterations()
         self._combined_nonce = client_nonce + self._nonce()
         salt_text = base64.b64encode(salt).decode("ascii")

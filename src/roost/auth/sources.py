@@ -85,9 +85,9 @@ class ChainSource:
     def has_secrets(self) -> bool:
         return any(source.has_secrets for source in self.sources)
 
-    def scram_secrets(self, user: str, hash_name: str) -> ScramSecrets | None:
+    async def scram_secrets(self, user: str, hash_name: str) -> ScramSecrets | None:
         for source in self.sources:
-            secrets = source.scram_secrets(user, hash_name)
+            secrets = await source.scram_secrets(user, hash_name)
             if secrets is not None:
                 return secrets
         return None

@@ -130,7 +130,7 @@ class SqlSource:
     def has_secrets(self) -> bool:
         return False
 
-    def scram_secrets(self, user: str, hash_name: str) -> ScramSecrets | None:
+    async def scram_secrets(self, user: str, hash_name: str) -> ScramSecrets | None:
         return None
 
     async def check_password(self, user: str, password: str, service: str) -> bool:

@@ -10,14 +10,13 @@ the store opens; a file written by a newer Roost is refused, not guessed at.
 from __future__ import annotations
 
 import asyncio
-import os
 import sqlite3
 import threading
 from pathlib import Path
 
-from roost.auth.credentials import BadPassword, CredentialError, NoSuchUser, record_key
-from roost.auth.saslprep import SaslprepError, saslprep
-from roost.auth.scram import HASHES, SALT_BYTES, ScramSecrets, derive_secrets, password_matches
+from roost.auth.credentials import CredentialError, NoSuchUser, record_key
+from roost.auth.records import KeepsSecrets, column_of, matches, record_values
+from roost.auth.scram import ScramSecrets
 from roost.config import Config
 
 FILENAME = "passwd.db"
@@ -43,17 +42,13 @@ MIGRATIONS: tuple[str, ...] = (
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
-_COLUMNS = {"SHA-1": "sha1", "SHA-256": "sha256"}
 
-
-class SqliteCredentialStore:
+class SqliteCredentialStore(KeepsSecrets):
     """CredentialStore on one SQLite file; safe to share between threads."""
 
     def __init__(self, path: Path, iterations: int = 4096) -> None:
-        if iterations < 1:
-            raise CredentialError("sasl_scram_iterations must be positive")
+        super().__init__(iterations)
         self.path = path
-        self._iterations = iterations
         self._lock = threading.Lock()
         try:
             self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None,
@@ -62,14 +57,6 @@ class SqliteCredentialStore:
             self._upgrade()
         except sqlite3.Error as err:
             raise CredentialError(f"{path}: cannot open the credential store: {err}") from None
-
-    @property
-    def iterations(self) -> int:
-        return self._iterations
-
-    @property
-    def has_secrets(self) -> bool:
-        return True
 
     async def check_password(self, user: str, password: str, service: str) -> bool:
         """`verify_password` in a thread: PBKDF2 costs milliseconds."""
@@ -108,19 +95,7 @@ class SqliteCredentialStore:
                 raise
 
     def set_password(self, user: str, password: str, realm: str | None = None) -> None:
-        key = record_key(user, realm)
-        try:
-            prepared = saslprep(password)
-        except SaslprepError as err:
-            raise BadPassword(f"password not allowed: {err}") from None
-        if not prepared:
-            # RFC 4013 §2.1 maps soft hyphens and the like to nothing: a
-            # password of only those is empty, which verify refuses.
-            raise BadPassword("empty password")
-        row: list[object] = [key]
-        for hash_name in _COLUMNS:
-            secrets = derive_secrets(hash_name, prepared, os.urandom(SALT_BYTES), self._iterations)
-            row += [secrets.salt, secrets.iterations, secrets.stored_key, secrets.server_key]
+        row = [record_key(user, realm), *record_values(password, self._iterations)]
         with self._lock:
             self._db.execute(
                 "INSERT OR REPLACE INTO credentials (user, sha1_salt, sha1_iterations,"
@@ -161,10 +136,14 @@ class SqliteCredentialStore:
             rows = self._db.execute("SELECT user FROM credentials ORDER BY user").fetchall()
         return [str(row[0]) for row in rows]
 
-    def scram_secrets(self, user: str, hash_name: str) -> ScramSecrets | None:
-        if hash_name not in HASHES:
-            raise ValueError(f"unknown SCRAM hash {hash_name!r}")
-        col = _COLUMNS[hash_name]
+    async def scram_secrets(self, user: str, hash_name: str) -> ScramSecrets | None:
+        """A read of the local file, microseconds (WAL readers never wait):
+        done on the loop, as before the protocol became async."""
+        return self.secrets(user, hash_name)
+
+    def secrets(self, user: str, hash_name: str) -> ScramSecrets | None:
+        """`scram_secrets`, blocking."""
+        col = column_of(hash_name)
         with self._lock:
             row = self._db.execute(
                 f"SELECT {col}_salt, {col}_iterations, {col}_stored_key, {col}_server_key"
@@ -176,28 +155,11 @@ class SqliteCredentialStore:
         return ScramSecrets(hash_name, bytes(row[0]), int(row[1]), bytes(row[2]), bytes(row[3]))
 
     def verify_password(self, user: str, password: str) -> bool:
-        """Derive from the stored SHA-256 salt and compare StoredKey.
-
-        The password is prepared as a query string (RFC 4013 §2.5 via
-        RFC 3454 §7): an unassigned code point cannot match but is no error.
-        """
-        try:
-            prepared = saslprep(password, allow_unassigned=True)
-        except SaslprepError:
-            return False
-        secrets = self.scram_secrets(user, "SHA-256")
-        if secrets is None:
-            # Same work as for a real user, so timing does not tell who exists.
-            password_matches(_decoy(self._iterations), prepared)
-            return False
-        return bool(prepared) and password_matches(secrets, prepared)
+        """Derive from the stored SHA-256 salt and compare StoredKey."""
+        return matches(self.secrets(user, "SHA-256"), password, self._iterations)
 
 
-def _decoy(iterations: int) -> ScramSecrets:
-    return ScramSecrets("SHA-256", bytes(SALT_BYTES), iterations, bytes(32), bytes(32))
-
-
-def open_credential_store(conf: Config) -> SqliteCredentialStore:
+def open_sqlite_credentials(conf: Config) -> SqliteCredentialStore:
     """The store of `conf`: configdirectory/passwd.db, sasl_scram_iterations."""
     if not conf.configdirectory:
         raise CredentialError("configdirectory is not set")

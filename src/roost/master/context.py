@@ -9,9 +9,9 @@ from dataclasses import dataclass, field
 
 from roost.auth.credentials import CredentialStore
 from roost.auth.login import LoginFlow
+from roost.auth.open_credentials import open_credential_store
 from roost.auth.rights import Access
 from roost.auth.server_names import AddressNames
-from roost.auth.sqlite_credentials import open_credential_store
 from roost.config import Config
 from roost.master.shutdown import Shutdown
 from roost.net.shared_state import SharedState, open_shared_state
@@ -46,7 +46,7 @@ class ServerContext:
 
     def __post_init__(self) -> None:
         self.access = Access(self.store, self.conf)  # the one rights decision over this store
-        self.scripts = open_scripts(self.conf)
+        self.scripts = open_scripts(self.conf, self.store)
         self.shared = open_shared_state(self.conf.configdirectory)
         self.server_names = AddressNames(self.conf)  # virtdomains: on's reverse lookup
         self.logins = LoginFlow(self.conf, self.creds, self.shared, self.store,
@@ -57,4 +57,4 @@ class ServerContext:
 async def open_context(conf: Config) -> ServerContext:
     """Open the store and credentials a worker serves from."""
     store = open_store(conf)
-    return ServerContext(conf, store, open_credential_store(conf), server_context(conf))
+    return ServerContext(conf, store, open_credential_store(conf, store), server_context(conf))

@@ -1,5 +1,6 @@
 """Open the configured mail store (`open_store(conf)`) and Sieve script
-store (`open_scripts(conf)`).
+store (`open_scripts(conf)`): in the sievedir, or in the PostgreSQL
+database with `store_backend: postgres`.
 
 The index is `<configdirectory>/mailstore.db` (`store_backend: sqlite`) or
 the PostgreSQL database of `store_dsn` (`store_backend: postgres`); bodies
@@ -13,9 +14,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from roost.config import Config, ConfigError
+from roost.store.api import Store
 from roost.store.blobstore import BlobStore
 from roost.store.maintenance import SiteStore
 from roost.store.postgres import PostgresStore
+from roost.store.postgres.scripts import PostgresScripts
 from roost.store.s3blobs import S3Blobs
 from roost.store.scripts import ScriptStore
 from roost.store.sievedir import SievedirScripts
@@ -58,6 +61,20 @@ def open_blobs(conf: Config, partitions: dict[str, Path]) -> BlobStore:
     return BlobFiles(partitions, bool(conf.fsync), conf.body_sync)
 
 
-def open_scripts(conf: Config) -> ScriptStore:
-    """The configured Sieve script store: Cyrus's sievedir layout on files."""
+def open_scripts(conf: Config, store: Store | None = None) -> ScriptStore:
+    """The configured Sieve script store: Cyrus's sievedir layout on files,
+    or with store_backend: postgres the index database, over `store`'s
+    pool when it is that PostgresStore (a server's), else a pool of its own."""
+    if conf.store_backend == "postgres":
+        return PostgresScripts.of_store(
+            store if isinstance(store, PostgresStore) else open_postgres_store(conf))
     return SievedirScripts.from_config(conf)
+
+
+def open_postgres_store(conf: Config) -> PostgresStore:
+    """The PostgresStore of a store_backend: postgres site (for what lives
+    in its database beside the index: scripts, passwords)."""
+    store = open_store(conf)
+    if not isinstance(store, PostgresStore):
+        raise ConfigError("store_backend is not postgres")
+    return store

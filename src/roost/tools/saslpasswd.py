@@ -14,7 +14,8 @@ import sys
 from pathlib import Path
 
 from roost.auth import BadUsername, CredentialError, SqliteCredentialStore, canonical_user
-from roost.auth.sqlite_credentials import open_credential_store
+from roost.auth.open_credentials import open_credential_store
+from roost.auth.postgres_credentials import PostgresCredentialStore
 from roost.config import Config, ConfigError, load_config
 
 NAME = "saslpasswd"
@@ -25,8 +26,10 @@ class ToolError(Exception):
     """Ends the tool with a message on stderr and exit status 1."""
 
 
-def open_store(conf: Config, path: str | None) -> SqliteCredentialStore:
-    """configdirectory/passwd.db, or the file named by -f (saslpasswd2's -f)."""
+def open_store(conf: Config, path: str | None
+               ) -> SqliteCredentialStore | PostgresCredentialStore:
+    """The site's sasldb (configdirectory/passwd.db, or the index database
+    with store_backend: postgres), or the file named by -f (saslpasswd2's -f)."""
     if path:
         return SqliteCredentialStore(Path(path), conf.sasl_scram_iterations)
     return open_credential_store(conf)

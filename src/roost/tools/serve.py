@@ -19,7 +19,7 @@ import socket
 import sys
 from pathlib import Path
 
-from roost.auth.sqlite_credentials import open_credential_store
+from roost.auth.open_credentials import open_credential_store
 from roost.config import ConfigError, load_config
 from roost.config.cyrusconf import load_cyrus_conf
 from roost.master.supervisor import Supervisor

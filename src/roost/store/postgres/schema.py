@@ -2,7 +2,8 @@
 
 Same shape as the SQLite schema (`store/sqlite/schema.py`) as of its
 version 12; v2 adds the change feed (feed_schema.py), v3 the full-text
-index (`fts.py`).
+index (`fts.py`), v4 what SQLite sites keep in files beside the index
+(Sieve scripts, passwords).
 `schema_version` holds the number of migrations applied; every process
 upgrades under one advisory lock, so two opening at once migrate once,
 and a database newer than the code is refused.
@@ -181,7 +182,33 @@ FULL_TEXT = """
     )
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1, CHANGE_FEED, FULL_TEXT)
+_SCRIPTS_AND_PASSWORDS = """
+    CREATE TABLE sieve_scripts (
+        owner    TEXT NOT NULL,
+        name     TEXT NOT NULL,
+        source   BYTEA NOT NULL,
+        compiled BYTEA,
+        active   BOOLEAN NOT NULL DEFAULT FALSE,
+        PRIMARY KEY (owner, name)
+    );
+    CREATE UNIQUE INDEX sieve_scripts_active ON sieve_scripts (owner) WHERE active;
+    CREATE TABLE credentials (
+        "user"            TEXT PRIMARY KEY,
+        sha1_salt         BYTEA NOT NULL,
+        sha1_iterations   INTEGER NOT NULL,
+        sha1_stored_key   BYTEA NOT NULL,
+        sha1_server_key   BYTEA NOT NULL,
+        sha256_salt       BYTEA NOT NULL,
+        sha256_iterations INTEGER NOT NULL,
+        sha256_stored_key BYTEA NOT NULL,
+        sha256_server_key BYTEA NOT NULL,
+        changed           BIGINT NOT NULL DEFAULT extract(epoch FROM now())::BIGINT
+    )
+"""
+"""Sieve scripts (store/postgres/scripts.py; owner '' holds the global ones)
+and the sasldb (auth/postgres_credentials.py), so every node sees them."""
+
+MIGRATIONS: tuple[str, ...] = (_V1, CHANGE_FEED, FULL_TEXT, _SCRIPTS_AND_PASSWORDS)
 """Ordered upgrades; MIGRATIONS[n] takes a version-n database to n+1. Append only."""
 
 
