@@ -30,6 +30,12 @@ from .conftest import StoreFactory
 ScriptsFactory = Callable[[], ScriptStore]
 
 
+@pytest.fixture(params=("sqlite", "postgres"))
+def backend(request: pytest.FixtureRequest) -> str:
+    """The suite's backends less postgres+s3: scripts never touch bodies."""
+    return str(request.param)
+
+
 @pytest.fixture
 def open_scripts(backend: str, tmp_path: Path, open_another: StoreFactory) -> ScriptsFactory:
     def factory() -> ScriptStore:
