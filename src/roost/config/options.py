@@ -40,7 +40,7 @@ class Options:
     hashimapspool = Bool(False, "Roost always spreads bodies over hashed directories.", NOT_NEEDED)
     fulldirhash = Bool(False, "Roost's body paths are hashes of the content.", NOT_NEEDED)
     singleinstancestore = Bool(True, "Bodies are content-addressed, so one copy is always kept.", NOT_NEEDED)
-    sievedir = Str("", "Directory of users' Sieve scripts, in Cyrus's layout (default: configdirectory/sieve).")
+    sievedir = Str("", "Directory of users' Sieve scripts, in Cyrus's layout (default: configdirectory/sieve); unused with store_backend: postgres, which keeps them in its database.")
     # -- naming
     servername = Str("", "Name the server gives itself (default: the host name).")
     unixhierarchysep = Bool(True, "Use / as the hierarchy separator instead of .")
