@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import secrets
 import unicodedata
 from collections.abc import Callable
 from pathlib import Path
@@ -68,6 +69,12 @@ def check_name(name: str) -> None:
         raise InvalidScriptName("script name has '/'")
 
 
+def _temporary(path: Path) -> Path:
+    """A name beside `path` no other writer uses: workers differ by pid,
+    concurrent writes of one worker (its threads) by the token."""
+    return path.with_name(f".{path.name}.tmp{os.getpid()}-{secrets.token_hex(4)}")
+
+
 def _fsync_dir(path: Path) -> None:
     fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
     try:
@@ -78,7 +85,7 @@ def _fsync_dir(path: Path) -> None:
 
 def _write_durably(path: Path, data: bytes, fsync: bool) -> None:
     """Replace `path` with `data`: whole or not at all, on disk when `fsync`."""
-    tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
+    tmp = _temporary(path)
     with open(tmp, "wb") as out:
         out.write(data)
         if fsync:
@@ -139,8 +146,7 @@ class SievedirScripts:
         if name is None:
             link.unlink(missing_ok=True)
         else:
-            tmp = home / f".{ACTIVE_LINK}.tmp{os.getpid()}"
-            tmp.unlink(missing_ok=True)
+            tmp = _temporary(link)
             os.symlink(name + COMPILED, tmp)
             os.replace(tmp, link)
         if self.fsync:
