@@ -71,7 +71,7 @@ class Node(RoostSide):
         if self.first:
             await super()._create_users()
             return
-        from roost.auth.sqlite_credentials import open_credential_store
+        from roost.auth.open_credentials import open_credential_store
         from roost.config import load_config
 
         (self.root / "config").mkdir()
