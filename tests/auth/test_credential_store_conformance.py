@@ -133,3 +133,18 @@ async def test_record_keeping_may_be_called_on_a_loop(creds: AnyCredentials) -> 
     """The blocking methods work even from a coroutine (a test, a site set-up)."""
     creds.set_password("bob", "pw")
     assert await creds.check_password("bob", "pw", "imap")
+
+
+async def test_set_secrets_copies_a_record_as_it_is(creds: AnyCredentials) -> None:
+    """`roost migrate`'s copy: the secrets another store derived, no password."""
+    sha1, sha256 = (derive_secrets(name, "pw", bytes([n]) * 16, 8)
+                    for n, name in enumerate(("SHA-1", "SHA-256")))
+    creds.set_secrets("bob@example.com", [sha1, sha256])
+    creds.set_secrets("bob@example.com", [sha1, sha256])  # a replace, not a second record
+    assert creds.list_users() == ["bob@example.com"]
+    assert await creds.scram_secrets("bob@example.com", "SHA-1") == sha1
+    assert await creds.scram_secrets("bob@example.com", "SHA-256") == sha256
+    assert creds.verify_password("bob@example.com", "pw")
+    with pytest.raises(ValueError):
+        creds.set_secrets("alice", [sha256, sha1])  # a record holds SHA-1's, then SHA-256's
+    assert not creds.exists("alice")

@@ -23,8 +23,9 @@ from tests.harness.site import Site, make_site
 from tests.tools.damage import delete_body, fill, tool
 from tests.tools.test_progress import run_on_terminal
 
+from roost.auth.sqlite_credentials import FILENAME
 from roost.config import parse_config
-from roost.store.open import DATABASE
+from roost.store.open import DATABASE, open_scripts
 from roost.store.siterows import Annotation, Digest, Mailbox, Message, Meta
 
 SERVICES = {"imap": "imapd", "lmtp": "lmtpd"}
@@ -115,6 +116,26 @@ async def answers(port: int) -> list[str]:
     return seen
 
 
+SCRIPT = b'require "fileinto";\r\nif header :contains "Subject" "x" { fileinto "Work"; }\r\n'
+
+
+async def upload_scripts(site: Site) -> None:
+    """Bob's two scripts (one active) and a global one, in the site's store."""
+    scripts = open_scripts(site.conf)
+    await scripts.put_script("bob", "filing", SCRIPT, b"")
+    await scripts.put_script("bob", "spare", b"keep;\r\n", b"")
+    await scripts.set_active("bob", "filing")
+    await scripts.put_script(None, "shared", b"keep;\r\n", b"")
+
+
+async def scripts_seen(site: Site) -> tuple[str | None, bytes, list[str | None], list[str]]:
+    """Bob's active script, its source, the owners, the global scripts' names."""
+    scripts = open_scripts(site.conf)
+    active = await scripts.active_script("bob")
+    return (active, await scripts.get_script("bob", "filing"), await scripts.owners(),
+            [info.name for info in await scripts.list_scripts(None)])
+
+
 def pg_count(dsn: str, table: str) -> int:
     with psycopg.connect(dsn) as db:
         row = db.execute(f"SELECT count(*) FROM {table}".encode()).fetchone()
@@ -126,6 +147,7 @@ async def test_a_site_moves_to_postgres_and_back_with_every_answer_the_same(
         tmp_path: Path, cert_dir: Path, postgres: Postgres) -> None:
     dsn = postgres.new_schema()
     site = make_site(tmp_path / "site", cert_dir, f"store_dsn: {dsn}\n")
+    await upload_scripts(site)
     with running_master(site, SERVICES) as master:
         await fill_over_imap(master.ports["imap"], master.ports["lmtp"])
         await answers(master.ports["imap"])  # the first SELECT claims \Recent
@@ -137,8 +159,10 @@ async def test_a_site_moves_to_postgres_and_back_with_every_answer_the_same(
     assert "messages: 7 rows" in out  # 5 + 1 appended, 1 delivered (one a tombstone)
     assert "now set 'store_backend: postgres' in imapd.conf" in out
     assert "mailbox digests match" in out
+    assert "sieve scripts: 3\n" in out and "passwords: 3\n" in out  # admin, alice, bob
 
     site = with_backend(site, "postgres")
+    assert await scripts_seen(site) == ("filing", SCRIPT, ["bob", None], ["shared"])
     with running_master(site, SERVICES) as master:
         assert await answers(master.ports["imap"]) == before
         with smtplib.LMTP("127.0.0.1", master.ports["lmtp"]) as lmtp:  # a duplicate: dropped
@@ -154,13 +178,16 @@ async def test_a_site_moves_to_postgres_and_back_with_every_answer_the_same(
     status, out, err = await tool(site, "migrate", "--from", "postgres", "--to", "sqlite")
     assert status == 1 and "the sqlite index is not empty (mailboxes: 2 rows" in err, err
     database = Path(site.conf.configdirectory) / DATABASE
-    for leftover in database.parent.glob(DATABASE + "*"):
-        leftover.rename(tmp_path / leftover.name)  # the admin keeps the old index aside
+    assert "sieve scripts: 3 rows" in err and "passwords: 3 rows" in err, err
+    for leftover in [*database.parent.glob(DATABASE + "*"), *database.parent.glob(FILENAME + "*"),
+                     database.parent / "sieve"]:
+        leftover.rename(tmp_path / leftover.name)  # the admin keeps the old site aside
     status, out, err = await tool(site, "migrate", "--from", "postgres", "--to", "sqlite")
     assert (status, err) == (0, ""), err
     assert "now set 'store_backend: sqlite'" in out
 
     site = with_backend(site, "sqlite")
+    assert await scripts_seen(site) == ("filing", SCRIPT, ["bob", None], ["shared"])
     with running_master(site, SERVICES) as master:
         assert await answers(master.ports["imap"]) == after_append
         admin = await session(master.ports["imap"], "admin")
@@ -174,8 +201,11 @@ async def test_a_dry_run_counts_everything_and_writes_nothing(
     dsn = postgres.new_schema()
     site.conf_path.write_text(site.conf_path.read_text() + f"store_dsn: {dsn}\n")
     await fill(site, {"user.bob": range(1, 4), "user.bob.Sent": range(4, 6)})
+    await upload_scripts(site)
     status, out, err = await tool(site, "migrate", "--from", "sqlite", "--to", "postgres",
                                   "--dry-run")
+    assert "sieve scripts: 3 would move" in out
+    assert "passwords: 3 would move" in out
     assert (status, err) == (0, "")
     assert "mailboxes: 2 rows would move" in out
     assert "messages: 5 rows would move" in out

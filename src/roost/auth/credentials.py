@@ -91,6 +91,11 @@ class CredentialStore(CredentialSource, Protocol):
     def set_password(self, user: str, password: str, realm: str | None = None) -> None:
         """Create or replace the record of `user` (in `realm`)."""
 
+    def set_secrets(self, user: str, secrets: list[ScramSecrets]) -> None:
+        """Create or replace the record of key `user` with `secrets` as they
+        are (SHA-1's, then SHA-256's: a record copied from another store by
+        `roost migrate`, its password never known)."""
+
     def delete(self, user: str, realm: str | None = None) -> None:
         """Remove the record; NoSuchUser if there is none."""
 

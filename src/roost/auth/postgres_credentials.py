@@ -32,7 +32,13 @@ import psycopg
 from psycopg import AsyncConnection
 
 from roost.auth.credentials import CredentialError, NoSuchUser, record_key
-from roost.auth.records import KeepsSecrets, column_of, matches, record_values
+from roost.auth.records import (
+    KeepsSecrets,
+    column_of,
+    matches,
+    record_values,
+    secret_values,
+)
 from roost.auth.scram import ScramSecrets
 from roost.store.postgres import PostgresStore
 from roost.store.postgres.schema import migrate
@@ -90,7 +96,12 @@ class PostgresCredentialStore(KeepsSecrets):
             raise CredentialError(f"the credential database cannot be reached: {err}") from None
 
     def set_password(self, user: str, password: str, realm: str | None = None) -> None:
-        row = [record_key(user, realm), *record_values(password, self._iterations)]
+        self._write([record_key(user, realm), *record_values(password, self._iterations)])
+
+    def set_secrets(self, user: str, secrets: list[ScramSecrets]) -> None:
+        self._write([user, *secret_values(secrets)])
+
+    def _write(self, row: list[object]) -> None:
         self._blocking(lambda db: db.run(
             'INSERT INTO credentials ("user", sha1_salt, sha1_iterations, sha1_stored_key,'
             " sha1_server_key, sha256_salt, sha256_iterations, sha256_stored_key,"

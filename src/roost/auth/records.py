@@ -51,10 +51,18 @@ def record_values(password: str, iterations: int) -> list[object]:
         # RFC 4013 §2.1 maps soft hyphens and the like to nothing: a
         # password of only those is empty, which verify refuses.
         raise BadPassword("empty password")
+    return secret_values([derive_secrets(hash_name, prepared, os.urandom(SALT_BYTES), iterations)
+                          for hash_name in COLUMNS])
+
+
+def secret_values(secrets: list[ScramSecrets]) -> list[object]:
+    """The eight secret columns of a record holding `secrets` (one per
+    hash of COLUMNS, in its order): what `set_secrets` copies as it is."""
+    if [one.hash_name for one in secrets] != list(COLUMNS):
+        raise ValueError(f"a record holds the secrets of {', '.join(COLUMNS)}, in that order")
     values: list[object] = []
-    for hash_name in COLUMNS:
-        secrets = derive_secrets(hash_name, prepared, os.urandom(SALT_BYTES), iterations)
-        values += [secrets.salt, secrets.iterations, secrets.stored_key, secrets.server_key]
+    for one in secrets:
+        values += [one.salt, one.iterations, one.stored_key, one.server_key]
     return values
 
 

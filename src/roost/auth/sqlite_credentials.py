@@ -15,7 +15,13 @@ import threading
 from pathlib import Path
 
 from roost.auth.credentials import CredentialError, NoSuchUser, record_key
-from roost.auth.records import KeepsSecrets, column_of, matches, record_values
+from roost.auth.records import (
+    KeepsSecrets,
+    column_of,
+    matches,
+    record_values,
+    secret_values,
+)
 from roost.auth.scram import ScramSecrets
 from roost.config import Config
 
@@ -95,7 +101,12 @@ class SqliteCredentialStore(KeepsSecrets):
                 raise
 
     def set_password(self, user: str, password: str, realm: str | None = None) -> None:
-        row = [record_key(user, realm), *record_values(password, self._iterations)]
+        self._write([record_key(user, realm), *record_values(password, self._iterations)])
+
+    def set_secrets(self, user: str, secrets: list[ScramSecrets]) -> None:
+        self._write([user, *secret_values(secrets)])
+
+    def _write(self, row: list[object]) -> None:
         with self._lock:
             self._db.execute(
                 "INSERT OR REPLACE INTO credentials (user, sha1_salt, sha1_iterations,"

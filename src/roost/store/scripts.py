@@ -56,6 +56,10 @@ class ScriptInfo:
 class ScriptStore(Protocol):
     """Sieve scripts per owner; see the module docstring."""
 
+    async def owners(self) -> list[str | None]:
+        """Every owner with a script (None: the global ones), for `roost
+        migrate`; users first in code point order, then None."""
+
     async def list_scripts(self, owner: str | None) -> list[ScriptInfo]:
         """The owner's scripts, by name; empty for an owner with none."""
 

@@ -152,6 +152,35 @@ class SievedirScripts:
         if self.fsync:
             _fsync_dir(home)
 
+    def _owner_of(self, home: Path) -> str | None:
+        """The owner whose directory `home` is, if it is one of `owner_dir`'s
+        (and holds a script), else None."""
+        parts = home.relative_to(self.root).parts
+        if len(parts) == 2:
+            user, domain = parts[1], ""
+        elif len(parts) == 5 and parts[0] == "domain":
+            user, domain = parts[4], parts[2]
+        else:
+            return None
+        if self.unixhierarchysep:
+            user = user.replace("^", ".")
+        owner = f"{user}@{domain}" if domain else user
+        has_script = any(p.name.endswith(SOURCE) for p in home.iterdir() if p.is_file())
+        return owner if has_script and self.owner_dir(owner) == home else None
+
+    async def owners(self) -> list[str | None]:
+        def scan() -> list[str | None]:
+            if not self.root.is_dir():
+                return []
+            homes = [*self.root.glob("*/*/"), *self.root.glob("domain/*/*/*/*/")]
+            found = {owner for home in homes if home.is_dir()
+                     if (owner := self._owner_of(home)) is not None}
+            users: list[str | None] = [*sorted(found)]
+            has_global = (self.root / "global").is_dir() and any(
+                p.name.endswith(SOURCE) for p in (self.root / "global").iterdir())
+            return users + ([None] if has_global else [])
+        return await self._run(scan)
+
     async def list_scripts(self, owner: str | None) -> list[ScriptInfo]:
         home = self.owner_dir(owner)
 

@@ -11,18 +11,22 @@ S3 bucket): both backends key them by the same content hash, so only
 the index moves, after every body it references is found in the blob
 store.
 
-The target must hold no rows (the tool refuses, naming what is there);
-it is filled in one transaction, so a failed run leaves it empty and can
-be run again. After the commit every table is read back from the target
+The target must hold no rows, scripts or passwords (the tool refuses,
+naming what is there); its index is filled in one transaction, so a run
+that fails before the commit leaves it empty and can be run again. After the commit every table is read back from the target
 and its row count and digest, and every mailbox's message digest (UIDs,
 MODSEQs, flags), compared with the source's: any difference fails the
 run (exit 1) and the target must not be switched to. `--dry-run` counts
 the rows that would move and checks the bodies, writing nothing.
 
+Sieve scripts and passwords move too (roost.tools.migrate_accounts):
+from the sievedir and configdirectory/passwd.db of a SQLite site to the
+index database of a PostgreSQL one, or back; the target must hold none;
+they load right after the index's transaction commits (files cannot join
+it), and are verified with it (counts and a digest).
+
 Not moved: the change feed of running sessions (a moved site starts with
-none); the search index (run `roost squatter` on the new backend); Sieve
-scripts and passwords, which neither backend holds (they stay in
-sievedir and configdirectory/passwd.db, used by both).
+none); the search index (run `roost squatter` on the new backend).
 """
 
 from __future__ import annotations
@@ -43,6 +47,7 @@ from roost.store.postgres.siterows import PostgresSiteLoader, PostgresSiteReader
 from roost.store.siterows import TABLES, Body, Digest, Record, SiteLoader, SiteReader
 from roost.store.sqlite.siterows import SqliteSiteLoader, SqliteSiteReader
 from roost.tools import storetool
+from roost.tools.migrate_accounts import Accounts, Side, occupied_files
 from roost.tools.storetool import ToolFailed
 
 NAME = "migrate"
@@ -120,17 +125,36 @@ async def read_digest(conf: Config, backend: str, batch: int) -> Digest:
         await reader.close()
 
 
+async def read_accounts(conf: Config, backend: str) -> Accounts:
+    side = Side(conf, backend, postgres_dsn(conf) if backend == "postgres" else "")
+    try:
+        return await side.read()
+    finally:
+        await side.close()
+
+
+async def load_accounts(conf: Config, backend: str, accounts: Accounts) -> None:
+    side = Side(conf, backend, postgres_dsn(conf) if backend == "postgres" else "")
+    try:
+        await side.load(accounts)
+    finally:
+        await side.close()
+
+
 async def migrate(conf: Config, source: str, target: str, dry_run: bool, batch: int) -> int:
     started = time.monotonic()
     reader = await open_reader(conf, source)
     loader = open_loader(conf, target)
     try:
         occupied = await loader.occupied()
+        if target == "sqlite":
+            occupied |= await occupied_files(conf)
         if occupied:
             raise ToolFailed(f"the {target} index is not empty ("
                              + ", ".join(f"{t}: {n} rows" for t, n in occupied.items())
                              + "); migrate loads into an empty index only")
         counts = {table.TABLE: await reader.count(table) for table in TABLES}
+        accounts = await read_accounts(conf, source)
         partitions = {name: Path(path) for name, path in conf.partitions.items()}
         blobs = open_blobs(conf, partitions)
         if not dry_run:
@@ -146,14 +170,23 @@ async def migrate(conf: Config, source: str, target: str, dry_run: bool, batch: 
         if dry_run:
             for table, count in counts.items():
                 print(f"{table}: {count} rows would move")
+            for kind, count in accounts.counts().items():
+                print(f"{kind}: {count} would move")
             print(f"dry run: nothing written to the {target} index")
             return storetool.OK
         await loader.commit()
+        await load_accounts(conf, target, accounts)
     finally:
         await loader.close()
         await reader.close()
     moved = time.monotonic() - started
     differences = source_digest.differences(await read_digest(conf, target, batch))
+    moved_accounts = await read_accounts(conf, target)
+    if moved_accounts.counts() != accounts.counts():
+        differences.append(f"sieve scripts and passwords: {accounts.counts()} in the source,"
+                           f" {moved_accounts.counts()} in the target")
+    elif moved_accounts.digest() != accounts.digest():
+        differences.append("sieve scripts and passwords: the same in number, not in content")
     if differences:
         for line in differences:
             print(f"roost migrate: MISMATCH {line}", file=sys.stderr)
@@ -163,9 +196,12 @@ async def migrate(conf: Config, source: str, target: str, dry_run: bool, batch: 
     total = sum(counts.values())
     for table, count in counts.items():
         print(f"{table}: {count} rows")
+    for kind, count in accounts.counts().items():
+        print(f"{kind}: {count}")
     print(f"moved {total} rows from {source} to {target} in {moved:.1f} s"
           f" ({total / max(moved, 1e-6):.0f} rows/s); verified: counts, table digests and"
-          f" {len(source_digest.mailboxes)} mailbox digests match")
+          f" {len(source_digest.mailboxes)} mailbox digests match, and the sieve scripts'"
+          " and passwords' counts and digest")
     print(f"now set 'store_backend: {target}' in imapd.conf and start the server;"
           " run 'roost squatter' to rebuild the search index")
     return storetool.OK

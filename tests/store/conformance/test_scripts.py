@@ -215,3 +215,16 @@ async def test_renaming_onto_an_owner_with_scripts_is_refused(scripts: ScriptSto
         await scripts.rename_owner("bob", "alice")
     assert [i.name for i in await scripts.list_scripts("bob")] == ["main"]
     assert [i.name for i in await scripts.list_scripts("alice")] == ["hers"]
+
+
+async def test_owners_name_everyone_with_a_script(scripts: ScriptStore) -> None:
+    """What `roost migrate` walks: users in code point order, then the global scripts."""
+    assert await scripts.owners() == []
+    await scripts.put_script("bob", "s", b"keep;\r\n", b"BC")
+    await scripts.put_script("Zed.smith@example.com", "s", b"keep;\r\n", b"BC")
+    await scripts.put_script("alice@example.org", "s", b"keep;\r\n", b"BC")
+    assert await scripts.owners() == ["Zed.smith@example.com", "alice@example.org", "bob"]
+    await scripts.put_script(GLOBAL, "shared", b"keep;\r\n", b"BC")
+    assert (await scripts.owners())[-1] is GLOBAL
+    await scripts.delete_script("bob", "s")
+    assert await scripts.owners() == ["Zed.smith@example.com", "alice@example.org", GLOBAL]

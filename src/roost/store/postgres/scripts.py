@@ -65,6 +65,12 @@ class PostgresScripts:
         """The scripts in `store`'s database, over its pool."""
         return cls(store._db)
 
+    async def owners(self) -> list[str | None]:
+        rows = await self._db.read(lambda db: db.all(
+            'SELECT owner FROM sieve_scripts GROUP BY owner ORDER BY owner COLLATE "C"'), snapshot=False)
+        users: list[str | None] = [str(row[0]) for row in rows if row[0] != GLOBAL_OWNER]
+        return users + ([None] if len(users) < len(rows) else [])
+
     async def list_scripts(self, owner: str | None) -> list[ScriptInfo]:
         key = owner_key(owner)
         rows = await self._db.read(lambda db: db.all(
