@@ -307,6 +307,7 @@ async def test_failures_count_in_the_shared_throttle(tmp_path: Path, cert_dir: P
         await client.close()
 
 
+@pytest.mark.sqlite_only("asserts the sievedir tree, where only the file backend keeps scripts")
 async def test_virtual_domain_users_get_their_own_directory(tmp_path: Path, cert_dir: Path) -> None:
     """With virtdomains the owner is `user@domain` (OWNER says so), and the
     scripts go under Cyrus's domain/ tree."""
