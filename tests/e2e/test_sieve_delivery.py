@@ -1,5 +1,5 @@
 """Sieve at delivery in a real `roost master`: the worker's LMTP service runs the
-scripts of the sievedir (ServerContext.scripts), sends through the `sendmail`
+scripts of the script store (ServerContext.scripts), sends through the `sendmail`
 program, and `cyr_expire -E` runs as a Cyrus EVENTS entry."""
 
 from __future__ import annotations
@@ -13,8 +13,7 @@ from tests.harness.site import make_site
 from tests.lmtp.sieve_rig import sendmail_outbox, write_sendmail
 
 from roost.sieve import SieveOptions, compile_script, dump_compiled
-from roost.store.open import open_store
-from roost.store.sievedir import SievedirScripts
+from roost.store.open import open_scripts, open_store
 
 SCRIPT = b"""require ["fileinto", "vacation"];
 if header :contains "X-BeenThere" "plug@" { fileinto "INBOX.plug"; }
@@ -38,12 +37,12 @@ async def test_a_master_worker_runs_the_active_script(tmp_path: Path, cert_dir: 
     store = open_store(site.conf)
     for name in ("user.bob", "user.bob.plug"):
         await store.create_mailbox(name)
-    await store.close()
-    scripts = SievedirScripts.from_config(site.conf)
+    scripts = open_scripts(site.conf, store)
     options = SieveOptions.from_config(site.conf)
     await scripts.put_script("bob", "main", SCRIPT,
                              dump_compiled(compile_script(SCRIPT, options), SCRIPT, options))
     await scripts.set_active("bob", "main")
+    await store.close()
     events = 'EVENTS {\n  delprune cmd="cyr_expire -E 3" period=0\n}\n'
     with running_master(site, {"lmtp": "lmtpd"}, events) as master:
         port = master.ports["lmtp"]

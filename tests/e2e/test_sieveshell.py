@@ -50,6 +50,7 @@ def sieveshell(master: Master, commands: str, user: str = "bob", authname: str =
     return result.stdout + result.stderr
 
 
+@pytest.mark.sqlite_only("asserts Cyrus's sievedir layout on disk; tests/e2e/test_postgres_sieve_and_passwords.py runs sieveshell on PostgreSQL")
 def test_put_activate_list_get_delete(master: Master, tmp_path: Path) -> None:
     (tmp_path / "plug").write_text(PLUG_FILTER)
     (tmp_path / "other").write_text("keep;\n")
@@ -77,6 +78,7 @@ def test_a_malformed_script_is_refused_with_its_position(master: Master, tmp_pat
     assert "bad" not in out.split("line 4", 1)[-1], out
 
 
+@pytest.mark.sqlite_only("asserts Cyrus's sievedir layout on disk; tests/e2e/test_postgres_sieve_and_passwords.py runs sieveshell on PostgreSQL")
 def test_an_admin_manages_a_user_and_the_global_scripts(master: Master, tmp_path: Path) -> None:
     (tmp_path / "g").write_text("discard;\n")
     out = sieveshell(master, f"put {tmp_path}/g forbob\nactivate forbob\n",
