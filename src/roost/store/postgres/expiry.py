@@ -15,15 +15,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
+from roost.store import flags as flagbits
 from roost.store import names
 from roost.store.postgres import quota
 from roost.store.postgres.mailbox_ops import drop
 from roost.store.postgres.refs import bump_modseq, release_blob
 from roost.store.postgres.rows import GONE, HELD, load_mailbox_id
 from roost.store.postgres.tx import Database, Db, WriteTx
+from roost.store.records import from_epoch, to_epoch
 from roost.store.retention import ExpungedMessage, ExpungePurge
-from roost.store.sqlite import flags as flagbits
-from roost.store.sqlite.rows import from_epoch, to_epoch
 
 _TOMBSTONES = ("SELECT uid, sysflags, keywords, internaldate, size, blob, expunged_at, expunged"
                " FROM messages WHERE mailbox_id = %s AND expunged != 0 ORDER BY uid")

@@ -15,12 +15,13 @@ import time
 from collections.abc import Sequence
 
 from roost.store import names
+from roost.store.acl_edit import edited_rights
 from roost.store.api import OWNER_RIGHTS, AclEntry, FlagOp, MailboxExists, MailboxInfo
 from roost.store.postgres import quota
 from roost.store.postgres.refs import bump_modseq, release_blob
 from roost.store.postgres.rows import GONE, MAILBOX_COLUMNS, load_mailbox_id, mailbox_info
 from roost.store.postgres.tx import WriteTx
-from roost.store.sqlite.quota import moved_name
+from roost.store.quota_charge import moved_name
 
 
 async def next_counter(tx: WriteTx, key: str, floor: int) -> int:
@@ -73,12 +74,7 @@ async def set_acl(tx: WriteTx, mailbox_id: int, identifier: str, rights: str, mo
     """Replace, add to or take from one ACL entry (dropped when left empty),
     read and written under the mailbox's row lock; a new identifier goes last."""
     info = await load_mailbox_id(tx.db, mailbox_id, lock=True)
-    held = next((e.rights for e in info.acl if e.identifier == identifier), "")
-    if mode == "add":
-        rights = held + rights
-    elif mode == "remove":
-        rights = "".join(r for r in held if r not in rights)
-    rights = "".join(r for r in OWNER_RIGHTS if r in rights)
+    rights = edited_rights(info, identifier, rights, mode)
     if not rights:
         await tx.db.run("DELETE FROM acl WHERE mailbox_id = %s AND identifier = %s",
                         (mailbox_id, identifier))

@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 
 from roost.message.parsed import ParsedMessage
+from roost.store import flag_changes, newmessage
+from roost.store import flags as flagbits
 from roost.store.api import (
     AppendResult,
     CopyResult,
@@ -28,26 +29,11 @@ from roost.store.postgres.mailbox_ops import create_mailbox
 from roost.store.postgres.refs import add_blob, bump_modseq, release_blob
 from roost.store.postgres.rows import GONE, HELD, live_records, load_mailbox_id, lock_mailboxes
 from roost.store.postgres.tx import WriteTx
-from roost.store.sqlite import flags as flagbits
-from roost.store.sqlite.message_ops import _untouched as untouched
-from roost.store.sqlite.rows import seen_is_per_user
+from roost.store.records import seen_is_per_user
 
-
-@dataclass(frozen=True, slots=True)
-class NewBody:
-    """A body already staged in `partition`, with its parse, ready to index."""
-
-    key: str
-    partition: str
-    raw: bytes
-    parsed: ParsedMessage
-
-
-@dataclass(frozen=True, slots=True)
-class NewMessage:
-    body: NewBody
-    flags: frozenset[str]
-    internaldate: float
+NewBody = newmessage.NewBody[ParsedMessage]
+"""A body staged in its partition, with its parse."""
+NewMessage = newmessage.NewMessage[ParsedMessage]
 
 
 async def _insert(tx: WriteTx, info: MailboxInfo, uid: int, modseq: int, flags: frozenset[str],
@@ -112,17 +98,8 @@ async def store_flags(tx: WriteTx, mailbox_id: int, uids: Sequence[int], op: Fla
     change get the new MODSEQ; UNCHANGEDSINCE refusals are listed."""
     info = await load_mailbox_id(tx.db, mailbox_id, lock=True)
     per_user = seen_is_per_user(info, user)
-    refused: list[int] = []
-    changes: list[tuple[MessageRecord, frozenset[str]]] = []
-    known = known_flags or {}
-    for rec in await live_records(tx.db, info.id, uids, user):
-        if (unchanged_since is not None and rec.modseq > unchanged_since
-                and not untouched(op, flags, rec.flags, known.get(rec.uid))):
-            refused.append(rec.uid)
-            continue
-        new = flagbits.apply(op, rec.flags, flags)
-        if new != rec.flags:
-            changes.append((rec, new))
+    changes, refused = flag_changes.plan(await live_records(tx.db, info.id, uids, user), op, flags,
+                                          unchanged_since, known_flags)
     if not changes:
         return [], refused
     modseq = await bump_modseq(tx, info.id)

@@ -11,19 +11,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
+from roost.store import quota_charge
 from roost.store.api import (
     QUOTA_RESOURCES,
     MailboxNotFound,
     OverQuota,
     QuotaCorrection,
-    QuotaResource,
     QuotaRoot,
     QuotaRootNotFound,
     QuotaUsage,
 )
 from roost.store.postgres.tx import Db, Row, WriteTx
-from roost.store.sqlite.quota import KIB, moved_name
-from roost.store.sqlite.quota import _ancestors_or_self as ancestors_or_self
+from roost.store.quota_charge import ancestors_or_self, moved_name
 
 UNDER = "(name = %(top)s OR starts_with(name, %(top)s || '.'))"
 """Mailbox `name` is `top` or below it."""
@@ -91,25 +90,16 @@ async def charge(tx: WriteTx, deltas: Iterable[tuple[str, int, int]]) -> None:
     """Add (mailbox name, bytes, messages) changes to the roots covering
     them, net per root; growth past a limit raises OverQuota (Cyrus's
     quota_check: `used + delta > limit * 1024`)."""
-    totals: dict[str, tuple[int, int]] = {}
-    for name, size, count in deltas:
-        root = await root_of(tx.db, name)
-        if root is not None:
-            old_size, old_count = totals.get(root, (0, 0))
-            totals[root] = (old_size + size, old_count + count)
+    totals = quota_charge.net([(await root_of(tx.db, name), size, count)
+                               for name, size, count in deltas])
     for root, (size, count) in sorted(totals.items()):
         row = await tx.db.one(
             "UPDATE quota_roots SET storage_used = storage_used + %s,"
             " messages_used = messages_used + %s WHERE root = %s"
             " RETURNING storage_used, messages_used, storage_limit, message_limit",
             (size, count, root))
-        if row is None:
-            continue
-        used, messages, storage_limit, message_limit = row
-        if size > 0 and storage_limit is not None and used > storage_limit * KIB:
-            raise OverQuota(root)
-        if count > 0 and message_limit is not None and messages > message_limit:
-            raise OverQuota(root)
+        if row is not None:
+            quota_charge.check(root, size, count, *row)
 
 
 async def check_new_mailbox(tx: WriteTx, name: str) -> None:
@@ -159,14 +149,9 @@ async def load(db: Db, root: str) -> QuotaRoot:
     if row is None:
         raise QuotaRootNotFound(root)
     storage_limit, message_limit, mailbox_limit, used, messages = row
-    resources = []
-    if storage_limit is not None:
-        resources.append(QuotaResource("STORAGE", used // KIB, storage_limit))
-    if message_limit is not None:
-        resources.append(QuotaResource("MESSAGE", messages, message_limit))
-    if mailbox_limit is not None:
-        resources.append(QuotaResource("MAILBOX", len(await _covered(db, root)), mailbox_limit))
-    return QuotaRoot(root, tuple(resources))
+    mailboxes = 0 if mailbox_limit is None else len(await _covered(db, root))
+    return quota_charge.quota_root(root, storage_limit, message_limit, mailbox_limit,
+                                   used, messages, mailboxes)
 
 
 async def load_root_of(db: Db, name: str) -> QuotaRoot | None:

@@ -7,15 +7,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from roost.store import names
+from roost.store import changes, flags
 from roost.store.api import (
     Changes,
-    MailboxAclChanged,
     MailboxChange,
     MailboxDeleted,
     MailboxInfo,
     MailboxNotFound,
-    MailboxRenamed,
     MailboxStatus,
     MessageRecord,
     MessageSummary,
@@ -28,12 +26,10 @@ from roost.store.postgres.rows import (
     SEEN_VIEW,
     load_mailbox_id,
     mailbox_info,
-    record,
 )
 from roost.store.postgres.tx import Db
-from roost.store.sqlite import flags
+from roost.store.records import from_epoch, record
 from roost.store.sqlite.parsedcache import summaries
-from roost.store.sqlite.rows import from_epoch
 
 
 async def list_mailboxes(db: Db, prefix: str) -> list[MailboxInfo]:
@@ -59,40 +55,22 @@ async def messages(db: Db, mailbox_id: int, user: str | None) -> list[MessageRec
     return [record(row) for row in rows]
 
 
-def _mailbox_change(mailbox_id: int, kind: str, name: str) -> MailboxChange:
-    if kind == "deleted":
-        return MailboxDeleted(mailbox_id, name)
-    if kind == "renamed":
-        return MailboxRenamed(mailbox_id, name, names.owner_of(name))
-    return MailboxAclChanged(mailbox_id)
-
-
 async def _deletion(db: Db, mailbox_id: int) -> tuple[int, MailboxDeleted]:
-    """(MODSEQ, change) of a mailbox that is gone; MailboxNotFound for an id
-    never given out."""
+    """changes.deletion from this database's rows."""
     row = await db.one("SELECT modseq, name FROM mailbox_changes WHERE mailbox_id = %s"
                        " AND kind = 'deleted'", (mailbox_id,))
-    if row is not None:
-        return row[0], MailboxDeleted(mailbox_id, row[1])
     counter = await db.one("SELECT value FROM meta WHERE key = 'mailboxid'")
-    if counter is None or not 0 < mailbox_id <= counter[0]:
-        raise MailboxNotFound()
-    return 0, MailboxDeleted(mailbox_id, "")
+    return changes.deletion(mailbox_id, None if row is None else (row[0], row[1]),
+                            None if counter is None else counter[0])
 
 
 async def _mailbox_changes(db: Db, mailbox_id: int, modseq: int) -> list[MailboxChange]:
-    """The mailbox-level changes after `modseq`, oldest first. Below the
-    mailbox's `deletedmodseq` some rows were purged (`cyr_expire -X`), so
-    the answer starts with what they could have said, as things now are:
-    its name (a rename to the name it has is a no-op) and its ACL."""
-    kept = [_mailbox_change(mailbox_id, kind, name) for kind, name in await db.all(
-        "SELECT kind, name FROM mailbox_changes WHERE mailbox_id = %s AND modseq > %s"
-        " ORDER BY modseq", (mailbox_id, modseq))]
+    """changes.mailbox_changes from this database's rows."""
+    kept = await db.all("SELECT kind, name FROM mailbox_changes WHERE mailbox_id = %s"
+                        " AND modseq > %s ORDER BY modseq", (mailbox_id, modseq))
     row = await db.one("SELECT name, deletedmodseq FROM mailboxes WHERE id = %s", (mailbox_id,))
-    if row is None or modseq >= row[1]:
-        return kept
-    return [MailboxRenamed(mailbox_id, row[0], names.owner_of(row[0])),
-            MailboxAclChanged(mailbox_id), *kept]
+    return changes.mailbox_changes(mailbox_id, modseq, [(k, n) for k, n in kept],
+                                   None if row is None else (row[0], row[1]))
 
 
 async def highestmodseq(db: Db, mailbox_id: int) -> int | None:
@@ -137,7 +115,8 @@ async def vanished_since(db: Db, mailbox_id: int, modseq: int) -> Vanished:
     rows = await db.all("SELECT uid FROM messages WHERE mailbox_id = %s AND modseq > %s"
                         " AND expunged != 0 ORDER BY uid", (mailbox_id, modseq))
     purged = await db.one("SELECT deletedmodseq FROM mailboxes WHERE id = %s", (mailbox_id,))
-    return Vanished(tuple(row[0] for row in rows), purged is None or modseq >= purged[0])
+    return changes.vanished((row[0] for row in rows), modseq,
+                            None if purged is None else purged[0])
 
 
 _STATUS = f"""

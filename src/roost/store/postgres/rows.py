@@ -3,7 +3,7 @@
 The per-user `\\Seen` rule lives here, once: a user who is given and is not
 the mailbox's owner sees `\\Seen` from the `seen` table; everyone else (the
 owner, and callers that pass no user) sees the bit kept in `messages`.
-Flags are encoded as the SQLite index encodes them (`store/sqlite/flags.py`:
+Flags are encoded as the SQLite index encodes them (`store/flags.py`:
 a system-flag bitmask and sorted keyword text, no SQL there).
 """
 
@@ -12,10 +12,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from roost.store import flags, records
 from roost.store.api import AclEntry, MailboxInfo, MailboxNotFound, MessageRecord
 from roost.store.postgres.tx import Db
-from roost.store.sqlite import flags
-from roost.store.sqlite.rows import from_epoch
+from roost.store.records import record
 
 ACL_COLUMN = ("(SELECT string_agg(a.identifier || chr(9) || a.rights, chr(10)"
               " ORDER BY a.position) FROM acl a WHERE a.mailbox_id = mailboxes.id)")
@@ -48,9 +48,7 @@ by every row that is not GONE (SQLite's values, store/sqlite/rows.py)."""
 def mailbox_info(row: Sequence[Any]) -> MailboxInfo:
     """A MailboxInfo from a row of MAILBOX_COLUMNS."""
     acl = tuple(AclEntry(*line.split("\t")) for line in row[8].split("\n")) if row[8] else ()
-    return MailboxInfo(id=row[0], name=row[1], uidvalidity=row[2], uidnext=row[3],
-                       highestmodseq=row[4], partition=row[5], owner=row[6],
-                       special_use=tuple(row[7].split()), acl=acl)
+    return records.mailbox_info(row, acl)
 
 
 async def load_mailbox(db: Db, name: str) -> MailboxInfo:
@@ -75,13 +73,6 @@ async def lock_mailboxes(db: Db, mailbox_ids: Sequence[int]) -> None:
     """Lock several mailbox rows in id order (no two writers wait on each other)."""
     await db.all("SELECT id FROM mailboxes WHERE id = ANY(%s) ORDER BY id FOR UPDATE",
                  (sorted(set(mailbox_ids)),))
-
-
-def record(row: Sequence[Any]) -> MessageRecord:
-    """A MessageRecord from a row of RECORD_SELECT."""
-    bits = (row[2] & ~flags.SEEN) | (flags.SEEN if row[7] else 0)
-    return MessageRecord(uid=row[0], modseq=row[1], flags=flags.decode(bits, row[3]),
-                         internaldate=from_epoch(row[4]), size=row[5], blob=row[6])
 
 
 async def live_records(db: Db, mailbox_id: int, uids: Sequence[int],

@@ -10,16 +10,15 @@ Writes are one transaction each (tx.py), reads one snapshot each.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import datetime
+from typing import TypeVar
 
-from roost.store import names
+from roost.store import flags as flagbits
 from roost.store.api import (
-    AclEntry,
     AppendMessage,
     AppendResult,
     Changes,
-    CopyResult,
     Delivery,
     FlagOp,
     InvalidMessage,
@@ -27,7 +26,6 @@ from roost.store.api import (
     MailboxInfo,
     MailboxStatus,
     MessageRecord,
-    QuotaCorrection,
     QuotaRoot,
     QuotaUsage,
     UidRange,
@@ -35,6 +33,7 @@ from roost.store.api import (
 )
 from roost.store.blobstore import BlobStore
 from roost.store.duplicates import DuplicateRecord
+from roost.store.newmessage import new_message, new_messages
 from roost.store.postgres import duplicates, mailbox_ops, message_ops, quota, reads, user_ops
 from roost.store.postgres.annotations import PostgresAnnotations
 from roost.store.postgres.bodies import PostgresBodies
@@ -42,17 +41,23 @@ from roost.store.postgres.check import check as check_index
 from roost.store.postgres.expiry import PostgresRetention
 from roost.store.postgres.feed import PostgresFeed
 from roost.store.postgres.maintenance import PostgresMaintenance
-from roost.store.postgres.message_ops import NewMessage
 from roost.store.postgres.notify import Listener
 from roost.store.postgres.rows import load_mailbox, load_mailbox_id
 from roost.store.postgres.tx import Database, WriteTx
-from roost.store.sqlite import flags as flagbits
-from roost.store.sqlite.rows import from_epoch, to_epoch
+from roost.store.records import from_epoch, to_epoch
+from roost.store.validate import ValidatedWrites
+
+T = TypeVar("T")
 
 
-class PostgresStore(PostgresBodies, PostgresAnnotations, PostgresFeed, PostgresRetention,
-                    PostgresMaintenance):
+class PostgresStore(ValidatedWrites, PostgresBodies, PostgresAnnotations, PostgresFeed,
+                    PostgresRetention, PostgresMaintenance):
     """The shared mail store: any number of processes on any nodes over one database."""
+
+    _mailbox_ops = mailbox_ops
+    _user_ops = user_ops
+    _message_ops = message_ops
+    _quota_ops = quota
 
     def __init__(self, dsn: str, blobs: BlobStore, defaultpartition: str = "default", *,
                  expunge_mode: str = "delayed", delete_mode: str = "delayed",
@@ -61,47 +66,14 @@ class PostgresStore(PostgresBodies, PostgresAnnotations, PostgresFeed, PostgresR
         `expunge_mode`, `delete_mode`, `deleted_prefix`: as SqliteStore's."""
         super().__init__(Database(dsn, blobs), blobs)
         self.dsn = dsn
-        self.defaultpartition = defaultpartition
-        self._hold = expunge_mode == "delayed"
-        self.deleted_prefix = deleted_prefix
-        self._retire_to = deleted_prefix if delete_mode == "delayed" else None
+        self._configure(defaultpartition, expunge_mode, delete_mode, deleted_prefix)
         self._listener = Listener(dsn)
 
+    async def _write(self, op: Callable[[WriteTx], Awaitable[T]]) -> T:
+        """One operation in one write transaction (ValidatedWrites)."""
+        return await self._db.write(op)
+
     # -- mailbox list
-    async def create_mailbox(self, name: str, *, partition: str | None = None,
-                             special_use: Sequence[str] = (),
-                             default_acl: Sequence[AclEntry] = ()) -> MailboxInfo:
-        names.validate_internal(name)
-        where = partition or self.defaultpartition
-        return await self._db.write(lambda tx: mailbox_ops.create_mailbox(
-            tx, name, where, special_use, default_acl))
-
-    async def delete_mailbox(self, mailbox_id: int, *,
-                             children: bool = False) -> list[MailboxInfo]:
-        return await self._db.write(
-            lambda tx: mailbox_ops.delete_mailbox(tx, mailbox_id, children, self._retire_to))
-
-    async def rename_mailbox(self, mailbox_id: int, new: str) -> MailboxInfo:
-        names.validate_internal(new)
-        return await self._db.write(lambda tx: mailbox_ops.rename_mailbox(tx, mailbox_id, new))
-
-    async def create_user(self, userid: str, *, folders: Sequence[str] = (),
-                          limits: Mapping[str, int] | None = None,
-                          subscriptions: Sequence[str] = ()) -> MailboxInfo:
-        for name in folders:
-            names.validate_internal(name)
-        return await self._db.write(lambda tx: user_ops.create_user(
-            tx, userid, self.defaultpartition, folders, limits, subscriptions))
-
-    async def rename_user(self, old: str, new: str) -> MailboxInfo:
-        return await self._db.write(lambda tx: user_ops.rename_user(tx, old, new))
-
-    async def move_all(self, mailbox_id: int, new: str, *,
-                       user: str | None = None) -> MailboxInfo:
-        names.validate_internal(new)
-        return await self._db.write(lambda tx: message_ops.move_all(
-            tx, mailbox_id, new, self.defaultpartition, user))
-
     async def get_mailbox(self, name: str) -> MailboxInfo:
         return await self._db.read(lambda db: load_mailbox(db, name), snapshot=False)
 
@@ -112,19 +84,11 @@ class PostgresStore(PostgresBodies, PostgresAnnotations, PostgresFeed, PostgresR
         return await self._db.read(lambda db: reads.list_mailboxes(db, prefix), snapshot=False)
 
     # -- access control lists (AclStore)
-    async def set_acl(self, mailbox_id: int, identifier: str, rights: str, *,
-                      mode: FlagOp = "replace") -> MailboxInfo:
-        return await self._db.write(
-            lambda tx: mailbox_ops.set_acl(tx, mailbox_id, identifier, rights, mode))
-
     async def mailboxes_naming(self, identifiers: Sequence[str],
                                owner: str | None) -> list[MailboxInfo]:
         return await self._db.read(lambda db: reads.mailboxes_naming(db, identifiers, owner), snapshot=False)
 
     # -- quota roots (QuotaStore)
-    async def set_quota(self, root: str, limits: Mapping[str, int]) -> QuotaRoot:
-        return await self._db.write(lambda tx: quota.set_quota(tx, root, limits))
-
     async def get_quota(self, root: str) -> QuotaRoot:
         return await self._db.read(lambda db: quota.load(db, root))
 
@@ -133,10 +97,6 @@ class PostgresStore(PostgresBodies, PostgresAnnotations, PostgresFeed, PostgresR
 
     async def quota_roots(self, prefix: str = "") -> list[QuotaUsage]:
         return await self._db.read(lambda db: quota.usages(db, prefix))
-
-    async def recount_quotas(self, prefix: str = "", *,
-                             dry_run: bool = False) -> list[QuotaCorrection]:
-        return await self._db.write(lambda tx: quota.recount_under(tx.db, prefix, dry_run))
 
     # -- duplicate-delivery records (DuplicateStore)
     async def duplicate_seen(self, id: str, scope: str) -> datetime | None:
@@ -152,13 +112,6 @@ class PostgresStore(PostgresBodies, PostgresAnnotations, PostgresFeed, PostgresR
             lambda tx: duplicates.expire(tx, to_epoch(seen_before), to_epoch(now)))
 
     # -- subscriptions
-    async def subscribe(self, user: str, name: str) -> None:
-        names.validate_internal(name)
-        await self._db.write(lambda tx: mailbox_ops.subscribe(tx, user, name))
-
-    async def unsubscribe(self, user: str, name: str) -> None:
-        await self._db.write(lambda tx: mailbox_ops.unsubscribe(tx, user, name))
-
     async def subscriptions(self, user: str) -> list[str]:
         return await self._db.read(lambda db: reads.subscriptions(db, user), snapshot=False)
 
@@ -171,20 +124,12 @@ class PostgresStore(PostgresBodies, PostgresAnnotations, PostgresFeed, PostgresR
             raise InvalidMessage("empty message")
         info = await self.mailbox_by_id(mailbox_id)
         bodies, staged = await self._bodies(info.partition, [m.raw for m in messages])
-        batch = [NewMessage(body, flagbits.normalize(m.flags), to_epoch(m.internaldate))
-                 for body, m in zip(bodies, messages)]
+        batch = new_messages(bodies, messages)
         try:
             return await self._db.write(lambda tx: message_ops.append(tx, mailbox_id, batch, user))
         except BaseException:
             await self._db.remove_unreferenced(staged)
             raise
-
-    async def append(self, mailbox_id: int, raw: bytes, *, flags: Sequence[str] = (),
-                     internaldate: datetime | None = None,
-                     user: str | None = None) -> AppendResult:
-        results = await self.append_messages(
-            mailbox_id, [AppendMessage(raw, flags, internaldate)], user=user)
-        return results[0]
 
     async def deliver(self, targets: Sequence[Delivery], raw: bytes,
                       internaldate: datetime | None = None, *,
@@ -252,30 +197,13 @@ class PostgresStore(PostgresBodies, PostgresAnnotations, PostgresFeed, PostgresR
         return await self._db.write(
             lambda tx: message_ops.expunge(tx, mailbox_id, uids, self._hold))
 
-    async def purge(self, mailbox_id: int, uids: Sequence[int]) -> list[int]:
-        return await self._db.write(
-            lambda tx: message_ops.purge(tx, mailbox_id, uids, self._hold))
-
-    async def copy(self, source_id: int, uids: Sequence[int], dest_id: int,
-                   user: str | None = None, *,
-                   keep_flag: Callable[[str], bool] | None = None) -> CopyResult:
-        return await self._db.write(lambda tx: message_ops.copy(
-            tx, source_id, uids, dest_id, user, move=False, keep_flag=keep_flag))
-
-    async def move(self, source_id: int, uids: Sequence[int], dest_id: int,
-                   user: str | None = None, *,
-                   keep_flag: Callable[[str], bool] | None = None) -> CopyResult:
-        return await self._db.write(lambda tx: message_ops.copy(
-            tx, source_id, uids, dest_id, user, move=True, keep_flag=keep_flag))
-
     async def replace(self, mailbox_id: int, uid: int, target_id: int,
                       message: AppendMessage, *, user: str | None = None) -> AppendResult:
         if not message.raw:
             raise InvalidMessage("empty message")
         info = await self.mailbox_by_id(target_id)
         bodies, staged = await self._bodies(info.partition, [message.raw])
-        new = NewMessage(bodies[0], flagbits.normalize(message.flags),
-                         to_epoch(message.internaldate))
+        new = new_message(bodies[0], message)
         try:
             return await self._db.write(lambda tx: message_ops.replace(
                 tx, mailbox_id, uid, target_id, new, user, self._hold))

@@ -20,7 +20,7 @@ from roost.store.postgres.mailbox_ops import (
 )
 from roost.store.postgres.rows import load_mailbox
 from roost.store.postgres.tx import WriteTx
-from roost.store.sqlite.quota import moved_name
+from roost.store.quota_charge import moved_name
 
 
 async def create_user(tx: WriteTx, userid: str, partition: str, folders: Sequence[str],

@@ -13,7 +13,7 @@ import sqlite3
 from collections.abc import Sequence
 
 from roost.store.duplicates import DuplicateRecord
-from roost.store.sqlite.rows import to_epoch
+from roost.store.records import to_epoch
 from roost.store.sqlite.writer import WriteTx
 
 Row = tuple[str, str, float, float]

@@ -15,13 +15,14 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Sequence
 
+from roost.store import flags as flagbits
 from roost.store import names
+from roost.store.records import from_epoch
 from roost.store.retention import ExpungedMessage, ExpungePurge
-from roost.store.sqlite import flags as flagbits
 from roost.store.sqlite import quota
 from roost.store.sqlite.mailbox_ops import drop
 from roost.store.sqlite.refs import bump_modseq, release_blob
-from roost.store.sqlite.rows import GONE, HELD, from_epoch, load_mailbox_id
+from roost.store.sqlite.rows import GONE, HELD, load_mailbox_id
 from roost.store.sqlite.writer import WriteTx
 
 _TOMBSTONES = ("SELECT uid, sysflags, keywords, internaldate, size, blob, expunged_at, expunged"

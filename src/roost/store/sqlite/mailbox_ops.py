@@ -13,7 +13,9 @@ import time
 from collections.abc import Sequence
 
 from roost.store import names
+from roost.store.acl_edit import edited_rights
 from roost.store.api import OWNER_RIGHTS, AclEntry, FlagOp, MailboxExists, MailboxInfo
+from roost.store.quota_charge import moved_name
 from roost.store.sqlite import quota
 from roost.store.sqlite.refs import bump_modseq, release_blob
 from roost.store.sqlite.rows import load_mailbox_id
@@ -71,12 +73,7 @@ def set_acl(tx: WriteTx, mailbox_id: int, identifier: str, rights: str, mode: Fl
     a new identifier goes last. Recorded as an `acl` change unless the
     mailbox is being made."""
     info = load_mailbox_id(tx.db, mailbox_id)
-    held = next((e.rights for e in info.acl if e.identifier == identifier), "")
-    if mode == "add":
-        rights = held + rights
-    elif mode == "remove":
-        rights = "".join(r for r in held if r not in rights)
-    rights = "".join(r for r in OWNER_RIGHTS if r in rights)
+    rights = edited_rights(info, identifier, rights, mode)
     if not rights:
         tx.db.execute("DELETE FROM acl WHERE mailbox_id = ? AND identifier = ?",
                       (mailbox_id, identifier))
@@ -201,7 +198,7 @@ def rename_mailbox(tx: WriteTx, mailbox_id: int, new: str) -> MailboxInfo:
         tx.db.execute("UPDATE mailboxes SET name = ?, owner = ? WHERE id = ?",
                       (target, names.owner_of(target), each_id))
         record_change(tx, each_id, "renamed", target)
-    roots = {quota.moved_name(root, old, new) for root in roots if root is not None}
+    roots = {moved_name(root, old, new) for root in roots if root is not None}
     for root in roots | {quota.root_of(tx.db, new)}:  # messages may have changed roots
         quota.recount(tx.db, root)
     return load_mailbox_id(tx.db, mailbox_id)

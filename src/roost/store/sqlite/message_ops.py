@@ -12,6 +12,8 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
+from roost.store import flag_changes, newmessage
+from roost.store import flags as flagbits
 from roost.store.api import (
     AppendResult,
     CopyResult,
@@ -20,31 +22,16 @@ from roost.store.api import (
     MessageNotFound,
     MessageRecord,
 )
-from roost.store.sqlite import flags as flagbits
+from roost.store.records import seen_is_per_user
 from roost.store.sqlite import quota
 from roost.store.sqlite.mailbox_ops import create_mailbox
 from roost.store.sqlite.refs import add_blob, bump_modseq, release_blob
-from roost.store.sqlite.rows import GONE, HELD, live_records, load_mailbox_id, seen_is_per_user
+from roost.store.sqlite.rows import GONE, HELD, live_records, load_mailbox_id
 from roost.store.sqlite.writer import WriteTx
 
-
-@dataclass(frozen=True, slots=True)
-class NewBody:
-    """A body already written to `partition`, with its parse, ready to index."""
-
-    key: str
-    partition: str
-    raw: bytes
-    parsed: str | None
-
-
-@dataclass(frozen=True, slots=True)
-class NewMessage:
-    """One message of an APPEND batch: its written body, flags and date."""
-
-    body: NewBody
-    flags: frozenset[str]
-    internaldate: float
+NewBody = newmessage.NewBody[str | None]
+"""A body written to its partition, with its serialized parse (or None)."""
+NewMessage = newmessage.NewMessage[str | None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,15 +96,6 @@ def deliver(tx: WriteTx, body: NewBody, targets: Sequence[Target],
     return results
 
 
-def _untouched(op: FlagOp, flags: frozenset[str], now: frozenset[str],
-               known: frozenset[str] | None) -> bool:
-    """RFC 7162 §3.1.12: an add or remove whose flags each stand as the
-    caller last saw them (system flags canonical in both, keywords as the
-    mailbox spells them); a replace touches every flag, so never."""
-    return (op != "replace" and known is not None
-            and all((flag in now) == (flag in known) for flag in flags))
-
-
 def store_flags(tx: WriteTx, mailbox_id: int, uids: Sequence[int], op: FlagOp,
                 flags: frozenset[str], user: str | None, unchanged_since: int | None,
                 known_flags: Mapping[int, frozenset[str]] | None = None
@@ -127,17 +105,8 @@ def store_flags(tx: WriteTx, mailbox_id: int, uids: Sequence[int], op: FlagOp,
     listed (see `Store.store_flags` for `known_flags`)."""
     info = load_mailbox_id(tx.db, mailbox_id)
     per_user = seen_is_per_user(info, user)
-    refused: list[int] = []
-    changes: list[tuple[MessageRecord, frozenset[str]]] = []
-    known = known_flags or {}
-    for rec in live_records(tx.db, info.id, uids, user):
-        if (unchanged_since is not None and rec.modseq > unchanged_since
-                and not _untouched(op, flags, rec.flags, known.get(rec.uid))):
-            refused.append(rec.uid)
-            continue
-        new = flagbits.apply(op, rec.flags, flags)
-        if new != rec.flags:
-            changes.append((rec, new))
+    changes, refused = flag_changes.plan(live_records(tx.db, info.id, uids, user), op, flags,
+                                          unchanged_since, known_flags)
     if not changes:
         return [], refused
     modseq = bump_modseq(tx, info.id)

@@ -14,33 +14,23 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable, Mapping
 
+from roost.store import quota_charge
 from roost.store.api import (
     QUOTA_RESOURCES,
     MailboxNotFound,
     OverQuota,
     QuotaCorrection,
-    QuotaResource,
     QuotaRoot,
     QuotaRootNotFound,
     QuotaUsage,
 )
+from roost.store.quota_charge import ancestors_or_self, moved_name
 from roost.store.sqlite.writer import WriteTx
-
-KIB = 1024
-"""RFC 9208 §5.1: STORAGE is counted in units of 1024 octets."""
-
-
-def _ancestors_or_self(name: str) -> list[str]:
-    """`user.bob.x` -> [`user.bob.x`, `user.bob`, `user`]; a domain prefix
-    (`example.com!`) stays on every level and is never split."""
-    domain, bang, local = name.rpartition("!")
-    levels = local.split(".")
-    return [domain + bang + ".".join(levels[:n]) for n in range(len(levels), 0, -1)]
 
 
 def root_of(db: sqlite3.Connection, name: str) -> str | None:
     """The quota root covering mailbox `name`, if any."""
-    candidates = _ancestors_or_self(name)
+    candidates = ancestors_or_self(name)
     marks = ", ".join("?" * len(candidates))
     row = db.execute(f"SELECT root FROM quota_roots WHERE root IN ({marks})"
                      " ORDER BY length(root) DESC LIMIT 1", candidates).fetchone()
@@ -126,22 +116,14 @@ def charge(tx: WriteTx, deltas: Iterable[tuple[str, int, int]]) -> None:
     `used + delta > limit * 1024`. Net deltas are checked, so a MOVE within
     one root, which frees what it takes, is never refused.
     """
-    totals: dict[str, tuple[int, int]] = {}
-    for name, size, count in deltas:
-        root = root_of(tx.db, name)
-        if root is not None:
-            old_size, old_count = totals.get(root, (0, 0))
-            totals[root] = (old_size + size, old_count + count)
+    totals = quota_charge.net((root_of(tx.db, name), size, count) for name, size, count in deltas)
     for root, (size, count) in totals.items():
         used, messages, storage_limit, message_limit = tx.db.execute(
             "UPDATE quota_roots SET storage_used = storage_used + ?,"
             " messages_used = messages_used + ? WHERE root = ?"
             " RETURNING storage_used, messages_used, storage_limit, message_limit",
             (size, count, root)).fetchone()
-        if size > 0 and storage_limit is not None and used > storage_limit * KIB:
-            raise OverQuota(root)
-        if count > 0 and message_limit is not None and messages > message_limit:
-            raise OverQuota(root)
+        quota_charge.check(root, size, count, used, messages, storage_limit, message_limit)
 
 
 def check_new_mailbox(tx: WriteTx, name: str) -> None:
@@ -170,16 +152,6 @@ def set_quota(tx: WriteTx, root: str, limits: Mapping[str, int]) -> QuotaRoot:
     return load(tx.db, root)
 
 
-def in_subtree(name: str, top: str) -> bool:
-    """Whether `name` is `top` or below it."""
-    return name == top or name.startswith(top + ".")
-
-
-def moved_name(name: str, old: str, new: str) -> str:
-    """Where `name` goes when the subtree `old` becomes `new`."""
-    return new + name[len(old):] if in_subtree(name, old) else name
-
-
 def rename_roots(tx: WriteTx, old: str, new: str) -> None:
     """Roots of the subtree `old` follow it to `new` (a RENAME carries the
     quota root of a renamed mailbox, as Cyrus's does); a stale root of
@@ -204,14 +176,9 @@ def load(db: sqlite3.Connection, root: str) -> QuotaRoot:
     if row is None:
         raise QuotaRootNotFound(root)
     storage_limit, message_limit, mailbox_limit, used, messages = row
-    resources = []
-    if storage_limit is not None:
-        resources.append(QuotaResource("STORAGE", used // KIB, storage_limit))
-    if message_limit is not None:
-        resources.append(QuotaResource("MESSAGE", messages, message_limit))
-    if mailbox_limit is not None:
-        resources.append(QuotaResource("MAILBOX", len(_covered(db, root)), mailbox_limit))
-    return QuotaRoot(root, tuple(resources))
+    mailboxes = 0 if mailbox_limit is None else len(_covered(db, root))
+    return quota_charge.quota_root(root, storage_limit, message_limit, mailbox_limit,
+                                   used, messages, mailboxes)
 
 
 def load_root_of(db: sqlite3.Connection, name: str) -> QuotaRoot | None:

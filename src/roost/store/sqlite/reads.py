@@ -10,32 +10,28 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import TypeVar
 
-from roost.store import names
+from roost.store import changes, flags
 from roost.store.api import (
     Changes,
-    MailboxAclChanged,
     MailboxChange,
     MailboxDeleted,
     MailboxInfo,
     MailboxNotFound,
-    MailboxRenamed,
     MailboxStatus,
     MessageRecord,
     MessageSummary,
     UidRange,
     Vanished,
 )
-from roost.store.sqlite import flags
+from roost.store.records import from_epoch, record
 from roost.store.sqlite.parsedcache import PREFIX_CHARS, header_size, summaries
 from roost.store.sqlite.rows import (
     MAILBOX_COLUMNS,
     RECORD_SELECT,
     SEEN_VIEW,
     chunks,
-    from_epoch,
     load_mailbox_id,
     mailbox_info,
-    record,
 )
 
 T = TypeVar("T")
@@ -81,44 +77,24 @@ def messages(db: sqlite3.Connection, mailbox_id: int, user: str | None) -> list[
         return [record(row) for row in rows]
 
 
-def _mailbox_change(mailbox_id: int, kind: str, name: str) -> MailboxChange:
-    if kind == "deleted":
-        return MailboxDeleted(mailbox_id, name)
-    if kind == "renamed":
-        return MailboxRenamed(mailbox_id, name, names.owner_of(name))
-    return MailboxAclChanged(mailbox_id)
-
-
 def _deletion(db: sqlite3.Connection, mailbox_id: int) -> tuple[int, MailboxDeleted]:
-    """(MODSEQ, change) of a mailbox that is gone; MailboxNotFound for an id
-    this store never gave out. Ids are never reused, so one given out and
-    not in the list was deleted even when `cyr_expire -X` purged the row
-    that said so (its name and MODSEQ are then unknown: '' and 0)."""
+    """changes.deletion from this database's rows."""
     row = db.execute("SELECT modseq, name FROM mailbox_changes WHERE mailbox_id = ?"
                      " AND kind = 'deleted'", (mailbox_id,)).fetchone()
-    if row is not None:
-        return row[0], MailboxDeleted(mailbox_id, row[1])
     counter = db.execute("SELECT value FROM meta WHERE key = 'mailboxid'").fetchone()
-    if counter is None or not 0 < mailbox_id <= counter[0]:
-        raise MailboxNotFound()
-    return 0, MailboxDeleted(mailbox_id, "")
+    return changes.deletion(mailbox_id, None if row is None else (row[0], row[1]),
+                            None if counter is None else counter[0])
 
 
 def _mailbox_changes(db: sqlite3.Connection, mailbox_id: int,
                      modseq: int) -> list[MailboxChange]:
-    """The mailbox-level changes after `modseq`, oldest first. Below the
-    mailbox's `deletedmodseq` some rows were purged (`cyr_expire -X`), so
-    the answer starts with what they could have said, as things now are:
-    its name (a rename to the name it has is a no-op) and its ACL."""
+    """changes.mailbox_changes from this database's rows."""
     row = db.execute("SELECT name, deletedmodseq FROM mailboxes WHERE id = ?",
                      (mailbox_id,)).fetchone()
-    kept = [_mailbox_change(mailbox_id, kind, name) for kind, name in db.execute(
-        "SELECT kind, name FROM mailbox_changes WHERE mailbox_id = ? AND modseq > ?"
-        " ORDER BY modseq", (mailbox_id, modseq))]
-    if row is None or modseq >= row[1]:
-        return kept
-    return [MailboxRenamed(mailbox_id, row[0], names.owner_of(row[0])),
-            MailboxAclChanged(mailbox_id), *kept]
+    kept = db.execute("SELECT kind, name FROM mailbox_changes WHERE mailbox_id = ?"
+                      " AND modseq > ? ORDER BY modseq", (mailbox_id, modseq)).fetchall()
+    return changes.mailbox_changes(mailbox_id, modseq, [(k, n) for k, n in kept],
+                                   None if row is None else (row[0], row[1]))
 
 
 def mailbox_changes_since(db: sqlite3.Connection, mailbox_id: int,
@@ -178,7 +154,7 @@ def vanished_since(db: sqlite3.Connection, mailbox_id: int, modseq: int) -> Vani
         "SELECT uid FROM messages WHERE mailbox_id = ? AND modseq > ? AND expunged != 0"
         " ORDER BY uid", (mailbox_id, modseq)))
     row = db.execute("SELECT deletedmodseq FROM mailboxes WHERE id = ?", (mailbox_id,)).fetchone()
-    return Vanished(uids, row is None or modseq >= row[0])
+    return changes.vanished(uids, modseq, None if row is None else row[0])
 
 
 _STATUS = f"""

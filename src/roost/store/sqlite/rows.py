@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterator, Sequence
-from datetime import UTC, datetime
 from typing import Any
 
+from roost.store import flags, records
 from roost.store.api import AclEntry, MailboxInfo, MailboxNotFound, MessageRecord
-from roost.store.sqlite import flags
+from roost.store.records import record
 
 ACL_COLUMN = ("(SELECT group_concat(a.position || char(9) || a.identifier || char(9) || a.rights,"
               " char(10)) FROM acl a WHERE a.mailbox_id = mailboxes.id)")
@@ -48,10 +48,7 @@ UID_CHUNK = 500
 
 def mailbox_info(row: Sequence[Any]) -> MailboxInfo:
     """A MailboxInfo from a row of MAILBOX_COLUMNS."""
-    special = tuple(row[7].split()) if row[7] else ()
-    return MailboxInfo(id=row[0], name=row[1], uidvalidity=row[2], uidnext=row[3],
-                       highestmodseq=row[4], partition=row[5], owner=row[6],
-                       special_use=special, acl=acl_entries(row[8]))
+    return records.mailbox_info(row, acl_entries(row[8]))
 
 
 def acl_entries(text: str | None) -> tuple[AclEntry, ...]:
@@ -79,32 +76,6 @@ def load_mailbox_id(db: sqlite3.Connection, mailbox_id: int) -> MailboxInfo:
     if row is None:
         raise MailboxNotFound()  # no detail: replies show it, and an id means nothing there
     return mailbox_info(row)
-
-
-def seen_is_per_user(info: MailboxInfo, user: str | None) -> bool:
-    """Python twin of SEEN_VIEW."""
-    return user is not None and info.owner != user
-
-
-def to_epoch(when: datetime | None) -> float:
-    """Seconds since the epoch; naive datetimes are taken as UTC, None is now."""
-    if when is None:
-        return datetime.now(UTC).timestamp()
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return when.timestamp()
-
-
-def from_epoch(seconds: float) -> datetime:
-    """An aware UTC datetime (the index keeps the instant, not the sender's zone)."""
-    return datetime.fromtimestamp(seconds, UTC)
-
-
-def record(row: Sequence[Any]) -> MessageRecord:
-    """A MessageRecord from a row of RECORD_SELECT."""
-    bits = (row[2] & ~flags.SEEN) | (flags.SEEN if row[7] else 0)
-    return MessageRecord(uid=row[0], modseq=row[1], flags=flags.decode(bits, row[3]),
-                         internaldate=from_epoch(row[4]), size=row[5], blob=row[6])
 
 
 def live_records(db: sqlite3.Connection, mailbox_id: int, uids: Sequence[int],

@@ -20,6 +20,7 @@ from collections.abc import Mapping, Sequence
 
 from roost.store import names
 from roost.store.api import MailboxExists, MailboxInfo
+from roost.store.quota_charge import moved_name
 from roost.store.sqlite import quota
 from roost.store.sqlite.mailbox_ops import create_mailbox, record_change, rename_mailbox, subscribe
 from roost.store.sqlite.rows import load_mailbox
@@ -56,7 +57,7 @@ def rename_user(tx: WriteTx, old: str, new: str) -> MailboxInfo:
             "SELECT user, name FROM subscriptions WHERE name = ? OR substr(name, 1, ?) = ?",
             (old_inbox, len(old_inbox) + 1, old_inbox + ".")).fetchall():
         tx.db.execute("UPDATE OR REPLACE subscriptions SET name = ? WHERE user = ? AND name = ?",
-                      (quota.moved_name(name, old_inbox, new_inbox), user, name))
+                      (moved_name(name, old_inbox, new_inbox), user, name))
     return renamed
 
 
