@@ -15,6 +15,11 @@ cyrus.conf EVENTS entry runs it) off and on, in alternating rounds, and
 how long after the last 250 the index has caught up.
 
     python -m bench.search_index --count 100000 --cyrus-count 100000
+
+With `--site DIR` Roost's site is kept in DIR (outside the repository):
+a later run with the same DIR and --count skips the delivery, and its
+squatter runs with -s (rebuilding only an index that is not current), so
+a 100,000-message corpus is built once and searched by every later run.
 """
 
 from __future__ import annotations
@@ -33,6 +38,7 @@ from bench.imap_client import ImapClient
 from bench.lmtp_client import LmtpClient
 from bench.roost_side import REPO, RoostSide
 from bench.search_corpus import messages
+from bench.sides import wait_for_port, wait_for_unix
 from bench.stats import percentile
 
 PASSWORD = "bench-secret"
@@ -43,6 +49,32 @@ QUERIES = {  # name -> (criteria before the string, the string)
     "FUZZY common": ("FUZZY BODY", "meeting"), "FUZZY substring": ("FUZZY BODY", "nvoic"),
 }
 CONNECTIONS = 4
+
+
+class KeptRoost(RoostSide):
+    """RoostSide in a directory that outlives the run (`--site`)."""
+
+    def __init__(self, site: Path, password: str, imap_port: int) -> None:
+        super().__init__(1, password, workers=1, imap_port=imap_port)
+        self.tmp.cleanup()
+        self.root = site
+        self.lmtp_socket = str(site / "lmtp.sock")
+
+    def delivered(self) -> int:
+        """How many messages an earlier run delivered here (0: none, or unfinished)."""
+        mark = self.root / "delivered"
+        return int(mark.read_text()) if mark.exists() else 0
+
+    def start(self) -> None:
+        if (self.root / "imapd.conf").exists():
+            self._write_site()  # a new port; the store and users stay
+            self.spawn([sys.executable, "-m", "bench.roost_side", "serve", str(self.root)],
+                       cwd=REPO)
+            wait_for_port(self.imap_port, self.process)
+            wait_for_unix(self.lmtp_socket, self.process)
+        else:
+            self.root.mkdir(parents=True, exist_ok=True)
+            super().start()
 
 
 class IndexedCyrus(CyrusSide):
@@ -119,8 +151,14 @@ def show(side: str, state: str, results: dict[str, tuple[list[float], int]]) -> 
 async def measure_side(side: RoostSide | CyrusSide, raws: list[bytes], squatter: list[str],
                        index_dir: Path, args: argparse.Namespace) -> None:
     mail = sum(map(len, raws))
-    rate = await deliver(side.lmtp_socket, "user1", raws)
-    print(f"{side.name}: {len(raws)} messages ({mail / 1e6:.0f} MB) delivered at {rate:.0f}/s")
+    if isinstance(side, KeptRoost) and side.delivered() == len(raws):
+        print(f"{side.name}: {len(raws)} messages ({mail / 1e6:.0f} MB) kept in {side.root}")
+        squatter = [*squatter, "-s"]
+    else:
+        rate = await deliver(side.lmtp_socket, "user1", raws)
+        print(f"{side.name}: {len(raws)} messages ({mail / 1e6:.0f} MB) delivered at {rate:.0f}/s")
+        if isinstance(side, KeptRoost):
+            (side.root / "delivered").write_text(str(len(raws)))
     cold = 0 if args.no_scan and isinstance(side, RoostSide) else args.cold_runs
     if cold:
         show(side.name, "unindexed", await searches(side.imap_port, cold, cold))
@@ -173,7 +211,8 @@ def delivery_cost(args: argparse.Namespace, raws: list[bytes]) -> None:
 
 def run(args: argparse.Namespace) -> None:
     raws = messages(max(args.count, args.cyrus_count), args.seed)
-    roost = RoostSide(1, PASSWORD, workers=1, imap_port=free_port())
+    roost = (KeptRoost(args.site, PASSWORD, free_port()) if args.site
+             else RoostSide(1, PASSWORD, workers=1, imap_port=free_port()))
     roost.start()
     try:
         conf = str(roost.root / "imapd.conf")
@@ -205,6 +244,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cold-runs", type=int, default=3, help="runs of each unindexed query")
     parser.add_argument("--no-scan", action="store_true",
                         help="skip Roost's scans: the unindexed state and the 2-character query")
+    parser.add_argument("--site", type=Path, help="keep Roost's site here for later runs")
     parser.add_argument("--delivery", type=int, default=2000, help="messages per delivery round")
     parser.add_argument("--rounds", type=int, default=3, help="rounds with the indexer off and on")
     args = parser.parse_args(argv)

@@ -7,6 +7,9 @@ unicode61, Xapian) cannot find "nvoic" in "invoice". The tokenizer runs
 case-sensitively over text already folded by the caller, so a phrase match
 on a column is exactly `needle in text`. The `fuzzy` table (unicode61 with
 the Porter stemmer) serves only SEARCH FUZZY (RFC 6203), ranked by bm25.
+A needle of word characters is looked up by its words (``fts_words``:
+the same answer, without decoding the long position lists of common
+trigrams), any other by its trigrams.
 
 A document is a body (`docs`, by SHA-256); `places` says which UIDs of
 which mailboxes hold it, so a lookup returns UIDs of one mailbox straight
@@ -34,14 +37,18 @@ from typing import TypeVar
 from urllib.parse import quote, unquote
 
 from roost.search.index.api import Answer, Document, Needle, Ranked
-from roost.store.sqlite import fts_reclaim
+from roost.store.sqlite import fts_reclaim, fts_words
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 R = TypeVar("R")
 
 SUFFIX = ".fts.db"
-TABLES = ("docs", "places", "unindexed", "text", "fuzzy", "marks")
+TABLES = ("docs", "places", "unindexed", "text", "fuzzy", "marks", *fts_words.TABLES)
+LAYOUT = 2
+"""Version of the tables, stored beside the text's (meta `layout`; none: 1).
+2: the word path (``fts_words``). An index of another layout is another
+version: no index to a reader, started afresh by the first writer."""
 # Reclaiming asks which places a mailbox has (lookups go by docid). Made on
 # the live table only: a rebuild fills its tables without it, then adds it.
 PLACES_INDEX = "CREATE INDEX IF NOT EXISTS places_by_mailbox ON places (mailbox_id, uid)"
@@ -70,6 +77,7 @@ def _schema(suffix: str) -> list[str]:
         (f"CREATE VIRTUAL TABLE fuzzy{suffix} USING fts5(header, body, attachments, content='',"
         " tokenize='porter unicode61 remove_diacritics 2')"),
         f"CREATE TABLE marks{suffix} (mailbox_id INTEGER PRIMARY KEY, upto INTEGER NOT NULL)",
+        *fts_words.schema(suffix),
     ]
 
 
@@ -119,13 +127,19 @@ class FtsIndex:
             return None
         db = self._open(path)
         try:
-            row = db.execute("SELECT value FROM meta WHERE key = 'text_version'").fetchone()
+            current = self._current(db)
         except sqlite3.OperationalError:
-            row = None  # created, schema not yet committed
-        if row is None or int(row[0]) != self.text_version:
+            current = False  # created, schema not yet committed
+        if not current:
             db.close()
             return None
         return db
+
+    def _current(self, db: sqlite3.Connection) -> bool:
+        """Whether the file holds this text version in this layout."""
+        versions = dict(db.execute("SELECT key, value FROM meta").fetchall())
+        return (int(versions.get("text_version", 0)) == self.text_version
+                and int(versions.get("layout", 1)) == LAYOUT)
 
     def _writer(self, owner: str) -> sqlite3.Connection:
         """The feeding thread's connection, creating the index if needed."""
@@ -137,20 +151,22 @@ class FtsIndex:
             db.execute("BEGIN IMMEDIATE")
             if db.execute("SELECT 1 FROM sqlite_master WHERE name = 'meta'").fetchone() is None:
                 db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
-                db.execute("INSERT INTO meta VALUES ('text_version', ?)", (self.text_version,))
+                self._stamp(db)
                 self._create(db)
-            elif int(db.execute("SELECT value FROM meta WHERE key = 'text_version'")
-                     .fetchone()[0]) != self.text_version:
-                # Another version's text is no index to a reader: start this one
-                # afresh (its marks at 0, so the indexer refills it as it goes).
+            elif not self._current(db):
+                # Another version's text or tables are no index to a reader: start
+                # this one afresh (marks at 0, so the indexer refills it as it goes).
                 for table in TABLES:
                     db.execute(f"DROP TABLE IF EXISTS {table}")
                     db.execute(f"DROP TABLE IF EXISTS {table}_new")
-                db.execute("UPDATE meta SET value = ? WHERE key = 'text_version'",
-                           (self.text_version,))
+                self._stamp(db)
                 self._create(db)
             db.execute("COMMIT")
         return db
+
+    def _stamp(self, db: sqlite3.Connection) -> None:
+        db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)",
+                       (("text_version", self.text_version), ("layout", LAYOUT)))
 
     @staticmethod
     def _create(db: sqlite3.Connection) -> None:
@@ -181,12 +197,7 @@ class FtsIndex:
             for needle in needles:
                 if not answerable(needle.text):
                     continue  # the caller searches directly
-                query = f"{_COLUMNS[needle.where]} : {phrase(needle.text)}"
-                matches[needle] = _uids(db.execute(
-                    # CROSS JOIN: the match first; with places_by_mailbox SQLite
-                    # would walk the mailbox's places and MATCH once per row.
-                    "SELECT p.uid FROM text CROSS JOIN places p ON p.docid = text.rowid"
-                    " WHERE text MATCH ? AND p.mailbox_id = ?", (query, mailbox_id)))
+                matches[needle] = _matching(db, mailbox_id, needle)
             db.execute("COMMIT")
         finally:
             db.close()
@@ -264,7 +275,7 @@ class FtsIndex:
             db.execute(f"DROP TABLE {table}")
             db.execute(f"ALTER TABLE {table}_new RENAME TO {table}")
         db.execute(PLACES_INDEX)
-        db.execute("UPDATE meta SET value = ? WHERE key = 'text_version'", (self.text_version,))
+        self._stamp(db)
         db.execute("COMMIT")
         self.optimize(owner)
 
@@ -274,12 +285,14 @@ class FtsIndex:
         db = self._writer(owner)
         db.execute("INSERT INTO text (text) VALUES ('optimize')")
         db.execute("INSERT INTO fuzzy (fuzzy) VALUES ('optimize')")
+        db.execute("INSERT INTO words (words) VALUES ('optimize')")
         db.execute("PRAGMA incremental_vacuum")
 
     def _insert(self, db: sqlite3.Connection, suffix: str, mailbox_id: int, upto: int,
                 docs: Sequence[Document], places: Sequence[tuple[int, str]]) -> None:
         db.execute("BEGIN IMMEDIATE")
         try:
+            added = []
             for doc in docs:
                 cursor = db.execute(
                     f"INSERT OR IGNORE INTO docs{suffix} (blob, digest) VALUES (?, ?)",
@@ -290,10 +303,13 @@ class FtsIndex:
                     db.execute(f"INSERT INTO unindexed{suffix} (blob) VALUES (?)", (doc.blob,))
                     continue
                 docid = cursor.lastrowid
+                assert docid is not None  # a row was inserted
                 db.execute(f"INSERT INTO text{suffix} (rowid, header, body, fields)"
                            " VALUES (?, ?, ?, ?)", (docid, doc.header, doc.body, doc.fields))
                 db.execute(f"INSERT INTO fuzzy{suffix} (rowid, header, body, attachments)"
                            " VALUES (?, ?, ?, ?)", (docid, doc.header, doc.body, doc.attachments))
+                added.append((docid, doc))
+            fts_words.add(db, suffix, added)
             # A body `known` said was here may have been forgotten since (a
             # reclaim by another process): kept without text, it is searched
             # directly, as the mark now promises its messages are answered.
@@ -338,6 +354,22 @@ def _unless_broken(read: Callable[[str, int, T], R | None], owner: str, mailbox_
     except sqlite3.Error as err:
         log.warning("search index of %s unusable (%s): searching without it", owner, err)
         return None
+
+
+def _matching(db: sqlite3.Connection, mailbox_id: int, needle: Needle) -> frozenset[int]:
+    """The mailbox's UIDs whose text holds the needle: by its words where
+    they can say (``fts_words``), else by its trigrams."""
+    columns = _COLUMNS[needle.where]
+    words = fts_words.match(db, columns, needle.text)
+    if words == "":
+        return frozenset()
+    table, query = ("text", f"{columns} : {phrase(needle.text)}") if words is None \
+        else ("words", words)
+    # CROSS JOIN: the match first; with places_by_mailbox SQLite would walk
+    # the mailbox's places and MATCH once per row.
+    return _uids(db.execute(
+        f"SELECT p.uid FROM {table} CROSS JOIN places p ON p.docid = {table}.rowid"
+        f" WHERE {table} MATCH ? AND p.mailbox_id = ?", (query, mailbox_id)))
 
 
 def _uids(rows: Iterable[tuple[int]]) -> frozenset[int]:

@@ -18,6 +18,7 @@ import sqlite3
 from collections.abc import Collection, Sequence
 
 from roost.search.index.api import Document
+from roost.store.sqlite import fts_words
 
 
 def drop_places(db: sqlite3.Connection, mailbox_id: int, live: Collection[int],
@@ -67,6 +68,7 @@ def forget(db: sqlite3.Connection, blobs: Sequence[str], docs: Sequence[Document
                 db.execute("INSERT INTO fuzzy (fuzzy, rowid, header, body, attachments)"
                            " VALUES ('delete', ?, ?, ?, ?)",
                            (docid, doc.header, doc.body, doc.attachments))
+                fts_words.delete(db, docid, doc)
                 removed += 1
             db.execute("DELETE FROM docs WHERE docid = ?", (docid,))
             db.execute("DELETE FROM unindexed WHERE blob = ?", (blob,))
