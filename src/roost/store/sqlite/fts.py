@@ -280,13 +280,17 @@ class FtsIndex:
         self.optimize(owner)
 
     def optimize(self, owner: str) -> None:
-        """Merge the index's segments into one (faster queries) and give the
-        pages a swap or merge freed back to the file system."""
+        """Merge the index's segments into one (faster queries), give the
+        pages a swap or merge freed back to the file system, and fold the
+        write-ahead log back into the file: a merge of 100,000 documents
+        leaves some 280 MB of it, which every reader then looks through
+        (lookups several times slower until a checkpoint)."""
         db = self._writer(owner)
         db.execute("INSERT INTO text (text) VALUES ('optimize')")
         db.execute("INSERT INTO fuzzy (fuzzy) VALUES ('optimize')")
         db.execute("INSERT INTO words (words) VALUES ('optimize')")
         db.execute("PRAGMA incremental_vacuum")
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     def _insert(self, db: sqlite3.Connection, suffix: str, mailbox_id: int, upto: int,
                 docs: Sequence[Document], places: Sequence[tuple[int, str]]) -> None:
