@@ -96,7 +96,7 @@ async def serve(site: Path, port: int, users: int, fsync: bool) -> None:
     from roost.config import parse_config
     from roost.lmtp import LmtpService
     from roost.store.names import user_inbox
-    from roost.store.open import open_store
+    from roost.store.open import open_scripts, open_store
 
     conf = parse_config(f"configdirectory: {site / 'config'}\n"
                         f"partition-default: {site / 'spool'}\n"
@@ -104,7 +104,9 @@ async def serve(site: Path, port: int, users: int, fsync: bool) -> None:
     store = open_store(conf)
     for i in range(1, users + 1):
         await store.create_mailbox(user_inbox(f"user{i}"))
-    service = LmtpService(conf, store)
+    # With the site's script store, as the master runs it: every recipient's
+    # delivery asks for an active Sieve script (these users have none).
+    service = LmtpService(conf, store, scripts=open_scripts(conf, store))
     await service.start_tcp("127.0.0.1", port)
     await asyncio.Event().wait()
 

@@ -3,7 +3,9 @@ store, copies landing where the script says in the real store."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import sys
 from pathlib import Path
 
 import pytest
@@ -255,3 +257,38 @@ async def test_sieveusehomedir_runs_the_users_dot_sieve(
     await rig.send("s@example.org", ["bob@example.com", "alice@example.com"], message())
     assert len(await rig.bodies("user.bob.Lists")) == 1
     assert len(await rig.bodies("user.alice")) == 1  # no account, no script: kept
+
+
+ACTIVATE_ELSEWHERE = """
+import asyncio, sys
+from pathlib import Path
+from roost.sieve import SieveOptions, compile_script, dump_compiled
+from roost.store.sievedir import SievedirScripts
+source = b'require "fileinto"; fileinto "INBOX.Lists";'
+options = SieveOptions()
+scripts = SievedirScripts(Path(sys.argv[1]), unixhierarchysep=False)
+async def main():
+    compiled = dump_compiled(compile_script(source, options), source, options)
+    await scripts.put_script("bob", "main", source, compiled)
+    await scripts.set_active("bob", "main")
+asyncio.run(main())
+"""
+
+
+async def test_a_script_activated_by_another_process_runs_at_the_next_delivery(
+        make_rig: MakeRig) -> None:
+    """The "no active script" answer (one readlink on the loop, asked for
+    every recipient) is never kept: a script another process activates
+    right after such a delivery takes the very next message."""
+    rig = await make_rig("")
+    (reply,) = await rig.send("s@example.org", ["bob@example.com"], message())
+    assert reply.startswith("250 ")
+    assert len(await rig.bodies("user.bob")) == 1
+    other = await asyncio.create_subprocess_exec(
+        sys.executable, "-c", ACTIVATE_ELSEWHERE, str(rig.scripts.root))
+    assert await asyncio.wait_for(other.wait(), 60) == 0
+    await rig.send("s@example.org", ["bob@example.com"], message())
+    assert (len(await rig.bodies("user.bob.Lists")), len(await rig.bodies("user.bob"))) == (1, 1)
+    await rig.scripts.set_active("bob", None)
+    await rig.send("s@example.org", ["bob@example.com"], message())
+    assert (len(await rig.bodies("user.bob.Lists")), len(await rig.bodies("user.bob"))) == (1, 2)

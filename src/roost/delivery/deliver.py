@@ -160,7 +160,7 @@ async def deliver(access: Access, conf: Config, sender: Identity, envelope_from:
     when every one of its copies is durable in the store.
     """
     store = access.store
-    duplicates = store if isinstance(store, DuplicateStore) else None
+    duplicates = suppression.duplicates_of(store)
     message_id = suppression.message_id_of(raw) if duplicates and conf.duplicatesuppression else None
     dedupe = suppression.Suppression(duplicates, message_id) if duplicates and message_id else None
     plans: list[Plan] = []

@@ -18,10 +18,10 @@ from roost.delivery.routing import Route
 from roost.delivery.scripts import SieveDelivery, Unusable
 from roost.delivery.sieve_actions import Carrier, owner_address
 from roost.delivery.sieve_host import StoreHost
+from roost.delivery.suppression import duplicates_of
 from roost.net.logtext import clean
 from roost.sieve import Envelope, evaluate
 from roost.store.api import MailboxInfo
-from roost.store.duplicates import DuplicateStore
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +41,7 @@ async def sieve_plan(sieve: SieveDelivery, access: Access, route: Route, sender:
             return keep
         conf = access.conf
         store = access.store
-        duplicates = store if isinstance(store, DuplicateStore) else None
+        duplicates = duplicates_of(store)
         host = StoreHost(access, conf, identity_for(user, conf), sieve.scripts, duplicates)
         # `+detail` stays in RCPT TO: what `envelope :detail "to"` sees (RFC 5233 §4).
         envelope = Envelope(sender, route.recipient, "", route.recipient)

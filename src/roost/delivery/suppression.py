@@ -12,20 +12,78 @@ hold across restarts and for every worker process.
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import cast
 
 from roost.delivery.compose import headers_of
 from roost.delivery.plan import Mark, Plan, Target
 from roost.store.duplicates import DuplicateRecord, DuplicateStore
 
+_TRACKED = (b"resent-message-id", b"message-id")
+#: What `email`'s feedparser takes for a field name (its headerRE, less "From ").
+_NAME_OCTETS = frozenset(range(0x21, 0x7F)) - {ord(":")}
+
 
 def message_id_of(raw: bytes) -> str | None:
-    """The id Cyrus tracks: Resent-Message-ID if present, else Message-ID."""
-    header = headers_of(raw)
-    for name in ("Resent-Message-ID", "Message-ID"):
-        value = " ".join(str(header.get(name) or "").split())
+    """The id Cyrus tracks: Resent-Message-ID if present, else Message-ID.
+
+    Asked of every delivery, so the usual header (ASCII, CRLF lines, every
+    line a field or its continuation) is scanned as bytes; any other goes
+    to the `email` parser, whose answer the scan gives for the usual one
+    (tests/delivery/test_delivery_message_id.py).
+    """
+    values = _scan_ids(raw)
+    if values is None:
+        header = headers_of(raw)
+        values = {name: str(header.get(name.decode()) or "") for name in _TRACKED}
+    for name in _TRACKED:
+        value = " ".join(values.get(name, "").split())
         if value:
             return value
     return None
+
+
+def _scan_ids(raw: bytes) -> dict[bytes, str] | None:
+    """The first value of each tracked field (folding kept), or None when
+    the header is not the usual kind."""
+    end = raw.find(b"\r\n\r\n")
+    head = raw if end < 0 else raw[: end + 2]
+    crlf = head.count(b"\r\n")
+    if not head.endswith(b"\r\n") or not head.isascii() \
+            or head.count(b"\r") != crlf or head.count(b"\n") != crlf:
+        return None
+    found: dict[bytes, list[bytes]] = {}
+    current: list[bytes] | None = None
+    in_field = False
+    for line in head[:-2].split(b"\r\n"):
+        if line[:1] in (b" ", b"\t"):
+            if not in_field:
+                return None  # a header that starts folded: the parser's defect
+            if current is not None:
+                current.append(line)
+            continue
+        colon = line.find(b":")
+        if colon <= 0 or not _NAME_OCTETS.issuperset(line[:colon]):
+            return None  # not a field: the parser ends the header here
+        in_field = True
+        name = line[:colon].lower()
+        current = None
+        if name in _TRACKED and name not in found:
+            current = found[name] = [line[colon + 1:]]
+    return {name: b" ".join(parts).decode("ascii") for name, parts in found.items()}
+
+
+def duplicates_of(store: object) -> DuplicateStore | None:
+    """The store as a `DuplicateStore`, if it is one: asked per delivery, and
+    an isinstance of a runtime Protocol walks its members every time, so the
+    answer is kept per class."""
+    kind = type(store)
+    keeps = _KEEPS.get(kind)
+    if keeps is None:
+        keeps = _KEEPS[kind] = isinstance(store, DuplicateStore)
+    return cast(DuplicateStore, store) if keeps else None
+
+
+_KEEPS: dict[type, bool] = {}
 
 
 def sieve_scope(userid: str) -> str:

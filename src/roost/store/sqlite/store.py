@@ -206,16 +206,15 @@ class SqliteStore(ValidatedWrites, SqliteBodies, SqliteMaintenance, SqliteMetada
             return []
         if not raw:
             raise InvalidMessage("empty message")
-        first = load_mailbox_id(self._db, targets[0].mailbox_id)
-        body, pending = await asyncio.to_thread(self._write_body, first.partition, raw)
+        partition = load_mailbox_id(self._db, targets[0].mailbox_id).partition
         rows = [Target(t.mailbox_id, flagbits.normalize(t.flags)) for t in targets]
         when = to_epoch(internaldate)
         marks = duplicates.rows(records)
 
-        def write(tx: WriteTx) -> list[AppendResult]:
+        def write(tx: WriteTx, body: NewBody) -> list[AppendResult]:
             duplicates.record(tx, marks)
             return message_ops.deliver(tx, body, rows, when)
-        return await self._writer.run(write, pending)
+        return await self._writer.run_prepared(lambda: self._write_body(partition, raw), write)
 
     # -- reading
     async def messages(self, mailbox_id: int, user: str | None = None) -> list[MessageRecord]:

@@ -40,6 +40,7 @@ rewrites it (see `ops.add_blob_ref`).
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import fcntl
 import logging
 import os
@@ -59,6 +60,7 @@ from roost.store.sqlite.blobs import storage_error
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
+P = TypeVar("P")
 MAX_BATCH = 1000
 BUSY_TIMEOUT = 30.0
 SWEEP_INTERVAL = 3600.0
@@ -129,6 +131,29 @@ class Writer:
             raise RuntimeError("the store is closed")
         future: asyncio.Future[T] = asyncio.get_running_loop().create_future()
         self._queue.put(_Request(op, future, pending, lazy and self._lazy_delay > 0))
+        return await future
+
+    async def run_prepared(self, prepare: Callable[[], tuple[P, Pending]],
+                           op: Callable[[WriteTx, P], T]) -> T:
+        """`prepare` (a body file staged and parsed) in a worker thread, which
+        then queues `op` with its result here itself; `run`'s answer.
+
+        A delivery so crosses threads once each way, not twice: its worker
+        thread hands straight to this one, without a trip through the loop.
+        """
+        if not self._thread.is_alive():
+            raise RuntimeError("the store is closed")
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[T] = loop.create_future()
+
+        def stage() -> None:
+            try:
+                value, pending = prepare()
+            except Exception as err:  # noqa: BLE001 -- the caller gets it
+                _call_soon(loop, _settle, future, False, err)
+                return
+            self._queue.put(_Request(lambda tx: op(tx, value), future, (pending,)))
+        loop.run_in_executor(None, contextvars.copy_context().run, stage)
         return await future
 
     def close(self) -> None:
