@@ -16,6 +16,7 @@ Steps, each one place to extend:
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Sequence
 
@@ -34,12 +35,14 @@ from roost.store.api import (
     AppendResult,
     Delivery,
     InvalidMailboxName,
+    MailboxInfo,
     MailboxNotFound,
     OverQuota,
     StorageFull,
     Store,
 )
 from roost.store.duplicates import DuplicateRecord, DuplicateStore
+from roost.store.names import user_inbox
 
 log = logging.getLogger(__name__)
 
@@ -60,20 +63,39 @@ async def check_recipient(store: Store, conf: Config, recipient: str) -> Failure
     return None
 
 
-async def _plan(access: Access, conf: Config, route: Route, envelope_from: str,
-                sender: Identity, raw: bytes, sieve: SieveDelivery | None,
+async def _routed(access: Access, conf: Config, recipient: str,
+                  sender: Identity) -> tuple[Route, MailboxInfo] | Failure:
+    """The route of `recipient` and the mailbox it delivers to, or why none.
+
+    A plain `user` recipient's INBOX is both the check that the user
+    exists and the target, so it is looked up once; anything else (a
+    +detail, a shared folder, an INBOX gone or to be autocreated) takes
+    the full check, then the routing.
+    """
+    route = parse_recipient(conf, recipient)
+    if route is None:
+        return Failure.UNKNOWN_USER
+    if route.shared is None and route.detail is None:
+        with contextlib.suppress(MailboxNotFound, InvalidMailboxName):
+            return route, await access.store.get_mailbox(user_inbox(route.userid))
+    if not await recipient_exists(access.store, conf, route):
+        return Failure.UNKNOWN_USER
+    try:
+        return route, await routed_mailbox(access, conf, route, sender)
+    except MailboxNotFound:  # deleted since the user was found
+        return Failure.MAILBOX_NOT_FOUND
+
+
+async def _plan(access: Access, conf: Config, route: Route, inbox: MailboxInfo,
+                envelope_from: str, raw: bytes, sieve: SieveDelivery | None,
                 dedupe: suppression.Suppression | None) -> Plan:
-    """Where one recipient's copies go (mailboxes looked up once here).
+    """Where one recipient's copies go, `inbox` the routed mailbox.
 
     RFC 5228 §2.10.2: with no script the implicit keep files into the
     routed mailbox; a user's active Sieve script takes over here. With
     duplicate suppression, a recipient whose script already ran on this
     message gets nothing new, and copies already in a mailbox are dropped.
     """
-    try:
-        inbox = await routed_mailbox(access, conf, route, sender)
-    except MailboxNotFound:  # deleted since the user was found
-        return Plan.failed(Failure.MAILBOX_NOT_FOUND)
     plan = None
     if sieve is not None:
         scope = suppression.sieve_scope(route.userid)
@@ -165,11 +187,12 @@ async def deliver(access: Access, conf: Config, sender: Identity, envelope_from:
     dedupe = suppression.Suppression(duplicates, message_id) if duplicates and message_id else None
     plans: list[Plan] = []
     for recipient in recipients:
-        route = parse_recipient(conf, recipient)
-        if route is None or not await recipient_exists(store, conf, route):
-            plans.append(Plan.failed(Failure.UNKNOWN_USER))
+        routed = await _routed(access, conf, recipient, sender)
+        if isinstance(routed, Failure):
+            plans.append(Plan.failed(routed))
             continue
-        plans.append(await _plan(access, conf, route, envelope_from, sender, raw, sieve, dedupe))
+        route, inbox = routed
+        plans.append(await _plan(access, conf, route, inbox, envelope_from, raw, sieve, dedupe))
     targets: dict[tuple[int, bytes], Target] = {}
     for plan in plans:
         if plan.failure is None:
