@@ -152,6 +152,9 @@ class Writer:
             except Exception as err:  # noqa: BLE001 -- the caller gets it
                 _call_soon(loop, _settle, future, False, err)
                 return
+            if not self._thread.is_alive():  # closed meanwhile: as `run` says it
+                _call_soon(loop, _settle, future, False, RuntimeError("the store is closed"))
+                return
             self._queue.put(_Request(lambda tx: op(tx, value), future, (pending,)))
         loop.run_in_executor(None, contextvars.copy_context().run, stage)
         return await future
