@@ -58,8 +58,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         sent = asyncio.run(attack(args.seconds, args.connections))
         time.sleep(args.pause + 1.0)  # let queued attempts finish
-        from roost.net.shared_state import open_shared_state
-        state = open_shared_state(str(side.root / "config"))
+        from roost.net.sqlite_state import SqliteSharedState
+        state = SqliteSharedState.in_directory(str(side.root / "config"))
         checked, _ = state.failures("user:user1")
         state.close()
         print(f"{args.connections} connections sent {sent} guesses in {args.seconds:g} s "

@@ -12,7 +12,7 @@ import pytest
 from roost.auth.login import Client, LoginFailed, LoginFlow
 from roost.auth.sqlite_credentials import SqliteCredentialStore
 from roost.config import parse_config
-from roost.net.shared_state import open_shared_state
+from roost.net.sqlite_state import SqliteSharedState
 
 
 class RecordingStore(SqliteCredentialStore):
@@ -32,7 +32,7 @@ def flow(tmp_path: Path) -> tuple[LoginFlow, RecordingStore]:
     creds = RecordingStore(tmp_path / "passwd.db", iterations=64)
     creds.threads = []
     creds.set_password("bob", "secret")
-    return LoginFlow(conf, creds, open_shared_state(str(tmp_path))), creds
+    return LoginFlow(conf, creds, SqliteSharedState.in_directory(str(tmp_path))), creds
 
 
 CLIENT = Client("imap", "192.0.2.7", "[192.0.2.7]:4000", False, None)

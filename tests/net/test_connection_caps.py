@@ -14,7 +14,8 @@ from pathlib import Path
 
 from roost.imap.server import start_imap
 from roost.lmtp import LmtpService
-from roost.net.shared_state import open_shared_state
+from roost.net.open_state import open_shared_state
+from roost.net.sqlite_state import SqliteSharedState
 from roost.store.open import open_store
 from tests.harness.imap import RunningImap, connect, running_imap
 from tests.harness.site import make_site
@@ -86,7 +87,7 @@ async def test_imap_maxchild_says_bye(imap_server: RunningImap) -> None:
         await second.expect("* BYE [UNAVAILABLE] Too many connections; try again later")
         assert await second.reader.read() == b""
         # What another worker process sees: the same count, in the same file.
-        other_worker = open_shared_state(imap_server.ctx.conf.configdirectory)
+        other_worker = open_shared_state(imap_server.ctx.conf)
         assert other_worker.open_sessions("imap") == 1
         other_worker.close()
         for client in (first, second):
@@ -98,7 +99,7 @@ async def test_imap_maxchild_says_bye(imap_server: RunningImap) -> None:
 async def test_lmtp_maxchild_says_421(tmp_path: Path, cert_dir: Path) -> None:
     site = make_site(tmp_path / "site", cert_dir)
     store = open_store(site.conf)
-    shared = open_shared_state(site.conf.configdirectory)
+    shared = open_shared_state(site.conf)
     service = LmtpService(site.conf, store, shared=shared, maxchild=1)
     server = await service.start_tcp("127.0.0.1", 0)
     address = server.sockets[0].getsockname()[:2]
@@ -118,10 +119,10 @@ async def test_lmtp_maxchild_says_421(tmp_path: Path, cert_dir: Path) -> None:
 def test_sessions_of_dead_processes_are_dropped(tmp_path: Path) -> None:
     # Another process registers a session and dies without closing it (kill -9).
     subprocess.run([sys.executable, "-c", (
-        "import os, sys; from roost.net.shared_state import open_shared_state; "
-        "open_shared_state(sys.argv[1]).open_session('imap', '192.0.2.1', 0); os._exit(9)"),
+        "import os, sys; from roost.net.sqlite_state import SqliteSharedState as S; "
+        "S.in_directory(sys.argv[1]).open_session('imap', '192.0.2.1', 0); os._exit(9)"),
         str(tmp_path)], check=False)
-    shared = open_shared_state(str(tmp_path))
+    shared = SqliteSharedState.in_directory(str(tmp_path))
     assert shared.open_sessions("imap") == 0
     assert shared.open_session("imap", "192.0.2.1", maxchild=1) is not None
     assert shared.open_session("imap", "192.0.2.1", maxchild=1) is None

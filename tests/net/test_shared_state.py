@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from roost.net.shared_state import open_shared_state
+from roost.net.sqlite_state import SqliteSharedState
 
 FORGET = 900.0
 
 
 def test_attempts_get_spaced_slots(tmp_path: Path) -> None:
-    state = open_shared_state(str(tmp_path))
+    state = SqliteSharedState.in_directory(str(tmp_path))
     keys = ("addr:192.0.2.1", "user:bob")
     thresholds = {"addr:192.0.2.1": 2, "user:bob": 1}
     assert state.reserve_attempt(thresholds, 1000.0, 3.0, FORGET, 30.0) == 0.0  # no failures
@@ -27,7 +27,7 @@ def test_attempts_get_spaced_slots(tmp_path: Path) -> None:
 
 
 def test_quiet_keys_are_forgotten(tmp_path: Path) -> None:
-    state = open_shared_state(str(tmp_path))
+    state = SqliteSharedState.in_directory(str(tmp_path))
     state.record_failure(("user:ghost1",), 1000.0, 3.0, FORGET)
     state.record_failure(("user:bob",), 1000.0 + 2 * FORGET, 3.0, FORGET)
     assert state.failures("user:ghost1") == (0, 0.0)

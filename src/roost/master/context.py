@@ -14,7 +14,8 @@ from roost.auth.rights import Access
 from roost.auth.server_names import AddressNames
 from roost.config import Config
 from roost.master.shutdown import Shutdown
-from roost.net.shared_state import SharedState, open_shared_state
+from roost.net.open_state import open_shared_state
+from roost.net.shared_state import SharedState
 from roost.net.tls import server_context
 from roost.search.index.api import FullTextIndex
 from roost.search.index.open import open_index
@@ -47,7 +48,7 @@ class ServerContext:
     def __post_init__(self) -> None:
         self.access = Access(self.store, self.conf)  # the one rights decision over this store
         self.scripts = open_scripts(self.conf, self.store)
-        self.shared = open_shared_state(self.conf.configdirectory)
+        self.shared = open_shared_state(self.conf)
         self.server_names = AddressNames(self.conf)  # virtdomains: on's reverse lookup
         self.logins = LoginFlow(self.conf, self.creds, self.shared, self.store,
                                 self.server_names)

@@ -11,7 +11,7 @@ about sockets lives here:
 - `output.Output`: the one ordered write path, with back-pressure and a
   write timeout;
 - `loop.serve`: the loop itself, and the one log line a connection ends with;
-- `shared_state`: what worker processes share (sessions, failed logins);
+- `shared_state`: the session registry workers (and, on PostgreSQL, nodes) share (sessions, failed logins, maildrop locks; `open_state` opens it);
 - `logtext.clean`: client text made safe for log lines; `tls`: SSL contexts.
 
 Invariants:

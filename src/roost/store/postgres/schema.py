@@ -3,7 +3,7 @@
 Same shape as the SQLite schema (`store/sqlite/schema.py`) as of its
 version 12; v2 adds the change feed (feed_schema.py), v3 the full-text
 index (`fts.py`), v4 what SQLite sites keep in files beside the index
-(Sieve scripts, passwords).
+(Sieve scripts, passwords), v5 the session registry (live, UNLOGGED).
 `schema_version` holds the number of migrations applied; every process
 upgrades under one advisory lock, so two opening at once migrate once,
 and a database newer than the code is refused.
@@ -208,7 +208,43 @@ _SCRIPTS_AND_PASSWORDS = """
 """Sieve scripts (store/postgres/scripts.py; owner '' holds the global ones)
 and the sasldb (auth/postgres_credentials.py), so every node sees them."""
 
-MIGRATIONS: tuple[str, ...] = (_V1, CHANGE_FEED, FULL_TEXT, _SCRIPTS_AND_PASSWORDS)
+_LIVE_SESSIONS = """
+    CREATE UNLOGGED TABLE live_holders (
+        id            BIGSERIAL PRIMARY KEY,
+        node          TEXT NOT NULL,
+        backend_pid   INTEGER NOT NULL,
+        backend_start TIMESTAMPTZ NOT NULL
+    );
+    CREATE UNLOGGED TABLE live_sessions (
+        id      BIGSERIAL PRIMARY KEY,
+        holder  BIGINT NOT NULL REFERENCES live_holders (id) ON DELETE CASCADE,
+        service TEXT NOT NULL,
+        host    TEXT NOT NULL,
+        "user"  TEXT,
+        ended   BOOLEAN NOT NULL DEFAULT false
+    );
+    CREATE INDEX live_sessions_holder ON live_sessions (holder);
+    CREATE INDEX live_sessions_user ON live_sessions ("user", service);
+    CREATE INDEX live_sessions_host ON live_sessions (service, host);
+    CREATE UNLOGGED TABLE live_maildrops (
+        mailbox_id BIGINT PRIMARY KEY,
+        session    BIGINT REFERENCES live_sessions (id) ON DELETE SET NULL,
+        last_login DOUBLE PRECISION NOT NULL DEFAULT 0
+    );
+    CREATE INDEX live_maildrops_session ON live_maildrops (session);
+    CREATE UNLOGGED TABLE live_login_failures (
+        key          TEXT PRIMARY KEY,
+        failures     INTEGER NOT NULL,
+        last_failure DOUBLE PRECISION NOT NULL,
+        next_slot    DOUBLE PRECISION NOT NULL
+    );
+    CREATE INDEX live_login_failures_age ON live_login_failures (last_failure)
+"""
+"""The session registry (store/postgres/shared_state.py): live state, so
+UNLOGGED, and not among the tables `roost migrate` moves or counts."""
+
+MIGRATIONS: tuple[str, ...] = (_V1, CHANGE_FEED, FULL_TEXT, _SCRIPTS_AND_PASSWORDS,
+                               _LIVE_SESSIONS)
 """Ordered upgrades; MIGRATIONS[n] takes a version-n database to n+1. Append only."""
 
 
