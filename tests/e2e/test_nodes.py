@@ -35,14 +35,16 @@ WAKE_SECONDS = 1.0
 
 @contextmanager
 def nodes(root: Path, cert_dir: Path, postgres: Postgres, bucket: Bucket,
-          count: int) -> Iterator[list[Master]]:
-    """`count` masters, each its own site directory, one schema and one bucket;
-    bob's INBOX created through the first."""
+          count: int, services: dict[str, str] = SERVICES,
+          extra: str = "") -> Iterator[list[Master]]:
+    """`count` masters, each its own site directory, one schema and one bucket
+    (and `extra` imapd.conf lines), running `services`; bob's INBOX created
+    through the first. Shared with test_nodes_sessions.py."""
     shared = (f"store_backend: postgres\nstore_dsn: {postgres.new_schema()}\n"
-              + bucket.config("mail/"))
+              + bucket.config("mail/") + extra)
     with ExitStack() as stack:
         masters = [stack.enter_context(running_master(
-            make_site(root / f"node{n}", cert_dir, shared), SERVICES)) for n in range(count)]
+            make_site(root / f"node{n}", cert_dir, shared), services)) for n in range(count)]
         asyncio.run(_create_inbox(masters[0]))
         yield masters
 
