@@ -221,13 +221,6 @@ class SqliteSharedState:
     # -- failed logins
     def reserve_attempt(self, keys: Mapping[str, int], now: float, spacing: float,
                         forget_after: float, longest_wait: float) -> float | None:
-        """When the next attempt for `keys` may be checked: seconds from `now`.
-
-        A key with at least `keys[key]` recent failures gives each attempt
-        its own slot, `spacing` seconds after the previous one, so parallel
-        connections queue up instead of guessing side by side. None
-        (nothing reserved) when the queue is longer than `longest_wait`.
-        """
         with self._transaction():
             slots = []
             for key, threshold in keys.items():
@@ -246,11 +239,7 @@ class SqliteSharedState:
 
     def record_failure(self, keys: tuple[str, ...], now: float, spacing: float,
                        forget_after: float) -> None:
-        """Count a failure for each key; the next attempt waits `spacing` at least.
-
-        Keys quiet for `forget_after` go, so guessing random user names
-        does not grow the table without bound.
-        """
+        """Quiet keys go first (SharedState.record_failure says why)."""
         with self._transaction():
             self._db.execute("DELETE FROM login_failures WHERE last_failure < ?"
                              " AND next_slot < ?", (now - forget_after, now))
