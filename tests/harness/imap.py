@@ -58,6 +58,7 @@ async def running_imap(site: Site, messages: int = 2) -> AsyncIterator[RunningIm
     finally:
         server.close()
         await ctx.store.close()
+        await asyncio.to_thread(ctx.shared.close)  # its database connections too
 
 
 class ImapTranscript(TranscriptClient):

@@ -48,6 +48,7 @@ async def running_sieve(site: Site) -> AsyncIterator[RunningSieve]:
     finally:
         server.close()
         await ctx.store.close()
+        await asyncio.to_thread(ctx.shared.close)  # its database connections too
 
 
 class SieveTranscript(TranscriptClient):

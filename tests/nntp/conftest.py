@@ -89,6 +89,7 @@ async def running_nntp(site: Site, *, reader: bool = True,
         server.close()
         await server.wait_closed()
         await ctx.store.close()
+        await asyncio.to_thread(ctx.shared.close)  # its database connections too
 
 
 class NntpTranscript(TranscriptClient):

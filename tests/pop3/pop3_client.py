@@ -57,6 +57,7 @@ async def running_pop3(site: Site, messages: int = 2) -> AsyncIterator[RunningPo
         for server in servers:
             await server.wait_closed()
         await ctx.store.close()
+        await asyncio.to_thread(ctx.shared.close)  # its database connections too
 
 
 class Pop3Transcript(TranscriptClient):

@@ -163,8 +163,7 @@ class PostgresSharedState:
                 except psycopg.Error as err:  # its rows go with its backend anyway
                     log.warning("could not drop the session holder: %s", err)
                 self._conn.close()
-        if self._listener is not None:
-            self._listener.join(LISTEN_POLL + 1.0)
+        # The listener sees `_closing` within LISTEN_POLL and disconnects.
 
     # -- ended sessions
     def _bump(self) -> None:
