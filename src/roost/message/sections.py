@@ -81,14 +81,20 @@ def fetch_section(raw: bytes, part: tuple[int, ...], kind: str = "",
     return None
 
 
-@lru_cache(maxsize=64)
 def _fields_regex(names: tuple[str, ...]) -> re.Pattern[bytes] | None:
     """The lines `parse_fields` would make fields of these names: a line
     starting `name[WSP]:`, and the continuation lines after it. A name that
-    holds white space or a colon names no field. None when no name can match."""
-    usable = sorted(n for n in _wanted(names) if n and not re.search(rb"[\s:]", n))
-    if not usable:
-        return None
+    holds white space or a colon names no field. None when no name can match.
+
+    Cached by the set of names, not their order or case: a client that asks
+    for 1-4 of 8 fields in any order (imaptest does) names 2,080 tuples but
+    only 162 sets, and compiling one costs more than a FETCH of it."""
+    usable = tuple(sorted(n for n in _wanted(names) if n and not re.search(rb"[\s:]", n)))
+    return _compiled_fields(usable) if usable else None
+
+
+@lru_cache(maxsize=512)
+def _compiled_fields(usable: tuple[bytes, ...]) -> re.Pattern[bytes]:
     alternatives = b"|".join(re.escape(n) for n in usable)
     return re.compile(rb"^(?:" + alternatives + rb")[ \t]*:[^\n]*(?:\n[ \t][^\n]*)*\n?",
                       re.IGNORECASE | re.MULTILINE)
