@@ -73,6 +73,9 @@ class SelectedMailbox:
     flag_rights: str = "stw"
     """The session's rights at SELECT: RFC 4314 §4 wants PERMANENTFLAGS to
     show only the flags they let it set (`s` \\Seen, `t` \\Deleted, `w` the rest)."""
+    own: Changes | None = None
+    """What this session's own STORE or EXPUNGE just did, as the next look
+    would read it back (`note_own`, `poll`)."""
 
     @classmethod
     async def open(cls, store: Store, info: MailboxInfo, external: str, user: str,
@@ -273,6 +276,33 @@ class SelectedMailbox:
         return b"%d FETCH (FLAGS %s%s)" % (self.seq_of(uid), self.flag_list(record), tail)
 
 
+    def note_own(self, changed: Iterable[MessageRecord] = (), expunged: Iterable[int] = ()) -> None:
+        """Keep what the session's own STORE (`changed`, one MODSEQ) or
+        EXPUNGE (`expunged`) wrote, so `poll` need not read it back.
+
+        Every write takes the mailbox's next MODSEQ, once: if the store is at
+        `modseq + 1` at the next look, nothing but this write happened since
+        the last one, and these are exactly the changes the look would read.
+        """
+        records = tuple(changed)
+        gone = tuple(sorted(expunged))
+        if not records and not gone:
+            return
+        after = self.modseq + 1
+        self.own = None if any(r.modseq != after for r in records) else Changes(
+            after, records, gone)
+
+
 async def poll(store: Store, view: SelectedMailbox, user: str) -> Changes:
-    """The changes since this view last looked."""
+    """The changes since this view last looked.
+
+    After its own write (`note_own`) the session asks only whether the
+    store is still at that write's MODSEQ (one indexed read, what the store
+    answers when nothing changed); anything else reads the changes as usual.
+    """
+    own, view.own = view.own, None
+    if own is not None and own.highestmodseq == view.modseq + 1:
+        nothing = Changes(own.highestmodseq, (), ())
+        if await store.changes_since(view.mailbox_id, own.highestmodseq, user) == nothing:
+            return own
     return await store.changes_since(view.mailbox_id, view.modseq, user)

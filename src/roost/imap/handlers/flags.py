@@ -72,6 +72,7 @@ async def store(s: Session, cmd: c.Store) -> Done:
                 cmd.mode, view.records[record.uid].flags, flags):
             surprised.add(record.uid)
         view.records[record.uid] = record
+    view.note_own(changed=changed)
     _reply(s, cmd, [u for u in live if u not in set(refused)], surprised)
     if refused:
         numbers = refused if cmd.uid else [view.seq_of(u) for u in refused]

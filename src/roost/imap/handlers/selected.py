@@ -42,6 +42,7 @@ async def expunge(s: Session, cmd: c.Expunge) -> Done:
     if uids == []:
         return Done("Completed")
     gone = await s.store.expunge(view.mailbox_id, uids)
+    view.note_own(expunged=gone)
     events.expunged(len(gone), view.name)
     return await announced(s, bool(gone))
 
