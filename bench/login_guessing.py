@@ -58,7 +58,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         sent = asyncio.run(attack(args.seconds, args.connections))
         time.sleep(args.pause + 1.0)  # let queued attempts finish
-        from roost.net.sqlite_state import SqliteSharedState
+        from roost.store.sqlite.shared_state import SqliteSharedState
         state = SqliteSharedState.in_directory(str(side.root / "config"))
         checked, _ = state.failures("user:user1")
         state.close()

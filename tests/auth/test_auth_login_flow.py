@@ -12,7 +12,7 @@ import pytest
 from roost.auth.login import Client, LoginFailed, LoginFlow
 from roost.auth.sqlite_credentials import SqliteCredentialStore
 from roost.config import parse_config
-from roost.net.sqlite_state import SqliteSharedState
+from roost.store.sqlite.shared_state import SqliteSharedState
 
 
 class RecordingStore(SqliteCredentialStore):

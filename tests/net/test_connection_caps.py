@@ -15,8 +15,8 @@ from pathlib import Path
 from roost.imap.server import start_imap
 from roost.lmtp import LmtpService
 from roost.net.open_state import open_shared_state
-from roost.net.sqlite_state import SqliteSharedState
 from roost.store.open import open_store
+from roost.store.sqlite.shared_state import SqliteSharedState
 from tests.harness.imap import RunningImap, connect, running_imap
 from tests.harness.site import make_site
 from tests.harness.transcript import TranscriptClient
@@ -119,7 +119,7 @@ async def test_lmtp_maxchild_says_421(tmp_path: Path, cert_dir: Path) -> None:
 def test_sessions_of_dead_processes_are_dropped(tmp_path: Path) -> None:
     # Another process registers a session and dies without closing it (kill -9).
     subprocess.run([sys.executable, "-c", (
-        "import os, sys; from roost.net.sqlite_state import SqliteSharedState as S; "
+        "import os, sys; from roost.store.sqlite.shared_state import SqliteSharedState as S; "
         "S.in_directory(sys.argv[1]).open_session('imap', '192.0.2.1', 0); os._exit(9)"),
         str(tmp_path)], check=False)
     shared = SqliteSharedState.in_directory(str(tmp_path))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from roost.net.sqlite_state import SqliteSharedState
+from roost.store.sqlite.shared_state import SqliteSharedState
 
 FORGET = 900.0
 

@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 
 from roost.net.shared_state import EndWatch, LoginCounts, SharedState
-from roost.net.sqlite_state import SqliteSharedState
 from roost.store.postgres.shared_state import PostgresSharedState
+from roost.store.sqlite.shared_state import SqliteSharedState
 from tests.harness.postgres import Postgres
 
 FORGET = 900.0
@@ -28,7 +28,7 @@ TRIES = 100
 #: Run by a child process: register a session, lock maildrop 7, die unclosed.
 DIES_HOLDING = """
 import os, sys
-from roost.net.sqlite_state import SqliteSharedState
+from roost.store.sqlite.shared_state import SqliteSharedState
 from roost.store.postgres.shared_state import PostgresSharedState
 kind, where = sys.argv[1:]
 state = (SqliteSharedState.in_directory(where) if kind == "sqlite"

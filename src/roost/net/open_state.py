@@ -8,8 +8,8 @@ import socket
 
 from roost.config import Config, ConfigError
 from roost.net.shared_state import SharedState
-from roost.net.sqlite_state import SqliteSharedState
 from roost.store.postgres.shared_state import PostgresSharedState
+from roost.store.sqlite.shared_state import SqliteSharedState
 
 
 def open_shared_state(conf: Config) -> SharedState:

@@ -4,7 +4,7 @@ connections: open sessions, failed logins, POP3 maildrops, ended sessions.
 One protocol, `SharedState`, two backends, chosen with the store
 (`roost.net.open_state.open_shared_state`):
 - `store_backend: sqlite`: `<configdirectory>/sessions.db`, shared by the
-  workers of one machine (roost.net.sqlite_state);
+  workers of one machine (roost.store.sqlite.shared_state);
 - `store_backend: postgres`: tables of the index database, shared by
   every worker of every node (roost.store.postgres.shared_state).
 Every call is a few small statements and blocks; callers run them in a

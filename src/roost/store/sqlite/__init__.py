@@ -35,6 +35,9 @@ Invariants:
   (`schema.MIGRATIONS`); a newer database than the code is refused.
 - Equal bodies share one file per partition whether or not
   `singleinstancestore` is set: content addressing makes it free.
+- The live-session registry (`shared_state.py`) is a file of its own,
+  `sessions.db`, holding nothing durable; PostgreSQL's is in its index
+  database (roost.store.postgres.shared_state).
 - No SQL leaves this package.
 """
 
