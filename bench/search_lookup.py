@@ -20,23 +20,26 @@ import hashlib
 import pstats
 import statistics
 import time
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
 from bench.search_corpus import messages
-from roost.message import parse_message
+from roost.message import ParsedMessage, parse_message
 from roost.search import query as q
-from roost.search.evaluate import Mailbox, fold
+from roost.search.evaluate import Mailbox
 from roost.search.index.api import FullTextIndex, Needle
 from roost.search.index.extract import TEXT_VERSION, document
+from roost.search.indexed import needles
 from roost.search.mailbox import search_mailbox
 from roost.store.api import MailboxInfo, MessageRecord
 from roost.store.sqlite.fts import FtsIndex
 
 OWNER, MAILBOX = "user1", 1
-QUERIES = {"BODY common": q.Body("meeting"), "BODY rare": q.Body("server"),
+QUERIES: dict[str, q.Key] = {"BODY common": q.Body("meeting"), "BODY rare": q.Body("server"),
            "BODY substring": q.Body("nvoic"), "TEXT cyrillic": q.Text("привет"),
-           "BODY absent": q.Body("zzqxj")}
+           "BODY absent": q.Body("zzqxj"), "SUBJECT common": q.Header("subject", "meeting"),
+           "FROM name": q.Header("from", "martin"), "FROM address": q.Header("from", "alice@")}
 BATCH = 500
 
 
@@ -61,39 +64,66 @@ def build(index: FullTextIndex, raws: list[bytes]) -> list[MessageRecord]:
     return records
 
 
-class NoStore:
-    """The run must not need the store: every text key is decided by the index."""
+class ParseStore:
+    """The store as a search over the index reads it: parses only (the
+    parse-once cache, here in memory), for the header keys the index can
+    only narrow; a body read means the index did not decide BODY / TEXT."""
+
+    def __init__(self, raws: list[bytes], records: list[MessageRecord]) -> None:
+        self.raws = {r.blob: raw for r, raw in zip(records, raws, strict=True)}
+        self.parses: dict[str, ParsedMessage] = {}
+        self.asked = 0
+
+    async def parsed_many(self, blobs: Sequence[str]) -> dict[str, ParsedMessage]:
+        self.asked += len(blobs)
+        for blob in blobs:
+            if blob not in self.parses:
+                self.parses[blob] = parse_message(self.raws[blob])
+        return {b: self.parses[b] for b in blobs}
 
     def __getattr__(self, name: str) -> object:
-        raise AssertionError(f"the indexed search touched the store ({name})")
+        raise AssertionError(f"the indexed search read a body ({name})")
 
 
-async def measure(index: FullTextIndex, records: list[MessageRecord], runs: int,
-                  profile: bool) -> dict[str, float]:
-    """Print each query's lookup and whole-search p50; return the latter (ms)."""
+def needle_of(key: q.Key) -> Needle:
+    """The key's needle, as `roost.search.indexed` asks it of the index."""
+    found = needles(key)
+    assert len(found) == 1
+    return found[0]
+
+
+async def measure(index: FullTextIndex, store: ParseStore, records: list[MessageRecord],
+                  runs: int, profile: bool) -> dict[str, float]:
+    """Print each query's lookup and whole-search p50 (parses the search
+    asked for: kept in memory after the first run, as the parse-once cache
+    keeps them on disk); return the latter (ms)."""
     medians = {}
     info = MailboxInfo(MAILBOX, "user.user1", 1, len(records) + 1, 1, "default", OWNER)
     by_uid = {r.uid: r for r in records}
     uids = [r.uid for r in records]
     for name, key in QUERIES.items():
-        needle = Needle("body" if isinstance(key, q.Body) else "text", fold(key.text))
+        needle = needle_of(key)
         lookup, whole, found = [], [], 0
+        await search_mailbox(store, index, info, by_uid, uids,  # type: ignore[arg-type]
+                             key, Mailbox(datetime.now(UTC)))  # warm the parses
+        store.asked = 0
         for _ in range(runs):
             t0 = time.perf_counter()
             await index.lookup(OWNER, MAILBOX, [needle])
             t1 = time.perf_counter()
-            found = len(await search_mailbox(NoStore(), index, info, by_uid, uids,  # type: ignore[arg-type]
+            found = len(await search_mailbox(store, index, info, by_uid, uids,  # type: ignore[arg-type]
                                              key, Mailbox(datetime.now(UTC))))
             t2 = time.perf_counter()
             lookup.append(t1 - t0)
             whole.append(t2 - t1)
         medians[name] = statistics.median(whole) * 1e3
         print(f"  {name:<15} lookup p50 {statistics.median(lookup) * 1e3:7.1f} ms   "
-              f"search p50 {medians[name]:7.1f} ms   {found:>6} UIDs")
+              f"search p50 {medians[name]:7.1f} ms   {found:>6} UIDs   "
+              f"{store.asked // runs:>6} parses")
         if profile:
             prof = cProfile.Profile()
             prof.enable()
-            await search_mailbox(NoStore(), index, info, by_uid, uids,  # type: ignore[arg-type]
+            await search_mailbox(store, index, info, by_uid, uids,  # type: ignore[arg-type]
                                  key, Mailbox(datetime.now(UTC)))
             prof.disable()
             pstats.Stats(prof).sort_stats("tottime").print_stats(8)
@@ -109,9 +139,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--profile", action="store_true")
     args = parser.parse_args(argv)
     index = FtsIndex(args.dir, TEXT_VERSION)
-    records = build(index, messages(args.count, args.seed))
+    raws = messages(args.count, args.seed)
+    records = build(index, raws)
     index.close()
-    asyncio.run(measure(index, records, args.runs, args.profile))
+    asyncio.run(measure(index, ParseStore(raws, records), records, args.runs, args.profile))
     return 0
 
 
