@@ -2,7 +2,9 @@
 
 Each message is built from a few words of several scripts, in a random
 shape: 8bit UTF-8, quoted-printable ISO-8859-1, base64 UTF-8, text/html,
-multipart/alternative, an attachment, RFC 2047 subjects and names.
+multipart/alternative, an attachment, RFC 2047 subjects and names (From
+of several senders; a Cc of two addresses in odd shapes, a second
+Subject field in shape 5).
 """
 
 from __future__ import annotations
@@ -17,18 +19,24 @@ WORDS = ("hello", "Yellow", "café", "CAFÉ", "Straße", "grüße", "счёт", 
          "invoice", "a&b", "x\"y", "ell", "line")
 NEEDLES = ("ell", "ELL", "hel", "lo y", "caf", "café", "strasse", "STRASSE", "grü", "счё",
            "ПРИВЕТ", "請求", "請", "e", "in", "voice", "a&b", "&", "x\"y", "\"", "zzz",
-           "yellow", "line\nin")
+           "yellow", "line\nin", "j@ex", "<j@", "rgen", "петр", "example.org", "inè",
+           "e.com>", "renée")
+SENDERS = ("Jürgen", "Ирина Петрова", "Inès Petit", "hello")
 
 
 def _qp(text: str) -> bytes:
     return quopri.encodestring(text.encode("latin-1", "replace"))
 
 
-def message(subject: str, body: str, shape: int) -> bytes:
-    """One message of `subject` and `body` in shape 0..5."""
+def message(subject: str, body: str, shape: int, sender: str = "Jürgen") -> bytes:
+    """One message of `subject` and `body` in shape 0..5, from `sender`."""
     encoded = Header(subject, "utf-8").encode(linesep="\r\n")
-    head = (f"From: {Header('Jürgen', 'utf-8').encode()} <j@example.com>\r\n"
+    head = (f"From: {Header(sender, 'utf-8').encode()} <j@example.com>\r\n"
             f"To: bob@example.com\r\nSubject: {encoded}\r\nMIME-Version: 1.0\r\n")
+    if shape % 2:
+        head += "Cc: =?utf-8?q?Ren=C3=A9e?= <renee@example.org>, pat@example.com\r\n"
+    if shape == 5:
+        head += "Subject: hello\r\n"
     crlf = body.replace("\n", "\r\n")
     if shape == 0:
         part = ("Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit"
@@ -59,4 +67,5 @@ def words() -> st.SearchStrategy[str]:
 
 
 messages = st.lists(st.builds(message, words(), words().map(lambda w: w.replace(" l", "\nl")),
-                              st.integers(0, 5)), min_size=1, max_size=8)
+                              st.integers(0, 5), st.sampled_from(SENDERS)),
+                    min_size=1, max_size=8)

@@ -7,9 +7,12 @@ and OR as well as AND:
 - BODY / TEXT (the index text is the confirm text, ``index.extract``):
   ``OR Matched(hits) (AND Matched(unindexed) K)``: a covered message
   matches exactly when its body is a hit; the others are searched as ever.
-- HEADER (the index holds all field values together, a superset):
-  ``AND Matched(hits + unindexed) K``: only those are confirmed on the
-  parse-once cache.
+- SUBJECT, FROM, TO, CC, BCC where the engine indexes each of those
+  fields apart (``Answer.exact``: its text is the compared text) are
+  answered as BODY is.
+- Any other HEADER (the index holds all field values together, a
+  superset): ``AND Matched(hits + unindexed) K``: only those are
+  confirmed on the parse-once cache.
 
 ``unindexed`` is every UID above the mailbox's mark and every UID whose
 body the index keeps as unindexable; when there are none the BODY / TEXT
@@ -39,8 +42,8 @@ def needle_of(key: q.Key) -> Needle | None:
             return Needle("body", fold(text))
         case q.Text(text):
             return Needle("text", fold(text))
-        case q.Header(_, value) if value:
-            return Needle("header", fold(value))
+        case q.Header(name, value) if value:
+            return Needle("header", fold(value), name.lower())
     return None
 
 
@@ -114,7 +117,7 @@ def _exact(key: q.Key, needle: Needle, sets: _Sets) -> q.Key:
     if needle not in sets.answer.matches:
         return key
     hits = sets.live(sets.answer.matches[needle])
-    if needle.where == "header":
+    if needle.where == "header" and needle not in sets.answer.exact:
         return q.And((q.Matched(hits | sets.unindexed), key))
     if not sets.unindexed:
         return q.Matched(hits)

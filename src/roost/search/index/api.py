@@ -17,7 +17,12 @@ SHARED = "%shared"
 
 Where = Literal["body", "text", "header"]
 """BODY (body text), TEXT (header text or body text), a HEADER key (some
-decoded header field value: the index can only narrow, not decide)."""
+decoded value of one header field)."""
+
+EXACT_FIELDS = ("subject", "from", "to", "cc", "bcc")
+"""The header fields of SUBJECT, FROM, TO, CC and BCC (RFC 9051 §6.4.4),
+whose values an engine may index one field apart (`Document.by_field`)
+and so answer exactly; other HEADER keys it can only narrow."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,6 +31,8 @@ class Needle:
 
     where: Where
     text: str
+    field: str = ""
+    """A header needle's field name, lower case ("" for body and text)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +47,9 @@ class Document:
     fields: str
     attachments: str = ""
     exact: bool = True
+    by_field: tuple[str, ...] = ()
+    """The values of each of EXACT_FIELDS (in that order), folded as
+    HEADER compares them and joined by newlines; () when not given."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,14 +58,16 @@ class Answer:
 
     `upto`: every UID at or below it is indexed except those in
     `unindexed` (bodies kept without text); `matches[n]`: the UIDs whose
-    text holds needle `n` (exactly for body and text needles, a superset
-    for header ones). UIDs expunged since may be among them. A needle the
-    engine cannot look up (trigrams: under 3 characters) has no entry.
+    text holds needle `n`: exactly for body and text needles and for the
+    header needles in `exact`, a superset for the other header ones. UIDs
+    expunged since may be among them. A needle the engine cannot look up
+    (trigrams: under 3 characters) has no entry.
     """
 
     upto: int
     unindexed: frozenset[int]
     matches: Mapping[Needle, frozenset[int]]
+    exact: frozenset[Needle] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,9 +5,13 @@ TEXT and BODY (RFC 9051 §6.4.4): the decoded top-level header lines (RFC
 2047) and every text/* part decoded by transfer encoding and charset,
 HTML reduced to what a reader sees (``roost.search.text``); ``fields`` the
 decoded field values HEADER keys match (RFC 2047 and 2231, from the
-parse-once summary). Because the strings are identical, a trigram match
-on ``body`` or ``header`` *is* the substring match, and the index can
-decide BODY and TEXT alone for the messages it covers.
+parse-once summary), all together; ``by_field`` those of Subject, From,
+To, Cc and Bcc, one field apart, each value folded as ``evaluate`` folds
+it and joined by newlines. Because the strings are identical, a trigram
+match on ``body`` or ``header`` *is* the substring match, and so is one
+on a field's text for a needle without a newline (which cannot span two
+values): the index decides BODY, TEXT, SUBJECT, FROM, TO, CC and BCC
+alone for the messages it covers.
 
 ``attachments``, text a converter drew from non-text parts, feeds only
 FUZZY: SEARCH BODY does not read attachments, and neither does its index.
@@ -23,7 +27,7 @@ from collections.abc import Callable
 
 from roost.message import ParsedMessage
 from roost.search.evaluate import fold
-from roost.search.index.api import Document
+from roost.search.index.api import EXACT_FIELDS, Document
 from roost.search.text import body_text, header_text
 
 TEXT_VERSION = 4
@@ -48,10 +52,12 @@ def document(blob: str, raw: bytes, parsed: ParsedMessage,
     header = fold(header_text(raw))
     body = fold(body_text(raw))
     fields = "\n".join(fold(value) for _, value in parsed.headers_for_search)
+    by_field = tuple("\n".join(fold(value) for name, value in parsed.headers_for_search
+                               if name == wanted) for wanted in EXACT_FIELDS)
     attachments = fold(extractor(raw)) if extractor is not None else ""
     if len(header) + len(body) + len(fields) > MAX_TEXT or not _storable(header, body, fields):
         return Document(blob, "", "", "", exact=False)
-    return Document(blob, header, body, fields, attachments)
+    return Document(blob, header, body, fields, attachments, by_field=by_field)
 
 
 def _storable(*texts: str) -> bool:

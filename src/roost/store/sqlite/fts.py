@@ -37,7 +37,7 @@ from typing import TypeVar
 from urllib.parse import quote, unquote
 
 from roost.search.index.api import Answer, Document, Needle, Ranked
-from roost.store.sqlite import fts_reclaim, fts_words
+from roost.store.sqlite import fts_columns, fts_reclaim, fts_words
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -45,14 +45,14 @@ R = TypeVar("R")
 
 SUFFIX = ".fts.db"
 TABLES = ("docs", "places", "unindexed", "text", "fuzzy", "marks", *fts_words.TABLES)
-LAYOUT = 2
+LAYOUT = 3
 """Version of the tables, stored beside the text's (meta `layout`; none: 1).
-2: the word path (``fts_words``). An index of another layout is another
+2: the word path (``fts_words``). 3: a column per field of SUBJECT, FROM,
+TO, CC, BCC (``fts_columns``). An index of another layout is another
 version: no index to a reader, started afresh by the first writer."""
 # Reclaiming asks which places a mailbox has (lookups go by docid). Made on
 # the live table only: a rebuild fills its tables without it, then adds it.
 PLACES_INDEX = "CREATE INDEX IF NOT EXISTS places_by_mailbox ON places (mailbox_id, uid)"
-_COLUMNS = {"body": "body", "text": "{header body}", "header": "fields"}
 _FUZZY_COLUMNS = {"body": "{body attachments}", "text": "{header body attachments}",
                   "header": "header"}
 _WORD = re.compile(r"\w+")
@@ -72,8 +72,8 @@ def _schema(suffix: str) -> list[str]:
          " uid INTEGER NOT NULL, PRIMARY KEY (docid, mailbox_id, uid)) WITHOUT ROWID"),
         # The few bodies kept without text (Document.exact False): read whole at every lookup.
         f"CREATE TABLE unindexed{suffix} (blob TEXT PRIMARY KEY) WITHOUT ROWID",
-        (f"CREATE VIRTUAL TABLE text{suffix} USING fts5(header, body, fields, content='',"
-        " tokenize='trigram case_sensitive 1')"),
+        (f"CREATE VIRTUAL TABLE text{suffix} USING fts5({fts_columns.NAMES}, content='',"
+         " tokenize='trigram case_sensitive 1')"),
         (f"CREATE VIRTUAL TABLE fuzzy{suffix} USING fts5(header, body, attachments, content='',"
         " tokenize='porter unicode61 remove_diacritics 2')"),
         f"CREATE TABLE marks{suffix} (mailbox_id INTEGER PRIMARY KEY, upto INTEGER NOT NULL)",
@@ -193,15 +193,18 @@ class FtsIndex:
                 "SELECT p.uid FROM unindexed u CROSS JOIN docs d CROSS JOIN places p"
                 " WHERE d.blob = u.blob AND p.docid = d.docid AND p.mailbox_id = ?",
                 (mailbox_id,)))
-            matches = {}
+            matches, exact = {}, set()
             for needle in needles:
                 if not answerable(needle.text):
                     continue  # the caller searches directly
-                matches[needle] = _matching(db, mailbox_id, needle)
+                columns, decides = fts_columns.column_of(needle)
+                matches[needle] = _matching(db, mailbox_id, columns, needle.text)
+                if decides and needle.where == "header":
+                    exact.add(needle)
             db.execute("COMMIT")
         finally:
             db.close()
-        return Answer(row[0] if row else 0, unindexed, matches)
+        return Answer(row[0] if row else 0, unindexed, matches, frozenset(exact))
 
     async def fuzzy(self, owner: str, mailbox_id: int, needle: Needle) -> Ranked | None:
         return await asyncio.to_thread(_unless_broken, self._fuzzy, owner, mailbox_id, needle)
@@ -308,8 +311,8 @@ class FtsIndex:
                     continue
                 docid = cursor.lastrowid
                 assert docid is not None  # a row was inserted
-                db.execute(f"INSERT INTO text{suffix} (rowid, header, body, fields)"
-                           " VALUES (?, ?, ?, ?)", (docid, doc.header, doc.body, doc.fields))
+                db.execute(f"INSERT INTO text{suffix} (rowid, {fts_columns.NAMES})"
+                           f" VALUES (?, {fts_columns.MARKS})", (docid, *fts_columns.row(doc)))
                 db.execute(f"INSERT INTO fuzzy{suffix} (rowid, header, body, attachments)"
                            " VALUES (?, ?, ?, ?)", (docid, doc.header, doc.body, doc.attachments))
                 added.append((docid, doc))
@@ -360,14 +363,14 @@ def _unless_broken(read: Callable[[str, int, T], R | None], owner: str, mailbox_
         return None
 
 
-def _matching(db: sqlite3.Connection, mailbox_id: int, needle: Needle) -> frozenset[int]:
-    """The mailbox's UIDs whose text holds the needle: by its words where
-    they can say (``fts_words``), else by its trigrams."""
-    columns = _COLUMNS[needle.where]
-    words = fts_words.match(db, columns, needle.text)
+def _matching(db: sqlite3.Connection, mailbox_id: int, columns: str,
+              needle: str) -> frozenset[int]:
+    """The mailbox's UIDs whose text in `columns` holds the needle: by its
+    words where they can say (``fts_words``), else by its trigrams."""
+    words = fts_words.match(db, columns, needle)
     if words == "":
         return frozenset()
-    table, query = ("text", f"{columns} : {phrase(needle.text)}") if words is None \
+    table, query = ("text", f"{columns} : {phrase(needle)}") if words is None \
         else ("words", words)
     # CROSS JOIN: the match first; with places_by_mailbox SQLite would walk
     # the mailbox's places and MATCH once per row.

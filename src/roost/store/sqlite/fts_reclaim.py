@@ -18,7 +18,7 @@ import sqlite3
 from collections.abc import Collection, Sequence
 
 from roost.search.index.api import Document
-from roost.store.sqlite import fts_words
+from roost.store.sqlite import fts_columns, fts_words
 
 
 def drop_places(db: sqlite3.Connection, mailbox_id: int, live: Collection[int],
@@ -62,9 +62,9 @@ def forget(db: sqlite3.Connection, blobs: Sequence[str], docs: Sequence[Document
             doc = texts.get(blob)
             if doc is not None and stored is not None and digest(doc) == stored:
                 # A contentless FTS5 table deletes by repeating the text inserted.
-                db.execute("INSERT INTO text (text, rowid, header, body, fields)"
-                           " VALUES ('delete', ?, ?, ?, ?)",
-                           (docid, doc.header, doc.body, doc.fields))
+                db.execute(f"INSERT INTO text (text, rowid, {fts_columns.NAMES})"
+                           f" VALUES ('delete', ?, {fts_columns.MARKS})",
+                           (docid, *fts_columns.row(doc)))
                 db.execute("INSERT INTO fuzzy (fuzzy, rowid, header, body, attachments)"
                            " VALUES ('delete', ?, ?, ?, ?)",
                            (docid, doc.header, doc.body, doc.attachments))
@@ -81,5 +81,5 @@ def forget(db: sqlite3.Connection, blobs: Sequence[str], docs: Sequence[Document
 
 def digest(doc: Document) -> str:
     """Of the text a document put into the FTS5 tables (NULs keep the parts apart)."""
-    text = f"{doc.header}\x00{doc.body}\x00{doc.fields}\x00{doc.attachments}"
+    text = "\x00".join((*fts_columns.row(doc), doc.attachments))
     return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()

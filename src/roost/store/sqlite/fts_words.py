@@ -37,6 +37,7 @@ import sqlite3
 from collections.abc import Sequence
 
 from roost.search.index.api import Document
+from roost.store.sqlite import fts_columns
 
 TABLES = ("words", "terms", "vocab")
 WORDLIKE = re.compile(r"[0-9a-z\x80-\U0010ffff]+")
@@ -50,7 +51,7 @@ _CHUNK = 500
 
 def schema(suffix: str) -> list[str]:
     return [
-        (f"CREATE VIRTUAL TABLE words{suffix} USING fts5(header, body, fields, content='',"
+        (f"CREATE VIRTUAL TABLE words{suffix} USING fts5({fts_columns.NAMES}, content='',"
          " detail=column, tokenize='ascii')"),
         f"CREATE TABLE terms{suffix} (id INTEGER PRIMARY KEY, term TEXT NOT NULL UNIQUE)",
         (f"CREATE VIRTUAL TABLE vocab{suffix} USING fts5(term, content='',"
@@ -61,10 +62,10 @@ def schema(suffix: str) -> list[str]:
 def add(db: sqlite3.Connection, suffix: str, added: Sequence[tuple[int, Document]]) -> None:
     """Put the documents (docid, text) into `words`, and their new tokens
     into `terms` and `vocab`, inside the caller's transaction."""
-    rows = [(docid, *_texts(doc)) for docid, doc in added]
-    db.executemany(f"INSERT INTO words{suffix} (rowid, header, body, fields) VALUES (?, ?, ?, ?)",
-                   rows)
-    fresh = sorted({t for row in rows for text in row[1:] for t in WORDLIKE.findall(text)
+    texts = [(docid, _texts(doc)) for docid, doc in added]
+    db.executemany(f"INSERT INTO words{suffix} (rowid, {fts_columns.NAMES})"
+                   f" VALUES (?, {fts_columns.MARKS})", ((d, *t) for d, t in texts))
+    fresh = sorted({t for _, row in texts for text in row for t in WORDLIKE.findall(text)
                     if len(t) >= SHORTEST})
     known: set[str] = set()
     for at in range(0, len(fresh), _CHUNK):
@@ -79,8 +80,8 @@ def add(db: sqlite3.Connection, suffix: str, added: Sequence[tuple[int, Document
 
 def delete(db: sqlite3.Connection, docid: int, doc: Document) -> None:
     """Take a document out of `words`, repeating its text (contentless)."""
-    db.execute("INSERT INTO words (words, rowid, header, body, fields)"
-               " VALUES ('delete', ?, ?, ?, ?)", (docid, *_texts(doc)))
+    db.execute(f"INSERT INTO words (words, rowid, {fts_columns.NAMES})"
+               f" VALUES ('delete', ?, {fts_columns.MARKS})", (docid, *_texts(doc)))
 
 
 def match(db: sqlite3.Connection, columns: str, needle: str) -> str | None:
@@ -103,7 +104,6 @@ def _quoted(text: str) -> str:
     return '"' + text.replace('"', '""') + '"'
 
 
-def _texts(doc: Document) -> tuple[str, str, str]:
+def _texts(doc: Document) -> tuple[str, ...]:
     """What `words` is given of a document: its ASCII capitals made spaces."""
-    return (doc.header.translate(_CAPITALS), doc.body.translate(_CAPITALS),
-            doc.fields.translate(_CAPITALS))
+    return tuple(text.translate(_CAPITALS) for text in fts_columns.row(doc))
