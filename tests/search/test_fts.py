@@ -171,3 +171,28 @@ def test_an_unreachable_database_is_no_index() -> None:
     index = PgFtsIndex("host=/nonexistent/roost dbname=roost connect_timeout=2", TEXT_VERSION)
     assert asyncio.run(index.lookup("bob", 1, [Needle("body", "abc")])) is None
     assert asyncio.run(index.fuzzy("bob", 1, Needle("body", "abc"))) is None
+
+
+def test_field_needles_are_exact_only_in_their_own_column(engine: Engine) -> None:
+    """FTS5 answers SUBJECT..BCC needles from the field's own column, exactly
+    (a match inside one Subject value, never across two, nor in another
+    field); a needle with a newline, another field, and every header needle
+    on PostgreSQL (one text for all fields) are a superset to confirm."""
+    subjects, froms = "hello world\nabc def", "jürgen <j@example.com>"
+    index = engine.new()
+    add(index, "bob", 2, [
+        Document("a", "", "", f"{subjects}\n{froms}", by_field=(subjects, froms, "", "", "")),
+        Document("b", "", "", "abc def", by_field=("", "", "abc def", "", ""))])
+    asked = [Needle("header", "abc", "subject"), Needle("header", "world\nabc", "subject"),
+             Needle("header", "abc", "received"), Needle("header", "j@ex", "from"),
+             Needle("header", "ld ab", "subject")]
+    answer = asyncio.run(index.lookup("bob", 1, asked))
+    index.close()
+    assert answer is not None
+    exact = {0, 3, 4} if engine.name == "sqlite" else set()
+    assert answer.exact == {asked[n] for n in exact}
+    assert answer.matches[asked[0]] == ({1} if engine.name == "sqlite" else {1, 2})
+    assert answer.matches[asked[1]] == {1}  # the superset: all fields together
+    assert answer.matches[asked[2]] == {1, 2}
+    assert answer.matches[asked[3]] == {1}
+    assert not answer.matches[asked[4]]  # "world" and "abc" are two values apart

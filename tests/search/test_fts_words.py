@@ -98,19 +98,27 @@ def test_long_tokens_sharing_what_fts5_keeps_stay_apart() -> None:
     index.close()
 
 
-def test_an_index_of_the_old_layout_is_no_index(tmp_path: Path) -> None:
-    """A file from before the word path (no `layout` in meta) is another
-    version: a reader ignores it, the first writer starts it afresh."""
+@pytest.mark.parametrize("older", [
+    "DELETE FROM meta WHERE key = 'layout'",  # before the word path: layout 1
+    "UPDATE meta SET value = '2' WHERE key = 'layout'",  # before the field columns
+])
+def test_an_index_of_an_old_layout_is_no_index(tmp_path: Path, older: str) -> None:
+    """A file of an older layout is another version: a reader ignores it,
+    the first writer starts it afresh, with the current tables."""
     index = FtsIndex(tmp_path, TEXT_VERSION)
-    docs = [Document("a", "", "hello", "")]
+    docs = [Document("a", "", "hello", "", by_field=("hello", "", "", "", ""))]
     index.add("bob", 1, 1, docs, [(1, "a")])
     index.close()
     db = sqlite3.connect(index.path("bob"))
-    db.execute("DELETE FROM meta WHERE key = 'layout'")
+    db.execute(older)
     db.commit()
     db.close()
+    subject = Needle("header", "hello", "subject")
     assert asyncio.run(index.lookup("bob", 1, [Needle("body", "hello")])) is None
     assert index.known("bob", ["a"]) == set()  # started afresh
     answer = asyncio.run(index.lookup("bob", 1, [Needle("body", "hello")]))
     assert answer is not None and answer.upto == 0
+    index.add("bob", 1, 1, docs, [(1, "a")])
+    answer = asyncio.run(index.lookup("bob", 1, [subject]))
+    assert answer is not None and answer.matches[subject] == {1} and subject in answer.exact
     index.close()
