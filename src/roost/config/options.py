@@ -155,7 +155,7 @@ class Options:
     search_engine = Choice(("none", "sqlite", "postgres", "squat", "xapian"), "sqlite", "Full-text index SEARCH uses: the store's engine (SQLite FTS5 trigrams, a file per user; with store_backend: postgres, pg_trgm in the store's database, also named postgres); squat and xapian mean it too; none scans (Cyrus's default).")
     search_batchsize = Int(100, "Messages the indexer adds per index transaction (Cyrus: 20).")
     search_attachment_extractor_url = Str("", "HTTP URL that turns attachments into text for SEARCH FUZZY (Cyrus's extractor protocol: PUT of the part).")
-    search_fuzzy_always = Bool(False, "Treat every SEARCH text key as FUZZY (RFC 6203).", NOT_YET)
+    search_fuzzy_always = Bool(False, "Treat every SEARCH text key as FUZZY (RFC 6203): with an index, stemmed word matches are added to the substring ones.")
     # -- processes
     workers = Int(0, "Worker processes serving connections (0: one per core).")
     worker_heartbeat_timeout = Int(30, "Seconds a silent worker runs before it is replaced (0: never).")

@@ -46,7 +46,15 @@ async def indexed(index: FullTextIndex | None, info: MailboxInfo,
     answer = await index.lookup(owner_of(info), info.id, wanted)
     if answer is None:
         return key
+    key = as_fuzzy(index, key)
     return narrow(key, answer, records, uids, await ranks(index, info, key))
+
+
+def as_fuzzy(index: FullTextIndex, key: q.Key) -> q.Key:
+    """`key` as the index is to read it: with `search_fuzzy_always` every
+    text key is FUZZY (RFC 6203; Cyrus's option), non-text keys under it
+    still matching exactly (§5)."""
+    return q.Fuzzy(key) if index.fuzzy_always else key
 
 
 async def ranks(index: FullTextIndex, info: MailboxInfo, key: q.Key) -> dict[Needle, Ranked]:
@@ -64,7 +72,7 @@ async def relevancy(index: FullTextIndex | None, info: MailboxInfo, key: q.Key,
     """RFC 6203 §4 scores (1..100) of matched `uids`: the best the index
     gives the message for any FUZZY needle; 1 where it gave none (not yet
     indexed, or matched only as a substring inside a word)."""
-    ranked = {} if index is None else await ranks(index, info, key)
+    ranked = {} if index is None else await ranks(index, info, as_fuzzy(index, key))
     return [max((r.scores.get(u, 1) for r in ranked.values()), default=1) for u in uids]
 
 

@@ -80,6 +80,12 @@ class Ranked:
 class FullTextIndex(Protocol):
     """A full-text index of message bodies, per owner."""
 
+    fuzzy_always: bool
+    """`search_fuzzy_always`: every SEARCH text key is read as FUZZY (RFC
+    6203), as Cyrus does; set by ``open_index``. Carried by the index since
+    it is what every SEARCH path is handed from the configuration, and
+    FUZZY means something only where there is an index."""
+
     async def lookup(self, owner: str, mailbox_id: int,
                      needles: Sequence[Needle]) -> Answer | None:
         """The bodies holding each needle, or None when the owner has no

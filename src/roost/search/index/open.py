@@ -27,8 +27,12 @@ def open_index(conf: Config) -> FullTextIndex | None:
     """The index the configuration names, or None when searching scans."""
     if conf.search_engine == "none" or not conf.configdirectory:
         return None
+    index: FullTextIndex
     if conf.store_backend == "postgres":
-        return PgFtsIndex(conf.store_dsn, TEXT_VERSION)
-    if conf.search_engine == "postgres":
+        index = PgFtsIndex(conf.store_dsn, TEXT_VERSION)
+    elif conf.search_engine == "postgres":
         raise ConfigError("search_engine: postgres needs store_backend: postgres")
-    return FtsIndex(Path(conf.configdirectory) / DIRECTORY, TEXT_VERSION)
+    else:
+        index = FtsIndex(Path(conf.configdirectory) / DIRECTORY, TEXT_VERSION)
+    index.fuzzy_always = conf.search_fuzzy_always
+    return index

@@ -74,6 +74,8 @@ def like(needle: str) -> str:
 class PgFtsIndex:
     """`FullTextIndex` in the PostgreSQL database of `dsn`, for every owner."""
 
+    fuzzy_always = False
+
     def __init__(self, dsn: str, text_version: int, max_size: int = 4) -> None:
         """Connects (and brings the schema up to date) at the first call."""
         self.dsn = dsn

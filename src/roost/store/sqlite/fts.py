@@ -105,6 +105,8 @@ def fuzzy_query(needle: Needle) -> str | None:
 class FtsIndex:
     """`FullTextIndex` on one FTS5 database per owner under `root`."""
 
+    fuzzy_always = False
+
     def __init__(self, root: Path, text_version: int) -> None:
         self.root = root
         self.text_version = text_version
