@@ -6,14 +6,16 @@ from __future__ import annotations
 import asyncio
 import signal
 import sys
+from pathlib import Path
 
-from tests.harness.imap import ImapTranscript
-from tests.harness.site import Site
+from tests.harness.imap import ImapTranscript, connect, running_imap
+from tests.harness.site import Site, make_site
 from tests.search.mail import message
 from tests.tools.damage import tool
 
 from roost.search.index.open import open_index
 from roost.store.open import open_store
+from roost.tools.squatter import SQUAT
 
 
 async def fill(site: Site, mailboxes: dict[str, list[str]]) -> None:
@@ -132,6 +134,66 @@ async def test_fuzzy_search_ranks_stemmed_words(site: Site, imap: ImapTranscript
     """)
     scores = [int(n) for n in seen[2].rpartition("(")[2].rstrip(")").split()]
     assert len(scores) == 3 and max(scores) == 100 and min(scores) >= 1
+
+
+async def test_fuzzy_always_makes_every_text_key_fuzzy(tmp_path: Path, cert_dir: Path) -> None:
+    """search_fuzzy_always (Cyrus's option): a plain BODY "runs" finds the
+    stemmed "running" too (without the option: 2 4, the test above), NOT
+    turns it round, and a non-text key stays exact (RFC 6203 §5)."""
+    site = make_site(tmp_path / "site", cert_dir, "search_fuzzy_always: yes\n")
+    async with running_imap(site) as server:
+        await fill(site, {"user.bob.Fuzzy": ["running running", "she runs", "walking",
+                                             "reruns"]})
+        assert (await tool(site, "squatter"))[0] == 0
+        client = await connect(server)
+        try:
+            await client.select("Fuzzy")
+            await client.play("""
+                C: a2 SEARCH BODY "runs"
+                S: * SEARCH 1 2 4
+                S: a2 OK {…}
+                C: a3 SEARCH NOT BODY "runs"
+                S: * SEARCH 3
+                S: a3 OK {…}
+                C: a4 SEARCH BODY "runs" UID 2:3
+                S: * SEARCH 2
+                S: a4 OK {…}
+            """)
+        finally:
+            await client.close()
+
+
+async def test_annotated_indexes_only_squat_true_mailboxes(site: Site,
+                                                           imap: ImapTranscript) -> None:
+    """-a (Cyrus squatter(8)): the shared /vendor/cmu/cyrus-imapd/squat
+    entry, set over IMAP METADATA (RFC 5464) or inherited from the nearest
+    parent holding it, must be "true"; unset is false. The others are not
+    indexed and still searched, by the scan."""
+    await fill(site, {"user.bob.Sent": ["shell"], "user.bob.Sent.Old": ["hello"],
+                      "user.bob.Work": ["yellow"], "user.alice.Notes": ["hello"]})
+    await imap.play("""
+        C: a1 SETMETADATA INBOX (/shared/vendor/cmu/cyrus-imapd/squat "TRUE")
+        S: a1 OK {…}
+    """)
+    store = open_store(site.conf)
+    try:
+        sent = await store.get_mailbox("user.bob.Sent")
+        await store.set_metadata(sent.id, "bob", {SQUAT: b"false"}, 10)
+        ids = {name: (await store.get_mailbox(name)).id
+               for name in ("user.bob", "user.bob.Work", "user.bob.Sent.Old")}
+    finally:
+        await store.close()
+    status, out, err = await tool(site, "squatter", "-a", "-v")
+    assert (status, err) == (0, "")
+    assert set(marks(site, "bob")) == {ids["user.bob"], ids["user.bob.Work"]}
+    assert marks(site, "alice") == {}
+    assert await tool(site, "search", "-x", "user.bob.Sent.Old", 'BODY "ell"') == (
+        0, "1\n# 1 of 1 messages; no index for this mailbox\n", "")
+    await fill(site, {"user.bob.Work.New": ["mellow"]})  # inherits "true"
+    status, out, _ = await tool(site, "squatter", "-a", "-i", "-v")
+    assert status == 0 and "user.bob.Work.New: indexed 1 messages" in out
+    assert "Sent" not in out
+    assert ids["user.bob.Sent.Old"] not in marks(site, "bob")
 
 
 async def test_incremental_run_reclaims_what_expunges_left(site: Site) -> None:

@@ -13,9 +13,13 @@ when none; `-r` and every mailbox below each) choose the owners.
        entry `squatter cmd="squatter -R"`); -d is accepted (it always
        stays in the foreground, under the master)
   -N   only mailboxes whose name starts with this prefix
+  -a   only mailboxes whose shared `/vendor/cmu/cyrus-imapd/squat`
+       annotation (RFC 5464 METADATA `/shared/vendor/cmu/cyrus-imapd/squat`),
+       set on them or inherited from the nearest parent that has it, is
+       "true", as Cyrus (unset is false); with any mode, -R too. The others
+       are searched by the scan, with the same answers
   -v   say what is done, mailbox by mailbox
-Not offered: `-a` (the squat annotation: the store keeps no mailbox
-annotations yet) and `-z`/`-t` (one index per owner, no tiers).
+Not offered: `-z`/`-t` (one index per owner, no tiers).
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ import argparse
 import asyncio
 import signal
 import time
+from collections.abc import Sequence
 
 from roost.config import Config
 from roost.search.index.api import FullTextIndex
@@ -34,6 +39,8 @@ from roost.store.api import MailboxInfo
 from roost.store.maintenance import SiteStore
 from roost.tools import storetool
 
+SQUAT = "/shared/vendor/cmu/cyrus-imapd/squat"
+"""Cyrus's squat annotation as Roost's METADATA keeps it (a shared entry)."""
 NAME = "squatter"
 SUMMARY = "build the search index (-i incremental, -R rolling, -r recursive, -s skip current)"
 
@@ -51,6 +58,32 @@ async def targets(conf: Config, store: SiteStore, args: argparse.Namespace) -> l
     return [i for i in found if i.name.startswith(args.prefix)]
 
 
+async def annotated(store: SiteStore, infos: Sequence[MailboxInfo]) -> list[MailboxInfo]:
+    """Those of `infos` to index under -a: the nearest of the mailbox and
+    its parents (by internal name) holding the squat annotation says
+    "true" (the value is a boolean, stored lower-cased); none: not indexed
+    (Cyrus squatter(8): the implicit value is false)."""
+    by_name = {i.name: i for i in await store.list_mailboxes()}
+    values: dict[str, bytes | None] = {}
+
+    async def value(name: str) -> bytes | None:
+        if name not in values:
+            info = by_name.get(name)
+            values[name] = None if info is None else \
+                (await store.metadata(info.id, "")).get(SQUAT)
+        return values[name]
+
+    async def chosen(info: MailboxInfo) -> bool:
+        parts = info.name.split(".")
+        for depth in range(len(parts), 0, -1):
+            found = await value(".".join(parts[:depth]))
+            if found is not None:
+                return found == b"true"
+        return False
+
+    return [i for i in infos if await chosen(i)]
+
+
 def current_owners(index: FullTextIndex, infos: list[MailboxInfo]) -> set[str]:
     """Owners whose index covers every one of their mailboxes (-s)."""
     owners = {owner_of(i) for i in infos}
@@ -65,7 +98,8 @@ async def squat(conf: Config, store: SiteStore, args: argparse.Namespace) -> int
         raise storetool.ToolFailed("search_engine is none: there is no index to build")
     url = conf.search_attachment_extractor_url
     feeder = Indexer(store, index, conf.search_batchsize, HttpExtractor(url) if url else None,
-                     report=print if args.verbose else None)
+                     report=print if args.verbose else None,
+                     choose=(lambda infos: annotated(store, infos)) if args.annotated else None)
     try:
         if args.rolling:
             stop = asyncio.Event()
@@ -108,6 +142,8 @@ def main(argv: list[str]) -> int:
                         help="stay in the foreground in rolling mode (always so)")
     parser.add_argument("-N", dest="prefix", default="",
                         help="only mailboxes whose internal name starts with this")
+    parser.add_argument("-a", dest="annotated", action="store_true",
+                        help="only mailboxes whose squat annotation is true (inherited)")
     parser.add_argument("-v", dest="verbose", action="store_true", help="say what is done")
     parser.add_argument("mailbox", nargs="*", help="mailbox names (user.bob or user/bob)")
     args = parser.parse_args(argv)

@@ -20,7 +20,7 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 
 from roost.search.index.api import SHARED, Document, FullTextIndex
@@ -37,6 +37,11 @@ RECLAIM_INTERVAL = 300.0
 """Seconds between two reclaims in rolling mode: each reads every message
 record of the mailboxes, so it is not done every pass; what waits costs
 space, never an answer (lookups meet the mailbox's live UIDs)."""
+
+
+#: Which of the listed mailboxes to index (`squatter -a`); the rest are
+#: left to the scan, which answers the same.
+Choose = Callable[[Sequence[MailboxInfo]], Awaitable[list[MailboxInfo]]]
 
 
 def owner_of(info: MailboxInfo) -> str:
@@ -67,12 +72,15 @@ class Indexer:
 
     def __init__(self, store: Store, index: FullTextIndex, batch: int = 100,
                  extractor: Extractor | None = None,
-                 report: Callable[[str], None] | None = None) -> None:
+                 report: Callable[[str], None] | None = None,
+                 choose: Choose | None = None) -> None:
         self.store = store
         self.index = index
         self.batch = max(1, batch)
         self.extractor = extractor
         self.report = report
+        self.choose = choose
+        """None: every mailbox listed is indexed."""
         self._reclaimed_at: dict[int, int] = {}
         """Each mailbox's HIGHESTMODSEQ at its last reclaim: an expunge raises
         it (RFC 7162 §3.1), so a mailbox still at that value has nothing to
@@ -178,11 +186,13 @@ class Indexer:
         named is rebuilt beside the live one from all that owner's mailboxes
         and swapped in once they are done."""
         progress = Progress()
+        infos = await self._chosen(infos)
         owners = list(dict.fromkeys(owner_of(i) for i in infos))
         if not rebuild:
             await self._pass(infos, progress)
             return progress
-        every = [i for i in await self.store.list_mailboxes() if owner_of(i) in owners]
+        every = await self._chosen(
+            [i for i in await self.store.list_mailboxes() if owner_of(i) in owners])
         for owner in owners:
             await asyncio.to_thread(self.index.start_rebuild, owner)
             for info in every:
@@ -190,6 +200,9 @@ class Indexer:
                     await self.mailbox(info, 0, progress, rebuild=True)
             await asyncio.to_thread(self.index.finish_rebuild, owner)
         return progress
+
+    async def _chosen(self, infos: Sequence[MailboxInfo]) -> list[MailboxInfo]:
+        return list(infos) if self.choose is None else await self.choose(infos)
 
     async def _pass(self, infos: Sequence[MailboxInfo], progress: Progress,
                     stop: asyncio.Event | None = None) -> None:
@@ -211,7 +224,7 @@ class Indexer:
         while not stop.is_set():
             progress = Progress()
             try:
-                infos = await self.store.list_mailboxes(prefix)
+                infos = await self._chosen(await self.store.list_mailboxes(prefix))
                 await self._pass(infos, progress, stop)
                 if time.monotonic() - reclaimed >= RECLAIM_INTERVAL:
                     reclaimed = time.monotonic()
