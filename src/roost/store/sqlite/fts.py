@@ -10,6 +10,8 @@ the Porter stemmer) serves only SEARCH FUZZY (RFC 6203), ranked by bm25.
 A needle of word characters is looked up by its words (``fts_words``:
 the same answer, without decoding the long position lists of common
 trigrams), any other by its trigrams.
+SUBJECT, FROM, TO, CC and BCC needles are looked up in their field's own
+column (``fts_columns``), where a match is the answer, not a candidate.
 
 A document is a body (`docs`, by SHA-256); `places` says which UIDs of
 which mailboxes hold it, so a lookup returns UIDs of one mailbox straight
