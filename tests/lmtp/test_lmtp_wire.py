@@ -97,3 +97,83 @@ def test_body_round_trip_through_dot_stuffing(lines: list[bytes]) -> None:
     w.start_body(0)
     w.feed(stuffed + b".\r\n")
     assert drain(w) == [Body(b"".join(line + b"\r\n" for line in lines))]
+
+
+class CountingBuffer(bytearray):
+    """The wire's buffer, counting the bytes its searches for a line end look at."""
+
+    looked = 0
+
+    def rfind(self, sub: object, start: int | None = None, end: int | None = None) -> int:
+        self.looked += len(self) - (start or 0)
+        return super().rfind(sub, start, end)  # type: ignore[call-overload, no-any-return]
+
+
+def endless_line(limit: int, size: int, piece: int) -> tuple[list[Event], int]:
+    """Feed one body line of `size` bytes in `piece`-byte reads, then its end
+    and the terminator: the events, and the bytes searched for a line end."""
+    w = Wire()
+    w.start_body(limit)
+    w._buf = buffer = CountingBuffer()
+    events: list[Event] = []
+    for _ in range(size // piece):
+        w.feed(b"x" * piece)
+        events += drain(w)
+    w.feed(b"\r\n.\r\nNOOP\r\n")
+    return events + drain(w), buffer.looked
+
+
+def test_a_growing_line_under_the_limit_is_searched_once_per_byte() -> None:
+    # Hostile input: one line that never ends. Searching the whole pending
+    # buffer on every read would look at about size * reads / 2 bytes.
+    events, looked = endless_line(limit=1 << 20, size=64_000, piece=16)
+    assert events == [Body(b"x" * 64_000 + b"\r\n"), Line(b"NOOP")]
+    assert looked <= 64_000 + 64
+
+
+def test_a_growing_line_over_the_limit_is_searched_once_per_byte() -> None:
+    events, looked = endless_line(limit=32_000, size=64_000, piece=16)
+    assert [type(e) for e in events] == [BodyTooBig, Line]
+    assert looked <= 64_000 + 64
+
+
+def same_bodies(events: list[Event]) -> list[Event]:
+    """The events with a refused body's size left out: bytes dropped mid-line
+    are counted as read, stuffing dots included, so it depends on the reads."""
+    return [BodyTooBig(0) if isinstance(e, BodyTooBig) else e for e in events]
+
+
+DATA_PIECES = st.sampled_from([b"a", b"xyz", b".", b"..", b"\r", b"\n", b"\r\n", b".\r\n",
+                               b"\r\n.\r\n", b"NOOP\r\n"])
+
+
+@given(st.lists(DATA_PIECES, max_size=40), st.integers(0, 40),
+       st.lists(st.integers(1, 12), max_size=30))
+def test_any_chunking_of_a_body_gives_the_same_events(
+        pieces: list[bytes], limit: int, cuts: list[int]) -> None:
+    data = b"".join(pieces) + b"\r\n.\r\n"
+    whole = Wire()
+    whole.start_body(limit)
+    whole.feed(data)
+    expected = drain(whole)
+    chunked = Wire()
+    chunked.start_body(limit)
+    got: list[Event] = []
+    rest = data
+    for cut in cuts:
+        chunked.feed(rest[:cut])
+        rest = rest[cut:]
+        got += drain(chunked)
+    chunked.feed(rest)
+    got += drain(chunked)
+    assert same_bodies(got) == same_bodies(expected)
+
+
+def test_terminator_read_alone_ends_a_body_at_the_limit() -> None:
+    w = Wire()
+    w.start_body(4)
+    events: list[Event] = []
+    for piece in (b"ab\r\n", b".", b"\r", b"\n", b"NOOP\r\n"):
+        w.feed(piece)
+        events += drain(w)
+    assert events == [Body(b"ab\r\n"), Line(b"NOOP")]

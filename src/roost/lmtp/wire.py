@@ -27,6 +27,9 @@ from dataclasses import dataclass
 #: be liberal. Beyond this a line is refused, not buffered.
 MAX_COMMAND_LINE = 4096
 
+#: The line that ends a DATA body (RFC 5321 §4.1.1.4).
+_TERMINATOR = b".\r\n"
+
 
 @dataclass(frozen=True, slots=True)
 class Line:
@@ -74,6 +77,7 @@ class Wire:
         self._body: list[bytes] = []
         self._body_size = 0
         self._mid_line = False            # part of a body line was dropped
+        self._scanned = 0                 # body mode: _buf[:_scanned] holds no LF
 
     def feed(self, data: bytes) -> None:
         self._buf += data
@@ -81,6 +85,7 @@ class Wire:
     def discard_buffer(self) -> None:
         """Forget unread bytes: RFC 3207 §4.2, nothing sent before TLS counts after."""
         self._buf.clear()
+        self._scanned = 0
 
     @property
     def in_body(self) -> bool:
@@ -98,6 +103,7 @@ class Wire:
         self._body = []
         self._body_size = 0
         self._mid_line = False
+        self._scanned = 0
 
     def next(self) -> Event:
         if self._in_body:
@@ -120,18 +126,26 @@ class Wire:
 
     def _next_body(self) -> Event:
         # Only whole lines are consumed; a partial line waits for its end.
-        end = self._buf.rfind(b"\n")
+        # The search starts where the last one stopped, so a line that keeps
+        # growing costs each byte one look, not one per read.
+        end = self._buf.rfind(b"\n", self._scanned)
         if end < 0:
-            if self._over_limit(len(self._buf)):
+            if self._over_limit(len(self._buf)) and not _TERMINATOR.startswith(self._buf):
                 # A line with no end yet: count it and drop what we cannot keep.
+                # "." or ".\r" may still be the terminator of a body at the limit.
                 self._body_size += len(self._buf)
                 self._buf.clear()
                 self._mid_line = True
+            self._scanned = len(self._buf)
             return NeedMore()
         chunk = bytes(self._buf[: end + 1])
         if not self._mid_line and chunk.count(b"\n") == chunk.count(b"\r\n"):
-            return self._crlf_lines(chunk)
-        return self._each_line(chunk)
+            event = self._crlf_lines(chunk)
+        else:
+            event = self._each_line(chunk)
+        # Still in the body: everything up to the last LF was consumed.
+        self._scanned = len(self._buf) if self._in_body else 0
+        return event
 
     def _crlf_lines(self, chunk: bytes) -> Event:
         """Whole CRLF lines (what MTAs send): the terminator found, the lines
