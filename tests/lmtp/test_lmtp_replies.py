@@ -1,6 +1,8 @@
 """Reply rendering, the delivery-failure table, and the trace headers."""
 
+import time
 from datetime import datetime, timedelta, timezone
+from email.utils import parsedate_to_datetime
 
 import pytest
 
@@ -45,3 +47,13 @@ def test_trace_headers_rfc5321_form() -> None:
                    b"\tby lmtp.test (Roost)\r\n"
                    b"\twith LMTPS id abc-1\r\n"
                    b"\tfor <bob@example.com>; Fri, 01 Mar 2024 12:30:00 +0100\r\n")
+
+
+def test_trace_headers_date_is_the_current_second_in_local_time() -> None:
+    before = int(time.time())
+    got = trace_headers(sender="", lhlo_host="mx.test", peer_ip=None, servername="lmtp.test",
+                        tls=False, message_id="abc-2", recipients=["a", "b"])
+    after = time.time()
+    stamp = parsedate_to_datetime(got.decode().rsplit("; ", 1)[1].strip())
+    assert before <= stamp.timestamp() <= after
+    assert stamp.utcoffset() == datetime.fromtimestamp(before).astimezone().utcoffset()
