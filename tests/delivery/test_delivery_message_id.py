@@ -53,3 +53,17 @@ def test_resent_message_id_wins_and_odd_headers_go_to_the_parser() -> None:
     assert _scan_ids(odd) is None
     assert message_id_of(odd) == parser_answer(odd)
     assert message_id_of(b"") is None
+
+
+TRACE = (b"Return-Path: <a@example.org>\r\nReceived: from mx.test\r\n\tby lmtp.test (Roost)"
+         b"\r\n\twith LMTP id x-1; Fri, 01 Mar 2024 12:30:00 +0100\r\n")
+
+
+@settings(max_examples=400, derandomize=True)
+@given(st.lists(st.tuples(LINE, ENDING), max_size=8), st.booleans())
+def test_the_trace_fields_do_not_change_the_id(lines: list[tuple[bytes, bytes]],
+                                               blank: bool) -> None:
+    # LMTP finds the id once, in the body as received, for both the
+    # suppression and the Delivered: line; the store gets it with trace fields.
+    body = b"".join(line + end for line, end in lines) + (b"\r\nbody\r\n" if blank else b"")
+    assert message_id_of(TRACE + body) == message_id_of(body)

@@ -172,18 +172,25 @@ async def _store_all(store: Store, targets: Sequence[Target],
 
 async def deliver(access: Access, conf: Config, sender: Identity, envelope_from: str,
                   recipients: list[str], raw: bytes, *,
-                  sieve: SieveDelivery | None = None) -> list[RecipientResult]:
+                  sieve: SieveDelivery | None = None,
+                  message_id: str | None = None) -> list[RecipientResult]:
     """Deliver `raw` (trace headers already added) to every recipient.
 
     `sender` is who delivers (the LMTP client's identity: anonymous until
     LMTP AUTH); the rights decision asks about it for +detail folders.
     `sieve` runs the recipients' active scripts (None: no filtering).
+    `message_id` is the id duplicate suppression tracks when the caller
+    already found it (`suppression.message_id_of`; the trace fields do not
+    change it), else it is looked for in `raw`.
     Returns one result per recipient, in order. A recipient is `ok` only
     when every one of its copies is durable in the store.
     """
     store = access.store
     duplicates = suppression.duplicates_of(store)
-    message_id = suppression.message_id_of(raw) if duplicates and conf.duplicatesuppression else None
+    if duplicates and conf.duplicatesuppression:
+        message_id = message_id or suppression.message_id_of(raw)
+    else:
+        message_id = None
     dedupe = suppression.Suppression(duplicates, message_id) if duplicates and message_id else None
     plans: list[Plan] = []
     for recipient in recipients:

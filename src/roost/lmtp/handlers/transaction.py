@@ -55,8 +55,9 @@ async def message(s: Session, body: bytes) -> list[r.Reply]:
     raw = trace_headers(sender=s.sender, lhlo_host=s.lhlo_host, peer_ip=s.peer_ip,
                         servername=s.servername, tls=s.tls_active,
                         message_id=message_id, recipients=s.recipients) + body
+    found = message_id_of(body)
     results = await deliver(s.access, s.conf, s.identity, s.sender, s.recipients, raw,
-                            sieve=s.sieve)
+                            sieve=s.sieve, message_id=found)
     replies = []
     for result in results:
         if result.failure is None:
@@ -66,7 +67,7 @@ async def message(s: Session, body: bytes) -> list[r.Reply]:
         log.info("lmtp %s from=<%s> to=<%s> %s", message_id, clean(s.sender),
                  clean(result.recipient),
                  "delivered" if result.ok else result.failure)
-    await log_deliveries(s.store, message_id_of(body) or "<nomsgid>", results)
+    await log_deliveries(s.store, found or "<nomsgid>", results)
     s.reset_transaction()
     return replies
 
