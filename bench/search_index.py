@@ -1,14 +1,17 @@
 """Indexed SEARCH, Roost beside Cyrus: indexing rate, search latency, size, delivery cost.
 
-Both servers get the same bench/search_corpus messages by LMTP into
-user1's INBOX. Then, for each: SEARCH over IMAP with no index (median of a
+Both servers get the same bench/search_corpus messages into user1's
+INBOX: Roost's by LMTP, Cyrus's written into its spool and reconstructed
+(bench/cyrus_fill.py: its lmtpd's 26-49/s would take an hour for 100,000;
+`--cyrus-lmtp` delivers by LMTP instead), checked with STATUS. Then, for each: SEARCH over IMAP with no index (median of a
 few runs: each reads every body), its squatter run (messages/s), the index
 size against the mail's, and SEARCH again with the index (median and p90
 of many runs). Cyrus's squatter runs with -Z (its internal record of what
 is indexed): without it, Cyrus 3.6 re-indexed the first batch forever on
 more than one batch of messages. Each query's result count is printed for every state: an
 index that changes an answer shows here (Cyrus's Xapian matches words,
-so a substring inside a word is not found once indexed).
+so a substring inside a word is not found once indexed); when both hold
+the same messages, Cyrus's unindexed counts are compared with Roost's.
 
 Last, Roost's delivery rate with the rolling indexer (`squatter -R`, as a
 cyrus.conf EVENTS entry runs it) off and on, in alternating rounds, and
@@ -19,7 +22,8 @@ how long after the last 250 the index has caught up.
 With `--site DIR` Roost's site is kept in DIR (outside the repository):
 a later run with the same DIR and --count skips the delivery, and its
 squatter runs with -s (rebuilding only an index that is not current), so
-a 100,000-message corpus is built once and searched by every later run.
+a 100,000-message corpus is built once and searched by every later run
+(with no unindexed state once its index is there).
 """
 
 from __future__ import annotations
@@ -33,6 +37,7 @@ import time
 from pathlib import Path
 
 from bench.cli import free_port
+from bench.cyrus_fill import fill_spool
 from bench.cyrus_side import CYRUS_BIN, CyrusSide
 from bench.imap_client import ImapClient
 from bench.lmtp_client import LmtpClient
@@ -130,6 +135,17 @@ async def searches(port: int, runs: int, cold_runs: int) -> dict[str, tuple[list
     return found
 
 
+async def inbox_messages(port: int) -> int:
+    """user1's INBOX MESSAGES as STATUS gives it (RFC 9051 section 6.3.11)."""
+    imap = await ImapClient.connect("127.0.0.1", port)
+    await imap.login("user1", PASSWORD)
+    reply = await imap.command("STATUS INBOX (MESSAGES)")
+    await imap.command("LOGOUT")
+    await imap.close()
+    line = next(line for line in reply.untagged if line.startswith(b"* STATUS"))
+    return int(line.rsplit(b"MESSAGES", 1)[1].strip(b" )\r\n"))
+
+
 def dir_size(path: Path) -> int:
     return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
 
@@ -141,32 +157,60 @@ def timed(command: list[str]) -> float:
     return time.perf_counter() - start
 
 
-def show(side: str, state: str, results: dict[str, tuple[list[float], int]]) -> None:
+def show(side: str, state: str, results: dict[str, tuple[list[float], int]]) -> dict[str, int]:
+    """Print each query's p50 and p90; its result count by name."""
     for name, (times, count) in results.items():
         ordered = sorted(times)
         print(f"  {side:<6} {state:<10} {name:<15} p50 {statistics.median(ordered) * 1e3:9.1f} ms"
               f"  p90 {percentile(ordered, 0.9) * 1e3:9.1f} ms  {count:>7} UIDs")
+    return {name: count for name, (_, count) in results.items()}
+
+
+Counts = dict[str, dict[str, int]]  # state -> query name -> UIDs found
 
 
 async def measure_side(side: RoostSide | CyrusSide, raws: list[bytes], squatter: list[str],
-                       index_dir: Path, args: argparse.Namespace) -> None:
+                       index_dir: Path, args: argparse.Namespace) -> Counts:
+    """Fill `side`, search it unindexed, index it, search again; the result counts."""
     mail = sum(map(len, raws))
-    if isinstance(side, KeptRoost) and side.delivered() == len(raws):
+    kept = isinstance(side, KeptRoost) and side.delivered() == len(raws)
+    if kept:
         print(f"{side.name}: {len(raws)} messages ({mail / 1e6:.0f} MB) kept in {side.root}")
         squatter = [*squatter, "-s"]
+    elif isinstance(side, CyrusSide) and not args.cyrus_lmtp:
+        rate = fill_spool(side, "user.user1", raws)
+        status = await inbox_messages(side.imap_port)
+        print(f"{side.name}: {len(raws)} messages ({mail / 1e6:.0f} MB) written to the spool "
+              f"and reconstructed at {rate:.0f}/s; STATUS MESSAGES {status}")
+        if status != len(raws):
+            raise RuntimeError(f"cyrus holds {status} messages after the fill, not {len(raws)}")
     else:
         rate = await deliver(side.lmtp_socket, "user1", raws)
         print(f"{side.name}: {len(raws)} messages ({mail / 1e6:.0f} MB) delivered at {rate:.0f}/s")
         if isinstance(side, KeptRoost):
             (side.root / "delivered").write_text(str(len(raws)))
+    counts: Counts = {}
     cold = 0 if args.no_scan and isinstance(side, RoostSide) else args.cold_runs
-    if cold:
-        show(side.name, "unindexed", await searches(side.imap_port, cold, cold))
+    if cold and not (kept and index_dir.exists()):  # with an index it would not be a scan
+        counts["unindexed"] = show(side.name, "unindexed",
+                                   await searches(side.imap_port, cold, cold))
     took = timed(squatter)
     size = dir_size(index_dir)
     print(f"  {side.name} squatter: {len(raws) / took:.0f} messages/s ({took:.1f} s); index "
           f"{size / 1e6:.0f} MB = {size / mail:.2f} x the mail")
-    show(side.name, "indexed", await searches(side.imap_port, args.runs, cold))
+    counts["indexed"] = show(side.name, "indexed", await searches(side.imap_port, args.runs, cold))
+    return counts
+
+
+def compare(roost: Counts, cyrus: Counts) -> None:
+    """Cyrus unindexed (it reads every message) against Roost's counts: the same
+    messages must give the same answers."""
+    theirs = cyrus.get("unindexed", {})
+    ours = roost.get("unindexed") or roost["indexed"]
+    differ = [f"{name} roost {ours[name]} cyrus {theirs[name]}" for name in theirs
+              if name in ours and ours[name] != theirs[name]]
+    print("\ncyrus unindexed against roost: "
+          + ("; ".join(differ) if differ else f"the same counts for {len(theirs)} queries"))
 
 
 def delivery_cost(args: argparse.Namespace, raws: list[bytes]) -> None:
@@ -209,36 +253,46 @@ def delivery_cost(args: argparse.Namespace, raws: list[bytes]) -> None:
         side.stop()
 
 
-def run(args: argparse.Namespace) -> None:
-    raws = messages(max(args.count, args.cyrus_count), args.seed)
+def measure_roost(args: argparse.Namespace, raws: list[bytes]) -> Counts:
+    """Roost's half of the run, in a temp site or the kept `--site`."""
     roost = (KeptRoost(args.site, PASSWORD, free_port()) if args.site
              else RoostSide(1, PASSWORD, workers=1, imap_port=free_port()))
     roost.start()
     try:
         conf = str(roost.root / "imapd.conf")
-        asyncio.run(measure_side(roost, raws[:args.count],
-                                 [sys.executable, "-m", "roost.cli", "squatter", "-C", conf],
-                                 roost.root / "config" / "search", args))
+        return asyncio.run(measure_side(
+            roost, raws, [sys.executable, "-m", "roost.cli", "squatter", "-C", conf],
+            roost.root / "config" / "search", args))
     finally:
         roost.stop()
+
+
+def run(args: argparse.Namespace) -> None:
+    raws = messages(max(args.count, args.cyrus_count), args.seed)
+    roost_counts = measure_roost(args, raws[:args.count]) if args.count else None
     if args.cyrus_count:
         cyrus = IndexedCyrus(1, PASSWORD, imap_port=free_port())
         cyrus.start()
         try:
             conf = str(cyrus.root / "imapd.conf")
-            asyncio.run(measure_side(cyrus, raws[:args.cyrus_count],
-                                     [str(CYRUS_BIN / "squatter"), "-C", conf, "-Z", "user.user1"],
-                                     cyrus.root / "search", args))
+            cyrus_counts = asyncio.run(measure_side(
+                cyrus, raws[:args.cyrus_count],
+                [str(CYRUS_BIN / "squatter"), "-C", conf, "-Z", "user.user1"],
+                cyrus.root / "search", args))
         finally:
             cyrus.stop()
+        if roost_counts is not None and args.cyrus_count == args.count:
+            compare(roost_counts, cyrus_counts)
     if args.rounds:
         delivery_cost(args, raws)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--count", type=int, default=100_000, help="messages for Roost")
+    parser.add_argument("--count", type=int, default=100_000, help="messages for Roost (0: Cyrus alone)")
     parser.add_argument("--cyrus-count", type=int, default=100_000, help="0: no Cyrus")
+    parser.add_argument("--cyrus-lmtp", action="store_true",
+                        help="deliver to Cyrus by LMTP (slow) instead of its spool and reconstruct")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--runs", type=int, default=15, help="runs of each indexed query")
     parser.add_argument("--cold-runs", type=int, default=3, help="runs of each unindexed query")
