@@ -268,7 +268,8 @@ def measure_roost(args: argparse.Namespace, raws: list[bytes]) -> Counts:
 
 
 def run(args: argparse.Namespace) -> None:
-    raws = messages(max(args.count, args.cyrus_count), args.seed)
+    raws = messages(max(args.count, args.cyrus_count, args.delivery if args.rounds else 0),
+                    args.seed)
     roost_counts = measure_roost(args, raws[:args.count]) if args.count else None
     if args.cyrus_count:
         cyrus = IndexedCyrus(1, PASSWORD, imap_port=free_port())
