@@ -268,8 +268,9 @@ def measure_roost(args: argparse.Namespace, raws: list[bytes]) -> Counts:
 
 
 def run(args: argparse.Namespace) -> None:
-    raws = messages(max(args.count, args.cyrus_count, args.delivery if args.rounds else 0),
-                    args.seed)
+    # Each delivery round its own messages: a Message-ID delivered again is suppressed.
+    rounds = args.delivery * args.rounds * 2
+    raws = messages(max(args.count, args.cyrus_count, rounds), args.seed)
     roost_counts = measure_roost(args, raws[:args.count]) if args.count else None
     if args.cyrus_count:
         cyrus = IndexedCyrus(1, PASSWORD, imap_port=free_port())
