@@ -249,6 +249,8 @@ def delivery_cost(args: argparse.Namespace, raws: list[bytes]) -> None:
         print(f"\nroost delivery, {args.rounds} rounds of {batch}: indexer off {off:.0f}/s, "
               f"rolling indexer on {on:.0f}/s: cost {(1 - on / off) * 100:.1f}%; index caught "
               f"up {statistics.median(lags):.1f} s (median) after the last 250")
+        for state, measured in rates.items():
+            print(f"  {state:<3} rounds: " + ", ".join(f"{rate:.0f}/s" for rate in measured))
     finally:
         side.stop()
 
