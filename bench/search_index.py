@@ -201,9 +201,11 @@ async def measure_side(side: RoostSide | CyrusSide, raws: list[bytes], squatter:
     if cold and not (kept and index_dir.exists()):  # with an index it would not be a scan
         counts["unindexed"] = show(side.name, "unindexed",
                                    await searches(side.imap_port, cold, cold))
+    had_index = kept and index_dir.exists()  # then squatter -s only checks it
     took = timed(squatter)
     size = dir_size(index_dir)
-    print(f"  {side.name} squatter: {len(raws) / took:.0f} messages/s ({took:.1f} s); index "
+    speed = "index kept" if had_index else f"{len(raws) / took:.0f} messages/s"
+    print(f"  {side.name} squatter: {speed} ({took:.1f} s); index "
           f"{size / 1e6:.0f} MB = {size / mail:.2f} x the mail")
     counts["indexed"] = show(side.name, "indexed", await searches(side.imap_port, args.runs, cold))
     return counts
