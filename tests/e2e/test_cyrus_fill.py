@@ -32,7 +32,7 @@ async def look(port: int) -> tuple[list[bytes], list[bytes]]:
         await imap.close()
 
 
-def test_spool_fill_gives_every_message_in_order(tmp_path: object) -> None:
+def test_spool_fill_gives_every_message_in_order() -> None:
     if not (CYRUS_BIN / "reconstruct").exists() or shutil.which("saslpasswd2") is None:
         pytest.skip("Debian's cyrus-imapd (and sasl2-bin) is not installed: "
                     "apt-get install cyrus-imapd sasl2-bin")
