@@ -29,7 +29,9 @@ def _qp(text: str) -> bytes:
 
 
 def message(subject: str, body: str, shape: int, sender: str = "Jürgen") -> bytes:
-    """One message of `subject` and `body` in shape 0..5, from `sender`."""
+    """One message of `subject` and `body` in shape 0..6, from `sender`
+    (6: the body forwarded as a message/rfc822 part whose own header holds
+    the subject again, RFC 2047 encoded)."""
     encoded = Header(subject, "utf-8").encode(linesep="\r\n")
     head = (f"From: {Header(sender, 'utf-8').encode()} <j@example.com>\r\n"
             f"To: bob@example.com\r\nSubject: {encoded}\r\nMIME-Version: 1.0\r\n")
@@ -51,6 +53,13 @@ def message(subject: str, body: str, shape: int, sender: str = "Jürgen") -> byt
     elif shape == 3:
         part = ("Content-Type: text/html; charset=utf-8\r\n\r\n"
                 f"<html><body><p>{crlf}</p><script>hello</script></body></html>\r\n")
+    elif shape == 6:
+        part = ("Content-Type: multipart/mixed; boundary=\"b\"\r\n\r\n--b\r\n"
+                "Content-Type: text/plain\r\n\r\nsee below\r\n--b\r\n"
+                "Content-Type: message/rfc822\r\n\r\n"
+                f"From: {Header(sender, 'utf-8').encode()} <fwd@example.net>\r\n"
+                f"Subject: {encoded}\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n"
+                f"{crlf}\r\n--b--\r\n")
     else:
         inner = ("Content-Type: text/plain; charset=utf-8\r\n\r\n" + crlf + "\r\n")
         extra = ("Content-Type: text/html; charset=utf-8\r\n\r\n<b>" + crlf + "</b>\r\n"
@@ -67,5 +76,5 @@ def words() -> st.SearchStrategy[str]:
 
 
 messages = st.lists(st.builds(message, words(), words().map(lambda w: w.replace(" l", "\nl")),
-                              st.integers(0, 5), st.sampled_from(SENDERS)),
+                              st.integers(0, 6), st.sampled_from(SENDERS)),
                     min_size=1, max_size=8)

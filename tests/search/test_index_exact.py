@@ -121,14 +121,21 @@ def test_index_state_never_changes_the_answer(engine: Engine, raws: list[bytes],
         asyncio.run(scenario(Path(tmp), engine, raws, later, state, keys))
 
 
-async def answered(root: Path, engine: Engine, key: q.Key) -> tuple[q.Key, list[int]]:
-    """A fresh index over three messages: what it makes of `key`, and the UIDs."""
+THREE = [message(subject, body, 2)
+         for subject, body in (("hi", "hello world"), ("x", "Yellow CAFÉ"), ("y", "nothing"))]
+
+
+async def answered(root: Path, engine: Engine, key: q.Key,
+                   raws: list[bytes] = THREE) -> tuple[q.Key, list[int]]:
+    """A fresh index over `raws` (three messages): what it makes of `key`,
+    and the UIDs."""
+    root.mkdir(parents=True, exist_ok=True)
     store = SqliteStore(root / "mailstore.db", {"default": root / "spool"}, fsync=False)
     index = engine.new()
     try:
         inbox = await store.create_mailbox("user.bob")
-        for subject, body in (("hi", "hello world"), ("x", "Yellow CAFÉ"), ("y", "nothing")):
-            await store.append(inbox.id, message(subject, body, 2))
+        for raw in raws:
+            await store.append(inbox.id, raw)
         await Indexer(store, index).mailboxes([await store.mailbox_by_id(inbox.id)])
         info = await store.mailbox_by_id(inbox.id)
         records: dict[int, MessageRecord] = {r.uid: r for r in await store.messages(info.id)}
@@ -145,6 +152,19 @@ def test_substring_inside_a_word_is_found_by_the_index(tmp_path: Path, engine: E
     narrowed, uids = asyncio.run(answered(tmp_path, engine, q.Body("ell")))
     assert narrowed == q.Matched(frozenset({1, 2}))
     assert uids == [1, 2]
+
+
+def test_body_holds_the_header_of_a_forwarded_message(tmp_path: Path, engine: Engine) -> None:
+    """A message/rfc822 part's header is octets of the outer body (RFC 9051
+    §6.4.4 "in the body of the message"; Cyrus matches it too): BODY finds
+    its decoded Subject, indexed and scanned alike; the outer header is not
+    in BODY."""
+    raws = [message("Grüße aus Köln", "plain words", 6), message("Grüße aus Köln", "plain", 0)]
+    for key, want in ((q.Body("grüße aus"), [1]), (q.Body("fwd@example"), [1]),
+                      (q.Body("bob@example"), [])):
+        narrowed, uids = asyncio.run(answered(tmp_path / key.text, engine, key, raws))
+        assert uids == want, key
+        assert isinstance(narrowed, q.Matched), key
 
 
 def test_case_and_accents_fold_as_the_scan_does(tmp_path: Path, engine: Engine) -> None:

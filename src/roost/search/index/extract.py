@@ -30,7 +30,7 @@ from roost.search.evaluate import fold
 from roost.search.index.api import EXACT_FIELDS, Document
 from roost.search.text import body_text, header_text
 
-TEXT_VERSION = 4
+TEXT_VERSION = 5
 """Version of the text the index holds; stored with every index. 2: folded
 by i;unicode-casemap (NFKD, was NFKC), quoted-printable decoded per RFC 2045
 §6.7 (trailing white space dropped, hard line breaks as CRLF). 3: address
