@@ -3,12 +3,14 @@ attachments, headers_for_search, serialization."""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
 from roost.message import ParsedMessage, body_text, header_text, parse_message
 from roost.message.sortkeys import base_subject
+from roost.message.text import PREVIEW_CHARS, collapsed_start
 
 SUBJECTS = [
     ("Re: hello", "hello"),
@@ -107,6 +109,22 @@ PREVIEWS = [
 @pytest.mark.parametrize(("raw", "expected"), PREVIEWS)
 def test_preview(raw: bytes, expected: str) -> None:
     assert parse_message(raw).preview == expected
+
+
+def _collapsed_whole(text: str) -> str:
+    """What collapsed_start must equal: the whole text collapsed, then cut."""
+    return re.sub(r"\s+", " ", text).strip()[:PREVIEW_CHARS]
+
+
+@pytest.mark.parametrize("text", [
+    pytest.param(" " * 5000 + "a b", id="leading-whitespace-beyond-first-span"),
+    pytest.param("a" * 799 + " " * 3 + "b" * 300, id="run-cut-at-span-end"),
+    pytest.param("a \u2003\t" * 400, id="unicode-whitespace-runs"),
+    pytest.param("x" + " " * 10000 + "y", id="short-after-collapse"),
+    pytest.param("", id="empty"),
+])
+def test_collapsed_start_equals_collapsing_the_whole(text: str) -> None:
+    assert collapsed_start(text) == _collapsed_whole(text)
 
 
 ATTACHMENTS = [
