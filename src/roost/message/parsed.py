@@ -9,8 +9,9 @@ positional JSON array; bytes as latin-1 text, datetime as ISO 8601).
 from __future__ import annotations
 
 import json
-from dataclasses import astuple, dataclass, fields
+from dataclasses import dataclass, fields
 from datetime import datetime
+from enum import Enum
 from typing import Any
 
 from roost.message import bodystructure, sortkeys
@@ -61,7 +62,8 @@ class ParsedMessage:
     def to_json(self) -> str:
         """Compact JSON text for the index (see `from_json`)."""
         values: list[Any] = [SCHEMA]
-        for value in astuple(self):
+        # Every field is immutable already: no deep copy (`astuple`) needed.
+        for value in (getattr(self, name) for name in _FIELD_NAMES):
             if isinstance(value, bytes):
                 values.append(value.decode("latin-1"))
             elif isinstance(value, datetime):
@@ -77,18 +79,42 @@ class ParsedMessage:
         if not isinstance(values, list) or not values or values[0] != SCHEMA:
             raise ValueError("ParsedMessage JSON of an unknown schema")
         args: list[Any] = []
-        for spec, value in zip(fields(cls), values[1:], strict=True):
-            if spec.type == "bytes":
+        for kind, value in zip(_FIELD_KINDS, values[1:], strict=True):
+            if kind is _Kind.BYTES:
                 args.append(value.encode("latin-1"))
-            elif spec.type == "datetime | None":
+            elif kind is _Kind.DATE:
                 args.append(None if value is None else datetime.fromisoformat(value))
-            elif spec.name in ("headers_for_search", "summary_fields"):
+            elif kind is _Kind.PAIRS:
                 args.append(tuple((name, val) for name, val in value))
             elif isinstance(value, list):
                 args.append(tuple(value))
             else:
                 args.append(value)
         return cls(*args)
+
+
+class _Kind(Enum):
+    """How `from_json` turns a field's JSON value back."""
+
+    BYTES = "bytes"
+    DATE = "datetime"
+    PAIRS = "pairs"
+    PLAIN = "plain"
+
+
+def _kind(name: str, type_: object) -> _Kind:
+    if type_ == "bytes":
+        return _Kind.BYTES
+    if type_ == "datetime | None":
+        return _Kind.DATE
+    if name in ("headers_for_search", "summary_fields"):
+        return _Kind.PAIRS
+    return _Kind.PLAIN
+
+
+_FIELD_NAMES = tuple(spec.name for spec in fields(ParsedMessage))
+#: Worked out once, not per decoded parse (FETCH decodes one per message).
+_FIELD_KINDS = tuple(_kind(spec.name, spec.type) for spec in fields(ParsedMessage))
 
 
 def _search_value(field: Field) -> str:
