@@ -23,6 +23,7 @@ LRU_SIZE = 512
 #: it hold the header length, so a header-only read need not load the parse.
 PREFIX_CHARS = 64
 _HEADER_SIZE_AT = 1 + [f.name for f in fields(ParsedMessage)].index("header_size")
+_SIZE_AT = 1 + [f.name for f in fields(ParsedMessage)].index("size")
 #: `json_extract` paths, in a stored parse, of what `message_summaries`
 #: keeps (message_id, body_lines, summary_fields): SQLite copies them out
 #: of the parse in the same INSERT.
@@ -49,12 +50,23 @@ def serialize(raw: bytes) -> str:
 def header_size(prefix: str | None) -> int | None:
     """The header length from the first PREFIX_CHARS of a stored parse, or
     None when there is none or it is of another schema."""
+    return _leading_int(prefix, _HEADER_SIZE_AT)
+
+
+def body_size(prefix: str | None) -> int | None:
+    """The whole body's length from the start of a stored parse, likewise."""
+    return _leading_int(prefix, _SIZE_AT)
+
+
+def _leading_int(prefix: str | None, at: int) -> int | None:
+    """Item `at` of a stored parse's JSON array when it is a whole integer
+    within `prefix` and the parse is of this schema."""
     if prefix is None or not prefix.startswith("["):
         return None
-    items = prefix[1:].split(",", _HEADER_SIZE_AT + 1)
-    if len(items) < _HEADER_SIZE_AT + 2:  # the item is not known to be whole
+    items = prefix[1:].split(",", at + 1)
+    if len(items) < at + 2:  # the item is not known to be whole
         return None
-    schema, size = items[0], items[_HEADER_SIZE_AT]
+    schema, size = items[0], items[at]
     if schema != str(SCHEMA) or not size.isdigit():
         return None
     return int(size)
