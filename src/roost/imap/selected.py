@@ -22,6 +22,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from roost.auth.identity import Identity
 from roost.imap.sequence import STAR, SequenceSet
 from roost.message.imapstr import plist
 from roost.store.api import SYSTEM_FLAGS, Changes, MailboxInfo, MessageRecord, Store
@@ -73,6 +74,8 @@ class SelectedMailbox:
     flag_rights: str = "stw"
     """The session's rights at SELECT: RFC 4314 §4 wants PERMANENTFLAGS to
     show only the flags they let it set (`s` \\Seen, `t` \\Deleted, `w` the rest)."""
+    rights_kept: tuple[MailboxInfo, Identity, str] | None = None
+    """The rights last decided on `info` for an identity (`selected_rights`)."""
     own: Changes | None = None
     """What this session's own STORE or EXPUNGE just did, as the next look
     would read it back (`note_own`, `poll`)."""

@@ -84,8 +84,20 @@ async def require_selected(s: Session, needed: str) -> None:
 
 
 async def selected_rights(s: Session) -> str:
-    """The rights the identity holds on the selected mailbox (STORE, FETCH \\Seen)."""
-    return await s.access.rights(s.identity, s.mailbox.info)
+    """The rights the identity holds on the selected mailbox (STORE, FETCH \\Seen).
+
+    `Access.rights` decides from the identity and the view's `info` alone,
+    both immutable, and `info` is replaced whenever the mailbox's ACL,
+    name or owner changes (`roost.imap.updates`): so the answer is kept
+    for as long as both are the same objects, not worked out per command.
+    """
+    view = s.mailbox
+    kept = view.rights_kept
+    if kept is not None and kept[0] is view.info and kept[1] is s.identity:
+        return kept[2]
+    rights = await s.access.rights(s.identity, view.info)
+    view.rights_kept = (view.info, s.identity, rights)
+    return rights
 
 
 def wire_name(s: Session, internal: str) -> str:
