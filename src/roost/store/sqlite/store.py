@@ -52,7 +52,7 @@ from roost.store.sqlite.blobs import BlobFiles
 from roost.store.sqlite.bodies import SqliteBodies
 from roost.store.sqlite.feed import SqliteFeed
 from roost.store.sqlite.maintenance import SqliteMaintenance
-from roost.store.sqlite.message_ops import NewBody, Target
+from roost.store.sqlite.message_ops import NewBody, NewMessage, Target
 from roost.store.sqlite.metadata import SqliteMetadata
 from roost.store.sqlite.notify import ChangeNotifier
 from roost.store.sqlite.parsedcache import ParsedLRU, serialize
@@ -186,16 +186,22 @@ class SqliteStore(ValidatedWrites, SqliteBodies, SqliteMaintenance, SqliteMetada
             raise InvalidMessage("empty message")
         info = load_mailbox_id(self._db, mailbox_id)
         pending: list[Pending] = []
-        try:
-            bodies = await asyncio.to_thread(
-                self._write_bodies, info.partition, [m.raw for m in messages], pending)
+        staged = False
+
+        def prepare() -> tuple[list[NewMessage], list[Pending]]:
+            nonlocal staged
+            bodies = self._write_bodies(info.partition, [m.raw for m in messages], pending)
+            staged = True
+            return new_messages(bodies, messages), pending
+
+        try:  # one thread crossing each way, as `deliver` (Writer.run_prepared)
+            return await self._writer.run_prepared(
+                prepare, lambda tx, batch: message_ops.append(tx, mailbox_id, batch, user))
         except StoreError:
-            await self._writer.run(
-                lambda tx: tx.released.update((p.key, p.partition) for p in pending))
+            if not staged:  # a body could not be written: let the earlier ones go
+                await self._writer.run(
+                    lambda tx: tx.released.update((p.key, p.partition) for p in pending))
             raise
-        batch = new_messages(bodies, messages)
-        return await self._writer.run(
-            lambda tx: message_ops.append(tx, mailbox_id, batch, user), *pending)
 
     async def deliver(self, targets: Sequence[Delivery], raw: bytes,
                       internaldate: datetime | None = None, *,
@@ -214,7 +220,11 @@ class SqliteStore(ValidatedWrites, SqliteBodies, SqliteMaintenance, SqliteMetada
         def write(tx: WriteTx, body: NewBody) -> list[AppendResult]:
             duplicates.record(tx, marks)
             return message_ops.deliver(tx, body, rows, when)
-        return await self._writer.run_prepared(lambda: self._write_body(partition, raw), write)
+
+        def prepare() -> tuple[NewBody, tuple[Pending]]:
+            body, staged = self._write_body(partition, raw)
+            return body, (staged,)
+        return await self._writer.run_prepared(prepare, write)
 
     # -- reading
     async def messages(self, mailbox_id: int, user: str | None = None) -> list[MessageRecord]:

@@ -48,7 +48,7 @@ import queue
 import sqlite3
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -138,9 +138,9 @@ class Writer:
         self._queue.put(_Request(op, future, pending, lazy and self._lazy_delay > 0))
         return await future
 
-    async def run_prepared(self, prepare: Callable[[], tuple[P, Pending]],
+    async def run_prepared(self, prepare: Callable[[], tuple[P, Sequence[Pending]]],
                            op: Callable[[WriteTx, P], T]) -> T:
-        """`prepare` (a body file staged and parsed) in a worker thread, which
+        """`prepare` (body files staged and parsed) in a worker thread, which
         then queues `op` with its result here itself; `run`'s answer.
 
         A delivery so crosses threads once each way, not twice: its worker
@@ -160,7 +160,7 @@ class Writer:
             if not self._thread.is_alive():  # closed meanwhile: as `run` says it
                 _call_soon(loop, _settle, future, False, RuntimeError("the store is closed"))
                 return
-            self._queue.put(_Request(lambda tx: op(tx, value), future, (pending,)))
+            self._queue.put(_Request(lambda tx: op(tx, value), future, tuple(pending)))
         self._stagers.submit(contextvars.copy_context().run, stage)
         return await future
 
