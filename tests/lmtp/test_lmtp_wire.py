@@ -13,6 +13,17 @@ def drain(wire: Wire) -> list[Event]:
     return events
 
 
+def fed_in_pieces(wire: Wire, data: bytes, cuts: list[int]) -> list[Event]:
+    """The events of `data` fed in reads of the `cuts` sizes, then the rest."""
+    got: list[Event] = []
+    for cut in cuts:
+        wire.feed(data[:cut])
+        data = data[cut:]
+        got += drain(wire)
+    wire.feed(data)
+    return got + drain(wire)
+
+
 def test_lines_crlf_and_bare_lf() -> None:
     w = Wire()
     w.feed(b"LHLO a\r\nNOOP\nRS")
@@ -76,16 +87,7 @@ def test_any_chunking_gives_the_same_events(data: bytes, cuts: list[int]) -> Non
     whole = Wire(max_line=64)
     whole.feed(data)
     expected = drain(whole)
-    pieces = Wire(max_line=64)
-    got: list[Event] = []
-    rest = data
-    for cut in cuts:
-        pieces.feed(rest[:cut])
-        rest = rest[cut:]
-        got += drain(pieces)
-    pieces.feed(rest)
-    got += drain(pieces)
-    assert got == expected
+    assert fed_in_pieces(Wire(max_line=64), data, cuts) == expected
 
 
 @given(st.lists(st.binary(max_size=40).filter(lambda b: b"\n" not in b and b"\r" not in b),
@@ -158,15 +160,7 @@ def test_any_chunking_of_a_body_gives_the_same_events(
     expected = drain(whole)
     chunked = Wire()
     chunked.start_body(limit)
-    got: list[Event] = []
-    rest = data
-    for cut in cuts:
-        chunked.feed(rest[:cut])
-        rest = rest[cut:]
-        got += drain(chunked)
-    chunked.feed(rest)
-    got += drain(chunked)
-    assert same_bodies(got) == same_bodies(expected)
+    assert same_bodies(fed_in_pieces(chunked, data, cuts)) == same_bodies(expected)
 
 
 def test_terminator_read_alone_ends_a_body_at_the_limit() -> None:
