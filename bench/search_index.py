@@ -204,7 +204,9 @@ async def measure_side(side: RoostSide | CyrusSide, raws: list[bytes], squatter:
     had_index = kept and index_dir.exists()  # then squatter -s only checks it
     took = timed(squatter)
     size = dir_size(index_dir)
-    speed = "index kept" if had_index else f"{len(raws) / took:.0f} messages/s"
+    speed = f"{len(raws) / took:.0f} messages/s"
+    if had_index:  # -s keeps a current index (then the "rate" means nothing), rebuilds another
+        speed += " (-s over an index already there: a rate only if it was rebuilt)"
     print(f"  {side.name} squatter: {speed} ({took:.1f} s); index "
           f"{size / 1e6:.0f} MB = {size / mail:.2f} x the mail")
     counts["indexed"] = show(side.name, "indexed", await searches(side.imap_port, args.runs, cold))
