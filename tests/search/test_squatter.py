@@ -4,6 +4,7 @@ store, as an admin runs them; and IMAP SEARCH through the index."""
 from __future__ import annotations
 
 import asyncio
+import os
 import signal
 import sys
 from pathlib import Path
@@ -15,7 +16,7 @@ from tests.tools.damage import tool
 
 from roost.search.index.open import open_index
 from roost.store.open import open_store
-from roost.tools.squatter import SQUAT
+from roost.tools.squatter import ROLLING_NICENESS, SQUAT
 
 
 async def fill(site: Site, mailboxes: dict[str, list[str]]) -> None:
@@ -85,6 +86,9 @@ async def test_rolling_mode_follows_new_mail_and_stops_on_sigterm(site: Site) ->
                 break
             await asyncio.sleep(0.1)
         assert marks(site, "bob").get(later.id) == 2
+        # background work: it runs niced, below the workers it shares the CPU with
+        niceness = int(Path(f"/proc/{proc.pid}/stat").read_text().rsplit(")", 1)[1].split()[16])
+        assert niceness == os.nice(0) + ROLLING_NICENESS
         proc.send_signal(signal.SIGTERM)
         assert await asyncio.wait_for(proc.wait(), 20) == 0
     finally:

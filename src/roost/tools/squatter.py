@@ -11,7 +11,11 @@ when none; `-r` and every mailbox below each) choose the owners.
   -s   skip owners whose index is current (every mark at UIDNEXT - 1)
   -R   rolling mode: follow new mail until SIGTERM (a cyrus.conf EVENTS
        entry `squatter cmd="squatter -R"`); -d is accepted (it always
-       stays in the foreground, under the master)
+       stays in the foreground, under the master). It lowers its own CPU
+       priority (nice ROLLING_NICENESS): indexing is background work, so
+       on a busy machine it yields to the workers answering LMTP and IMAP,
+       and falls behind instead (what is not indexed yet is searched
+       directly, so answers stay the same)
   -N   only mailboxes whose name starts with this prefix
   -a   only mailboxes whose shared `/vendor/cmu/cyrus-imapd/squat`
        annotation (RFC 5464 METADATA `/shared/vendor/cmu/cyrus-imapd/squat`),
@@ -26,6 +30,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import signal
 import time
 from collections.abc import Sequence
@@ -42,6 +47,8 @@ from roost.tools import storetool
 SQUAT = "/shared/vendor/cmu/cyrus-imapd/squat"
 """Cyrus's squat annotation as Roost's METADATA keeps it (a shared entry)."""
 NAME = "squatter"
+ROLLING_NICENESS = 10
+"""How much `-R` lowers its priority (os.nice): as an admin would `nice` it."""
 SUMMARY = "build the search index (-i incremental, -R rolling, -r recursive, -s skip current)"
 
 
@@ -102,6 +109,7 @@ async def squat(conf: Config, store: SiteStore, args: argparse.Namespace) -> int
                      choose=(lambda infos: annotated(store, infos)) if args.annotated else None)
     try:
         if args.rolling:
+            os.nice(ROLLING_NICENESS)
             stop = asyncio.Event()
             loop = asyncio.get_running_loop()
             for sig in (signal.SIGTERM, signal.SIGINT):
