@@ -16,7 +16,7 @@ from roost.store.api import BodyStream, MessageNotFound, MessageSummary, StoreCo
 from roost.store.blobstore import BlobStore
 from roost.store.sqlite import reads, refs
 from roost.store.sqlite.blobs import BlobFiles
-from roost.store.sqlite.parsedcache import ParsedLRU, body_size, deserialize
+from roost.store.sqlite.parsedcache import ParsedLRU, deserialize
 from roost.store.sqlite.readpool import THREAD_ABOVE, ReadPool
 from roost.store.sqlite.writer import Writer
 
@@ -58,21 +58,22 @@ class SqliteBodies:
         return size is not None and size <= INLINE_READ_MAX and isinstance(self._blobs, BlobFiles)
 
     async def body(self, blob: str) -> bytes:
-        location = reads.blob_location(self._db, blob)
-        if location is None:
+        place = reads.body_place(self._db, blob)
+        if place is None:
             raise MessageNotFound(f"no message body {blob}")
+        partition, size = place
         try:
-            if self._inline(body_size(location[1])):
-                return self._blobs.read(location[0], blob)
-            return await asyncio.to_thread(self._blobs.read, location[0], blob)
+            if self._inline(size):
+                return self._blobs.read(partition, blob)
+            return await asyncio.to_thread(self._blobs.read, partition, blob)
         except FileNotFoundError:
-            raise StoreCorrupt(f"body {blob} missing from partition {location[0]}") from None
+            raise StoreCorrupt(f"body {blob} missing from partition {partition}") from None
 
     async def body_stream(self, blob: str) -> BodyStream:
-        location = reads.blob_location(self._db, blob)
-        if location is None:
+        place = reads.body_place(self._db, blob)
+        if place is None:
             raise MessageNotFound(f"no message body {blob}")
-        partition = location[0]
+        partition = place[0]
         try:
             size = await asyncio.to_thread(self._blobs.size, partition, blob)
         except FileNotFoundError:

@@ -24,7 +24,7 @@ from roost.store.api import (
     Vanished,
 )
 from roost.store.records import from_epoch, record
-from roost.store.sqlite.parsedcache import PREFIX_CHARS, header_size, summaries
+from roost.store.sqlite.parsedcache import PREFIX_CHARS, body_size, header_size, summaries
 from roost.store.sqlite.rows import (
     MAILBOX_COLUMNS,
     RECORD_SELECT,
@@ -256,6 +256,16 @@ def header_locations(db: sqlite3.Connection, keys: Sequence[str]
                 f" WHERE b.sha256 IN ({marks})", chunk):
             found[key] = (partition, header_size(prefix))
     return found
+
+
+def body_place(db: sqlite3.Connection, key: str) -> tuple[str, int | None] | None:
+    """(partition, body length from the stored parse or None) of a
+    referenced body; None if unknown. Only the parse's first characters
+    are read: a body read needs where it is, not the whole parse."""
+    row = db.execute(f"SELECT b.partition, substr(c.parsed, 1, {PREFIX_CHARS}) FROM blobs b"
+                     " LEFT JOIN message_cache c ON c.sha256 = b.sha256"
+                     " WHERE b.sha256 = ? LIMIT 1", (key,)).fetchone()
+    return (row[0], body_size(row[1])) if row else None
 
 
 def blob_location(db: sqlite3.Connection, key: str) -> tuple[str, str | None] | None:
