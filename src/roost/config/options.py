@@ -153,7 +153,7 @@ class Options:
     nntptimeout = Int(3, "Minutes an idle NNTP connection is kept (at least 3).")
     # -- search (roost.search.index; docs/search.md)
     search_engine = Choice(("none", "sqlite", "postgres", "squat", "xapian"), "sqlite", "Full-text index SEARCH uses: the store's engine (SQLite FTS5 trigrams, a file per user; with store_backend: postgres, pg_trgm in the store's database, also named postgres); squat and xapian mean it too; none scans (Cyrus's default).")
-    search_batchsize = Int(100, "Messages the indexer adds per index transaction (Cyrus: 20).")
+    search_batchsize = Int(500, "Messages the indexer adds per index transaction, at most 64 MiB of mail (Cyrus: 20, as its batch locks the mailbox; Roost's locks nothing delivery or IMAP waits on).")
     search_attachment_extractor_url = Str("", "HTTP URL that turns attachments into text for SEARCH FUZZY (Cyrus's extractor protocol: PUT of the part).")
     search_fuzzy_always = Bool(False, "Treat every SEARCH text key as FUZZY (RFC 6203): with an index, stemmed word matches are added to the substring ones.")
     # -- processes

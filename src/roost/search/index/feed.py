@@ -3,11 +3,12 @@
 It needs no hook in delivery or APPEND: a mailbox's UIDs only grow, so
 comparing UIDNEXT with the index's mark for the mailbox says exactly what
 is new, and the messages above the mark are read, extracted and added in
-batches (`search_batchsize`), each batch with its new mark in one index
-transaction. Run by `roost squatter` once, or in rolling mode (`-R`,
-Cyrus's daemon: a cyrus.conf EVENTS or DAEMON entry) polling the list
-every `ROLL_INTERVAL` seconds, in its own process: the server's event
-loops never do this work, so no 250 or APPEND OK waits for it.
+batches (`search_batchsize` messages, at most BATCH_BYTES of mail), each
+batch with its new mark in one index transaction. Run by `roost squatter`
+once, or in rolling mode (`-R`, Cyrus's daemon: a cyrus.conf EVENTS or
+DAEMON entry) polling the list every `ROLL_INTERVAL` seconds, in its own
+process: the server's event loops never do this work, so no 250 or APPEND
+OK waits for it.
 
 Invariant: a mark moves only past UIDs whose bodies are in the index (or
 that were expunged): the UIDs of a batch are the live ones at or below
@@ -34,6 +35,11 @@ ROLL_INTERVAL = 1.0
 rolling mode (or till the end of a longer one): new mail is indexed about
 this long after its 250, and searched directly till then."""
 
+BATCH_BYTES = 64 << 20
+"""Bytes of mail above which a batch ends before `search_batchsize`
+messages: what one batch holds in memory (raw bodies and their text)
+stays bounded whatever the messages' sizes."""
+
 RECLAIM_INTERVAL = 300.0
 """Seconds between two reclaims in rolling mode: each reads every message
 record of the mailboxes, so it is not done every pass; what waits costs
@@ -43,6 +49,22 @@ space, never an answer (lookups meet the mailbox's live UIDs)."""
 #: Which of the listed mailboxes to index (`squatter -a`); the rest are
 #: left to the scan, which answers the same.
 Choose = Callable[[Sequence[MailboxInfo]], Awaitable[list[MailboxInfo]]]
+
+
+def batches(records: Sequence[MessageRecord], count: int,
+            size: int = BATCH_BYTES) -> list[Sequence[MessageRecord]]:
+    """`records` cut into index transactions of at most `count` messages
+    and about `size` bytes of mail (a message larger than that alone); one
+    empty batch when there are none, to move the mark past expunged UIDs."""
+    parts: list[Sequence[MessageRecord]] = []
+    start = taken = 0
+    for at, record in enumerate(records):
+        if at > start and (at - start == count or taken + record.size > size):
+            parts.append(records[start:at])
+            start, taken = at, 0
+        taken += record.size
+    parts.append(records[start:])
+    return parts
 
 
 def owner_of(info: MailboxInfo) -> str:
@@ -71,7 +93,7 @@ class Reclaimed:
 class Indexer:
     """Feeds `index` from `store`; one task at a time."""
 
-    def __init__(self, store: Store, index: FullTextIndex, batch: int = 100,
+    def __init__(self, store: Store, index: FullTextIndex, batch: int = 500,
                  extractor: Extractor | None = None,
                  report: Callable[[str], None] | None = None,
                  choose: Choose | None = None) -> None:
@@ -97,11 +119,11 @@ class Indexer:
         owner = owner_of(info)
         records = [r for r in await self.store.messages(info.id) if r.uid > mark]
         progress.mailboxes += 1
-        for start in range(0, max(1, len(records)), self.batch):
-            part = records[start:start + self.batch]
-            last = start + self.batch >= len(records)
+        parts = batches(records, self.batch)
+        for number, part in enumerate(parts, 1):
             # The last batch also covers the expunged UIDs up to UIDNEXT - 1.
-            upto = max(top, part[-1].uid if part else 0) if last else part[-1].uid
+            upto = max(top, part[-1].uid if part else 0) if number == len(parts) \
+                else part[-1].uid
             docs = await self._documents(owner, part, rebuild)
             places = [(r.uid, r.blob) for r in part]
             await asyncio.to_thread(self.index.add, owner, info.id, upto, docs, places,
