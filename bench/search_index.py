@@ -17,7 +17,12 @@ Last, Roost's delivery rate with the rolling indexer (`squatter -R`, as a
 cyrus.conf EVENTS entry runs it) off and on, in alternating rounds, and
 how long after the last 250 the index has caught up. Before each on round
 the indexer first catches up with the off round before it, so the on
-round times it keeping up with what arrives, as when it is always on.
+round times it keeping up with what arrives, as when it is always on;
+before every round the page cache is written out (sync), so no round's
+syncfs pays for the writes of the one before. The indexer puts passes off
+while mail keeps arriving (ROLL_DEFER): rounds shorter than that time
+bursts with lulls between them, longer ones (`--delivery 6000`) a stream
+that never pauses.
 
     python -m bench.search_index --count 100000 --cyrus-count 100000
 
@@ -32,6 +37,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import statistics
 import subprocess
 import sys
@@ -237,6 +243,7 @@ def wait_indexed(index: FullTextIndex, delivered: int) -> float:
 def delivery_cost(args: argparse.Namespace, raws: list[bytes]) -> None:
     """Roost's LMTP rate with the rolling indexer off and on, alternating."""
     from roost.config import load_config
+    from roost.search.index.feed import ROLL_DEFER
     from roost.search.index.open import open_index
 
     side = RoostSide(2, PASSWORD, workers=1, imap_port=free_port())
@@ -258,6 +265,7 @@ def delivery_cost(args: argparse.Namespace, raws: list[bytes]) -> None:
                 # The off round's messages first: the on round then times the indexer
                 # keeping up with what arrives, as it does when always on.
                 wait_indexed(index, round_no * batch)
+            os.sync()  # no round pays for writes of the one before it in its syncfs
             rates[state].append(asyncio.run(deliver(side.lmtp_socket, "user2", part)))
             if roll is not None:
                 lags.append(wait_indexed(index, (round_no + 1) * batch))
@@ -269,6 +277,9 @@ def delivery_cost(args: argparse.Namespace, raws: list[bytes]) -> None:
               f"up {statistics.median(lags):.1f} s (median) after the last 250")
         for state, measured in rates.items():
             print(f"  {state:<3} rounds: " + ", ".join(f"{rate:.0f}/s" for rate in measured))
+        print(f"  rounds of about {batch / off:.0f} s; while mail keeps arriving the indexer puts"
+              f" its passes off for up to {ROLL_DEFER:.0f} s, so rounds longer than that show"
+              " it indexing alongside delivery")
     finally:
         side.stop()
 

@@ -11,11 +11,12 @@ when none; `-r` and every mailbox below each) choose the owners.
   -s   skip owners whose index is current (every mark at UIDNEXT - 1)
   -R   rolling mode: follow new mail until SIGTERM (a cyrus.conf EVENTS
        entry `squatter cmd="squatter -R"`); -d is accepted (it always
-       stays in the foreground, under the master). It lowers its own CPU
-       priority (nice ROLLING_NICENESS): indexing is background work, so
-       on a busy machine it yields to the workers answering LMTP and IMAP,
-       and falls behind instead (what is not indexed yet is searched
-       directly, so answers stay the same)
+       stays in the foreground, under the master). While mail keeps
+       arriving it waits for a lull, for at most 10 seconds, and
+       it lowers its own CPU priority (nice ROLLING_NICENESS): indexing
+       is background work, so on a busy machine it yields to the workers
+       answering LMTP and IMAP, and falls behind instead (what is not
+       indexed yet is searched directly, so answers stay the same)
   -N   only mailboxes whose name starts with this prefix
   -a   only mailboxes whose shared `/vendor/cmu/cyrus-imapd/squat`
        annotation (RFC 5464 METADATA `/shared/vendor/cmu/cyrus-imapd/squat`),

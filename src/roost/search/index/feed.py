@@ -40,6 +40,15 @@ BATCH_BYTES = 64 << 20
 messages: what one batch holds in memory (raw bodies and their text)
 stays bounded whatever the messages' sizes."""
 
+ROLL_DEFER = 10.0
+"""Seconds the rolling indexer may put a pass off while mail keeps arriving.
+Why: any work beside delivery slows it on a small machine, whatever its
+priority (on two cores a SCHED_IDLE busy loop cost delivery 13-15%, as
+much as indexing alongside it), so the indexer takes the lulls between
+bursts; under a stream that never pauses it still indexes every `defer`
+seconds. Meanwhile what is not indexed is searched directly (the same
+answers, slower)."""
+
 RECLAIM_INTERVAL = 300.0
 """Seconds between two reclaims in rolling mode: each reads every message
 record of the mailboxes, so it is not done every pass; what waits costs
@@ -240,26 +249,36 @@ class Indexer:
             await self.mailbox(info, marks[owner].get(info.id, 0), progress)
 
     async def roll(self, stop: asyncio.Event, prefix: str = "",
-                   interval: float = ROLL_INTERVAL) -> None:
-        """Rolling mode: index new mail until `stop` is set, a pass every
-        `interval` seconds; reclaim what expunges left every
-        RECLAIM_INTERVAL seconds."""
+                   interval: float = ROLL_INTERVAL, defer: float = ROLL_DEFER) -> None:
+        """Rolling mode: index new mail until `stop` is set, looking every
+        `interval` seconds; while mail keeps arriving (some mailbox's
+        UIDNEXT moved since the last look) a pass waits for a look that
+        finds none, for at most `defer` seconds. Reclaim what expunges left
+        every RECLAIM_INTERVAL seconds."""
         reclaimed = time.monotonic()
+        seen: dict[int, int] | None = None  # each mailbox's UIDNEXT at the last look
+        waiting: float | None = None  # since when a pass has been put off
         while not stop.is_set():
             started = time.monotonic()
             progress = Progress()
             try:
                 infos = await self._chosen(await self.store.list_mailboxes(prefix))
-                await self._pass(infos, progress, stop)
-                if time.monotonic() - reclaimed >= RECLAIM_INTERVAL:
-                    reclaimed = time.monotonic()
-                    await self.reclaim(infos)
+                looked, seen = seen, {i.id: i.uidnext for i in infos}
+                if looked not in (None, seen) and started - (waiting or started) < defer:
+                    waiting = waiting or started
+                else:
+                    waiting = None
+                    await self._pass(infos, progress, stop)
+                    if time.monotonic() - reclaimed >= RECLAIM_INTERVAL:
+                        reclaimed = time.monotonic()
+                        await self.reclaim(infos)
             except Exception:  # the daemon must outlive one bad pass; the next retries
+                seen = None
                 log.exception("squatter: indexing pass failed; retrying")
-            # Passes start `interval` apart even when one found mail: a pass
-            # takes each mailbox's whole backlog, so what arrives meanwhile is
-            # added in full batches (a commit per handful of deliveries cost
-            # about 40% more CPU per message, mostly FTS5's segment writes).
+            # Looks start `interval` apart even after a pass that found mail:
+            # a pass takes each mailbox's whole backlog, so what arrives
+            # meanwhile is added in full batches (a commit per handful of
+            # deliveries cost about 40% more CPU per message).
             try:
                 await asyncio.wait_for(stop.wait(),
                                        max(0.0, interval - (time.monotonic() - started)))
