@@ -4,9 +4,11 @@ store, as an admin runs them; and IMAP SEARCH through the index."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import signal
 import sys
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 from tests.harness.imap import ImapTranscript, connect, running_imap
@@ -70,31 +72,48 @@ async def test_search_with_bad_criteria_fails_cleanly(site: Site) -> None:
     assert status == 1 and "Mailbox does not exist" in err
 
 
-async def test_rolling_mode_follows_new_mail_and_stops_on_sigterm(site: Site) -> None:
-    await fill(site, {"user.bob": ["hello"]})
+@contextlib.asynccontextmanager
+async def rolling(site: Site, *flags: str) -> AsyncIterator[asyncio.subprocess.Process]:
+    """`roost squatter -R` running as the master runs it; it must stop on
+    SIGTERM with status 0."""
     proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "roost.cli", "squatter", "-C", str(site.conf_path), "-R")
+        sys.executable, "-m", "roost.cli", "squatter", "-C", str(site.conf_path), "-R", *flags)
     try:
-        await fill(site, {"user.bob.Later": ["yellow", "mellow"]})
-        store = open_store(site.conf)
-        try:
-            later = await store.get_mailbox("user.bob.Later")
-        finally:
-            await store.close()
-        for _ in range(200):  # bounded: 20 s
-            if marks(site, "bob").get(later.id) == 2:
-                break
-            await asyncio.sleep(0.1)
-        assert marks(site, "bob").get(later.id) == 2
-        # background work: it runs niced, below the workers it shares the CPU with
-        niceness = int(Path(f"/proc/{proc.pid}/stat").read_text().rsplit(")", 1)[1].split()[16])
-        assert niceness == os.nice(0) + ROLLING_NICENESS
+        yield proc
         proc.send_signal(signal.SIGTERM)
         assert await asyncio.wait_for(proc.wait(), 20) == 0
     finally:
         if proc.returncode is None:
             proc.kill()
             await proc.wait()
+
+
+async def indexed(site: Site, owner: str, mailbox_id: int, upto: int) -> None:
+    """Wait until the owner's index has the mailbox up to `upto` (bounded: 30 s,
+    as the rolling indexer may wait up to 10 s for a lull in the mail)."""
+    for _ in range(300):
+        if marks(site, owner).get(mailbox_id) == upto:
+            return
+        await asyncio.sleep(0.1)
+    assert marks(site, owner).get(mailbox_id) == upto
+
+
+async def mailbox_id(site: Site, name: str) -> int:
+    store = open_store(site.conf)
+    try:
+        return (await store.get_mailbox(name)).id
+    finally:
+        await store.close()
+
+
+async def test_rolling_mode_follows_new_mail_and_stops_on_sigterm(site: Site) -> None:
+    await fill(site, {"user.bob": ["hello"]})
+    async with rolling(site) as proc:
+        await fill(site, {"user.bob.Later": ["yellow", "mellow"]})
+        await indexed(site, "bob", await mailbox_id(site, "user.bob.Later"), 2)
+        # background work: it runs niced, below the workers it shares the CPU with
+        niceness = int(Path(f"/proc/{proc.pid}/stat").read_text().rsplit(")", 1)[1].split()[16])
+        assert niceness == os.nice(0) + ROLLING_NICENESS
 
 
 async def test_imap_search_through_the_index(site: Site, imap: ImapTranscript) -> None:
@@ -198,6 +217,10 @@ async def test_annotated_indexes_only_squat_true_mailboxes(site: Site,
     assert status == 0 and "user.bob.Work.New: indexed 1 messages" in out
     assert "Sent" not in out
     assert ids["user.bob.Sent.Old"] not in marks(site, "bob")
+    async with rolling(site, "-a"):  # -R follows the annotations too
+        await fill(site, {"user.bob.Sent.Later": ["mellow"], "user.bob.Work.Later": ["hello"]})
+        await indexed(site, "bob", await mailbox_id(site, "user.bob.Work.Later"), 1)
+    assert await mailbox_id(site, "user.bob.Sent.Later") not in marks(site, "bob")
 
 
 async def test_incremental_run_reclaims_what_expunges_left(site: Site) -> None:
