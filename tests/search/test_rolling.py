@@ -70,8 +70,9 @@ def test_a_stream_of_mail_goes_in_in_few_transactions(tmp_path: Path) -> None:
     count, adds = asyncio.run(stream(tmp_path, 1.5, interval=1.0, defer=0.0))
     assert sum(added for _, added in adds) == count
     # Full batches but the last of each pass, and at most three passes (at
-    # about 0.7, 1.7 and 2.7 s after the stream began). The old loop, straight back after a pass that
-    # found mail, then added the few messages that came during the pass.
+    # about 0.7, 1.7 and 2.7 s after the stream began). The old loop,
+    # straight back after a pass that found mail, then added the few
+    # messages that came during the pass.
     assert len(adds) <= -(-count // BATCH) + 3, adds
 
 

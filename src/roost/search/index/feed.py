@@ -264,9 +264,9 @@ class Indexer:
             try:
                 infos = await self._chosen(await self.store.list_mailboxes(prefix))
                 looked, seen = seen, {i.id: i.uidnext for i in infos}
-                if looked not in (None, seen) and started - (waiting or started) < defer:
-                    waiting = waiting or started
-                else:
+                arriving = looked is not None and looked != seen
+                waiting = (started if waiting is None else waiting) if arriving else None
+                if waiting is None or started - waiting >= defer:
                     waiting = None
                     await self._pass(infos, progress, stop)
                     if time.monotonic() - reclaimed >= RECLAIM_INTERVAL:
