@@ -82,7 +82,11 @@ class SqliteSharedState:
         self.reap()
 
     def close(self) -> None:
-        self._db.close()
+        # Under the lock: a session's close_session still running in a thread
+        # when the worker shuts down crashed the process (SIGSEGV in sqlite3)
+        # as the connection closed beneath it; a call after this one raises.
+        with self._lock:
+            self._db.close()
 
     @contextmanager
     def _transaction(self) -> Iterator[None]:
