@@ -72,8 +72,11 @@ class Output:
             raise ConnectionClosed("connection closing")
         queue, self._queue, self._queued = self._queue, [], 0
         try:
+            transport = self.writer.transport
             for chunk in _compressed(_slices(queue), self.deflate):
                 self.writer.write(chunk)
+                if not transport.get_write_buffer_size() and not transport.is_closing():
+                    continue  # all sent at once: nothing to wait for (most replies)
                 # The clock is per slice: a slow client that keeps reading is
                 # served; one that stops is cut off `write_timeout` later.
                 async with asyncio.timeout(self.write_timeout):
