@@ -12,11 +12,11 @@ hold across restarts and for every worker process.
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from typing import cast
 
 from roost.delivery.compose import headers_of
 from roost.delivery.plan import Mark, Plan, Target
 from roost.store.duplicates import DuplicateRecord, DuplicateStore
+from roost.store.offers import offered
 
 _TRACKED = (b"resent-message-id", b"message-id")
 #: What `email`'s feedparser takes for a field name (its headerRE, less "From ").
@@ -73,17 +73,8 @@ def _scan_ids(raw: bytes) -> dict[bytes, str] | None:
 
 
 def duplicates_of(store: object) -> DuplicateStore | None:
-    """The store as a `DuplicateStore`, if it is one: asked per delivery, and
-    an isinstance of a runtime Protocol walks its members every time, so the
-    answer is kept per class."""
-    kind = type(store)
-    keeps = _KEEPS.get(kind)
-    if keeps is None:
-        keeps = _KEEPS[kind] = isinstance(store, DuplicateStore)
-    return cast(DuplicateStore, store) if keeps else None
-
-
-_KEEPS: dict[type, bool] = {}
+    """The store as a `DuplicateStore`, if it is one (asked per delivery)."""
+    return offered(store, DuplicateStore)
 
 
 def sieve_scope(userid: str) -> str:

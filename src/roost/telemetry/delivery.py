@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 from roost.delivery.results import RecipientResult
 from roost.store.api import QuotaStore, Store
+from roost.store.offers import offered
 from roost.telemetry import events
 
 log = logging.getLogger(__name__)
@@ -23,11 +24,12 @@ async def log_deliveries(store: Store, message_id: str,
         for stored in result.stored:
             events.delivered(message_id, stored.mailbox)
             roots.add(stored.mailbox)
-    if not isinstance(store, QuotaStore):
+    quotas = offered(store, QuotaStore)
+    if quotas is None:
         return
     for mailbox in sorted(roots):
         try:
-            root = await store.quota_root_of(mailbox)
+            root = await quotas.quota_root_of(mailbox)
         except Exception:
             log.debug("quota of %s not read for metrics", mailbox, exc_info=True)
             continue
